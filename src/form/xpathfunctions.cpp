@@ -181,7 +181,10 @@ double xpathRound(double x)
         return x;
     if (x < 0 && x >= -0.5)
         return -0.0;
-    return std::floor(x + 0.5);
+    // Nearest integer, halves towards +infinity; floor(x + 0.5) would round
+    // 0.49999999999999994 up through floating-point error.
+    const double f = std::floor(x);
+    return x - f >= 0.5 ? f + 1 : f;
 }
 
 // ---- dates ---------------------------------------------------------------------------
@@ -500,6 +503,23 @@ bool withinLimits(double count, double lo, double hi)
 }
 
 } // namespace
+
+std::vector<std::size_t> shuffledOrder(std::size_t n, std::optional<double> seed,
+                                       const Environment &env)
+{
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i)
+        order[i] = i;
+    std::optional<ParkMiller> rng;
+    if (seed)
+        rng.emplace(static_cast<qint64>(std::trunc(*seed)));
+    for (std::size_t i = n; i > 1; --i) {
+        const double r = rng ? rng->next() : env.random();
+        const auto j = std::min(static_cast<std::size_t>(r * static_cast<double>(i)), i - 1);
+        std::swap(order[i - 1], order[j]);
+    }
+    return order;
+}
 
 const FunctionInfo *findFunction(const QString &name)
 {
@@ -860,22 +880,18 @@ Value callFunction(const Expr &e, const Context &ctx)
     case FunctionId::Randomize: {
         NodeList ns = c.nodes(0);
         sortDocumentOrder(ns);
+        std::optional<double> seed;
         if (c.argc() > 1) {
-            const double seed = c.num(1);
-            if (std::isnan(seed) || std::isinf(seed))
+            seed = c.num(1);
+            if (std::isnan(*seed) || std::isinf(*seed))
                 throw EvalError{Expression::tr("randomize(): the seed must be a number")};
-            ParkMiller rng(static_cast<qint64>(std::trunc(seed)));
-            for (std::size_t i = ns.size(); i > 1; --i) {
-                const auto j = static_cast<std::size_t>(std::floor(rng.next() * static_cast<double>(i)));
-                std::swap(ns[i - 1], ns[std::min(j, i - 1)]);
-            }
-        } else {
-            for (std::size_t i = ns.size(); i > 1; --i) {
-                const auto j = static_cast<std::size_t>(ctx.env->random() * static_cast<double>(i));
-                std::swap(ns[i - 1], ns[std::min(j, i - 1)]);
-            }
         }
-        return Value::nodeSet(std::move(ns), false);
+        const std::vector<std::size_t> order = shuffledOrder(ns.size(), seed, *ctx.env);
+        NodeList shuffled;
+        shuffled.reserve(ns.size());
+        for (std::size_t i : order)
+            shuffled.push_back(ns[i]);
+        return Value::nodeSet(std::move(shuffled), false);
     }
     case FunctionId::Once: {
         const QString existing = ctx.node ? ctx.node->stringValue() : QString();

@@ -106,4 +106,9 @@ const std::vector<FunctionInfo> &allFunctions();
 
 Value callFunction(const Expr &call, const Context &context);
 
+/// A shuffled order of n items: seeded with the Park–Miller generator the ODK spec names
+/// (the same order on every device), or unseeded from the environment's randomness.
+std::vector<std::size_t> shuffledOrder(std::size_t n, std::optional<double> seed,
+                                       const Environment &env);
+
 } // namespace survey::form::xpath

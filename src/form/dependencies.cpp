@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dependencies.h"
+
+#include "formdefinition.h"
+#include "xpathfunctions.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+#include <functional>
+
+namespace survey::form {
+
+namespace {
+
+using xpath::Axis;
+using xpath::Expr;
+using xpath::FunctionId;
+using xpath::NodeTest;
+
+constexpr int kDocument = -2; ///< the document node above the primary instance's root
+
+class Collector
+{
+public:
+    Collector(const FormDefinition &def, StaticReferences &out) : m_def(def), m_out(out) { }
+
+    void walk(const Expr &e, const std::vector<int> &ctx, int current, bool valueUse)
+    {
+        switch (e.kind) {
+        case Expr::Kind::Path: {
+            const std::vector<int> set = path(e, ctx, current);
+            addFinal(set, valueUse);
+            return;
+        }
+        case Expr::Kind::Filter: {
+            const std::vector<int> set = filterStart(e, ctx, current);
+            addFinal(set, valueUse);
+            return;
+        }
+        case Expr::Kind::Function: {
+            if (e.function == FunctionId::Current) {
+                addFinal({current}, valueUse);
+                return;
+            }
+            const bool structural = e.function == FunctionId::Count
+                || e.function == FunctionId::Position || e.function == FunctionId::Instance;
+            for (const auto &arg : e.operands)
+                walk(*arg, ctx, current, !structural);
+            return;
+        }
+        default:
+            for (const auto &op : e.operands)
+                walk(*op, ctx, current, true);
+            for (const auto &p : e.predicates)
+                walk(*p, ctx, current, true);
+            return;
+        }
+    }
+
+private:
+    const SchemaNode &node(int s) const { return m_def.schema[static_cast<std::size_t>(s)]; }
+
+    void addFinal(const std::vector<int> &set, bool valueUse)
+    {
+        for (int s : set) {
+            if (s < 0)
+                continue;
+            m_out.schemas.insert(s);
+            if (valueUse && !node(s).children.empty())
+                addDescendants(s);
+        }
+    }
+
+    void addDescendants(int s)
+    {
+        for (int c : node(s).children) {
+            m_out.schemas.insert(c);
+            addDescendants(c);
+        }
+    }
+
+    bool matches(const NodeTest &t, int s, bool attributeAxis) const
+    {
+        if (s == kDocument)
+            return t.kind == NodeTest::Kind::AnyNode;
+        const SchemaNode &n = node(s);
+        if (n.isAttribute != attributeAxis)
+            return t.kind == NodeTest::Kind::AnyNode && !n.isAttribute;
+        switch (t.kind) {
+        case NodeTest::Kind::AnyNode:
+        case NodeTest::Kind::AnyName:
+            return true;
+        case NodeTest::Kind::PrefixAny:
+            return n.namespaceUri == t.namespaceUri;
+        case NodeTest::Kind::Name:
+            return n.name == t.localName;
+        default:
+            return false;
+        }
+    }
+
+    std::vector<int> filterStart(const Expr &e, const std::vector<int> &ctx, int current)
+    {
+        // Filter expression: primary then predicates.
+        const Expr &primary = *e.operands.front();
+        std::vector<int> set = primarySet(primary, ctx, current);
+        for (const auto &p : e.predicates)
+            walk(*p, set, current, true);
+        return set;
+    }
+
+    std::vector<int> primarySet(const Expr &primary, const std::vector<int> &ctx, int current)
+    {
+        if (primary.kind == Expr::Kind::Function) {
+            if (primary.function == FunctionId::Current)
+                return {current};
+            if (primary.function == FunctionId::Instance) {
+                for (const auto &a : primary.operands)
+                    walk(*a, ctx, current, true);
+                return {}; // a secondary instance: nothing in the primary one
+            }
+            if (primary.function == FunctionId::Randomize && !primary.operands.empty()) {
+                for (std::size_t i = 1; i < primary.operands.size(); ++i)
+                    walk(*primary.operands[i], ctx, current, true);
+                return setOf(*primary.operands[0], ctx, current);
+            }
+            walk(primary, ctx, current, true);
+            return {};
+        }
+        return setOf(primary, ctx, current);
+    }
+
+    std::vector<int> setOf(const Expr &e, const std::vector<int> &ctx, int current)
+    {
+        if (e.kind == Expr::Kind::Path)
+            return path(e, ctx, current);
+        if (e.kind == Expr::Kind::Filter)
+            return filterStart(e, ctx, current);
+        if (e.kind == Expr::Kind::Union) {
+            std::vector<int> a = setOf(*e.operands[0], ctx, current);
+            const std::vector<int> b = setOf(*e.operands[1], ctx, current);
+            a.insert(a.end(), b.begin(), b.end());
+            return a;
+        }
+        return primarySet(e, ctx, current);
+    }
+
+    std::vector<int> path(const Expr &e, const std::vector<int> &ctx, int current)
+    {
+        std::vector<int> set;
+        if (!e.operands.empty())
+            set = primarySet(*e.operands.front(), ctx, current);
+        else if (e.absolute)
+            set = {kDocument};
+        else
+            set = ctx;
+        for (const xpath::Step &step : e.steps) {
+            std::vector<int> next;
+            auto add = [&](int s) {
+                if (std::find(next.begin(), next.end(), s) == next.end())
+                    next.push_back(s);
+            };
+            for (int s : set) {
+                switch (step.axis) {
+                case Axis::Child:
+                case Axis::Attribute: {
+                    const bool attrAxis = step.axis == Axis::Attribute;
+                    if (step.test.kind == NodeTest::Kind::Text) {
+                        add(s); // the element's own value
+                        break;
+                    }
+                    if (s == kDocument) {
+                        if (!attrAxis && matches(step.test, 0, false))
+                            add(0);
+                        break;
+                    }
+                    for (int c : node(s).children) {
+                        if (matches(step.test, c, attrAxis))
+                            add(c);
+                    }
+                    break;
+                }
+                case Axis::Self:
+                    if (step.test.kind == NodeTest::Kind::Text || s == kDocument
+                        || matches(step.test, s, node(s).isAttribute))
+                        add(s);
+                    break;
+                case Axis::Parent:
+                    if (s >= 0)
+                        add(node(s).parent >= 0 ? node(s).parent : kDocument);
+                    break;
+                case Axis::Ancestor:
+                case Axis::AncestorOrSelf:
+                    if (step.axis == Axis::AncestorOrSelf)
+                        add(s);
+                    for (int p = s >= 0 ? node(s).parent : -1; p >= 0; p = node(p).parent)
+                        add(p);
+                    break;
+                case Axis::Descendant:
+                case Axis::DescendantOrSelf: {
+                    if (step.axis == Axis::DescendantOrSelf)
+                        add(s);
+                    std::function<void(int)> down = [&](int from) {
+                        const std::vector<int> kids =
+                            from == kDocument ? std::vector<int>{0} : node(from).children;
+                        for (int c : kids) {
+                            if (matches(step.test, c, false) || step.test.kind == NodeTest::Kind::Text)
+                                add(c);
+                            down(c);
+                        }
+                    };
+                    down(s);
+                    break;
+                }
+                default:
+                    m_out.unknown = true;
+                    break;
+                }
+            }
+            for (int s : next) {
+                if (s >= 0 && node(s).isRepeat)
+                    m_out.schemas.insert(s); // instances added or removed change the set
+            }
+            for (const auto &p : step.predicates)
+                walk(*p, next, current, true);
+            set = std::move(next);
+        }
+        return set;
+    }
+
+    const FormDefinition &m_def;
+    StaticReferences &m_out;
+};
+
+template<typename T>
+void pushUnique(std::vector<T> &v, T x)
+{
+    if (std::find(v.begin(), v.end(), x) == v.end())
+        v.push_back(x);
+}
+
+} // namespace
+
+StaticReferences staticReferences(const FormDefinition &def, const xpath::Expr &expr,
+                                  int contextSchema)
+{
+    StaticReferences refs;
+    Collector c(def, refs);
+    c.walk(expr, {contextSchema}, contextSchema, true);
+    return refs;
+}
+
+int analyseDependencies(FormDefinition &def, QString *cycleMessage)
+{
+    const std::size_t n = def.schema.size();
+    def.dependents.assign(n, {});
+    def.globalCalculates.clear();
+    def.globalProps.clear();
+    for (const Bind &b : def.binds) {
+        const int s = b.schema;
+        if (b.calculate) {
+            const StaticReferences r = staticReferences(def, *b.calculate->root(), s);
+            if (r.unknown)
+                pushUnique(def.globalCalculates, s);
+            for (int t : r.schemas) {
+                if (t != s)
+                    pushUnique(def.dependents[static_cast<std::size_t>(t)].calculates, s);
+            }
+        }
+        for (const auto *e : {&b.relevant, &b.required, &b.readonly, &b.constraint}) {
+            if (!*e)
+                continue;
+            const StaticReferences r = staticReferences(def, *(*e)->root(), s);
+            if (r.unknown)
+                pushUnique(def.globalProps, s);
+            for (int t : r.schemas)
+                pushUnique(def.dependents[static_cast<std::size_t>(t)].props, s);
+        }
+        pushUnique(def.dependents[static_cast<std::size_t>(s)].props, s);
+    }
+    for (const Control &c : def.controls) {
+        if (c.kind != Control::Kind::Repeat || !c.count || c.schema < 0)
+            continue;
+        const int ctx = def.schema[static_cast<std::size_t>(c.schema)].parent;
+        const StaticReferences r = staticReferences(def, *c.count->root(), ctx);
+        for (int t : r.schemas)
+            pushUnique(def.dependents[static_cast<std::size_t>(t)].counts, c.schema);
+    }
+
+    // Order the calculates (Kahn); what cannot be ordered lies on a cycle.
+    std::vector<int> indegree(n, 0);
+    std::vector<int> calcs;
+    for (const Bind &b : def.binds) {
+        if (b.calculate)
+            calcs.push_back(b.schema);
+    }
+    auto hasCalc = [&](int s) {
+        const int bi = def.schema[static_cast<std::size_t>(s)].bind;
+        return bi >= 0 && def.binds[static_cast<std::size_t>(bi)].calculate;
+    };
+    for (int t : calcs) {
+        for (int s : def.dependents[static_cast<std::size_t>(t)].calculates)
+            ++indegree[static_cast<std::size_t>(s)];
+    }
+    std::vector<int> queue;
+    for (int s : calcs) {
+        if (indegree[static_cast<std::size_t>(s)] == 0)
+            queue.push_back(s);
+    }
+    def.topoOrder.clear();
+    for (std::size_t qi = 0; qi < queue.size(); ++qi) {
+        const int t = queue[qi];
+        def.topoOrder.push_back(t);
+        for (int s : def.dependents[static_cast<std::size_t>(t)].calculates) {
+            if (--indegree[static_cast<std::size_t>(s)] == 0)
+                queue.push_back(s);
+        }
+    }
+    def.topoPosition.assign(n, -1);
+    for (std::size_t i = 0; i < def.topoOrder.size(); ++i)
+        def.topoPosition[static_cast<std::size_t>(def.topoOrder[i])] = static_cast<int>(i);
+    if (def.topoOrder.size() == calcs.size())
+        return -1;
+
+    // Find one cycle among the unordered calculates and name its nodes.
+    int start = -1;
+    for (int s : calcs) {
+        if (indegree[static_cast<std::size_t>(s)] > 0) {
+            start = s;
+            break;
+        }
+    }
+    // Walk predecessors that are still unordered until a node repeats.
+    std::vector<int> trail;
+    std::vector<int> seenAt(n, -1);
+    int cur = start;
+    while (seenAt[static_cast<std::size_t>(cur)] < 0) {
+        seenAt[static_cast<std::size_t>(cur)] = static_cast<int>(trail.size());
+        trail.push_back(cur);
+        int pred = -1;
+        for (int t : calcs) {
+            if (indegree[static_cast<std::size_t>(t)] > 0 && hasCalc(t)) {
+                const auto &d = def.dependents[static_cast<std::size_t>(t)].calculates;
+                if (std::find(d.begin(), d.end(), cur) != d.end()) {
+                    pred = t;
+                    break;
+                }
+            }
+        }
+        if (pred < 0)
+            break;
+        cur = pred;
+    }
+    std::vector<int> cycle(trail.begin() + seenAt[static_cast<std::size_t>(cur)], trail.end());
+    std::reverse(cycle.begin(), cycle.end());
+    QStringList names;
+    for (int s : cycle)
+        names.push_back(def.schema[static_cast<std::size_t>(s)].path);
+    if (!names.isEmpty())
+        names.push_back(names.front());
+    if (cycleMessage)
+        *cycleMessage = QCoreApplication::translate("FormParser",
+                                                    "dependency cycle between calculations: %1")
+                            .arg(names.join(QStringLiteral(" → ")));
+    return cycle.empty() ? start : cycle.front();
+}
+
+} // namespace survey::form

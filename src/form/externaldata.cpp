@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "externaldata.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+namespace survey::form {
+
+namespace {
+
+class Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(ExternalData)
+};
+
+bool isXmlName(const QString &s)
+{
+    if (s.isEmpty() || !(s[0].isLetter() || s[0] == QLatin1Char('_')))
+        return false;
+    for (QChar c : s) {
+        if (!(c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('-')
+              || c == QLatin1Char('.')))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+std::unique_ptr<XmlDocument> csvToInstance(const QByteArray &data, ExternalDataError *error)
+{
+    QString text = QString::fromUtf8(data);
+    if (text.startsWith(QChar(0xFEFF)))
+        text.remove(0, 1);
+    // Delimiter: whichever of ',' and ';' the header uses more.
+    const QString header = text.section(QLatin1Char('\n'), 0, 0);
+    const QChar delim = header.count(QLatin1Char(';')) > header.count(QLatin1Char(','))
+        ? QLatin1Char(';')
+        : QLatin1Char(',');
+    std::vector<QStringList> rows;
+    QStringList row;
+    QString field;
+    bool quoted = false;
+    bool fieldStarted = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (quoted) {
+            if (c == QLatin1Char('"')) {
+                if (i + 1 < text.size() && text[i + 1] == QLatin1Char('"')) {
+                    field += c;
+                    ++i;
+                } else {
+                    quoted = false;
+                }
+            } else {
+                field += c;
+            }
+            continue;
+        }
+        if (c == QLatin1Char('"') && !fieldStarted) {
+            quoted = true;
+            fieldStarted = true;
+        } else if (c == delim) {
+            row.push_back(field);
+            field.clear();
+            fieldStarted = false;
+        } else if (c == QLatin1Char('\n') || c == QLatin1Char('\r')) {
+            if (c == QLatin1Char('\r') && i + 1 < text.size() && text[i + 1] == QLatin1Char('\n'))
+                ++i;
+            row.push_back(field);
+            field.clear();
+            fieldStarted = false;
+            if (!(row.size() == 1 && row.front().isEmpty()))
+                rows.push_back(row);
+            row.clear();
+        } else {
+            field += c;
+            fieldStarted = true;
+        }
+    }
+    if (quoted) {
+        if (error)
+            error->message = Tr::tr("the CSV file has an unterminated quoted field");
+        return nullptr;
+    }
+    if (fieldStarted || !row.isEmpty()) {
+        row.push_back(field);
+        rows.push_back(row);
+    }
+    if (rows.empty()) {
+        if (error)
+            error->message = Tr::tr("the CSV file is empty: it needs a header row");
+        return nullptr;
+    }
+    QStringList columns = rows.front();
+    for (qsizetype i = 0; i < columns.size(); ++i) {
+        columns[i] = columns[i].trimmed();
+        if (!isXmlName(columns[i])) {
+            if (error)
+                error->message = Tr::tr("CSV column %1 has the name '%2', which cannot be used as "
+                                        "an element name")
+                                     .arg(i + 1)
+                                     .arg(columns[i]);
+            return nullptr;
+        }
+    }
+    auto doc = std::make_unique<XmlDocument>();
+    auto root = std::make_unique<XmlNode>(XmlNode::Kind::Element);
+    root->setName(QStringLiteral("root"));
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        auto item = std::make_unique<XmlNode>(XmlNode::Kind::Element);
+        item->setName(QStringLiteral("item"));
+        for (qsizetype col = 0; col < columns.size(); ++col) {
+            auto cell = std::make_unique<XmlNode>(XmlNode::Kind::Element);
+            cell->setName(columns[col]);
+            cell->setText(col < rows[r].size() ? rows[r][col] : QString());
+            item->appendChild(std::move(cell));
+        }
+        root->appendChild(std::move(item));
+    }
+    doc->appendChild(std::move(root));
+    return doc;
+}
+
+std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const QString &mediaDir,
+                                                  ExternalDataError *error)
+{
+    QString name;
+    bool csv = false;
+    if (src.startsWith(QLatin1String("jr://file-csv/"))) {
+        name = src.mid(14);
+        csv = true;
+    } else if (src.startsWith(QLatin1String("jr://file/"))) {
+        name = src.mid(10);
+        csv = name.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive);
+    } else {
+        if (error)
+            error->message = Tr::tr("unsupported: external instance source '%1' (supported: "
+                                    "jr://file/NAME.xml, jr://file/NAME.csv, "
+                                    "jr://file-csv/NAME.csv)")
+                                 .arg(src);
+        return nullptr;
+    }
+    if (name.isEmpty() || name.contains(QLatin1Char('/')) || name.contains(QLatin1Char('\\'))
+        || name == QLatin1String("..")) {
+        if (error)
+            error->message = Tr::tr("external file name '%1' must be a plain file name").arg(name);
+        return nullptr;
+    }
+    if (name.endsWith(QLatin1String(".geojson"), Qt::CaseInsensitive)) {
+        if (error)
+            error->message = Tr::tr("unsupported: GeoJSON external instances (%1)").arg(src);
+        return nullptr;
+    }
+    const QString path = QDir(mediaDir).filePath(name);
+    QFile f(path);
+    if (mediaDir.isEmpty() || !f.open(QIODevice::ReadOnly)) {
+        if (error)
+            error->message = Tr::tr("the external file '%1' is missing: put it in the form's "
+                                    "media folder (%2)")
+                                 .arg(name, mediaDir.isEmpty() ? Tr::tr("none given") : mediaDir);
+        return nullptr;
+    }
+    const QByteArray data = f.readAll();
+    if (csv)
+        return csvToInstance(data, error);
+    XmlError xe;
+    XmlDocument::ParseOptions po;
+    po.keepWhitespaceText = false;
+    po.keepComments = false;
+    po.keepProcessingInstructions = false;
+    auto doc = XmlDocument::parse(data, po, &xe);
+    if (!doc && error)
+        error->message = Tr::tr("%1:%2:%3: %4").arg(name).arg(xe.line).arg(xe.column).arg(xe.message);
+    return doc;
+}
+
+} // namespace survey::form

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "xmlnode.h"
+
+namespace survey::form {
+
+struct ExternalDataError
+{
+    QString message;
+};
+
+/// Loads an external secondary instance (`jr://file/NAME.xml`, `jr://file-csv/NAME.csv`,
+/// `jr://file/NAME.csv`) from `mediaDir`. A CSV becomes <root><item><col>…</col>…</item>…</root>
+/// with one child per header column.
+std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const QString &mediaDir,
+                                                  ExternalDataError *error);
+
+/// Parses CSV text (RFC 4180 quoting; ',' or ';' chosen from the header line).
+std::unique_ptr<XmlDocument> csvToInstance(const QByteArray &data, ExternalDataError *error);
+
+} // namespace survey::form

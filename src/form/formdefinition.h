@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "xmlnode.h"
+#include "xpath.h"
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace survey::form {
+
+/// Data types of the ODK XForms spec ("Data Types").
+enum class DataType : std::uint8_t {
+    String,
+    Int,
+    Decimal,
+    Date,
+    Time,
+    DateTime,
+    Select1,
+    Select,
+    Geopoint,
+    Geotrace,
+    Geoshape,
+    Binary,
+    Barcode,
+    Boolean,
+    Rank,
+    Intent
+};
+QString dataTypeName(DataType t);
+
+/// A piece of display text: literal text and <output value="..."/> expressions.
+struct TextSegment
+{
+    QString text;                             ///< literal text when `expr` is null
+    std::shared_ptr<xpath::Expression> expr;  ///< <output value="…"/>
+};
+using RichText = std::vector<TextSegment>;
+
+/// Where a label, hint or message comes from: an itext id or inline text.
+struct TextSource
+{
+    QString itextId;   ///< from jr:itext('id'); empty for inline text
+    RichText inline_;  ///< inline text (with outputs)
+    bool isEmpty() const { return itextId.isEmpty() && inline_.empty(); }
+};
+
+/// One itext entry in one language: the text forms (long/short/guidance) and media.
+struct ItextEntry
+{
+    QHash<QString, RichText> forms; ///< "" (long), "short", "guidance", "image", "audio", …
+};
+
+struct Translation
+{
+    QString lang;
+    bool isDefault = false;
+    QHash<QString, ItextEntry> entries;
+};
+
+/// An element or attribute of the primary instance, counted once however many repeat
+/// instances it has ("/data/hh/member/name").
+struct SchemaNode
+{
+    int parent = -1;
+    std::vector<int> children;
+    QString name;        ///< local name
+    QString prefix;
+    QString namespaceUri;
+    QString path;        ///< absolute path without positions
+    bool isAttribute = false;
+    bool isRepeat = false;
+    int bind = -1;       ///< index into FormDefinition::binds
+    int control = -1;    ///< the body control bound to this node, if any
+    int repeat = -1;     ///< index into FormDefinition::repeats when isRepeat
+    int depth = 0;
+    /// Nearest enclosing repeat schema (self when isRepeat), -1 outside repeats.
+    int enclosingRepeat = -1;
+};
+
+struct Bind
+{
+    int schema = -1;
+    int line = 0;
+    int column = 0;
+    QString nodeset;
+    DataType type = DataType::String;
+    QString typeName;
+    std::shared_ptr<xpath::Expression> relevant;
+    std::shared_ptr<xpath::Expression> required;
+    std::shared_ptr<xpath::Expression> readonly;
+    std::shared_ptr<xpath::Expression> constraint;
+    std::shared_ptr<xpath::Expression> calculate;
+    TextSource constraintMsg;
+    TextSource requiredMsg;
+    QString preload;
+    QString preloadParams;
+    bool saveIncomplete = false;
+};
+
+enum class ActionEvent : std::uint8_t {
+    InstanceFirstLoad,
+    InstanceLoad,
+    NewRepeat,
+    ValueChanged
+};
+
+struct Action
+{
+    enum class Kind : std::uint8_t { SetValue, SetGeopoint };
+    Kind kind = Kind::SetValue;
+    std::vector<ActionEvent> events;
+    int target = -1;                            ///< schema of ref
+    std::shared_ptr<xpath::Expression> ref;     ///< evaluated relative to the event's node
+    std::shared_ptr<xpath::Expression> value;   ///< null: literal `literal`
+    QString literal;
+    int trigger = -1;  ///< schema whose change fires xforms-value-changed; repeat for new-repeat
+};
+
+struct Item
+{
+    QString value;
+    TextSource label;
+};
+
+struct Itemset
+{
+    std::shared_ptr<xpath::Expression> nodeset;
+    std::shared_ptr<xpath::Expression> valueRef;
+    std::shared_ptr<xpath::Expression> labelRef; ///< null when the label is an itext id ref
+    std::shared_ptr<xpath::Expression> labelItextRef; ///< jr:itext(path): id from each item
+};
+
+struct Control
+{
+    enum class Kind : std::uint8_t {
+        Input,
+        Select1,
+        Select,
+        Trigger,
+        Upload,
+        Range,
+        Rank,
+        Group,
+        Repeat
+    };
+    Kind kind = Kind::Input;
+    int line = 0;
+    int column = 0;
+    int schema = -1;     ///< bound node (for a repeat, the repeat node); -1 for unbound groups
+    int parent = -1;     ///< index of the enclosing group/repeat control
+    std::vector<int> children;
+    QString ref;
+    TextSource label;
+    TextSource hint;
+    QString appearance;
+    QString mediatype;
+    bool fieldList = false;
+    // selects
+    std::vector<Item> items;
+    std::optional<Itemset> itemset;
+    bool randomize = false;
+    std::shared_ptr<xpath::Expression> seed;
+    // range
+    double rangeStart = 0;
+    double rangeEnd = 0;
+    double rangeStep = 1;
+    // repeat
+    std::shared_ptr<xpath::Expression> count;
+    bool noAddRemove = false;
+};
+
+struct RepeatInfo
+{
+    int schema = -1;
+    int control = -1;
+    std::unique_ptr<XmlNode> templ; ///< a fresh instance, with schema indices set
+};
+
+struct SecondaryInstance
+{
+    QString id;
+    QString src;
+    std::unique_ptr<XmlDocument> doc;
+};
+
+struct SubmissionInfo
+{
+    QString action;
+    QString method;
+    QString base64RsaPublicKey;
+    QString orxAutoSend;
+    QString orxAutoDelete;
+};
+
+/// A load failure: position in the form file and a message naming element and cause.
+struct FormError
+{
+    int line = 0;
+    int column = 0;
+    QString message;
+};
+
+/// An immutable, parsed form: model, schema, binds, body. Expressions are compiled once
+/// here; sessions share the definition.
+class FormDefinition
+{
+    Q_DECLARE_TR_FUNCTIONS(FormDefinition)
+public:
+    struct LoadOptions
+    {
+        /// Folder holding external instances (jr://file/…, jr://file-csv/…); empty: none.
+        QString mediaDir;
+    };
+
+    static std::shared_ptr<const FormDefinition> load(const QByteArray &xml,
+                                                      const LoadOptions &options,
+                                                      FormError *error);
+    static std::shared_ptr<const FormDefinition> loadFile(const QString &path,
+                                                          const LoadOptions &options,
+                                                          FormError *error);
+
+    QString title;
+    QString formId;
+    QString version;
+    QString defaultLanguage;
+    std::vector<Translation> translations;
+    std::vector<SchemaNode> schema;
+    std::vector<Bind> binds;
+    std::vector<Control> controls; ///< all controls; roots listed in `bodyControls`
+    std::vector<int> bodyControls;
+    std::vector<RepeatInfo> repeats;
+    std::vector<Action> actions;
+    std::vector<SecondaryInstance> secondaryInstances;
+    SubmissionInfo submission;
+    /// Namespace prefixes declared on the form's root (and model), prefix -> uri.
+    QHash<QString, QString> namespaces;
+    /// The primary instance as the form starts (with its initial repeat instances).
+    std::unique_ptr<XmlDocument> initialInstance;
+
+    int instanceIdSchema = -1;
+    int instanceNameSchema = -1;
+    int deprecatedIdSchema = -1;
+
+    /// Schema index for an absolute path without positions, or -1.
+    int schemaForPath(const QString &path) const { return m_pathIndex.value(path, -1); }
+    QStringList languages() const;
+    int questionCount() const;
+    int groupCount() const;
+    int repeatCount() const { return static_cast<int>(repeats.size()); }
+
+    /// Calculate dependency order and reverse dependencies (see FormSession).
+    struct Dependents
+    {
+        std::vector<int> calculates; ///< schemas whose calculate reads this value
+        std::vector<int> props;      ///< schemas whose relevant/required/readonly/constraint
+                                     ///< read this value
+        std::vector<int> counts;     ///< repeat schemas whose jr:count reads this value
+    };
+    std::vector<Dependents> dependents;  ///< per schema
+    std::vector<int> topoOrder;          ///< schemas with calculates, in dependency order
+    std::vector<int> topoPosition;       ///< per schema: position in topoOrder or -1
+    /// Expressions whose references could not be worked out statically: re-run on any change.
+    std::vector<int> globalCalculates;
+    std::vector<int> globalProps;
+
+    const SecondaryInstance *secondary(const QString &id) const;
+
+private:
+    friend class FormParser;
+    QHash<QString, int> m_pathIndex;
+};
+
+} // namespace survey::form

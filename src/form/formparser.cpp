@@ -1,0 +1,1119 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// XForm → FormDefinition, per the ODK XForms spec (getodk/xforms-spec).
+#include "formdefinition.h"
+#include "dependencies.h"
+#include "externaldata.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+
+#include <cmath>
+
+Q_LOGGING_CATEGORY(lcForm, "survey.form")
+
+namespace survey::form {
+
+namespace {
+
+const QString kXformsNs = QStringLiteral("http://www.w3.org/2002/xforms");
+const QString kJrNs = QStringLiteral("http://openrosa.org/javarosa");
+const QString kOdkNs = QStringLiteral("http://www.opendatakit.org/xforms");
+const QString kOrxNs = QStringLiteral("http://openrosa.org/xforms");
+
+struct ParseFailure
+{
+    FormError error;
+};
+
+QString attr(const XmlNode *e, const char *local)
+{
+    return e->attributeValue(QLatin1String(local));
+}
+
+bool hasAttr(const XmlNode *e, const char *local)
+{
+    return e->attribute(QLatin1String(local)) != nullptr;
+}
+
+/// Joins a (possibly relative) ref onto a context path and folds '.' and '..'.
+QString resolvePath(const QString &ref, const QString &context)
+{
+    QString r = ref.trimmed();
+    QString full = r.startsWith(QLatin1Char('/')) ? r
+        : context.isEmpty()                       ? QLatin1Char('/') + r
+                                                  : context + QLatin1Char('/') + r;
+    QStringList out;
+    const QStringList parts = full.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    for (const QString &p : parts) {
+        if (p == QLatin1String("."))
+            continue;
+        if (p == QLatin1String("..")) {
+            if (!out.isEmpty())
+                out.removeLast();
+            continue;
+        }
+        out.push_back(p);
+    }
+    return QLatin1Char('/') + out.join(QLatin1Char('/'));
+}
+
+/// Removes prefixes from each step ("/orx:meta/orx:instanceID" → "/meta/instanceID").
+QString localPath(const QString &path)
+{
+    QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    for (QString &p : parts) {
+        const qsizetype colon = p.indexOf(QLatin1Char(':'));
+        if (colon >= 0 && !p.startsWith(QLatin1Char('@')))
+            p = p.mid(colon + 1);
+    }
+    return QLatin1Char('/') + parts.join(QLatin1Char('/'));
+}
+
+bool isSimplePath(const QString &ref)
+{
+    static const QRegularExpression re(
+        QStringLiteral("^\\s*(/?([\\w.:-]+|\\.\\.|\\.)(/([\\w.:-]+|\\.\\.|\\.))*)\\s*$"),
+        QRegularExpression::UseUnicodePropertiesOption);
+    return re.match(ref).hasMatch();
+}
+
+} // namespace
+
+class FormParser
+{
+    Q_DECLARE_TR_FUNCTIONS(FormParser)
+public:
+    FormParser(FormDefinition &def, const FormDefinition::LoadOptions &options)
+        : m_def(def), m_options(options)
+    {
+    }
+
+    void parse(const QByteArray &xml);
+
+private:
+    [[noreturn]] void fail(const XmlNode *at, const QString &message)
+    {
+        ParseFailure f;
+        if (at) {
+            f.error.line = at->line();
+            f.error.column = at->column();
+        }
+        f.error.message = message;
+        throw f;
+    }
+
+    static QString describe(const XmlNode *e)
+    {
+        return QLatin1Char('<') + e->qualifiedName() + QLatin1Char('>');
+    }
+
+    std::shared_ptr<xpath::Expression> compile(const XmlNode *at, const QString &source,
+                                               const QString &what)
+    {
+        xpath::Expression::CompileError err;
+        auto e = xpath::Expression::compile(source, m_resolver, &err);
+        if (!e)
+            fail(at, tr("%1: %2 \"%3\": %4").arg(describe(at), what, source, err.message));
+        return std::make_shared<xpath::Expression>(std::move(*e));
+    }
+
+    void collectNamespaces(const XmlNode *e)
+    {
+        for (const auto &[prefix, uri] : e->namespaceDeclarations()) {
+            if (!prefix.isEmpty() && !m_def.namespaces.contains(prefix))
+                m_def.namespaces.insert(prefix, uri);
+        }
+    }
+
+    void parseItext(const XmlNode *itext);
+    RichText richTextOf(const XmlNode *e);
+    TextSource textSource(const XmlNode *e);
+    TextSource messageSource(const XmlNode *bindElement, const char *attribute);
+    void parseSecondaryInstance(const XmlNode *instance);
+    void collectRepeatPaths(const XmlNode *e, const QString &context);
+    void buildSchema(const XmlNode *primaryRoot);
+    int addSchema(const XmlNode *e, int parent, const QString &parentPath);
+    void parseBind(const XmlNode *b);
+    void parseAction(const XmlNode *a, bool inModel, int controlSchema);
+    void parseBody(const XmlNode *body);
+    int parseControl(const XmlNode *e, int parentControl, const QString &context);
+    void parseItemset(Control &c, const XmlNode *itemset);
+    void ensureMeta();
+    void finish();
+    int schemaForRef(const XmlNode *at, const QString &ref, const QString &context,
+                     const QString &what);
+
+    FormDefinition &m_def;
+    const FormDefinition::LoadOptions &m_options;
+    std::unique_ptr<XmlDocument> m_doc;
+    xpath::Expression::PrefixResolver m_resolver;
+    QHash<QString, QString> m_bindIds; ///< bind id -> nodeset path
+    QSet<QString> m_repeatPaths;       ///< local paths of repeats
+    const XmlNode *m_primaryRoot = nullptr;
+};
+
+void FormParser::parse(const QByteArray &xml)
+{
+    XmlError xmlError;
+    XmlDocument::ParseOptions po;
+    po.keepComments = false;
+    po.keepProcessingInstructions = false;
+    m_doc = XmlDocument::parse(xml, po, &xmlError);
+    if (!m_doc) {
+        ParseFailure f;
+        f.error.line = xmlError.line;
+        f.error.column = xmlError.column;
+        f.error.message = xmlError.message;
+        throw f;
+    }
+    const XmlNode *root = m_doc->documentElement();
+    if (root->localName() != QLatin1String("html"))
+        fail(root, tr("the root element must be <h:html>, not %1").arg(describe(root)));
+    collectNamespaces(root);
+    m_resolver = [this](const QString &prefix) -> std::optional<QString> {
+        auto it = m_def.namespaces.constFind(prefix);
+        if (it != m_def.namespaces.constEnd())
+            return *it;
+        // Prefixes the ODK tools use without always declaring them.
+        if (prefix == QLatin1String("jr"))
+            return kJrNs;
+        if (prefix == QLatin1String("orx"))
+            return kOrxNs;
+        if (prefix == QLatin1String("odk"))
+            return kOdkNs;
+        if (prefix == QLatin1String("xml"))
+            return QStringLiteral("http://www.w3.org/XML/1998/namespace");
+        return std::nullopt;
+    };
+
+    const XmlNode *head = nullptr;
+    const XmlNode *body = nullptr;
+    for (const auto &c : root->children()) {
+        if (!c->isElement())
+            continue;
+        if (c->localName() == QLatin1String("head") && !head) {
+            if (body)
+                fail(body, tr("<h:body> must come after <h:head> and its <model>"));
+            head = c.get();
+        } else if (c->localName() == QLatin1String("body") && !body) {
+            body = c.get();
+        }
+    }
+    if (!head)
+        fail(root, tr("the form has no <h:head>"));
+    collectNamespaces(head);
+    const XmlNode *model = nullptr;
+    for (const auto &c : head->children()) {
+        if (!c->isElement())
+            continue;
+        if (c->localName() == QLatin1String("title"))
+            m_def.title = c->stringValue().trimmed();
+        else if (c->localName() == QLatin1String("model") && !model)
+            model = c.get();
+    }
+    if (!model)
+        fail(head, tr("the form has no <model> in <h:head>"));
+    collectNamespaces(model);
+
+    // Instances: the first is the primary one.
+    const XmlNode *primary = nullptr;
+    for (const auto &c : model->children()) {
+        if (!c->isElement() || c->localName() != QLatin1String("instance"))
+            continue;
+        if (!primary) {
+            primary = c.get();
+            continue;
+        }
+        parseSecondaryInstance(c.get());
+    }
+    if (!primary)
+        fail(model, tr("the <model> has no <instance>"));
+    if (primary->childElementCount() != 1)
+        fail(primary, tr("the primary <instance> must hold exactly one root element, it holds %n",
+                         nullptr, primary->childElementCount()));
+    m_primaryRoot = primary->firstChildElement();
+    collectNamespaces(m_primaryRoot);
+    m_def.formId = attr(m_primaryRoot, "id");
+    m_def.version = attr(m_primaryRoot, "version");
+    if (m_def.formId.isEmpty())
+        fail(m_primaryRoot, tr("the primary instance's root element %1 has no id attribute (the "
+                               "form ID)")
+                                .arg(describe(m_primaryRoot)));
+
+    for (const auto &c : model->children()) {
+        if (c->isElement() && c->localName() == QLatin1String("itext"))
+            parseItext(c.get());
+    }
+    for (const auto &c : model->children()) {
+        if (c->isElement() && c->localName() == QLatin1String("bind") && hasAttr(c.get(), "id"))
+            m_bindIds.insert(attr(c.get(), "id"), resolvePath(attr(c.get(), "nodeset"), QString()));
+    }
+    if (body)
+        collectRepeatPaths(body, QString());
+    buildSchema(m_primaryRoot);
+
+    for (const auto &c : model->children()) {
+        if (!c->isElement())
+            continue;
+        const QString n = c->localName();
+        if (n == QLatin1String("bind"))
+            parseBind(c.get());
+        else if (n == QLatin1String("submission")) {
+            m_def.submission.action = attr(c.get(), "action");
+            m_def.submission.method = attr(c.get(), "method");
+            m_def.submission.base64RsaPublicKey = attr(c.get(), "base64RsaPublicKey");
+            m_def.submission.orxAutoSend = attr(c.get(), "auto-send");
+            m_def.submission.orxAutoDelete = attr(c.get(), "auto-delete");
+        }
+    }
+    for (const auto &c : model->children()) {
+        if (!c->isElement())
+            continue;
+        const QString n = c->localName();
+        if (n == QLatin1String("setvalue") || n == QLatin1String("setgeopoint")
+            || n == QLatin1String("action"))
+            parseAction(c.get(), true, -1);
+    }
+    if (body)
+        parseBody(body);
+    ensureMeta();
+    finish();
+}
+
+void FormParser::parseSecondaryInstance(const XmlNode *instance)
+{
+    SecondaryInstance si;
+    si.id = attr(instance, "id");
+    si.src = attr(instance, "src");
+    if (si.id.isEmpty())
+        fail(instance, tr("a secondary <instance> needs an id attribute"));
+    for (const auto &other : m_def.secondaryInstances) {
+        if (other.id == si.id)
+            fail(instance, tr("two instances have the id '%1'").arg(si.id));
+    }
+    if (!si.src.isEmpty()) {
+        ExternalDataError err;
+        si.doc = loadExternalInstance(si.src, m_options.mediaDir, &err);
+        if (!si.doc)
+            fail(instance, tr("instance '%1': %2").arg(si.id, err.message));
+    } else {
+        si.doc = std::make_unique<XmlDocument>();
+        for (const auto &c : instance->children()) {
+            if (c->isElement()) {
+                auto copy = c->clone();
+                si.doc->appendChild(std::move(copy));
+            }
+        }
+        if (!si.doc->documentElement())
+            fail(instance, tr("instance '%1' is empty").arg(si.id));
+    }
+    m_def.secondaryInstances.push_back(std::move(si));
+}
+
+RichText FormParser::richTextOf(const XmlNode *e)
+{
+    RichText out;
+    for (const auto &c : e->children()) {
+        if (c->kind() == XmlNode::Kind::Text) {
+            if (!out.empty() && !out.back().expr)
+                out.back().text += c->value();
+            else
+                out.push_back({c->value(), nullptr});
+        } else if (c->isElement() && c->localName() == QLatin1String("output")) {
+            QString v = attr(c.get(), "value");
+            if (v.isEmpty())
+                v = attr(c.get(), "ref");
+            if (v.trimmed().isEmpty())
+                fail(c.get(), tr("<output> needs a value attribute"));
+            out.push_back({QString(), compile(c.get(), v, QStringLiteral("value"))});
+        } else if (c->isElement()) {
+            // Markup inside labels (e.g. <h:span>) is kept as its text.
+            RichText inner = richTextOf(c.get());
+            out.insert(out.end(), inner.begin(), inner.end());
+        }
+    }
+    return out;
+}
+
+void FormParser::parseItext(const XmlNode *itext)
+{
+    for (const auto &t : itext->children()) {
+        if (!t->isElement() || t->localName() != QLatin1String("translation"))
+            continue;
+        Translation tr_;
+        tr_.lang = attr(t.get(), "lang");
+        const QString def = attr(t.get(), "default");
+        tr_.isDefault = !def.isNull() && def.trimmed() != QLatin1String("false()");
+        if (tr_.lang.isEmpty())
+            fail(t.get(), tr("<translation> needs a lang attribute"));
+        for (const auto &text : t->children()) {
+            if (!text->isElement() || text->localName() != QLatin1String("text"))
+                continue;
+            const QString id = attr(text.get(), "id");
+            if (id.isEmpty())
+                fail(text.get(), tr("<text> needs an id attribute"));
+            ItextEntry &entry = tr_.entries[id];
+            for (const auto &v : text->children()) {
+                if (!v->isElement() || v->localName() != QLatin1String("value"))
+                    continue;
+                QString form = attr(v.get(), "form");
+                if (form == QLatin1String("long"))
+                    form.clear();
+                entry.forms.insert(form, richTextOf(v.get()));
+            }
+        }
+        if (tr_.isDefault && m_def.defaultLanguage.isEmpty())
+            m_def.defaultLanguage = tr_.lang;
+        m_def.translations.push_back(std::move(tr_));
+    }
+    if (m_def.defaultLanguage.isEmpty() && !m_def.translations.empty())
+        m_def.defaultLanguage = m_def.translations.front().lang;
+}
+
+TextSource FormParser::textSource(const XmlNode *e)
+{
+    TextSource ts;
+    const QString ref = attr(e, "ref");
+    if (!ref.isEmpty()) {
+        static const QRegularExpression re(
+            QStringLiteral("^\\s*jr:itext\\(\\s*['\"]([^'\"]*)['\"]\\s*\\)\\s*$"));
+        const auto m = re.match(ref);
+        if (!m.hasMatch())
+            fail(e, tr("unsupported: %1 ref=\"%2\" (only jr:itext('id') is supported here)")
+                        .arg(describe(e), ref));
+        ts.itextId = m.captured(1);
+        bool found = m_def.translations.empty();
+        for (const Translation &t : m_def.translations)
+            found = found || t.entries.contains(ts.itextId);
+        if (!found)
+            fail(e, tr("%1 refers to itext id '%2', which no <translation> defines")
+                        .arg(describe(e), ts.itextId));
+        return ts;
+    }
+    ts.inline_ = richTextOf(e);
+    return ts;
+}
+
+TextSource FormParser::messageSource(const XmlNode *bindElement, const char *attribute)
+{
+    TextSource ts;
+    const QString v = attr(bindElement, attribute);
+    if (v.isEmpty())
+        return ts;
+    static const QRegularExpression re(
+        QStringLiteral("^\\s*jr:itext\\(\\s*['\"]([^'\"]*)['\"]\\s*\\)\\s*$"));
+    const auto m = re.match(v);
+    if (m.hasMatch())
+        ts.itextId = m.captured(1);
+    else
+        ts.inline_.push_back({v, nullptr});
+    return ts;
+}
+
+void FormParser::collectRepeatPaths(const XmlNode *e, const QString &context)
+{
+    for (const auto &c : e->children()) {
+        if (!c->isElement())
+            continue;
+        QString ctx = context;
+        const QString n = c->localName();
+        if (n == QLatin1String("repeat") || n == QLatin1String("group")) {
+            QString ref = attr(c.get(), "nodeset");
+            if (ref.isEmpty())
+                ref = attr(c.get(), "ref");
+            if (ref.isEmpty() && hasAttr(c.get(), "bind"))
+                ref = m_bindIds.value(attr(c.get(), "bind"));
+            if (!ref.isEmpty()) {
+                if (!isSimplePath(ref))
+                    fail(c.get(), tr("unsupported: %1 with a computed reference \"%2\"")
+                                      .arg(describe(c.get()), ref));
+                ctx = resolvePath(ref, context);
+                if (n == QLatin1String("repeat"))
+                    m_repeatPaths.insert(localPath(ctx));
+            } else if (n == QLatin1String("repeat")) {
+                fail(c.get(), tr("<repeat> needs a nodeset attribute"));
+            }
+        }
+        collectRepeatPaths(c.get(), ctx);
+    }
+}
+
+int FormParser::addSchema(const XmlNode *e, int parent, const QString &parentPath)
+{
+    SchemaNode s;
+    s.parent = parent;
+    s.name = e->localName();
+    s.prefix = e->prefix();
+    s.namespaceUri = e->namespaceUri();
+    s.isAttribute = e->kind() == XmlNode::Kind::Attribute;
+    s.path = parentPath + (s.isAttribute ? QStringLiteral("/@") : QStringLiteral("/")) + s.name;
+    s.depth = parent < 0 ? 0 : m_def.schema[static_cast<std::size_t>(parent)].depth + 1;
+    s.isRepeat = !s.isAttribute && m_repeatPaths.contains(s.path);
+    s.enclosingRepeat = parent < 0 ? -1 : m_def.schema[static_cast<std::size_t>(parent)].enclosingRepeat;
+    const int index = static_cast<int>(m_def.schema.size());
+    if (s.isRepeat)
+        s.enclosingRepeat = index;
+    m_def.schema.push_back(s);
+    m_def.m_pathIndex.insert(s.path, index);
+    if (parent >= 0)
+        m_def.schema[static_cast<std::size_t>(parent)].children.push_back(index);
+    if (s.isAttribute)
+        return index;
+    for (const auto &a : e->attributes()) {
+        if (a->namespaceUri() == kJrNs && a->localName() == QLatin1String("template"))
+            continue;
+        addSchema(a.get(), index, s.path);
+    }
+    // Each child name once: for repeats the template (jr:template or the first instance).
+    QSet<QString> seen;
+    for (const auto &c : e->children()) {
+        if (!c->isElement() || seen.contains(c->localName()))
+            continue;
+        const QString childPath = s.path + QLatin1Char('/') + c->localName();
+        const XmlNode *templ = c.get();
+        if (m_repeatPaths.contains(childPath)) {
+            for (const auto &o : e->children()) {
+                if (o->isElement() && o->localName() == c->localName()
+                    && o->attribute(QStringLiteral("template"))) {
+                    templ = o.get();
+                    break;
+                }
+            }
+        }
+        seen.insert(c->localName());
+        addSchema(templ, index, s.path);
+    }
+    return index;
+}
+
+namespace {
+
+/// Sets schema indices on a live subtree by matching names against the schema.
+void assignSchema(XmlNode *node, int schemaIndex, const std::vector<SchemaNode> &schema)
+{
+    node->schemaIndex = schemaIndex;
+    if (schemaIndex < 0)
+        return;
+    const SchemaNode &s = schema[static_cast<std::size_t>(schemaIndex)];
+    auto find = [&](const QString &name, bool attribute) {
+        for (int c : s.children) {
+            const SchemaNode &cs = schema[static_cast<std::size_t>(c)];
+            if (cs.isAttribute == attribute && cs.name == name)
+                return c;
+        }
+        return -1;
+    };
+    for (const auto &a : node->attributes())
+        a->schemaIndex = find(a->localName(), true);
+    for (const auto &c : node->children()) {
+        if (c->isElement())
+            assignSchema(c.get(), find(c->localName(), false), schema);
+    }
+}
+
+std::unique_ptr<XmlNode> stripTemplates(const XmlNode *e)
+{
+    auto copy = std::make_unique<XmlNode>(XmlNode::Kind::Element);
+    copy->setName(e->localName(), e->prefix(), e->namespaceUri());
+    copy->setPosition(e->line(), e->column());
+    copy->namespaceDeclarations() = e->namespaceDeclarations();
+    for (const auto &a : e->attributes()) {
+        if (a->namespaceUri() == kJrNs && a->localName() == QLatin1String("template"))
+            continue;
+        copy->appendAttribute(a->clone());
+    }
+    bool hasElements = false;
+    for (const auto &c : e->children())
+        hasElements = hasElements || c->isElement();
+    for (const auto &c : e->children()) {
+        if (c->isElement()) {
+            if (c->attribute(QStringLiteral("template"))
+                && c->attribute(QStringLiteral("template"))->namespaceUri() == kJrNs)
+                continue;
+            copy->appendChild(stripTemplates(c.get()));
+        } else if (c->kind() == XmlNode::Kind::Text && !hasElements) {
+            copy->appendChild(c->clone());
+        }
+    }
+    return copy;
+}
+
+} // namespace
+
+void FormParser::buildSchema(const XmlNode *primaryRoot)
+{
+    addSchema(primaryRoot, -1, QString());
+    // Initial instance: the primary instance without jr:template copies.
+    m_def.initialInstance = std::make_unique<XmlDocument>();
+    m_def.initialInstance->appendChild(stripTemplates(primaryRoot));
+    assignSchema(m_def.initialInstance->documentElement(), 0, m_def.schema);
+    // A template for each repeat, to add instances.
+    for (std::size_t i = 0; i < m_def.schema.size(); ++i) {
+        if (!m_def.schema[i].isRepeat)
+            continue;
+        RepeatInfo info;
+        info.schema = static_cast<int>(i);
+        // Find the template element in the source: walk the path.
+        const QStringList steps =
+            m_def.schema[i].path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+        const XmlNode *cur = primaryRoot;
+        for (qsizetype s = 1; s < steps.size() && cur; ++s) {
+            const XmlNode *next = nullptr;
+            for (const auto &c : cur->children()) {
+                if (!c->isElement() || c->localName() != steps[s])
+                    continue;
+                if (!next)
+                    next = c.get();
+                if (s == steps.size() - 1 && c->attribute(QStringLiteral("template"))) {
+                    next = c.get();
+                    break;
+                }
+            }
+            cur = next;
+        }
+        if (!cur)
+            continue;
+        info.templ = stripTemplates(cur);
+        // A template holds the defaults of one new instance; nested repeats start with one.
+        assignSchema(info.templ.get(), static_cast<int>(i), m_def.schema);
+        m_def.schema[i].repeat = static_cast<int>(m_def.repeats.size());
+        m_def.repeats.push_back(std::move(info));
+    }
+}
+
+int FormParser::schemaForRef(const XmlNode *at, const QString &ref, const QString &context,
+                             const QString &what)
+{
+    if (!isSimplePath(ref))
+        fail(at, tr("unsupported: %1 %2=\"%3\" is not a plain path").arg(describe(at), what, ref));
+    const QString path = localPath(resolvePath(ref, context));
+    const int s = m_def.schemaForPath(path);
+    if (s < 0)
+        fail(at, tr("%1 %2=\"%3\" refers to %4, which is not in the primary instance")
+                     .arg(describe(at), what, ref, path));
+    return s;
+}
+
+namespace {
+
+std::optional<DataType> parseType(QString t)
+{
+    const qsizetype colon = t.indexOf(QLatin1Char(':'));
+    const QString prefix = colon >= 0 ? t.left(colon) : QString();
+    if (colon >= 0)
+        t = t.mid(colon + 1);
+    static const QHash<QString, DataType> types = {
+        {QStringLiteral("string"), DataType::String},
+        {QStringLiteral("int"), DataType::Int},
+        {QStringLiteral("integer"), DataType::Int},
+        {QStringLiteral("long"), DataType::Int},
+        {QStringLiteral("short"), DataType::Int},
+        {QStringLiteral("decimal"), DataType::Decimal},
+        {QStringLiteral("double"), DataType::Decimal},
+        {QStringLiteral("float"), DataType::Decimal},
+        {QStringLiteral("date"), DataType::Date},
+        {QStringLiteral("time"), DataType::Time},
+        {QStringLiteral("dateTime"), DataType::DateTime},
+        {QStringLiteral("select1"), DataType::Select1},
+        {QStringLiteral("select"), DataType::Select},
+        {QStringLiteral("geopoint"), DataType::Geopoint},
+        {QStringLiteral("geotrace"), DataType::Geotrace},
+        {QStringLiteral("geoshape"), DataType::Geoshape},
+        {QStringLiteral("binary"), DataType::Binary},
+        {QStringLiteral("base64Binary"), DataType::Binary},
+        {QStringLiteral("barcode"), DataType::Barcode},
+        {QStringLiteral("boolean"), DataType::Boolean},
+        {QStringLiteral("rank"), DataType::Rank},
+        {QStringLiteral("intent"), DataType::Intent},
+    };
+    auto it = types.constFind(t);
+    if (it == types.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+} // namespace
+
+void FormParser::parseBind(const XmlNode *b)
+{
+    QString nodeset = attr(b, "nodeset");
+    if (nodeset.isEmpty())
+        nodeset = attr(b, "ref");
+    if (nodeset.isEmpty())
+        fail(b, tr("<bind> needs a nodeset attribute"));
+    const int schemaIndex = schemaForRef(b, nodeset, QString(), QStringLiteral("nodeset"));
+    if (hasAttr(b, "id"))
+        m_bindIds.insert(attr(b, "id"), resolvePath(nodeset, QString()));
+    SchemaNode &s = m_def.schema[static_cast<std::size_t>(schemaIndex)];
+    if (s.bind < 0) {
+        s.bind = static_cast<int>(m_def.binds.size());
+        Bind nb;
+        nb.schema = schemaIndex;
+        nb.line = b->line();
+        nb.column = b->column();
+        nb.nodeset = nodeset;
+        m_def.binds.push_back(std::move(nb));
+    }
+    Bind &bind = m_def.binds[static_cast<std::size_t>(s.bind)];
+    if (hasAttr(b, "type")) {
+        bind.typeName = attr(b, "type");
+        const auto t = parseType(bind.typeName);
+        if (!t)
+            fail(b, tr("unsupported: data type '%1' on the bind for %2").arg(bind.typeName, nodeset));
+        bind.type = *t;
+    }
+    auto expr = [&](const char *name, std::shared_ptr<xpath::Expression> &slot) {
+        const XmlNode *a = b->attribute(QLatin1String(name));
+        if (!a || a->namespaceUri() == kJrNs)
+            return;
+        if (a->value().trimmed().isEmpty())
+            return;
+        slot = compile(b, a->value(),
+                       tr("the %1 expression for %2").arg(QLatin1String(name), nodeset));
+    };
+    expr("relevant", bind.relevant);
+    expr("required", bind.required);
+    expr("readonly", bind.readonly);
+    expr("constraint", bind.constraint);
+    expr("calculate", bind.calculate);
+    if (hasAttr(b, "constraintMsg"))
+        bind.constraintMsg = messageSource(b, "constraintMsg");
+    if (hasAttr(b, "requiredMsg"))
+        bind.requiredMsg = messageSource(b, "requiredMsg");
+    if (hasAttr(b, "preload")) {
+        bind.preload = attr(b, "preload");
+        bind.preloadParams = attr(b, "preloadParams");
+    }
+    if (hasAttr(b, "saveIncomplete"))
+        bind.saveIncomplete = attr(b, "saveIncomplete").trimmed() == QLatin1String("true()");
+}
+
+void FormParser::parseAction(const XmlNode *a, bool inModel, int controlSchema)
+{
+    const QString n = a->localName();
+    if (n == QLatin1String("action")) {
+        fail(a, tr("unsupported: <action> blocks (use setvalue with an event attribute)"));
+    }
+    Action action;
+    if (n == QLatin1String("setgeopoint")) {
+        if (a->namespaceUri() != kOdkNs)
+            fail(a, tr("%1 must be in the ODK namespace (%2), write it as odk:setgeopoint")
+                        .arg(describe(a), kOdkNs));
+        action.kind = Action::Kind::SetGeopoint;
+    }
+    const QStringList events =
+        attr(a, "event").split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    if (events.isEmpty())
+        fail(a, tr("%1 needs an event attribute").arg(describe(a)));
+    for (const QString &ev : events) {
+        if (ev == QLatin1String("odk-instance-first-load") || ev == QLatin1String("xforms-ready"))
+            action.events.push_back(ActionEvent::InstanceFirstLoad);
+        else if (ev == QLatin1String("odk-instance-load"))
+            action.events.push_back(ActionEvent::InstanceLoad);
+        else if (ev == QLatin1String("odk-new-repeat") || ev == QLatin1String("jr-insert")) {
+            if (inModel)
+                fail(a, tr("the odk-new-repeat event belongs in the body, inside the <repeat> it "
+                           "reacts to, not in the <model>"));
+            action.events.push_back(ActionEvent::NewRepeat);
+        } else if (ev == QLatin1String("xforms-value-changed")) {
+            if (inModel)
+                fail(a, tr("the xforms-value-changed event belongs inside the control whose "
+                           "value it watches, not in the <model>"));
+            action.events.push_back(ActionEvent::ValueChanged);
+        } else {
+            fail(a, tr("unsupported: event '%1' on %2 (supported: odk-instance-first-load, "
+                       "odk-instance-load, odk-new-repeat, xforms-value-changed)")
+                        .arg(ev, describe(a)));
+        }
+    }
+    QString ref = attr(a, "ref");
+    if (ref.isEmpty() && hasAttr(a, "bind"))
+        ref = m_bindIds.value(attr(a, "bind"));
+    if (ref.isEmpty())
+        fail(a, tr("%1 needs a ref attribute").arg(describe(a)));
+    const QString contextPath =
+        controlSchema >= 0 ? m_def.schema[static_cast<std::size_t>(controlSchema)].path : QString();
+    action.target = schemaForRef(a, ref, contextPath, QStringLiteral("ref"));
+    action.ref = compile(a, ref, QStringLiteral("ref"));
+    action.trigger = controlSchema;
+    if (hasAttr(a, "value"))
+        action.value = compile(a, attr(a, "value"), QStringLiteral("value"));
+    else
+        action.literal = a->stringValue();
+    m_def.actions.push_back(std::move(action));
+}
+
+void FormParser::parseBody(const XmlNode *body)
+{
+    for (const auto &c : body->children()) {
+        if (!c->isElement())
+            continue;
+        const int idx = parseControl(c.get(), -1, QString());
+        if (idx >= 0)
+            m_def.bodyControls.push_back(idx);
+    }
+}
+
+int FormParser::parseControl(const XmlNode *e, int parentControl, const QString &context)
+{
+    const QString n = e->localName();
+    static const QHash<QString, Control::Kind> kinds = {
+        {QStringLiteral("input"), Control::Kind::Input},
+        {QStringLiteral("select1"), Control::Kind::Select1},
+        {QStringLiteral("select"), Control::Kind::Select},
+        {QStringLiteral("trigger"), Control::Kind::Trigger},
+        {QStringLiteral("upload"), Control::Kind::Upload},
+        {QStringLiteral("range"), Control::Kind::Range},
+        {QStringLiteral("rank"), Control::Kind::Rank},
+        {QStringLiteral("group"), Control::Kind::Group},
+        {QStringLiteral("repeat"), Control::Kind::Repeat},
+    };
+    if (n == QLatin1String("label") || n == QLatin1String("hint"))
+        return -1; // group labels are handled by the group
+    if (n == QLatin1String("setvalue") || n == QLatin1String("setgeopoint")) {
+        fail(e, tr("%1 directly in the body needs an enclosing control or repeat")
+                    .arg(describe(e)));
+    }
+    auto kit = kinds.constFind(n);
+    if (kit == kinds.constEnd()) {
+        if (e->namespaceUri() != kXformsNs && e->namespaceUri() != kOdkNs)
+            return -1; // presentation markup (e.g. xhtml) carries no questions
+        fail(e, tr("unsupported: body element %1").arg(describe(e)));
+    }
+    if (*kit == Control::Kind::Rank && e->namespaceUri() != kOdkNs)
+        fail(e, tr("<rank> must be in the ODK namespace, write it as odk:rank"));
+
+    const int index = static_cast<int>(m_def.controls.size());
+    m_def.controls.emplace_back();
+    {
+        Control &c = m_def.controls.back();
+        c.kind = *kit;
+        c.line = e->line();
+        c.column = e->column();
+        c.parent = parentControl;
+        c.appearance = attr(e, "appearance");
+        c.mediatype = attr(e, "mediatype");
+        c.fieldList = c.kind == Control::Kind::Group
+            && c.appearance.split(QLatin1Char(' ')).contains(QStringLiteral("field-list"));
+    }
+    const bool isRepeat = *kit == Control::Kind::Repeat;
+    QString ref = attr(e, isRepeat ? "nodeset" : "ref");
+    if (ref.isEmpty() && hasAttr(e, "bind")) {
+        ref = m_bindIds.value(attr(e, "bind"));
+        if (ref.isEmpty())
+            fail(e, tr("%1 bind=\"%2\" names no <bind id>").arg(describe(e), attr(e, "bind")));
+    }
+    QString myContext = context;
+    int schema = -1;
+    if (!ref.isEmpty()) {
+        schema = schemaForRef(e, ref, context,
+                              QLatin1String(isRepeat ? "nodeset" : "ref"));
+        myContext = m_def.schema[static_cast<std::size_t>(schema)].path;
+    } else if (*kit != Control::Kind::Group) {
+        fail(e, tr("%1 needs a ref attribute").arg(describe(e)));
+    }
+    m_def.controls[static_cast<std::size_t>(index)].schema = schema;
+    m_def.controls[static_cast<std::size_t>(index)].ref = ref;
+    if (schema >= 0 && *kit != Control::Kind::Group) {
+        SchemaNode &sn = m_def.schema[static_cast<std::size_t>(schema)];
+        if (sn.control < 0)
+            sn.control = index;
+    }
+    if (*kit == Control::Kind::Repeat) {
+        Control &c = m_def.controls[static_cast<std::size_t>(index)];
+        const XmlNode *countAttr = nullptr;
+        for (const auto &a : e->attributes()) {
+            if (a->localName() == QLatin1String("count") && a->namespaceUri() == kJrNs)
+                countAttr = a.get();
+            if (a->localName() == QLatin1String("noAddRemove") && a->namespaceUri() == kJrNs)
+                c.noAddRemove = a->value().trimmed() != QLatin1String("false()");
+        }
+        if (countAttr && !countAttr->value().trimmed().isEmpty()) {
+            auto expr = compile(e, countAttr->value(), QStringLiteral("jr:count"));
+            m_def.controls[static_cast<std::size_t>(index)].count = expr;
+        }
+        const int rep = m_def.schema[static_cast<std::size_t>(schema)].repeat;
+        if (rep >= 0)
+            m_def.repeats[static_cast<std::size_t>(rep)].control = index;
+    }
+    if (*kit == Control::Kind::Range) {
+        bool ok1 = false;
+        bool ok2 = false;
+        bool ok3 = false;
+        const double start = attr(e, "start").toDouble(&ok1);
+        const double end = attr(e, "end").toDouble(&ok2);
+        const double step = attr(e, "step").toDouble(&ok3);
+        if (!ok1 || !ok2 || !ok3 || step <= 0 || std::isnan(start) || std::isnan(end)
+            || std::fabs(end - start) < step
+            || std::fabs(std::remainder(end - start, step)) > 1e-9 * std::max(1.0, step))
+            fail(e, tr("<range> needs numeric start, end and step, with a positive step that "
+                       "divides end - start (start=\"%1\" end=\"%2\" step=\"%3\")")
+                        .arg(attr(e, "start"), attr(e, "end"), attr(e, "step")));
+        Control &c = m_def.controls[static_cast<std::size_t>(index)];
+        c.rangeStart = start;
+        c.rangeEnd = end;
+        c.rangeStep = step;
+    }
+    for (const auto &child : e->children()) {
+        if (!child->isElement())
+            continue;
+        const QString cn = child->localName();
+        if (cn == QLatin1String("label")) {
+            TextSource ts = textSource(child.get());
+            m_def.controls[static_cast<std::size_t>(index)].label = std::move(ts);
+        } else if (cn == QLatin1String("hint")) {
+            TextSource ts = textSource(child.get());
+            m_def.controls[static_cast<std::size_t>(index)].hint = std::move(ts);
+        } else if (cn == QLatin1String("item")) {
+            Item item;
+            const XmlNode *v = child->firstChildElement(QStringLiteral("value"));
+            if (!v)
+                fail(child.get(), tr("<item> needs a <value>"));
+            item.value = v->stringValue().trimmed();
+            if (item.value.contains(QLatin1Char(' '))
+                && *kit == Control::Kind::Select)
+                fail(v, tr("choice value '%1' contains a space, which a multiple-choice answer "
+                           "cannot hold")
+                            .arg(item.value));
+            if (const XmlNode *l = child->firstChildElement(QStringLiteral("label")))
+                item.label = textSource(l);
+            m_def.controls[static_cast<std::size_t>(index)].items.push_back(std::move(item));
+        } else if (cn == QLatin1String("itemset")) {
+            parseItemset(m_def.controls[static_cast<std::size_t>(index)], child.get());
+        } else if (cn == QLatin1String("setvalue") || cn == QLatin1String("setgeopoint")) {
+            parseAction(child.get(), false, schema);
+        } else if (*kit == Control::Kind::Group || *kit == Control::Kind::Repeat) {
+            const int ci = parseControl(child.get(), index, myContext);
+            if (ci >= 0)
+                m_def.controls[static_cast<std::size_t>(index)].children.push_back(ci);
+        } else if (cn == QLatin1String("value") || cn == QLatin1String("help")
+                   || cn == QLatin1String("alert")) {
+            continue;
+        } else if (child->namespaceUri() == kXformsNs) {
+            fail(child.get(), tr("unsupported: %1 inside %2").arg(describe(child.get()), describe(e)));
+        }
+    }
+    Control &c = m_def.controls[static_cast<std::size_t>(index)];
+    if (c.kind == Control::Kind::Select1 || c.kind == Control::Kind::Select
+        || c.kind == Control::Kind::Rank) {
+        if (c.items.empty() && !c.itemset)
+            fail(e, tr("%1 for %2 has no choices (no <item> and no <itemset>)")
+                        .arg(describe(e), ref));
+        const QString r = attr(e, "randomize").trimmed();
+        c.randomize = r == QLatin1String("true()") || r == QLatin1String("true");
+        if (hasAttr(e, "seed"))
+            c.seed = compile(e, attr(e, "seed"), QStringLiteral("seed"));
+    }
+    return index;
+}
+
+void FormParser::parseItemset(Control &c, const XmlNode *itemset)
+{
+    Itemset is;
+    const QString nodeset = attr(itemset, "nodeset");
+    if (nodeset.isEmpty())
+        fail(itemset, tr("<itemset> needs a nodeset attribute"));
+    is.nodeset = compile(itemset, nodeset, QStringLiteral("nodeset"));
+    const XmlNode *value = itemset->firstChildElement(QStringLiteral("value"));
+    const XmlNode *label = itemset->firstChildElement(QStringLiteral("label"));
+    if (!value || attr(value, "ref").isEmpty())
+        fail(itemset, tr("<itemset> needs <value ref=\"…\"/>"));
+    if (!label || attr(label, "ref").isEmpty())
+        fail(itemset, tr("<itemset> needs <label ref=\"…\"/>"));
+    is.valueRef = compile(value, attr(value, "ref"), QStringLiteral("ref"));
+    const QString lref = attr(label, "ref").trimmed();
+    static const QRegularExpression itextRe(QStringLiteral("^jr:itext\\((.*)\\)$"));
+    const auto m = itextRe.match(lref);
+    if (m.hasMatch())
+        is.labelItextRef = compile(label, m.captured(1), QStringLiteral("ref"));
+    else
+        is.labelRef = compile(label, lref, QStringLiteral("ref"));
+    c.itemset = std::move(is);
+}
+
+void FormParser::ensureMeta()
+{
+    // Every submission carries meta/instanceID; add it when the form lacks it.
+    XmlNode *root = m_def.initialInstance->documentElement();
+    int meta = -1;
+    for (int c : m_def.schema[0].children) {
+        if (m_def.schema[static_cast<std::size_t>(c)].name == QLatin1String("meta"))
+            meta = c;
+    }
+    auto addChild = [&](int parentSchema, XmlNode *parentNode, const QString &name,
+                        const QString &prefix, const QString &uri) {
+        SchemaNode s;
+        s.parent = parentSchema;
+        s.name = name;
+        s.prefix = prefix;
+        s.namespaceUri = uri;
+        s.path = m_def.schema[static_cast<std::size_t>(parentSchema)].path + QLatin1Char('/') + name;
+        s.depth = m_def.schema[static_cast<std::size_t>(parentSchema)].depth + 1;
+        const int idx = static_cast<int>(m_def.schema.size());
+        m_def.schema.push_back(s);
+        m_def.schema[static_cast<std::size_t>(parentSchema)].children.push_back(idx);
+        m_def.m_pathIndex.insert(s.path, idx);
+        auto node = std::make_unique<XmlNode>(XmlNode::Kind::Element);
+        node->setName(name, prefix, uri);
+        node->schemaIndex = idx;
+        parentNode->appendChild(std::move(node));
+        return idx;
+    };
+    XmlNode *metaNode = nullptr;
+    if (meta < 0) {
+        meta = addChild(0, root, QStringLiteral("meta"), QStringLiteral("orx"), kOrxNs);
+        metaNode = root->children().back().get();
+    } else {
+        for (const auto &c : root->children()) {
+            if (c->schemaIndex == meta)
+                metaNode = c.get();
+        }
+    }
+    const SchemaNode &ms = m_def.schema[static_cast<std::size_t>(meta)];
+    for (int c : ms.children) {
+        const QString &name = m_def.schema[static_cast<std::size_t>(c)].name;
+        if (name == QLatin1String("instanceID"))
+            m_def.instanceIdSchema = c;
+        else if (name == QLatin1String("instanceName"))
+            m_def.instanceNameSchema = c;
+        else if (name == QLatin1String("deprecatedID"))
+            m_def.deprecatedIdSchema = c;
+    }
+    if (m_def.instanceIdSchema < 0 && metaNode) {
+        m_def.instanceIdSchema = addChild(meta, metaNode, QStringLiteral("instanceID"), ms.prefix,
+                                          ms.namespaceUri);
+    }
+}
+
+void FormParser::finish()
+{
+    QString cycleError;
+    const int cycleAt = analyseDependencies(m_def, &cycleError);
+    if (cycleAt >= 0) {
+        const SchemaNode &s = m_def.schema[static_cast<std::size_t>(cycleAt)];
+        const Bind &b = m_def.binds[static_cast<std::size_t>(s.bind)];
+        FormError e;
+        e.line = b.line;
+        e.column = b.column;
+        e.message = cycleError;
+        throw ParseFailure{e};
+    }
+}
+
+std::shared_ptr<const FormDefinition> FormDefinition::load(const QByteArray &xml,
+                                                           const LoadOptions &options,
+                                                           FormError *error)
+{
+    auto def = std::make_shared<FormDefinition>();
+    FormParser parser(*def, options);
+    try {
+        parser.parse(xml);
+    } catch (const ParseFailure &f) {
+        if (error)
+            *error = f.error;
+        return nullptr;
+    }
+    return def;
+}
+
+std::shared_ptr<const FormDefinition> FormDefinition::loadFile(const QString &path,
+                                                               const LoadOptions &options,
+                                                               FormError *error)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (error) {
+            error->line = 0;
+            error->column = 0;
+            error->message = tr("cannot read the form: %1").arg(f.errorString());
+        }
+        return nullptr;
+    }
+    LoadOptions opts = options;
+    if (opts.mediaDir.isEmpty()) {
+        const QFileInfo fi(path);
+        const QString beside = fi.dir().filePath(fi.completeBaseName() + QStringLiteral("-media"));
+        if (QFileInfo(beside).isDir())
+            opts.mediaDir = beside;
+        else
+            opts.mediaDir = fi.dir().path();
+    }
+    return load(f.readAll(), opts, error);
+}
+
+QStringList FormDefinition::languages() const
+{
+    QStringList out;
+    for (const Translation &t : translations)
+        out.push_back(t.lang);
+    return out;
+}
+
+int FormDefinition::questionCount() const
+{
+    int n = 0;
+    for (const Control &c : controls)
+        n += (c.kind != Control::Kind::Group && c.kind != Control::Kind::Repeat) ? 1 : 0;
+    return n;
+}
+
+int FormDefinition::groupCount() const
+{
+    int n = 0;
+    for (const Control &c : controls)
+        n += c.kind == Control::Kind::Group ? 1 : 0;
+    return n;
+}
+
+const SecondaryInstance *FormDefinition::secondary(const QString &id) const
+{
+    for (const SecondaryInstance &s : secondaryInstances) {
+        if (s.id == id)
+            return &s;
+    }
+    return nullptr;
+}
+
+QString dataTypeName(DataType t)
+{
+    switch (t) {
+    case DataType::String:
+        return QStringLiteral("string");
+    case DataType::Int:
+        return QStringLiteral("int");
+    case DataType::Decimal:
+        return QStringLiteral("decimal");
+    case DataType::Date:
+        return QStringLiteral("date");
+    case DataType::Time:
+        return QStringLiteral("time");
+    case DataType::DateTime:
+        return QStringLiteral("dateTime");
+    case DataType::Select1:
+        return QStringLiteral("select1");
+    case DataType::Select:
+        return QStringLiteral("select");
+    case DataType::Geopoint:
+        return QStringLiteral("geopoint");
+    case DataType::Geotrace:
+        return QStringLiteral("geotrace");
+    case DataType::Geoshape:
+        return QStringLiteral("geoshape");
+    case DataType::Binary:
+        return QStringLiteral("binary");
+    case DataType::Barcode:
+        return QStringLiteral("barcode");
+    case DataType::Boolean:
+        return QStringLiteral("boolean");
+    case DataType::Rank:
+        return QStringLiteral("rank");
+    case DataType::Intent:
+        return QStringLiteral("intent");
+    }
+    return QString();
+}
+
+} // namespace survey::form

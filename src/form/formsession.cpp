@@ -1,0 +1,1414 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "formsession.h"
+
+#include "xpathfunctions.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QUuid>
+#include <QXmlStreamWriter>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace survey::form {
+
+namespace {
+
+constexpr std::uint32_t kSelfRelevant = 1u << 0;
+constexpr std::uint32_t kRelevant = 1u << 1;
+constexpr std::uint32_t kRequired = 1u << 2;
+constexpr std::uint32_t kSelfReadonly = 1u << 3;
+constexpr std::uint32_t kReadonly = 1u << 4;
+constexpr std::uint32_t kConstraintFailed = 1u << 5;
+
+const QString kXformsNs = QStringLiteral("http://www.w3.org/2002/xforms");
+
+void setBit(XmlNode *n, std::uint32_t bit, bool on)
+{
+    if (on)
+        n->stateBits |= bit;
+    else
+        n->stateBits &= ~bit;
+}
+
+QString isoNow(qint64 ms)
+{
+    const QDateTime local = QDateTime::fromMSecsSinceEpoch(ms, Qt::LocalTime);
+    const int off = local.offsetFromUtc();
+    const QChar sign = off < 0 ? QLatin1Char('-') : QLatin1Char('+');
+    return local.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"))
+        + QStringLiteral("%1%2:%3")
+              .arg(sign)
+              .arg(std::abs(off) / 3600, 2, 10, QLatin1Char('0'))
+              .arg((std::abs(off) % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+class FormSession::Env : public xpath::Environment
+{
+public:
+    explicit Env(FormSession &s) : m_s(s) { }
+    bool formMode() const override { return true; }
+    XmlNode *instance(const QString &id) const override
+    {
+        const SecondaryInstance *si = m_s.m_def->secondary(id);
+        return si ? si->doc.get() : nullptr;
+    }
+    QString itext(const QString &id) const override
+    {
+        TextSource ts;
+        ts.itextId = id;
+        return m_s.text(ts, nullptr);
+    }
+    QString choiceName(const QString &value, const QString &path, XmlNode *context) const override
+    {
+        // The path is data (a string); resolve it against the schema, not by parsing XPath.
+        QString p = path.trimmed();
+        if (!p.startsWith(QLatin1Char('/')) && context && context->schemaIndex >= 0)
+            p = m_s.m_def->schema[static_cast<std::size_t>(context->schemaIndex)].path
+                + QLatin1Char('/') + p;
+        QStringList out;
+        for (const QString &step : p.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+            if (step == QLatin1String("."))
+                continue;
+            if (step == QLatin1String("..")) {
+                if (!out.isEmpty())
+                    out.removeLast();
+                continue;
+            }
+            QString s = step;
+            const qsizetype bracket = s.indexOf(QLatin1Char('['));
+            if (bracket >= 0)
+                s = s.left(bracket);
+            const qsizetype colon = s.indexOf(QLatin1Char(':'));
+            out.push_back(colon >= 0 ? s.mid(colon + 1) : s);
+        }
+        const int schema = m_s.m_def->schemaForPath(QLatin1Char('/') + out.join(QLatin1Char('/')));
+        if (schema < 0)
+            return QString();
+        const int control = m_s.m_def->schema[static_cast<std::size_t>(schema)].control;
+        if (control < 0)
+            return QString();
+        XmlNode *node = m_s.liveNode(schema, context);
+        for (const Choice &c : m_s.choices(control, node)) {
+            if (c.value == value)
+                return c.label;
+        }
+        return QString();
+    }
+    qint64 nowMs() const override { return m_s.now(); }
+
+private:
+    FormSession &m_s;
+};
+
+QString FormSession::kindName(Problem::Kind kind)
+{
+    switch (kind) {
+    case Problem::Kind::Required:
+        return QStringLiteral("required");
+    case Problem::Kind::Constraint:
+        return QStringLiteral("constraint");
+    case Problem::Kind::Type:
+        return QStringLiteral("type");
+    case Problem::Kind::UnknownRef:
+        return QStringLiteral("unknown-ref");
+    }
+    return QString();
+}
+
+FormSession::FormSession(std::shared_ptr<const FormDefinition> definition, Properties properties)
+    : m_def(std::move(definition)), m_props(std::move(properties)),
+      m_env(std::make_unique<Env>(*this))
+{
+    const QStringList langs = m_def->languages();
+    m_defaultLanguageIndex = static_cast<int>(langs.indexOf(m_def->defaultLanguage));
+    m_languageIndex = m_defaultLanguageIndex;
+    m_language = m_def->defaultLanguage;
+    m_doc = std::make_unique<XmlDocument>();
+    m_doc->appendChild(m_def->initialInstance->documentElement()->clone());
+    initStates(m_doc->documentElement());
+    rebuildLive();
+}
+
+FormSession::~FormSession() = default;
+
+qint64 FormSession::now() const
+{
+    return m_props.clock ? m_props.clock() : QDateTime::currentMSecsSinceEpoch();
+}
+
+xpath::Context FormSession::context(XmlNode *node) const
+{
+    xpath::Context c;
+    c.node = node;
+    c.current = node;
+    c.env = m_env.get();
+    return c;
+}
+
+const Bind *FormSession::bindOf(const XmlNode *node) const
+{
+    if (!node || node->schemaIndex < 0)
+        return nullptr;
+    const int b = m_def->schema[static_cast<std::size_t>(node->schemaIndex)].bind;
+    return b < 0 ? nullptr : &m_def->binds[static_cast<std::size_t>(b)];
+}
+
+void FormSession::initStates(XmlNode *node)
+{
+    node->stateBits = kSelfRelevant | kRelevant;
+    for (const auto &c : node->children()) {
+        if (c->isElement())
+            initStates(c.get());
+    }
+}
+
+void FormSession::addLive(XmlNode *node)
+{
+    if (node->schemaIndex >= 0)
+        m_live[static_cast<std::size_t>(node->schemaIndex)].push_back(node);
+    for (const auto &a : node->attributes()) {
+        if (a->schemaIndex >= 0)
+            m_live[static_cast<std::size_t>(a->schemaIndex)].push_back(a.get());
+    }
+    for (const auto &c : node->children()) {
+        if (c->isElement())
+            addLive(c.get());
+    }
+}
+
+void FormSession::rebuildLive()
+{
+    m_live.assign(m_def->schema.size(), {});
+    addLive(m_doc->documentElement());
+}
+
+// ---- lifecycle -------------------------------------------------------------------------
+
+void FormSession::start()
+{
+    runPreloads(true);
+    recomputeAll();
+    runActions(ActionEvent::InstanceFirstLoad, nullptr, -1);
+    runActions(ActionEvent::InstanceLoad, nullptr, -1);
+    recomputeAll();
+}
+
+void FormSession::runPreloads(bool start)
+{
+    for (const Bind &b : m_def->binds) {
+        if (b.preload.isEmpty())
+            continue;
+        for (XmlNode *n : m_live[static_cast<std::size_t>(b.schema)]) {
+            const bool empty = n->stringValue().isEmpty();
+            QString v;
+            if (b.preload == QLatin1String("uid")) {
+                if (start && empty)
+                    v = QStringLiteral("uuid:") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+            } else if (b.preload == QLatin1String("timestamp")) {
+                if (b.preloadParams == QLatin1String("start") && start && empty)
+                    v = isoNow(now());
+                else if (b.preloadParams == QLatin1String("end") && !start)
+                    v = isoNow(now());
+            } else if (b.preload == QLatin1String("date")) {
+                if (start && empty && (b.preloadParams == QLatin1String("today")
+                                       || b.preloadParams.isEmpty()))
+                    v = QDateTime::fromMSecsSinceEpoch(now(), Qt::LocalTime)
+                            .date()
+                            .toString(QStringLiteral("yyyy-MM-dd"));
+            } else if (b.preload == QLatin1String("property") && start && empty) {
+                const QString p = b.preloadParams.toLower();
+                if (p == QLatin1String("deviceid"))
+                    v = m_props.deviceId;
+                else if (p == QLatin1String("username"))
+                    v = m_props.username;
+                else if (p == QLatin1String("email"))
+                    v = m_props.email;
+                else if (p == QLatin1String("phonenumber"))
+                    v = m_props.phoneNumber;
+                else if (p == QLatin1String("uri:userid") || p == QLatin1String("userid"))
+                    v = m_props.userId;
+            }
+            if (!v.isEmpty())
+                assignValue(n, v);
+        }
+    }
+    // OpenRosa metadata filled by clients when the form has the fields.
+    if (m_def->instanceIdSchema >= 0 && start) {
+        for (XmlNode *n : m_live[static_cast<std::size_t>(m_def->instanceIdSchema)]) {
+            if (n->stringValue().isEmpty())
+                assignValue(n, QStringLiteral("uuid:")
+                                   + QUuid::createUuid().toString(QUuid::WithoutBraces));
+        }
+    }
+    const int meta = m_def->instanceIdSchema >= 0
+        ? m_def->schema[static_cast<std::size_t>(m_def->instanceIdSchema)].parent
+        : -1;
+    if (meta < 0)
+        return;
+    for (int c : m_def->schema[static_cast<std::size_t>(meta)].children) {
+        const QString &name = m_def->schema[static_cast<std::size_t>(c)].name;
+        for (XmlNode *n : m_live[static_cast<std::size_t>(c)]) {
+            const bool empty = n->stringValue().isEmpty();
+            if (name == QLatin1String("timeStart") && start && empty)
+                assignValue(n, isoNow(now()));
+            else if (name == QLatin1String("timeEnd") && !start)
+                assignValue(n, isoNow(now()));
+            else if (name == QLatin1String("deviceID") && empty && !m_props.deviceId.isEmpty())
+                assignValue(n, m_props.deviceId);
+            else if (name == QLatin1String("userID") && empty && !m_props.userId.isEmpty())
+                assignValue(n, m_props.userId);
+        }
+    }
+}
+
+void FormSession::runActions(ActionEvent event, XmlNode *scope, int trigger)
+{
+    for (const Action &a : m_def->actions) {
+        if (std::find(a.events.begin(), a.events.end(), event) == a.events.end())
+            continue;
+        if ((event == ActionEvent::ValueChanged || event == ActionEvent::NewRepeat)
+            && a.trigger != trigger)
+            continue;
+        applyAction(a, scope);
+    }
+}
+
+void FormSession::applyAction(const Action &a, XmlNode *context)
+{
+    if (a.kind == Action::Kind::SetGeopoint)
+        return; // the host supplies locations; without a receiver there is nothing to set
+    std::vector<XmlNode *> targets;
+    if (context) {
+        try {
+            const xpath::Value v = a.ref->evaluate(this->context(context));
+            if (v.isNodeSet())
+                targets = v.nodes();
+        } catch (const xpath::EvalError &) {
+        }
+    } else {
+        targets = m_live[static_cast<std::size_t>(a.target)];
+    }
+    std::vector<int> changed;
+    for (XmlNode *t : targets) {
+        QString v = a.literal;
+        if (a.value) {
+            try {
+                v = a.value->evaluate(this->context(context ? context : t)).toString();
+            } catch (const xpath::EvalError &) {
+                v.clear();
+            }
+        }
+        if (t->stringValue() != v) {
+            assignValue(t, v);
+            if (t->schemaIndex >= 0)
+                changed.push_back(t->schemaIndex);
+        }
+    }
+    if (!changed.empty() && !m_recomputing)
+        recompute(changed);
+}
+
+bool FormSession::loadInstance(const QByteArray &xml, QString *error)
+{
+    XmlError xe;
+    XmlDocument::ParseOptions po;
+    po.keepComments = false;
+    po.keepProcessingInstructions = false;
+    po.keepWhitespaceText = false;
+    auto saved = XmlDocument::parse(xml, po, &xe);
+    if (!saved) {
+        if (error)
+            *error = tr("the saved instance is not readable XML (%1:%2): %3")
+                         .arg(xe.line)
+                         .arg(xe.column)
+                         .arg(xe.message);
+        return false;
+    }
+    const XmlNode *sroot = saved->documentElement();
+    const SchemaNode &rs = m_def->schema[0];
+    if (sroot->localName() != rs.name) {
+        if (error)
+            *error = tr("the saved instance has root <%1> but the form expects <%2>")
+                         .arg(sroot->localName(), rs.name);
+        return false;
+    }
+    // Rebuild the live tree: the form's structure, the saved values and instances.
+    std::function<void(XmlNode *, const XmlNode *)> merge = [&](XmlNode *live,
+                                                                const XmlNode *src) {
+        for (const auto &a : src->attributes()) {
+            if (XmlNode *la = live->attribute(a->localName()))
+                la->setValue(a->value());
+            else if (a->localName() != QLatin1String("template"))
+                live->appendAttribute(a->clone());
+        }
+        bool srcHasElements = false;
+        for (const auto &c : src->children())
+            srcHasElements = srcHasElements || c->isElement();
+        bool liveHasElements = false;
+        for (const auto &c : live->children())
+            liveHasElements = liveHasElements || c->isElement();
+        if (!liveHasElements && !srcHasElements) {
+            live->setText(src->stringValue());
+            return;
+        }
+        if (live->schemaIndex < 0)
+            return;
+        const SchemaNode &ls = m_def->schema[static_cast<std::size_t>(live->schemaIndex)];
+        // Repeat instances: take exactly the saved ones.
+        for (int childSchema : ls.children) {
+            const SchemaNode &cs = m_def->schema[static_cast<std::size_t>(childSchema)];
+            if (!cs.isRepeat)
+                continue;
+            for (int i = static_cast<int>(live->children().size()) - 1; i >= 0; --i) {
+                if (live->children()[static_cast<std::size_t>(i)]->schemaIndex == childSchema)
+                    live->takeChild(static_cast<std::size_t>(i));
+            }
+            for (const auto &sc : src->children()) {
+                if (sc->isElement() && sc->localName() == cs.name) {
+                    XmlNode *inst = insertRepeat(live, childSchema);
+                    merge(inst, sc.get());
+                }
+            }
+        }
+        for (const auto &sc : src->children()) {
+            if (!sc->isElement())
+                continue;
+            int matched = -1;
+            for (int childSchema : ls.children) {
+                const SchemaNode &cs = m_def->schema[static_cast<std::size_t>(childSchema)];
+                if (!cs.isAttribute && cs.name == sc->localName())
+                    matched = childSchema;
+            }
+            if (matched >= 0 && m_def->schema[static_cast<std::size_t>(matched)].isRepeat)
+                continue;
+            XmlNode *target = nullptr;
+            for (const auto &lc : live->children()) {
+                if (lc->isElement() && lc->localName() == sc->localName()) {
+                    target = lc.get();
+                    break;
+                }
+            }
+            if (!target) {
+                // Not in the form (e.g. deprecatedID, or data of an older version): keep it.
+                auto copy = sc->clone();
+                std::function<void(XmlNode *)> clear = [&](XmlNode *n) {
+                    n->schemaIndex = -1;
+                    n->stateBits = kSelfRelevant | kRelevant;
+                    for (const auto &c : n->children())
+                        clear(c.get());
+                };
+                clear(copy.get());
+                live->appendChild(std::move(copy));
+                continue;
+            }
+            merge(target, sc.get());
+        }
+    };
+    m_doc = std::make_unique<XmlDocument>();
+    m_doc->appendChild(m_def->initialInstance->documentElement()->clone());
+    initStates(m_doc->documentElement());
+    merge(m_doc->documentElement(), sroot);
+    initStates(m_doc->documentElement());
+    rebuildLive();
+    recomputeAll();
+    runActions(ActionEvent::InstanceLoad, nullptr, -1);
+    m_index = 0;
+    return true;
+}
+
+void FormSession::beginEdit()
+{
+    const QString old = instanceId();
+    XmlNode *idNode = m_def->instanceIdSchema >= 0
+        ? (m_live[static_cast<std::size_t>(m_def->instanceIdSchema)].empty()
+               ? nullptr
+               : m_live[static_cast<std::size_t>(m_def->instanceIdSchema)].front())
+        : nullptr;
+    if (!idNode)
+        return;
+    XmlNode *meta = idNode->parent();
+    XmlNode *dep = nullptr;
+    for (const auto &c : meta->children()) {
+        if (c->isElement() && c->localName() == QLatin1String("deprecatedID"))
+            dep = c.get();
+    }
+    if (!dep) {
+        auto n = std::make_unique<XmlNode>(XmlNode::Kind::Element);
+        n->setName(QStringLiteral("deprecatedID"), idNode->prefix(), idNode->namespaceUri());
+        n->schemaIndex = m_def->deprecatedIdSchema;
+        n->stateBits = kSelfRelevant | kRelevant;
+        dep = meta->appendChild(std::move(n));
+        rebuildLive();
+    }
+    dep->setText(old);
+    assignValue(idNode, QStringLiteral("uuid:") + QUuid::createUuid().toString(QUuid::WithoutBraces));
+    recompute({m_def->instanceIdSchema});
+}
+
+QString FormSession::instanceId() const
+{
+    if (m_def->instanceIdSchema < 0)
+        return QString();
+    const auto &nodes = m_live[static_cast<std::size_t>(m_def->instanceIdSchema)];
+    return nodes.empty() ? QString() : nodes.front()->stringValue();
+}
+
+// ---- recomputation ---------------------------------------------------------------------
+
+void FormSession::assignValue(XmlNode *node, const QString &value)
+{
+    if (node->kind() == XmlNode::Kind::Attribute)
+        node->setValue(value);
+    else
+        node->setText(value);
+}
+
+namespace {
+
+QString normalizeComputed(const xpath::Value &v, DataType type)
+{
+    switch (type) {
+    case DataType::Int: {
+        const double d = v.toNumber();
+        if (std::isnan(d) || std::isinf(d))
+            return QString();
+        return xpath::numberToString(std::trunc(d));
+    }
+    case DataType::Decimal: {
+        const double d = v.toNumber();
+        if (std::isnan(d) || std::isinf(d))
+            return QString();
+        return xpath::numberToString(d);
+    }
+    case DataType::Boolean:
+        return v.type() == xpath::Value::Type::Boolean ? v.toString()
+                                                       : QString(v.toBoolean() ? "true" : "false");
+    default:
+        return v.toString();
+    }
+}
+
+} // namespace
+
+bool FormSession::evaluateCalculate(int schema, XmlNode *node)
+{
+    const Bind *b = bindOf(node);
+    if (!b || !b->calculate)
+        return false;
+    ++m_evaluations;
+    QString v;
+    try {
+        v = normalizeComputed(b->calculate->evaluate(context(node)), b->type);
+    } catch (const xpath::EvalError &) {
+        v.clear();
+    }
+    (void)schema;
+    if (node->stringValue() == v)
+        return false;
+    assignValue(node, v);
+    return true;
+}
+
+void FormSession::evaluateProps(int schema, XmlNode *node)
+{
+    (void)schema;
+    const Bind *b = bindOf(node);
+    if (!b)
+        return;
+    auto boolOf = [&](const std::shared_ptr<xpath::Expression> &e, bool fallback) {
+        if (!e)
+            return fallback;
+        ++m_evaluations;
+        try {
+            return e->evaluate(context(node)).toBoolean();
+        } catch (const xpath::EvalError &) {
+            return fallback;
+        }
+    };
+    const bool selfRelevant = boolOf(b->relevant, true);
+    const bool selfReadonly = boolOf(b->readonly, false) || b->calculate != nullptr;
+    const bool oldRelevantSelf = node->stateBits & kSelfRelevant;
+    const bool oldReadonlySelf = node->stateBits & kSelfReadonly;
+    setBit(node, kSelfRelevant, selfRelevant);
+    setBit(node, kSelfReadonly, selfReadonly);
+    setBit(node, kRequired, boolOf(b->required, false));
+    bool failed = false;
+    if (b->constraint && !node->stringValue().isEmpty())
+        failed = !boolOf(b->constraint, true);
+    setBit(node, kConstraintFailed, failed);
+    if (oldRelevantSelf != selfRelevant || oldReadonlySelf != selfReadonly)
+        refreshInherited(node);
+}
+
+void FormSession::refreshInherited(XmlNode *node)
+{
+    const XmlNode *p = node->parent();
+    const bool parentRelevant = !p || p->kind() == XmlNode::Kind::Document || (p->stateBits & kRelevant);
+    const bool parentReadonly = p && p->kind() != XmlNode::Kind::Document && (p->stateBits & kReadonly);
+    setBit(node, kRelevant, parentRelevant && (node->stateBits & kSelfRelevant));
+    setBit(node, kReadonly, parentReadonly || (node->stateBits & kSelfReadonly));
+    for (const auto &c : node->children()) {
+        if (c->isElement())
+            refreshInherited(c.get());
+    }
+}
+
+bool FormSession::adjustCounts(int repeatSchema)
+{
+    const SchemaNode &rs = m_def->schema[static_cast<std::size_t>(repeatSchema)];
+    const int rep = rs.repeat;
+    if (rep < 0)
+        return false;
+    const int control = m_def->repeats[static_cast<std::size_t>(rep)].control;
+    if (control < 0 || !m_def->controls[static_cast<std::size_t>(control)].count)
+        return false;
+    const auto &countExpr = m_def->controls[static_cast<std::size_t>(control)].count;
+    bool changed = false;
+    const std::vector<XmlNode *> parents = m_live[static_cast<std::size_t>(rs.parent)];
+    for (XmlNode *parent : parents) {
+        double want = 0;
+        ++m_evaluations;
+        try {
+            want = countExpr->evaluate(context(parent)).toNumber();
+        } catch (const xpath::EvalError &) {
+            want = 0;
+        }
+        if (std::isnan(want) || want < 0)
+            want = 0;
+        want = std::min(want, 10000.0); // a runaway count must not exhaust memory
+        const auto target = static_cast<std::size_t>(want);
+        std::vector<XmlNode *> have = repeatInstances(parent, repeatSchema);
+        while (have.size() < target) {
+            have.push_back(insertRepeat(parent, repeatSchema));
+            changed = true;
+        }
+        while (have.size() > target) {
+            XmlNode *last = have.back();
+            have.pop_back();
+            parent->takeChild(static_cast<std::size_t>(last->indexInParent()));
+            changed = true;
+        }
+    }
+    if (changed)
+        rebuildLive();
+    return changed;
+}
+
+void FormSession::recomputeAll()
+{
+    m_recomputing = true;
+    for (int guard = 0; guard < 8; ++guard) {
+        bool structural = false;
+        for (int s : m_def->topoOrder) {
+            for (XmlNode *n : m_live[static_cast<std::size_t>(s)])
+                evaluateCalculate(s, n);
+        }
+        for (const RepeatInfo &r : m_def->repeats)
+            structural = adjustCounts(r.schema) || structural;
+        if (!structural)
+            break;
+    }
+    for (std::size_t s = 0; s < m_def->schema.size(); ++s) {
+        if (m_def->schema[s].bind < 0)
+            continue;
+        for (XmlNode *n : m_live[s])
+            evaluateProps(static_cast<int>(s), n);
+    }
+    refreshInherited(m_doc->documentElement());
+    m_recomputing = false;
+}
+
+void FormSession::recompute(std::vector<int> changed)
+{
+    const bool outer = !m_recomputing;
+    m_recomputing = true;
+    const auto &topoPos = m_def->topoPosition;
+    std::set<int> propsTodo(m_def->globalProps.begin(), m_def->globalProps.end());
+    for (int round = 0; round < 16 && !changed.empty(); ++round) {
+        std::set<std::pair<int, int>> calcQueue; // (topo position, schema)
+        std::set<int> countTodo;
+        auto schedule = [&](int schema) {
+            const auto &d = m_def->dependents[static_cast<std::size_t>(schema)];
+            for (int c : d.calculates)
+                calcQueue.insert({topoPos[static_cast<std::size_t>(c)], c});
+            propsTodo.insert(d.props.begin(), d.props.end());
+            countTodo.insert(d.counts.begin(), d.counts.end());
+        };
+        for (int s : changed)
+            schedule(s);
+        for (int c : m_def->globalCalculates)
+            calcQueue.insert({topoPos[static_cast<std::size_t>(c)], c});
+        changed.clear();
+        while (!calcQueue.empty()) {
+            const int s = calcQueue.begin()->second;
+            calcQueue.erase(calcQueue.begin());
+            bool any = false;
+            for (XmlNode *n : m_live[static_cast<std::size_t>(s)])
+                any = evaluateCalculate(s, n) || any;
+            if (any)
+                schedule(s);
+        }
+        for (int r : countTodo) {
+            if (adjustCounts(r)) {
+                // New or removed instances: everything inside them changed.
+                std::function<void(int)> mark = [&](int s) {
+                    changed.push_back(s);
+                    for (int c : m_def->schema[static_cast<std::size_t>(s)].children)
+                        mark(c);
+                };
+                mark(r);
+                for (XmlNode *inst : m_live[static_cast<std::size_t>(r)])
+                    (void)inst;
+            }
+        }
+        if (!changed.empty()) {
+            // Props of nodes in new instances are evaluated with everything else below.
+            for (int s : changed) {
+                if (m_def->schema[static_cast<std::size_t>(s)].bind >= 0)
+                    propsTodo.insert(s);
+            }
+        }
+    }
+    for (int s : propsTodo) {
+        for (XmlNode *n : m_live[static_cast<std::size_t>(s)])
+            evaluateProps(s, n);
+    }
+    if (outer)
+        m_recomputing = false;
+}
+
+// ---- answers ---------------------------------------------------------------------------
+
+QString FormSession::pathOf(const XmlNode *node) const
+{
+    QStringList parts;
+    for (const XmlNode *n = node; n && n->kind() != XmlNode::Kind::Document; n = n->parent()) {
+        QString step = n->kind() == XmlNode::Kind::Attribute ? QLatin1Char('@') + n->localName()
+                                                             : n->localName();
+        if (n->schemaIndex >= 0 && m_def->schema[static_cast<std::size_t>(n->schemaIndex)].isRepeat
+            && n->parent()) {
+            int index = 0;
+            for (const auto &s : n->parent()->children()) {
+                if (s->schemaIndex == n->schemaIndex)
+                    ++index;
+                if (s.get() == n)
+                    break;
+            }
+            step += QStringLiteral("[%1]").arg(index);
+        }
+        parts.prepend(step);
+    }
+    return QLatin1Char('/') + parts.join(QLatin1Char('/'));
+}
+
+XmlNode *FormSession::resolve(const QString &path, bool create, QString *error)
+{
+    static const QRegularExpression stepRe(QStringLiteral("^(@?)([^\\[\\]]+)(?:\\[(\\d+)\\])?$"));
+    const QStringList steps = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    auto fail = [&](const QString &why) -> XmlNode * {
+        if (error)
+            *error = why;
+        return nullptr;
+    };
+    if (!path.startsWith(QLatin1Char('/')) || steps.isEmpty())
+        return fail(tr("'%1' is not an absolute instance path").arg(path));
+    XmlNode *cur = m_doc.get();
+    bool structureChanged = false;
+    for (qsizetype i = 0; i < steps.size(); ++i) {
+        const auto m = stepRe.match(steps[i]);
+        if (!m.hasMatch())
+            return fail(tr("'%1' is not a valid step in %2").arg(steps[i], path));
+        QString name = m.captured(2);
+        const qsizetype colon = name.indexOf(QLatin1Char(':'));
+        if (colon >= 0)
+            name = name.mid(colon + 1);
+        const int index = m.captured(3).isEmpty() ? 1 : m.captured(3).toInt();
+        if (index < 1)
+            return fail(tr("positions start at 1 in %1").arg(path));
+        if (!m.captured(1).isEmpty()) {
+            if (i != steps.size() - 1)
+                return fail(tr("an attribute can only be the last step of %1").arg(path));
+            XmlNode *a = cur->attribute(name);
+            return a ? a : fail(tr("%1 does not exist in this form").arg(path));
+        }
+        std::vector<XmlNode *> matches;
+        int schema = -1;
+        for (const auto &c : cur->children()) {
+            if (c->isElement() && c->localName() == name) {
+                matches.push_back(c.get());
+                schema = c->schemaIndex;
+            }
+        }
+        if (schema < 0 && cur->kind() != XmlNode::Kind::Document && cur->schemaIndex >= 0) {
+            for (int cs : m_def->schema[static_cast<std::size_t>(cur->schemaIndex)].children) {
+                if (m_def->schema[static_cast<std::size_t>(cs)].name == name)
+                    schema = cs;
+            }
+        }
+        const bool isRepeat =
+            schema >= 0 && m_def->schema[static_cast<std::size_t>(schema)].isRepeat;
+        if (static_cast<std::size_t>(index) > matches.size()) {
+            if (!isRepeat || !create)
+                return fail(tr("%1 does not exist in this form").arg(path));
+            if (!canAddRemove(schema))
+                return fail(tr("%1: the repeat has %n instance(s) and its count is set by the form",
+                               nullptr, static_cast<int>(matches.size()))
+                                .arg(path));
+            while (matches.size() < static_cast<std::size_t>(index)) {
+                matches.push_back(insertRepeat(cur, schema));
+                structureChanged = true;
+            }
+        }
+        cur = matches[static_cast<std::size_t>(index) - 1];
+    }
+    if (structureChanged) {
+        rebuildLive();
+        recomputeAll();
+    }
+    return cur;
+}
+
+QString FormSession::value(const QString &path) const
+{
+    QString err;
+    XmlNode *n = const_cast<FormSession *>(this)->resolve(path, false, &err);
+    return n ? n->stringValue() : QString();
+}
+
+QString FormSession::typeError(XmlNode *node, const QString &value) const
+{
+    const Bind *b = bindOf(node);
+    if (!b || value.isEmpty())
+        return QString();
+    const QString v = value.trimmed();
+    switch (b->type) {
+    case DataType::Int: {
+        static const QRegularExpression re(QStringLiteral("^[+-]?\\d{1,18}$"));
+        if (!re.match(v).hasMatch())
+            return tr("'%1' is not a whole number").arg(value);
+        return QString();
+    }
+    case DataType::Decimal: {
+        const double d = xpath::stringToNumber(QString(v).remove(QLatin1Char('+')));
+        if (std::isnan(d) || std::isinf(d))
+            return tr("'%1' is not a number").arg(value);
+        return QString();
+    }
+    case DataType::Date:
+        if (!QDate::fromString(v, QStringLiteral("yyyy-MM-dd")).isValid())
+            return tr("'%1' is not a date (YYYY-MM-DD)").arg(value);
+        return QString();
+    case DataType::Time: {
+        static const QRegularExpression re(QStringLiteral(
+            "^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-]\\d\\d(:?\\d\\d)?)?$"));
+        if (!re.match(v).hasMatch())
+            return tr("'%1' is not a time (HH:MM:SS)").arg(value);
+        return QString();
+    }
+    case DataType::DateTime:
+        if (std::isnan(xpath::isoToDays(v)) || v.size() <= 10)
+            return tr("'%1' is not a date and time (YYYY-MM-DDTHH:MM:SS)").arg(value);
+        return QString();
+    case DataType::Boolean:
+        if (v != QLatin1String("true") && v != QLatin1String("false") && v != QLatin1String("1")
+            && v != QLatin1String("0"))
+            return tr("'%1' is not true or false").arg(value);
+        return QString();
+    case DataType::Geopoint:
+    case DataType::Geotrace:
+    case DataType::Geoshape: {
+        const QStringList points = v.split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        if (b->type == DataType::Geopoint && points.size() != 1)
+            return tr("'%1' is not a location (\"latitude longitude [altitude accuracy]\")")
+                .arg(value);
+        for (const QString &p : points) {
+            const QStringList f = p.simplified().split(QLatin1Char(' '));
+            bool ok = f.size() >= 2 && f.size() <= 4;
+            for (qsizetype i = 0; ok && i < f.size(); ++i) {
+                bool num = false;
+                const double d = f[i].toDouble(&num);
+                ok = num && (i != 0 || std::fabs(d) <= 90) && (i != 1 || std::fabs(d) <= 180);
+            }
+            if (!ok)
+                return tr("'%1' is not a location (\"latitude longitude [altitude accuracy]\")")
+                    .arg(p.trimmed());
+        }
+        if (b->type == DataType::Geoshape && points.size() < 4)
+            return tr("a shape needs at least 4 points, the last equal to the first");
+        if (b->type == DataType::Geotrace && points.size() < 2)
+            return tr("a trace needs at least 2 points");
+        return QString();
+    }
+    case DataType::Select1:
+    case DataType::Select:
+    case DataType::Rank: {
+        const int control = node->schemaIndex >= 0
+            ? m_def->schema[static_cast<std::size_t>(node->schemaIndex)].control
+            : -1;
+        if (control < 0)
+            return QString();
+        const std::vector<Choice> cs = choices(control, node);
+        const QStringList picked = b->type == DataType::Select1
+            ? QStringList{v}
+            : v.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+        for (const QString &p : picked) {
+            const bool known = std::any_of(cs.begin(), cs.end(),
+                                           [&](const Choice &c) { return c.value == p; });
+            if (!known)
+                return tr("'%1' is not one of the choices").arg(p);
+        }
+        return QString();
+    }
+    default:
+        return QString();
+    }
+}
+
+QString FormSession::setValue(XmlNode *node, const QString &value)
+{
+    if (!node || node->schemaIndex < 0)
+        return tr("this node is not part of the form");
+    const QString err = typeError(node, value);
+    if (!err.isEmpty())
+        return err;
+    QString v = value;
+    const Bind *b = bindOf(node);
+    if (b && (b->type == DataType::Int || b->type == DataType::Decimal))
+        v = v.trimmed();
+    if (b && b->type == DataType::Int)
+        v = QString::number(v.toLongLong());
+    if (b && b->type == DataType::Select)
+        v = v.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)
+                .join(QLatin1Char(' '));
+    if (node->stringValue() == v)
+        return QString();
+    assignValue(node, v);
+    recompute({node->schemaIndex});
+    runActions(ActionEvent::ValueChanged, node, node->schemaIndex);
+    return QString();
+}
+
+// ---- repeats ---------------------------------------------------------------------------
+
+std::vector<XmlNode *> FormSession::repeatInstances(XmlNode *parent, int repeatSchema) const
+{
+    std::vector<XmlNode *> out;
+    if (!parent)
+        return out;
+    for (const auto &c : parent->children()) {
+        if (c->schemaIndex == repeatSchema)
+            out.push_back(c.get());
+    }
+    return out;
+}
+
+bool FormSession::canAddRemove(int repeatSchema) const
+{
+    const int rep = m_def->schema[static_cast<std::size_t>(repeatSchema)].repeat;
+    if (rep < 0)
+        return false;
+    const int control = m_def->repeats[static_cast<std::size_t>(rep)].control;
+    if (control < 0)
+        return true;
+    const Control &c = m_def->controls[static_cast<std::size_t>(control)];
+    return !c.noAddRemove && !c.count;
+}
+
+XmlNode *FormSession::insertRepeat(XmlNode *parent, int repeatSchema)
+{
+    const SchemaNode &rs = m_def->schema[static_cast<std::size_t>(repeatSchema)];
+    const RepeatInfo &info = m_def->repeats[static_cast<std::size_t>(rs.repeat)];
+    auto inst = info.templ->clone();
+    initStates(inst.get());
+    // After the last instance, or where the schema puts it among its siblings.
+    const SchemaNode &ps = m_def->schema[static_cast<std::size_t>(rs.parent)];
+    const auto order = [&](int s) {
+        const auto it = std::find(ps.children.begin(), ps.children.end(), s);
+        return it == ps.children.end() ? 1 << 30 : static_cast<int>(it - ps.children.begin());
+    };
+    const int mine = order(repeatSchema);
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < parent->children().size(); ++i) {
+        const XmlNode *c = parent->children()[i].get();
+        if (c->isElement() && order(c->schemaIndex) <= mine)
+            pos = i + 1;
+    }
+    XmlNode *raw = parent->insertChild(pos, std::move(inst));
+    refreshInherited(raw);
+    return raw;
+}
+
+XmlNode *FormSession::addRepeat(XmlNode *parent, int repeatSchema)
+{
+    if (!parent || repeatSchema < 0
+        || !m_def->schema[static_cast<std::size_t>(repeatSchema)].isRepeat)
+        return nullptr;
+    XmlNode *inst = insertRepeat(parent, repeatSchema);
+    rebuildLive();
+    std::vector<int> changed;
+    std::function<void(int)> mark = [&](int s) {
+        changed.push_back(s);
+        for (int c : m_def->schema[static_cast<std::size_t>(s)].children)
+            mark(c);
+    };
+    mark(repeatSchema);
+    // The new instance's own calculates and states.
+    m_recomputing = true;
+    std::function<void(XmlNode *)> evalNew = [&](XmlNode *n) {
+        if (n->schemaIndex >= 0)
+            evaluateCalculate(n->schemaIndex, n);
+        for (const auto &c : n->children())
+            if (c->isElement())
+                evalNew(c.get());
+    };
+    for (int s : m_def->topoOrder) {
+        for (XmlNode *n : m_live[static_cast<std::size_t>(s)]) {
+            for (XmlNode *p = n; p; p = p->parent()) {
+                if (p == inst) {
+                    evaluateCalculate(s, n);
+                    break;
+                }
+            }
+        }
+    }
+    m_recomputing = false;
+    (void)evalNew;
+    runActions(ActionEvent::NewRepeat, inst, repeatSchema);
+    recompute(changed);
+    return inst;
+}
+
+bool FormSession::removeRepeat(XmlNode *instance)
+{
+    if (!instance || instance->schemaIndex < 0 || !instance->parent()
+        || !m_def->schema[static_cast<std::size_t>(instance->schemaIndex)].isRepeat)
+        return false;
+    const int schema = instance->schemaIndex;
+    XmlNode *parent = instance->parent();
+    parent->takeChild(static_cast<std::size_t>(instance->indexInParent()));
+    rebuildLive();
+    std::vector<int> changed;
+    std::function<void(int)> mark = [&](int s) {
+        changed.push_back(s);
+        for (int c : m_def->schema[static_cast<std::size_t>(s)].children)
+            mark(c);
+    };
+    mark(schema);
+    recompute(changed);
+    return true;
+}
+
+// ---- state -----------------------------------------------------------------------------
+
+bool FormSession::isRelevant(const XmlNode *node) const
+{
+    return node && (node->stateBits & kRelevant);
+}
+
+bool FormSession::isRequired(const XmlNode *node) const
+{
+    return node && (node->stateBits & kRequired);
+}
+
+bool FormSession::isReadonly(const XmlNode *node) const
+{
+    return node && (node->stateBits & kReadonly);
+}
+
+bool FormSession::isConstraintSatisfied(const XmlNode *node) const
+{
+    return node && !(node->stateBits & kConstraintFailed);
+}
+
+QString FormSession::defaultMessage(Problem::Kind kind) const
+{
+    switch (kind) {
+    case Problem::Kind::Required:
+        return tr("This question requires an answer.");
+    case Problem::Kind::Constraint:
+        return tr("This answer is not allowed.");
+    case Problem::Kind::Type:
+        return tr("This answer has the wrong type.");
+    case Problem::Kind::UnknownRef:
+        return tr("This question does not exist in the form.");
+    }
+    return QString();
+}
+
+std::optional<FormSession::Problem> FormSession::check(XmlNode *node) const
+{
+    const Bind *b = bindOf(node);
+    if (!b || !isRelevant(node))
+        return std::nullopt;
+    Problem p;
+    p.node = node;
+    p.ref = pathOf(node);
+    if (node->stringValue().isEmpty()) {
+        if (!isRequired(node))
+            return std::nullopt;
+        p.kind = Problem::Kind::Required;
+        p.message = text(b->requiredMsg, node);
+    } else if (!isConstraintSatisfied(node)) {
+        p.kind = Problem::Kind::Constraint;
+        p.message = text(b->constraintMsg, node);
+    } else {
+        return std::nullopt;
+    }
+    if (p.message.isEmpty())
+        p.message = defaultMessage(p.kind);
+    return p;
+}
+
+std::vector<FormSession::Problem> FormSession::validate() const
+{
+    std::vector<Problem> out;
+    std::function<void(XmlNode *)> walk = [&](XmlNode *n) {
+        if (!isRelevant(n))
+            return;
+        if (auto p = check(n))
+            out.push_back(*p);
+        for (const auto &c : n->children()) {
+            if (c->isElement())
+                walk(c.get());
+        }
+    };
+    walk(m_doc->documentElement());
+    return out;
+}
+
+// ---- text ------------------------------------------------------------------------------
+
+bool FormSession::setLanguage(const QString &language)
+{
+    const QStringList langs = languages();
+    const qsizetype i = langs.indexOf(language);
+    if (i < 0)
+        return false;
+    m_languageIndex = static_cast<int>(i);
+    m_language = language;
+    return true;
+}
+
+QString FormSession::text(const TextSource &source, const XmlNode *context,
+                          const QString &form) const
+{
+    const RichText *rich = &source.inline_;
+    if (!source.itextId.isEmpty()) {
+        rich = nullptr;
+        auto lookup = [&](int lang) -> const RichText * {
+            if (lang < 0 || lang >= static_cast<int>(m_def->translations.size()))
+                return nullptr;
+            const auto &entries = m_def->translations[static_cast<std::size_t>(lang)].entries;
+            auto it = entries.constFind(source.itextId);
+            if (it == entries.constEnd())
+                return nullptr;
+            auto f = it->forms.constFind(form);
+            if (f == it->forms.constEnd() && !form.isEmpty())
+                return nullptr;
+            if (f == it->forms.constEnd())
+                f = it->forms.constFind(QStringLiteral("short"));
+            return f == it->forms.constEnd() ? nullptr : &*f;
+        };
+        rich = lookup(m_languageIndex);
+        if (!rich)
+            rich = lookup(m_defaultLanguageIndex);
+        if (!rich)
+            return QString();
+    }
+    QString out;
+    for (const TextSegment &seg : *rich) {
+        if (!seg.expr) {
+            out += seg.text;
+            continue;
+        }
+        try {
+            out += seg.expr->evaluate(this->context(const_cast<XmlNode *>(context
+                                                                              ? context
+                                                                              : root())))
+                       .toString();
+        } catch (const xpath::EvalError &) {
+        }
+    }
+    return out;
+}
+
+QString FormSession::label(int control, const XmlNode *node) const
+{
+    return text(m_def->controls[static_cast<std::size_t>(control)].label, node).trimmed();
+}
+
+QString FormSession::hint(int control, const XmlNode *node) const
+{
+    return text(m_def->controls[static_cast<std::size_t>(control)].hint, node).trimmed();
+}
+
+std::vector<FormSession::Choice> FormSession::choices(int control, XmlNode *node) const
+{
+    const Control &c = m_def->controls[static_cast<std::size_t>(control)];
+    std::vector<Choice> out;
+    if (!c.itemset) {
+        out.reserve(c.items.size());
+        for (const Item &item : c.items)
+            out.push_back({item.value, text(item.label, node).trimmed()});
+    } else {
+        const Itemset &is = *c.itemset;
+        try {
+            const xpath::Value items = is.nodeset->evaluate(context(node ? node : root()));
+            if (items.isNodeSet()) {
+                out.reserve(items.nodes().size());
+                for (XmlNode *item : items.nodes()) {
+                    xpath::Context ic = context(item);
+                    ic.current = node;
+                    Choice ch;
+                    ch.value = is.valueRef->evaluate(ic).toString();
+                    if (is.labelRef) {
+                        ch.label = is.labelRef->evaluate(ic).toString();
+                    } else {
+                        TextSource ts;
+                        ts.itextId = is.labelItextRef->evaluate(ic).toString();
+                        ch.label = text(ts, node);
+                    }
+                    out.push_back(std::move(ch));
+                }
+            }
+        } catch (const xpath::EvalError &) {
+        }
+    }
+    if (c.randomize && out.size() > 1) {
+        std::optional<double> seed;
+        if (c.seed) {
+            try {
+                seed = c.seed->evaluate(context(node ? node : root())).toNumber();
+            } catch (const xpath::EvalError &) {
+            }
+        }
+        const std::vector<std::size_t> order = xpath::shuffledOrder(out.size(), seed, *m_env);
+        std::vector<Choice> shuffled;
+        shuffled.reserve(out.size());
+        for (std::size_t i : order)
+            shuffled.push_back(out[i]);
+        out = std::move(shuffled);
+    }
+    return out;
+}
+
+// ---- navigation ------------------------------------------------------------------------
+
+XmlNode *FormSession::liveNode(int schema, XmlNode *scope) const
+{
+    if (schema < 0)
+        return nullptr;
+    // Steps from the root to the schema node.
+    std::vector<int> chain;
+    for (int s = schema; s >= 0; s = m_def->schema[static_cast<std::size_t>(s)].parent)
+        chain.push_back(s);
+    std::reverse(chain.begin(), chain.end());
+    // Start from the deepest ancestor of `scope` on the chain.
+    XmlNode *cur = nullptr;
+    std::size_t step = 0;
+    for (XmlNode *p = scope; p && p->kind() != XmlNode::Kind::Document; p = p->parent()) {
+        const auto it = std::find(chain.begin(), chain.end(), p->schemaIndex);
+        if (it != chain.end()) {
+            cur = p;
+            step = static_cast<std::size_t>(it - chain.begin()) + 1;
+            break;
+        }
+    }
+    if (!cur) {
+        cur = m_doc->documentElement();
+        step = 1;
+    }
+    for (; step < chain.size() && cur; ++step) {
+        XmlNode *next = nullptr;
+        const SchemaNode &sn = m_def->schema[static_cast<std::size_t>(chain[step])];
+        if (sn.isAttribute) {
+            next = cur->attribute(sn.name);
+        } else {
+            for (const auto &c : cur->children()) {
+                if (c->schemaIndex == chain[step]) {
+                    next = c.get();
+                    break;
+                }
+            }
+        }
+        cur = next;
+    }
+    return cur;
+}
+
+void FormSession::collectPrompts(int control, XmlNode *scope, std::vector<Prompt> &out) const
+{
+    const Control &c = m_def->controls[static_cast<std::size_t>(control)];
+    XmlNode *node = c.schema >= 0 ? liveNode(c.schema, scope) : nullptr;
+    switch (c.kind) {
+    case Control::Kind::Group: {
+        if (node && !isRelevant(node))
+            return;
+        if (c.fieldList) {
+            Prompt p;
+            p.kind = Prompt::Kind::FieldList;
+            p.control = control;
+            p.node = node;
+            std::function<void(int, XmlNode *)> gather = [&](int ci, XmlNode *sc) {
+                const Control &cc = m_def->controls[static_cast<std::size_t>(ci)];
+                XmlNode *n = cc.schema >= 0 ? liveNode(cc.schema, sc) : nullptr;
+                if (n && !isRelevant(n))
+                    return;
+                if (cc.kind == Control::Kind::Group) {
+                    for (int k : cc.children)
+                        gather(k, n ? n : sc);
+                } else if (cc.kind != Control::Kind::Repeat && n) {
+                    p.questions.emplace_back(ci, n);
+                }
+            };
+            for (int k : c.children)
+                gather(k, node ? node : scope);
+            if (!p.questions.empty())
+                out.push_back(std::move(p));
+            return;
+        }
+        for (int k : c.children)
+            collectPrompts(k, node ? node : scope, out);
+        return;
+    }
+    case Control::Kind::Repeat: {
+        const int rs = c.schema;
+        XmlNode *parent =
+            liveNode(m_def->schema[static_cast<std::size_t>(rs)].parent, scope);
+        if (!parent || !isRelevant(parent))
+            return;
+        for (XmlNode *inst : repeatInstances(parent, rs)) {
+            if (!isRelevant(inst))
+                continue;
+            for (int k : c.children)
+                collectPrompts(k, inst, out);
+        }
+        if (canAddRemove(rs)) {
+            Prompt p;
+            p.kind = Prompt::Kind::RepeatPrompt;
+            p.control = control;
+            p.node = parent;
+            out.push_back(std::move(p));
+        }
+        return;
+    }
+    default:
+        if (!node || !isRelevant(node))
+            return;
+        Prompt p;
+        p.kind = Prompt::Kind::Question;
+        p.control = control;
+        p.node = node;
+        out.push_back(std::move(p));
+    }
+}
+
+std::vector<FormSession::Prompt> FormSession::prompts() const
+{
+    std::vector<Prompt> out;
+    for (int c : m_def->bodyControls)
+        collectPrompts(c, m_doc->documentElement(), out);
+    out.push_back(Prompt{});
+    return out;
+}
+
+FormSession::Prompt FormSession::current() const
+{
+    const std::vector<Prompt> all = prompts();
+    return all[static_cast<std::size_t>(std::clamp(m_index, 0, static_cast<int>(all.size()) - 1))];
+}
+
+bool FormSession::next()
+{
+    const int n = static_cast<int>(prompts().size());
+    if (m_index + 1 >= n)
+        return false;
+    ++m_index;
+    return true;
+}
+
+bool FormSession::previous()
+{
+    if (m_index <= 0)
+        return false;
+    --m_index;
+    return true;
+}
+
+bool FormSession::jumpTo(int index)
+{
+    const int n = static_cast<int>(prompts().size());
+    if (index < 0 || index >= n)
+        return false;
+    m_index = index;
+    return true;
+}
+
+// ---- output ----------------------------------------------------------------------------
+
+void FormSession::finalize()
+{
+    runPreloads(false);
+    recomputeAll();
+}
+
+QByteArray FormSession::toXml(bool forSubmission) const
+{
+    QByteArray out;
+    QXmlStreamWriter w(&out);
+    w.setAutoFormatting(false);
+    w.writeStartDocument();
+    // Collect the prefixes in use so the root declares them all.
+    QHash<QString, QString> prefixes;
+    std::function<void(const XmlNode *)> scan = [&](const XmlNode *n) {
+        if (forSubmission && !isRelevant(n))
+            return;
+        if (!n->prefix().isEmpty())
+            prefixes.insert(n->prefix(), n->namespaceUri());
+        for (const auto &a : n->attributes()) {
+            if (!a->prefix().isEmpty() && a->prefix() != QLatin1String("xml"))
+                prefixes.insert(a->prefix(), a->namespaceUri());
+        }
+        for (const auto &c : n->children()) {
+            if (c->isElement())
+                scan(c.get());
+        }
+    };
+    const XmlNode *r = m_doc->documentElement();
+    scan(r);
+    std::function<void(const XmlNode *, bool)> write = [&](const XmlNode *n, bool isRoot) {
+        if (forSubmission && !isRelevant(n))
+            return;
+        w.writeStartElement(n->qualifiedName());
+        if (isRoot) {
+            if (n->prefix().isEmpty() && !n->namespaceUri().isEmpty()
+                && n->namespaceUri() != kXformsNs)
+                w.writeAttribute(QStringLiteral("xmlns"), n->namespaceUri());
+            QStringList keys = prefixes.keys();
+            keys.sort();
+            for (const QString &p : keys)
+                w.writeAttribute(QStringLiteral("xmlns:") + p, prefixes.value(p));
+        }
+        for (const auto &a : n->attributes())
+            w.writeAttribute(a->qualifiedName(), a->value());
+        for (const auto &c : n->children()) {
+            if (c->isElement())
+                write(c.get(), false);
+            else if (c->kind() == XmlNode::Kind::Text)
+                w.writeCharacters(c->value());
+        }
+        w.writeEndElement();
+    };
+    write(r, true);
+    w.writeEndDocument();
+    return out;
+}
+
+} // namespace survey::form
