@@ -43,8 +43,12 @@ public:
                 addFinal({current}, valueUse);
                 return;
             }
+            // These read which nodes there are, or their names, not their values.
             const bool structural = e.function == FunctionId::Count
-                || e.function == FunctionId::Position || e.function == FunctionId::Instance;
+                || e.function == FunctionId::Position || e.function == FunctionId::Instance
+                || e.function == FunctionId::LocalName || e.function == FunctionId::Name
+                || e.function == FunctionId::NamespaceUri
+                || e.function == FunctionId::CountNonEmpty;
             for (const auto &arg : e.operands)
                 walk(*arg, ctx, current, !structural);
             return;
@@ -67,7 +71,8 @@ private:
             if (s < 0)
                 continue;
             m_out.schemas.insert(s);
-            if (valueUse && !node(s).children.empty())
+            // A group read as a value (its string-value) reads everything inside it.
+            if (valueUse && !node(s).children.empty() && !node(s).isRepeat)
                 addDescendants(s);
         }
     }
@@ -266,6 +271,8 @@ int analyseDependencies(FormDefinition &def, QString *cycleMessage)
             for (int t : r.schemas) {
                 if (t != s)
                     pushUnique(def.dependents[static_cast<std::size_t>(t)].calculates, s);
+                else
+                    pushUnique(def.dependents[static_cast<std::size_t>(t)].props, s);
             }
         }
         for (const auto *e : {&b.relevant, &b.required, &b.readonly, &b.constraint}) {
@@ -288,82 +295,123 @@ int analyseDependencies(FormDefinition &def, QString *cycleMessage)
             pushUnique(def.dependents[static_cast<std::size_t>(t)].counts, c.schema);
     }
 
-    // Order the calculates (Kahn); what cannot be ordered lies on a cycle.
-    std::vector<int> indegree(n, 0);
+    // Order the calculates (Kahn).
     std::vector<int> calcs;
     for (const Bind &b : def.binds) {
         if (b.calculate)
             calcs.push_back(b.schema);
     }
-    auto hasCalc = [&](int s) {
-        const int bi = def.schema[static_cast<std::size_t>(s)].bind;
-        return bi >= 0 && def.binds[static_cast<std::size_t>(bi)].calculate;
+    {
+        std::vector<int> indegree(n, 0);
+        for (int t : calcs) {
+            for (int s : def.dependents[static_cast<std::size_t>(t)].calculates)
+                ++indegree[static_cast<std::size_t>(s)];
+        }
+        std::vector<int> queue;
+        for (int s : calcs) {
+            if (indegree[static_cast<std::size_t>(s)] == 0)
+                queue.push_back(s);
+        }
+        def.topoOrder.clear();
+        for (std::size_t qi = 0; qi < queue.size(); ++qi) {
+            const int t = queue[qi];
+            def.topoOrder.push_back(t);
+            for (int s : def.dependents[static_cast<std::size_t>(t)].calculates) {
+                if (--indegree[static_cast<std::size_t>(s)] == 0)
+                    queue.push_back(s);
+            }
+        }
+        def.topoPosition.assign(n, -1);
+        for (std::size_t i = 0; i < def.topoOrder.size(); ++i)
+            def.topoPosition[static_cast<std::size_t>(def.topoOrder[i])] = static_cast<int>(i);
+    }
+
+    // Cycles, as the ODK tools see them: a node whose calculate, relevant, required or
+    // readonly reads itself, directly, through other such expressions, or through the
+    // relevance its descendants inherit.
+    std::vector<std::vector<int>> edges(n);
+    std::vector<int> indegree(n, 0);
+    auto addEdge = [&](int from, int to) {
+        auto &e = edges[static_cast<std::size_t>(from)];
+        if (std::find(e.begin(), e.end(), to) == e.end()) {
+            e.push_back(to);
+            ++indegree[static_cast<std::size_t>(to)];
+        }
     };
-    for (int t : calcs) {
-        for (int s : def.dependents[static_cast<std::size_t>(t)].calculates)
-            ++indegree[static_cast<std::size_t>(s)];
+    std::function<void(int, int)> inherit = [&](int from, int s) {
+        for (int c : def.schema[static_cast<std::size_t>(s)].children) {
+            addEdge(from, c);
+            inherit(from, c);
+        }
+    };
+    for (const Bind &b : def.binds) {
+        for (const auto *e : {&b.calculate, &b.relevant, &b.required, &b.readonly}) {
+            if (!*e)
+                continue;
+            const StaticReferences r = staticReferences(def, *(*e)->root(), b.schema);
+            for (int t : r.schemas)
+                addEdge(t, b.schema);
+        }
+        if (b.relevant)
+            inherit(b.schema, b.schema);
     }
     std::vector<int> queue;
-    for (int s : calcs) {
-        if (indegree[static_cast<std::size_t>(s)] == 0)
-            queue.push_back(s);
+    for (std::size_t s = 0; s < n; ++s) {
+        if (indegree[s] == 0)
+            queue.push_back(static_cast<int>(s));
     }
-    def.topoOrder.clear();
-    for (std::size_t qi = 0; qi < queue.size(); ++qi) {
-        const int t = queue[qi];
-        def.topoOrder.push_back(t);
-        for (int s : def.dependents[static_cast<std::size_t>(t)].calculates) {
+    std::size_t done = 0;
+    for (std::size_t qi = 0; qi < queue.size(); ++qi, ++done) {
+        for (int s : edges[static_cast<std::size_t>(queue[qi])]) {
             if (--indegree[static_cast<std::size_t>(s)] == 0)
                 queue.push_back(s);
         }
     }
-    def.topoPosition.assign(n, -1);
-    for (std::size_t i = 0; i < def.topoOrder.size(); ++i)
-        def.topoPosition[static_cast<std::size_t>(def.topoOrder[i])] = static_cast<int>(i);
-    if (def.topoOrder.size() == calcs.size())
+    if (done == n)
         return -1;
-
-    // Find one cycle among the unordered calculates and name its nodes.
-    int start = -1;
-    for (int s : calcs) {
-        if (indegree[static_cast<std::size_t>(s)] > 0) {
-            start = s;
-            break;
+    // Every node left has a predecessor that is left too: walk back until one repeats.
+    std::vector<std::vector<int>> preds(n);
+    for (std::size_t f = 0; f < n; ++f) {
+        if (indegree[f] == 0)
+            continue;
+        for (int t : edges[f]) {
+            if (indegree[static_cast<std::size_t>(t)] > 0)
+                preds[static_cast<std::size_t>(t)].push_back(static_cast<int>(f));
         }
     }
-    // Walk predecessors that are still unordered until a node repeats.
+    int cur = -1;
+    for (std::size_t s = 0; s < n && cur < 0; ++s) {
+        if (indegree[s] > 0)
+            cur = static_cast<int>(s);
+    }
     std::vector<int> trail;
     std::vector<int> seenAt(n, -1);
-    int cur = start;
-    while (seenAt[static_cast<std::size_t>(cur)] < 0) {
+    while (cur >= 0 && seenAt[static_cast<std::size_t>(cur)] < 0) {
         seenAt[static_cast<std::size_t>(cur)] = static_cast<int>(trail.size());
         trail.push_back(cur);
-        int pred = -1;
-        for (int t : calcs) {
-            if (indegree[static_cast<std::size_t>(t)] > 0 && hasCalc(t)) {
-                const auto &d = def.dependents[static_cast<std::size_t>(t)].calculates;
-                if (std::find(d.begin(), d.end(), cur) != d.end()) {
-                    pred = t;
-                    break;
-                }
-            }
-        }
-        if (pred < 0)
-            break;
-        cur = pred;
+        const auto &p = preds[static_cast<std::size_t>(cur)];
+        cur = p.empty() ? -1 : p.front();
     }
-    std::vector<int> cycle(trail.begin() + seenAt[static_cast<std::size_t>(cur)], trail.end());
+    std::vector<int> cycle;
+    if (cur >= 0)
+        cycle.assign(trail.begin() + seenAt[static_cast<std::size_t>(cur)], trail.end());
+    else
+        cycle = trail;
     std::reverse(cycle.begin(), cycle.end());
     QStringList names;
     for (int s : cycle)
         names.push_back(def.schema[static_cast<std::size_t>(s)].path);
-    if (!names.isEmpty())
-        names.push_back(names.front());
+    names.push_back(names.front());
     if (cycleMessage)
-        *cycleMessage = QCoreApplication::translate("FormParser",
-                                                    "dependency cycle between calculations: %1")
+        *cycleMessage = QCoreApplication::translate(
+                            "FormParser", "dependency cycle: %1 (each of these computes from the next)")
                             .arg(names.join(QStringLiteral(" → ")));
-    return cycle.empty() ? start : cycle.front();
+    // Report at a node that has a bind, so the message has a line to point to.
+    for (int s : cycle) {
+        if (def.schema[static_cast<std::size_t>(s)].bind >= 0)
+            return s;
+    }
+    return cycle.front();
 }
 
 } // namespace survey::form

@@ -42,6 +42,8 @@ bool hasAttr(const XmlNode *e, const char *local)
 QString resolvePath(const QString &ref, const QString &context)
 {
     QString r = ref.trimmed();
+    if (r.startsWith(QLatin1String("current()/")))
+        r = r.mid(10);
     QString full = r.startsWith(QLatin1Char('/')) ? r
         : context.isEmpty()                       ? QLatin1Char('/') + r
                                                   : context + QLatin1Char('/') + r;
@@ -72,10 +74,13 @@ QString localPath(const QString &path)
     return QLatin1Char('/') + parts.join(QLatin1Char('/'));
 }
 
-bool isSimplePath(const QString &ref)
+bool isSimplePath(QString ref)
 {
+    ref = ref.trimmed();
+    if (ref.startsWith(QLatin1String("current()/")))
+        ref = ref.mid(10);
     static const QRegularExpression re(
-        QStringLiteral("^\\s*(/?([\\w.:-]+|\\.\\.|\\.)(/([\\w.:-]+|\\.\\.|\\.))*)\\s*$"),
+        QStringLiteral("^\\s*(/?(@?[\\w.:-]+|\\.\\.|\\.)(/(@?[\\w.:-]+|\\.\\.|\\.))*)\\s*$"),
         QRegularExpression::UseUnicodePropertiesOption);
     return re.match(ref).hasMatch();
 }
@@ -153,6 +158,7 @@ private:
     QHash<QString, QString> m_bindIds; ///< bind id -> nodeset path
     QSet<QString> m_repeatPaths;       ///< local paths of repeats
     const XmlNode *m_primaryRoot = nullptr;
+    QString m_rootPath; ///< evaluation context of top-level binds and body refs
 };
 
 void FormParser::parse(const QByteArray &xml)
@@ -202,6 +208,8 @@ void FormParser::parse(const QByteArray &xml)
             body = c.get();
         }
     }
+    if (!head && root->firstChildElement(QStringLiteral("model")))
+        head = root; // very old forms put <model> straight under <html>
     if (!head)
         fail(root, tr("the form has no <h:head>"));
     collectNamespaces(head);
@@ -217,6 +225,15 @@ void FormParser::parse(const QByteArray &xml)
     if (!model)
         fail(head, tr("the form has no <model> in <h:head>"));
     collectNamespaces(model);
+    for (const auto &a : model->attributes()) {
+        if (a->localName() != QLatin1String("entities-version"))
+            continue;
+        // Entity declarations: this engine reads the spec versions 2022.1 to 2025.1.
+        const int year = a->value().section(QLatin1Char('.'), 0, 0).toInt();
+        if (year < 2022 || year > 2025)
+            fail(model, tr("unsupported: entities spec version %1 (supported: 2022.1 to 2025.1)")
+                            .arg(a->value()));
+    }
 
     // Instances: the first is the primary one.
     const XmlNode *primary = nullptr;
@@ -238,10 +255,14 @@ void FormParser::parse(const QByteArray &xml)
     collectNamespaces(m_primaryRoot);
     m_def.formId = attr(m_primaryRoot, "id");
     m_def.version = attr(m_primaryRoot, "version");
-    if (m_def.formId.isEmpty())
-        fail(m_primaryRoot, tr("the primary instance's root element %1 has no id attribute (the "
-                               "form ID)")
-                                .arg(describe(m_primaryRoot)));
+    if (m_def.formId.isEmpty()) {
+        // Older forms name themselves by the instance's namespace, as JavaRosa accepts.
+        m_def.formId = m_primaryRoot->namespaceUri() != kXformsNs ? m_primaryRoot->namespaceUri()
+                                                                  : QString();
+        if (m_def.formId.isEmpty())
+            m_def.formId = m_primaryRoot->localName();
+    }
+    m_rootPath = QLatin1Char('/') + m_primaryRoot->localName();
 
     for (const auto &c : model->children()) {
         if (c->isElement() && c->localName() == QLatin1String("itext"))
@@ -249,10 +270,10 @@ void FormParser::parse(const QByteArray &xml)
     }
     for (const auto &c : model->children()) {
         if (c->isElement() && c->localName() == QLatin1String("bind") && hasAttr(c.get(), "id"))
-            m_bindIds.insert(attr(c.get(), "id"), resolvePath(attr(c.get(), "nodeset"), QString()));
+            m_bindIds.insert(attr(c.get(), "id"), resolvePath(attr(c.get(), "nodeset"), m_rootPath));
     }
     if (body)
-        collectRepeatPaths(body, QString());
+        collectRepeatPaths(body, m_rootPath);
     buildSchema(m_primaryRoot);
 
     for (const auto &c : model->children()) {
@@ -294,7 +315,15 @@ void FormParser::parseSecondaryInstance(const XmlNode *instance)
         if (other.id == si.id)
             fail(instance, tr("two instances have the id '%1'").arg(si.id));
     }
-    if (!si.src.isEmpty()) {
+    if (si.src == QLatin1String("jr://instance/last-saved")) {
+        // The last saved filling of this form; before any, the blank form (as Collect does).
+        const XmlNode *primary = instance->parent()->firstChildElement(QStringLiteral("instance"));
+        si.doc = std::make_unique<XmlDocument>();
+        if (primary && primary->firstChildElement())
+            si.doc->appendChild(primary->firstChildElement()->clone());
+        else
+            fail(instance, tr("instance '%1': there is no primary instance to copy").arg(si.id));
+    } else if (!si.src.isEmpty()) {
         ExternalDataError err;
         si.doc = loadExternalInstance(si.src, m_options.mediaDir, &err);
         if (!si.doc)
@@ -644,9 +673,9 @@ void FormParser::parseBind(const XmlNode *b)
         nodeset = attr(b, "ref");
     if (nodeset.isEmpty())
         fail(b, tr("<bind> needs a nodeset attribute"));
-    const int schemaIndex = schemaForRef(b, nodeset, QString(), QStringLiteral("nodeset"));
+    const int schemaIndex = schemaForRef(b, nodeset, m_rootPath, QStringLiteral("nodeset"));
     if (hasAttr(b, "id"))
-        m_bindIds.insert(attr(b, "id"), resolvePath(nodeset, QString()));
+        m_bindIds.insert(attr(b, "id"), resolvePath(nodeset, m_rootPath));
     SchemaNode &s = m_def.schema[static_cast<std::size_t>(schemaIndex)];
     if (s.bind < 0) {
         s.bind = static_cast<int>(m_def.binds.size());
@@ -714,12 +743,12 @@ void FormParser::parseAction(const XmlNode *a, bool inModel, int controlSchema)
         else if (ev == QLatin1String("odk-instance-load"))
             action.events.push_back(ActionEvent::InstanceLoad);
         else if (ev == QLatin1String("odk-new-repeat") || ev == QLatin1String("jr-insert")) {
-            if (inModel)
+            if (inModel && events.size() == 1)
                 fail(a, tr("the odk-new-repeat event belongs in the body, inside the <repeat> it "
                            "reacts to, not in the <model>"));
             action.events.push_back(ActionEvent::NewRepeat);
         } else if (ev == QLatin1String("xforms-value-changed")) {
-            if (inModel)
+            if (inModel || controlSchema < 0)
                 fail(a, tr("the xforms-value-changed event belongs inside the control whose "
                            "value it watches, not in the <model>"));
             action.events.push_back(ActionEvent::ValueChanged);
@@ -734,14 +763,17 @@ void FormParser::parseAction(const XmlNode *a, bool inModel, int controlSchema)
         ref = m_bindIds.value(attr(a, "bind"));
     if (ref.isEmpty())
         fail(a, tr("%1 needs a ref attribute").arg(describe(a)));
-    const QString contextPath =
-        controlSchema >= 0 ? m_def.schema[static_cast<std::size_t>(controlSchema)].path : QString();
+    const QString contextPath = controlSchema >= 0
+        ? m_def.schema[static_cast<std::size_t>(controlSchema)].path
+        : m_rootPath;
     action.target = schemaForRef(a, ref, contextPath, QStringLiteral("ref"));
     action.ref = compile(a, ref, QStringLiteral("ref"));
     action.trigger = controlSchema;
-    if (hasAttr(a, "value"))
+    if (inModel) // with odk-instance-first-load: also each new instance of the target's repeat
+        action.trigger = m_def.schema[static_cast<std::size_t>(action.target)].enclosingRepeat;
+    if (hasAttr(a, "value") && !attr(a, "value").trimmed().isEmpty())
         action.value = compile(a, attr(a, "value"), QStringLiteral("value"));
-    else
+    else if (!hasAttr(a, "value"))
         action.literal = a->stringValue();
     m_def.actions.push_back(std::move(action));
 }
@@ -751,7 +783,12 @@ void FormParser::parseBody(const XmlNode *body)
     for (const auto &c : body->children()) {
         if (!c->isElement())
             continue;
-        const int idx = parseControl(c.get(), -1, QString());
+        if (c->localName() == QLatin1String("setvalue")
+            || c->localName() == QLatin1String("setgeopoint")) {
+            parseAction(c.get(), false, -1);
+            continue;
+        }
+        const int idx = parseControl(c.get(), -1, m_rootPath);
         if (idx >= 0)
             m_def.bodyControls.push_back(idx);
     }
@@ -783,6 +820,12 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
             return -1; // presentation markup (e.g. xhtml) carries no questions
         fail(e, tr("unsupported: body element %1").arg(describe(e)));
     }
+    if (*kit == Control::Kind::Upload && hasAttr(e, "imageDimensionScaledMax")) {
+        static const QRegularExpression dim(QStringLiteral("^\\s*\\d+\\s*(px)?\\s*$"));
+        if (!dim.match(attr(e, "imageDimensionScaledMax")).hasMatch())
+            fail(e, tr("%1 jr:imageDimensionScaledMax=\"%2\" is not a size in pixels (e.g. 800px)")
+                        .arg(describe(e), attr(e, "imageDimensionScaledMax")));
+    }
     if (*kit == Control::Kind::Rank && e->namespaceUri() != kOdkNs)
         fail(e, tr("<rank> must be in the ODK namespace, write it as odk:rank"));
 
@@ -801,6 +844,8 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
     }
     const bool isRepeat = *kit == Control::Kind::Repeat;
     QString ref = attr(e, isRepeat ? "nodeset" : "ref");
+    if (ref.isEmpty() && isRepeat)
+        ref = attr(e, "ref");
     if (ref.isEmpty() && hasAttr(e, "bind")) {
         ref = m_bindIds.value(attr(e, "bind"));
         if (ref.isEmpty())
@@ -892,8 +937,9 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
         } else if (cn == QLatin1String("value") || cn == QLatin1String("help")
                    || cn == QLatin1String("alert")) {
             continue;
-        } else if (child->namespaceUri() == kXformsNs) {
-            fail(child.get(), tr("unsupported: %1 inside %2").arg(describe(child.get()), describe(e)));
+        } else {
+            // Elements other tools add inside controls (e.g. <tag>) carry no data here.
+            qCDebug(lcForm) << "ignoring" << describe(child.get()) << "inside" << describe(e);
         }
     }
     Control &c = m_def.controls[static_cast<std::size_t>(index)];
