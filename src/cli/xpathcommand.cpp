@@ -28,11 +28,10 @@ class Tr
     Q_DECLARE_TR_FUNCTIONS(XPathCommand)
 };
 
-/// Plain XPath 1.0 number conversion: a document has no types, so strings stay strings.
+/// XPath 1.0 plus the ODK rules: number() of an ISO date or dateTime string is days
+/// since the epoch (no other string is affected: XPath gives those NaN).
 class CliEnvironment : public Environment
 {
-public:
-    bool odkDateNumbers() const override { return false; }
 };
 
 QString positionalPath(const XmlNode *node)

@@ -282,6 +282,8 @@ void FormParser::parse(const QByteArray &xml)
         const QString n = c->localName();
         if (n == QLatin1String("bind"))
             parseBind(c.get());
+        else if (n == QLatin1String("send"))
+            fail(c.get(), tr("unsupported: <send> actions (a CommCare extension)"));
         else if (n == QLatin1String("submission")) {
             m_def.submission.action = attr(c.get(), "action");
             m_def.submission.method = attr(c.get(), "method");
@@ -563,7 +565,8 @@ std::unique_ptr<XmlNode> stripTemplates(const XmlNode *e)
                 && c->attribute(QStringLiteral("template"))->namespaceUri() == kJrNs)
                 continue;
             copy->appendChild(stripTemplates(c.get()));
-        } else if (c->kind() == XmlNode::Kind::Text && !hasElements) {
+        } else if (c->kind() == XmlNode::Kind::Text && !hasElements
+                   && !c->value().trimmed().isEmpty()) {
             copy->appendChild(c->clone());
         }
     }

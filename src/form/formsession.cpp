@@ -377,9 +377,11 @@ bool FormSession::loadInstance(const QByteArray &xml, QString *error)
                 }
             }
         }
+        QHash<QString, int> nth; // same-named siblings (not repeats) pair up in order
         for (const auto &sc : src->children()) {
             if (!sc->isElement())
                 continue;
+            const int want = nth[sc->localName()]++;
             int matched = -1;
             for (int childSchema : ls.children) {
                 const SchemaNode &cs = m_def->schema[static_cast<std::size_t>(childSchema)];
@@ -389,8 +391,9 @@ bool FormSession::loadInstance(const QByteArray &xml, QString *error)
             if (matched >= 0 && m_def->schema[static_cast<std::size_t>(matched)].isRepeat)
                 continue;
             XmlNode *target = nullptr;
+            int seen = 0;
             for (const auto &lc : live->children()) {
-                if (lc->isElement() && lc->localName() == sc->localName()) {
+                if (lc->isElement() && lc->localName() == sc->localName() && seen++ == want) {
                     target = lc.get();
                     break;
                 }
@@ -417,7 +420,7 @@ bool FormSession::loadInstance(const QByteArray &xml, QString *error)
     merge(m_doc->documentElement(), sroot);
     initStates(m_doc->documentElement());
     rebuildLive();
-    recomputeAll();
+    recomputeAll(false); // the saved repeat instances stand as they were
     runActions(ActionEvent::InstanceLoad, nullptr, -1);
     m_index = 0;
     return true;
@@ -502,6 +505,10 @@ bool FormSession::evaluateCalculate(int schema, XmlNode *node)
     const Bind *b = bindOf(node);
     if (!b || !b->calculate)
         return false;
+    // The instance ID is the submission's identity: once set it never changes, even when
+    // the form computes it (older forms use calculate="concat('uuid:', uuid())").
+    if (schema == m_def->instanceIdSchema && !node->stringValue().isEmpty())
+        return false;
     ++m_evaluations;
     QString v;
     try {
@@ -509,7 +516,6 @@ bool FormSession::evaluateCalculate(int schema, XmlNode *node)
     } catch (const xpath::EvalError &) {
         v.clear();
     }
-    (void)schema;
     if (node->stringValue() == v)
         return false;
     assignValue(node, v);
@@ -601,17 +607,22 @@ bool FormSession::adjustCounts(int repeatSchema)
     return changed;
 }
 
-void FormSession::recomputeAll()
+void FormSession::recomputeAll(bool applyCounts)
 {
     m_recomputing = true;
-    for (int guard = 0; guard < 8; ++guard) {
-        bool structural = false;
+    // jr:count is applied once per pass, as Collect does when the enumerator reaches the
+    // repeat: a count computed from the repeat's own size (the "one more" pattern) grows by
+    // one step, never in a loop.
+    for (int pass = 0; pass < 2; ++pass) {
         for (int s : m_def->topoOrder) {
             for (XmlNode *n : m_live[static_cast<std::size_t>(s)])
                 evaluateCalculate(s, n);
         }
-        for (const RepeatInfo &r : m_def->repeats)
-            structural = adjustCounts(r.schema) || structural;
+        bool structural = false;
+        if (pass == 0 && applyCounts) {
+            for (const RepeatInfo &r : m_def->repeats)
+                structural = adjustCounts(r.schema) || structural;
+        }
         if (!structural)
             break;
     }
@@ -631,6 +642,7 @@ void FormSession::recompute(std::vector<int> changed)
     m_recomputing = true;
     const auto &topoPos = m_def->topoPosition;
     std::set<int> propsTodo(m_def->globalProps.begin(), m_def->globalProps.end());
+    std::set<int> countsDone;
     for (int round = 0; round < 16 && !changed.empty(); ++round) {
         std::set<std::pair<int, int>> calcQueue; // (topo position, schema)
         std::set<int> countTodo;
@@ -656,6 +668,8 @@ void FormSession::recompute(std::vector<int> changed)
                 schedule(s);
         }
         for (int r : countTodo) {
+            if (!countsDone.insert(r).second)
+                continue;
             if (adjustCounts(r)) {
                 // New or removed instances: everything inside them changed.
                 std::function<void(int)> mark = [&](int s) {

@@ -139,7 +139,7 @@ private:
     void initStates(XmlNode *node);
     void runPreloads(bool start);
     void runActions(ActionEvent event, XmlNode *scope, int trigger);
-    void recomputeAll();
+    void recomputeAll(bool applyCounts = true);
     void recompute(std::vector<int> changed);
     bool evaluateCalculate(int schema, XmlNode *node);
     void evaluateProps(int schema, XmlNode *node);

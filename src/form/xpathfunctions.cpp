@@ -607,12 +607,18 @@ Value callFunction(const Expr &e, const Context &ctx)
             out += v.toString();
         return Value::string(out);
     }
-    case FunctionId::StartsWith:
-        return Value::boolean(c.str(0).startsWith(c.str(1)));
-    case FunctionId::EndsWith:
-        return Value::boolean(c.str(0).endsWith(c.str(1)));
-    case FunctionId::Contains:
-        return Value::boolean(c.str(0).contains(c.str(1)));
+    case FunctionId::StartsWith: {
+        const QString t = c.str(1);
+        return Value::boolean(t.isEmpty() || c.str(0).startsWith(t));
+    }
+    case FunctionId::EndsWith: {
+        const QString t = c.str(1);
+        return Value::boolean(t.isEmpty() || c.str(0).endsWith(t));
+    }
+    case FunctionId::Contains: {
+        const QString t = c.str(1);
+        return Value::boolean(t.isEmpty() || c.str(0).contains(t));
+    }
     case FunctionId::SubstringBefore: {
         const QString s = c.str(0);
         const qsizetype i = s.indexOf(c.str(1));
@@ -650,9 +656,24 @@ Value callFunction(const Expr &e, const Context &ctx)
     }
     case FunctionId::StringLength:
         return Value::number(static_cast<double>(codePointLength(c.strOrContext(0))));
-    case FunctionId::NormalizeSpace:
-        return Value::string(c.strOrContext(0).simplified().split(QLatin1Char(' ')).join(
-            QLatin1Char(' ')));
+    case FunctionId::NormalizeSpace: {
+        // XPath white space only (#x20, #x9, #xD, #xA): U+00A0 and friends stay.
+        const QString s = c.strOrContext(0);
+        QString out;
+        bool pendingSpace = false;
+        for (QChar ch : s) {
+            const ushort u = ch.unicode();
+            if (u == ' ' || u == '\t' || u == '\n' || u == '\r') {
+                pendingSpace = !out.isEmpty();
+                continue;
+            }
+            if (pendingSpace)
+                out += QLatin1Char(' ');
+            pendingSpace = false;
+            out += ch;
+        }
+        return Value::string(out);
+    }
     case FunctionId::Translate: {
         const QList<uint> s = c.str(0).toUcs4();
         const QList<uint> from = c.str(1).toUcs4();

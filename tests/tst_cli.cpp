@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The survey-cli contract: arguments, output formats, exit codes.
+#include "testutil.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void validateOk();
+    void validateError();
+    void inspectJson();
+    void fillOk();
+    void fillProblems();
+    void fillUnloadable();
+    void xpathSingle();
+
+private:
+    const QString m_examples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/");
+    QTemporaryDir m_tmp;
+    QString writeTemp(const QString &name, const QByteArray &data)
+    {
+        const QString p = m_tmp.filePath(name);
+        QFile f(p);
+        if (!f.open(QIODevice::WriteOnly))
+            qFatal("cannot write %s", qPrintable(p));
+        f.write(data);
+        return p;
+    }
+};
+
+void TestCli::validateOk()
+{
+    const auto r = testutil::runCli({QStringLiteral("validate"), m_examples + "household_energy.xml"});
+    QCOMPARE(r.exitCode, 0);
+    const QString line = QString::fromUtf8(r.out).trimmed();
+    QCOMPARE(line.count(QLatin1Char('\n')), 0);
+    QVERIFY(line.contains(QStringLiteral("formID=household_energy")));
+    QVERIFY(line.contains(QStringLiteral("version=2026112801")));
+    QVERIFY(line.contains(QStringLiteral("2 repeat(s)")));
+    QVERIFY(line.contains(QStringLiteral("中文 (zh)")));
+}
+
+void TestCli::validateError()
+{
+    const QString bad = writeTemp(QStringLiteral("bad.xml"),
+                                  "<h:html xmlns:h=\"http://www.w3.org/1999/xhtml\">\n"
+                                  "<h:head><model><instance><data id=\"x\"><a/></data></instance>\n"
+                                  "<bind nodeset=\"/data/a\" relevant=\"nope()\"/>\n"
+                                  "</model></h:head></h:html>");
+    const auto r = testutil::runCli({QStringLiteral("validate"), bad});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.out.isEmpty());
+    const QString err = QString::fromUtf8(r.err).trimmed();
+    QVERIFY2(err.startsWith(bad + QStringLiteral(":3:")), qPrintable(err));
+    QVERIFY2(err.contains(QStringLiteral(": error: ")), qPrintable(err));
+    QVERIFY(err.contains(QStringLiteral("nope()")));
+}
+
+void TestCli::inspectJson()
+{
+    const auto r = testutil::runCli({QStringLiteral("inspect"), m_examples + "enterprise_lowcarbon.xml",
+                                     QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(o.value(QStringLiteral("formID")).toString(), QStringLiteral("enterprise_lowcarbon"));
+    QCOMPARE(o.value(QStringLiteral("languages")).toArray().size(), 2);
+    bool sawChoices = false;
+    bool sawRelevant = false;
+    for (const QJsonValue &q : o.value(QStringLiteral("questions")).toArray()) {
+        const QJsonObject qo = q.toObject();
+        QVERIFY(qo.value(QStringLiteral("ref")).toString().startsWith(QStringLiteral("/data/")));
+        QVERIFY(!qo.value(QStringLiteral("type")).toString().isEmpty());
+        QCOMPARE(qo.value(QStringLiteral("labels")).toObject().size(), 2);
+        if (!qo.value(QStringLiteral("choices")).toArray().isEmpty()) {
+            sawChoices = true;
+            const QJsonObject c = qo.value(QStringLiteral("choices")).toArray().first().toObject();
+            QVERIFY(!c.value(QStringLiteral("value")).toString().isEmpty());
+            QCOMPARE(c.value(QStringLiteral("labels")).toObject().size(), 2);
+        }
+        sawRelevant = sawRelevant || qo.contains(QStringLiteral("relevant"));
+    }
+    QVERIFY(sawChoices);
+    QVERIFY(sawRelevant);
+}
+
+void TestCli::fillOk()
+{
+    const auto r = testutil::runCli({QStringLiteral("fill"), m_examples + "enterprise_lowcarbon.xml",
+                                     QStringLiteral("--answers"),
+                                     m_examples + "enterprise_lowcarbon.answers.json",
+                                     QStringLiteral("--lang"), QStringLiteral("中文 (zh)")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.isEmpty(), r.err.constData());
+    QVERIFY(r.out.contains("<total_kwh>4200000</total_kwh>"));
+    QVERIFY(r.out.contains("<scope2_tco2>2395.26</scope2_tco2>"));
+    QVERIFY(r.out.contains("<instanceID>uuid:"));
+    QVERIFY(r.out.contains("id=\"enterprise_lowcarbon\""));
+}
+
+void TestCli::fillProblems()
+{
+    const QString answers = writeTemp(
+        QStringLiteral("answers.json"),
+        R"({"/data/age": "abc", "/data/nothing/here": 1, "/data/hh/member[2]/name": "x"})");
+    const QString formPath = writeTemp(
+        QStringLiteral("f.xml"),
+        R"XF(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa"><h:head><h:title>f</h:title><model>
+<instance><data id="f"><age/><score/><hh><member jr:template=""><name/></member></hh><meta><instanceID/></meta></data></instance>
+<bind nodeset="/data/age" type="int" required="true()"/>
+<bind nodeset="/data/score" type="int" constraint=". &lt; 10" jr:constraintMsg="Below ten please" required="true()"/>
+<bind nodeset="/data/hh/member/name" type="string" required="true()"/>
+</model></h:head><h:body><input ref="/data/age"><label>Age</label></input><input ref="/data/score"><label>S</label></input>
+<group ref="/data/hh"><repeat nodeset="/data/hh/member"><input ref="/data/hh/member/name"><label>N</label></input></repeat></group></h:body></h:html>)XF");
+    auto r = testutil::runCli({QStringLiteral("fill"), formPath, QStringLiteral("--answers"), answers});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.out.isEmpty());
+    const QJsonArray problems = QJsonDocument::fromJson(r.err).array();
+    QStringList seen;
+    for (const QJsonValue &p : problems) {
+        const QJsonObject o = p.toObject();
+        QVERIFY(!o.value(QStringLiteral("message")).toString().isEmpty());
+        seen << o.value(QStringLiteral("ref")).toString() + QLatin1Char('=')
+                + o.value(QStringLiteral("kind")).toString();
+    }
+    QVERIFY2(seen.contains(QStringLiteral("/data/age=type")), qPrintable(seen.join(',')));
+    QVERIFY2(seen.contains(QStringLiteral("/data/nothing/here=unknown-ref")), qPrintable(seen.join(',')));
+    QVERIFY2(seen.contains(QStringLiteral("/data/score=required")), qPrintable(seen.join(',')));
+    QVERIFY2(seen.contains(QStringLiteral("/data/hh/member[1]/name=required")), qPrintable(seen.join(',')));
+
+    const QString answers2 = writeTemp(QStringLiteral("answers2.json"),
+                                       R"({"/data/age": 3, "/data/score": 12, "/data/hh/member[1]/name": "王芳"})");
+    r = testutil::runCli({QStringLiteral("fill"), formPath, QStringLiteral("--answers"), answers2});
+    QCOMPARE(r.exitCode, 2);
+    const QJsonArray p2 = QJsonDocument::fromJson(r.err).array();
+    QCOMPARE(p2.size(), 1);
+    QCOMPARE(p2[0].toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("constraint"));
+    QCOMPARE(p2[0].toObject().value(QStringLiteral("message")).toString(), QStringLiteral("Below ten please"));
+}
+
+void TestCli::fillUnloadable()
+{
+    const QString bad = writeTemp(QStringLiteral("broken.xml"), "<h:html");
+    const QString answers = writeTemp(QStringLiteral("a.json"), "{}");
+    const auto r = testutil::runCli({QStringLiteral("fill"), bad, QStringLiteral("--answers"), answers});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.startsWith(bad.toUtf8() + ":"));
+}
+
+void TestCli::xpathSingle()
+{
+    const QString doc = writeTemp(QStringLiteral("d.xml"), "<r a=\"1\"><x>5</x><x>7</x></r>");
+    auto r = testutil::runCli({QStringLiteral("xpath"), doc, QStringLiteral("//x")});
+    QCOMPARE(r.exitCode, 0);
+    const QByteArray expectNodes = "{\"type\":\"nodeset\",\"value\":[\"/*[1]/*[1]\",\"/*[1]/*[2]\"]}";
+    QCOMPARE(r.out.trimmed(), expectNodes);
+    r = testutil::runCli({QStringLiteral("xpath"), doc, QStringLiteral("--context"),
+                          QStringLiteral("/*[1]/*[2]"), QStringLiteral("--type"),
+                          QStringLiteral("number"), QStringLiteral(". div 0")});
+    const QByteArray expectInf = "{\"type\":\"number\",\"value\":\"Infinity\"}";
+    QCOMPARE(r.out.trimmed(), expectInf);
+    r = testutil::runCli({QStringLiteral("xpath"), doc, QStringLiteral("--type"),
+                          QStringLiteral("nodeset"), QStringLiteral("1 + 1")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(QJsonDocument::fromJson(r.out).object().contains(QStringLiteral("error")));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

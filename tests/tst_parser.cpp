@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "testutil.h"
+
+#include "formdefinition.h"
+
+using namespace survey::form;
+
+class TestParser : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void examples_data();
+    void examples();
+    void refusals_data();
+    void refusals();
+    void itextAndLabels();
+    void externalCsvInstance();
+};
+
+namespace {
+
+QByteArray form(const QByteArray &model, const QByteArray &instance, const QByteArray &body,
+                const QByteArray &prolog = {})
+{
+    return prolog
+        + "<h:html xmlns=\"http://www.w3.org/2002/xforms\" xmlns:h=\"http://www.w3.org/1999/xhtml\" "
+          "xmlns:jr=\"http://openrosa.org/javarosa\" xmlns:odk=\"http://www.opendatakit.org/xforms\">\n"
+          "<h:head><h:title>T</h:title><model>\n<instance><data id=\"t\">"
+        + instance + "</data></instance>\n" + model + "\n</model></h:head>\n<h:body>" + body
+        + "</h:body></h:html>\n";
+}
+
+} // namespace
+
+void TestParser::examples_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("formId");
+    QTest::addColumn<int>("repeats");
+    QTest::newRow("household") << QStringLiteral("household_energy.xml")
+                               << QStringLiteral("household_energy") << 2;
+    QTest::newRow("enterprise") << QStringLiteral("enterprise_lowcarbon.xml")
+                                << QStringLiteral("enterprise_lowcarbon") << 1;
+}
+
+void TestParser::examples()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, formId);
+    QFETCH(int, repeats);
+    FormError err;
+    auto def = FormDefinition::loadFile(QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/") + file,
+                                        {}, &err);
+    QVERIFY2(def, qPrintable(err.message));
+    QCOMPARE(def->formId, formId);
+    QCOMPARE(def->repeatCount(), repeats);
+    QCOMPARE(def->languages().size(), 2);
+    QVERIFY(def->questionCount() >= 30);
+    QVERIFY(def->instanceIdSchema >= 0);
+    // Calculates are ordered so that every input comes before its readers.
+    for (std::size_t i = 0; i < def->topoOrder.size(); ++i) {
+        const int s = def->topoOrder[i];
+        for (int reader : def->dependents[static_cast<std::size_t>(s)].calculates)
+            QVERIFY(def->topoPosition[static_cast<std::size_t>(reader)] > static_cast<int>(i));
+    }
+}
+
+void TestParser::refusals_data()
+{
+    QTest::addColumn<QByteArray>("xml");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<QString>("needle");
+
+    const QByteArray in = "<a/><b/><meta><instanceID/></meta>";
+    const QByteArray body = "<input ref=\"/data/a\"><label>A</label></input>";
+    QTest::newRow("not well-formed") << QByteArray("<h:html><h:head></h:html>") << 1
+                                     << QStringLiteral("not well-formed");
+    QTest::newRow("dtd") << form("", in, body,
+                                 "<!DOCTYPE h:html [<!ENTITY x \"xxxxxxxxxx\">]>\n")
+                         << 1 << QStringLiteral("DTD");
+    QTest::newRow("unknown function")
+        << form("<bind nodeset=\"/data/a\" relevant=\"frobnicate(/data/b)\"/>", in, body) << 4
+        << QStringLiteral("unknown function: frobnicate()");
+    QTest::newRow("xpath syntax")
+        << form("<bind nodeset=\"/data/a\" calculate=\"1 + \"/>", in, body) << 4
+        << QStringLiteral("expression ends");
+    QTest::newRow("bind to missing node")
+        << form("<bind nodeset=\"/data/zzz\" type=\"string\"/>", in, body) << 4
+        << QStringLiteral("/data/zzz");
+    QTest::newRow("cycle")
+        << form("<bind nodeset=\"/data/a\" calculate=\"/data/b + 1\"/>\n"
+                "<bind nodeset=\"/data/b\" calculate=\"/data/a + 1\"/>",
+                in, body)
+        << 5 << QStringLiteral("dependency cycle: /data/b → /data/a → /data/b");
+    QTest::newRow("unsupported type")
+        << form("<bind nodeset=\"/data/a\" type=\"hyperlink\"/>", in, body) << 4
+        << QStringLiteral("unsupported: data type 'hyperlink'");
+    QTest::newRow("unsupported event")
+        << form("<setvalue event=\"my-fake-event\" ref=\"/data/a\" value=\"1\"/>", in, body) << 4
+        << QStringLiteral("unsupported: event 'my-fake-event'");
+    QTest::newRow("control to missing node")
+        << form("", in, "<input ref=\"/data/nope\"><label>x</label></input>") << 6
+        << QStringLiteral("/data/nope");
+    QTest::newRow("undeclared prefix")
+        << form("<bind nodeset=\"/data/a\" relevant=\"/data/zz:b = 1\"/>", in, body) << 4
+        << QStringLiteral("prefix 'zz'");
+    QTest::newRow("no model") << QByteArray("<h:html xmlns:h=\"http://www.w3.org/1999/xhtml\">"
+                                            "<h:head><h:title>x</h:title></h:head></h:html>")
+                              << 1 << QStringLiteral("<model>");
+}
+
+void TestParser::refusals()
+{
+    QFETCH(QByteArray, xml);
+    QFETCH(int, line);
+    QFETCH(QString, needle);
+    FormError err;
+    auto def = FormDefinition::load(xml, {}, &err);
+    QVERIFY(!def);
+    QVERIFY2(err.message.contains(needle), qPrintable(err.message));
+    QCOMPARE(err.line, line);
+    QVERIFY(err.column > 0);
+}
+
+void TestParser::itextAndLabels()
+{
+    const QByteArray xml =
+        "<h:html xmlns=\"http://www.w3.org/2002/xforms\" xmlns:h=\"http://www.w3.org/1999/xhtml\" "
+        "xmlns:jr=\"http://openrosa.org/javarosa\"><h:head><h:title>T</h:title><model>"
+        "<itext><translation lang=\"en\" default=\"true()\"><text id=\"q\"><value>Name <output "
+        "value=\"/data/a\"/></value><value form=\"image\">jr://images/q.png</value></text>"
+        "</translation><translation lang=\"zh\"><text id=\"q\"><value>名字</value></text>"
+        "</translation></itext>"
+        "<instance><data id=\"x\" version=\"3\"><a/></data></instance></model></h:head><h:body>"
+        "<input ref=\"/data/a\"><label ref=\"jr:itext('q')\"/></input></h:body></h:html>";
+    FormError err;
+    auto def = FormDefinition::load(xml, {}, &err);
+    QVERIFY2(def, qPrintable(err.message));
+    QCOMPARE(def->languages(), QStringList({QStringLiteral("en"), QStringLiteral("zh")}));
+    QCOMPARE(def->defaultLanguage, QStringLiteral("en"));
+    QCOMPARE(def->version, QStringLiteral("3"));
+    const auto &entry = def->translations[0].entries.value(QStringLiteral("q"));
+    QVERIFY(entry.forms.contains(QStringLiteral("image")));
+    QCOMPARE(entry.forms.value(QString()).size(), 2u); // text + <output>
+    QCOMPARE(def->controls.front().label.itextId, QStringLiteral("q"));
+}
+
+void TestParser::externalCsvInstance()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile csv(dir.filePath(QStringLiteral("towns.csv")));
+    QVERIFY(csv.open(QIODevice::WriteOnly));
+    csv.write("name,label,\"county\"\nx,\"Town, X\",a\ny,Y,b\n");
+    csv.close();
+    const QByteArray xml = form("", "<a/>", "<input ref=\"/data/a\"><label>A</label></input>")
+                               .replace("</instance>\n",
+                                        "</instance>\n<instance id=\"towns\" "
+                                        "src=\"jr://file-csv/towns.csv\"/>\n");
+    FormDefinition::LoadOptions opts;
+    opts.mediaDir = dir.path();
+    FormError err;
+    auto def = FormDefinition::load(xml, opts, &err);
+    QVERIFY2(def, qPrintable(err.message));
+    const SecondaryInstance *si = def->secondary(QStringLiteral("towns"));
+    QVERIFY(si);
+    const XmlNode *root = si->doc->documentElement();
+    QCOMPARE(root->childElementCount(), 2);
+    QCOMPARE(root->firstChildElement()->firstChildElement(QStringLiteral("label"))->stringValue(),
+             QStringLiteral("Town, X"));
+    // Missing media: a clear error naming the file.
+    opts.mediaDir = dir.filePath(QStringLiteral("nowhere"));
+    QVERIFY(!FormDefinition::load(xml, opts, &err));
+    QVERIFY2(err.message.contains(QStringLiteral("towns.csv")), qPrintable(err.message));
+}
+
+QTEST_GUILESS_MAIN(TestParser)
+#include "tst_parser.moc"
