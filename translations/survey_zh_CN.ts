@@ -5,182 +5,182 @@
     <name>Expression</name>
     <message>
         <source>&apos;/&apos; can only follow a node-set, not a %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;/&apos; 只能跟在节点集之后，不能跟在 %1 类型的值之后</translation>
     </message>
     <message>
         <source>&apos;|&apos; joins node-sets only, not a %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;|&apos; 只能合并节点集，不能合并 %1 类型的值</translation>
     </message>
     <message>
         <source>a predicate can only filter a node-set, not a %1</source>
-        <translation type="unfinished"></translation>
+        <translation>谓词只能筛选节点集，不能筛选 %1 类型的值</translation>
     </message>
     <message>
         <source>argument %1 of %2() must be a node-set, not a %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%2() 的第 %1 个参数必须是节点集，而不是 %3 类型的值</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a list of geopoints (&quot;lat lon [alt acc]&quot; separated by &apos;;&apos;)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是有效的地理坐标点列表（应为以 &apos;;&apos; 分隔的 &quot;lat lon [alt acc]&quot;）</translation>
     </message>
     <message>
         <source>there is no instance with id &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>不存在 id 为 &apos;%1&apos; 的实例</translation>
     </message>
     <message>
         <source>invalid regular expression &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无效的正则表达式 &apos;%1&apos;：%2</translation>
     </message>
     <message>
         <source>weighted-checklist() needs its values and weights in pairs</source>
-        <translation type="unfinished"></translation>
+        <translation>weighted-checklist() 的值和权重必须成对提供</translation>
     </message>
     <message>
         <source>uuid() length must be between 0 and 100000</source>
-        <translation type="unfinished"></translation>
+        <translation>uuid() 的长度必须介于 0 到 100000 之间</translation>
     </message>
     <message>
         <source>digest(): unknown algorithm &apos;%1&apos; (use MD5, SHA-1, SHA-256, SHA-384 or SHA-512)</source>
-        <translation type="unfinished"></translation>
+        <translation>digest(): 未知的算法 &apos;%1&apos;（请使用 MD5、SHA-1、SHA-256、SHA-384 或 SHA-512）</translation>
     </message>
     <message>
         <source>digest(): unknown encoding &apos;%1&apos; (use base64 or hex)</source>
-        <translation type="unfinished"></translation>
+        <translation>digest(): 未知的编码 &apos;%1&apos;（请使用 base64 或 hex）</translation>
     </message>
     <message>
         <source>randomize(): the seed must be a number</source>
-        <translation type="unfinished"></translation>
+        <translation>randomize(): 种子必须是数字</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a valid date</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是有效的日期</translation>
     </message>
     <message>
         <source>%1 is not a valid date</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是有效的日期</translation>
     </message>
     <message>
         <source>indexed-repeat() takes a node and then pairs of repeat and index</source>
-        <translation type="unfinished"></translation>
+        <translation>indexed-repeat() 的参数应为一个节点，后跟成对的重复组和索引</translation>
     </message>
     <message>
         <source>pulldata(): there is no data file &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>pulldata(): 不存在数据文件 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>&apos;!&apos; must be followed by &apos;=&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;!&apos; 后面必须跟 &apos;=&apos;</translation>
     </message>
     <message>
         <source>unexpected &apos;:&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>意外的 &apos;:&apos;</translation>
     </message>
     <message>
         <source>unterminated string literal</source>
-        <translation type="unfinished"></translation>
+        <translation>字符串字面量未闭合</translation>
     </message>
     <message>
         <source>&apos;$&apos; must be followed by a variable name</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;$&apos; 后面必须跟变量名</translation>
     </message>
     <message>
         <source>malformed number</source>
-        <translation type="unfinished"></translation>
+        <translation>数字格式错误</translation>
     </message>
     <message>
         <source>unexpected character &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>意外的字符 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>expected an operator but found &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>此处应为运算符，但遇到了 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>a name must follow the prefix &apos;%1:&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>前缀 &apos;%1:&apos; 后面必须跟名称</translation>
     </message>
     <message>
         <source>unexpected %1 after the end of the expression</source>
-        <translation type="unfinished"></translation>
+        <translation>表达式结束后出现了意外的 %1</translation>
     </message>
     <message>
         <source>end of expression</source>
-        <translation type="unfinished"></translation>
+        <translation>表达式结尾</translation>
     </message>
     <message>
         <source>string &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>字符串 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>number %1</source>
-        <translation type="unfinished"></translation>
+        <translation>数字 %1</translation>
     </message>
     <message>
         <source>the expression is nested too deeply</source>
-        <translation type="unfinished"></translation>
+        <translation>表达式嵌套层数过深</translation>
     </message>
     <message>
         <source>the expression ends where a value was expected</source>
-        <translation type="unfinished"></translation>
+        <translation>表达式意外结束：此处应为一个值</translation>
     </message>
     <message>
         <source>expected a value but found %1</source>
-        <translation type="unfinished"></translation>
+        <translation>此处应为一个值，但遇到了 %1</translation>
     </message>
     <message>
         <source>a location step must follow &apos;/&apos;, found %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;/&apos; 后面必须跟定位步，但遇到了 %1</translation>
     </message>
     <message>
         <source>unknown axis &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的轴 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>expected &apos;(&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>此处应为 &apos;(&apos;</translation>
     </message>
     <message>
         <source>expected &apos;)&apos; to close %1()</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少闭合 %1() 的 &apos;)&apos;</translation>
     </message>
     <message>
         <source>expected a node test but found %1</source>
-        <translation type="unfinished"></translation>
+        <translation>此处应为节点测试，但遇到了 %1</translation>
     </message>
     <message>
         <source>namespace prefix &apos;%1&apos; is not declared</source>
-        <translation type="unfinished"></translation>
+        <translation>命名空间前缀 &apos;%1&apos; 未声明</translation>
     </message>
     <message>
         <source>expected &apos;]&apos; to close the predicate, found %1</source>
-        <translation type="unfinished"></translation>
+        <translation>此处应为闭合谓词的 &apos;]&apos;，但遇到了 %1</translation>
     </message>
     <message>
         <source>variable references ($%1) are not supported in forms</source>
-        <translation type="unfinished"></translation>
+        <translation>表单中不支持变量引用（$%1）</translation>
     </message>
     <message>
         <source>expected &apos;)&apos; but found %1</source>
-        <translation type="unfinished"></translation>
+        <translation>此处应为 &apos;)&apos;，但遇到了 %1</translation>
     </message>
     <message>
         <source>expected &apos;,&apos; or &apos;)&apos; in the arguments of %1(), found %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1() 的参数中此处应为 &apos;,&apos; 或 &apos;)&apos;，但遇到了 %2</translation>
     </message>
     <message>
         <source>unknown function: %1()</source>
-        <translation type="unfinished"></translation>
+        <translation>未知函数：%1()</translation>
     </message>
     <message numerus="yes">
         <source>%1() takes %n argument(s), not %2</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1() 需要 %n 个参数，而不是 %2 个</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1() cannot take %n argument(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1() 不能接受 %n 个参数</numerusform>
         </translation>
     </message>
 </context>
@@ -188,39 +188,39 @@
     <name>ExternalData</name>
     <message>
         <source>the CSV file has an unterminated quoted field</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV 文件中有未闭合的带引号字段</translation>
     </message>
     <message>
         <source>the CSV file is empty: it needs a header row</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV 文件为空：文件必须包含表头行</translation>
     </message>
     <message>
         <source>CSV column %1 has the name &apos;%2&apos;, which cannot be used as an element name</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV 第 %1 列的名称为 &apos;%2&apos;，不能用作元素名</translation>
     </message>
     <message>
         <source>unsupported: external instance source &apos;%1&apos; (supported: jr://file/NAME.xml, jr://file/NAME.csv, jr://file-csv/NAME.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>unsupported: 不支持的外部实例来源 &apos;%1&apos;（支持：jr://file/NAME.xml、jr://file/NAME.csv、jr://file-csv/NAME.csv）</translation>
     </message>
     <message>
         <source>external file name &apos;%1&apos; must be a plain file name</source>
-        <translation type="unfinished"></translation>
+        <translation>外部文件名 &apos;%1&apos; 必须是不含路径的纯文件名</translation>
     </message>
     <message>
         <source>unsupported: GeoJSON external instances (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>unsupported: 不支持 GeoJSON 外部实例（%1）</translation>
     </message>
     <message>
         <source>the external file &apos;%1&apos; is missing: put it in the form&apos;s media folder (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少外部文件 &apos;%1&apos;：请将其放入表单的媒体文件夹（%2）</translation>
     </message>
     <message>
         <source>none given</source>
-        <translation type="unfinished"></translation>
+        <translation>未指定</translation>
     </message>
     <message>
         <source>%1:%2:%3: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2:%3: %4</translation>
     </message>
 </context>
 <context>
@@ -228,334 +228,339 @@
     <message>
         <source>usage: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>用法：%1
+</translation>
     </message>
     <message numerus="yes">
         <source>%1: &quot;%2&quot; formID=%3 version=%4: %n question(s), %5 group(s), %6 repeat(s), languages: %7
 </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: &quot;%2&quot; formID=%3 version=%4: %n 个问题，%5 个分组，%6 个重复组，语言：%7
+</numerusform>
         </translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>无</translation>
     </message>
     <message>
         <source>%1: error: cannot read the answers: %2
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1: 错误：无法读取答案：%2
+</translation>
     </message>
     <message>
         <source>%1: error: the answers must be a JSON object of path: value (%2)
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1: 错误：答案必须是由“路径: 值”组成的 JSON 对象（%2）
+</translation>
     </message>
     <message>
         <source>found another JSON value</source>
-        <translation type="unfinished"></translation>
+        <translation>实际为其他类型的 JSON 值</translation>
     </message>
     <message>
         <source>error: the form has no language &apos;%1&apos; (it has: %2)
 </source>
-        <translation type="unfinished"></translation>
+        <translation>错误：表单中没有语言 &apos;%1&apos;（可用语言：%2）
+</translation>
     </message>
     <message>
         <source>%1 does not exist in this form</source>
-        <translation type="unfinished"></translation>
+        <translation>此表单中不存在 %1</translation>
     </message>
 </context>
 <context>
     <name>FormDefinition</name>
     <message>
         <source>cannot read the form: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取表单：%1</translation>
     </message>
 </context>
 <context>
     <name>FormParser</name>
     <message>
         <source>dependency cycle: %1 (each of these computes from the next)</source>
-        <translation type="unfinished"></translation>
+        <translation>循环依赖：%1（其中每一项都由下一项计算得出）</translation>
     </message>
     <message>
         <source>%1: %2 &quot;%3&quot;: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 &quot;%3&quot;: %4</translation>
     </message>
     <message>
         <source>the root element must be &lt;h:html&gt;, not %1</source>
-        <translation type="unfinished"></translation>
+        <translation>根元素必须是 &lt;h:html&gt;，而不是 %1</translation>
     </message>
     <message>
         <source>&lt;h:body&gt; must come after &lt;h:head&gt; and its &lt;model&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h:body&gt; 必须位于 &lt;h:head&gt; 及其 &lt;model&gt; 之后</translation>
     </message>
     <message>
         <source>the form has no &lt;h:head&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>表单缺少 &lt;h:head&gt;</translation>
     </message>
     <message>
         <source>the form has no &lt;model&gt; in &lt;h:head&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>表单的 &lt;h:head&gt; 中缺少 &lt;model&gt;</translation>
     </message>
     <message>
         <source>unsupported: entities spec version %1 (supported: 2022.1 to 2025.1)</source>
-        <translation type="unfinished"></translation>
+        <translation>unsupported: 不支持的实体（entities）规范版本 %1（支持的版本：2022.1 至 2025.1）</translation>
     </message>
     <message>
         <source>the &lt;model&gt; has no &lt;instance&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;model&gt; 中缺少 &lt;instance&gt;</translation>
     </message>
     <message numerus="yes">
         <source>the primary &lt;instance&gt; must hold exactly one root element, it holds %n</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>主 &lt;instance&gt; 必须恰好包含一个根元素，但实际包含 %n 个</numerusform>
         </translation>
     </message>
     <message>
         <source>unsupported: &lt;send&gt; actions (a CommCare extension)</source>
-        <translation type="unfinished"></translation>
+        <translation>unsupported: 不支持 &lt;send&gt; 动作（CommCare 扩展）</translation>
     </message>
     <message>
         <source>a secondary &lt;instance&gt; needs an id attribute</source>
-        <translation type="unfinished"></translation>
+        <translation>辅助 &lt;instance&gt; 必须有 id 属性</translation>
     </message>
     <message>
         <source>two instances have the id &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>有两个实例的 id 都是 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>instance &apos;%1&apos;: there is no primary instance to copy</source>
-        <translation type="unfinished"></translation>
+        <translation>实例 &apos;%1&apos;：没有可复制的主实例</translation>
     </message>
     <message>
         <source>instance &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>实例 &apos;%1&apos;：%2</translation>
     </message>
     <message>
         <source>instance &apos;%1&apos; is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>实例 &apos;%1&apos; 为空</translation>
     </message>
     <message>
         <source>&lt;output&gt; needs a value attribute</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;output&gt; 必须有 value 属性</translation>
     </message>
     <message>
         <source>&lt;translation&gt; needs a lang attribute</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;translation&gt; 必须有 lang 属性</translation>
     </message>
     <message>
         <source>&lt;text&gt; needs an id attribute</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;text&gt; 必须有 id 属性</translation>
     </message>
     <message>
         <source>unsupported: %1 ref=&quot;%2&quot; (only jr:itext(&apos;id&apos;) is supported here)</source>
-        <translation type="unfinished"></translation>
+        <translation>unsupported: 不支持 %1 ref=&quot;%2&quot;（此处仅支持 jr:itext(&apos;id&apos;)）</translation>
     </message>
     <message>
         <source>%1 refers to itext id &apos;%2&apos;, which no &lt;translation&gt; defines</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 引用了 itext id &apos;%2&apos;，但没有任何 &lt;translation&gt; 定义它</translation>
     </message>
     <message>
         <source>unsupported: %1 with a computed reference &quot;%2&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>unsupported: 不支持带有计算引用 &quot;%2&quot; 的 %1</translation>
     </message>
     <message>
         <source>&lt;repeat&gt; needs a nodeset attribute</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;repeat&gt; 必须有 nodeset 属性</translation>
     </message>
     <message>
         <source>unsupported: %1 %2=&quot;%3&quot; is not a plain path</source>
-        <translation type="unfinished"></translation>
+        <translation>unsupported: 不支持 %1 %2=&quot;%3&quot;，它不是简单路径</translation>
     </message>
     <message>
         <source>%1 %2=&quot;%3&quot; refers to %4, which is not in the primary instance</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2=&quot;%3&quot; 引用了 %4，但它不在主实例中</translation>
     </message>
     <message>
         <source>&lt;bind&gt; needs a nodeset attribute</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;bind&gt; 必须有 nodeset 属性</translation>
     </message>
     <message>
         <source>unsupported: data type &apos;%1&apos; on the bind for %2</source>
-        <translation type="unfinished"></translation>
+        <translation>unsupported: 不支持的数据类型 &apos;%1&apos;（%2 的 bind）</translation>
     </message>
     <message>
         <source>the %1 expression for %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 的 %1 表达式</translation>
     </message>
     <message>
         <source>unsupported: &lt;action&gt; blocks (use setvalue with an event attribute)</source>
-        <translation type="unfinished"></translation>
+        <translation>unsupported: 不支持 &lt;action&gt; 块（请使用带 event 属性的 setvalue）</translation>
     </message>
     <message>
         <source>%1 must be in the ODK namespace (%2), write it as odk:setgeopoint</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 必须位于 ODK 命名空间（%2）中，请写作 odk:setgeopoint</translation>
     </message>
     <message>
         <source>%1 needs an event attribute</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 必须有 event 属性</translation>
     </message>
     <message>
         <source>the odk-new-repeat event belongs in the body, inside the &lt;repeat&gt; it reacts to, not in the &lt;model&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>odk-new-repeat 事件应放在 body 中其所响应的 &lt;repeat&gt; 内，而不是放在 &lt;model&gt; 中</translation>
     </message>
     <message>
         <source>the xforms-value-changed event belongs inside the control whose value it watches, not in the &lt;model&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>xforms-value-changed 事件应放在其所监视的值所属的控件内，而不是放在 &lt;model&gt; 中</translation>
     </message>
     <message>
         <source>unsupported: event &apos;%1&apos; on %2 (supported: odk-instance-first-load, odk-instance-load, odk-new-repeat, xforms-value-changed)</source>
-        <translation type="unfinished"></translation>
+        <translation>unsupported: 不支持 %2 上的事件 &apos;%1&apos;（支持：odk-instance-first-load、odk-instance-load、odk-new-repeat、xforms-value-changed）</translation>
     </message>
     <message>
         <source>%1 needs a ref attribute</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 必须有 ref 属性</translation>
     </message>
     <message>
         <source>%1 directly in the body needs an enclosing control or repeat</source>
-        <translation type="unfinished"></translation>
+        <translation>直接位于 body 中的 %1 必须放在某个控件或 repeat 之内</translation>
     </message>
     <message>
         <source>unsupported: body element %1</source>
-        <translation type="unfinished"></translation>
+        <translation>unsupported: 不支持的 body 元素 %1</translation>
     </message>
     <message>
         <source>%1 jr:imageDimensionScaledMax=&quot;%2&quot; is not a size in pixels (e.g. 800px)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 jr:imageDimensionScaledMax=&quot;%2&quot; 不是以像素为单位的尺寸（例如 800px）</translation>
     </message>
     <message>
         <source>&lt;rank&gt; must be in the ODK namespace, write it as odk:rank</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;rank&gt; 必须位于 ODK 命名空间中，请写作 odk:rank</translation>
     </message>
     <message>
         <source>%1 bind=&quot;%2&quot; names no &lt;bind id&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 bind=&quot;%2&quot; 没有对应的 &lt;bind id&gt;</translation>
     </message>
     <message>
         <source>&lt;range&gt; needs numeric start, end and step, with a positive step that divides end - start (start=&quot;%1&quot; end=&quot;%2&quot; step=&quot;%3&quot;)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;range&gt; 需要数值型的 start、end 和 step，且 step 必须为正数并能整除 end - start（start=&quot;%1&quot; end=&quot;%2&quot; step=&quot;%3&quot;）</translation>
     </message>
     <message>
         <source>&lt;item&gt; needs a &lt;value&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;item&gt; 必须包含 &lt;value&gt;</translation>
     </message>
     <message>
         <source>choice value &apos;%1&apos; contains a space, which a multiple-choice answer cannot hold</source>
-        <translation type="unfinished"></translation>
+        <translation>选项值 &apos;%1&apos; 包含空格，而多选题的答案中不能包含空格</translation>
     </message>
     <message>
         <source>%1 for %2 has no choices (no &lt;item&gt; and no &lt;itemset&gt;)</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 的 %1 没有任何选项（既没有 &lt;item&gt; 也没有 &lt;itemset&gt;）</translation>
     </message>
     <message>
         <source>&lt;itemset&gt; needs a nodeset attribute</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;itemset&gt; 必须有 nodeset 属性</translation>
     </message>
     <message>
         <source>&lt;itemset&gt; needs &lt;value ref=&quot;…&quot;/&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;itemset&gt; 必须包含 &lt;value ref=&quot;…&quot;/&gt;</translation>
     </message>
     <message>
         <source>&lt;itemset&gt; needs &lt;label ref=&quot;…&quot;/&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;itemset&gt; 必须包含 &lt;label ref=&quot;…&quot;/&gt;</translation>
     </message>
 </context>
 <context>
     <name>FormSession</name>
     <message>
         <source>the saved instance is not readable XML (%1:%2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存的实例不是可读取的 XML（%1:%2）：%3</translation>
     </message>
     <message>
         <source>the saved instance has root &lt;%1&gt; but the form expects &lt;%2&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存实例的根元素是 &lt;%1&gt;，但表单要求的是 &lt;%2&gt;</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not an absolute instance path</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是绝对实例路径</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a valid step in %2</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是 %2 中有效的路径步</translation>
     </message>
     <message>
         <source>positions start at 1 in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 中的位置序号从 1 开始</translation>
     </message>
     <message>
         <source>an attribute can only be the last step of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>属性只能作为 %1 的最后一步</translation>
     </message>
     <message>
         <source>%1 does not exist in this form</source>
-        <translation type="unfinished"></translation>
+        <translation>此表单中不存在 %1</translation>
     </message>
     <message numerus="yes">
         <source>%1: the repeat has %n instance(s) and its count is set by the form</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: 该重复组有 %n 个实例，其数量由表单决定</numerusform>
         </translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a whole number</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是整数</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a number</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是数字</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a date (YYYY-MM-DD)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是有效的日期（YYYY-MM-DD）</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a time (HH:MM:SS)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是有效的时间（HH:MM:SS）</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a date and time (YYYY-MM-DDTHH:MM:SS)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是有效的日期时间（YYYY-MM-DDTHH:MM:SS）</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not true or false</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 既不是 true 也不是 false</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a location (&quot;latitude longitude [altitude accuracy]&quot;)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是有效的位置（&quot;纬度 经度 [海拔 精度]&quot;）</translation>
     </message>
     <message>
         <source>a shape needs at least 4 points, the last equal to the first</source>
-        <translation type="unfinished"></translation>
+        <translation>区域至少需要 4 个点，且最后一个点必须与第一个点相同</translation>
     </message>
     <message>
         <source>a trace needs at least 2 points</source>
-        <translation type="unfinished"></translation>
+        <translation>轨迹至少需要 2 个点</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not one of the choices</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是可选的选项</translation>
     </message>
     <message>
         <source>this node is not part of the form</source>
-        <translation type="unfinished"></translation>
+        <translation>此节点不属于该表单</translation>
     </message>
     <message>
         <source>This question requires an answer.</source>
-        <translation type="unfinished"></translation>
+        <translation>此题为必答题。</translation>
     </message>
     <message>
         <source>This answer is not allowed.</source>
-        <translation type="unfinished"></translation>
+        <translation>此答案不符合要求。</translation>
     </message>
     <message>
         <source>This answer has the wrong type.</source>
-        <translation type="unfinished"></translation>
+        <translation>此答案的类型不正确。</translation>
     </message>
     <message>
         <source>This question does not exist in the form.</source>
-        <translation type="unfinished"></translation>
+        <translation>表单中不存在此问题。</translation>
     </message>
 </context>
 <context>
@@ -569,76 +574,84 @@
   xpath DOC.xml [--context PATH] [--ns P=URI]... [--type T] (EXPR | --batch)
                                      evaluate XPath against any XML document
 </source>
-        <translation type="unfinished"></translation>
+        <translation>用法：survey-cli COMMAND ...
+  validate FORM.xml                  检查表单能否加载，并输出摘要
+  inspect FORM.xml --json            以 JSON 格式输出表单的问题
+  fill FORM.xml --answers FILE.json [--lang LANG] [--media DIR]
+                                     填写表单并输出提交的 XML
+  xpath DOC.xml [--context PATH] [--ns P=URI]... [--type T] (EXPR | --batch)
+                                     对任意 XML 文档求值 XPath 表达式
+</translation>
     </message>
 </context>
 <context>
     <name>XPathCommand</name>
     <message>
         <source>unknown result type &apos;%1&apos; (use any, boolean, number, string or nodeset)</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的结果类型 &apos;%1&apos;（请使用 any、boolean、number、string 或 nodeset）</translation>
     </message>
     <message>
         <source>context path: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>上下文路径：%1</translation>
     </message>
     <message>
         <source>context path &apos;%1&apos; does not select exactly one node</source>
-        <translation type="unfinished"></translation>
+        <translation>上下文路径 &apos;%1&apos; 必须恰好选中一个节点</translation>
     </message>
     <message>
         <source>at character %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 个字符处：%2</translation>
     </message>
     <message>
         <source>the result is a %1, not a node-set</source>
-        <translation type="unfinished"></translation>
+        <translation>结果是 %1 类型，而不是节点集</translation>
     </message>
     <message>
         <source>usage: survey-cli xpath DOC.xml [--context PATH] [--ns PREFIX=URI]... [--type any|boolean|number|string|nodeset] (EXPR | --batch)
 </source>
-        <translation type="unfinished"></translation>
+        <translation>用法：survey-cli xpath DOC.xml [--context PATH] [--ns PREFIX=URI]... [--type any|boolean|number|string|nodeset] (EXPR | --batch)
+</translation>
     </message>
     <message>
         <source>cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 %1：%2</translation>
     </message>
     <message>
         <source>not a JSON object: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>不是 JSON 对象：%1</translation>
     </message>
     <message>
         <source>&quot;expr&quot; is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少 &quot;expr&quot;</translation>
     </message>
 </context>
 <context>
     <name>XmlDocument</name>
     <message>
         <source>document type declarations (DTD) are not accepted: a form must not declare entities or a document type</source>
-        <translation type="unfinished"></translation>
+        <translation>不接受文档类型声明（DTD）：表单不得声明实体或文档类型</translation>
     </message>
     <message>
         <source>entity reference &apos;&amp;%1;&apos; is not accepted: only the five predefined XML entities may be used</source>
-        <translation type="unfinished"></translation>
+        <translation>不接受实体引用 &apos;&amp;%1;&apos;：只能使用 XML 预定义的五个实体</translation>
     </message>
     <message numerus="yes">
         <source>elements are nested more than %n levels deep</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>元素嵌套超过 %n 层</numerusform>
         </translation>
     </message>
     <message>
         <source>the document is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>文档为空</translation>
     </message>
     <message>
         <source>not well-formed XML: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>XML 格式不正确：%1</translation>
     </message>
     <message>
         <source>the document has no root element</source>
-        <translation type="unfinished"></translation>
+        <translation>文档没有根元素</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Builds the libFuzzer targets with clang-14 and runs each for SECONDS (default 600).
+# Seeds: the shared form corpus and the XPath test cases. Crashes land in fuzz/crashes/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-600}
+bash scripts/deps.sh
+for p in clang-14 libfuzzer-14-dev libclang-rt-14-dev; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p"
+done
+CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DSURVEY_BUILD_FUZZ=ON -DSURVEY_BUILD_TESTS=OFF -DSURVEY_BUILD_BENCH=OFF >/dev/null
+cmake --build build-fuzz --target fuzz_xform fuzz_xpath
+mkdir -p fuzz/corpus-xform fuzz/corpus-xpath fuzz/crashes
+if [ -d ../shared/forms ]; then
+  find ../shared/forms -name '*.xml' -size -64k -exec cp -n {} fuzz/corpus-xform/ \; 2>/dev/null || true
+fi
+cp -n examples/forms/*.xml fuzz/corpus-xform/ 2>/dev/null || true
+python3 - <<'PY'
+import json, glob, hashlib, os
+for f in glob.glob('tests/data/xpath/*.jsonl'):
+    for line in open(f, encoding='utf-8'):
+        line = line.strip()
+        if not line:
+            continue
+        expr = json.loads(line)['expr'].encode()
+        open(os.path.join('fuzz/corpus-xpath', hashlib.sha1(expr).hexdigest()), 'wb').write(expr)
+PY
+for t in xform xpath; do
+  echo "== fuzz_$t for ${seconds}s"
+  ./build-fuzz/fuzz/fuzz_$t -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix=fuzz/crashes/$t- fuzz/corpus-$t 2>&1 | tail -n 12
+done
