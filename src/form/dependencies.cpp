@@ -133,7 +133,11 @@ private:
             walk(primary, ctx, current, true);
             return {};
         }
-        return setOf(primary, ctx, current);
+        if (primary.kind == Expr::Kind::Path || primary.kind == Expr::Kind::Filter
+            || primary.kind == Expr::Kind::Union)
+            return setOf(primary, ctx, current);
+        walk(primary, ctx, current, true); // a literal, number or operator: no node-set
+        return {};
     }
 
     std::vector<int> setOf(const Expr &e, const std::vector<int> &ctx, int current)

@@ -375,6 +375,7 @@ public:
 
 private:
     static constexpr int kMaxDepth = 200;
+    static constexpr int kMaxChain = 1000;
 
     const Token &peek(std::size_t ahead = 0) const
     {
@@ -445,7 +446,11 @@ private:
         ExprPtr lhs = (this->*next)();
         if (!lhs)
             return nullptr;
-        for (;;) {
+        // Each operator adds a level to the tree: bound the chain as nesting is bounded.
+        for (int chain = 0;; ++chain) {
+            if (chain > kMaxChain)
+                return error(tr("the expression has too many operators in a row (more than %1)")
+                                 .arg(kMaxChain));
             const Token &t = peek();
             const Expr::Kind *kind = nullptr;
             for (const auto &op : ops) {
@@ -837,6 +842,29 @@ std::optional<Expression> Expression::compile(const QString &source,
         if (error)
             *error = parser.m_error;
         return std::nullopt;
+    }
+    // Evaluation recurses along the tree: refuse trees deeper than the stack can take.
+    constexpr int kMaxTreeDepth = 1000;
+    std::vector<std::pair<const Expr *, int>> stack{{root.get(), 1}};
+    while (!stack.empty()) {
+        const auto [e, depth] = stack.back();
+        stack.pop_back();
+        if (depth > kMaxTreeDepth) {
+            if (error) {
+                error->offset = e->offset;
+                error->message = tr("the expression is nested too deeply (more than %1 levels)")
+                                     .arg(kMaxTreeDepth);
+            }
+            return std::nullopt;
+        }
+        for (const auto &op : e->operands)
+            stack.emplace_back(op.get(), depth + 1);
+        for (const auto &p : e->predicates)
+            stack.emplace_back(p.get(), depth + 1);
+        for (const Step &step : e->steps) {
+            for (const auto &p : step.predicates)
+                stack.emplace_back(p.get(), depth + 1);
+        }
     }
     Expression e;
     e.m_source = source;
