@@ -319,8 +319,14 @@ void benchWhoVa()
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    benchGenerated();
-    benchChoices();
-    benchWhoVa();
+    // Optional arguments pick sections: generated, choices, whova (default: all).
+    const QStringList only = QCoreApplication::arguments().mid(1);
+    auto wanted = [&](const char *name) { return only.isEmpty() || only.contains(QLatin1String(name)); };
+    if (wanted("generated"))
+        benchGenerated();
+    if (wanted("choices"))
+        benchChoices();
+    if (wanted("whova"))
+        benchWhoVa();
     return 0;
 }

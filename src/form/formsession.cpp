@@ -54,6 +54,7 @@ class FormSession::Env : public xpath::Environment
 public:
     explicit Env(FormSession &s) : m_s(s) { }
     bool formMode() const override { return true; }
+    XmlNode *absoluteRoot(const xpath::Context &) const override { return m_s.m_doc.get(); }
     XmlNode *instance(const QString &id) const override
     {
         const SecondaryInstance *si = m_s.m_def->secondary(id);

@@ -3,7 +3,35 @@
 
 #include <QXmlStreamReader>
 
+#include <mutex>
+#include <unordered_map>
+
 namespace survey::form {
+
+namespace {
+
+struct ViewHash
+{
+    std::size_t operator()(QStringView v) const noexcept { return qHash(v); }
+};
+
+} // namespace
+
+QString internName(QStringView name)
+{
+    static std::mutex mutex;
+    // Keys view the stored strings' own (shared, never modified) storage.
+    static std::unordered_map<QStringView, QString, ViewHash> table;
+    std::lock_guard lock(mutex);
+    auto it = table.find(name);
+    if (it != table.end())
+        return it->second;
+    if (table.size() > 200000)
+        return name.toString(); // hostile input with endless distinct names: stop sharing
+    QString stored = name.toString();
+    table.emplace(QStringView(stored), stored);
+    return stored;
+}
 
 XmlNode *XmlNode::appendChild(std::unique_ptr<XmlNode> child)
 {
@@ -270,18 +298,18 @@ std::unique_ptr<XmlDocument> XmlDocument::parse(const QByteArray &data, const Pa
                 return fail(tr("elements are nested more than %n levels deep", nullptr,
                                options.maxDepth));
             auto e = std::make_unique<XmlNode>(Kind::Element);
-            e->m_localName = reader.name().toString();
-            e->m_prefix = reader.prefix().toString();
-            e->m_namespaceUri = reader.namespaceUri().toString();
+            e->m_localName = internName(reader.name());
+            e->m_prefix = internName(reader.prefix());
+            e->m_namespaceUri = internName(reader.namespaceUri());
             e->setPosition(static_cast<int>(reader.lineNumber()),
                            static_cast<int>(reader.columnNumber()));
             for (const auto &ns : reader.namespaceDeclarations())
                 e->m_nsDecls.emplace_back(ns.prefix().toString(), ns.namespaceUri().toString());
             for (const auto &attr : reader.attributes()) {
                 auto a = std::make_unique<XmlNode>(Kind::Attribute);
-                a->m_localName = attr.name().toString();
-                a->m_prefix = attr.prefix().toString();
-                a->m_namespaceUri = attr.namespaceUri().toString();
+                a->m_localName = internName(attr.name());
+                a->m_prefix = internName(attr.prefix());
+                a->m_namespaceUri = internName(attr.namespaceUri());
                 a->m_value = attr.value().toString();
                 a->m_parent = e.get();
                 a->setPosition(e->line(), e->column());

@@ -124,6 +124,16 @@ private:
     std::vector<std::pair<QString, QString>> m_nsDecls;
 };
 
+/// Shares one copy of each element/attribute name (and namespace URI) across all
+/// documents and compiled expressions, so that equal names usually share storage and
+/// name tests can compare pointers before characters. Thread-safe.
+QString internName(QStringView name);
+/// True when two names are equal: pointer comparison first, characters when needed.
+inline bool sameName(const QString &a, const QString &b)
+{
+    return a.constData() == b.constData() || a == b;
+}
+
 /// A parse failure with its position (1-based line and column).
 struct XmlError
 {

@@ -51,6 +51,7 @@ enum class FunctionId : std::uint16_t;
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
+struct Context;
 
 struct Step
 {
@@ -92,6 +93,9 @@ struct Expr
     double number = 0;
     FunctionId function{};
     bool absolute = false;     ///< Path starts at the root
+    /// The value does not depend on the context node, position or size (only on the
+    /// documents and current()): a predicate can compute it once for all candidates.
+    bool contextFree = false;
     std::vector<Step> steps;   ///< Path steps
     std::vector<ExprPtr> predicates; ///< Filter predicates
 
@@ -121,6 +125,9 @@ public:
     virtual bool formMode() const { return false; }
     /// Whether plain strings holding dates convert to numbers as dates.
     virtual bool odkDateNumbers() const { return true; }
+    /// The root node absolute paths start from. Forms: always the primary instance, even
+    /// inside a predicate over a secondary instance. Default: the context node's document.
+    virtual XmlNode *absoluteRoot(const Context &context) const;
 };
 
 struct Context

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace survey::form::xpath {
 
@@ -30,6 +31,11 @@ QString Environment::itext(const QString &id) const
 qint64 Environment::nowMs() const
 {
     return QDateTime::currentMSecsSinceEpoch();
+}
+
+XmlNode *Environment::absoluteRoot(const Context &context) const
+{
+    return context.node ? context.node->root() : nullptr;
 }
 
 double Environment::random() const
@@ -93,16 +99,16 @@ bool matches(const NodeTest &test, const XmlNode *node, Axis axis, bool formMode
     case NodeTest::Kind::AnyName:
         return node->kind() == principal;
     case NodeTest::Kind::PrefixAny:
-        return node->kind() == principal && node->namespaceUri() == test.namespaceUri;
+        return node->kind() == principal && sameName(node->namespaceUri(), test.namespaceUri);
     case NodeTest::Kind::Name:
-        if (node->kind() != principal || node->localName() != test.localName)
+        if (node->kind() != principal || !sameName(node->localName(), test.localName))
             return false;
         if (test.prefix.isEmpty()) {
             // XPath 1.0: an unprefixed name is in no namespace. Forms write instance
             // paths without prefixes whatever the instance's default namespace is.
             return formMode || node->namespaceUri().isEmpty();
         }
-        return node->namespaceUri() == test.namespaceUri;
+        return sameName(node->namespaceUri(), test.namespaceUri);
     }
     return false;
 }
@@ -141,7 +147,7 @@ void collectAxis(XmlNode *node, const Step &step, bool formMode, NodeList &out)
     case Axis::Child:
         if (test.kind == NodeTest::Kind::Name) {
             for (const auto &c : node->children()) {
-                if (c->localName() == test.localName && matches(test, c.get(), step.axis, formMode))
+                if (matches(test, c.get(), step.axis, formMode))
                     out.push_back(c.get());
             }
         } else {
@@ -237,6 +243,8 @@ void collectAxis(XmlNode *node, const Step &step, bool formMode, NodeList &out)
     }
 }
 
+bool compareValues(Expr::Kind op, const Value &a, const Value &b, bool odkDates);
+
 Value evalPredicateFilter(const std::vector<ExprPtr> &predicates, NodeList nodes,
                           const Context &outer)
 {
@@ -251,17 +259,91 @@ Value evalPredicateFilter(const std::vector<ExprPtr> &predicates, NodeList nodes
             nodes = std::move(kept);
             continue;
         }
+        Context c;
+        c.size = size;
+        c.current = outer.current;
+        c.env = outer.env;
+        if (pred->contextFree) {
+            // The same value for every candidate: compute it once.
+            c.node = size ? nodes.front() : outer.node;
+            const Value v = evaluate(*pred, c);
+            if (v.type() == Value::Type::Number) {
+                const double want = v.rawNumber();
+                if (want >= 1 && want <= static_cast<double>(size) && want == std::floor(want))
+                    kept.push_back(nodes[static_cast<std::size_t>(want) - 1]);
+            } else if (v.toBoolean()) {
+                kept = std::move(nodes);
+            }
+            nodes = std::move(kept);
+            continue;
+        }
+        // A comparison with one side independent of the candidate (the choice-filter
+        // shape: [parent = current()/../answer]): that side is computed once.
+        const bool comparison = pred->kind >= Expr::Kind::Equal
+            && pred->kind <= Expr::Kind::GreaterEqual;
+        int fixedSide = -1;
+        if (comparison) {
+            if (pred->operands[1]->contextFree)
+                fixedSide = 1;
+            else if (pred->operands[0]->contextFree)
+                fixedSide = 0;
+        }
+        Value fixed;
+        if (fixedSide >= 0) {
+            c.node = size ? nodes.front() : outer.node;
+            fixed = evaluate(*pred->operands[static_cast<std::size_t>(fixedSide)], c);
+        }
+        const bool odkDates = outer.env && outer.env->odkDateNumbers();
+        // The varying side is most often a child of the candidate (`name`, `parent`):
+        // compare each such child's value directly, without building node-sets. XPath's
+        // node-set comparison is "some node compares true", which this loop is.
+        const Expr *varying = fixedSide >= 0 ? pred->operands[static_cast<std::size_t>(1 - fixedSide)].get() : nullptr;
+        const bool childOfCandidate = varying && varying->kind == Expr::Kind::Path
+            && varying->operands.empty() && !varying->absolute && varying->steps.size() == 1
+            && varying->steps[0].axis == Axis::Child && varying->steps[0].predicates.empty()
+            && varying->steps[0].test.kind == NodeTest::Kind::Name;
+        const bool formMode = outer.env && outer.env->formMode();
+        // Equality with a string or a single node compares strings (XPath 1.0 §3.4).
+        std::optional<QString> fixedString;
+        if ((pred->kind == Expr::Kind::Equal || pred->kind == Expr::Kind::NotEqual)
+            && (fixed.type() == Value::Type::String
+                || (fixed.isNodeSet() && fixed.nodes().size() == 1)))
+            fixedString = fixed.toString();
         for (std::size_t i = 0; i < size; ++i) {
-            Context c;
             c.node = nodes[i];
             c.position = i + 1;
-            c.size = size;
-            c.current = outer.current;
-            c.env = outer.env;
-            const Value v = evaluate(*pred, c);
-            const bool keep = v.type() == Value::Type::Number
-                ? v.rawNumber() == static_cast<double>(i + 1)
-                : v.toBoolean();
+            bool keep = false;
+            if (childOfCandidate && fixedString) {
+                // String (in)equality against one fixed string: no values built at all.
+                const NodeTest &t = varying->steps[0].test;
+                for (const auto &child : nodes[i]->children()) {
+                    if (matches(t, child.get(), Axis::Child, formMode)
+                        && (child->stringValue() == *fixedString) == (pred->kind == Expr::Kind::Equal)) {
+                        keep = true;
+                        break;
+                    }
+                }
+            } else if (childOfCandidate && fixed.type() != Value::Type::Boolean) {
+                const NodeTest &t = varying->steps[0].test;
+                for (const auto &child : nodes[i]->children()) {
+                    if (!matches(t, child.get(), Axis::Child, formMode))
+                        continue;
+                    const Value v = Value::string(child->stringValue());
+                    if (fixedSide == 1 ? compareValues(pred->kind, v, fixed, odkDates)
+                                       : compareValues(pred->kind, fixed, v, odkDates)) {
+                        keep = true;
+                        break;
+                    }
+                }
+            } else if (fixedSide >= 0) {
+                const Value other = evaluate(*pred->operands[static_cast<std::size_t>(1 - fixedSide)], c);
+                keep = fixedSide == 1 ? compareValues(pred->kind, other, fixed, odkDates)
+                                      : compareValues(pred->kind, fixed, other, odkDates);
+            } else {
+                const Value v = evaluate(*pred, c);
+                keep = v.type() == Value::Type::Number ? v.rawNumber() == static_cast<double>(i + 1)
+                                                       : v.toBoolean();
+            }
             if (keep)
                 kept.push_back(nodes[i]);
         }
@@ -273,6 +355,17 @@ Value evalPredicateFilter(const std::vector<ExprPtr> &predicates, NodeList nodes
 NodeList applyStep(const NodeList &input, const Step &step, const Context &ctx, bool formMode)
 {
     NodeList result;
+    if (step.predicates.empty()) {
+        for (XmlNode *n : input) {
+            const std::size_t from = result.size();
+            collectAxis(n, step, formMode, result);
+            if (isReverseAxis(step.axis))
+                std::reverse(result.begin() + static_cast<std::ptrdiff_t>(from), result.end());
+        }
+        if (input.size() > 1)
+            sortDocumentOrder(result);
+        return result;
+    }
     NodeList axisNodes;
     for (XmlNode *n : input) {
         axisNodes.clear();
@@ -307,14 +400,15 @@ Value evalPath(const Expr &e, const Context &ctx)
         if (!start.inDocumentOrder())
             sortDocumentOrder(nodes);
     } else if (e.absolute) {
-        XmlNode *root = ctx.node ? ctx.node->root() : nullptr;
+        XmlNode *root = ctx.env ? ctx.env->absoluteRoot(ctx) : (ctx.node ? ctx.node->root() : nullptr);
         if (root)
             nodes.push_back(root);
-        // ODK XForms: inside a repeat, an absolute path through the context's own
-        // repeat ancestors means the context's instances (all steps but the last).
-        if (formMode && root && ctx.node && root->kind() == XmlNode::Kind::Document) {
+        // ODK XForms: inside a repeat, an absolute path through the current node's own
+        // repeat ancestors means its instances (all steps but the last).
+        XmlNode *anchor = formMode ? ctx.current : nullptr;
+        if (anchor && root && anchor->root() == root && root->kind() == XmlNode::Kind::Document) {
             std::vector<XmlNode *> chain;
-            for (XmlNode *p = ctx.node; p && p != root; p = p->parent()) {
+            for (XmlNode *p = anchor; p && p != root; p = p->parent()) {
                 if (p->kind() == XmlNode::Kind::Element)
                     chain.push_back(p);
             }
@@ -379,6 +473,18 @@ bool compareValues(Expr::Kind op, const Value &a, const Value &b, bool odkDates)
     if (a.isNodeSet() && b.isNodeSet()) {
         if (a.nodes().empty() || b.nodes().empty())
             return false;
+        if (op == Expr::Kind::Equal || op == Expr::Kind::NotEqual) {
+            // String comparison of every pair, without building values.
+            const bool want = op == Expr::Kind::Equal;
+            if (b.nodes().size() == 1) {
+                const QString r = b.nodes().front()->stringValue();
+                for (XmlNode *n : a.nodes()) {
+                    if ((n->stringValue() == r) == want)
+                        return true;
+                }
+                return false;
+            }
+        }
         std::vector<Value> right;
         right.reserve(b.nodes().size());
         for (XmlNode *n : b.nodes())

@@ -697,7 +697,7 @@ private:
         const int colon = t.text.indexOf(QLatin1Char(':'));
         if (colon < 0) {
             test.kind = NodeTest::Kind::Name;
-            test.localName = t.text;
+            test.localName = internName(t.text);
             return true;
         }
         test.prefix = t.text.left(colon);
@@ -708,12 +708,12 @@ private:
             error(tr("namespace prefix '%1' is not declared").arg(test.prefix));
             return false;
         }
-        test.namespaceUri = *uri;
+        test.namespaceUri = internName(*uri);
         if (local == QLatin1String("*")) {
             test.kind = NodeTest::Kind::PrefixAny;
         } else {
             test.kind = NodeTest::Kind::Name;
-            test.localName = local;
+            test.localName = internName(local);
         }
         return true;
     }
@@ -825,6 +825,55 @@ private:
     const Expression::PrefixResolver &m_resolver;
 };
 
+// Post-order: see Expr::contextFree. The tree depth is bounded before this runs.
+bool markContextFree(Expr &e)
+{
+    bool free = true;
+    for (auto &op : e.operands)
+        free = markContextFree(*op) && free;
+    for (auto &p : e.predicates)
+        markContextFree(*p);
+    for (Step &s : e.steps) {
+        for (auto &p : s.predicates)
+            markContextFree(*p);
+    }
+    switch (e.kind) {
+    case Expr::Kind::Path:
+        // Relative steps read the context node; absolute ones start at the root.
+        free = e.operands.empty() ? e.absolute : free;
+        break;
+    case Expr::Kind::Function:
+        switch (e.function) {
+        case FunctionId::Position:
+        case FunctionId::Last:
+        case FunctionId::Lang:
+        case FunctionId::Once:
+        case FunctionId::ChoiceName:
+        case FunctionId::Random:
+        case FunctionId::Randomize:
+        case FunctionId::Uuid:
+            free = e.function == FunctionId::Position && !e.operands.empty() ? free : false;
+            break;
+        case FunctionId::String:
+        case FunctionId::StringLength:
+        case FunctionId::NormalizeSpace:
+        case FunctionId::Number:
+        case FunctionId::LocalName:
+        case FunctionId::NamespaceUri:
+        case FunctionId::Name:
+            free = free && !e.operands.empty();
+            break;
+        default:
+            break;
+        }
+        break;
+    default:
+        break;
+    }
+    e.contextFree = free;
+    return free;
+}
+
 } // namespace
 
 std::optional<Expression> Expression::compile(const QString &source,
@@ -866,6 +915,7 @@ std::optional<Expression> Expression::compile(const QString &source,
                 stack.emplace_back(p.get(), depth + 1);
         }
     }
+    markContextFree(*root);
     Expression e;
     e.m_source = source;
     e.m_root = std::move(root);
