@@ -43,10 +43,32 @@ double Environment::random() const
     return QRandomGenerator::global()->generateDouble();
 }
 
+namespace {
+
+// Work budget of one top-level evaluation. XPath lets a short expression do exponential
+// work (nested predicates over //): past the budget the evaluation stops with an error
+// instead of freezing the device.
+constexpr qint64 kWorkBudget = 10'000'000;
+thread_local qint64 t_workLeft = kWorkBudget;
+
+void charge(qint64 units)
+{
+    t_workLeft -= units;
+    if (t_workLeft < 0) {
+        t_workLeft = 0;
+        throw EvalError{Expression::tr("the expression needs too much work (more than %1 node "
+                                       "visits); simplify it")
+                            .arg(kWorkBudget)};
+    }
+}
+
+} // namespace
+
 Value Expression::evaluate(const Context &context) const
 {
     if (!m_root)
         return Value();
+    t_workLeft = kWorkBudget;
     return xpath::evaluate(*m_root, context);
 }
 
@@ -251,6 +273,7 @@ Value evalPredicateFilter(const std::vector<ExprPtr> &predicates, NodeList nodes
     for (const auto &pred : predicates) {
         NodeList kept;
         const std::size_t size = nodes.size();
+        charge(static_cast<qint64>(size));
         // A constant number predicate ([1], [last()] is not constant) needs no loop.
         if (pred->kind == Expr::Kind::Number) {
             const double want = pred->number;
@@ -355,10 +378,12 @@ Value evalPredicateFilter(const std::vector<ExprPtr> &predicates, NodeList nodes
 NodeList applyStep(const NodeList &input, const Step &step, const Context &ctx, bool formMode)
 {
     NodeList result;
+    charge(static_cast<qint64>(input.size()));
     if (step.predicates.empty()) {
         for (XmlNode *n : input) {
             const std::size_t from = result.size();
             collectAxis(n, step, formMode, result);
+            charge(static_cast<qint64>(result.size() - from));
             if (isReverseAxis(step.axis))
                 std::reverse(result.begin() + static_cast<std::ptrdiff_t>(from), result.end());
         }
@@ -370,6 +395,7 @@ NodeList applyStep(const NodeList &input, const Step &step, const Context &ctx, 
     for (XmlNode *n : input) {
         axisNodes.clear();
         collectAxis(n, step, formMode, axisNodes);
+        charge(static_cast<qint64>(axisNodes.size()));
         if (!step.predicates.empty()) {
             Value filtered = evalPredicateFilter(step.predicates, std::move(axisNodes), ctx);
             axisNodes = std::move(filtered.nodes());
