@@ -3,6 +3,10 @@
 
 #include "formdefinition.h"
 
+#include <QDir>
+#include <QDirIterator>
+#include <QTemporaryDir>
+
 using namespace survey::form;
 
 class TestParser : public QObject
@@ -15,6 +19,10 @@ private Q_SLOTS:
     void refusals();
     void itextAndLabels();
     void externalCsvInstance();
+    void fastXmlMatchesQt_data();
+    void fastXmlMatchesQt();
+    void fastXmlRefuses_data();
+    void fastXmlRefuses();
 };
 
 namespace {
@@ -172,6 +180,113 @@ void TestParser::externalCsvInstance()
     opts.mediaDir = dir.filePath(QStringLiteral("nowhere"));
     QVERIFY(!FormDefinition::load(xml, opts, &err));
     QVERIFY2(err.message.contains(QStringLiteral("towns.csv")), qPrintable(err.message));
+}
+
+namespace {
+
+QString dump(const XmlNode *n)
+{
+    QString out;
+    switch (n->kind()) {
+    case XmlNode::Kind::Element: {
+        out += QLatin1Char('<') + n->qualifiedName() + QLatin1Char('{') + n->namespaceUri()
+            + QLatin1Char('}');
+        for (const auto &a : n->attributes())
+            out += QLatin1Char(' ') + a->qualifiedName() + QLatin1Char('{') + a->namespaceUri()
+                + QStringLiteral("}=") + a->value();
+        for (const auto &[p, u] : n->namespaceDeclarations())
+            out += QStringLiteral(" xmlns:") + p + QLatin1Char('=') + u;
+        out += QLatin1Char('>');
+        break;
+    }
+    case XmlNode::Kind::Text:
+        return QStringLiteral("T[") + n->value() + QLatin1Char(']');
+    case XmlNode::Kind::Comment:
+        return QStringLiteral("C[") + n->value() + QLatin1Char(']');
+    case XmlNode::Kind::ProcessingInstruction:
+        return QStringLiteral("P[") + n->localName() + QLatin1Char(' ') + n->value() + QLatin1Char(']');
+    default:
+        break;
+    }
+    for (const auto &c : n->children())
+        out += dump(c.get());
+    return out + QStringLiteral("</>");
+}
+
+} // namespace
+
+void TestParser::fastXmlMatchesQt_data()
+{
+    QTest::addColumn<QString>("file");
+    QStringList files;
+    for (const QString &dir : {QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms"),
+                               QStringLiteral(SURVEY_TEST_DATA "/xpath/docs")}) {
+        for (const QString &f : QDir(dir).entryList({QStringLiteral("*.xml")}, QDir::Files))
+            files << dir + QLatin1Char('/') + f;
+    }
+    QDirIterator it(QStringLiteral(SURVEY_SHARED_FORMS), {QStringLiteral("*.xml"), QStringLiteral("*.xhtml")},
+                    QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        files << it.next();
+    QVERIFY(files.size() > 300);
+    for (const QString &f : files)
+        QTest::newRow(qPrintable(f.section(QLatin1Char('/'), -2))) << f;
+}
+
+void TestParser::fastXmlMatchesQt()
+{
+    // The fast parser and QXmlStreamReader agree on every tree, and on what to refuse.
+    QFETCH(QString, file);
+    const QByteArray data = testutil::readFile(file);
+    XmlError fastErr;
+    XmlError qtErr;
+    const auto fast = XmlDocument::parse(data, {}, &fastErr);
+    const auto qt = XmlDocument::parseWithQt(data, {}, &qtErr);
+    QCOMPARE(bool(fast), bool(qt));
+    if (!fast) {
+        QVERIFY(!fastErr.message.isEmpty());
+        QCOMPARE(fastErr.line > 0, true);
+        return;
+    }
+    QCOMPARE(dump(fast.get()), dump(qt.get()));
+}
+
+void TestParser::fastXmlRefuses_data()
+{
+    QTest::addColumn<QByteArray>("xml");
+    QTest::addColumn<QString>("needle");
+    QTest::newRow("empty") << QByteArray() << QStringLiteral("empty");
+    QTest::newRow("two roots") << QByteArray("<a/><b/>") << QStringLiteral("one document element");
+    QTest::newRow("mismatch") << QByteArray("<a><b></a></b>") << QStringLiteral("does not match");
+    QTest::newRow("unclosed") << QByteArray("<a><b>") << QStringLiteral("ends before");
+    QTest::newRow("bad utf8") << QByteArray("<a>\xC3\x28</a>") << QStringLiteral("UTF-8");
+    QTest::newRow("control char") << QByteArray("<a>\x01</a>") << QStringLiteral("U+0001");
+    QTest::newRow("undeclared entity") << QByteArray("<a>&nbsp;</a>") << QStringLiteral("&nbsp;");
+    QTest::newRow("bare ampersand") << QByteArray("<a>fish & chips</a>") << QStringLiteral("&");
+    QTest::newRow("lt in attribute") << QByteArray("<a b=\"<\"/>") << QStringLiteral("'<'");
+    QTest::newRow("duplicate attribute") << QByteArray("<a b='1' b='2'/>") << QStringLiteral("twice");
+    QTest::newRow("duplicate expanded") << QByteArray("<a xmlns:p='u' xmlns:q='u' p:b='1' q:b='2'/>")
+                                        << QStringLiteral("twice");
+    QTest::newRow("undeclared prefix") << QByteArray("<p:a/>") << QStringLiteral("prefix 'p'");
+    QTest::newRow("dtd") << QByteArray("<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>") << QStringLiteral("DTD");
+    QTest::newRow("double dash comment") << QByteArray("<a><!-- a -- b --></a>") << QStringLiteral("'--'");
+    QTest::newRow("text outside") << QByteArray("<a/>junk") << QStringLiteral("outside");
+    QTest::newRow("late declaration") << QByteArray("<a/><?xml version='1.0'?>") << QStringLiteral("very start");
+    QTest::newRow("bad char ref") << QByteArray("<a>&#0;</a>") << QStringLiteral("character reference");
+    QTest::newRow("too deep") << QByteArray(300, 'x').replace('x', "<a>") << QStringLiteral("levels deep");
+}
+
+void TestParser::fastXmlRefuses()
+{
+    QFETCH(QByteArray, xml);
+    QFETCH(QString, needle);
+    XmlError err;
+    QVERIFY(!XmlDocument::parse(xml, {}, &err));
+    QVERIFY2(err.message.contains(needle), qPrintable(err.message));
+    QVERIFY(err.line >= 1);
+    // The reference parser refuses the same input.
+    XmlError qtErr;
+    QVERIFY(!XmlDocument::parseWithQt(xml, {}, &qtErr));
 }
 
 QTEST_GUILESS_MAIN(TestParser)

@@ -254,8 +254,8 @@ std::unique_ptr<XmlDocument> XmlDocument::parse(const QByteArray &data, XmlError
     return parse(data, ParseOptions(), error);
 }
 
-std::unique_ptr<XmlDocument> XmlDocument::parse(const QByteArray &data, const ParseOptions &options,
-                                                XmlError *error)
+std::unique_ptr<XmlDocument> XmlDocument::parseWithQt(const QByteArray &data,
+                                                      const ParseOptions &options, XmlError *error)
 {
     auto doc = std::make_unique<XmlDocument>();
     QXmlStreamReader reader(data);
