@@ -44,7 +44,8 @@ Stats stats(std::vector<double> v)
     if (v.empty())
         return s;
     s.median = v[v.size() / 2];
-    s.p99 = v[std::min(v.size() - 1, static_cast<std::size_t>(static_cast<double>(v.size()) * 0.99))];
+    s.p99 =
+        v[std::min(v.size() - 1, static_cast<std::size_t>(static_cast<double>(v.size()) * 0.99))];
     s.max = v.back();
     return s;
 }
@@ -66,19 +67,20 @@ QByteArray generatedForm()
         if (i % 9 == 0)
             b += " constraint=\". &lt; 1000\"";
         binds += b + "/>\n";
-        body += "<input ref=\"/data/q" + QByteArray::number(i) + "\"><label>Q" + QByteArray::number(i)
-            + " <output value=\"/data/q" + QByteArray::number(std::max(1, i - 1)) + "\"/></label></input>\n";
+        body += "<input ref=\"/data/q" + QByteArray::number(i) + "\"><label>Q" +
+                QByteArray::number(i) + " <output value=\"/data/q" +
+                QByteArray::number(std::max(1, i - 1)) + "\"/></label></input>\n";
     }
     for (int c = 1; c <= 300; ++c) {
         inst += "<c" + QByteArray::number(c) + "/>";
         const int a = (c * 37) % inputs + 1;
         const int b = (c * 91) % inputs + 1;
-        QByteArray expr = "coalesce(/data/q" + QByteArray::number(a) + ", 0) + coalesce(/data/q"
-            + QByteArray::number(b) + ", 0) * 2";
+        QByteArray expr = "coalesce(/data/q" + QByteArray::number(a) + ", 0) + coalesce(/data/q" +
+                          QByteArray::number(b) + ", 0) * 2";
         if (c > 1 && c % 3 == 0)
             expr += " + /data/c" + QByteArray::number(c - 1);
-        binds += "<bind nodeset=\"/data/c" + QByteArray::number(c) + "\" type=\"decimal\" calculate=\""
-            + expr + "\"/>\n";
+        binds += "<bind nodeset=\"/data/c" + QByteArray::number(c) +
+                 "\" type=\"decimal\" calculate=\"" + expr + "\"/>\n";
     }
     inst += "<rep jr:template=\"\">";
     QByteArray repBody;
@@ -88,16 +90,19 @@ QByteArray generatedForm()
         if (r > 1)
             b += " relevant=\"../x1 != 0\"";
         binds += b + "/>\n";
-        repBody += "<input ref=\"/data/rep/x" + QByteArray::number(r) + "\"><label>X</label></input>";
+        repBody +=
+            "<input ref=\"/data/rep/x" + QByteArray::number(r) + "\"><label>X</label></input>";
     }
     inst += "</rep><rep_total/><meta><instanceID/></meta>";
     binds += "<bind nodeset=\"/data/rep_total\" type=\"int\" calculate=\"sum(/data/rep/x1)\"/>\n";
-    body += "<group ref=\"/data/rep\"><repeat nodeset=\"/data/rep\">" + repBody + "</repeat></group>";
-    return "<h:html xmlns=\"http://www.w3.org/2002/xforms\" xmlns:h=\"http://www.w3.org/1999/xhtml\" "
+    body +=
+        "<group ref=\"/data/rep\"><repeat nodeset=\"/data/rep\">" + repBody + "</repeat></group>";
+    return "<h:html xmlns=\"http://www.w3.org/2002/xforms\" "
+           "xmlns:h=\"http://www.w3.org/1999/xhtml\" "
            "xmlns:jr=\"http://openrosa.org/javarosa\"><h:head><h:title>Generated</h:title><model>"
-           "<instance><data id=\"generated\">"
-        + inst + "</data></instance>\n" + binds + "</model></h:head><h:body>" + body
-        + "</h:body></h:html>";
+           "<instance><data id=\"generated\">" +
+           inst + "</data></instance>\n" + binds + "</model></h:head><h:body>" + body +
+           "</h:body></h:html>";
 }
 
 /// A select over 60,000 choices in a secondary instance, filtered by an earlier answer.
@@ -106,18 +111,20 @@ QByteArray bigChoiceForm()
     QByteArray items;
     items.reserve(60000 * 60);
     for (int i = 0; i < 60000; ++i)
-        items += "<item><name>n" + QByteArray::number(i) + "</name><label>Place " + QByteArray::number(i)
-            + "</label><grp>" + QByteArray::number(i % 300) + "</grp></item>";
-    return "<h:html xmlns=\"http://www.w3.org/2002/xforms\" xmlns:h=\"http://www.w3.org/1999/xhtml\">"
+        items += "<item><name>n" + QByteArray::number(i) + "</name><label>Place " +
+                 QByteArray::number(i) + "</label><grp>" + QByteArray::number(i % 300) +
+                 "</grp></item>";
+    return "<h:html xmlns=\"http://www.w3.org/2002/xforms\" "
+           "xmlns:h=\"http://www.w3.org/1999/xhtml\">"
            "<h:head><h:title>Big</h:title><model><instance><data id=\"big\"><filter/><place/>"
-           "<meta><instanceID/></meta></data></instance><instance id=\"places\"><root>"
-        + items
-        + "</root></instance><bind nodeset=\"/data/filter\" type=\"int\"/>"
-          "<bind nodeset=\"/data/place\" type=\"select1\"/></model></h:head><h:body>"
-          "<input ref=\"/data/filter\"><label>F</label></input>"
-          "<select1 ref=\"/data/place\"><label>P</label><itemset "
-          "nodeset=\"instance('places')/root/item[grp = current()/../filter]\">"
-          "<value ref=\"name\"/><label ref=\"label\"/></itemset></select1></h:body></h:html>";
+           "<meta><instanceID/></meta></data></instance><instance id=\"places\"><root>" +
+           items +
+           "</root></instance><bind nodeset=\"/data/filter\" type=\"int\"/>"
+           "<bind nodeset=\"/data/place\" type=\"select1\"/></model></h:head><h:body>"
+           "<input ref=\"/data/filter\"><label>F</label></input>"
+           "<select1 ref=\"/data/place\"><label>P</label><itemset "
+           "nodeset=\"instance('places')/root/item[grp = current()/../filter]\">"
+           "<value ref=\"name\"/><label ref=\"label\"/></itemset></select1></h:body></h:html>";
 }
 
 std::shared_ptr<const FormDefinition> load(const QByteArray &xml)
@@ -125,7 +132,8 @@ std::shared_ptr<const FormDefinition> load(const QByteArray &xml)
     FormError err;
     auto def = FormDefinition::load(xml, {}, &err);
     if (!def) {
-        std::fprintf(stderr, "cannot load: %d:%d %s\n", err.line, err.column, qPrintable(err.message));
+        std::fprintf(stderr, "cannot load: %d:%d %s\n", err.line, err.column,
+                     qPrintable(err.message));
         std::exit(1);
     }
     return def;
@@ -146,8 +154,8 @@ void benchLoad(const char *name, const QByteArray &xml, int runs)
     session.start();
     const long withSession = heapKb();
     const Stats st = stats(t);
-    std::printf("%-12s load+compile        median %8.2f ms  p99 %8.2f ms  (%d runs)\n", name, st.median,
-                st.p99, runs);
+    std::printf("%-12s load+compile        median %8.2f ms  p99 %8.2f ms  (%d runs)\n", name,
+                st.median, st.p99, runs);
     std::printf("%-12s memory (heap)       definition %6ld KiB, + one session %6ld KiB\n", name,
                 withDefinition - before, withSession - withDefinition);
 }
@@ -172,8 +180,9 @@ void benchGenerated()
         t.push_back(nowMs() - start);
     }
     Stats st = stats(t);
-    std::printf("%-12s one answer change   median %8.4f ms  p99 %8.4f ms  max %7.3f ms  (5000 changes)\n",
-                "generated", st.median, st.p99, st.max);
+    std::printf(
+        "%-12s one answer change   median %8.4f ms  p99 %8.4f ms  max %7.3f ms  (5000 changes)\n",
+        "generated", st.median, st.p99, st.max);
 
     const int rep = def->schemaForPath(QStringLiteral("/data/rep"));
     std::vector<double> add;
@@ -184,18 +193,19 @@ void benchGenerated()
         if (!inst)
             std::exit(1);
     }
-    std::printf("%-12s add repeat instance 200th %8.3f ms  (1st %.3f ms, median %.3f ms)\n", "generated",
-                add.back(), add.front(), stats(add).median);
+    std::printf("%-12s add repeat instance 200th %8.3f ms  (1st %.3f ms, median %.3f ms)\n",
+                "generated", add.back(), add.front(), stats(add).median);
     std::vector<double> inRepeat;
     for (int i = 0; i < 1000; ++i) {
-        XmlNode *x = s.resolve(QStringLiteral("/data/rep[%1]/x1").arg(1 + rng.bounded(200)), false, nullptr);
+        XmlNode *x =
+            s.resolve(QStringLiteral("/data/rep[%1]/x1").arg(1 + rng.bounded(200)), false, nullptr);
         const double start = nowMs();
         s.setValue(x, QString::number(rng.bounded(3)));
         inRepeat.push_back(nowMs() - start);
     }
     st = stats(inRepeat);
-    std::printf("%-12s change in repeat    median %8.4f ms  p99 %8.4f ms  (200 instances)\n", "generated",
-                st.median, st.p99);
+    std::printf("%-12s change in repeat    median %8.4f ms  p99 %8.4f ms  (200 instances)\n",
+                "generated", st.median, st.p99);
 }
 
 void benchChoices()
@@ -215,8 +225,8 @@ void benchChoices()
         t.push_back(nowMs() - start);
     }
     const Stats st = stats(t);
-    std::printf("%-12s filter 60000 choices median %7.2f ms  p99 %8.2f ms  (%zu match)\n", "choices",
-                st.median, st.p99, n);
+    std::printf("%-12s filter 60000 choices median %7.2f ms  p99 %8.2f ms  (%zu match)\n",
+                "choices", st.median, st.p99, n);
 }
 
 QString sampleValue(DataType type, int attempt, const std::vector<FormSession::Choice> &choices)
@@ -236,7 +246,8 @@ QString sampleValue(DataType type, int attempt, const std::vector<FormSession::C
     case DataType::Select1:
     case DataType::Select:
     case DataType::Rank:
-        return choices.empty() ? QString() : choices[static_cast<std::size_t>(attempt) % choices.size()].value;
+        return choices.empty() ? QString()
+                               : choices[static_cast<std::size_t>(attempt) % choices.size()].value;
     case DataType::Geopoint:
         return QStringLiteral("1 2 3 4");
     case DataType::Binary:
@@ -248,7 +259,8 @@ QString sampleValue(DataType type, int attempt, const std::vector<FormSession::C
 
 void benchWhoVa()
 {
-    const QString path = QStringLiteral(SURVEY_SHARED_FORMS "/javarosa/src__jmh__resources__whova_form.xml");
+    const QString path =
+        QStringLiteral(SURVEY_SHARED_FORMS "/javarosa/src__jmh__resources__whova_form.xml");
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         std::printf("whova        (skipped: %s not found)\n", qPrintable(path));
@@ -266,14 +278,16 @@ void benchWhoVa()
         for (int pass = 0; pass < 4; ++pass) {
             for (std::size_t ci = 0; ci < def->controls.size(); ++ci) {
                 const Control &c = def->controls[ci];
-                if (c.schema < 0 || c.kind == Control::Kind::Group || c.kind == Control::Kind::Repeat
-                    || c.kind == Control::Kind::Trigger)
+                if (c.schema < 0 || c.kind == Control::Kind::Group ||
+                    c.kind == Control::Kind::Repeat || c.kind == Control::Kind::Trigger)
                     continue;
-                XmlNode *n = s.resolve(def->schema[static_cast<std::size_t>(c.schema)].path, false, nullptr);
+                XmlNode *n =
+                    s.resolve(def->schema[static_cast<std::size_t>(c.schema)].path, false, nullptr);
                 if (!n || !s.isRelevant(n) || s.isReadonly(n) || !n->stringValue().isEmpty())
                     continue;
                 const int b = def->schema[static_cast<std::size_t>(c.schema)].bind;
-                const DataType type = b >= 0 ? def->binds[static_cast<std::size_t>(b)].type : DataType::String;
+                const DataType type =
+                    b >= 0 ? def->binds[static_cast<std::size_t>(b)].type : DataType::String;
                 const auto choices = s.choices(static_cast<int>(ci), n);
                 for (int attempt = 0; attempt < 6; ++attempt) {
                     const QString v = sampleValue(type, attempt, choices);
@@ -303,9 +317,10 @@ void benchWhoVa()
         bytes += static_cast<std::size_t>(s.toXml().size());
     }
     const double elapsed = nowMs() - start;
-    std::printf("%-12s fill from answers   %8.1f fills/s  (%zu answers, %d fills, %.1f KiB XML each)\n",
-                "whova", runs * 1000.0 / elapsed, answers.size(), runs,
-                static_cast<double>(bytes) / runs / 1024.0);
+    std::printf(
+        "%-12s fill from answers   %8.1f fills/s  (%zu answers, %d fills, %.1f KiB XML each)\n",
+        "whova", runs * 1000.0 / elapsed, answers.size(), runs,
+        static_cast<double>(bytes) / runs / 1024.0);
 }
 
 } // namespace
@@ -315,7 +330,9 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     // Optional arguments pick sections: generated, choices, whova (default: all).
     const QStringList only = QCoreApplication::arguments().mid(1);
-    auto wanted = [&](const char *name) { return only.isEmpty() || only.contains(QLatin1String(name)); };
+    auto wanted = [&](const char *name) {
+        return only.isEmpty() || only.contains(QLatin1String(name));
+    };
     if (wanted("generated"))
         benchGenerated();
     if (wanted("choices"))

@@ -35,7 +35,8 @@ private:
 
 void TestCli::validateOk()
 {
-    const auto r = testutil::runCli({QStringLiteral("validate"), m_examples + "household_energy.xml"});
+    const auto r =
+        testutil::runCli({QStringLiteral("validate"), m_examples + "household_energy.xml"});
     QCOMPARE(r.exitCode, 0);
     const QString line = QString::fromUtf8(r.out).trimmed();
     QCOMPARE(line.count(QLatin1Char('\n')), 0);
@@ -63,8 +64,9 @@ void TestCli::validateError()
 
 void TestCli::inspectJson()
 {
-    const auto r = testutil::runCli({QStringLiteral("inspect"), m_examples + "enterprise_lowcarbon.xml",
-                                     QStringLiteral("--json")});
+    const auto r =
+        testutil::runCli({QStringLiteral("inspect"), m_examples + "enterprise_lowcarbon.xml",
+                          QStringLiteral("--json")});
     QCOMPARE(r.exitCode, 0);
     const QJsonObject o = QJsonDocument::fromJson(r.out).object();
     QCOMPARE(o.value(QStringLiteral("formID")).toString(), QStringLiteral("enterprise_lowcarbon"));
@@ -90,10 +92,10 @@ void TestCli::inspectJson()
 
 void TestCli::fillOk()
 {
-    const auto r = testutil::runCli({QStringLiteral("fill"), m_examples + "enterprise_lowcarbon.xml",
-                                     QStringLiteral("--answers"),
-                                     m_examples + "enterprise_lowcarbon.answers.json",
-                                     QStringLiteral("--lang"), QStringLiteral("中文 (zh)")});
+    const auto r = testutil::runCli(
+        {QStringLiteral("fill"), m_examples + "enterprise_lowcarbon.xml",
+         QStringLiteral("--answers"), m_examples + "enterprise_lowcarbon.answers.json",
+         QStringLiteral("--lang"), QStringLiteral("中文 (zh)")});
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.err.isEmpty(), r.err.constData());
     QVERIFY(r.out.contains("<total_kwh>4200000</total_kwh>"));
@@ -116,7 +118,8 @@ void TestCli::fillProblems()
 <bind nodeset="/data/hh/member/name" type="string" required="true()"/>
 </model></h:head><h:body><input ref="/data/age"><label>Age</label></input><input ref="/data/score"><label>S</label></input>
 <group ref="/data/hh"><repeat nodeset="/data/hh/member"><input ref="/data/hh/member/name"><label>N</label></input></repeat></group></h:body></h:html>)XF");
-    auto r = testutil::runCli({QStringLiteral("fill"), formPath, QStringLiteral("--answers"), answers});
+    auto r =
+        testutil::runCli({QStringLiteral("fill"), formPath, QStringLiteral("--answers"), answers});
     QCOMPARE(r.exitCode, 2);
     QVERIFY(r.out.isEmpty());
     const QJsonArray problems = QJsonDocument::fromJson(r.err).array();
@@ -124,29 +127,35 @@ void TestCli::fillProblems()
     for (const QJsonValue &p : problems) {
         const QJsonObject o = p.toObject();
         QVERIFY(!o.value(QStringLiteral("message")).toString().isEmpty());
-        seen << o.value(QStringLiteral("ref")).toString() + QLatin1Char('=')
-                + o.value(QStringLiteral("kind")).toString();
+        seen << o.value(QStringLiteral("ref")).toString() + QLatin1Char('=') +
+                    o.value(QStringLiteral("kind")).toString();
     }
     QVERIFY2(seen.contains(QStringLiteral("/data/age=type")), qPrintable(seen.join(',')));
-    QVERIFY2(seen.contains(QStringLiteral("/data/nothing/here=unknown-ref")), qPrintable(seen.join(',')));
+    QVERIFY2(seen.contains(QStringLiteral("/data/nothing/here=unknown-ref")),
+             qPrintable(seen.join(',')));
     QVERIFY2(seen.contains(QStringLiteral("/data/score=required")), qPrintable(seen.join(',')));
-    QVERIFY2(seen.contains(QStringLiteral("/data/hh/member[1]/name=required")), qPrintable(seen.join(',')));
+    QVERIFY2(seen.contains(QStringLiteral("/data/hh/member[1]/name=required")),
+             qPrintable(seen.join(',')));
 
-    const QString answers2 = writeTemp(QStringLiteral("answers2.json"),
-                                       R"({"/data/age": 3, "/data/score": 12, "/data/hh/member[1]/name": "王芳"})");
+    const QString answers2 =
+        writeTemp(QStringLiteral("answers2.json"),
+                  R"({"/data/age": 3, "/data/score": 12, "/data/hh/member[1]/name": "王芳"})");
     r = testutil::runCli({QStringLiteral("fill"), formPath, QStringLiteral("--answers"), answers2});
     QCOMPARE(r.exitCode, 2);
     const QJsonArray p2 = QJsonDocument::fromJson(r.err).array();
     QCOMPARE(p2.size(), 1);
-    QCOMPARE(p2[0].toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("constraint"));
-    QCOMPARE(p2[0].toObject().value(QStringLiteral("message")).toString(), QStringLiteral("Below ten please"));
+    QCOMPARE(p2[0].toObject().value(QStringLiteral("kind")).toString(),
+             QStringLiteral("constraint"));
+    QCOMPARE(p2[0].toObject().value(QStringLiteral("message")).toString(),
+             QStringLiteral("Below ten please"));
 }
 
 void TestCli::fillUnloadable()
 {
     const QString bad = writeTemp(QStringLiteral("broken.xml"), "<h:html");
     const QString answers = writeTemp(QStringLiteral("a.json"), "{}");
-    const auto r = testutil::runCli({QStringLiteral("fill"), bad, QStringLiteral("--answers"), answers});
+    const auto r =
+        testutil::runCli({QStringLiteral("fill"), bad, QStringLiteral("--answers"), answers});
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.err.startsWith(bad.toUtf8() + ":"));
 }
@@ -156,7 +165,8 @@ void TestCli::xpathSingle()
     const QString doc = writeTemp(QStringLiteral("d.xml"), "<r a=\"1\"><x>5</x><x>7</x></r>");
     auto r = testutil::runCli({QStringLiteral("xpath"), doc, QStringLiteral("//x")});
     QCOMPARE(r.exitCode, 0);
-    const QByteArray expectNodes = "{\"type\":\"nodeset\",\"value\":[\"/*[1]/*[1]\",\"/*[1]/*[2]\"]}";
+    const QByteArray expectNodes =
+        "{\"type\":\"nodeset\",\"value\":[\"/*[1]/*[1]\",\"/*[1]/*[2]\"]}";
     QCOMPARE(r.out.trimmed(), expectNodes);
     r = testutil::runCli({QStringLiteral("xpath"), doc, QStringLiteral("--context"),
                           QStringLiteral("/*[1]/*[2]"), QStringLiteral("--type"),

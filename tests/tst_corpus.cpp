@@ -67,18 +67,20 @@ QStringList flatten(const FormDefinition &def, const QByteArray &xml)
                 leaf = leaf && !c->isElement();
             out << path + QLatin1Char('=') + (computed || !leaf ? QString() : n->stringValue());
             for (const auto &a : n->attributes()) {
-                const int as = def.schemaForPath(schemaPath + QStringLiteral("/@") + a->localName());
+                const int as =
+                    def.schemaForPath(schemaPath + QStringLiteral("/@") + a->localName());
                 const int ab = as >= 0 ? def.schema[static_cast<std::size_t>(as)].bind : -1;
                 const bool acomputed = ab >= 0 && def.binds[static_cast<std::size_t>(ab)].calculate;
-                out << path + QStringLiteral("/@") + a->qualifiedName() + QLatin1Char('=')
-                        + (acomputed ? QString() : a->value());
+                out << path + QStringLiteral("/@") + a->qualifiedName() + QLatin1Char('=') +
+                           (acomputed ? QString() : a->value());
             }
             QHash<QString, int> seen;
             for (const auto &c : n->children()) {
                 if (!c->isElement())
                     continue;
                 const int index = ++seen[c->localName()];
-                walk(c.get(), path + QLatin1Char('/') + c->localName() + QStringLiteral("[%1]").arg(index),
+                walk(c.get(),
+                     path + QLatin1Char('/') + c->localName() + QStringLiteral("[%1]").arg(index),
                      schemaPath + QLatin1Char('/') + c->localName());
             }
         };
@@ -116,11 +118,12 @@ void TestCorpus::forms()
     static const QHash<QString, Expectation> listed = expectations();
     FormError err;
     auto def = FormDefinition::loadFile(QStringLiteral(SURVEY_SHARED_FORMS "/") + file, {}, &err);
-    const QString where = QStringLiteral("%1:%2:%3: %4").arg(file).arg(err.line).arg(err.column).arg(err.message);
+    const QString where =
+        QStringLiteral("%1:%2:%3: %4").arg(file).arg(err.line).arg(err.column).arg(err.message);
     if (listed.contains(file)) {
         m_listedSeen.insert(file);
         QVERIFY2(!def, qPrintable(file + QStringLiteral(" is listed as refused but now loads: "
-                                                         "remove it from corpus-expectations.tsv")));
+                                                        "remove it from corpus-expectations.tsv")));
         QVERIFY2(err.message.contains(listed.value(file).needle), qPrintable(where));
         return;
     }

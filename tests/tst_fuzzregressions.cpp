@@ -45,7 +45,8 @@ void TestFuzzRegressions::replay()
     } else {
         survey::fuzz::runXpath(bytes, size);
         survey::form::xpath::Expression::CompileError err;
-        const auto e = survey::form::xpath::Expression::compile(QString::fromUtf8(data), nullptr, &err);
+        const auto e =
+            survey::form::xpath::Expression::compile(QString::fromUtf8(data), nullptr, &err);
         QVERIFY2(e || !err.message.isEmpty(), "a refusal must say why");
     }
 }

@@ -30,12 +30,14 @@ namespace {
 QByteArray form(const QByteArray &model, const QByteArray &instance, const QByteArray &body,
                 const QByteArray &prolog = {})
 {
-    return prolog
-        + "<h:html xmlns=\"http://www.w3.org/2002/xforms\" xmlns:h=\"http://www.w3.org/1999/xhtml\" "
-          "xmlns:jr=\"http://openrosa.org/javarosa\" xmlns:odk=\"http://www.opendatakit.org/xforms\">\n"
-          "<h:head><h:title>T</h:title><model>\n<instance><data id=\"t\">"
-        + instance + "</data></instance>\n" + model + "\n</model></h:head>\n<h:body>" + body
-        + "</h:body></h:html>\n";
+    return prolog +
+           "<h:html xmlns=\"http://www.w3.org/2002/xforms\" "
+           "xmlns:h=\"http://www.w3.org/1999/xhtml\" "
+           "xmlns:jr=\"http://openrosa.org/javarosa\" "
+           "xmlns:odk=\"http://www.opendatakit.org/xforms\">\n"
+           "<h:head><h:title>T</h:title><model>\n<instance><data id=\"t\">" +
+           instance + "</data></instance>\n" + model + "\n</model></h:head>\n<h:body>" + body +
+           "</h:body></h:html>\n";
 }
 
 } // namespace
@@ -81,25 +83,23 @@ void TestParser::refusals_data()
 
     const QByteArray in = "<a/><b/><meta><instanceID/></meta>";
     const QByteArray body = "<input ref=\"/data/a\"><label>A</label></input>";
-    QTest::newRow("not well-formed") << QByteArray("<h:html><h:head></h:html>") << 1
-                                     << QStringLiteral("not well-formed");
-    QTest::newRow("dtd") << form("", in, body,
-                                 "<!DOCTYPE h:html [<!ENTITY x \"xxxxxxxxxx\">]>\n")
+    QTest::newRow("not well-formed")
+        << QByteArray("<h:html><h:head></h:html>") << 1 << QStringLiteral("not well-formed");
+    QTest::newRow("dtd") << form("", in, body, "<!DOCTYPE h:html [<!ENTITY x \"xxxxxxxxxx\">]>\n")
                          << 1 << QStringLiteral("DTD");
     QTest::newRow("unknown function")
         << form("<bind nodeset=\"/data/a\" relevant=\"frobnicate(/data/b)\"/>", in, body) << 4
         << QStringLiteral("unknown function: frobnicate()");
-    QTest::newRow("xpath syntax")
-        << form("<bind nodeset=\"/data/a\" calculate=\"1 + \"/>", in, body) << 4
-        << QStringLiteral("expression ends");
+    QTest::newRow("xpath syntax") << form("<bind nodeset=\"/data/a\" calculate=\"1 + \"/>", in,
+                                          body)
+                                  << 4 << QStringLiteral("expression ends");
     QTest::newRow("bind to missing node")
         << form("<bind nodeset=\"/data/zzz\" type=\"string\"/>", in, body) << 4
         << QStringLiteral("/data/zzz");
-    QTest::newRow("cycle")
-        << form("<bind nodeset=\"/data/a\" calculate=\"/data/b + 1\"/>\n"
-                "<bind nodeset=\"/data/b\" calculate=\"/data/a + 1\"/>",
-                in, body)
-        << 5 << QStringLiteral("dependency cycle: /data/b → /data/a → /data/b");
+    QTest::newRow("cycle") << form("<bind nodeset=\"/data/a\" calculate=\"/data/b + 1\"/>\n"
+                                   "<bind nodeset=\"/data/b\" calculate=\"/data/a + 1\"/>",
+                                   in, body)
+                           << 5 << QStringLiteral("dependency cycle: /data/b → /data/a → /data/b");
     QTest::newRow("unsupported type")
         << form("<bind nodeset=\"/data/a\" type=\"hyperlink\"/>", in, body) << 4
         << QStringLiteral("unsupported: data type 'hyperlink'");
@@ -162,9 +162,8 @@ void TestParser::externalCsvInstance()
     csv.write("name,label,\"county\"\nx,\"Town, X\",a\ny,Y,b\n");
     csv.close();
     const QByteArray xml = form("", "<a/>", "<input ref=\"/data/a\"><label>A</label></input>")
-                               .replace("</instance>\n",
-                                        "</instance>\n<instance id=\"towns\" "
-                                        "src=\"jr://file-csv/towns.csv\"/>\n");
+                               .replace("</instance>\n", "</instance>\n<instance id=\"towns\" "
+                                                         "src=\"jr://file-csv/towns.csv\"/>\n");
     FormDefinition::LoadOptions opts;
     opts.mediaDir = dir.path();
     FormError err;
@@ -189,11 +188,11 @@ QString dump(const XmlNode *n)
     QString out;
     switch (n->kind()) {
     case XmlNode::Kind::Element: {
-        out += QLatin1Char('<') + n->qualifiedName() + QLatin1Char('{') + n->namespaceUri()
-            + QLatin1Char('}');
+        out += QLatin1Char('<') + n->qualifiedName() + QLatin1Char('{') + n->namespaceUri() +
+               QLatin1Char('}');
         for (const auto &a : n->attributes())
-            out += QLatin1Char(' ') + a->qualifiedName() + QLatin1Char('{') + a->namespaceUri()
-                + QStringLiteral("}=") + a->value();
+            out += QLatin1Char(' ') + a->qualifiedName() + QLatin1Char('{') + a->namespaceUri() +
+                   QStringLiteral("}=") + a->value();
         for (const auto &[p, u] : n->namespaceDeclarations())
             out += QStringLiteral(" xmlns:") + p + QLatin1Char('=') + u;
         out += QLatin1Char('>');
@@ -204,7 +203,8 @@ QString dump(const XmlNode *n)
     case XmlNode::Kind::Comment:
         return QStringLiteral("C[") + n->value() + QLatin1Char(']');
     case XmlNode::Kind::ProcessingInstruction:
-        return QStringLiteral("P[") + n->localName() + QLatin1Char(' ') + n->value() + QLatin1Char(']');
+        return QStringLiteral("P[") + n->localName() + QLatin1Char(' ') + n->value() +
+               QLatin1Char(']');
     default:
         break;
     }
@@ -224,8 +224,9 @@ void TestParser::fastXmlMatchesQt_data()
         for (const QString &f : QDir(dir).entryList({QStringLiteral("*.xml")}, QDir::Files))
             files << dir + QLatin1Char('/') + f;
     }
-    QDirIterator it(QStringLiteral(SURVEY_SHARED_FORMS), {QStringLiteral("*.xml"), QStringLiteral("*.xhtml")},
-                    QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(QStringLiteral(SURVEY_SHARED_FORMS),
+                    {QStringLiteral("*.xml"), QStringLiteral("*.xhtml")}, QDir::Files,
+                    QDirIterator::Subdirectories);
     while (it.hasNext())
         files << it.next();
     QVERIFY(files.size() > 300);
@@ -264,16 +265,22 @@ void TestParser::fastXmlRefuses_data()
     QTest::newRow("undeclared entity") << QByteArray("<a>&nbsp;</a>") << QStringLiteral("&nbsp;");
     QTest::newRow("bare ampersand") << QByteArray("<a>fish & chips</a>") << QStringLiteral("&");
     QTest::newRow("lt in attribute") << QByteArray("<a b=\"<\"/>") << QStringLiteral("'<'");
-    QTest::newRow("duplicate attribute") << QByteArray("<a b='1' b='2'/>") << QStringLiteral("twice");
-    QTest::newRow("duplicate expanded") << QByteArray("<a xmlns:p='u' xmlns:q='u' p:b='1' q:b='2'/>")
-                                        << QStringLiteral("twice");
+    QTest::newRow("duplicate attribute")
+        << QByteArray("<a b='1' b='2'/>") << QStringLiteral("twice");
+    QTest::newRow("duplicate expanded")
+        << QByteArray("<a xmlns:p='u' xmlns:q='u' p:b='1' q:b='2'/>") << QStringLiteral("twice");
     QTest::newRow("undeclared prefix") << QByteArray("<p:a/>") << QStringLiteral("prefix 'p'");
-    QTest::newRow("dtd") << QByteArray("<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>") << QStringLiteral("DTD");
-    QTest::newRow("double dash comment") << QByteArray("<a><!-- a -- b --></a>") << QStringLiteral("'--'");
+    QTest::newRow("dtd") << QByteArray("<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>")
+                         << QStringLiteral("DTD");
+    QTest::newRow("double dash comment")
+        << QByteArray("<a><!-- a -- b --></a>") << QStringLiteral("'--'");
     QTest::newRow("text outside") << QByteArray("<a/>junk") << QStringLiteral("outside");
-    QTest::newRow("late declaration") << QByteArray("<a/><?xml version='1.0'?>") << QStringLiteral("very start");
-    QTest::newRow("bad char ref") << QByteArray("<a>&#0;</a>") << QStringLiteral("character reference");
-    QTest::newRow("too deep") << QByteArray(300, 'x').replace('x', "<a>") << QStringLiteral("levels deep");
+    QTest::newRow("late declaration")
+        << QByteArray("<a/><?xml version='1.0'?>") << QStringLiteral("very start");
+    QTest::newRow("bad char ref") << QByteArray("<a>&#0;</a>")
+                                  << QStringLiteral("character reference");
+    QTest::newRow("too deep") << QByteArray(300, 'x').replace('x', "<a>")
+                              << QStringLiteral("levels deep");
 }
 
 void TestParser::fastXmlRefuses()

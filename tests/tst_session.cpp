@@ -32,7 +32,8 @@ private:
 
 namespace {
 
-const char *kForm = R"XF(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms">
+const char *kForm =
+    R"XF(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms">
 <h:head><h:title>Session test</h:title>
 <model>
 <itext>
@@ -99,7 +100,8 @@ void TestSession::init()
 {
     FormError err;
     m_def = FormDefinition::load(kForm, {}, &err);
-    QVERIFY2(m_def, qPrintable(QStringLiteral("%1:%2 %3").arg(err.line).arg(err.column).arg(err.message)));
+    QVERIFY2(m_def,
+             qPrintable(QStringLiteral("%1:%2 %3").arg(err.line).arg(err.column).arg(err.message)));
 }
 
 void TestSession::relevanceAndCalculate()
@@ -109,8 +111,9 @@ void TestSession::relevanceAndCalculate()
     XmlNode *smoker = s.resolve(QStringLiteral("/data/smoker"), false, nullptr);
     QVERIFY(smoker);
     QVERIFY(!s.isRelevant(smoker));
-    QCOMPARE(s.setValue(s.resolve(QStringLiteral("/data/age"), false, nullptr), QStringLiteral("30")),
-             QString());
+    QCOMPARE(
+        s.setValue(s.resolve(QStringLiteral("/data/age"), false, nullptr), QStringLiteral("30")),
+        QString());
     QCOMPARE(s.value(QStringLiteral("/data/adult")), QStringLiteral("true"));
     QVERIFY(s.isRelevant(smoker));
     s.setValue(s.resolve(QStringLiteral("/data/age"), false, nullptr), QStringLiteral("12"));
@@ -240,7 +243,8 @@ void TestSession::roundTrip()
 {
     FormSession a(m_def);
     a.start();
-    a.setValue(a.resolve(QStringLiteral("/data/name"), false, nullptr), QStringLiteral("Ann & <Bo>"));
+    a.setValue(a.resolve(QStringLiteral("/data/name"), false, nullptr),
+               QStringLiteral("Ann & <Bo>"));
     a.setValue(a.resolve(QStringLiteral("/data/age"), false, nullptr), QStringLiteral("33"));
     a.setValue(a.resolve(QStringLiteral("/data/hh[2]/page"), true, nullptr), QStringLiteral("5"));
     const QByteArray draft = a.toXml(false);
@@ -266,7 +270,8 @@ void TestSession::editSetsDeprecatedId()
     b.beginEdit();
     QVERIFY(b.instanceId() != first);
     const QByteArray xml = b.toXml(true);
-    QVERIFY2(xml.contains("<orx:deprecatedID>" + first.toUtf8() + "</orx:deprecatedID>"), xml.constData());
+    QVERIFY2(xml.contains("<orx:deprecatedID>" + first.toUtf8() + "</orx:deprecatedID>"),
+             xml.constData());
 }
 
 void TestSession::languages()
@@ -330,8 +335,11 @@ void TestSession::householdExample()
     QVERIFY2(def, qPrintable(err.message));
     FormSession s(def);
     s.start();
-    const QJsonObject answers = QJsonDocument::fromJson(testutil::readFile(
-        QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.answers.json"))).object();
+    const QJsonObject answers =
+        QJsonDocument::fromJson(
+            testutil::readFile(
+                QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.answers.json")))
+            .object();
     QStringList keys = answers.keys();
     std::sort(keys.begin(), keys.end(), [&](const QString &a, const QString &b) {
         auto schemaOf = [&](QString p) {
@@ -352,7 +360,8 @@ void TestSession::householdExample()
     QCOMPARE(s.value(QStringLiteral("/data/emissions/co2_elec")).toDouble(), 2189.952);
     QCOMPARE(s.value(QStringLiteral("/data/emissions/co2_total_t")), QStringLiteral("10.49"));
     QCOMPARE(s.value(QStringLiteral("/data/emissions/co2_per_capita")), QStringLiteral("3496.9"));
-    QVERIFY(qFuzzyCompare(s.value(QStringLiteral("/data/emissions/co2_vehicles")).toDouble(), 4310.52));
+    QVERIFY(
+        qFuzzyCompare(s.value(QStringLiteral("/data/emissions/co2_vehicles")).toDouble(), 4310.52));
     QCOMPARE(s.value(QStringLiteral("/data/member_count")), QStringLiteral("3"));
 }
 

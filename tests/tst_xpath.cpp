@@ -74,21 +74,23 @@ void TestXPath::corpus_data()
     QTest::addColumn<QByteArray>("actual");
 
     const QString dir = QStringLiteral(SURVEY_TEST_DATA "/xpath");
-    const QStringList files = QDir(dir).entryList({QStringLiteral("*.jsonl")}, QDir::Files,
-                                                  QDir::Name);
+    const QStringList files =
+        QDir(dir).entryList({QStringLiteral("*.jsonl")}, QDir::Files, QDir::Name);
     QVERIFY2(!files.isEmpty(), "no XPath cases found");
     int total = 0;
     for (const QString &file : files) {
         // Group the cases by document: one batch process each.
         QMap<QString, QList<QPair<int, QJsonObject>>> byDoc;
-        const QList<QByteArray> lines = testutil::readFile(dir + QLatin1Char('/') + file).split('\n');
+        const QList<QByteArray> lines =
+            testutil::readFile(dir + QLatin1Char('/') + file).split('\n');
         for (int i = 0; i < lines.size(); ++i) {
             if (lines[i].trimmed().isEmpty())
                 continue;
             const QJsonObject o = QJsonDocument::fromJson(lines[i]).object();
             QVERIFY2(o.contains(QStringLiteral("expect")),
                      qPrintable(QStringLiteral("%1:%2 has no expect").arg(file).arg(i + 1)));
-            byDoc[o.value(QStringLiteral("doc")).toString(QStringLiteral("basic.xml"))].append({i + 1, o});
+            byDoc[o.value(QStringLiteral("doc")).toString(QStringLiteral("basic.xml"))].append(
+                {i + 1, o});
         }
         for (auto it = byDoc.begin(); it != byDoc.end(); ++it) {
             QByteArray input;
@@ -101,17 +103,19 @@ void TestXPath::corpus_data()
                 }
                 input += QJsonDocument(req).toJson(QJsonDocument::Compact) + '\n';
             }
-            const auto run = testutil::runCli(
-                {QStringLiteral("xpath"), dir + QStringLiteral("/docs/") + it.key(),
-                 QStringLiteral("--batch")},
-                input);
+            const auto run = testutil::runCli({QStringLiteral("xpath"),
+                                               dir + QStringLiteral("/docs/") + it.key(),
+                                               QStringLiteral("--batch")},
+                                              input);
             QCOMPARE(run.exitCode, 0);
             const QList<QByteArray> outLines = run.out.trimmed().split('\n');
             QCOMPARE(outLines.size(), it.value().size());
             for (qsizetype i = 0; i < outLines.size(); ++i) {
                 const auto &[line, o] = it.value()[i];
-                const QString name = QStringLiteral("%1:%2 %3").arg(file).arg(line).arg(
-                    o.value(QStringLiteral("expr")).toString().left(60));
+                const QString name = QStringLiteral("%1:%2 %3")
+                                         .arg(file)
+                                         .arg(line)
+                                         .arg(o.value(QStringLiteral("expr")).toString().left(60));
                 QTest::newRow(qPrintable(name))
                     << QJsonDocument(o).toJson(QJsonDocument::Compact)
                     << QJsonDocument(o.value(QStringLiteral("expect")).toObject())
@@ -131,8 +135,8 @@ void TestXPath::corpus()
     QFETCH(QByteArray, actual);
     const QJsonObject e = QJsonDocument::fromJson(expected).object();
     const QJsonObject a = QJsonDocument::fromJson(actual).object();
-    const QString message = QStringLiteral("case %1\n   got %2").arg(QString::fromUtf8(request),
-                                                                      QString::fromUtf8(actual));
+    const QString message = QStringLiteral("case %1\n   got %2")
+                                .arg(QString::fromUtf8(request), QString::fromUtf8(actual));
     if (e.value(QStringLiteral("error")).toBool()) {
         QVERIFY2(a.contains(QStringLiteral("error")), qPrintable(message));
         QVERIFY2(!a.value(QStringLiteral("error")).toString().isEmpty(), qPrintable(message));
@@ -185,7 +189,8 @@ void TestXPath::compiledOnce()
 void TestXPath::deepNestingIsRefused()
 {
     Expression::CompileError ce;
-    const QString deep = QString(5000, QLatin1Char('(')) + QLatin1Char('1') + QString(5000, QLatin1Char(')'));
+    const QString deep =
+        QString(5000, QLatin1Char('(')) + QLatin1Char('1') + QString(5000, QLatin1Char(')'));
     QVERIFY(!Expression::compile(deep, nullptr, &ce));
     QVERIFY(ce.message.contains(QStringLiteral("nested")));
     const QString negs = QString(5000, QLatin1Char('-')) + QLatin1Char('1');
@@ -204,9 +209,11 @@ void TestXPath::everyFunctionIsCallable()
         QStringList args;
         for (int i = 0; i < f.minArgs; ++i)
             args << QStringLiteral("/r/a");
-        const QString src = QStringLiteral("%1(%2)").arg(QLatin1String(f.name), args.join(QLatin1Char(',')));
+        const QString src =
+            QStringLiteral("%1(%2)").arg(QLatin1String(f.name), args.join(QLatin1Char(',')));
         Expression::CompileError ce;
-        auto e = Expression::compile(src, [](const QString &) { return std::optional<QString>(); }, &ce);
+        auto e = Expression::compile(
+            src, [](const QString &) { return std::optional<QString>(); }, &ce);
         QVERIFY2(e, qPrintable(src + QStringLiteral(": ") + ce.message));
         Context c;
         c.node = doc->documentElement();

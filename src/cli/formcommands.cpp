@@ -220,8 +220,8 @@ int inspectCommand(const QStringList &args)
             if (c.count)
                 q.insert(QStringLiteral("count"), c.count->source());
         }
-        if (c.kind == Control::Kind::Select1 || c.kind == Control::Kind::Select
-            || c.kind == Control::Kind::Rank) {
+        if (c.kind == Control::Kind::Select1 || c.kind == Control::Kind::Select ||
+            c.kind == Control::Kind::Rank) {
             if (c.itemset)
                 q.insert(QStringLiteral("itemset"), c.itemset->nodeset->source());
             QJsonArray choices;
@@ -320,7 +320,8 @@ int fillCommand(const QStringList &args)
         return 1;
     QFile af(answersPath);
     if (!af.open(QIODevice::ReadOnly)) {
-        writeErr(Tr::tr("%1: error: cannot read the answers: %2\n").arg(answersPath, af.errorString()));
+        writeErr(
+            Tr::tr("%1: error: cannot read the answers: %2\n").arg(answersPath, af.errorString()));
         return 1;
     }
     QJsonParseError perr;
@@ -379,10 +380,9 @@ int fillCommand(const QStringList &args)
         QString err;
         XmlNode *node = a.schema < 0 ? nullptr : session.resolve(a.path, true, &err);
         if (!node) {
-            problems.append(problemJson(a.path, QStringLiteral("unknown-ref"),
-                                        err.isEmpty()
-                                            ? Tr::tr("%1 does not exist in this form").arg(a.path)
-                                            : err));
+            problems.append(problemJson(
+                a.path, QStringLiteral("unknown-ref"),
+                err.isEmpty() ? Tr::tr("%1 does not exist in this form").arg(a.path) : err));
             continue;
         }
         const QString typeErr = session.setValue(node, a.value);

@@ -31,8 +31,7 @@ class Tr
 /// XPath 1.0 plus the ODK rules: number() of an ISO date or dateTime string is days
 /// since the epoch (no other string is affected: XPath gives those NaN).
 class CliEnvironment : public Environment
-{
-};
+{};
 
 QString positionalPath(const XmlNode *node)
 {
@@ -171,8 +170,8 @@ QJsonObject run(XmlDocument &doc, const Request &req)
         out.insert(QStringLiteral("value"), v.toString());
     } else {
         if (!v.isNodeSet())
-            return errorJson(Tr::tr("the result is a %1, not a node-set")
-                                 .arg(Value::typeName(v.type())));
+            return errorJson(
+                Tr::tr("the result is a %1, not a node-set").arg(Value::typeName(v.type())));
         NodeList nodes = v.nodes();
         sortDocumentOrder(nodes);
         QJsonArray paths;

@@ -23,7 +23,10 @@ constexpr int kDocument = -2; ///< the document node above the primary instance'
 class Collector
 {
 public:
-    Collector(const FormDefinition &def, StaticReferences &out) : m_def(def), m_out(out) { }
+    Collector(const FormDefinition &def, StaticReferences &out)
+        : m_def(def)
+        , m_out(out)
+    {}
 
     void walk(const Expr &e, const std::vector<int> &ctx, int current, bool valueUse)
     {
@@ -44,11 +47,11 @@ public:
                 return;
             }
             // These read which nodes there are, or their names, not their values.
-            const bool structural = e.function == FunctionId::Count
-                || e.function == FunctionId::Position || e.function == FunctionId::Instance
-                || e.function == FunctionId::LocalName || e.function == FunctionId::Name
-                || e.function == FunctionId::NamespaceUri
-                || e.function == FunctionId::CountNonEmpty;
+            const bool structural =
+                e.function == FunctionId::Count || e.function == FunctionId::Position ||
+                e.function == FunctionId::Instance || e.function == FunctionId::LocalName ||
+                e.function == FunctionId::Name || e.function == FunctionId::NamespaceUri ||
+                e.function == FunctionId::CountNonEmpty;
             for (const auto &arg : e.operands)
                 walk(*arg, ctx, current, !structural);
             return;
@@ -133,8 +136,8 @@ private:
             walk(primary, ctx, current, true);
             return {};
         }
-        if (primary.kind == Expr::Kind::Path || primary.kind == Expr::Kind::Filter
-            || primary.kind == Expr::Kind::Union)
+        if (primary.kind == Expr::Kind::Path || primary.kind == Expr::Kind::Filter ||
+            primary.kind == Expr::Kind::Union)
             return setOf(primary, ctx, current);
         walk(primary, ctx, current, true); // a literal, number or operator: no node-set
         return {};
@@ -191,8 +194,8 @@ private:
                     break;
                 }
                 case Axis::Self:
-                    if (step.test.kind == NodeTest::Kind::Text || s == kDocument
-                        || matches(step.test, s, node(s).isAttribute))
+                    if (step.test.kind == NodeTest::Kind::Text || s == kDocument ||
+                        matches(step.test, s, node(s).isAttribute))
                         add(s);
                     break;
                 case Axis::Parent:
@@ -214,7 +217,8 @@ private:
                         const std::vector<int> kids =
                             from == kDocument ? std::vector<int>{0} : node(from).children;
                         for (int c : kids) {
-                            if (matches(step.test, c, false) || step.test.kind == NodeTest::Kind::Text)
+                            if (matches(step.test, c, false) ||
+                                step.test.kind == NodeTest::Kind::Text)
                                 add(c);
                             down(c);
                         }
@@ -242,8 +246,7 @@ private:
     StaticReferences &m_out;
 };
 
-template<typename T>
-void pushUnique(std::vector<T> &v, T x)
+template<typename T> void pushUnique(std::vector<T> &v, T x)
 {
     if (std::find(v.begin(), v.end(), x) == v.end())
         v.push_back(x);
@@ -407,9 +410,10 @@ int analyseDependencies(FormDefinition &def, QString *cycleMessage)
         names.push_back(def.schema[static_cast<std::size_t>(s)].path);
     names.push_back(names.front());
     if (cycleMessage)
-        *cycleMessage = QCoreApplication::translate(
-                            "FormParser", "dependency cycle: %1 (each of these computes from the next)")
-                            .arg(names.join(QStringLiteral(" → ")));
+        *cycleMessage =
+            QCoreApplication::translate(
+                "FormParser", "dependency cycle: %1 (each of these computes from the next)")
+                .arg(names.join(QStringLiteral(" → ")));
     // Report at a node that has a bind, so the message has a line to point to.
     for (int s : cycle) {
         if (def.schema[static_cast<std::size_t>(s)].bind >= 0)

@@ -20,8 +20,8 @@ bool isXmlName(const QString &s)
     if (s.isEmpty() || !(s[0].isLetter() || s[0] == QLatin1Char('_')))
         return false;
     for (QChar c : s) {
-        if (!(c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('-')
-              || c == QLatin1Char('.')))
+        if (!(c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('-') ||
+              c == QLatin1Char('.')))
             return false;
     }
     return true;
@@ -37,8 +37,8 @@ std::unique_ptr<XmlDocument> csvToInstance(const QByteArray &data, ExternalDataE
     // Delimiter: whichever of ',' and ';' the header uses more.
     const QString header = text.section(QLatin1Char('\n'), 0, 0);
     const QChar delim = header.count(QLatin1Char(';')) > header.count(QLatin1Char(','))
-        ? QLatin1Char(';')
-        : QLatin1Char(',');
+                            ? QLatin1Char(';')
+                            : QLatin1Char(',');
     std::vector<QStringList> rows;
     QStringList row;
     QString field;
@@ -143,8 +143,8 @@ std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const QStr
                                  .arg(src);
         return nullptr;
     }
-    if (name.isEmpty() || name.contains(QLatin1Char('/')) || name.contains(QLatin1Char('\\'))
-        || name == QLatin1String("..")) {
+    if (name.isEmpty() || name.contains(QLatin1Char('/')) || name.contains(QLatin1Char('\\')) ||
+        name == QLatin1String("..")) {
         if (error)
             error->message = Tr::tr("external file name '%1' must be a plain file name").arg(name);
         return nullptr;
@@ -173,7 +173,8 @@ std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const QStr
     po.keepProcessingInstructions = false;
     auto doc = XmlDocument::parse(data, po, &xe);
     if (!doc && error)
-        error->message = Tr::tr("%1:%2:%3: %4").arg(name).arg(xe.line).arg(xe.column).arg(xe.message);
+        error->message =
+            Tr::tr("%1:%2:%3: %4").arg(name).arg(xe.line).arg(xe.column).arg(xe.message);
     return doc;
 }
 

@@ -39,16 +39,16 @@ QString dataTypeName(DataType t);
 /// A piece of display text: literal text and <output value="..."/> expressions.
 struct TextSegment
 {
-    QString text;                             ///< literal text when `expr` is null
-    std::shared_ptr<xpath::Expression> expr;  ///< <output value="…"/>
+    QString text;                            ///< literal text when `expr` is null
+    std::shared_ptr<xpath::Expression> expr; ///< <output value="…"/>
 };
 using RichText = std::vector<TextSegment>;
 
 /// Where a label, hint or message comes from: an itext id or inline text.
 struct TextSource
 {
-    QString itextId;   ///< from jr:itext('id'); empty for inline text
-    RichText inline_;  ///< inline text (with outputs)
+    QString itextId;  ///< from jr:itext('id'); empty for inline text
+    RichText inline_; ///< inline text (with outputs)
     bool isEmpty() const { return itextId.isEmpty() && inline_.empty(); }
 };
 
@@ -71,15 +71,15 @@ struct SchemaNode
 {
     int parent = -1;
     std::vector<int> children;
-    QString name;        ///< local name
+    QString name; ///< local name
     QString prefix;
     QString namespaceUri;
-    QString path;        ///< absolute path without positions
+    QString path; ///< absolute path without positions
     bool isAttribute = false;
     bool isRepeat = false;
-    int bind = -1;       ///< index into FormDefinition::binds
-    int control = -1;    ///< the body control bound to this node, if any
-    int repeat = -1;     ///< index into FormDefinition::repeats when isRepeat
+    int bind = -1;    ///< index into FormDefinition::binds
+    int control = -1; ///< the body control bound to this node, if any
+    int repeat = -1;  ///< index into FormDefinition::repeats when isRepeat
     int depth = 0;
     /// Nearest enclosing repeat schema (self when isRepeat), -1 outside repeats.
     int enclosingRepeat = -1;
@@ -105,23 +105,18 @@ struct Bind
     bool saveIncomplete = false;
 };
 
-enum class ActionEvent : std::uint8_t {
-    InstanceFirstLoad,
-    InstanceLoad,
-    NewRepeat,
-    ValueChanged
-};
+enum class ActionEvent : std::uint8_t { InstanceFirstLoad, InstanceLoad, NewRepeat, ValueChanged };
 
 struct Action
 {
     enum class Kind : std::uint8_t { SetValue, SetGeopoint };
     Kind kind = Kind::SetValue;
     std::vector<ActionEvent> events;
-    int target = -1;                            ///< schema of ref
-    std::shared_ptr<xpath::Expression> ref;     ///< evaluated relative to the event's node
-    std::shared_ptr<xpath::Expression> value;   ///< null: literal `literal`
+    int target = -1;                          ///< schema of ref
+    std::shared_ptr<xpath::Expression> ref;   ///< evaluated relative to the event's node
+    std::shared_ptr<xpath::Expression> value; ///< null: literal `literal`
     QString literal;
-    int trigger = -1;  ///< schema whose change fires xforms-value-changed; repeat for new-repeat
+    int trigger = -1; ///< schema whose change fires xforms-value-changed; repeat for new-repeat
 };
 
 struct Item
@@ -134,7 +129,7 @@ struct Itemset
 {
     std::shared_ptr<xpath::Expression> nodeset;
     std::shared_ptr<xpath::Expression> valueRef;
-    std::shared_ptr<xpath::Expression> labelRef; ///< null when the label is an itext id ref
+    std::shared_ptr<xpath::Expression> labelRef;      ///< null when the label is an itext id ref
     std::shared_ptr<xpath::Expression> labelItextRef; ///< jr:itext(path): id from each item
 };
 
@@ -154,8 +149,8 @@ struct Control
     Kind kind = Kind::Input;
     int line = 0;
     int column = 0;
-    int schema = -1;     ///< bound node (for a repeat, the repeat node); -1 for unbound groups
-    int parent = -1;     ///< index of the enclosing group/repeat control
+    int schema = -1; ///< bound node (for a repeat, the repeat node); -1 for unbound groups
+    int parent = -1; ///< index of the enclosing group/repeat control
     std::vector<int> children;
     QString ref;
     TextSource label;
@@ -221,11 +216,9 @@ public:
     };
 
     static std::shared_ptr<const FormDefinition> load(const QByteArray &xml,
-                                                      const LoadOptions &options,
-                                                      FormError *error);
-    static std::shared_ptr<const FormDefinition> loadFile(const QString &path,
-                                                          const LoadOptions &options,
-                                                          FormError *error);
+                                                      const LoadOptions &options, FormError *error);
+    static std::shared_ptr<const FormDefinition>
+    loadFile(const QString &path, const LoadOptions &options, FormError *error);
 
     QString title;
     QString formId;
@@ -264,9 +257,9 @@ public:
                                      ///< read this value
         std::vector<int> counts;     ///< repeat schemas whose jr:count reads this value
     };
-    std::vector<Dependents> dependents;  ///< per schema
-    std::vector<int> topoOrder;          ///< schemas with calculates, in dependency order
-    std::vector<int> topoPosition;       ///< per schema: position in topoOrder or -1
+    std::vector<Dependents> dependents; ///< per schema
+    std::vector<int> topoOrder;         ///< schemas with calculates, in dependency order
+    std::vector<int> topoPosition;      ///< per schema: position in topoOrder or -1
     /// Expressions whose references could not be worked out statically: re-run on any change.
     std::vector<int> globalCalculates;
     std::vector<int> globalProps;

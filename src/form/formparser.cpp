@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // XForm → FormDefinition, per the ODK XForms spec (getodk/xforms-spec).
-#include "formdefinition.h"
 #include "dependencies.h"
 #include "externaldata.h"
+#include "formdefinition.h"
 
 #include <QDir>
 #include <QFile>
@@ -45,7 +45,7 @@ QString resolvePath(const QString &ref, const QString &context)
     if (r.startsWith(QLatin1String("current()/")))
         r = r.mid(10);
     QString full = r.startsWith(QLatin1Char('/')) ? r
-        : context.isEmpty()                       ? QLatin1Char('/') + r
+                   : context.isEmpty()            ? QLatin1Char('/') + r
                                                   : context + QLatin1Char('/') + r;
     QStringList out;
     const QStringList parts = full.split(QLatin1Char('/'), Qt::SkipEmptyParts);
@@ -92,9 +92,9 @@ class FormParser
     Q_DECLARE_TR_FUNCTIONS(FormParser)
 public:
     FormParser(FormDefinition &def, const FormDefinition::LoadOptions &options)
-        : m_def(def), m_options(options)
-    {
-    }
+        : m_def(def)
+        , m_options(options)
+    {}
 
     void parse(const QByteArray &xml);
 
@@ -257,8 +257,8 @@ void FormParser::parse(const QByteArray &xml)
     m_def.version = attr(m_primaryRoot, "version");
     if (m_def.formId.isEmpty()) {
         // Older forms name themselves by the instance's namespace, as JavaRosa accepts.
-        m_def.formId = m_primaryRoot->namespaceUri() != kXformsNs ? m_primaryRoot->namespaceUri()
-                                                                  : QString();
+        m_def.formId =
+            m_primaryRoot->namespaceUri() != kXformsNs ? m_primaryRoot->namespaceUri() : QString();
         if (m_def.formId.isEmpty())
             m_def.formId = m_primaryRoot->localName();
     }
@@ -270,7 +270,8 @@ void FormParser::parse(const QByteArray &xml)
     }
     for (const auto &c : model->children()) {
         if (c->isElement() && c->localName() == QLatin1String("bind") && hasAttr(c.get(), "id"))
-            m_bindIds.insert(attr(c.get(), "id"), resolvePath(attr(c.get(), "nodeset"), m_rootPath));
+            m_bindIds.insert(attr(c.get(), "id"),
+                             resolvePath(attr(c.get(), "nodeset"), m_rootPath));
     }
     if (body)
         collectRepeatPaths(body, m_rootPath);
@@ -296,8 +297,8 @@ void FormParser::parse(const QByteArray &xml)
         if (!c->isElement())
             continue;
         const QString n = c->localName();
-        if (n == QLatin1String("setvalue") || n == QLatin1String("setgeopoint")
-            || n == QLatin1String("action"))
+        if (n == QLatin1String("setvalue") || n == QLatin1String("setgeopoint") ||
+            n == QLatin1String("action"))
             parseAction(c.get(), true, -1);
     }
     if (body)
@@ -483,7 +484,8 @@ int FormParser::addSchema(const XmlNode *e, int parent, const QString &parentPat
     s.path = parentPath + (s.isAttribute ? QStringLiteral("/@") : QStringLiteral("/")) + s.name;
     s.depth = parent < 0 ? 0 : m_def.schema[static_cast<std::size_t>(parent)].depth + 1;
     s.isRepeat = !s.isAttribute && m_repeatPaths.contains(s.path);
-    s.enclosingRepeat = parent < 0 ? -1 : m_def.schema[static_cast<std::size_t>(parent)].enclosingRepeat;
+    s.enclosingRepeat =
+        parent < 0 ? -1 : m_def.schema[static_cast<std::size_t>(parent)].enclosingRepeat;
     const int index = static_cast<int>(m_def.schema.size());
     if (s.isRepeat)
         s.enclosingRepeat = index;
@@ -507,8 +509,8 @@ int FormParser::addSchema(const XmlNode *e, int parent, const QString &parentPat
         const XmlNode *templ = c.get();
         if (m_repeatPaths.contains(childPath)) {
             for (const auto &o : e->children()) {
-                if (o->isElement() && o->localName() == c->localName()
-                    && o->attribute(QStringLiteral("template"))) {
+                if (o->isElement() && o->localName() == c->localName() &&
+                    o->attribute(QStringLiteral("template"))) {
                     templ = o.get();
                     break;
                 }
@@ -561,12 +563,12 @@ std::unique_ptr<XmlNode> stripTemplates(const XmlNode *e)
         hasElements = hasElements || c->isElement();
     for (const auto &c : e->children()) {
         if (c->isElement()) {
-            if (c->attribute(QStringLiteral("template"))
-                && c->attribute(QStringLiteral("template"))->namespaceUri() == kJrNs)
+            if (c->attribute(QStringLiteral("template")) &&
+                c->attribute(QStringLiteral("template"))->namespaceUri() == kJrNs)
                 continue;
             copy->appendChild(stripTemplates(c.get()));
-        } else if (c->kind() == XmlNode::Kind::Text && !hasElements
-                   && !c->value().trimmed().isEmpty()) {
+        } else if (c->kind() == XmlNode::Kind::Text && !hasElements &&
+                   !c->value().trimmed().isEmpty()) {
             copy->appendChild(c->clone());
         }
     }
@@ -589,8 +591,7 @@ void FormParser::buildSchema(const XmlNode *primaryRoot)
         RepeatInfo info;
         info.schema = static_cast<int>(i);
         // Find the template element in the source: walk the path.
-        const QStringList steps =
-            m_def.schema[i].path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+        const QStringList steps = m_def.schema[i].path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
         const XmlNode *cur = primaryRoot;
         for (qsizetype s = 1; s < steps.size() && cur; ++s) {
             const XmlNode *next = nullptr;
@@ -694,7 +695,8 @@ void FormParser::parseBind(const XmlNode *b)
         bind.typeName = attr(b, "type");
         const auto t = parseType(bind.typeName);
         if (!t)
-            fail(b, tr("unsupported: data type '%1' on the bind for %2").arg(bind.typeName, nodeset));
+            fail(b,
+                 tr("unsupported: data type '%1' on the bind for %2").arg(bind.typeName, nodeset));
         bind.type = *t;
     }
     auto expr = [&](const char *name, std::shared_ptr<xpath::Expression> &slot) {
@@ -767,8 +769,8 @@ void FormParser::parseAction(const XmlNode *a, bool inModel, int controlSchema)
     if (ref.isEmpty())
         fail(a, tr("%1 needs a ref attribute").arg(describe(a)));
     const QString contextPath = controlSchema >= 0
-        ? m_def.schema[static_cast<std::size_t>(controlSchema)].path
-        : m_rootPath;
+                                    ? m_def.schema[static_cast<std::size_t>(controlSchema)].path
+                                    : m_rootPath;
     action.target = schemaForRef(a, ref, contextPath, QStringLiteral("ref"));
     action.ref = compile(a, ref, QStringLiteral("ref"));
     action.trigger = controlSchema;
@@ -786,8 +788,8 @@ void FormParser::parseBody(const XmlNode *body)
     for (const auto &c : body->children()) {
         if (!c->isElement())
             continue;
-        if (c->localName() == QLatin1String("setvalue")
-            || c->localName() == QLatin1String("setgeopoint")) {
+        if (c->localName() == QLatin1String("setvalue") ||
+            c->localName() == QLatin1String("setgeopoint")) {
             parseAction(c.get(), false, -1);
             continue;
         }
@@ -814,8 +816,8 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
     if (n == QLatin1String("label") || n == QLatin1String("hint"))
         return -1; // group labels are handled by the group
     if (n == QLatin1String("setvalue") || n == QLatin1String("setgeopoint")) {
-        fail(e, tr("%1 directly in the body needs an enclosing control or repeat")
-                    .arg(describe(e)));
+        fail(e,
+             tr("%1 directly in the body needs an enclosing control or repeat").arg(describe(e)));
     }
     auto kit = kinds.constFind(n);
     if (kit == kinds.constEnd()) {
@@ -842,8 +844,8 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
         c.parent = parentControl;
         c.appearance = attr(e, "appearance");
         c.mediatype = attr(e, "mediatype");
-        c.fieldList = c.kind == Control::Kind::Group
-            && c.appearance.split(QLatin1Char(' ')).contains(QStringLiteral("field-list"));
+        c.fieldList = c.kind == Control::Kind::Group &&
+                      c.appearance.split(QLatin1Char(' ')).contains(QStringLiteral("field-list"));
     }
     const bool isRepeat = *kit == Control::Kind::Repeat;
     QString ref = attr(e, isRepeat ? "nodeset" : "ref");
@@ -857,8 +859,7 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
     QString myContext = context;
     int schema = -1;
     if (!ref.isEmpty()) {
-        schema = schemaForRef(e, ref, context,
-                              QLatin1String(isRepeat ? "nodeset" : "ref"));
+        schema = schemaForRef(e, ref, context, QLatin1String(isRepeat ? "nodeset" : "ref"));
         myContext = m_def.schema[static_cast<std::size_t>(schema)].path;
     } else if (*kit != Control::Kind::Group) {
         fail(e, tr("%1 needs a ref attribute").arg(describe(e)));
@@ -894,9 +895,9 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
         const double start = attr(e, "start").toDouble(&ok1);
         const double end = attr(e, "end").toDouble(&ok2);
         const double step = attr(e, "step").toDouble(&ok3);
-        if (!ok1 || !ok2 || !ok3 || step <= 0 || std::isnan(start) || std::isnan(end)
-            || std::fabs(end - start) < step
-            || std::fabs(std::remainder(end - start, step)) > 1e-9 * std::max(1.0, step))
+        if (!ok1 || !ok2 || !ok3 || step <= 0 || std::isnan(start) || std::isnan(end) ||
+            std::fabs(end - start) < step ||
+            std::fabs(std::remainder(end - start, step)) > 1e-9 * std::max(1.0, step))
             fail(e, tr("<range> needs numeric start, end and step, with a positive step that "
                        "divides end - start (start=\"%1\" end=\"%2\" step=\"%3\")")
                         .arg(attr(e, "start"), attr(e, "end"), attr(e, "step")));
@@ -921,8 +922,7 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
             if (!v)
                 fail(child.get(), tr("<item> needs a <value>"));
             item.value = v->stringValue().trimmed();
-            if (item.value.contains(QLatin1Char(' '))
-                && *kit == Control::Kind::Select)
+            if (item.value.contains(QLatin1Char(' ')) && *kit == Control::Kind::Select)
                 fail(v, tr("choice value '%1' contains a space, which a multiple-choice answer "
                            "cannot hold")
                             .arg(item.value));
@@ -937,8 +937,8 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
             const int ci = parseControl(child.get(), index, myContext);
             if (ci >= 0)
                 m_def.controls[static_cast<std::size_t>(index)].children.push_back(ci);
-        } else if (cn == QLatin1String("value") || cn == QLatin1String("help")
-                   || cn == QLatin1String("alert")) {
+        } else if (cn == QLatin1String("value") || cn == QLatin1String("help") ||
+                   cn == QLatin1String("alert")) {
             continue;
         } else {
             // Elements other tools add inside controls (e.g. <tag>) carry no data here.
@@ -946,11 +946,11 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
         }
     }
     Control &c = m_def.controls[static_cast<std::size_t>(index)];
-    if (c.kind == Control::Kind::Select1 || c.kind == Control::Kind::Select
-        || c.kind == Control::Kind::Rank) {
+    if (c.kind == Control::Kind::Select1 || c.kind == Control::Kind::Select ||
+        c.kind == Control::Kind::Rank) {
         if (c.items.empty() && !c.itemset)
-            fail(e, tr("%1 for %2 has no choices (no <item> and no <itemset>)")
-                        .arg(describe(e), ref));
+            fail(e,
+                 tr("%1 for %2 has no choices (no <item> and no <itemset>)").arg(describe(e), ref));
         const QString r = attr(e, "randomize").trimmed();
         c.randomize = r == QLatin1String("true()") || r == QLatin1String("true");
         if (hasAttr(e, "seed"))
@@ -999,7 +999,8 @@ void FormParser::ensureMeta()
         s.name = name;
         s.prefix = prefix;
         s.namespaceUri = uri;
-        s.path = m_def.schema[static_cast<std::size_t>(parentSchema)].path + QLatin1Char('/') + name;
+        s.path =
+            m_def.schema[static_cast<std::size_t>(parentSchema)].path + QLatin1Char('/') + name;
         s.depth = m_def.schema[static_cast<std::size_t>(parentSchema)].depth + 1;
         const int idx = static_cast<int>(m_def.schema.size());
         m_def.schema.push_back(s);
@@ -1032,8 +1033,8 @@ void FormParser::ensureMeta()
             m_def.deprecatedIdSchema = c;
     }
     if (m_def.instanceIdSchema < 0 && metaNode) {
-        m_def.instanceIdSchema = addChild(meta, metaNode, QStringLiteral("instanceID"), ms.prefix,
-                                          ms.namespaceUri);
+        m_def.instanceIdSchema =
+            addChild(meta, metaNode, QStringLiteral("instanceID"), ms.prefix, ms.namespaceUri);
     }
 }
 
@@ -1052,9 +1053,8 @@ void FormParser::finish()
     }
 }
 
-std::shared_ptr<const FormDefinition> FormDefinition::load(const QByteArray &xml,
-                                                           const LoadOptions &options,
-                                                           FormError *error)
+std::shared_ptr<const FormDefinition>
+FormDefinition::load(const QByteArray &xml, const LoadOptions &options, FormError *error)
 {
     auto def = std::make_shared<FormDefinition>();
     FormParser parser(*def, options);
@@ -1068,9 +1068,8 @@ std::shared_ptr<const FormDefinition> FormDefinition::load(const QByteArray &xml
     return def;
 }
 
-std::shared_ptr<const FormDefinition> FormDefinition::loadFile(const QString &path,
-                                                               const LoadOptions &options,
-                                                               FormError *error)
+std::shared_ptr<const FormDefinition>
+FormDefinition::loadFile(const QString &path, const LoadOptions &options, FormError *error)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {

@@ -40,11 +40,11 @@ QString isoNow(qint64 ms)
     const QDateTime local = QDateTime::fromMSecsSinceEpoch(ms, Qt::LocalTime);
     const int off = local.offsetFromUtc();
     const QChar sign = off < 0 ? QLatin1Char('-') : QLatin1Char('+');
-    return local.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"))
-        + QStringLiteral("%1%2:%3")
-              .arg(sign)
-              .arg(std::abs(off) / 3600, 2, 10, QLatin1Char('0'))
-              .arg((std::abs(off) % 3600) / 60, 2, 10, QLatin1Char('0'));
+    return local.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")) +
+           QStringLiteral("%1%2:%3")
+               .arg(sign)
+               .arg(std::abs(off) / 3600, 2, 10, QLatin1Char('0'))
+               .arg((std::abs(off) % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
 } // namespace
@@ -52,7 +52,9 @@ QString isoNow(qint64 ms)
 class FormSession::Env : public xpath::Environment
 {
 public:
-    explicit Env(FormSession &s) : m_s(s) { }
+    explicit Env(FormSession &s)
+        : m_s(s)
+    {}
     bool formMode() const override { return true; }
     XmlNode *absoluteRoot(const xpath::Context &) const override { return m_s.m_doc.get(); }
     XmlNode *instance(const QString &id) const override
@@ -71,8 +73,8 @@ public:
         // The path is data (a string); resolve it against the schema, not by parsing XPath.
         QString p = path.trimmed();
         if (!p.startsWith(QLatin1Char('/')) && context && context->schemaIndex >= 0)
-            p = m_s.m_def->schema[static_cast<std::size_t>(context->schemaIndex)].path
-                + QLatin1Char('/') + p;
+            p = m_s.m_def->schema[static_cast<std::size_t>(context->schemaIndex)].path +
+                QLatin1Char('/') + p;
         QStringList out;
         for (const QString &step : p.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
             if (step == QLatin1String("."))
@@ -124,8 +126,9 @@ QString FormSession::kindName(Problem::Kind kind)
 }
 
 FormSession::FormSession(std::shared_ptr<const FormDefinition> definition, Properties properties)
-    : m_def(std::move(definition)), m_props(std::move(properties)),
-      m_env(std::make_unique<Env>(*this))
+    : m_def(std::move(definition))
+    , m_props(std::move(properties))
+    , m_env(std::make_unique<Env>(*this))
 {
     const QStringList langs = m_def->languages();
     m_defaultLanguageIndex = static_cast<int>(langs.indexOf(m_def->defaultLanguage));
@@ -211,15 +214,16 @@ void FormSession::runPreloads(bool start)
             QString v;
             if (b.preload == QLatin1String("uid")) {
                 if (start && empty)
-                    v = QStringLiteral("uuid:") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+                    v = QStringLiteral("uuid:") +
+                        QUuid::createUuid().toString(QUuid::WithoutBraces);
             } else if (b.preload == QLatin1String("timestamp")) {
                 if (b.preloadParams == QLatin1String("start") && start && empty)
                     v = isoNow(now());
                 else if (b.preloadParams == QLatin1String("end") && !start)
                     v = isoNow(now());
             } else if (b.preload == QLatin1String("date")) {
-                if (start && empty && (b.preloadParams == QLatin1String("today")
-                                       || b.preloadParams.isEmpty()))
+                if (start && empty &&
+                    (b.preloadParams == QLatin1String("today") || b.preloadParams.isEmpty()))
                     v = QDateTime::fromMSecsSinceEpoch(now(), Qt::LocalTime)
                             .date()
                             .toString(QStringLiteral("yyyy-MM-dd"));
@@ -244,13 +248,13 @@ void FormSession::runPreloads(bool start)
     if (m_def->instanceIdSchema >= 0 && start) {
         for (XmlNode *n : m_live[static_cast<std::size_t>(m_def->instanceIdSchema)]) {
             if (n->stringValue().isEmpty())
-                assignValue(n, QStringLiteral("uuid:")
-                                   + QUuid::createUuid().toString(QUuid::WithoutBraces));
+                assignValue(n, QStringLiteral("uuid:") +
+                                   QUuid::createUuid().toString(QUuid::WithoutBraces));
         }
     }
     const int meta = m_def->instanceIdSchema >= 0
-        ? m_def->schema[static_cast<std::size_t>(m_def->instanceIdSchema)].parent
-        : -1;
+                         ? m_def->schema[static_cast<std::size_t>(m_def->instanceIdSchema)].parent
+                         : -1;
     if (meta < 0)
         return;
     for (int c : m_def->schema[static_cast<std::size_t>(meta)].children) {
@@ -274,8 +278,8 @@ void FormSession::runActions(ActionEvent event, XmlNode *scope, int trigger)
     for (const Action &a : m_def->actions) {
         if (std::find(a.events.begin(), a.events.end(), event) == a.events.end())
             continue;
-        if ((event == ActionEvent::ValueChanged || event == ActionEvent::NewRepeat)
-            && a.trigger != trigger)
+        if ((event == ActionEvent::ValueChanged || event == ActionEvent::NewRepeat) &&
+            a.trigger != trigger)
             continue;
         applyAction(a, scope);
     }
@@ -341,8 +345,7 @@ bool FormSession::loadInstance(const QByteArray &xml, QString *error)
         return false;
     }
     // Rebuild the live tree: the form's structure, the saved values and instances.
-    std::function<void(XmlNode *, const XmlNode *)> merge = [&](XmlNode *live,
-                                                                const XmlNode *src) {
+    std::function<void(XmlNode *, const XmlNode *)> merge = [&](XmlNode *live, const XmlNode *src) {
         for (const auto &a : src->attributes()) {
             if (XmlNode *la = live->attribute(a->localName()))
                 la->setValue(a->value());
@@ -430,11 +433,12 @@ bool FormSession::loadInstance(const QByteArray &xml, QString *error)
 void FormSession::beginEdit()
 {
     const QString old = instanceId();
-    XmlNode *idNode = m_def->instanceIdSchema >= 0
-        ? (m_live[static_cast<std::size_t>(m_def->instanceIdSchema)].empty()
-               ? nullptr
-               : m_live[static_cast<std::size_t>(m_def->instanceIdSchema)].front())
-        : nullptr;
+    XmlNode *idNode =
+        m_def->instanceIdSchema >= 0
+            ? (m_live[static_cast<std::size_t>(m_def->instanceIdSchema)].empty()
+                   ? nullptr
+                   : m_live[static_cast<std::size_t>(m_def->instanceIdSchema)].front())
+            : nullptr;
     if (!idNode)
         return;
     XmlNode *meta = idNode->parent();
@@ -452,7 +456,8 @@ void FormSession::beginEdit()
         rebuildLive();
     }
     dep->setText(old);
-    assignValue(idNode, QStringLiteral("uuid:") + QUuid::createUuid().toString(QUuid::WithoutBraces));
+    assignValue(idNode,
+                QStringLiteral("uuid:") + QUuid::createUuid().toString(QUuid::WithoutBraces));
     recompute({m_def->instanceIdSchema});
 }
 
@@ -557,8 +562,10 @@ void FormSession::evaluateProps(int schema, XmlNode *node)
 void FormSession::refreshInherited(XmlNode *node)
 {
     const XmlNode *p = node->parent();
-    const bool parentRelevant = !p || p->kind() == XmlNode::Kind::Document || (p->stateBits & kRelevant);
-    const bool parentReadonly = p && p->kind() != XmlNode::Kind::Document && (p->stateBits & kReadonly);
+    const bool parentRelevant =
+        !p || p->kind() == XmlNode::Kind::Document || (p->stateBits & kRelevant);
+    const bool parentReadonly =
+        p && p->kind() != XmlNode::Kind::Document && (p->stateBits & kReadonly);
     setBit(node, kRelevant, parentRelevant && (node->stateBits & kSelfRelevant));
     setBit(node, kReadonly, parentReadonly || (node->stateBits & kSelfReadonly));
     for (const auto &c : node->children()) {
@@ -707,8 +714,8 @@ QString FormSession::pathOf(const XmlNode *node) const
     for (const XmlNode *n = node; n && n->kind() != XmlNode::Kind::Document; n = n->parent()) {
         QString step = n->kind() == XmlNode::Kind::Attribute ? QLatin1Char('@') + n->localName()
                                                              : n->localName();
-        if (n->schemaIndex >= 0 && m_def->schema[static_cast<std::size_t>(n->schemaIndex)].isRepeat
-            && n->parent()) {
+        if (n->schemaIndex >= 0 &&
+            m_def->schema[static_cast<std::size_t>(n->schemaIndex)].isRepeat && n->parent()) {
             int index = 0;
             for (const auto &s : n->parent()->children()) {
                 if (s->schemaIndex == n->schemaIndex)
@@ -832,8 +839,8 @@ QString FormSession::typeError(XmlNode *node, const QString &value) const
             return tr("'%1' is not a date and time (YYYY-MM-DDTHH:MM:SS)").arg(value);
         return QString();
     case DataType::Boolean:
-        if (v != QLatin1String("true") && v != QLatin1String("false") && v != QLatin1String("1")
-            && v != QLatin1String("0"))
+        if (v != QLatin1String("true") && v != QLatin1String("false") && v != QLatin1String("1") &&
+            v != QLatin1String("0"))
             return tr("'%1' is not true or false").arg(value);
         return QString();
     case DataType::Geopoint:
@@ -865,17 +872,18 @@ QString FormSession::typeError(XmlNode *node, const QString &value) const
     case DataType::Select:
     case DataType::Rank: {
         const int control = node->schemaIndex >= 0
-            ? m_def->schema[static_cast<std::size_t>(node->schemaIndex)].control
-            : -1;
+                                ? m_def->schema[static_cast<std::size_t>(node->schemaIndex)].control
+                                : -1;
         if (control < 0)
             return QString();
         const std::vector<Choice> cs = choices(control, node);
-        const QStringList picked = b->type == DataType::Select1
-            ? QStringList{v}
-            : v.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+        const QStringList picked =
+            b->type == DataType::Select1
+                ? QStringList{v}
+                : v.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
         for (const QString &p : picked) {
-            const bool known = std::any_of(cs.begin(), cs.end(),
-                                           [&](const Choice &c) { return c.value == p; });
+            const bool known =
+                std::any_of(cs.begin(), cs.end(), [&](const Choice &c) { return c.value == p; });
             if (!known)
                 return tr("'%1' is not one of the choices").arg(p);
         }
@@ -962,8 +970,8 @@ XmlNode *FormSession::insertRepeat(XmlNode *parent, int repeatSchema)
 
 XmlNode *FormSession::addRepeat(XmlNode *parent, int repeatSchema)
 {
-    if (!parent || repeatSchema < 0
-        || !m_def->schema[static_cast<std::size_t>(repeatSchema)].isRepeat)
+    if (!parent || repeatSchema < 0 ||
+        !m_def->schema[static_cast<std::size_t>(repeatSchema)].isRepeat)
         return nullptr;
     XmlNode *inst = insertRepeat(parent, repeatSchema);
     rebuildLive();
@@ -1002,8 +1010,8 @@ XmlNode *FormSession::addRepeat(XmlNode *parent, int repeatSchema)
 
 bool FormSession::removeRepeat(XmlNode *instance)
 {
-    if (!instance || instance->schemaIndex < 0 || !instance->parent()
-        || !m_def->schema[static_cast<std::size_t>(instance->schemaIndex)].isRepeat)
+    if (!instance || instance->schemaIndex < 0 || !instance->parent() ||
+        !m_def->schema[static_cast<std::size_t>(instance->schemaIndex)].isRepeat)
         return false;
     const int schema = instance->schemaIndex;
     XmlNode *parent = instance->parent();
@@ -1144,10 +1152,9 @@ QString FormSession::text(const TextSource &source, const XmlNode *context,
             continue;
         }
         try {
-            out += seg.expr->evaluate(this->context(const_cast<XmlNode *>(context
-                                                                              ? context
-                                                                              : root())))
-                       .toString();
+            out +=
+                seg.expr->evaluate(this->context(const_cast<XmlNode *>(context ? context : root())))
+                    .toString();
         } catch (const xpath::EvalError &) {
         }
     }
@@ -1295,8 +1302,7 @@ void FormSession::collectPrompts(int control, XmlNode *scope, std::vector<Prompt
     }
     case Control::Kind::Repeat: {
         const int rs = c.schema;
-        XmlNode *parent =
-            liveNode(m_def->schema[static_cast<std::size_t>(rs)].parent, scope);
+        XmlNode *parent = liveNode(m_def->schema[static_cast<std::size_t>(rs)].parent, scope);
         if (!parent || !isRelevant(parent))
             return;
         for (XmlNode *inst : repeatInstances(parent, rs)) {
@@ -1403,8 +1409,8 @@ QByteArray FormSession::toXml(bool forSubmission) const
             return;
         w.writeStartElement(n->qualifiedName());
         if (isRoot) {
-            if (n->prefix().isEmpty() && !n->namespaceUri().isEmpty()
-                && n->namespaceUri() != kXformsNs)
+            if (n->prefix().isEmpty() && !n->namespaceUri().isEmpty() &&
+                n->namespaceUri() != kXformsNs)
                 w.writeAttribute(QStringLiteral("xmlns"), n->namespaceUri());
             QStringList keys = prefixes.keys();
             keys.sort();

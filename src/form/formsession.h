@@ -22,7 +22,7 @@ public:
     /// What the host knows about the device and the person (for preloads and meta).
     struct Properties
     {
-        QString deviceId;  ///< "scheme:id", e.g. "collect:abc123"
+        QString deviceId; ///< "scheme:id", e.g. "collect:abc123"
         QString userId;
         QString username;
         QString email;
@@ -52,8 +52,8 @@ public:
     {
         enum class Kind { Question, FieldList, RepeatPrompt, End };
         Kind kind = Kind::End;
-        int control = -1;             ///< the question, field-list group or repeat
-        XmlNode *node = nullptr;      ///< the bound node (the parent, for a repeat prompt)
+        int control = -1;        ///< the question, field-list group or repeat
+        XmlNode *node = nullptr; ///< the bound node (the parent, for a repeat prompt)
         std::vector<std::pair<int, XmlNode *>> questions; ///< field-list: its questions
     };
 

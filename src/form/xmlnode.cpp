@@ -108,8 +108,8 @@ XmlNode *XmlNode::nextSiblingElement(const QString &localName) const
     const auto &siblings = m_parent->m_children;
     bool seen = false;
     for (const auto &c : siblings) {
-        if (seen && c->m_kind == Kind::Element
-            && (localName.isEmpty() || c->m_localName == localName))
+        if (seen && c->m_kind == Kind::Element &&
+            (localName.isEmpty() || c->m_localName == localName))
             return c.get();
         if (c.get() == this)
             seen = true;
@@ -295,8 +295,8 @@ std::unique_ptr<XmlDocument> XmlDocument::parseWithQt(const QByteArray &data,
                             .arg(reader.name()));
         case QXmlStreamReader::StartElement: {
             if (++depth > options.maxDepth)
-                return fail(tr("elements are nested more than %n levels deep", nullptr,
-                               options.maxDepth));
+                return fail(
+                    tr("elements are nested more than %n levels deep", nullptr, options.maxDepth));
             auto e = std::make_unique<XmlNode>(Kind::Element);
             e->m_localName = internName(reader.name());
             e->m_prefix = internName(reader.prefix());
@@ -352,7 +352,8 @@ std::unique_ptr<XmlDocument> XmlDocument::parseWithQt(const QByteArray &data,
     }
     if (reader.hasError()) {
         QString message = reader.errorString();
-        if (reader.error() == QXmlStreamReader::PrematureEndOfDocumentError && data.trimmed().isEmpty())
+        if (reader.error() == QXmlStreamReader::PrematureEndOfDocumentError &&
+            data.trimmed().isEmpty())
             message = tr("the document is empty");
         return fail(tr("not well-formed XML: %1").arg(message));
     }

@@ -28,7 +28,9 @@ public:
         ProcessingInstruction
     };
 
-    explicit XmlNode(Kind kind) : m_kind(kind) { }
+    explicit XmlNode(Kind kind)
+        : m_kind(kind)
+    {}
     XmlNode(const XmlNode &) = delete;
     XmlNode &operator=(const XmlNode &) = delete;
 
@@ -148,7 +150,9 @@ class XmlDocument : public XmlNode
 {
     Q_DECLARE_TR_FUNCTIONS(XmlDocument)
 public:
-    XmlDocument() : XmlNode(Kind::Document) { }
+    XmlDocument()
+        : XmlNode(Kind::Document)
+    {}
 
     struct ParseOptions
     {

@@ -21,18 +21,20 @@ bool isNameStartCode(char32_t c)
 {
     if (c < 0x80)
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF)
-        || (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) || (c >= 0x200C && c <= 0x200D)
-        || (c >= 0x2070 && c <= 0x218F) || (c >= 0x2C00 && c <= 0x2FEF)
-        || (c >= 0x3001 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFDCF)
-        || (c >= 0xFDF0 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0xEFFFF);
+    return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) ||
+           (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) ||
+           (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
+           (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF) ||
+           (c >= 0xF900 && c <= 0xFDCF) || (c >= 0xFDF0 && c <= 0xFFFD) ||
+           (c >= 0x10000 && c <= 0xEFFFF);
 }
 
 bool isNameCode(char32_t c)
 {
     if (c < 0x80)
         return isNameStartCode(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-    return isNameStartCode(c) || c == 0xB7 || (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040);
+    return isNameStartCode(c) || c == 0xB7 || (c >= 0x300 && c <= 0x36F) ||
+           (c >= 0x203F && c <= 0x2040);
 }
 
 /// Decodes one UTF-8 sequence known to be valid (checked up front).
@@ -53,10 +55,12 @@ class Parser
     Q_DECLARE_TR_FUNCTIONS(XmlDocument)
 public:
     Parser(const QByteArray &data, const XmlDocument::ParseOptions &options)
-        : m_begin(data.constData()), m_p(data.constData()), m_end(data.constData() + data.size()),
-          m_lineStart(data.constData()), m_options(options)
-    {
-    }
+        : m_begin(data.constData())
+        , m_p(data.constData())
+        , m_end(data.constData() + data.size())
+        , m_lineStart(data.constData())
+        , m_options(options)
+    {}
 
     Outcome run(XmlDocument &doc);
     XmlError error;
@@ -115,7 +119,8 @@ private:
     void advanceLines(const char *to)
     {
         for (; m_scanned < to; ++m_scanned) {
-            if (*m_scanned == '\n' || (*m_scanned == '\r' && (m_scanned + 1 >= m_end || m_scanned[1] != '\n'))) {
+            if (*m_scanned == '\n' ||
+                (*m_scanned == '\r' && (m_scanned + 1 >= m_end || m_scanned[1] != '\n'))) {
                 ++m_line;
                 m_lineStart = m_scanned + 1;
             }
@@ -194,7 +199,8 @@ Outcome Parser::readName(const char *&begin, const char *&end)
     if (begin == end)
         return fail(tr("a name was expected"));
     if (*begin == ':' || end[-1] == ':')
-        return fail(tr("'%1' is not a valid name").arg(QString::fromUtf8(begin, end - begin)), begin);
+        return fail(tr("'%1' is not a valid name").arg(QString::fromUtf8(begin, end - begin)),
+                    begin);
     return Outcome::Ok;
 }
 
@@ -202,9 +208,12 @@ Outcome Parser::readReference(QString &out)
 {
     const char *start = m_p; // at '&'
     ++m_p;
-    const char *semi = static_cast<const char *>(std::memchr(m_p, ';', static_cast<std::size_t>(std::min<std::ptrdiff_t>(m_end - m_p, 64))));
+    const char *semi = static_cast<const char *>(
+        std::memchr(m_p, ';', static_cast<std::size_t>(std::min<std::ptrdiff_t>(m_end - m_p, 64))));
     if (!semi)
-        return fail(tr("'&' must start an entity or character reference ending in ';' (write &amp;amp; for a literal &)"), start);
+        return fail(tr("'&' must start an entity or character reference ending in ';' (write "
+                       "&amp;amp; for a literal &)"),
+                    start);
     const std::string_view ref(m_p, static_cast<std::size_t>(semi - m_p));
     m_p = semi + 1;
     if (ref == "lt")
@@ -235,8 +244,8 @@ Outcome Parser::readReference(QString &out)
                 return fail(tr("malformed character reference"), start);
             c = c * (hex ? 16 : 10) + static_cast<char32_t>(v);
         }
-        const bool valid = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
-            || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+        const bool valid = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+                           (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
         if (!valid)
             return fail(tr("character reference to a character XML does not allow"), start);
         out += QString::fromUcs4(&c, 1);
@@ -298,7 +307,8 @@ Outcome Parser::readComment(XmlNode *parent)
     m_p += 4; // <!--
     const char *body = m_p;
     for (;;) {
-        const char *dash = static_cast<const char *>(std::memchr(m_p, '-', static_cast<std::size_t>(m_end - m_p)));
+        const char *dash =
+            static_cast<const char *>(std::memchr(m_p, '-', static_cast<std::size_t>(m_end - m_p)));
         if (!dash || dash + 1 >= m_end)
             return fail(tr("the comment is not closed"), start);
         if (dash[1] == '-') {
@@ -464,10 +474,12 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
         ++m_p;
         skipSpace();
         if (m_p >= m_end || readAttributeValue(a.value) != Outcome::Ok)
-            return m_p >= m_end ? fail(tr("the start tag is not closed"), tagStart) : Outcome::Error;
+            return m_p >= m_end ? fail(tr("the start tag is not closed"), tagStart)
+                                : Outcome::Error;
         for (const Attr &o : m_attrs) {
-            if (o.nameEnd - o.nameBegin == a.nameEnd - a.nameBegin
-                && std::memcmp(o.nameBegin, a.nameBegin, static_cast<std::size_t>(a.nameEnd - a.nameBegin)) == 0)
+            if (o.nameEnd - o.nameBegin == a.nameEnd - a.nameBegin &&
+                std::memcmp(o.nameBegin, a.nameBegin,
+                            static_cast<std::size_t>(a.nameEnd - a.nameBegin)) == 0)
                 return fail(tr("the attribute '%1' appears twice")
                                 .arg(QString::fromUtf8(a.nameBegin, a.nameEnd - a.nameBegin)),
                             a.nameBegin);
@@ -487,10 +499,11 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
         const QByteArray name(a.nameBegin, a.nameEnd - a.nameBegin);
         if (name == "xmlns" || name.startsWith("xmlns:")) {
             const QString prefix = name.size() > 6 ? QString::fromUtf8(name.mid(6)) : QString();
-            if (prefix == QLatin1String("xmlns") || (!prefix.isEmpty() && a.value.isEmpty())
-                || (prefix == QLatin1String("xml")
-                    && a.value != QLatin1String("http://www.w3.org/XML/1998/namespace")))
-                return fail(tr("invalid namespace declaration '%1'").arg(QString::fromUtf8(name)), a.nameBegin);
+            if (prefix == QLatin1String("xmlns") || (!prefix.isEmpty() && a.value.isEmpty()) ||
+                (prefix == QLatin1String("xml") &&
+                 a.value != QLatin1String("http://www.w3.org/XML/1998/namespace")))
+                return fail(tr("invalid namespace declaration '%1'").arg(QString::fromUtf8(name)),
+                            a.nameBegin);
             m_scope.emplace_back(internName(prefix), internName(a.value));
             element->namespaceDeclarations().emplace_back(internName(prefix), internName(a.value));
         }
@@ -516,8 +529,8 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
     std::vector<std::pair<QString, QString>> expanded;
     for (Attr &a : m_attrs) {
         const qsizetype n = a.nameEnd - a.nameBegin;
-        if ((n == 5 && std::memcmp(a.nameBegin, "xmlns", 5) == 0)
-            || (n > 6 && std::memcmp(a.nameBegin, "xmlns:", 6) == 0))
+        if ((n == 5 && std::memcmp(a.nameBegin, "xmlns", 5) == 0) ||
+            (n > 6 && std::memcmp(a.nameBegin, "xmlns:", 6) == 0))
             continue;
         QString astorage;
         QStringView ap;
@@ -566,12 +579,14 @@ Outcome Parser::readEndTag(XmlNode *&parent)
         return fail(tr("the end tag is not closed"), start);
     ++m_p;
     if (m_open.empty())
-        return fail(tr("end tag </%1> without a start tag").arg(QString::fromUtf8(nb, ne - nb)), start);
+        return fail(tr("end tag </%1> without a start tag").arg(QString::fromUtf8(nb, ne - nb)),
+                    start);
     const Open &o = m_open.back();
-    if (o.nameEnd - o.nameBegin != ne - nb
-        || std::memcmp(o.nameBegin, nb, static_cast<std::size_t>(ne - nb)) != 0)
+    if (o.nameEnd - o.nameBegin != ne - nb ||
+        std::memcmp(o.nameBegin, nb, static_cast<std::size_t>(ne - nb)) != 0)
         return fail(tr("end tag </%1> does not match the start tag <%2>")
-                        .arg(QString::fromUtf8(nb, ne - nb), QString::fromUtf8(o.nameBegin, o.nameEnd - o.nameBegin)),
+                        .arg(QString::fromUtf8(nb, ne - nb),
+                             QString::fromUtf8(o.nameBegin, o.nameEnd - o.nameBegin)),
                     start);
     m_scope.resize(o.scopeSize);
     m_open.pop_back();
@@ -612,7 +627,8 @@ Outcome Parser::checkEncoding()
             return fail(tr("the document is not valid UTF-8"), reinterpret_cast<const char *>(u));
         for (int i = 1; i <= extra; ++i) {
             if ((u[i] & 0xC0) != 0x80)
-                return fail(tr("the document is not valid UTF-8"), reinterpret_cast<const char *>(u));
+                return fail(tr("the document is not valid UTF-8"),
+                            reinterpret_cast<const char *>(u));
             c = (c << 6) | (u[i] & 0x3F);
         }
         const char32_t min = extra == 1 ? 0x80 : extra == 2 ? 0x800 : 0x10000;
@@ -626,8 +642,10 @@ Outcome Parser::checkEncoding()
 Outcome Parser::run(XmlDocument &doc)
 {
     // Byte order marks: UTF-8 is ours, anything else goes to QXmlStreamReader.
-    if (m_end - m_p >= 2 && ((static_cast<unsigned char>(m_p[0]) == 0xFE && static_cast<unsigned char>(m_p[1]) == 0xFF)
-                             || (static_cast<unsigned char>(m_p[0]) == 0xFF && static_cast<unsigned char>(m_p[1]) == 0xFE)))
+    if (m_end - m_p >= 2 && ((static_cast<unsigned char>(m_p[0]) == 0xFE &&
+                              static_cast<unsigned char>(m_p[1]) == 0xFF) ||
+                             (static_cast<unsigned char>(m_p[0]) == 0xFF &&
+                              static_cast<unsigned char>(m_p[1]) == 0xFE)))
         return Outcome::Fallback;
     if (m_end - m_p >= 2 && (m_p[0] == 0 || m_p[1] == 0))
         return Outcome::Fallback;
@@ -685,8 +703,8 @@ Outcome Parser::run(XmlDocument &doc)
         } else if (startsWith("<![CDATA[")) {
             if (readCData(parent) != Outcome::Ok)
                 return Outcome::Error;
-        } else if (startsWith("<!DOCTYPE") || startsWith("<!ENTITY") || startsWith("<!ELEMENT")
-                   || startsWith("<!ATTLIST")) {
+        } else if (startsWith("<!DOCTYPE") || startsWith("<!ENTITY") || startsWith("<!ELEMENT") ||
+                   startsWith("<!ATTLIST")) {
             error.line = 0;
             fail(QString());
             error.message = tr("document type declarations (DTD) are not accepted: a form must "
@@ -716,8 +734,8 @@ Outcome Parser::run(XmlDocument &doc)
     if (!sawRoot) {
         error.line = 1;
         error.column = 1;
-        error.message = m_begin == m_end ? tr("the document is empty")
-                                         : tr("the document has no root element");
+        error.message =
+            m_begin == m_end ? tr("the document is empty") : tr("the document has no root element");
         return Outcome::Error;
     }
     return Outcome::Ok;

@@ -33,13 +33,13 @@ enum class Axis : std::uint8_t {
 struct NodeTest
 {
     enum class Kind : std::uint8_t {
-        Name,        ///< QName: local name (and namespace when a prefix was given)
-        AnyName,     ///< *
-        PrefixAny,   ///< prefix:*
-        AnyNode,     ///< node()
-        Text,        ///< text()
-        Comment,     ///< comment()
-        PI           ///< processing-instruction('target'?)
+        Name,      ///< QName: local name (and namespace when a prefix was given)
+        AnyName,   ///< *
+        PrefixAny, ///< prefix:*
+        AnyNode,   ///< node()
+        Text,      ///< text()
+        Comment,   ///< comment()
+        PI         ///< processing-instruction('target'?)
     };
     Kind kind = Kind::AnyNode;
     QString prefix;
@@ -83,23 +83,25 @@ struct Expr
         Literal,
         Number,
         Function,
-        Path,   ///< [filter] ( '/' | '//' )? steps
-        Filter  ///< primary predicates
+        Path,  ///< [filter] ( '/' | '//' )? steps
+        Filter ///< primary predicates
     };
     Kind kind;
-    int offset = 0; ///< character offset in the source, for messages
+    int offset = 0;                ///< character offset in the source, for messages
     std::vector<ExprPtr> operands; ///< operator operands, function arguments, filter primary
     QString text;                  ///< literal string; function name
     double number = 0;
     FunctionId function{};
-    bool absolute = false;     ///< Path starts at the root
+    bool absolute = false; ///< Path starts at the root
     /// The value does not depend on the context node, position or size (only on the
     /// documents and current()): a predicate can compute it once for all candidates.
     bool contextFree = false;
-    std::vector<Step> steps;   ///< Path steps
+    std::vector<Step> steps;         ///< Path steps
     std::vector<ExprPtr> predicates; ///< Filter predicates
 
-    explicit Expr(Kind k) : kind(k) { }
+    explicit Expr(Kind k)
+        : kind(k)
+    {}
 };
 
 /// Services a host (the form session, the CLI) gives to functions that need more than
@@ -112,8 +114,7 @@ public:
     virtual XmlNode *instance(const QString &id) const;
     /// jr:choice-name(value, 'path'): the label, in the current language, of choice `value`
     /// of the question at `path` (resolved against `context`); empty when unknown.
-    virtual QString choiceName(const QString &value, const QString &path,
-                               XmlNode *context) const;
+    virtual QString choiceName(const QString &value, const QString &path, XmlNode *context) const;
     /// jr:itext('id') in the current language.
     virtual QString itext(const QString &id) const;
     /// Milliseconds since the epoch for now()/today(); fixed per evaluation round.

@@ -116,8 +116,8 @@ bool matches(const NodeTest &test, const XmlNode *node, Axis axis, bool formMode
     case NodeTest::Kind::Comment:
         return node->kind() == XmlNode::Kind::Comment;
     case NodeTest::Kind::PI:
-        return node->kind() == XmlNode::Kind::ProcessingInstruction
-            && (test.localName.isEmpty() || test.localName == node->localName());
+        return node->kind() == XmlNode::Kind::ProcessingInstruction &&
+               (test.localName.isEmpty() || test.localName == node->localName());
     case NodeTest::Kind::AnyName:
         return node->kind() == principal;
     case NodeTest::Kind::PrefixAny:
@@ -137,8 +137,8 @@ bool matches(const NodeTest &test, const XmlNode *node, Axis axis, bool formMode
 
 bool isReverseAxis(Axis a)
 {
-    return a == Axis::Ancestor || a == Axis::AncestorOrSelf || a == Axis::Preceding
-        || a == Axis::PrecedingSibling || a == Axis::Parent;
+    return a == Axis::Ancestor || a == Axis::AncestorOrSelf || a == Axis::Preceding ||
+           a == Axis::PrecedingSibling || a == Axis::Parent;
 }
 
 // Appends the nodes on `axis` from `node` that pass `test`, in axis order.
@@ -302,8 +302,8 @@ Value evalPredicateFilter(const std::vector<ExprPtr> &predicates, NodeList nodes
         }
         // A comparison with one side independent of the candidate (the choice-filter
         // shape: [parent = current()/../answer]): that side is computed once.
-        const bool comparison = pred->kind >= Expr::Kind::Equal
-            && pred->kind <= Expr::Kind::GreaterEqual;
+        const bool comparison =
+            pred->kind >= Expr::Kind::Equal && pred->kind <= Expr::Kind::GreaterEqual;
         int fixedSide = -1;
         if (comparison) {
             if (pred->operands[1]->contextFree)
@@ -320,17 +320,20 @@ Value evalPredicateFilter(const std::vector<ExprPtr> &predicates, NodeList nodes
         // The varying side is most often a child of the candidate (`name`, `parent`):
         // compare each such child's value directly, without building node-sets. XPath's
         // node-set comparison is "some node compares true", which this loop is.
-        const Expr *varying = fixedSide >= 0 ? pred->operands[static_cast<std::size_t>(1 - fixedSide)].get() : nullptr;
-        const bool childOfCandidate = varying && varying->kind == Expr::Kind::Path
-            && varying->operands.empty() && !varying->absolute && varying->steps.size() == 1
-            && varying->steps[0].axis == Axis::Child && varying->steps[0].predicates.empty()
-            && varying->steps[0].test.kind == NodeTest::Kind::Name;
+        const Expr *varying = fixedSide >= 0
+                                  ? pred->operands[static_cast<std::size_t>(1 - fixedSide)].get()
+                                  : nullptr;
+        const bool childOfCandidate =
+            varying && varying->kind == Expr::Kind::Path && varying->operands.empty() &&
+            !varying->absolute && varying->steps.size() == 1 &&
+            varying->steps[0].axis == Axis::Child && varying->steps[0].predicates.empty() &&
+            varying->steps[0].test.kind == NodeTest::Kind::Name;
         const bool formMode = outer.env && outer.env->formMode();
         // Equality with a string or a single node compares strings (XPath 1.0 §3.4).
         std::optional<QString> fixedString;
-        if ((pred->kind == Expr::Kind::Equal || pred->kind == Expr::Kind::NotEqual)
-            && (fixed.type() == Value::Type::String
-                || (fixed.isNodeSet() && fixed.nodes().size() == 1)))
+        if ((pred->kind == Expr::Kind::Equal || pred->kind == Expr::Kind::NotEqual) &&
+            (fixed.type() == Value::Type::String ||
+             (fixed.isNodeSet() && fixed.nodes().size() == 1)))
             fixedString = fixed.toString();
         for (std::size_t i = 0; i < size; ++i) {
             c.node = nodes[i];
@@ -340,8 +343,9 @@ Value evalPredicateFilter(const std::vector<ExprPtr> &predicates, NodeList nodes
                 // String (in)equality against one fixed string: no values built at all.
                 const NodeTest &t = varying->steps[0].test;
                 for (const auto &child : nodes[i]->children()) {
-                    if (matches(t, child.get(), Axis::Child, formMode)
-                        && (child->stringValue() == *fixedString) == (pred->kind == Expr::Kind::Equal)) {
+                    if (matches(t, child.get(), Axis::Child, formMode) &&
+                        (child->stringValue() == *fixedString) ==
+                            (pred->kind == Expr::Kind::Equal)) {
                         keep = true;
                         break;
                     }
@@ -359,7 +363,8 @@ Value evalPredicateFilter(const std::vector<ExprPtr> &predicates, NodeList nodes
                     }
                 }
             } else if (fixedSide >= 0) {
-                const Value other = evaluate(*pred->operands[static_cast<std::size_t>(1 - fixedSide)], c);
+                const Value other =
+                    evaluate(*pred->operands[static_cast<std::size_t>(1 - fixedSide)], c);
                 keep = fixedSide == 1 ? compareValues(pred->kind, other, fixed, odkDates)
                                       : compareValues(pred->kind, fixed, other, odkDates);
             } else {
@@ -404,9 +409,9 @@ NodeList applyStep(const NodeList &input, const Step &step, const Context &ctx, 
             std::reverse(axisNodes.begin(), axisNodes.end());
         result.insert(result.end(), axisNodes.begin(), axisNodes.end());
     }
-    const bool mayNeedSort = input.size() > 1
-        || (step.axis == Axis::Following && !input.empty()
-            && input.front()->kind() == XmlNode::Kind::Attribute);
+    const bool mayNeedSort =
+        input.size() > 1 || (step.axis == Axis::Following && !input.empty() &&
+                             input.front()->kind() == XmlNode::Kind::Attribute);
     if (mayNeedSort)
         sortDocumentOrder(result);
     return result;
@@ -426,7 +431,8 @@ Value evalPath(const Expr &e, const Context &ctx)
         if (!start.inDocumentOrder())
             sortDocumentOrder(nodes);
     } else if (e.absolute) {
-        XmlNode *root = ctx.env ? ctx.env->absoluteRoot(ctx) : (ctx.node ? ctx.node->root() : nullptr);
+        XmlNode *root =
+            ctx.env ? ctx.env->absoluteRoot(ctx) : (ctx.node ? ctx.node->root() : nullptr);
         if (root)
             nodes.push_back(root);
         // ODK XForms: inside a repeat, an absolute path through the current node's own
@@ -442,8 +448,8 @@ Value evalPath(const Expr &e, const Context &ctx)
             const std::size_t limit = e.steps.empty() ? 0 : e.steps.size() - 1;
             while (firstStep < limit && firstStep < chain.size()) {
                 const Step &s = e.steps[firstStep];
-                if (s.axis != Axis::Child || !s.predicates.empty()
-                    || !matches(s.test, chain[firstStep], s.axis, true))
+                if (s.axis != Axis::Child || !s.predicates.empty() ||
+                    !matches(s.test, chain[firstStep], s.axis, true))
                     break;
                 nodes.assign(1, chain[firstStep]);
                 ++firstStep;
@@ -571,11 +577,11 @@ Value evaluate(const Expr &e, const Context &ctxIn)
     const bool odkDates = ctx.env->odkDateNumbers();
     switch (e.kind) {
     case Expr::Kind::Or:
-        return Value::boolean(evaluate(*e.operands[0], ctx).toBoolean()
-                              || evaluate(*e.operands[1], ctx).toBoolean());
+        return Value::boolean(evaluate(*e.operands[0], ctx).toBoolean() ||
+                              evaluate(*e.operands[1], ctx).toBoolean());
     case Expr::Kind::And:
-        return Value::boolean(evaluate(*e.operands[0], ctx).toBoolean()
-                              && evaluate(*e.operands[1], ctx).toBoolean());
+        return Value::boolean(evaluate(*e.operands[0], ctx).toBoolean() &&
+                              evaluate(*e.operands[1], ctx).toBoolean());
     case Expr::Kind::Equal:
     case Expr::Kind::NotEqual:
     case Expr::Kind::Less:

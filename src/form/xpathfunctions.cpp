@@ -201,8 +201,8 @@ QString isoOffset(int seconds)
 
 QString dateTimeText(const QDateTime &local)
 {
-    return local.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"))
-        + isoOffset(local.offsetFromUtc());
+    return local.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")) +
+           isoOffset(local.offsetFromUtc());
 }
 
 Value dateValue(const QDate &d)
@@ -268,7 +268,9 @@ QString formatDate(const QDateTime &dt, const QString &format)
             continue;
         }
         const QChar f = format[++i];
-        auto pad = [](int v, int w) { return QStringLiteral("%1").arg(v, w, 10, QLatin1Char('0')); };
+        auto pad = [](int v, int w) {
+            return QStringLiteral("%1").arg(v, w, 10, QLatin1Char('0'));
+        };
         switch (f.unicode()) {
         case 'Y':
             out += pad(d.year(), 4);
@@ -369,9 +371,9 @@ double haversine(const GeoPoint &a, const GeoPoint &b)
 {
     const double dLat = radians(b.lat - a.lat);
     const double dLon = radians(b.lon - a.lon);
-    const double h = std::sin(dLat / 2) * std::sin(dLat / 2)
-        + std::cos(radians(a.lat)) * std::cos(radians(b.lat)) * std::sin(dLon / 2)
-            * std::sin(dLon / 2);
+    const double h = std::sin(dLat / 2) * std::sin(dLat / 2) +
+                     std::cos(radians(a.lat)) * std::cos(radians(b.lat)) * std::sin(dLon / 2) *
+                         std::sin(dLon / 2);
     return 2 * kEarthRadius * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
@@ -443,8 +445,8 @@ QString xpathSubstring(const QString &s, double start, double length, bool hasLe
     // XPath 1.0 §4.2: characters whose position p satisfies
     // round(start) <= p < round(start) + round(length).
     const double first = xpathRound(start);
-    const double end = hasLength ? first + xpathRound(length)
-                                 : std::numeric_limits<double>::infinity();
+    const double end =
+        hasLength ? first + xpathRound(length) : std::numeric_limits<double>::infinity();
     if (std::isnan(first) || std::isnan(end))
         return QString();
     QString out;
@@ -588,9 +590,9 @@ Value callFunction(const Expr &e, const Context &ctx)
         }
         if (!n)
             return Value::string(QString());
-        const bool named = n->kind() == XmlNode::Kind::Element
-            || n->kind() == XmlNode::Kind::Attribute
-            || n->kind() == XmlNode::Kind::ProcessingInstruction;
+        const bool named = n->kind() == XmlNode::Kind::Element ||
+                           n->kind() == XmlNode::Kind::Attribute ||
+                           n->kind() == XmlNode::Kind::ProcessingInstruction;
         if (!named)
             return Value::string(QString());
         if (e.function == FunctionId::LocalName)
@@ -650,9 +652,9 @@ Value callFunction(const Expr &e, const Context &ctx)
         end = std::min(std::floor(end), len);
         if (end <= start)
             return Value::string(QString());
-        return Value::string(QString::fromUcs4(
-            reinterpret_cast<const char32_t *>(cps.constData()) + static_cast<qsizetype>(start),
-            static_cast<qsizetype>(end - start)));
+        return Value::string(QString::fromUcs4(reinterpret_cast<const char32_t *>(cps.constData()) +
+                                                   static_cast<qsizetype>(start),
+                                               static_cast<qsizetype>(end - start)));
     }
     case FunctionId::StringLength:
         return Value::number(static_cast<double>(codePointLength(c.strOrContext(0))));
@@ -686,8 +688,8 @@ Value callFunction(const Expr &e, const Context &ctx)
             else if (i < to.size())
                 out.push_back(to[i]);
         }
-        return Value::string(QString::fromUcs4(reinterpret_cast<const char32_t *>(out.constData()),
-                                               out.size()));
+        return Value::string(
+            QString::fromUcs4(reinterpret_cast<const char32_t *>(out.constData()), out.size()));
     }
     case FunctionId::Boolean:
         return Value::boolean(c.arg(0).toBoolean());
@@ -701,11 +703,10 @@ Value callFunction(const Expr &e, const Context &ctx)
         const QString want = c.str(0).toLower();
         for (XmlNode *n = ctx.node; n; n = n->parent()) {
             for (const auto &a : n->attributes()) {
-                if (a->localName() == QLatin1String("lang")
-                    && a->namespaceUri() == QLatin1String("http://www.w3.org/XML/1998/namespace")) {
+                if (a->localName() == QLatin1String("lang") &&
+                    a->namespaceUri() == QLatin1String("http://www.w3.org/XML/1998/namespace")) {
                     const QString have = a->value().toLower();
-                    return Value::boolean(have == want
-                                          || have.startsWith(want + QLatin1Char('-')));
+                    return Value::boolean(have == want || have.startsWith(want + QLatin1Char('-')));
                 }
             }
         }
@@ -713,8 +714,8 @@ Value callFunction(const Expr &e, const Context &ctx)
     }
     case FunctionId::Number:
         if (c.argc() == 0)
-            return Value::number(Value::string(ctx.node ? ctx.node->stringValue() : QString())
-                                     .toNumber(od));
+            return Value::number(
+                Value::string(ctx.node ? ctx.node->stringValue() : QString()).toNumber(od));
         return Value::number(c.num(0));
     case FunctionId::Sum: {
         double total = 0;
@@ -846,8 +847,8 @@ Value callFunction(const Expr &e, const Context &ctx)
         const double hi = c.num(1);
         const std::vector<Value> items = c.flatten(2);
         if (items.size() % 2 != 0)
-            throw EvalError{Expression::tr(
-                "weighted-checklist() needs its values and weights in pairs")};
+            throw EvalError{
+                Expression::tr("weighted-checklist() needs its values and weights in pairs")};
         double total = 0;
         for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
             if (truthyItem(items[i]))
@@ -866,8 +867,8 @@ Value callFunction(const Expr &e, const Context &ctx)
     case FunctionId::Digest: {
         const QByteArray data = c.str(0).toUtf8();
         const QString algo = c.str(1).trimmed().toUpper();
-        const QString encoding = c.argc() > 2 ? c.str(2).trimmed().toLower()
-                                              : QStringLiteral("base64");
+        const QString encoding =
+            c.argc() > 2 ? c.str(2).trimmed().toLower() : QStringLiteral("base64");
         QCryptographicHash::Algorithm a;
         if (algo == QLatin1String("MD5"))
             a = QCryptographicHash::Md5;
@@ -976,9 +977,8 @@ Value callFunction(const Expr &e, const Context &ctx)
         const int h = m.captured(1).toInt();
         const int mi = m.captured(2).toInt();
         const int sec = m.captured(3).toInt();
-        const double frac = m.captured(4).isEmpty()
-            ? 0
-            : (QStringLiteral("0.") + m.captured(4)).toDouble();
+        const double frac =
+            m.captured(4).isEmpty() ? 0 : (QStringLiteral("0.") + m.captured(4)).toDouble();
         if (h > 23 || mi > 59 || sec > 59)
             return Value::number(kNaN);
         double seconds = h * 3600.0 + mi * 60.0 + sec + frac;
@@ -1012,8 +1012,8 @@ Value callFunction(const Expr &e, const Context &ctx)
     }
     case FunctionId::IndexedRepeat: {
         if (c.argc() % 2 == 0)
-            throw EvalError{Expression::tr(
-                "indexed-repeat() takes a node and then pairs of repeat and index")};
+            throw EvalError{
+                Expression::tr("indexed-repeat() takes a node and then pairs of repeat and index")};
         const NodeList targets = c.nodes(0);
         XmlNode *scope = nullptr;
         for (std::size_t i = 1; i + 1 < c.argc(); i += 2) {
@@ -1048,8 +1048,8 @@ Value callFunction(const Expr &e, const Context &ctx)
         if (!root)
             throw EvalError{Expression::tr("pulldata(): there is no data file '%1'").arg(id)};
         XmlNode *top = root->kind() == XmlNode::Kind::Document
-            ? static_cast<XmlDocument *>(root)->documentElement()
-            : root;
+                           ? static_cast<XmlDocument *>(root)->documentElement()
+                           : root;
         for (XmlNode *item = top ? top->firstChildElement() : nullptr; item;
              item = item->nextSiblingElement()) {
             XmlNode *k = item->firstChildElement(keyColumn);

@@ -29,7 +29,7 @@ enum class Tok : std::uint8_t {
     LessEqual,
     Greater,
     GreaterEqual,
-    Star,     ///< multiply operator
+    Star, ///< multiply operator
     And,
     Or,
     Mod,
@@ -55,7 +55,9 @@ class Lexer
 {
     Q_DECLARE_TR_FUNCTIONS(Expression)
 public:
-    explicit Lexer(const QString &src) : m_src(src) { }
+    explicit Lexer(const QString &src)
+        : m_src(src)
+    {}
 
     bool run(std::vector<Token> &out, Expression::CompileError *error)
     {
@@ -224,8 +226,8 @@ private:
     static bool isNameStart(QChar c) { return c.isLetter() || c == QLatin1Char('_'); }
     static bool isNameChar(QChar c)
     {
-        return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('-')
-            || c == QLatin1Char('.') || c.isMark() || c.category() == QChar::Letter_Modifier;
+        return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('-') ||
+               c == QLatin1Char('.') || c.isMark() || c.category() == QChar::Letter_Modifier;
     }
 
     void skipSpace()
@@ -255,8 +257,8 @@ private:
         QString name = readNCName();
         if (name.isEmpty())
             return name;
-        if (m_pos + 1 < m_src.size() && m_src[m_pos] == QLatin1Char(':')
-            && isNameStart(m_src[m_pos + 1])) {
+        if (m_pos + 1 < m_src.size() && m_src[m_pos] == QLatin1Char(':') &&
+            isNameStart(m_src[m_pos + 1])) {
             ++m_pos;
             name += QLatin1Char(':') + readNCName();
         }
@@ -298,13 +300,12 @@ private:
                     return true;
                 }
             }
-            return fail(error, start,
-                        tr("expected an operator but found '%1'").arg(ncname));
+            return fail(error, start, tr("expected an operator but found '%1'").arg(ncname));
         }
         QString name = ncname;
         bool prefixedStar = false;
-        if (m_pos + 1 < m_src.size() && m_src[m_pos] == QLatin1Char(':')
-            && m_src[m_pos + 1] != QLatin1Char(':')) {
+        if (m_pos + 1 < m_src.size() && m_src[m_pos] == QLatin1Char(':') &&
+            m_src[m_pos + 1] != QLatin1Char(':')) {
             if (m_src[m_pos + 1] == QLatin1Char('*')) {
                 m_pos += 2;
                 name += QStringLiteral(":*");
@@ -330,8 +331,8 @@ private:
             t.type = Tok::FunctionName;
             return true;
         }
-        if (!prefixedStar && name == ncname && la == QLatin1Char(':') && after + 1 < m_src.size()
-            && m_src[after + 1] == QLatin1Char(':')) {
+        if (!prefixedStar && name == ncname && la == QLatin1Char(':') && after + 1 < m_src.size() &&
+            m_src[after + 1] == QLatin1Char(':')) {
             t.type = Tok::AxisName;
             return true;
         }
@@ -357,9 +358,9 @@ class Parser
     Q_DECLARE_TR_FUNCTIONS(Expression)
 public:
     Parser(std::vector<Token> tokens, const Expression::PrefixResolver &resolver)
-        : m_tokens(std::move(tokens)), m_resolver(resolver)
-    {
-    }
+        : m_tokens(std::move(tokens))
+        , m_resolver(resolver)
+    {}
 
     ExprPtr parse()
     {
@@ -427,7 +428,11 @@ private:
     struct DepthGuard
     {
         int &depth;
-        explicit DepthGuard(int &d) : depth(d) { ++depth; }
+        explicit DepthGuard(int &d)
+            : depth(d)
+        {
+            ++depth;
+        }
         ~DepthGuard() { --depth; }
     };
 
@@ -475,7 +480,10 @@ private:
             return error(tr("the expression is nested too deeply"));
         return parseLeftAssoc(&Parser::parseAnd, {{Tok::Or, Expr::Kind::Or}});
     }
-    ExprPtr parseAnd() { return parseLeftAssoc(&Parser::parseEquality, {{Tok::And, Expr::Kind::And}}); }
+    ExprPtr parseAnd()
+    {
+        return parseLeftAssoc(&Parser::parseEquality, {{Tok::And, Expr::Kind::And}});
+    }
     ExprPtr parseEquality()
     {
         return parseLeftAssoc(&Parser::parseRelational, {{Tok::Equal, Expr::Kind::Equal},
@@ -524,16 +532,16 @@ private:
 
     static bool startsStep(Tok t)
     {
-        return t == Tok::NameTest || t == Tok::NodeType || t == Tok::AxisName || t == Tok::At
-            || t == Tok::Dot || t == Tok::DotDot;
+        return t == Tok::NameTest || t == Tok::NodeType || t == Tok::AxisName || t == Tok::At ||
+               t == Tok::Dot || t == Tok::DotDot;
     }
 
     ExprPtr parsePathExpr()
     {
         const Token &t = peek();
         const int offset = t.offset;
-        if (t.type == Tok::Literal || t.type == Tok::Number || t.type == Tok::LParen
-            || t.type == Tok::FunctionName || t.type == Tok::Variable) {
+        if (t.type == Tok::Literal || t.type == Tok::Number || t.type == Tok::LParen ||
+            t.type == Tok::FunctionName || t.type == Tok::Variable) {
             ExprPtr primary = parseFilter();
             if (!primary)
                 return nullptr;
@@ -803,11 +811,12 @@ private:
             const int n = static_cast<int>(e->operands.size());
             if (n < info->minArgs || (info->maxArgs >= 0 && n > info->maxArgs)) {
                 m_error.offset = t.offset;
-                m_error.message = info->minArgs == info->maxArgs
-                    ? tr("%1() takes %n argument(s), not %2", nullptr, info->minArgs)
-                          .arg(t.text)
-                          .arg(n)
-                    : tr("%1() cannot take %n argument(s)", nullptr, n).arg(t.text);
+                m_error.message =
+                    info->minArgs == info->maxArgs
+                        ? tr("%1() takes %n argument(s), not %2", nullptr, info->minArgs)
+                              .arg(t.text)
+                              .arg(n)
+                        : tr("%1() cannot take %n argument(s)", nullptr, n).arg(t.text);
                 return nullptr;
             }
             e->function = info->id;
@@ -876,8 +885,7 @@ bool markContextFree(Expr &e)
 
 } // namespace
 
-std::optional<Expression> Expression::compile(const QString &source,
-                                              const PrefixResolver &resolver,
+std::optional<Expression> Expression::compile(const QString &source, const PrefixResolver &resolver,
                                               CompileError *error)
 {
     std::vector<Token> tokens;

@@ -130,8 +130,8 @@ QString numberToString(double d)
     } else if (static_cast<std::size_t>(pointPos) >= digits.size()) {
         out = digits + std::string(static_cast<std::size_t>(pointPos) - digits.size(), '0');
     } else {
-        out = digits.substr(0, static_cast<std::size_t>(pointPos)) + "."
-            + digits.substr(static_cast<std::size_t>(pointPos));
+        out = digits.substr(0, static_cast<std::size_t>(pointPos)) + "." +
+              digits.substr(static_cast<std::size_t>(pointPos));
     }
     if (negative)
         out.insert(out.begin(), '-');

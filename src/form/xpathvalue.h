@@ -18,7 +18,9 @@ class Value
 public:
     enum class Type : std::uint8_t { Boolean, Number, String, NodeSet, Date };
 
-    Value() : m_type(Type::String) { }
+    Value()
+        : m_type(Type::String)
+    {}
     static Value boolean(bool b)
     {
         Value v;
