@@ -24,9 +24,16 @@ struct Run
 };
 
 /// Runs survey-cli and waits for it (no sleeping: QProcess signals completion).
-inline Run runCli(const QStringList &args, const QByteArray &input = {})
+inline Run runCli(const QStringList &args, const QByteArray &input = {},
+                  const QStringList &extraEnv = {})
 {
     QProcess p;
+    if (!extraEnv.isEmpty()) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const QString &kv : extraEnv)
+            env.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
+        p.setProcessEnvironment(env);
+    }
     p.start(QStringLiteral(SURVEY_CLI), args);
     if (!p.waitForStarted())
         qFatal("cannot start survey-cli");

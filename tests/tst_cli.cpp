@@ -18,6 +18,7 @@ private Q_SLOTS:
     void fillProblems();
     void fillUnloadable();
     void xpathSingle();
+    void chineseMessages();
 
 private:
     const QString m_examples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/");
@@ -177,6 +178,24 @@ void TestCli::xpathSingle()
                           QStringLiteral("nodeset"), QStringLiteral("1 + 1")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY(QJsonDocument::fromJson(r.out).object().contains(QStringLiteral("error")));
+}
+
+void TestCli::chineseMessages()
+{
+    // The engine's messages come in the user's language (zh_CN from the locale); the
+    // machine-read parts of the contract ("error:", JSON keys and kinds) do not change.
+    const QString bad =
+        writeTemp(QStringLiteral("bad-zh.xml"),
+                  "<h:html xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:head><model>"
+                  "<instance><data id=\"x\"><a/></data></instance>"
+                  "<bind nodeset=\"/data/a\" relevant=\"nope()\"/></model></h:head></h:html>");
+    const auto r = testutil::runCli(
+        {QStringLiteral("validate"), bad}, {},
+        {QStringLiteral("LC_ALL=zh_CN.UTF-8"), QStringLiteral("LANG=zh_CN.UTF-8")});
+    QCOMPARE(r.exitCode, 1);
+    const QString err = QString::fromUtf8(r.err);
+    QVERIFY2(err.contains(QStringLiteral(": error: ")), qPrintable(err));
+    QVERIFY2(err.contains(QStringLiteral("未知函数")), qPrintable(err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
