@@ -19,6 +19,7 @@ private Q_SLOTS:
     void fillUnloadable();
     void xpathSingle();
     void chineseMessages();
+    void timeZoneFollowsTz();
 
 private:
     const QString m_examples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/");
@@ -196,6 +197,26 @@ void TestCli::chineseMessages()
     const QString err = QString::fromUtf8(r.err);
     QVERIFY2(err.contains(QStringLiteral(": error: ")), qPrintable(err));
     QVERIFY2(err.contains(QStringLiteral("未知函数")), qPrintable(err));
+}
+
+void TestCli::timeZoneFollowsTz()
+{
+    // Dates and times without an offset are in the process time zone (TZ).
+    const QString doc = writeTemp(QStringLiteral("tz.xml"), "<r/>");
+    const QStringList args = {QStringLiteral("xpath"), doc,
+                              QStringLiteral("decimal-date-time('1970-01-01T08:00:00')")};
+    auto shanghai = testutil::runCli(args, {}, {QStringLiteral("TZ=Asia/Shanghai")});
+    QCOMPARE(
+        QJsonDocument::fromJson(shanghai.out).object().value(QStringLiteral("value")).toDouble(),
+        0.0);
+    auto utc = testutil::runCli(args, {}, {QStringLiteral("TZ=UTC")});
+    QCOMPARE(QJsonDocument::fromJson(utc.out).object().value(QStringLiteral("value")).toDouble(),
+             1.0 / 3.0);
+    const auto offset =
+        testutil::runCli({QStringLiteral("xpath"), doc, QStringLiteral("substring(now(), 24)")}, {},
+                         {QStringLiteral("TZ=Asia/Shanghai")});
+    QCOMPARE(QJsonDocument::fromJson(offset.out).object().value(QStringLiteral("value")).toString(),
+             QStringLiteral("+08:00"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

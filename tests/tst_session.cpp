@@ -25,6 +25,9 @@ private Q_SLOTS:
     void languages();
     void navigation();
     void householdExample();
+    void itemsetsAndChoiceNames();
+    void actionsAndPreloads();
+    void rangeAndIndexedRepeat();
 
 private:
     std::shared_ptr<const FormDefinition> m_def;
@@ -92,6 +95,58 @@ const char *kForm =
   </repeat>
  </group>
  <repeat nodeset="/data/fixed" jr:count="/data/n"><input ref="/data/fixed/v"><label>V</label></input></repeat>
+</h:body></h:html>)XF";
+
+const char *kFeatures =
+    R"XF(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa" xmlns:odk="http://www.opendatakit.org/xforms">
+<h:head><h:title>Features</h:title>
+<model>
+<instance><data id="features">
+ <province/><city/><city_label/><shuffled/><first_seen/><gps/><changed_at/><copy/><level/>
+ <visit jr:template=""><vid/><note/></visit>
+ <third_vid/><started/><ended/>
+ <meta><instanceID/></meta>
+</data></instance>
+<instance id="places"><root>
+ <item><name>gz</name><label>Guangzhou</label><prov>gd</prov></item>
+ <item><name>sz</name><label>Shenzhen</label><prov>gd</prov></item>
+ <item><name>hz</name><label>Hangzhou</label><prov>zj</prov></item>
+ <item><name>nb</name><label>Ningbo</label><prov>zj</prov></item>
+ <item><name>wz</name><label>Wenzhou</label><prov>zj</prov></item>
+</root></instance>
+<bind nodeset="/data/province" type="select1"/>
+<bind nodeset="/data/city" type="select1"/>
+<bind nodeset="/data/city_label" type="string" calculate="jr:choice-name(/data/city, '/data/city')"/>
+<bind nodeset="/data/shuffled" type="select"/>
+<bind nodeset="/data/first_seen" type="string" calculate="once(/data/province)"/>
+<bind nodeset="/data/gps" type="geopoint"/>
+<bind nodeset="/data/changed_at" type="string"/>
+<bind nodeset="/data/copy" type="string"/>
+<bind nodeset="/data/level" type="decimal"/>
+<bind nodeset="/data/visit/vid" type="string"/>
+<bind nodeset="/data/visit/note" type="string"/>
+<bind nodeset="/data/third_vid" type="string" calculate="indexed-repeat(/data/visit/vid, /data/visit, 3)"/>
+<bind nodeset="/data/started" type="dateTime" jr:preload="timestamp" jr:preloadParams="start"/>
+<bind nodeset="/data/ended" type="dateTime" jr:preload="timestamp" jr:preloadParams="end"/>
+<bind nodeset="/data/meta/instanceID" type="string" jr:preload="uid"/>
+<odk:setgeopoint event="odk-instance-first-load" ref="/data/gps"/>
+</model></h:head>
+<h:body>
+ <select1 ref="/data/province"><label>Province</label>
+  <item><label>Guangdong</label><value>gd</value></item><item><label>Zhejiang</label><value>zj</value></item>
+  <setvalue event="xforms-value-changed" ref="/data/changed_at" value="concat('changed:', /data/province)"/>
+ </select1>
+ <select1 ref="/data/city"><label>City</label>
+  <itemset nodeset="instance('places')/root/item[prov = current()/../province]"><value ref="name"/><label ref="label"/></itemset>
+ </select1>
+ <select ref="/data/shuffled" randomize="true()" seed="42"><label>Shuffled</label>
+  <itemset nodeset="instance('places')/root/item"><value ref="name"/><label ref="label"/></itemset>
+ </select>
+ <range ref="/data/level" start="0" end="10" step="0.5"><label>Level</label></range>
+ <repeat nodeset="/data/visit">
+  <setvalue event="odk-new-repeat" ref="/data/visit/vid" value="concat('v', count(/data/visit))"/>
+  <input ref="/data/visit/note"><label>Note</label></input>
+ </repeat>
 </h:body></h:html>)XF";
 
 } // namespace
@@ -363,6 +418,104 @@ void TestSession::householdExample()
     QVERIFY(
         qFuzzyCompare(s.value(QStringLiteral("/data/emissions/co2_vehicles")).toDouble(), 4310.52));
     QCOMPARE(s.value(QStringLiteral("/data/member_count")), QStringLiteral("3"));
+}
+
+void TestSession::itemsetsAndChoiceNames()
+{
+    FormError err;
+    auto def = FormDefinition::load(kFeatures, {}, &err);
+    QVERIFY2(def,
+             qPrintable(QStringLiteral("%1:%2 %3").arg(err.line).arg(err.column).arg(err.message)));
+    FormSession s(def);
+    s.start();
+    XmlNode *prov = s.resolve(QStringLiteral("/data/province"), false, nullptr);
+    XmlNode *city = s.resolve(QStringLiteral("/data/city"), false, nullptr);
+    const int cityControl = def->schema[static_cast<std::size_t>(city->schemaIndex)].control;
+    QCOMPARE(s.choices(cityControl, city).size(), 0u);
+    s.setValue(prov, QStringLiteral("zj"));
+    auto cities = s.choices(cityControl, city);
+    QCOMPARE(cities.size(), 3u);
+    QCOMPARE(cities[0].label, QStringLiteral("Hangzhou"));
+    // A city of another province is not a choice now.
+    QVERIFY(!s.setValue(city, QStringLiteral("gz")).isEmpty());
+    QCOMPARE(s.setValue(city, QStringLiteral("nb")), QString());
+    QCOMPARE(s.value(QStringLiteral("/data/city_label")), QStringLiteral("Ningbo"));
+    // once(): the first value stays.
+    QCOMPARE(s.value(QStringLiteral("/data/first_seen")), QStringLiteral("zj"));
+    s.setValue(prov, QStringLiteral("gd"));
+    QCOMPARE(s.value(QStringLiteral("/data/first_seen")), QStringLiteral("zj"));
+    // Seeded randomize: the same order every time and on every device, all items kept.
+    XmlNode *sh = s.resolve(QStringLiteral("/data/shuffled"), false, nullptr);
+    const int shControl = def->schema[static_cast<std::size_t>(sh->schemaIndex)].control;
+    const auto a = s.choices(shControl, sh);
+    const auto b = s.choices(shControl, sh);
+    QCOMPARE(a.size(), 5u);
+    QStringList orderA;
+    QStringList orderB;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        orderA << a[i].value;
+        orderB << b[i].value;
+    }
+    QCOMPARE(orderA, orderB);
+    QVERIFY(orderA != QStringList({"gz", "sz", "hz", "nb", "wz"}));
+    orderA.sort();
+    QCOMPARE(orderA, QStringList({"gz", "hz", "nb", "sz", "wz"}));
+}
+
+void TestSession::actionsAndPreloads()
+{
+    FormError err;
+    auto def = FormDefinition::load(kFeatures, {}, &err);
+    QVERIFY(def);
+    FormSession::Properties props;
+    qint64 now = 1700000000000; // 2023-11-14T22:13:20Z
+    props.clock = [&now] { return now; };
+    props.location = [] { return QStringLiteral("22.54 114.05 12 4.5"); };
+    FormSession s(def, props);
+    s.start();
+    QCOMPARE(s.value(QStringLiteral("/data/gps")), QStringLiteral("22.54 114.05 12 4.5"));
+    QCOMPARE(s.value(QStringLiteral("/data/started")),
+             QStringLiteral("2023-11-14T22:13:20.000+00:00"));
+    QCOMPARE(s.value(QStringLiteral("/data/ended")), QString());
+    QVERIFY(s.instanceId().startsWith(QStringLiteral("uuid:")));
+    // xforms-value-changed on the province control.
+    s.setValue(s.resolve(QStringLiteral("/data/province"), false, nullptr), QStringLiteral("gd"));
+    QCOMPARE(s.value(QStringLiteral("/data/changed_at")), QStringLiteral("changed:gd"));
+    // odk-new-repeat: each new visit gets its number.
+    const int visit = def->schemaForPath(QStringLiteral("/data/visit"));
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(s.addRepeat(s.root(), visit));
+    QCOMPARE(s.value(QStringLiteral("/data/visit[1]/vid")), QStringLiteral("v1"));
+    QCOMPARE(s.value(QStringLiteral("/data/visit[3]/vid")), QStringLiteral("v3"));
+    // The end timestamp is taken when the form is finalized.
+    now += 60000;
+    s.finalize();
+    QCOMPARE(s.value(QStringLiteral("/data/ended")),
+             QStringLiteral("2023-11-14T22:14:20.000+00:00"));
+    QCOMPARE(s.value(QStringLiteral("/data/started")),
+             QStringLiteral("2023-11-14T22:13:20.000+00:00"));
+}
+
+void TestSession::rangeAndIndexedRepeat()
+{
+    FormError err;
+    auto def = FormDefinition::load(kFeatures, {}, &err);
+    QVERIFY(def);
+    FormSession s(def);
+    s.start();
+    XmlNode *level = s.resolve(QStringLiteral("/data/level"), false, nullptr);
+    QCOMPARE(s.setValue(level, QStringLiteral("7.5")), QString());
+    QVERIFY(!s.setValue(level, QStringLiteral("7.25")).isEmpty());
+    QVERIFY(!s.setValue(level, QStringLiteral("11")).isEmpty());
+    QCOMPARE(s.value(QStringLiteral("/data/level")), QStringLiteral("7.5"));
+    const int visit = def->schemaForPath(QStringLiteral("/data/visit"));
+    for (int i = 0; i < 4; ++i)
+        s.addRepeat(s.root(), visit);
+    // indexed-repeat() reads the third instance wherever it is called from.
+    QCOMPARE(s.value(QStringLiteral("/data/third_vid")), QStringLiteral("v3"));
+    s.setValue(s.resolve(QStringLiteral("/data/visit[3]/vid"), false, nullptr),
+               QStringLiteral("x"));
+    QCOMPARE(s.value(QStringLiteral("/data/third_vid")), QStringLiteral("x"));
 }
 
 QTEST_GUILESS_MAIN(TestSession)

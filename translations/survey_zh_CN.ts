@@ -183,6 +183,18 @@
             <numerusform>%1() 不能接受 %n 个参数</numerusform>
         </translation>
     </message>
+    <message>
+        <source>the expression needs too much work (more than %1 node visits); simplify it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the expression has too many operators in a row (more than %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the expression is nested too deeply (more than %1 levels)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ExternalData</name>
@@ -562,6 +574,10 @@
         <source>This question does not exist in the form.</source>
         <translation>表单中不存在此问题。</translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not a value of this range (%2 to %3 in steps of %4)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>
@@ -652,6 +668,146 @@
     <message>
         <source>the document has no root element</source>
         <translation>文档没有根元素</translation>
+    </message>
+    <message>
+        <source>a name was expected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a valid name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;&amp;&apos; must start an entity or character reference ending in &apos;;&apos; (write &amp;amp;amp; for a literal &amp;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>malformed character reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>character reference to a character XML does not allow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an attribute value must be quoted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;&lt;&apos; is not allowed in an attribute value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the attribute value is not closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the comment is not closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;--&apos; is not allowed inside a comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the XML declaration may only appear at the very start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a processing instruction target cannot contain &apos;:&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the processing instruction is not closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a space must follow the processing instruction target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;]]&gt;&apos; is not allowed in text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>text is not allowed outside the document element</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CDATA is not allowed outside the document element</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the CDATA section is not closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the start tag is not closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>white space is needed between attributes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;=&apos; must follow the attribute name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the attribute &apos;%1&apos; appears twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>invalid namespace declaration &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a valid qualified name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the namespace prefix &apos;%1&apos; is not declared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the end tag is not closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>end tag &lt;/%1&gt; without a start tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>end tag &lt;/%1&gt; does not match the start tag &lt;%2&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the character U+%1 is not allowed in XML</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the document is not valid UTF-8</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the XML declaration is not closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the XML declaration needs a version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected markup &apos;&lt;!&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only one document element is allowed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the document ends before &lt;/%1&gt;</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

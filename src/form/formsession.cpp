@@ -287,8 +287,6 @@ void FormSession::runActions(ActionEvent event, XmlNode *scope, int trigger)
 
 void FormSession::applyAction(const Action &a, XmlNode *context)
 {
-    if (a.kind == Action::Kind::SetGeopoint)
-        return; // the host supplies locations; without a receiver there is nothing to set
     std::vector<XmlNode *> targets;
     if (context) {
         try {
@@ -303,7 +301,12 @@ void FormSession::applyAction(const Action &a, XmlNode *context)
     std::vector<int> changed;
     for (XmlNode *t : targets) {
         QString v = a.literal;
-        if (a.value) {
+        if (a.kind == Action::Kind::SetGeopoint) {
+            // The host's current fix; without one the question stays as it is.
+            v = m_props.location ? m_props.location() : QString();
+            if (v.isEmpty())
+                continue;
+        } else if (a.value) {
             try {
                 v = a.value->evaluate(this->context(context ? context : t)).toString();
             } catch (const xpath::EvalError &) {
@@ -810,6 +813,22 @@ QString FormSession::typeError(XmlNode *node, const QString &value) const
     if (!b || value.isEmpty())
         return QString();
     const QString v = value.trimmed();
+    const int controlIndex =
+        node->schemaIndex >= 0 ? m_def->schema[static_cast<std::size_t>(node->schemaIndex)].control
+                               : -1;
+    if (controlIndex >= 0 &&
+        m_def->controls[static_cast<std::size_t>(controlIndex)].kind == Control::Kind::Range) {
+        // A range answer lies between start and end, on a step.
+        const Control &c = m_def->controls[static_cast<std::size_t>(controlIndex)];
+        const double d = xpath::stringToNumber(v);
+        const double lo = std::min(c.rangeStart, c.rangeEnd);
+        const double hi = std::max(c.rangeStart, c.rangeEnd);
+        const double steps = (d - c.rangeStart) / c.rangeStep;
+        if (std::isnan(d) || d < lo || d > hi || std::fabs(steps - std::round(steps)) > 1e-9)
+            return tr("'%1' is not a value of this range (%2 to %3 in steps of %4)")
+                .arg(value, xpath::numberToString(c.rangeStart), xpath::numberToString(c.rangeEnd),
+                     xpath::numberToString(c.rangeStep));
+    }
     switch (b->type) {
     case DataType::Int: {
         static const QRegularExpression re(QStringLiteral("^[+-]?\\d{1,18}$"));

@@ -29,6 +29,9 @@ public:
         QString phoneNumber;
         /// Milliseconds since the epoch; the system clock when unset.
         std::function<qint64()> clock;
+        /// The device's location as "lat lon altitude accuracy" for odk:setgeopoint;
+        /// empty (or unset) when there is no fix.
+        std::function<QString()> location;
     };
 
     struct Problem

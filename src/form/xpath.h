@@ -138,6 +138,9 @@ struct Context
     std::size_t size = 1;
     XmlNode *current = nullptr; ///< current(): the node the whole expression started on
     const Environment *env = nullptr;
+    /// Forms: absolute paths through the current node's repeat instances mean those
+    /// instances. indexed-repeat() turns this off for its arguments, which name all of them.
+    bool contextualize = true;
 };
 
 /// Thrown for run-time errors (e.g. a node set asked of a number, a bad regex).

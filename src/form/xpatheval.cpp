@@ -286,6 +286,7 @@ Value evalPredicateFilter(const std::vector<ExprPtr> &predicates, NodeList nodes
         c.size = size;
         c.current = outer.current;
         c.env = outer.env;
+        c.contextualize = outer.contextualize;
         if (pred->contextFree) {
             // The same value for every candidate: compute it once.
             c.node = size ? nodes.front() : outer.node;
@@ -437,7 +438,7 @@ Value evalPath(const Expr &e, const Context &ctx)
             nodes.push_back(root);
         // ODK XForms: inside a repeat, an absolute path through the current node's own
         // repeat ancestors means its instances (all steps but the last).
-        XmlNode *anchor = formMode ? ctx.current : nullptr;
+        XmlNode *anchor = formMode && ctx.contextualize ? ctx.current : nullptr;
         if (anchor && root && anchor->root() == root && root->kind() == XmlNode::Kind::Document) {
             std::vector<XmlNode *> chain;
             for (XmlNode *p = anchor; p && p != root; p = p->parent()) {

@@ -1014,10 +1014,14 @@ Value callFunction(const Expr &e, const Context &ctx)
         if (c.argc() % 2 == 0)
             throw EvalError{
                 Expression::tr("indexed-repeat() takes a node and then pairs of repeat and index")};
-        const NodeList targets = c.nodes(0);
+        // The node and repeat arguments name every instance, wherever the call stands.
+        Context all = ctx;
+        all.contextualize = false;
+        const Call flat{e, all};
+        const NodeList targets = flat.nodes(0);
         XmlNode *scope = nullptr;
         for (std::size_t i = 1; i + 1 < c.argc(); i += 2) {
-            NodeList repeats = c.nodes(i);
+            NodeList repeats = flat.nodes(i);
             const double idx = c.num(i + 1);
             NodeList inScope;
             for (XmlNode *r : repeats) {
