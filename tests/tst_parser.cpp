@@ -148,8 +148,8 @@ void TestParser::itextAndLabels()
     QCOMPARE(def->defaultLanguage, QStringLiteral("en"));
     QCOMPARE(def->version, QStringLiteral("3"));
     const auto &entry = def->translations[0].entries.value(QStringLiteral("q"));
-    QVERIFY(entry.forms.contains(QStringLiteral("image")));
-    QCOMPARE(entry.forms.value(QString()).size(), 2u); // text + <output>
+    QVERIFY(entry.form(QStringLiteral("image")));
+    QCOMPARE(entry.form(QString())->size(), 2u); // text + <output>
     QCOMPARE(def->controls.front().label.itextId, QStringLiteral("q"));
 }
 

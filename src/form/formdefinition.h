@@ -53,9 +53,28 @@ struct TextSource
 };
 
 /// One itext entry in one language: the text forms (long/short/guidance) and media.
+/// Few forms per entry, so a small vector (a hash per entry would cost kilobytes).
 struct ItextEntry
 {
-    QHash<QString, RichText> forms; ///< "" (long), "short", "guidance", "image", "audio", …
+    std::vector<std::pair<QString, RichText>> forms; ///< "" (long), "short", "image", …
+    const RichText *form(const QString &name) const
+    {
+        for (const auto &[n, text] : forms) {
+            if (n == name)
+                return &text;
+        }
+        return nullptr;
+    }
+    void setForm(const QString &name, RichText text)
+    {
+        for (auto &[n, t] : forms) {
+            if (n == name) {
+                t = std::move(text);
+                return;
+            }
+        }
+        forms.emplace_back(name, std::move(text));
+    }
 };
 
 struct Translation

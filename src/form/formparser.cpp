@@ -394,7 +394,7 @@ void FormParser::parseItext(const XmlNode *itext)
                 QString form = attr(v.get(), "form");
                 if (form == QLatin1String("long"))
                     form.clear();
-                entry.forms.insert(form, richTextOf(v.get()));
+                entry.setForm(form, richTextOf(v.get()));
             }
         }
         if (tr_.isDefault && m_def.defaultLanguage.isEmpty())

@@ -1151,12 +1151,10 @@ QString FormSession::text(const TextSource &source, const XmlNode *context,
             auto it = entries.constFind(source.itextId);
             if (it == entries.constEnd())
                 return nullptr;
-            auto f = it->forms.constFind(form);
-            if (f == it->forms.constEnd() && !form.isEmpty())
-                return nullptr;
-            if (f == it->forms.constEnd())
-                f = it->forms.constFind(QStringLiteral("short"));
-            return f == it->forms.constEnd() ? nullptr : &*f;
+            const RichText *f = it->form(form);
+            if (!f && form.isEmpty())
+                f = it->form(QStringLiteral("short"));
+            return f;
         };
         rich = lookup(m_languageIndex);
         if (!rich)
