@@ -19,6 +19,7 @@ private Q_SLOTS:
     void refusals();
     void itextAndLabels();
     void externalCsvInstance();
+    void externalGeoJsonInstance();
     void fastXmlMatchesQt_data();
     void fastXmlMatchesQt();
     void fastXmlRefuses_data();
@@ -179,6 +180,49 @@ void TestParser::externalCsvInstance()
     opts.mediaDir = dir.filePath(QStringLiteral("nowhere"));
     QVERIFY(!FormDefinition::load(xml, opts, &err));
     QVERIFY2(err.message.contains(QStringLiteral("towns.csv")), qPrintable(err.message));
+}
+
+void TestParser::externalGeoJsonInstance()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile geo(dir.filePath(QStringLiteral("sites.geojson")));
+    QVERIFY(geo.open(QIODevice::WriteOnly));
+    geo.write(R"({"type":"FeatureCollection","features":[
+      {"type":"Feature","id":"s1","geometry":{"type":"Point","coordinates":[113.26,23.13,21]},
+       "properties":{"name":"Plant A","kwh":1200.5,"audited":true}},
+      {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[0,1],[1,1],[0,0]]]},
+       "properties":{"id":"s2","name":"Field"}}]})");
+    geo.close();
+    const QByteArray xml = form("", "<a/>", "<input ref=\"/data/a\"><label>A</label></input>")
+                               .replace("</instance>\n", "</instance>\n<instance id=\"sites\" "
+                                                         "src=\"jr://file/sites.geojson\"/>\n");
+    FormDefinition::LoadOptions opts;
+    opts.mediaDir = dir.path();
+    FormError err;
+    auto def = FormDefinition::load(xml, opts, &err);
+    QVERIFY2(def, qPrintable(err.message));
+    const XmlNode *root = def->secondary(QStringLiteral("sites"))->doc->documentElement();
+    QCOMPARE(root->childElementCount(), 2);
+    const XmlNode *first = root->firstChildElement();
+    // GeoJSON positions are [longitude, latitude, altitude]; geopoints are "lat lon alt acc".
+    QCOMPARE(first->firstChildElement(QStringLiteral("geometry"))->stringValue(),
+             QStringLiteral("23.13 113.26 21 0"));
+    QCOMPARE(first->firstChildElement(QStringLiteral("id"))->stringValue(), QStringLiteral("s1"));
+    QCOMPARE(first->firstChildElement(QStringLiteral("kwh"))->stringValue(),
+             QStringLiteral("1200.5"));
+    QCOMPARE(first->firstChildElement(QStringLiteral("audited"))->stringValue(),
+             QStringLiteral("true"));
+    const XmlNode *second = first->nextSiblingElement();
+    QCOMPARE(second->firstChildElement(QStringLiteral("geometry"))->stringValue(),
+             QStringLiteral("0 0 0 0; 1 0 0 0; 1 1 0 0; 0 0 0 0"));
+    // A geometry we cannot represent is refused by name.
+    QVERIFY(geo.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    geo.write(
+        R"({"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"MultiPoint","coordinates":[]},"properties":{}}]})");
+    geo.close();
+    QVERIFY(!FormDefinition::load(xml, opts, &err));
+    QVERIFY2(err.message.contains(QStringLiteral("MultiPoint")), qPrintable(err.message));
 }
 
 namespace {

@@ -5,6 +5,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace survey::form {
 
@@ -124,6 +127,93 @@ std::unique_ptr<XmlDocument> csvToInstance(const QByteArray &data, ExternalDataE
     return doc;
 }
 
+std::unique_ptr<XmlDocument> geoJsonToInstance(const QByteArray &data, ExternalDataError *error)
+{
+    auto fail = [&](const QString &message) {
+        if (error)
+            error->message = message;
+        return std::unique_ptr<XmlDocument>();
+    };
+    QJsonParseError perr;
+    const QJsonDocument jd = QJsonDocument::fromJson(data, &perr);
+    if (!jd.isObject())
+        return fail(Tr::tr("the GeoJSON file is not valid JSON: %1").arg(perr.errorString()));
+    const QJsonObject top = jd.object();
+    if (top.value(QStringLiteral("type")).toString() != QLatin1String("FeatureCollection"))
+        return fail(Tr::tr("the GeoJSON file must hold a FeatureCollection"));
+    auto point = [](const QJsonArray &c) {
+        // GeoJSON is [longitude, latitude, altitude?]; ODK geopoints are "lat lon alt acc".
+        return QStringLiteral("%1 %2 %3 0")
+            .arg(c.at(1).toDouble(), 0, 'g', 15)
+            .arg(c.at(0).toDouble(), 0, 'g', 15)
+            .arg(c.size() > 2 ? c.at(2).toDouble() : 0.0, 0, 'g', 15);
+    };
+    auto validPosition = [](const QJsonValue &v) {
+        const QJsonArray c = v.toArray();
+        return c.size() >= 2 && c.at(0).isDouble() && c.at(1).isDouble();
+    };
+    auto doc = std::make_unique<XmlDocument>();
+    auto root = std::make_unique<XmlNode>(XmlNode::Kind::Element);
+    root->setName(QStringLiteral("root"));
+    const QJsonArray features = top.value(QStringLiteral("features")).toArray();
+    for (qsizetype i = 0; i < features.size(); ++i) {
+        const QJsonObject feature = features.at(i).toObject();
+        const QJsonObject geometry = feature.value(QStringLiteral("geometry")).toObject();
+        const QString type = geometry.value(QStringLiteral("type")).toString();
+        const QJsonValue coords = geometry.value(QStringLiteral("coordinates"));
+        QStringList points;
+        if (type == QLatin1String("Point") && validPosition(coords)) {
+            points << point(coords.toArray());
+        } else if (type == QLatin1String("LineString") || type == QLatin1String("Polygon")) {
+            const QJsonArray line = type == QLatin1String("Polygon")
+                                        ? coords.toArray().at(0).toArray() // the outer ring
+                                        : coords.toArray();
+            for (const QJsonValue &p : line) {
+                if (!validPosition(p))
+                    return fail(Tr::tr("GeoJSON feature %1 has a malformed position").arg(i + 1));
+                points << point(p.toArray());
+            }
+        } else {
+            return fail(Tr::tr("unsupported: GeoJSON feature %1 has geometry '%2' (supported: "
+                               "Point, LineString, Polygon)")
+                            .arg(i + 1)
+                            .arg(type));
+        }
+        auto item = std::make_unique<XmlNode>(XmlNode::Kind::Element);
+        item->setName(QStringLiteral("item"));
+        auto addChild = [&](const QString &name, const QString &value) {
+            auto c = std::make_unique<XmlNode>(XmlNode::Kind::Element);
+            c->setName(internName(name));
+            c->setText(value);
+            item->appendChild(std::move(c));
+        };
+        addChild(QStringLiteral("geometry"), points.join(QStringLiteral("; ")));
+        const QJsonObject props = feature.value(QStringLiteral("properties")).toObject();
+        if (!props.contains(QStringLiteral("id")) && feature.contains(QStringLiteral("id")))
+            addChild(QStringLiteral("id"),
+                     feature.value(QStringLiteral("id")).toVariant().toString());
+        for (auto it = props.begin(); it != props.end(); ++it) {
+            if (!isXmlName(it.key()))
+                return fail(Tr::tr("GeoJSON property '%1' cannot be used as an element name")
+                                .arg(it.key()));
+            if (it.key() == QLatin1String("geometry"))
+                continue; // the feature's own geometry wins
+            const QJsonValue v = it.value();
+            QString text;
+            if (v.isString())
+                text = v.toString();
+            else if (v.isDouble())
+                text = QString::number(v.toDouble(), 'g', 15);
+            else if (v.isBool())
+                text = v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+            addChild(it.key(), text);
+        }
+        root->appendChild(std::move(item));
+    }
+    doc->appendChild(std::move(root));
+    return doc;
+}
+
 std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const QString &mediaDir,
                                                   ExternalDataError *error)
 {
@@ -149,11 +239,6 @@ std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const QStr
             error->message = Tr::tr("external file name '%1' must be a plain file name").arg(name);
         return nullptr;
     }
-    if (name.endsWith(QLatin1String(".geojson"), Qt::CaseInsensitive)) {
-        if (error)
-            error->message = Tr::tr("unsupported: GeoJSON external instances (%1)").arg(src);
-        return nullptr;
-    }
     const QString path = QDir(mediaDir).filePath(name);
     QFile f(path);
     if (mediaDir.isEmpty() || !f.open(QIODevice::ReadOnly)) {
@@ -166,6 +251,8 @@ std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const QStr
     const QByteArray data = f.readAll();
     if (csv)
         return csvToInstance(data, error);
+    if (name.endsWith(QLatin1String(".geojson"), Qt::CaseInsensitive))
+        return geoJsonToInstance(data, error);
     XmlError xe;
     XmlDocument::ParseOptions po;
     po.keepWhitespaceText = false;

@@ -12,7 +12,7 @@
 
 #include <cmath>
 
-Q_LOGGING_CATEGORY(lcForm, "survey.form")
+Q_LOGGING_CATEGORY(lcForm, "survey.form", QtInfoMsg)
 
 namespace survey::form {
 
@@ -742,6 +742,7 @@ void FormParser::parseAction(const XmlNode *a, bool inModel, int controlSchema)
         attr(a, "event").split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
     if (events.isEmpty())
         fail(a, tr("%1 needs an event attribute").arg(describe(a)));
+    QStringList unknown;
     for (const QString &ev : events) {
         if (ev == QLatin1String("odk-instance-first-load") || ev == QLatin1String("xforms-ready"))
             action.events.push_back(ActionEvent::InstanceFirstLoad);
@@ -758,11 +759,17 @@ void FormParser::parseAction(const XmlNode *a, bool inModel, int controlSchema)
                            "value it watches, not in the <model>"));
             action.events.push_back(ActionEvent::ValueChanged);
         } else {
-            fail(a, tr("unsupported: event '%1' on %2 (supported: odk-instance-first-load, "
-                       "odk-instance-load, odk-new-repeat, xforms-value-changed)")
-                        .arg(ev, describe(a)));
+            unknown << ev;
         }
     }
+    // Unknown events beside known ones are ignored (as Enketo does); an action that reacts
+    // to no known event at all is an error (as JavaRosa says).
+    if (action.events.empty())
+        fail(a, tr("unsupported: event '%1' on %2 (supported: odk-instance-first-load, "
+                   "odk-instance-load, odk-new-repeat, xforms-value-changed)")
+                    .arg(unknown.join(QStringLiteral(", ")), describe(a)));
+    if (!unknown.isEmpty())
+        qCDebug(lcForm) << "ignoring events" << unknown << "on" << describe(a);
     QString ref = attr(a, "ref");
     if (ref.isEmpty() && hasAttr(a, "bind"))
         ref = m_bindIds.value(attr(a, "bind"));
