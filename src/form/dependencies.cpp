@@ -23,9 +23,11 @@ constexpr int kDocument = -2; ///< the document node above the primary instance'
 class Collector
 {
 public:
-    Collector(const FormDefinition &def, StaticReferences &out)
+    Collector(const FormDefinition &def, StaticReferences &out, int base)
         : m_def(def)
         , m_out(out)
+        , m_base(base)
+        , m_repeat(base >= 0 ? def.schema[static_cast<std::size_t>(base)].enclosingRepeat : -1)
     {}
 
     void walk(const Expr &e, const std::vector<int> &ctx, int current, bool valueUse)
@@ -52,8 +54,12 @@ public:
                 e.function == FunctionId::Instance || e.function == FunctionId::LocalName ||
                 e.function == FunctionId::Name || e.function == FunctionId::NamespaceUri ||
                 e.function == FunctionId::CountNonEmpty;
+            // indexed-repeat() names every instance of its repeats.
+            const bool acrossInstances = e.function == FunctionId::IndexedRepeat;
+            m_acrossInstances += acrossInstances ? 1 : 0;
             for (const auto &arg : e.operands)
                 walk(*arg, ctx, current, !structural);
+            m_acrossInstances -= acrossInstances ? 1 : 0;
             return;
         }
         default:
@@ -158,15 +164,67 @@ private:
         return primarySet(e, ctx, current);
     }
 
+    /// Whether an absolute path is narrowed to the context's own repeat instances: each
+    /// step down to the context's repeat is a plain child step on its chain, and the
+    /// repeat is not the last step (the evaluator's rule).
+    bool absoluteStaysInInstance(const Expr &e) const
+    {
+        if (m_repeat < 0)
+            return true;
+        std::vector<int> chain;
+        for (int s = m_repeat; s >= 0; s = node(s).parent)
+            chain.push_back(s);
+        std::reverse(chain.begin(), chain.end());
+        if (e.steps.size() <= chain.size())
+            return false;
+        for (std::size_t i = 0; i < chain.size(); ++i) {
+            const xpath::Step &step = e.steps[i];
+            if (step.axis != Axis::Child || !step.predicates.empty() ||
+                step.test.kind != NodeTest::Kind::Name ||
+                step.test.localName != node(chain[i]).name)
+                return false;
+        }
+        return true;
+    }
+
     std::vector<int> path(const Expr &e, const std::vector<int> &ctx, int current)
     {
         std::vector<int> set;
-        if (!e.operands.empty())
-            set = primarySet(*e.operands.front(), ctx, current);
-        else if (e.absolute)
+        // Locality: does the path reach nodes of the context's repeat only through the
+        // context's own instance?
+        bool local = m_acrossInstances == 0;
+        bool fromBase = false;
+        if (!e.operands.empty()) {
+            const Expr &p = *e.operands.front();
+            const bool isCurrent =
+                p.kind == Expr::Kind::Function && p.function == FunctionId::Current;
+            const bool isInstance =
+                p.kind == Expr::Kind::Function && p.function == FunctionId::Instance;
+            fromBase = isCurrent && current == m_base;
+            local = local && (fromBase || isInstance);
+            set = primarySet(p, ctx, current);
+        } else if (e.absolute) {
+            local = local && absoluteStaysInInstance(e);
             set = {kDocument};
-        else
+        } else {
+            fromBase = ctx.size() == 1 && ctx.front() == m_base;
+            local = local && fromBase;
             set = ctx;
+        }
+        if (fromBase && m_repeat >= 0) {
+            int depth = node(m_base).depth;
+            const int floor = node(m_repeat).depth;
+            for (const xpath::Step &step : e.steps) {
+                if (step.axis == Axis::Parent)
+                    --depth;
+                else if (step.axis == Axis::Child || step.axis == Axis::Attribute)
+                    depth += step.test.kind == NodeTest::Kind::Text ? 0 : 1;
+                else if (step.axis != Axis::Self)
+                    local = false;
+                if (depth < floor)
+                    local = false;
+            }
+        }
         for (const xpath::Step &step : e.steps) {
             std::vector<int> next;
             auto add = [&](int s) {
@@ -238,12 +296,28 @@ private:
             for (const auto &p : step.predicates)
                 walk(*p, next, current, true);
             set = std::move(next);
+            if (!local) {
+                for (int s : set) {
+                    if (s >= 0)
+                        markNonLocal(s);
+                }
+            }
         }
         return set;
     }
 
+    void markNonLocal(int s)
+    {
+        m_out.nonLocal.insert(s);
+        for (int c : node(s).children)
+            markNonLocal(c);
+    }
+
     const FormDefinition &m_def;
     StaticReferences &m_out;
+    int m_base;
+    int m_repeat;
+    int m_acrossInstances = 0;
 };
 
 template<typename T> void pushUnique(std::vector<T> &v, T x)
@@ -258,7 +332,7 @@ StaticReferences staticReferences(const FormDefinition &def, const xpath::Expr &
                                   int contextSchema)
 {
     StaticReferences refs;
-    Collector c(def, refs);
+    Collector c(def, refs, contextSchema);
     c.walk(expr, {contextSchema}, contextSchema, true);
     return refs;
 }
@@ -269,10 +343,13 @@ int analyseDependencies(FormDefinition &def, QString *cycleMessage)
     def.dependents.assign(n, {});
     def.globalCalculates.clear();
     def.globalProps.clear();
+    def.nonLocalReads.clear();
     for (const Bind &b : def.binds) {
         const int s = b.schema;
         if (b.calculate) {
             const StaticReferences r = staticReferences(def, *b.calculate->root(), s);
+            for (int t : r.nonLocal)
+                def.nonLocalReads.insert({t, s});
             if (r.unknown)
                 pushUnique(def.globalCalculates, s);
             for (int t : r.schemas) {
@@ -286,6 +363,8 @@ int analyseDependencies(FormDefinition &def, QString *cycleMessage)
             if (!*e)
                 continue;
             const StaticReferences r = staticReferences(def, *(*e)->root(), s);
+            for (int t : r.nonLocal)
+                def.nonLocalReads.insert({t, s});
             if (r.unknown)
                 pushUnique(def.globalProps, s);
             for (int t : r.schemas)

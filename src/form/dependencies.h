@@ -15,6 +15,9 @@ class FormDefinition;
 struct StaticReferences
 {
     std::set<int> schemas;
+    /// Of those inside the context's repeat, the ones read across repeat instances (not
+    /// only within the context's own instance): a change there affects every instance.
+    std::set<int> nonLocal;
     /// True when some step could not be followed (sibling/following/preceding axes):
     /// the expression must then be re-run whenever anything changes.
     bool unknown = false;

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace survey::form {
@@ -282,6 +283,10 @@ public:
     /// Expressions whose references could not be worked out statically: re-run on any change.
     std::vector<int> globalCalculates;
     std::vector<int> globalProps;
+    /// (source, reader) pairs where the reader's expressions read the source across repeat
+    /// instances. For every other pair inside a shared repeat, a change in one instance
+    /// only affects the reader in that same instance.
+    std::set<std::pair<int, int>> nonLocalReads;
 
     const SecondaryInstance *secondary(const QString &id) const;
 

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace survey::form {
@@ -298,7 +299,7 @@ void FormSession::applyAction(const Action &a, XmlNode *context)
     } else {
         targets = m_live[static_cast<std::size_t>(a.target)];
     }
-    std::vector<int> changed;
+    std::vector<Change> changed;
     for (XmlNode *t : targets) {
         QString v = a.literal;
         if (a.kind == Action::Kind::SetGeopoint) {
@@ -316,7 +317,7 @@ void FormSession::applyAction(const Action &a, XmlNode *context)
         if (t->stringValue() != v) {
             assignValue(t, v);
             if (t->schemaIndex >= 0)
-                changed.push_back(t->schemaIndex);
+                changed.push_back({t->schemaIndex, t});
         }
     }
     if (!changed.empty() && !m_recomputing)
@@ -461,7 +462,7 @@ void FormSession::beginEdit()
     dep->setText(old);
     assignValue(idNode,
                 QStringLiteral("uuid:") + QUuid::createUuid().toString(QUuid::WithoutBraces));
-    recompute({m_def->instanceIdSchema});
+    recompute({{m_def->instanceIdSchema, idNode}});
 }
 
 QString FormSession::instanceId() const
@@ -647,36 +648,127 @@ void FormSession::recomputeAll(bool applyCounts)
     m_recomputing = false;
 }
 
-void FormSession::recompute(std::vector<int> changed)
+namespace {
+
+/// Where a reader must be re-evaluated: everywhere, or inside some repeat instances.
+struct Scope
+{
+    bool all = false;
+    std::vector<XmlNode *> roots;
+    void add(XmlNode *root)
+    {
+        if (all)
+            return;
+        if (!root) {
+            all = true;
+            roots.clear();
+            return;
+        }
+        if (std::find(roots.begin(), roots.end(), root) == roots.end())
+            roots.push_back(root);
+    }
+};
+
+void collectSchema(XmlNode *root, int schema, std::vector<XmlNode *> &out)
+{
+    if (root->schemaIndex == schema) {
+        out.push_back(root);
+        return;
+    }
+    for (const auto &a : root->attributes()) {
+        if (a->schemaIndex == schema)
+            out.push_back(a.get());
+    }
+    for (const auto &c : root->children()) {
+        if (c->isElement())
+            collectSchema(c.get(), schema, out);
+    }
+}
+
+} // namespace
+
+XmlNode *FormSession::readerScope(int source, const XmlNode *node, int reader) const
+{
+    // A change inside a repeat instance reaches a reader in the same repeat only within
+    // that instance, unless the reader's expressions look across instances.
+    if (!node)
+        return nullptr;
+    const auto &schema = m_def->schema;
+    if (schema[static_cast<std::size_t>(source)].isRepeat ||
+        m_def->nonLocalReads.count({source, reader}))
+        return nullptr;
+    for (int r = schema[static_cast<std::size_t>(reader)].enclosingRepeat; r >= 0;) {
+        bool shared = false;
+        for (int a = source; a >= 0; a = schema[static_cast<std::size_t>(a)].parent) {
+            if (a == r) {
+                shared = true;
+                break;
+            }
+        }
+        if (shared) {
+            for (XmlNode *p = const_cast<XmlNode *>(node); p; p = p->parent()) {
+                if (p->schemaIndex == r)
+                    return p;
+            }
+            // The change stands above the reader's instances (a whole new instance of an
+            // outer repeat): the instances under it are the ones affected.
+            for (int a = r; a >= 0; a = schema[static_cast<std::size_t>(a)].parent) {
+                if (a == node->schemaIndex)
+                    return const_cast<XmlNode *>(node);
+            }
+            return nullptr;
+        }
+        const int parent = schema[static_cast<std::size_t>(r)].parent;
+        r = parent >= 0 ? schema[static_cast<std::size_t>(parent)].enclosingRepeat : -1;
+    }
+    return nullptr;
+}
+
+void FormSession::recompute(std::vector<Change> changed)
 {
     const bool outer = !m_recomputing;
     m_recomputing = true;
     const auto &topoPos = m_def->topoPosition;
-    std::set<int> propsTodo(m_def->globalProps.begin(), m_def->globalProps.end());
+    std::map<int, Scope> propsTodo;
+    for (int s : m_def->globalProps)
+        propsTodo[s].all = true;
     std::set<int> countsDone;
+    std::vector<XmlNode *> nodes;
+    auto nodesIn = [&](int schema, const Scope &scope) -> const std::vector<XmlNode *> & {
+        if (scope.all)
+            return m_live[static_cast<std::size_t>(schema)];
+        nodes.clear();
+        for (XmlNode *root : scope.roots)
+            collectSchema(root, schema, nodes);
+        return nodes;
+    };
     for (int round = 0; round < 16 && !changed.empty(); ++round) {
-        std::set<std::pair<int, int>> calcQueue; // (topo position, schema)
+        std::map<std::pair<int, int>, Scope> calcQueue; // (topo position, schema)
         std::set<int> countTodo;
-        auto schedule = [&](int schema) {
-            const auto &d = m_def->dependents[static_cast<std::size_t>(schema)];
+        auto schedule = [&](int source, XmlNode *node) {
+            const auto &d = m_def->dependents[static_cast<std::size_t>(source)];
             for (int c : d.calculates)
-                calcQueue.insert({topoPos[static_cast<std::size_t>(c)], c});
-            propsTodo.insert(d.props.begin(), d.props.end());
+                calcQueue[{topoPos[static_cast<std::size_t>(c)], c}].add(
+                    readerScope(source, node, c));
+            for (int p : d.props)
+                propsTodo[p].add(readerScope(source, node, p));
             countTodo.insert(d.counts.begin(), d.counts.end());
         };
-        for (int s : changed)
-            schedule(s);
+        for (const Change &c : changed)
+            schedule(c.schema, c.node);
         for (int c : m_def->globalCalculates)
-            calcQueue.insert({topoPos[static_cast<std::size_t>(c)], c});
+            calcQueue[{topoPos[static_cast<std::size_t>(c)], c}].all = true;
         changed.clear();
         while (!calcQueue.empty()) {
-            const int s = calcQueue.begin()->second;
-            calcQueue.erase(calcQueue.begin());
-            bool any = false;
-            for (XmlNode *n : m_live[static_cast<std::size_t>(s)])
-                any = evaluateCalculate(s, n) || any;
-            if (any)
-                schedule(s);
+            const auto first = calcQueue.begin();
+            const int s = first->first.second;
+            const Scope scope = std::move(first->second);
+            calcQueue.erase(first);
+            const std::vector<XmlNode *> targets = nodesIn(s, scope);
+            for (XmlNode *n : targets) {
+                if (evaluateCalculate(s, n))
+                    schedule(s, n);
+            }
         }
         for (int r : countTodo) {
             if (!countsDone.insert(r).second)
@@ -684,25 +776,19 @@ void FormSession::recompute(std::vector<int> changed)
             if (adjustCounts(r)) {
                 // New or removed instances: everything inside them changed.
                 std::function<void(int)> mark = [&](int s) {
-                    changed.push_back(s);
+                    changed.push_back({s, nullptr});
+                    if (m_def->schema[static_cast<std::size_t>(s)].bind >= 0)
+                        propsTodo[s].all = true;
                     for (int c : m_def->schema[static_cast<std::size_t>(s)].children)
                         mark(c);
                 };
                 mark(r);
-                for (XmlNode *inst : m_live[static_cast<std::size_t>(r)])
-                    (void)inst;
-            }
-        }
-        if (!changed.empty()) {
-            // Props of nodes in new instances are evaluated with everything else below.
-            for (int s : changed) {
-                if (m_def->schema[static_cast<std::size_t>(s)].bind >= 0)
-                    propsTodo.insert(s);
             }
         }
     }
-    for (int s : propsTodo) {
-        for (XmlNode *n : m_live[static_cast<std::size_t>(s)])
+    for (const auto &[s, scope] : propsTodo) {
+        const std::vector<XmlNode *> targets = nodesIn(s, scope);
+        for (XmlNode *n : targets)
             evaluateProps(s, n);
     }
     if (outer)
@@ -932,7 +1018,7 @@ QString FormSession::setValue(XmlNode *node, const QString &value)
     if (node->stringValue() == v)
         return QString();
     assignValue(node, v);
-    recompute({node->schemaIndex});
+    recompute({{node->schemaIndex, node}});
     runActions(ActionEvent::ValueChanged, node, node->schemaIndex);
     return QString();
 }
@@ -994,36 +1080,18 @@ XmlNode *FormSession::addRepeat(XmlNode *parent, int repeatSchema)
         return nullptr;
     XmlNode *inst = insertRepeat(parent, repeatSchema);
     rebuildLive();
-    std::vector<int> changed;
+    // The repeat's node set changed (count(), position() readers everywhere); everything
+    // inside the new instance is new, which local readers see in that instance only.
+    std::vector<Change> changed{{repeatSchema, nullptr}};
     std::function<void(int)> mark = [&](int s) {
-        changed.push_back(s);
-        for (int c : m_def->schema[static_cast<std::size_t>(s)].children)
+        for (int c : m_def->schema[static_cast<std::size_t>(s)].children) {
+            changed.push_back({c, inst});
             mark(c);
+        }
     };
     mark(repeatSchema);
-    // The new instance's own calculates and states.
-    m_recomputing = true;
-    std::function<void(XmlNode *)> evalNew = [&](XmlNode *n) {
-        if (n->schemaIndex >= 0)
-            evaluateCalculate(n->schemaIndex, n);
-        for (const auto &c : n->children())
-            if (c->isElement())
-                evalNew(c.get());
-    };
-    for (int s : m_def->topoOrder) {
-        for (XmlNode *n : m_live[static_cast<std::size_t>(s)]) {
-            for (XmlNode *p = n; p; p = p->parent()) {
-                if (p == inst) {
-                    evaluateCalculate(s, n);
-                    break;
-                }
-            }
-        }
-    }
-    m_recomputing = false;
-    (void)evalNew;
-    runActions(ActionEvent::NewRepeat, inst, repeatSchema);
     recompute(changed);
+    runActions(ActionEvent::NewRepeat, inst, repeatSchema);
     return inst;
 }
 
@@ -1036,9 +1104,9 @@ bool FormSession::removeRepeat(XmlNode *instance)
     XmlNode *parent = instance->parent();
     parent->takeChild(static_cast<std::size_t>(instance->indexInParent()));
     rebuildLive();
-    std::vector<int> changed;
+    std::vector<Change> changed;
     std::function<void(int)> mark = [&](int s) {
-        changed.push_back(s);
+        changed.push_back({s, nullptr});
         for (int c : m_def->schema[static_cast<std::size_t>(s)].children)
             mark(c);
     };

@@ -143,7 +143,14 @@ private:
     void runPreloads(bool start);
     void runActions(ActionEvent event, XmlNode *scope, int trigger);
     void recomputeAll(bool applyCounts = true);
-    void recompute(std::vector<int> changed);
+    /// A changed value: `node` null means every instance of `schema` (or its structure).
+    struct Change
+    {
+        int schema;
+        XmlNode *node;
+    };
+    void recompute(std::vector<Change> changed);
+    XmlNode *readerScope(int source, const XmlNode *node, int reader) const;
     bool evaluateCalculate(int schema, XmlNode *node);
     void evaluateProps(int schema, XmlNode *node);
     void refreshInherited(XmlNode *node);
