@@ -187,15 +187,15 @@
     </message>
     <message>
         <source>the expression needs too much work (more than %1 node visits); simplify it</source>
-        <translation type="unfinished"></translation>
+        <translation>the expression needs too much work (more than %1 node visits); simplify it</translation>
     </message>
     <message>
         <source>the expression has too many operators in a row (more than %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>the expression has too many operators in a row (more than %1)</translation>
     </message>
     <message>
         <source>the expression is nested too deeply (more than %1 levels)</source>
-        <translation type="unfinished"></translation>
+        <translation>the expression is nested too deeply (more than %1 levels)</translation>
     </message>
 </context>
 <context>
@@ -221,10 +221,6 @@
         <translation>external file name &apos;%1&apos; must be a plain file name</translation>
     </message>
     <message>
-        <source>unsupported: GeoJSON external instances (%1)</source>
-        <translation>unsupported: GeoJSON external instances (%1)</translation>
-    </message>
-    <message>
         <source>the external file &apos;%1&apos; is missing: put it in the form&apos;s media folder (%2)</source>
         <translation>the external file &apos;%1&apos; is missing: put it in the form&apos;s media folder (%2)</translation>
     </message>
@@ -235,6 +231,26 @@
     <message>
         <source>%1:%2:%3: %4</source>
         <translation>%1:%2:%3: %4</translation>
+    </message>
+    <message>
+        <source>the GeoJSON file is not valid JSON: %1</source>
+        <translation>the GeoJSON file is not valid JSON: %1</translation>
+    </message>
+    <message>
+        <source>the GeoJSON file must hold a FeatureCollection</source>
+        <translation>the GeoJSON file must hold a FeatureCollection</translation>
+    </message>
+    <message>
+        <source>GeoJSON feature %1 has a malformed position</source>
+        <translation>GeoJSON feature %1 has a malformed position</translation>
+    </message>
+    <message>
+        <source>unsupported: GeoJSON feature %1 has geometry &apos;%2&apos; (supported: Point, LineString, Polygon)</source>
+        <translation>unsupported: GeoJSON feature %1 has geometry &apos;%2&apos; (supported: Point, LineString, Polygon)</translation>
+    </message>
+    <message>
+        <source>GeoJSON property &apos;%1&apos; cannot be used as an element name</source>
+        <translation>GeoJSON property &apos;%1&apos; cannot be used as an element name</translation>
     </message>
 </context>
 <context>
@@ -582,7 +598,7 @@
     </message>
     <message>
         <source>&apos;%1&apos; is not a value of this range (%2 to %3 in steps of %4)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; is not a value of this range (%2 to %3 in steps of %4)</translation>
     </message>
 </context>
 <context>
@@ -678,143 +694,143 @@
     </message>
     <message>
         <source>a name was expected</source>
-        <translation type="unfinished"></translation>
+        <translation>a name was expected</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a valid name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&apos;&amp;&apos; must start an entity or character reference ending in &apos;;&apos; (write &amp;amp;amp; for a literal &amp;)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; is not a valid name</translation>
     </message>
     <message>
         <source>malformed character reference</source>
-        <translation type="unfinished"></translation>
+        <translation>malformed character reference</translation>
     </message>
     <message>
         <source>character reference to a character XML does not allow</source>
-        <translation type="unfinished"></translation>
+        <translation>character reference to a character XML does not allow</translation>
     </message>
     <message>
         <source>an attribute value must be quoted</source>
-        <translation type="unfinished"></translation>
+        <translation>an attribute value must be quoted</translation>
     </message>
     <message>
         <source>&apos;&lt;&apos; is not allowed in an attribute value</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;&lt;&apos; is not allowed in an attribute value</translation>
     </message>
     <message>
         <source>the attribute value is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>the attribute value is not closed</translation>
     </message>
     <message>
         <source>the comment is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>the comment is not closed</translation>
     </message>
     <message>
         <source>&apos;--&apos; is not allowed inside a comment</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;--&apos; is not allowed inside a comment</translation>
     </message>
     <message>
         <source>the XML declaration may only appear at the very start</source>
-        <translation type="unfinished"></translation>
+        <translation>the XML declaration may only appear at the very start</translation>
     </message>
     <message>
         <source>a processing instruction target cannot contain &apos;:&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>a processing instruction target cannot contain &apos;:&apos;</translation>
     </message>
     <message>
         <source>the processing instruction is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>the processing instruction is not closed</translation>
     </message>
     <message>
         <source>a space must follow the processing instruction target</source>
-        <translation type="unfinished"></translation>
+        <translation>a space must follow the processing instruction target</translation>
     </message>
     <message>
         <source>&apos;]]&gt;&apos; is not allowed in text</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;]]&gt;&apos; is not allowed in text</translation>
     </message>
     <message>
         <source>text is not allowed outside the document element</source>
-        <translation type="unfinished"></translation>
+        <translation>text is not allowed outside the document element</translation>
     </message>
     <message>
         <source>CDATA is not allowed outside the document element</source>
-        <translation type="unfinished"></translation>
+        <translation>CDATA is not allowed outside the document element</translation>
     </message>
     <message>
         <source>the CDATA section is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>the CDATA section is not closed</translation>
     </message>
     <message>
         <source>the start tag is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>the start tag is not closed</translation>
     </message>
     <message>
         <source>white space is needed between attributes</source>
-        <translation type="unfinished"></translation>
+        <translation>white space is needed between attributes</translation>
     </message>
     <message>
         <source>&apos;=&apos; must follow the attribute name</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;=&apos; must follow the attribute name</translation>
     </message>
     <message>
         <source>the attribute &apos;%1&apos; appears twice</source>
-        <translation type="unfinished"></translation>
+        <translation>the attribute &apos;%1&apos; appears twice</translation>
     </message>
     <message>
         <source>invalid namespace declaration &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>invalid namespace declaration &apos;%1&apos;</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a valid qualified name</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; is not a valid qualified name</translation>
     </message>
     <message>
         <source>the namespace prefix &apos;%1&apos; is not declared</source>
-        <translation type="unfinished"></translation>
+        <translation>the namespace prefix &apos;%1&apos; is not declared</translation>
     </message>
     <message>
         <source>the end tag is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>the end tag is not closed</translation>
     </message>
     <message>
         <source>end tag &lt;/%1&gt; without a start tag</source>
-        <translation type="unfinished"></translation>
+        <translation>end tag &lt;/%1&gt; without a start tag</translation>
     </message>
     <message>
         <source>end tag &lt;/%1&gt; does not match the start tag &lt;%2&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>end tag &lt;/%1&gt; does not match the start tag &lt;%2&gt;</translation>
     </message>
     <message>
         <source>the character U+%1 is not allowed in XML</source>
-        <translation type="unfinished"></translation>
+        <translation>the character U+%1 is not allowed in XML</translation>
     </message>
     <message>
         <source>the document is not valid UTF-8</source>
-        <translation type="unfinished"></translation>
+        <translation>the document is not valid UTF-8</translation>
     </message>
     <message>
         <source>the XML declaration is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>the XML declaration is not closed</translation>
     </message>
     <message>
         <source>the XML declaration needs a version</source>
-        <translation type="unfinished"></translation>
+        <translation>the XML declaration needs a version</translation>
     </message>
     <message>
         <source>unexpected markup &apos;&lt;!&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>unexpected markup &apos;&lt;!&apos;</translation>
     </message>
     <message>
         <source>only one document element is allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>only one document element is allowed</translation>
     </message>
     <message>
         <source>the document ends before &lt;/%1&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>the document ends before &lt;/%1&gt;</translation>
+    </message>
+    <message>
+        <source>&apos;&amp;&apos; must start an entity or character reference ending in &apos;;&apos; (write &amp;amp; for a literal &amp;)</source>
+        <translation>&apos;&amp;&apos; must start an entity or character reference ending in &apos;;&apos; (write &amp;amp; for a literal &amp;)</translation>
     </message>
 </context>
 </TS>

@@ -185,15 +185,15 @@
     </message>
     <message>
         <source>the expression needs too much work (more than %1 node visits); simplify it</source>
-        <translation type="unfinished"></translation>
+        <translation>表达式的计算量过大（超过 %1 次节点访问），请简化该表达式</translation>
     </message>
     <message>
         <source>the expression has too many operators in a row (more than %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>表达式中连续的运算符过多（超过 %1 个）</translation>
     </message>
     <message>
         <source>the expression is nested too deeply (more than %1 levels)</source>
-        <translation type="unfinished"></translation>
+        <translation>表达式嵌套层数过深（超过 %1 层）</translation>
     </message>
 </context>
 <context>
@@ -219,10 +219,6 @@
         <translation>外部文件名 &apos;%1&apos; 必须是不含路径的纯文件名</translation>
     </message>
     <message>
-        <source>unsupported: GeoJSON external instances (%1)</source>
-        <translation>unsupported: 不支持 GeoJSON 外部实例（%1）</translation>
-    </message>
-    <message>
         <source>the external file &apos;%1&apos; is missing: put it in the form&apos;s media folder (%2)</source>
         <translation>缺少外部文件 &apos;%1&apos;：请将其放入表单的媒体文件夹（%2）</translation>
     </message>
@@ -233,6 +229,26 @@
     <message>
         <source>%1:%2:%3: %4</source>
         <translation>%1:%2:%3: %4</translation>
+    </message>
+    <message>
+        <source>the GeoJSON file is not valid JSON: %1</source>
+        <translation>GeoJSON 文件不是有效的 JSON：%1</translation>
+    </message>
+    <message>
+        <source>the GeoJSON file must hold a FeatureCollection</source>
+        <translation>GeoJSON 文件必须包含一个 FeatureCollection</translation>
+    </message>
+    <message>
+        <source>GeoJSON feature %1 has a malformed position</source>
+        <translation>GeoJSON 第 %1 个要素的坐标格式错误</translation>
+    </message>
+    <message>
+        <source>unsupported: GeoJSON feature %1 has geometry &apos;%2&apos; (supported: Point, LineString, Polygon)</source>
+        <translation>unsupported: GeoJSON 第 %1 个要素的几何类型 &apos;%2&apos; 不受支持（支持：Point、LineString、Polygon）</translation>
+    </message>
+    <message>
+        <source>GeoJSON property &apos;%1&apos; cannot be used as an element name</source>
+        <translation>GeoJSON 属性 &apos;%1&apos; 不能用作元素名</translation>
     </message>
 </context>
 <context>
@@ -576,7 +592,7 @@
     </message>
     <message>
         <source>&apos;%1&apos; is not a value of this range (%2 to %3 in steps of %4)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是此范围内的有效值（%2 至 %3，步长 %4）</translation>
     </message>
 </context>
 <context>
@@ -671,143 +687,143 @@
     </message>
     <message>
         <source>a name was expected</source>
-        <translation type="unfinished"></translation>
+        <translation>此处应为名称</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a valid name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&apos;&amp;&apos; must start an entity or character reference ending in &apos;;&apos; (write &amp;amp;amp; for a literal &amp;)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是有效的名称</translation>
     </message>
     <message>
         <source>malformed character reference</source>
-        <translation type="unfinished"></translation>
+        <translation>字符引用格式错误</translation>
     </message>
     <message>
         <source>character reference to a character XML does not allow</source>
-        <translation type="unfinished"></translation>
+        <translation>字符引用指向 XML 不允许的字符</translation>
     </message>
     <message>
         <source>an attribute value must be quoted</source>
-        <translation type="unfinished"></translation>
+        <translation>属性值必须加引号</translation>
     </message>
     <message>
         <source>&apos;&lt;&apos; is not allowed in an attribute value</source>
-        <translation type="unfinished"></translation>
+        <translation>属性值中不允许出现 &apos;&lt;&apos;</translation>
     </message>
     <message>
         <source>the attribute value is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>属性值未闭合</translation>
     </message>
     <message>
         <source>the comment is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>注释未闭合</translation>
     </message>
     <message>
         <source>&apos;--&apos; is not allowed inside a comment</source>
-        <translation type="unfinished"></translation>
+        <translation>注释中不允许出现 &apos;--&apos;</translation>
     </message>
     <message>
         <source>the XML declaration may only appear at the very start</source>
-        <translation type="unfinished"></translation>
+        <translation>XML 声明只能出现在文档的最开头</translation>
     </message>
     <message>
         <source>a processing instruction target cannot contain &apos;:&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>处理指令的目标名不能包含 &apos;:&apos;</translation>
     </message>
     <message>
         <source>the processing instruction is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>处理指令未闭合</translation>
     </message>
     <message>
         <source>a space must follow the processing instruction target</source>
-        <translation type="unfinished"></translation>
+        <translation>处理指令的目标名后面必须有空格</translation>
     </message>
     <message>
         <source>&apos;]]&gt;&apos; is not allowed in text</source>
-        <translation type="unfinished"></translation>
+        <translation>文本中不允许出现 &apos;]]&gt;&apos;</translation>
     </message>
     <message>
         <source>text is not allowed outside the document element</source>
-        <translation type="unfinished"></translation>
+        <translation>文档元素之外不允许出现文本</translation>
     </message>
     <message>
         <source>CDATA is not allowed outside the document element</source>
-        <translation type="unfinished"></translation>
+        <translation>文档元素之外不允许出现 CDATA</translation>
     </message>
     <message>
         <source>the CDATA section is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>CDATA 段未闭合</translation>
     </message>
     <message>
         <source>the start tag is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>开始标签未闭合</translation>
     </message>
     <message>
         <source>white space is needed between attributes</source>
-        <translation type="unfinished"></translation>
+        <translation>属性之间需要空白</translation>
     </message>
     <message>
         <source>&apos;=&apos; must follow the attribute name</source>
-        <translation type="unfinished"></translation>
+        <translation>属性名后面必须跟 &apos;=&apos;</translation>
     </message>
     <message>
         <source>the attribute &apos;%1&apos; appears twice</source>
-        <translation type="unfinished"></translation>
+        <translation>属性 &apos;%1&apos; 出现了两次</translation>
     </message>
     <message>
         <source>invalid namespace declaration &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>无效的命名空间声明 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a valid qualified name</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是有效的限定名</translation>
     </message>
     <message>
         <source>the namespace prefix &apos;%1&apos; is not declared</source>
-        <translation type="unfinished"></translation>
+        <translation>命名空间前缀 &apos;%1&apos; 未声明</translation>
     </message>
     <message>
         <source>the end tag is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>结束标签未闭合</translation>
     </message>
     <message>
         <source>end tag &lt;/%1&gt; without a start tag</source>
-        <translation type="unfinished"></translation>
+        <translation>结束标签 &lt;/%1&gt; 没有对应的开始标签</translation>
     </message>
     <message>
         <source>end tag &lt;/%1&gt; does not match the start tag &lt;%2&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>结束标签 &lt;/%1&gt; 与开始标签 &lt;%2&gt; 不匹配</translation>
     </message>
     <message>
         <source>the character U+%1 is not allowed in XML</source>
-        <translation type="unfinished"></translation>
+        <translation>XML 中不允许出现字符 U+%1</translation>
     </message>
     <message>
         <source>the document is not valid UTF-8</source>
-        <translation type="unfinished"></translation>
+        <translation>文档不是有效的 UTF-8 编码</translation>
     </message>
     <message>
         <source>the XML declaration is not closed</source>
-        <translation type="unfinished"></translation>
+        <translation>XML 声明未闭合</translation>
     </message>
     <message>
         <source>the XML declaration needs a version</source>
-        <translation type="unfinished"></translation>
+        <translation>XML 声明必须包含 version</translation>
     </message>
     <message>
         <source>unexpected markup &apos;&lt;!&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>意外的标记 &apos;&lt;!&apos;</translation>
     </message>
     <message>
         <source>only one document element is allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>只允许有一个文档元素</translation>
     </message>
     <message>
         <source>the document ends before &lt;/%1&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>文档在 &lt;/%1&gt; 之前就结束了</translation>
+    </message>
+    <message>
+        <source>&apos;&amp;&apos; must start an entity or character reference ending in &apos;;&apos; (write &amp;amp; for a literal &amp;)</source>
+        <translation>&apos;&amp;&apos; 必须开始一个以 &apos;;&apos; 结尾的实体或字符引用（字面的 &amp; 请写作 &amp;amp;）</translation>
     </message>
 </context>
 </TS>

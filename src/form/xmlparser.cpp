@@ -212,7 +212,7 @@ Outcome Parser::readReference(QString &out)
         std::memchr(m_p, ';', static_cast<std::size_t>(std::min<std::ptrdiff_t>(m_end - m_p, 64))));
     if (!semi)
         return fail(tr("'&' must start an entity or character reference ending in ';' (write "
-                       "&amp;amp; for a literal &)"),
+                       "&amp; for a literal &)"),
                     start);
     const std::string_view ref(m_p, static_cast<std::size_t>(semi - m_p));
     m_p = semi + 1;
