@@ -106,6 +106,7 @@ public:
         return QString();
     }
     qint64 nowMs() const override { return m_s.now(); }
+    QString formVersion() const override { return m_s.m_def->version; }
 
 private:
     FormSession &m_s;

@@ -119,6 +119,8 @@ public:
     virtual QString itext(const QString &id) const;
     /// Milliseconds since the epoch for now()/today(); fixed per evaluation round.
     virtual qint64 nowMs() const;
+    /// version() (an Enketo extension): the form's version attribute.
+    virtual QString formVersion() const { return QString(); }
     /// A random number in [0, 1).
     virtual double random() const;
     /// Whether absolute paths inside a repeat refer to the context's own repeat instance

@@ -1064,8 +1064,8 @@ Value callFunction(const Expr &e, const Context &ctx)
         }
         return Value::string(QString());
     }
-    case FunctionId::Version:
-        return Value::string(QString());
+    case FunctionId::Version: // an Enketo extension: the form's version
+        return Value::string(ctx.env->formVersion());
     }
     return Value();
 }
