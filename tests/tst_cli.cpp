@@ -20,6 +20,7 @@ private Q_SLOTS:
     void xpathSingle();
     void chineseMessages();
     void timeZoneFollowsTz();
+    void fillAnswersBeforeTheirCount();
 
 private:
     const QString m_examples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/");
@@ -212,11 +213,38 @@ void TestCli::timeZoneFollowsTz()
     auto utc = testutil::runCli(args, {}, {QStringLiteral("TZ=UTC")});
     QCOMPARE(QJsonDocument::fromJson(utc.out).object().value(QStringLiteral("value")).toDouble(),
              1.0 / 3.0);
+    // Across a daylight-saving change a wall-clock time keeps its hour.
+    const auto dst =
+        testutil::runCli({QStringLiteral("xpath"), doc,
+                          QStringLiteral("format-date-time('2021-03-14T12:00:00', '%H:%M')")},
+                         {}, {QStringLiteral("TZ=America/New_York")});
+    QCOMPARE(QJsonDocument::fromJson(dst.out).object().value(QStringLiteral("value")).toString(),
+             QStringLiteral("12:00"));
     const auto offset =
         testutil::runCli({QStringLiteral("xpath"), doc, QStringLiteral("substring(now(), 24)")}, {},
                          {QStringLiteral("TZ=Asia/Shanghai")});
     QCOMPARE(QJsonDocument::fromJson(offset.out).object().value(QStringLiteral("value")).toString(),
              QStringLiteral("+08:00"));
+}
+
+void TestCli::fillAnswersBeforeTheirCount()
+{
+    // The count question comes after its repeat in the instance: answers for instance 2
+    // wait until the count has made it.
+    const QString formPath = writeTemp(
+        QStringLiteral("late-count.xml"),
+        R"XF(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa"><h:head><h:title>late</h:title><model>
+<instance><data id="late"><rep jr:template=""><x/></rep><n/><meta><instanceID/></meta></data></instance>
+<bind nodeset="/data/rep/x" type="string"/><bind nodeset="/data/n" type="int"/>
+</model></h:head><h:body><repeat nodeset="/data/rep" jr:count="/data/n"><input ref="/data/rep/x"><label>x</label></input></repeat>
+<input ref="/data/n"><label>n</label></input></h:body></h:html>)XF");
+    const QString answers =
+        writeTemp(QStringLiteral("late.json"),
+                  R"({"/data/rep[2]/x": "b", "/data/rep[1]/x": "a", "/data/n": 2})");
+    const auto r =
+        testutil::runCli({QStringLiteral("fill"), formPath, QStringLiteral("--answers"), answers});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(r.out.contains("<rep><x>a</x></rep><rep><x>b</x></rep>"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

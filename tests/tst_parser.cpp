@@ -113,6 +113,11 @@ void TestParser::refusals_data()
     QTest::newRow("undeclared prefix")
         << form("<bind nodeset=\"/data/a\" relevant=\"/data/zz:b = 1\"/>", in, body) << 4
         << QStringLiteral("prefix 'zz'");
+    QTest::newRow("repeat of the root")
+        << form(
+               "", in,
+               "<repeat nodeset=\"/data\"><input ref=\"/data/a\"><label>x</label></input></repeat>")
+        << 6 << QStringLiteral("root element");
     QTest::newRow("no model") << QByteArray("<h:html xmlns:h=\"http://www.w3.org/1999/xhtml\">"
                                             "<h:head><h:title>x</h:title></h:head></h:html>")
                               << 1 << QStringLiteral("<model>");

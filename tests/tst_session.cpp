@@ -28,6 +28,9 @@ private Q_SLOTS:
     void itemsetsAndChoiceNames();
     void actionsAndPreloads();
     void rangeAndIndexedRepeat();
+    void reviewRegressions();
+    void countShrinksUnderAnEvent();
+    void sizeLimits();
 
 private:
     std::shared_ptr<const FormDefinition> m_def;
@@ -148,6 +151,50 @@ const char *kFeatures =
   <setvalue event="odk-new-repeat" ref="/data/visit/vid" value="concat('v', count(/data/visit))"/>
   <input ref="/data/visit/note"><label>Note</label></input>
  </repeat>
+</h:body></h:html>)XF";
+
+// Cases found in review: each line of this form once misbehaved.
+const char *kReview =
+    R"XF(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa">
+<h:head><h:title>Review</h:title>
+<model>
+<itext><translation lang="en" default="true()">
+ <text id="loop"><value>Again <output value="jr:itext('loop')"/></value></text>
+ <text id="pick"><value>Pick <output value="jr:choice-name('a', '/data/pick')"/></value></text>
+</translation></itext>
+<instance><data id="review" version="7">
+ <village/><start_date/><week_later/>
+ <g><b/><c>inner</c></g><c>top</c><trigger/>
+ <n/>
+ <row jr:template=""><rv/><stamp/><born/></row>
+ <member jr:template="" role=""><relation/><age/></member>
+ <amount/><pick/><ver/>
+ <meta><instanceID/></meta>
+</data></instance>
+<bind nodeset="/data/village" type="string"/>
+<bind nodeset="/data/start_date" type="date"/>
+<bind nodeset="/data/week_later" type="date" calculate="date(/data/start_date) + 7"/>
+<bind nodeset="/data/trigger" type="string"/>
+<bind nodeset="/data/n" type="int"/>
+<bind nodeset="/data/row/rv" type="string" calculate="/data/village"/>
+<bind nodeset="/data/row/stamp" type="string"/>
+<bind nodeset="/data/member/relation" type="select1"/>
+<bind nodeset="/data/member/age" type="int" constraint="count(//member/age[../relation = 'head']) &lt;= 1"/>
+<bind nodeset="/data/member/@role" type="string" required="true()"/>
+<bind nodeset="/data/amount" type="decimal"/>
+<bind nodeset="/data/pick" type="select1"/>
+<bind nodeset="/data/ver" type="string" calculate="version()"/>
+</model></h:head>
+<h:body>
+ <input ref="/data/trigger"><label ref="jr:itext('loop')"/>
+  <setvalue event="xforms-value-changed" ref="/data/g/b" value="../c"/></input>
+ <select1 ref="/data/pick"><label>P</label><item><label ref="jr:itext('pick')"/><value>a</value></item></select1>
+ <repeat nodeset="/data/row" jr:count="/data/n">
+  <setvalue event="odk-new-repeat" ref="/data/row/stamp" value="concat('row', count(/data/row))"/>
+  <input ref="/data/row/stamp"><label>S</label></input></repeat>
+ <repeat nodeset="/data/member">
+  <select1 ref="/data/member/relation"><label>R</label><item><label>Head</label><value>head</value></item><item><label>Other</label><value>other</value></item></select1>
+  <input ref="/data/member/age"><label>A</label></input></repeat>
 </h:body></h:html>)XF";
 
 } // namespace
@@ -527,6 +574,120 @@ void TestSession::rangeAndIndexedRepeat()
     s.setValue(s.resolve(QStringLiteral("/data/visit[3]/vid"), false, nullptr),
                QStringLiteral("x"));
     QCOMPARE(s.value(QStringLiteral("/data/third_vid")), QStringLiteral("x"));
+}
+
+void TestSession::reviewRegressions()
+{
+    FormError err;
+    auto def = FormDefinition::load(kReview, {}, &err);
+    QVERIFY2(def,
+             qPrintable(QStringLiteral("%1:%2 %3").arg(err.line).arg(err.column).arg(err.message)));
+    FormSession s(def);
+    s.start();
+    // A text that includes itself, and a choice label that names its own choice, end.
+    XmlNode *trigger = s.resolve(QStringLiteral("/data/trigger"), false, nullptr);
+    const int tc = def->schema[static_cast<std::size_t>(trigger->schemaIndex)].control;
+    QVERIFY(s.label(tc, trigger).startsWith(QStringLiteral("Again")));
+    XmlNode *pick = s.resolve(QStringLiteral("/data/pick"), false, nullptr);
+    const int pc = def->schema[static_cast<std::size_t>(pick->schemaIndex)].control;
+    QVERIFY(s.choices(pc, pick).front().label.startsWith(QStringLiteral("Pick")));
+    // setvalue computes its value from the node it sets: ../c of /data/g/b is /data/g/c.
+    s.setValue(trigger, QStringLiteral("go"));
+    QCOMPARE(s.value(QStringLiteral("/data/g/b")), QStringLiteral("inner"));
+    // A date calculate stores a date, not a day number.
+    s.setValue(s.resolve(QStringLiteral("/data/start_date"), false, nullptr),
+               QStringLiteral("2020-01-01"));
+    QCOMPARE(s.value(QStringLiteral("/data/week_later")), QStringLiteral("2020-01-08"));
+    // Instances made by jr:count get their own calculates and their odk-new-repeat action.
+    s.setValue(s.resolve(QStringLiteral("/data/village"), false, nullptr), QStringLiteral("Xidi"));
+    s.setValue(s.resolve(QStringLiteral("/data/n"), false, nullptr), QStringLiteral("2"));
+    QCOMPARE(s.value(QStringLiteral("/data/row[2]/rv")), QStringLiteral("Xidi"));
+    QCOMPARE(s.value(QStringLiteral("/data/row[1]/stamp")), QStringLiteral("row1"));
+    QCOMPARE(s.value(QStringLiteral("/data/row[2]/stamp")), QStringLiteral("row2"));
+    // A constraint that looks at every member through a predicate is re-checked in every
+    // member when one member's relation changes.
+    const int member = def->schemaForPath(QStringLiteral("/data/member"));
+    QVERIFY(s.addRepeat(s.root(), member));
+    QVERIFY(s.addRepeat(s.root(), member));
+    s.setValue(s.resolve(QStringLiteral("/data/member[1]/age"), false, nullptr),
+               QStringLiteral("40"));
+    s.setValue(s.resolve(QStringLiteral("/data/member[2]/age"), false, nullptr),
+               QStringLiteral("38"));
+    s.setValue(s.resolve(QStringLiteral("/data/member[1]/relation"), false, nullptr),
+               QStringLiteral("head"));
+    XmlNode *age2 = s.resolve(QStringLiteral("/data/member[2]/age"), false, nullptr);
+    QVERIFY(s.isConstraintSatisfied(age2));
+    s.setValue(s.resolve(QStringLiteral("/data/member[2]/relation"), false, nullptr),
+               QStringLiteral("head"));
+    QVERIFY(!s.isConstraintSatisfied(age2));
+    QVERIFY(
+        !s.isConstraintSatisfied(s.resolve(QStringLiteral("/data/member[1]/age"), false, nullptr)));
+    // Attribute binds are validated like elements.
+    bool sawRole = false;
+    for (const auto &p : s.validate())
+        sawRole = sawRole || p.ref == QStringLiteral("/data/member[1]/@role");
+    QVERIFY(sawRole);
+    // Decimals: a leading '+' is accepted and dropped; arithmetic text is not a number.
+    XmlNode *amount = s.resolve(QStringLiteral("/data/amount"), false, nullptr);
+    QCOMPARE(s.setValue(amount, QStringLiteral("+5")), QString());
+    QCOMPARE(s.value(QStringLiteral("/data/amount")), QStringLiteral("5"));
+    QVERIFY(!s.setValue(amount, QStringLiteral("1+2")).isEmpty());
+    // version() is the form's version.
+    QCOMPARE(s.value(QStringLiteral("/data/ver")), QStringLiteral("7"));
+}
+
+void TestSession::countShrinksUnderAnEvent()
+{
+    // Answering removes the very instance being answered (its count reads it); the
+    // value-changed action must not touch the removed node.
+    const QByteArray xml =
+        R"XF(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa">
+<h:head><h:title>t</h:title><model>
+<instance><data id="t13"><log/><rep><keep/></rep><meta><instanceID/></meta></data></instance>
+<bind nodeset="/data/rep/keep" type="string"/>
+</model></h:head>
+<h:body><repeat nodeset="/data/rep" jr:count="count(/data/rep[keep != 'no'])"><input ref="/data/rep/keep"><label>k</label>
+<setvalue event="xforms-value-changed" ref="/data/log" value="concat(/data/log, 'x')"/></input></repeat></h:body></h:html>)XF";
+    FormError err;
+    auto def = FormDefinition::load(xml, {}, &err);
+    QVERIFY2(def, qPrintable(err.message));
+    FormSession s(def);
+    s.start();
+    const int rep = def->schemaForPath(QStringLiteral("/data/rep"));
+    XmlNode *keep = s.resolve(QStringLiteral("/data/rep[1]/keep"), false, nullptr);
+    QVERIFY(keep);
+    QCOMPARE(s.setValue(keep, QStringLiteral("no")), QString());
+    QCOMPARE(s.repeatInstances(s.root(), rep).size(), 0u);
+    QCOMPARE(s.value(QStringLiteral("/data/log")), QString());
+}
+
+void TestSession::sizeLimits()
+{
+    // Nested counts that would make millions of nodes stop at the session's limit with a
+    // message; an answer for an absurd position is refused; the session stays usable.
+    const QByteArray xml =
+        R"XF(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa">
+<h:head><h:title>big</h:title><model>
+<instance><data id="big"><n/><a jr:template=""><b jr:template=""><c jr:template=""><x/></c></b></a><meta><instanceID/></meta></data></instance>
+<bind nodeset="/data/n" type="int"/><bind nodeset="/data/a/b/c/x" type="string"/>
+</model></h:head>
+<h:body><input ref="/data/n"><label>n</label></input>
+<repeat nodeset="/data/a" jr:count="/data/n"><repeat nodeset="/data/a/b" jr:count="/data/n"><repeat nodeset="/data/a/b/c" jr:count="/data/n">
+<input ref="/data/a/b/c/x"><label>x</label></input></repeat></repeat></repeat></h:body></h:html>)XF";
+    FormError err;
+    auto def = FormDefinition::load(xml, {}, &err);
+    QVERIFY2(def, qPrintable(err.message));
+    FormSession s(def);
+    s.start();
+    s.setValue(s.resolve(QStringLiteral("/data/n"), false, nullptr), QStringLiteral("1000"));
+    QVERIFY(!s.limitMessage().isEmpty());
+    QVERIFY(s.toXml(false).size() > 0);
+    FormSession t(m_def);
+    t.start();
+    QString why;
+    QVERIFY(!t.resolve(QStringLiteral("/data/hh[9999999]/page"), true, &why));
+    QVERIFY2(why.contains(QStringLiteral("9999999")), qPrintable(why));
+    QVERIFY(t.resolve(QStringLiteral("/data/hh[2]/page"), true, nullptr));
 }
 
 QTEST_GUILESS_MAIN(TestSession)

@@ -197,6 +197,10 @@
         <source>the expression is nested too deeply (more than %1 levels)</source>
         <translation>the expression is nested too deeply (more than %1 levels)</translation>
     </message>
+    <message>
+        <source>the text grows beyond %1 characters</source>
+        <translation>the text grows beyond %1 characters</translation>
+    </message>
 </context>
 <context>
     <name>ExternalData</name>
@@ -292,14 +296,14 @@
         <translation>found another JSON value</translation>
     </message>
     <message>
-        <source>error: the form has no language &apos;%1&apos; (it has: %2)
-</source>
-        <translation>error: the form has no language &apos;%1&apos; (it has: %2)
-</translation>
-    </message>
-    <message>
         <source>%1 does not exist in this form</source>
         <translation>%1 does not exist in this form</translation>
+    </message>
+    <message>
+        <source>warning: the form has no language &apos;%1&apos; (it has: %2); messages are in %3
+</source>
+        <translation>warning: the form has no language &apos;%1&apos; (it has: %2); messages are in %3
+</translation>
     </message>
 </context>
 <context>
@@ -498,6 +502,10 @@
         <source>&lt;itemset&gt; needs &lt;label ref=&quot;…&quot;/&gt;</source>
         <translation>&lt;itemset&gt; needs &lt;label ref=&quot;…&quot;/&gt;</translation>
     </message>
+    <message>
+        <source>a &lt;repeat&gt; cannot repeat the primary instance&apos;s root element (%1)</source>
+        <translation>a &lt;repeat&gt; cannot repeat the primary instance&apos;s root element (%1)</translation>
+    </message>
 </context>
 <context>
     <name>FormSession</name>
@@ -516,10 +524,6 @@
     <message>
         <source>&apos;%1&apos; is not a valid step in %2</source>
         <translation>&apos;%1&apos; is not a valid step in %2</translation>
-    </message>
-    <message>
-        <source>positions start at 1 in %1</source>
-        <translation>positions start at 1 in %1</translation>
     </message>
     <message>
         <source>an attribute can only be the last step of %1</source>
@@ -599,6 +603,18 @@
     <message>
         <source>&apos;%1&apos; is not a value of this range (%2 to %3 in steps of %4)</source>
         <translation>&apos;%1&apos; is not a value of this range (%2 to %3 in steps of %4)</translation>
+    </message>
+    <message>
+        <source>positions in %1 start at 1</source>
+        <translation>positions in %1 start at 1</translation>
+    </message>
+    <message>
+        <source>position %1 in %2 is beyond the %3 repeat instances a form may have</source>
+        <translation>position %1 in %2 is beyond the %3 repeat instances a form may have</translation>
+    </message>
+    <message>
+        <source>the form would grow beyond %1 answers; no more repeat instances were added</source>
+        <translation>the form would grow beyond %1 answers; no more repeat instances were added</translation>
     </message>
 </context>
 <context>

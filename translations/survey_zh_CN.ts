@@ -195,6 +195,10 @@
         <source>the expression is nested too deeply (more than %1 levels)</source>
         <translation>表达式嵌套层数过深（超过 %1 层）</translation>
     </message>
+    <message>
+        <source>the text grows beyond %1 characters</source>
+        <translation>文本长度超过 %1 个字符</translation>
+    </message>
 </context>
 <context>
     <name>ExternalData</name>
@@ -288,14 +292,14 @@
         <translation>实际为其他类型的 JSON 值</translation>
     </message>
     <message>
-        <source>error: the form has no language &apos;%1&apos; (it has: %2)
-</source>
-        <translation>错误：表单中没有语言 &apos;%1&apos;（可用语言：%2）
-</translation>
-    </message>
-    <message>
         <source>%1 does not exist in this form</source>
         <translation>此表单中不存在 %1</translation>
+    </message>
+    <message>
+        <source>warning: the form has no language &apos;%1&apos; (it has: %2); messages are in %3
+</source>
+        <translation>警告：表单中没有语言 &apos;%1&apos;（可用语言：%2）；提示信息将使用 %3
+</translation>
     </message>
 </context>
 <context>
@@ -493,6 +497,10 @@
         <source>&lt;itemset&gt; needs &lt;label ref=&quot;…&quot;/&gt;</source>
         <translation>&lt;itemset&gt; 必须包含 &lt;label ref=&quot;…&quot;/&gt;</translation>
     </message>
+    <message>
+        <source>a &lt;repeat&gt; cannot repeat the primary instance&apos;s root element (%1)</source>
+        <translation>&lt;repeat&gt; 不能重复主实例的根元素（%1）</translation>
+    </message>
 </context>
 <context>
     <name>FormSession</name>
@@ -511,10 +519,6 @@
     <message>
         <source>&apos;%1&apos; is not a valid step in %2</source>
         <translation>&apos;%1&apos; 不是 %2 中有效的路径步</translation>
-    </message>
-    <message>
-        <source>positions start at 1 in %1</source>
-        <translation>%1 中的位置序号从 1 开始</translation>
     </message>
     <message>
         <source>an attribute can only be the last step of %1</source>
@@ -593,6 +597,18 @@
     <message>
         <source>&apos;%1&apos; is not a value of this range (%2 to %3 in steps of %4)</source>
         <translation>&apos;%1&apos; 不是此范围内的有效值（%2 至 %3，步长 %4）</translation>
+    </message>
+    <message>
+        <source>positions in %1 start at 1</source>
+        <translation>%1 中的位置序号从 1 开始</translation>
+    </message>
+    <message>
+        <source>position %1 in %2 is beyond the %3 repeat instances a form may have</source>
+        <translation>%2 中的位置 %1 超出了表单允许的 %3 个重复实例</translation>
+    </message>
+    <message>
+        <source>the form would grow beyond %1 answers; no more repeat instances were added</source>
+        <translation>表单将超过 %1 个答案；未再添加重复实例</translation>
     </message>
 </context>
 <context>

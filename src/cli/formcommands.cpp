@@ -334,10 +334,11 @@ int fillCommand(const QStringList &args)
         return 1;
     }
     FormSession session(def);
-    if (!lang.isEmpty() && !session.setLanguage(lang)) {
-        writeErr(Tr::tr("error: the form has no language '%1' (it has: %2)\n")
-                     .arg(lang, def->languages().join(QStringLiteral(", "))));
-        return 1;
+    if (!lang.isEmpty() && !def->languages().isEmpty() && !session.setLanguage(lang)) {
+        // Only the messages' language is at stake: say so and go on in the default one.
+        writeErr(Tr::tr("warning: the form has no language '%1' (it has: %2); messages are in "
+                        "%3\n")
+                     .arg(lang, def->languages().join(QStringLiteral(", ")), def->defaultLanguage));
     }
     session.start();
 
@@ -376,18 +377,35 @@ int fillCommand(const QStringList &args)
         return x.positions < y.positions;
     });
     QJsonArray problems;
-    for (const Answer &a : answers) {
-        QString err;
-        XmlNode *node = a.schema < 0 ? nullptr : session.resolve(a.path, true, &err);
-        if (!node) {
-            problems.append(problemJson(
-                a.path, QStringLiteral("unknown-ref"),
-                err.isEmpty() ? Tr::tr("%1 does not exist in this form").arg(a.path) : err));
-            continue;
+    // In form order; an answer whose node does not exist yet (a repeat instance that a later
+    // count creates) is tried again while other answers make progress.
+    std::vector<const Answer *> pending;
+    for (const Answer &a : answers)
+        pending.push_back(&a);
+    QHash<const Answer *, QString> unresolved;
+    for (bool progress = true; progress && !pending.empty();) {
+        progress = false;
+        std::vector<const Answer *> retry;
+        for (const Answer *a : pending) {
+            QString err;
+            XmlNode *node = a->schema < 0 ? nullptr : session.resolve(a->path, true, &err);
+            if (!node) {
+                unresolved.insert(a, err);
+                retry.push_back(a);
+                continue;
+            }
+            progress = true;
+            const QString typeErr = session.setValue(node, a->value);
+            if (!typeErr.isEmpty())
+                problems.append(problemJson(a->path, QStringLiteral("type"), typeErr));
         }
-        const QString typeErr = session.setValue(node, a.value);
-        if (!typeErr.isEmpty())
-            problems.append(problemJson(a.path, QStringLiteral("type"), typeErr));
+        pending = std::move(retry);
+    }
+    for (const Answer *a : pending) {
+        const QString err = unresolved.value(a);
+        problems.append(problemJson(
+            a->path, QStringLiteral("unknown-ref"),
+            err.isEmpty() ? Tr::tr("%1 does not exist in this form").arg(a->path) : err));
     }
     session.finalize();
     for (const FormSession::Problem &p : session.validate())

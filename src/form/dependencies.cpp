@@ -119,8 +119,10 @@ private:
         // Filter expression: primary then predicates.
         const Expr &primary = *e.operands.front();
         std::vector<int> set = primarySet(primary, ctx, current);
+        ++m_inPredicate;
         for (const auto &p : e.predicates)
             walk(*p, set, current, true);
+        --m_inPredicate;
         return set;
     }
 
@@ -207,7 +209,9 @@ private:
             local = local && absoluteStaysInInstance(e);
             set = {kDocument};
         } else {
-            fromBase = ctx.size() == 1 && ctx.front() == m_base;
+            // Relative to the bind's own node only at the top of its expression: inside a
+            // predicate the context is each candidate node.
+            fromBase = m_inPredicate == 0 && ctx.size() == 1 && ctx.front() == m_base;
             local = local && fromBase;
             set = ctx;
         }
@@ -293,8 +297,10 @@ private:
                 if (s >= 0 && node(s).isRepeat)
                     m_out.schemas.insert(s); // instances added or removed change the set
             }
+            ++m_inPredicate;
             for (const auto &p : step.predicates)
                 walk(*p, next, current, true);
+            --m_inPredicate;
             set = std::move(next);
             if (!local) {
                 for (int s : set) {
@@ -318,6 +324,7 @@ private:
     int m_base;
     int m_repeat;
     int m_acrossInstances = 0;
+    int m_inPredicate = 0;
 };
 
 template<typename T> void pushUnique(std::vector<T> &v, T x)
@@ -344,9 +351,29 @@ int analyseDependencies(FormDefinition &def, QString *cycleMessage)
     def.globalCalculates.clear();
     def.globalProps.clear();
     def.nonLocalReads.clear();
+    def.languageCalculates.clear();
+    def.globalCounts.clear();
+    std::function<bool(const Expr &)> readsTexts = [&](const Expr &e) {
+        if (e.kind == Expr::Kind::Function &&
+            (e.function == FunctionId::Itext || e.function == FunctionId::ChoiceName))
+            return true;
+        for (const auto &op : e.operands)
+            if (readsTexts(*op))
+                return true;
+        for (const auto &p : e.predicates)
+            if (readsTexts(*p))
+                return true;
+        for (const auto &step : e.steps)
+            for (const auto &p : step.predicates)
+                if (readsTexts(*p))
+                    return true;
+        return false;
+    };
     for (const Bind &b : def.binds) {
         const int s = b.schema;
         if (b.calculate) {
+            if (readsTexts(*b.calculate->root()))
+                def.languageCalculates.push_back(s);
             const StaticReferences r = staticReferences(def, *b.calculate->root(), s);
             for (int t : r.nonLocal)
                 def.nonLocalReads.insert({t, s});
@@ -377,6 +404,8 @@ int analyseDependencies(FormDefinition &def, QString *cycleMessage)
             continue;
         const int ctx = def.schema[static_cast<std::size_t>(c.schema)].parent;
         const StaticReferences r = staticReferences(def, *c.count->root(), ctx);
+        if (r.unknown)
+            pushUnique(def.globalCounts, c.schema);
         for (int t : r.schemas)
             pushUnique(def.dependents[static_cast<std::size_t>(t)].counts, c.schema);
     }

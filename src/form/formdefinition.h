@@ -287,6 +287,10 @@ public:
     /// instances. For every other pair inside a shared repeat, a change in one instance
     /// only affects the reader in that same instance.
     std::set<std::pair<int, int>> nonLocalReads;
+    /// Calculates that read translated texts (jr:itext, jr:choice-name).
+    std::vector<int> languageCalculates;
+    /// jr:count expressions whose references could not be worked out statically.
+    std::vector<int> globalCounts;
 
     const SecondaryInstance *secondary(const QString &id) const;
 

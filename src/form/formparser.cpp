@@ -463,6 +463,10 @@ void FormParser::collectRepeatPaths(const XmlNode *e, const QString &context)
                     fail(c.get(), tr("unsupported: %1 with a computed reference \"%2\"")
                                       .arg(describe(c.get()), ref));
                 ctx = resolvePath(ref, context);
+                if (n == QLatin1String("repeat") && localPath(ctx).count(QLatin1Char('/')) < 2)
+                    fail(c.get(), tr("a <repeat> cannot repeat the primary instance's root "
+                                     "element (%1)")
+                                      .arg(ref));
                 if (n == QLatin1String("repeat"))
                     m_repeatPaths.insert(localPath(ctx));
             } else if (n == QLatin1String("repeat")) {
@@ -1047,6 +1051,11 @@ void FormParser::ensureMeta()
 
 void FormParser::finish()
 {
+    // Number the shared read-only documents now: sessions on several threads then only
+    // read the order (ensureOrder() writes when a document is dirty).
+    for (SecondaryInstance &si : m_def.secondaryInstances)
+        si.doc->ensureOrder();
+    m_def.initialInstance->ensureOrder();
     QString cycleError;
     const int cycleAt = analyseDependencies(m_def, &cycleError);
     if (cycleAt >= 0) {

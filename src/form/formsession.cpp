@@ -26,6 +26,11 @@ constexpr std::uint32_t kSelfReadonly = 1u << 3;
 constexpr std::uint32_t kReadonly = 1u << 4;
 constexpr std::uint32_t kConstraintFailed = 1u << 5;
 
+/// Limits that keep a hostile or mistaken form (a jr:count of a million, nested counts,
+/// an answer for position 9999999) from exhausting the device's memory.
+constexpr int kMaxRepeatPosition = 10000;
+constexpr std::size_t kMaxInstanceNodes = 200000;
+
 const QString kXformsNs = QStringLiteral("http://www.w3.org/2002/xforms");
 
 void setBit(XmlNode *n, std::uint32_t bit, bool on)
@@ -65,12 +70,19 @@ public:
     }
     QString itext(const QString &id) const override
     {
+        // Texts can hold outputs that call jr:itext() again: bound the nesting.
+        const Reentry guard(m_depth);
+        if (guard.tooDeep())
+            return QString();
         TextSource ts;
         ts.itextId = id;
         return m_s.text(ts, nullptr);
     }
     QString choiceName(const QString &value, const QString &path, XmlNode *context) const override
     {
+        const Reentry guard(m_depth);
+        if (guard.tooDeep())
+            return QString();
         // The path is data (a string); resolve it against the schema, not by parsing XPath.
         QString p = path.trimmed();
         if (!p.startsWith(QLatin1Char('/')) && context && context->schemaIndex >= 0)
@@ -109,7 +121,19 @@ public:
     QString formVersion() const override { return m_s.m_def->version; }
 
 private:
+    struct Reentry
+    {
+        int &depth;
+        explicit Reentry(int &d)
+            : depth(d)
+        {
+            ++depth;
+        }
+        ~Reentry() { --depth; }
+        bool tooDeep() const { return depth > 4; }
+    };
     FormSession &m_s;
+    mutable int m_depth = 0;
 };
 
 QString FormSession::kindName(Problem::Kind kind)
@@ -169,6 +193,8 @@ const Bind *FormSession::bindOf(const XmlNode *node) const
 void FormSession::initStates(XmlNode *node)
 {
     node->stateBits = kSelfRelevant | kRelevant;
+    for (const auto &a : node->attributes())
+        a->stateBits = kSelfRelevant | kRelevant;
     for (const auto &c : node->children()) {
         if (c->isElement())
             initStates(c.get());
@@ -193,6 +219,17 @@ void FormSession::rebuildLive()
 {
     m_live.assign(m_def->schema.size(), {});
     addLive(m_doc->documentElement());
+    m_nodeCount = 0;
+    for (const auto &bucket : m_live)
+        m_nodeCount += bucket.size();
+}
+
+bool FormSession::isLive(const XmlNode *node, int schema) const
+{
+    if (!node || schema < 0)
+        return false;
+    const auto &bucket = m_live[static_cast<std::size_t>(schema)];
+    return std::find(bucket.begin(), bucket.end(), node) != bucket.end();
 }
 
 // ---- lifecycle -------------------------------------------------------------------------
@@ -277,17 +314,26 @@ void FormSession::runPreloads(bool start)
 
 void FormSession::runActions(ActionEvent event, XmlNode *scope, int trigger)
 {
+    const int scopeSchema = scope ? scope->schemaIndex : -1;
+    const quint64 removals = m_removals;
     for (const Action &a : m_def->actions) {
         if (std::find(a.events.begin(), a.events.end(), event) == a.events.end())
             continue;
         if ((event == ActionEvent::ValueChanged || event == ActionEvent::NewRepeat) &&
             a.trigger != trigger)
             continue;
-        applyAction(a, scope);
+        // An earlier action's recomputation may have removed the scope (jr:count).
+        if (scope && m_removals != removals && !isLive(scope, scopeSchema))
+            return;
+        std::vector<Change> changed = applyAction(a, scope);
+        if (!changed.empty() && !m_recomputing)
+            recompute(std::move(changed));
+        else
+            m_pendingChanges.insert(m_pendingChanges.end(), changed.begin(), changed.end());
     }
 }
 
-void FormSession::applyAction(const Action &a, XmlNode *context)
+std::vector<FormSession::Change> FormSession::applyAction(const Action &a, XmlNode *context)
 {
     std::vector<XmlNode *> targets;
     if (context) {
@@ -296,6 +342,7 @@ void FormSession::applyAction(const Action &a, XmlNode *context)
             if (v.isNodeSet())
                 targets = v.nodes();
         } catch (const xpath::EvalError &) {
+        } catch (const std::exception &) {
         }
     } else {
         targets = m_live[static_cast<std::size_t>(a.target)];
@@ -309,9 +356,13 @@ void FormSession::applyAction(const Action &a, XmlNode *context)
             if (v.isEmpty())
                 continue;
         } else if (a.value) {
+            // The value is computed in the context of the node it is set on (as JavaRosa's
+            // setvalue does: value="../../age + 2" in a new repeat instance).
             try {
-                v = a.value->evaluate(this->context(context ? context : t)).toString();
+                v = a.value->evaluate(this->context(t)).toString();
             } catch (const xpath::EvalError &) {
+                v.clear();
+            } catch (const std::exception &) {
                 v.clear();
             }
         }
@@ -321,8 +372,7 @@ void FormSession::applyAction(const Action &a, XmlNode *context)
                 changed.push_back({t->schemaIndex, t});
         }
     }
-    if (!changed.empty() && !m_recomputing)
-        recompute(changed);
+    return changed;
 }
 
 bool FormSession::loadInstance(const QByteArray &xml, QString *error)
@@ -331,8 +381,7 @@ bool FormSession::loadInstance(const QByteArray &xml, QString *error)
     XmlDocument::ParseOptions po;
     po.keepComments = false;
     po.keepProcessingInstructions = false;
-    po.keepWhitespaceText = false;
-    auto saved = XmlDocument::parse(xml, po, &xe);
+    auto saved = XmlDocument::parse(xml, po, &xe); // keeps answers made of spaces
     if (!saved) {
         if (error)
             *error = tr("the saved instance is not readable XML (%1:%2): %3")
@@ -427,6 +476,7 @@ bool FormSession::loadInstance(const QByteArray &xml, QString *error)
     m_doc->appendChild(m_def->initialInstance->documentElement()->clone());
     initStates(m_doc->documentElement());
     merge(m_doc->documentElement(), sroot);
+    m_fresh.clear(); // reopened instances are not new: no odk-new-repeat
     initStates(m_doc->documentElement());
     rebuildLive();
     recomputeAll(false); // the saved repeat instances stand as they were
@@ -504,6 +554,20 @@ QString normalizeComputed(const xpath::Value &v, DataType type)
     case DataType::Boolean:
         return v.type() == xpath::Value::Type::Boolean ? v.toString()
                                                        : QString(v.toBoolean() ? "true" : "false");
+    case DataType::Date:
+    case DataType::DateTime: {
+        // A number (date arithmetic) is days since the epoch: store it as a date.
+        if (v.type() != xpath::Value::Type::Number)
+            return v.toString();
+        const double d = v.rawNumber();
+        if (std::isnan(d) || std::isinf(d) || std::fabs(d) > 1e7)
+            return QString();
+        if (type == DataType::Date)
+            return QDate(1970, 1, 1)
+                .addDays(static_cast<qint64>(std::floor(d)))
+                .toString(QStringLiteral("yyyy-MM-dd"));
+        return isoNow(static_cast<qint64>(std::llround(d * 86400000.0)));
+    }
     default:
         return v.toString();
     }
@@ -526,6 +590,8 @@ bool FormSession::evaluateCalculate(int schema, XmlNode *node)
         v = normalizeComputed(b->calculate->evaluate(context(node)), b->type);
     } catch (const xpath::EvalError &) {
         v.clear();
+    } catch (const std::exception &) { // e.g. an expression that doubles a string endlessly
+        v.clear();
     }
     if (node->stringValue() == v)
         return false;
@@ -546,6 +612,8 @@ void FormSession::evaluateProps(int schema, XmlNode *node)
         try {
             return e->evaluate(context(node)).toBoolean();
         } catch (const xpath::EvalError &) {
+            return fallback;
+        } catch (const std::exception &) {
             return fallback;
         }
     };
@@ -573,6 +641,12 @@ void FormSession::refreshInherited(XmlNode *node)
         p && p->kind() != XmlNode::Kind::Document && (p->stateBits & kReadonly);
     setBit(node, kRelevant, parentRelevant && (node->stateBits & kSelfRelevant));
     setBit(node, kReadonly, parentReadonly || (node->stateBits & kSelfReadonly));
+    const bool relevant = node->stateBits & kRelevant;
+    const bool readonly = node->stateBits & kReadonly;
+    for (const auto &a : node->attributes()) {
+        setBit(a.get(), kRelevant, relevant && (a->stateBits & kSelfRelevant));
+        setBit(a.get(), kReadonly, readonly || (a->stateBits & kSelfReadonly));
+    }
     for (const auto &c : node->children()) {
         if (c->isElement())
             refreshInherited(c.get());
@@ -598,6 +672,8 @@ bool FormSession::adjustCounts(int repeatSchema)
             want = countExpr->evaluate(context(parent)).toNumber();
         } catch (const xpath::EvalError &) {
             want = 0;
+        } catch (const std::exception &) {
+            want = 0;
         }
         if (std::isnan(want) || want < 0)
             want = 0;
@@ -605,13 +681,17 @@ bool FormSession::adjustCounts(int repeatSchema)
         const auto target = static_cast<std::size_t>(want);
         std::vector<XmlNode *> have = repeatInstances(parent, repeatSchema);
         while (have.size() < target) {
-            have.push_back(insertRepeat(parent, repeatSchema));
+            XmlNode *inst = createInstance(parent, repeatSchema);
+            if (!inst)
+                break; // the session's size limit: see limitMessage()
+            have.push_back(inst);
             changed = true;
         }
         while (have.size() > target) {
             XmlNode *last = have.back();
             have.pop_back();
             parent->takeChild(static_cast<std::size_t>(last->indexInParent()));
+            ++m_removals;
             changed = true;
         }
     }
@@ -647,6 +727,10 @@ void FormSession::recomputeAll(bool applyCounts)
     }
     refreshInherited(m_doc->documentElement());
     m_recomputing = false;
+    // Instances the counts created: their odk-new-repeat actions, and what those change.
+    std::vector<Change> fresh = takeFreshInstances();
+    if (!fresh.empty())
+        recompute(std::move(fresh));
 }
 
 namespace {
@@ -755,10 +839,19 @@ void FormSession::recompute(std::vector<Change> changed)
                 propsTodo[p].add(readerScope(source, node, p));
             countTodo.insert(d.counts.begin(), d.counts.end());
         };
-        for (const Change &c : changed)
+        for (const Change &c : changed) {
+            if (c.self) {
+                const int b = m_def->schema[static_cast<std::size_t>(c.schema)].bind;
+                if (b >= 0 && m_def->binds[static_cast<std::size_t>(b)].calculate)
+                    calcQueue[{topoPos[static_cast<std::size_t>(c.schema)], c.schema}].add(c.node);
+                if (b >= 0)
+                    propsTodo[c.schema].add(c.node);
+            }
             schedule(c.schema, c.node);
+        }
         for (int c : m_def->globalCalculates)
             calcQueue[{topoPos[static_cast<std::size_t>(c)], c}].all = true;
+        countTodo.insert(m_def->globalCounts.begin(), m_def->globalCounts.end());
         changed.clear();
         while (!calcQueue.empty()) {
             const auto first = calcQueue.begin();
@@ -775,17 +868,20 @@ void FormSession::recompute(std::vector<Change> changed)
             if (!countsDone.insert(r).second)
                 continue;
             if (adjustCounts(r)) {
-                // New or removed instances: everything inside them changed.
+                // Removed instances: readers of anything inside the repeat look again.
                 std::function<void(int)> mark = [&](int s) {
-                    changed.push_back({s, nullptr});
-                    if (m_def->schema[static_cast<std::size_t>(s)].bind >= 0)
-                        propsTodo[s].all = true;
+                    changed.push_back({s, nullptr, false});
                     for (int c : m_def->schema[static_cast<std::size_t>(s)].children)
                         mark(c);
                 };
                 mark(r);
+                // New instances: their own calculates, states and odk-new-repeat actions.
+                const std::vector<Change> fresh = takeFreshInstances();
+                changed.insert(changed.end(), fresh.begin(), fresh.end());
             }
         }
+        changed.insert(changed.end(), m_pendingChanges.begin(), m_pendingChanges.end());
+        m_pendingChanges.clear();
     }
     for (const auto &[s, scope] : propsTodo) {
         const std::vector<XmlNode *> targets = nodesIn(s, scope);
@@ -843,7 +939,11 @@ XmlNode *FormSession::resolve(const QString &path, bool create, QString *error)
             name = name.mid(colon + 1);
         const int index = m.captured(3).isEmpty() ? 1 : m.captured(3).toInt();
         if (index < 1)
-            return fail(tr("positions start at 1 in %1").arg(path));
+            return fail(tr("positions in %1 start at 1").arg(path));
+        if (index > kMaxRepeatPosition)
+            return fail(tr("position %1 in %2 is beyond the %3 repeat instances a form may have")
+                            .arg(m.captured(3), path)
+                            .arg(kMaxRepeatPosition));
         if (!m.captured(1).isEmpty()) {
             if (i != steps.size() - 1)
                 return fail(tr("an attribute can only be the last step of %1").arg(path));
@@ -874,16 +974,17 @@ XmlNode *FormSession::resolve(const QString &path, bool create, QString *error)
                                nullptr, static_cast<int>(matches.size()))
                                 .arg(path));
             while (matches.size() < static_cast<std::size_t>(index)) {
-                matches.push_back(insertRepeat(cur, schema));
+                XmlNode *inst = createInstance(cur, schema);
+                if (!inst)
+                    return fail(m_limitMessage);
+                matches.push_back(inst);
                 structureChanged = true;
             }
         }
         cur = matches[static_cast<std::size_t>(index) - 1];
     }
-    if (structureChanged) {
-        rebuildLive();
-        recomputeAll();
-    }
+    if (structureChanged)
+        settleNewInstances();
     return cur;
 }
 
@@ -924,7 +1025,7 @@ QString FormSession::typeError(XmlNode *node, const QString &value) const
         return QString();
     }
     case DataType::Decimal: {
-        const double d = xpath::stringToNumber(QString(v).remove(QLatin1Char('+')));
+        const double d = xpath::stringToNumber(v.startsWith(QLatin1Char('+')) ? v.mid(1) : v);
         if (std::isnan(d) || std::isinf(d))
             return tr("'%1' is not a number").arg(value);
         return QString();
@@ -1009,8 +1110,11 @@ QString FormSession::setValue(XmlNode *node, const QString &value)
         return err;
     QString v = value;
     const Bind *b = bindOf(node);
-    if (b && (b->type == DataType::Int || b->type == DataType::Decimal))
+    if (b && (b->type == DataType::Int || b->type == DataType::Decimal)) {
         v = v.trimmed();
+        if (v.startsWith(QLatin1Char('+')))
+            v = v.mid(1);
+    }
     if (b && b->type == DataType::Int)
         v = QString::number(v.toLongLong());
     if (b && b->type == DataType::Select)
@@ -1019,8 +1123,12 @@ QString FormSession::setValue(XmlNode *node, const QString &value)
     if (node->stringValue() == v)
         return QString();
     assignValue(node, v);
-    recompute({{node->schemaIndex, node}});
-    runActions(ActionEvent::ValueChanged, node, node->schemaIndex);
+    const int schema = node->schemaIndex;
+    const quint64 removals = m_removals;
+    recompute({{schema, node}});
+    // The recomputation can remove the node (a jr:count that shrank): then no event.
+    if (m_removals == removals || isLive(node, schema))
+        runActions(ActionEvent::ValueChanged, node, schema);
     return QString();
 }
 
@@ -1054,9 +1162,24 @@ XmlNode *FormSession::insertRepeat(XmlNode *parent, int repeatSchema)
 {
     const SchemaNode &rs = m_def->schema[static_cast<std::size_t>(repeatSchema)];
     const RepeatInfo &info = m_def->repeats[static_cast<std::size_t>(rs.repeat)];
+    std::size_t size = 0;
+    std::function<void(const XmlNode *)> count = [&](const XmlNode *n) {
+        size += 1 + n->attributes().size();
+        for (const auto &c : n->children())
+            if (c->isElement())
+                count(c.get());
+    };
+    count(info.templ.get());
+    if (m_nodeCount + size > kMaxInstanceNodes) {
+        m_limitMessage = tr("the form would grow beyond %1 answers; no more repeat instances "
+                            "were added")
+                             .arg(kMaxInstanceNodes);
+        return nullptr;
+    }
     auto inst = info.templ->clone();
     initStates(inst.get());
-    // After the last instance, or where the schema puts it among its siblings.
+    // After the last instance, or where the schema puts it among its siblings: look from
+    // the end, where new instances usually go.
     const SchemaNode &ps = m_def->schema[static_cast<std::size_t>(rs.parent)];
     const auto order = [&](int s) {
         const auto it = std::find(ps.children.begin(), ps.children.end(), s);
@@ -1064,14 +1187,67 @@ XmlNode *FormSession::insertRepeat(XmlNode *parent, int repeatSchema)
     };
     const int mine = order(repeatSchema);
     std::size_t pos = 0;
-    for (std::size_t i = 0; i < parent->children().size(); ++i) {
-        const XmlNode *c = parent->children()[i].get();
-        if (c->isElement() && order(c->schemaIndex) <= mine)
-            pos = i + 1;
+    for (std::size_t i = parent->children().size(); i > 0; --i) {
+        const XmlNode *c = parent->children()[i - 1].get();
+        if (c->isElement() && order(c->schemaIndex) <= mine) {
+            pos = i;
+            break;
+        }
     }
     XmlNode *raw = parent->insertChild(pos, std::move(inst));
+    m_nodeCount += size;
     refreshInherited(raw);
+    m_fresh.emplace_back(raw, m_removals);
     return raw;
+}
+
+XmlNode *FormSession::createInstance(XmlNode *parent, int repeatSchema)
+{
+    XmlNode *inst = insertRepeat(parent, repeatSchema);
+    if (!inst)
+        return nullptr;
+    addLive(inst);
+    // odk-new-repeat as the instance appears, before any computation, so that each of
+    // several instances made at once sees only those made before it.
+    const bool wasRecomputing = m_recomputing;
+    m_recomputing = true; // the actions' changes are collected, computed with the rest
+    runActions(ActionEvent::NewRepeat, inst, repeatSchema);
+    m_recomputing = wasRecomputing;
+    return inst;
+}
+
+std::vector<FormSession::Change> FormSession::takeFreshInstances()
+{
+    std::vector<std::pair<XmlNode *, quint64>> fresh;
+    fresh.swap(m_fresh);
+    std::vector<Change> changed;
+    for (const auto &[inst, removalsThen] : fresh) {
+        const int schema = inst->schemaIndex;
+        if (removalsThen != m_removals && !isLive(inst, schema))
+            continue; // removed again before it settled
+        // The repeat's node set changed; everything inside the instance is new: its own
+        // calculates and states run there, and readers elsewhere see it.
+        changed.push_back({schema, nullptr, false});
+        std::function<void(int)> mark = [&](int s) {
+            changed.push_back({s, inst, true});
+            for (int c : m_def->schema[static_cast<std::size_t>(s)].children)
+                mark(c);
+        };
+        for (int c : m_def->schema[static_cast<std::size_t>(schema)].children)
+            mark(c);
+        if (m_def->schema[static_cast<std::size_t>(schema)].bind >= 0)
+            changed.push_back({schema, inst, true});
+    }
+    changed.insert(changed.end(), m_pendingChanges.begin(), m_pendingChanges.end());
+    m_pendingChanges.clear();
+    return changed;
+}
+
+void FormSession::settleNewInstances()
+{
+    std::vector<Change> changed = takeFreshInstances();
+    if (!changed.empty())
+        recompute(std::move(changed));
 }
 
 XmlNode *FormSession::addRepeat(XmlNode *parent, int repeatSchema)
@@ -1079,20 +1255,9 @@ XmlNode *FormSession::addRepeat(XmlNode *parent, int repeatSchema)
     if (!parent || repeatSchema < 0 ||
         !m_def->schema[static_cast<std::size_t>(repeatSchema)].isRepeat)
         return nullptr;
-    XmlNode *inst = insertRepeat(parent, repeatSchema);
-    rebuildLive();
-    // The repeat's node set changed (count(), position() readers everywhere); everything
-    // inside the new instance is new, which local readers see in that instance only.
-    std::vector<Change> changed{{repeatSchema, nullptr}};
-    std::function<void(int)> mark = [&](int s) {
-        for (int c : m_def->schema[static_cast<std::size_t>(s)].children) {
-            changed.push_back({c, inst});
-            mark(c);
-        }
-    };
-    mark(repeatSchema);
-    recompute(changed);
-    runActions(ActionEvent::NewRepeat, inst, repeatSchema);
+    XmlNode *inst = createInstance(parent, repeatSchema);
+    if (inst)
+        settleNewInstances();
     return inst;
 }
 
@@ -1104,10 +1269,11 @@ bool FormSession::removeRepeat(XmlNode *instance)
     const int schema = instance->schemaIndex;
     XmlNode *parent = instance->parent();
     parent->takeChild(static_cast<std::size_t>(instance->indexInParent()));
+    ++m_removals;
     rebuildLive();
     std::vector<Change> changed;
     std::function<void(int)> mark = [&](int s) {
-        changed.push_back({s, nullptr});
+        changed.push_back({s, nullptr, false});
         for (int c : m_def->schema[static_cast<std::size_t>(s)].children)
             mark(c);
     };
@@ -1185,6 +1351,10 @@ std::vector<FormSession::Problem> FormSession::validate() const
             return;
         if (auto p = check(n))
             out.push_back(*p);
+        for (const auto &a : n->attributes()) {
+            if (auto p = check(a.get()))
+                out.push_back(*p);
+        }
         for (const auto &c : n->children()) {
             if (c->isElement())
                 walk(c.get());
@@ -1204,6 +1374,12 @@ bool FormSession::setLanguage(const QString &language)
         return false;
     m_languageIndex = static_cast<int>(i);
     m_language = language;
+    // Calculates that read texts (jr:itext, jr:choice-name) follow the language.
+    std::vector<Change> changed;
+    for (int s : m_def->languageCalculates)
+        changed.push_back({s, nullptr, true});
+    if (!changed.empty())
+        recompute(std::move(changed));
     return true;
 }
 

@@ -131,6 +131,9 @@ public:
     QByteArray toXml(bool forSubmission = true) const;
     QString instanceId() const;
 
+    /// Why the last repeat instance could not be added (the session's size limit), if so.
+    QString limitMessage() const { return m_limitMessage; }
+
     /// Number of bind evaluations so far (for tests and benchmarks).
     quint64 evaluationCount() const { return m_evaluations; }
 
@@ -148,14 +151,19 @@ private:
     {
         int schema;
         XmlNode *node;
+        bool self = false; ///< also evaluate the node's own calculate and states
     };
     void recompute(std::vector<Change> changed);
     XmlNode *readerScope(int source, const XmlNode *node, int reader) const;
+    XmlNode *createInstance(XmlNode *parent, int repeatSchema);
+    std::vector<Change> takeFreshInstances();
+    void settleNewInstances();
+    bool isLive(const XmlNode *node, int schema) const;
     bool evaluateCalculate(int schema, XmlNode *node);
     void evaluateProps(int schema, XmlNode *node);
     void refreshInherited(XmlNode *node);
     bool adjustCounts(int repeatSchema);
-    void applyAction(const Action &a, XmlNode *context);
+    std::vector<Change> applyAction(const Action &a, XmlNode *context);
     void assignValue(XmlNode *node, const QString &value);
     XmlNode *insertRepeat(XmlNode *parent, int repeatSchema);
     XmlNode *liveNode(int schema, XmlNode *scope) const;
@@ -178,6 +186,12 @@ private:
     int m_index = 0;
     quint64 m_evaluations = 0;
     bool m_recomputing = false;
+    std::size_t m_nodeCount = 0;
+    QString m_limitMessage;
+    /// Instances added and not yet settled, with the removal count when they were made.
+    std::vector<std::pair<XmlNode *, quint64>> m_fresh;
+    quint64 m_removals = 0; ///< instances removed so far: a pointer check is needed only then
+    std::vector<Change> m_pendingChanges; ///< action changes made during a recomputation
 };
 
 } // namespace survey::form

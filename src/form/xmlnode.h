@@ -56,6 +56,7 @@ public:
     /// Value of an attribute, text, comment or processing instruction node.
     const QString &value() const { return m_value; }
     void setValue(const QString &value) { m_value = value; }
+    void appendValue(const QString &more) { m_value += more; }
 
     XmlNode *parent() const { return m_parent; }
     const std::vector<std::unique_ptr<XmlNode>> &children() const { return m_children; }

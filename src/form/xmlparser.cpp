@@ -375,7 +375,7 @@ void Parser::appendText(XmlNode *parent, const QString &text)
         return;
     const auto &kids = parent->children();
     if (!kids.empty() && kids.back()->kind() == XmlNode::Kind::Text) {
-        kids.back()->setValue(kids.back()->value() + text);
+        kids.back()->appendValue(text); // amortised: text split by comments or CDATA
         return;
     }
     auto t = std::make_unique<XmlNode>(XmlNode::Kind::Text);

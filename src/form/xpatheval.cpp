@@ -48,7 +48,7 @@ namespace {
 // Work budget of one top-level evaluation. XPath lets a short expression do exponential
 // work (nested predicates over //): past the budget the evaluation stops with an error
 // instead of freezing the device.
-constexpr qint64 kWorkBudget = 10'000'000;
+constexpr qint64 kWorkBudget = 2'000'000;
 thread_local qint64 t_workLeft = kWorkBudget;
 
 void charge(qint64 units)
@@ -68,7 +68,16 @@ Value Expression::evaluate(const Context &context) const
 {
     if (!m_root)
         return Value();
-    t_workLeft = kWorkBudget;
+    // The budget covers the outermost evaluation and everything it starts (labels and
+    // choices reached through jr:itext() or jr:choice-name() evaluate other expressions).
+    thread_local int depth = 0;
+    struct Depth
+    {
+        int &d;
+        ~Depth() { --d; }
+    } guard{++depth};
+    if (depth == 1)
+        t_workLeft = kWorkBudget;
     return xpath::evaluate(*m_root, context);
 }
 

@@ -426,8 +426,9 @@ QString randomAlnum(int length)
     return s;
 }
 
-const QRegularExpression &cachedRegex(const QString &pattern)
+QRegularExpression cachedRegex(const QString &pattern)
 {
+    // Returned by value (implicitly shared): another thread may clear the cache meanwhile.
     static std::mutex mutex;
     static QHash<QString, QRegularExpression> cache;
     std::lock_guard lock(mutex);
@@ -472,6 +473,15 @@ qsizetype codePointLength(const QString &s)
     return n;
 }
 
+/// Strings built by concat() and join() stay below 10 million characters: a calculate
+/// that doubles itself would otherwise exhaust memory.
+void checkLength(const QString &s)
+{
+    constexpr qsizetype kMax = 10'000'000;
+    if (s.size() > kMax)
+        throw EvalError{Expression::tr("the text grows beyond %1 characters").arg(kMax)};
+}
+
 Value minMax(const Call &c, bool wantMax)
 {
     const std::vector<Value> values = c.flatten(0);
@@ -509,16 +519,19 @@ bool withinLimits(double count, double lo, double hi)
 std::vector<std::size_t> shuffledOrder(std::size_t n, std::optional<double> seed,
                                        const Environment &env)
 {
-    std::vector<std::size_t> order(n);
-    for (std::size_t i = 0; i < n; ++i)
-        order[i] = i;
+    // The "inside-out" Fisher–Yates shuffle the ODK spec gives: with the same seed, the same
+    // order as Collect and Enketo.
     std::optional<ParkMiller> rng;
-    if (seed)
-        rng.emplace(static_cast<qint64>(std::trunc(*seed)));
-    for (std::size_t i = n; i > 1; --i) {
+    if (seed && !std::isnan(*seed) && !std::isinf(*seed))
+        rng.emplace(static_cast<qint64>(std::clamp(std::trunc(*seed), -9.0e18, 9.0e18)));
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) {
         const double r = rng ? rng->next() : env.random();
-        const auto j = std::min(static_cast<std::size_t>(r * static_cast<double>(i)), i - 1);
-        std::swap(order[i - 1], order[j]);
+        const auto j =
+            std::min(static_cast<std::size_t>(std::floor(r * static_cast<double>(i + 1))), i);
+        if (j != i)
+            order[i] = order[j];
+        order[j] = i;
     }
     return order;
 }
@@ -605,8 +618,10 @@ Value callFunction(const Expr &e, const Context &ctx)
         return Value::string(c.strOrContext(0));
     case FunctionId::Concat: {
         QString out;
-        for (const Value &v : c.flatten(0))
+        for (const Value &v : c.flatten(0)) {
             out += v.toString();
+            checkLength(out);
+        }
         return Value::string(out);
     }
     case FunctionId::StartsWith: {
@@ -775,14 +790,20 @@ Value callFunction(const Expr &e, const Context &ctx)
     }
     case FunctionId::Join: {
         const QString sep = c.str(0);
-        QStringList parts;
-        for (const Value &v : c.flatten(1))
-            parts.push_back(v.toString());
-        return Value::string(parts.join(sep));
+        QString out;
+        bool first = true;
+        for (const Value &v : c.flatten(1)) {
+            if (!first)
+                out += sep;
+            first = false;
+            out += v.toString();
+            checkLength(out);
+        }
+        return Value::string(out);
     }
     case FunctionId::Regex: {
         const QString pattern = c.str(1);
-        const QRegularExpression &re = cachedRegex(pattern);
+        const QRegularExpression re = cachedRegex(pattern);
         if (!re.isValid())
             throw EvalError{Expression::tr("invalid regular expression '%1': %2")
                                 .arg(pattern, re.errorString())};
@@ -1054,8 +1075,12 @@ Value callFunction(const Expr &e, const Context &ctx)
         XmlNode *top = root->kind() == XmlNode::Kind::Document
                            ? static_cast<XmlDocument *>(root)->documentElement()
                            : root;
-        for (XmlNode *item = top ? top->firstChildElement() : nullptr; item;
-             item = item->nextSiblingElement()) {
+        if (!top)
+            return Value::string(QString());
+        for (const auto &child : top->children()) {
+            XmlNode *item = child.get();
+            if (!item->isElement())
+                continue;
             XmlNode *k = item->firstChildElement(keyColumn);
             if (k && k->stringValue() == key) {
                 XmlNode *v = item->firstChildElement(column);

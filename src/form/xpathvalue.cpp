@@ -173,16 +173,19 @@ double stringToNumber(QStringView s)
         } else {
             return nan;
         }
-        if (n + 1 >= sizeof buf) {
-            // Long inputs: let Qt parse the validated text.
-            bool ok = false;
-            const double d = s.mid(b, e - b).toString().toDouble(&ok);
-            return ok ? d : nan;
-        }
-        buf[n++] = static_cast<char>(u);
+        if (n + 1 < sizeof buf)
+            buf[n++] = static_cast<char>(u);
+        else
+            n = sizeof buf; // too long for the buffer: parsed below once fully validated
     }
     if (!digits)
         return nan;
+    if (n >= sizeof buf) {
+        // Long inputs (validated above: '-'? digits '.'? digits): Qt parses them.
+        bool ok = false;
+        const double d = s.mid(b, e - b).toString().toDouble(&ok);
+        return ok ? d : nan;
+    }
     double d = 0;
     const char *start = buf;
     std::string tmp;
@@ -260,10 +263,15 @@ double isoToDays(QStringView text)
         return nan;
     const qint64 localMs = ((static_cast<qint64>(h) * 60 + mi) * 60 + sec) * 1000 + ms;
     if (pos == s.size()) {
-        // No offset: the process time zone.
-        const QDateTime dt(date, QTime(0, 0), Qt::LocalTime);
-        const qint64 midnight = dt.toMSecsSinceEpoch();
-        return static_cast<double>(midnight + localMs) / 86400000.0;
+        // No offset: a wall-clock time in the process time zone (so across a daylight-
+        // saving change the offset of that very time applies, not midnight's).
+        if (h == 24)
+            return static_cast<double>(
+                       QDateTime(date.addDays(1), QTime(0, mi, sec, ms), Qt::LocalTime)
+                           .toMSecsSinceEpoch()) /
+                   86400000.0;
+        const QDateTime dt(date, QTime(h, mi, sec == 60 ? 59 : sec, ms), Qt::LocalTime);
+        return static_cast<double>(dt.toMSecsSinceEpoch()) / 86400000.0;
     }
     int offsetMin = 0;
     if (s[pos] == QLatin1Char('Z') && pos + 1 == s.size()) {
