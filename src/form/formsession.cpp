@@ -1221,7 +1221,9 @@ std::vector<FormSession::Change> FormSession::takeFreshInstances()
     std::vector<std::pair<XmlNode *, quint64>> fresh;
     fresh.swap(m_fresh);
     std::vector<Change> changed;
-    for (const auto &[inst, removalsThen] : fresh) {
+    for (const auto &entry : fresh) {
+        XmlNode *inst = entry.first;
+        const quint64 removalsThen = entry.second;
         const int schema = inst->schemaIndex;
         if (removalsThen != m_removals && !isLive(inst, schema))
             continue; // removed again before it settled
