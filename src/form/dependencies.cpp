@@ -293,9 +293,13 @@ private:
                     break;
                 }
             }
+            // Stepping down into a repeat selects all its instances: adding or removing one
+            // changes the set. Stepping up (..) reaches the context's own instance only.
+            const bool down = step.axis == Axis::Child || step.axis == Axis::Descendant ||
+                              step.axis == Axis::DescendantOrSelf;
             for (int s : next) {
-                if (s >= 0 && node(s).isRepeat)
-                    m_out.schemas.insert(s); // instances added or removed change the set
+                if (down && s >= 0 && node(s).isRepeat)
+                    m_out.schemas.insert(s);
             }
             ++m_inPredicate;
             for (const auto &p : step.predicates)

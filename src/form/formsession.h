@@ -34,6 +34,9 @@ public:
         std::function<QString()> location;
     };
 
+    /// Problems and prompts point into the live instance: they are valid until the next
+    /// change to its structure (a repeat instance added or removed, a jr:count applied,
+    /// loadInstance). Keep `ref` paths, not nodes, across such changes.
     struct Problem
     {
         enum class Kind { Required, Constraint, Type, UnknownRef };
