@@ -357,15 +357,10 @@ int fillCommand(const QStringList &args)
         Answer a;
         a.path = it.key();
         a.value = answerText(it.value());
-        QString bare = a.path;
-        bare.remove(posRe);
-        QStringList steps = bare.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-        for (QString &s : steps) {
-            const qsizetype colon = s.indexOf(QLatin1Char(':'));
-            if (colon >= 0)
-                s = s.mid(colon + 1);
-        }
-        a.schema = def->schemaForPath(QLatin1Char('/') + steps.join(QLatin1Char('/')));
+        // Only absolute paths name answers; the schema entry orders them.
+        a.schema = a.path.startsWith(QLatin1Char('/'))
+                       ? def->schemaForPath(FormDefinition::schemaPathOf(a.path, QString()))
+                       : -1;
         auto m = posRe.globalMatch(a.path);
         while (m.hasNext())
             a.positions.push_back(m.next().captured(1).toInt());

@@ -262,6 +262,12 @@ public:
     int instanceNameSchema = -1;
     int deprecatedIdSchema = -1;
 
+    /// Joins a (possibly relative) ref onto a context path and folds '.' and '..'.
+    static QString resolvePath(const QString &ref, const QString &context);
+    /// The schema path a ref names: resolved, without prefixes or positions
+    /// ("../orx:meta/x[2]" from "/data/g" → "/data/meta/x").
+    static QString schemaPathOf(const QString &ref, const QString &context);
+
     /// Schema index for an absolute path without positions, or -1.
     int schemaForPath(const QString &path) const { return m_pathIndex.value(path, -1); }
     QStringList languages() const;

@@ -38,42 +38,6 @@ bool hasAttr(const XmlNode *e, const char *local)
     return e->attribute(QLatin1String(local)) != nullptr;
 }
 
-/// Joins a (possibly relative) ref onto a context path and folds '.' and '..'.
-QString resolvePath(const QString &ref, const QString &context)
-{
-    QString r = ref.trimmed();
-    if (r.startsWith(QLatin1String("current()/")))
-        r = r.mid(10);
-    QString full = r.startsWith(QLatin1Char('/')) ? r
-                   : context.isEmpty()            ? QLatin1Char('/') + r
-                                                  : context + QLatin1Char('/') + r;
-    QStringList out;
-    const QStringList parts = full.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-    for (const QString &p : parts) {
-        if (p == QLatin1String("."))
-            continue;
-        if (p == QLatin1String("..")) {
-            if (!out.isEmpty())
-                out.removeLast();
-            continue;
-        }
-        out.push_back(p);
-    }
-    return QLatin1Char('/') + out.join(QLatin1Char('/'));
-}
-
-/// Removes prefixes from each step ("/orx:meta/orx:instanceID" → "/meta/instanceID").
-QString localPath(const QString &path)
-{
-    QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-    for (QString &p : parts) {
-        const qsizetype colon = p.indexOf(QLatin1Char(':'));
-        if (colon >= 0 && !p.startsWith(QLatin1Char('@')))
-            p = p.mid(colon + 1);
-    }
-    return QLatin1Char('/') + parts.join(QLatin1Char('/'));
-}
-
 bool isSimplePath(QString ref)
 {
     ref = ref.trimmed();
@@ -86,6 +50,42 @@ bool isSimplePath(QString ref)
 }
 
 } // namespace
+
+QString FormDefinition::resolvePath(const QString &ref, const QString &context)
+{
+    QString r = ref.trimmed();
+    if (r.startsWith(QLatin1String("current()/")))
+        r = r.mid(10);
+    const QString full = r.startsWith(QLatin1Char('/')) ? r
+                         : context.isEmpty()            ? QLatin1Char('/') + r
+                                                        : context + QLatin1Char('/') + r;
+    QStringList out;
+    for (const QString &p : full.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+        if (p == QLatin1String("."))
+            continue;
+        if (p == QLatin1String("..")) {
+            if (!out.isEmpty())
+                out.removeLast();
+            continue;
+        }
+        out.push_back(p);
+    }
+    return QLatin1Char('/') + out.join(QLatin1Char('/'));
+}
+
+QString FormDefinition::schemaPathOf(const QString &ref, const QString &context)
+{
+    QStringList parts = resolvePath(ref, context).split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    for (QString &p : parts) {
+        const qsizetype bracket = p.indexOf(QLatin1Char('['));
+        if (bracket >= 0)
+            p.truncate(bracket);
+        const qsizetype colon = p.indexOf(QLatin1Char(':'));
+        if (colon >= 0 && !p.startsWith(QLatin1Char('@')))
+            p = p.mid(colon + 1);
+    }
+    return QLatin1Char('/') + parts.join(QLatin1Char('/'));
+}
 
 class FormParser
 {
@@ -271,7 +271,7 @@ void FormParser::parse(const QByteArray &xml)
     for (const auto &c : model->children()) {
         if (c->isElement() && c->localName() == QLatin1String("bind") && hasAttr(c.get(), "id"))
             m_bindIds.insert(attr(c.get(), "id"),
-                             resolvePath(attr(c.get(), "nodeset"), m_rootPath));
+                             FormDefinition::resolvePath(attr(c.get(), "nodeset"), m_rootPath));
     }
     if (body)
         collectRepeatPaths(body, m_rootPath);
@@ -462,13 +462,14 @@ void FormParser::collectRepeatPaths(const XmlNode *e, const QString &context)
                 if (!isSimplePath(ref))
                     fail(c.get(), tr("unsupported: %1 with a computed reference \"%2\"")
                                       .arg(describe(c.get()), ref));
-                ctx = resolvePath(ref, context);
-                if (n == QLatin1String("repeat") && localPath(ctx).count(QLatin1Char('/')) < 2)
+                ctx = FormDefinition::resolvePath(ref, context);
+                if (n == QLatin1String("repeat") &&
+                    FormDefinition::schemaPathOf(ctx, QString()).count(QLatin1Char('/')) < 2)
                     fail(c.get(), tr("a <repeat> cannot repeat the primary instance's root "
                                      "element (%1)")
                                       .arg(ref));
                 if (n == QLatin1String("repeat"))
-                    m_repeatPaths.insert(localPath(ctx));
+                    m_repeatPaths.insert(FormDefinition::schemaPathOf(ctx, QString()));
             } else if (n == QLatin1String("repeat")) {
                 fail(c.get(), tr("<repeat> needs a nodeset attribute"));
             }
@@ -626,7 +627,7 @@ int FormParser::schemaForRef(const XmlNode *at, const QString &ref, const QStrin
 {
     if (!isSimplePath(ref))
         fail(at, tr("unsupported: %1 %2=\"%3\" is not a plain path").arg(describe(at), what, ref));
-    const QString path = localPath(resolvePath(ref, context));
+    const QString path = FormDefinition::schemaPathOf(ref, context);
     const int s = m_def.schemaForPath(path);
     if (s < 0)
         fail(at, tr("%1 %2=\"%3\" refers to %4, which is not in the primary instance")
@@ -683,7 +684,7 @@ void FormParser::parseBind(const XmlNode *b)
         fail(b, tr("<bind> needs a nodeset attribute"));
     const int schemaIndex = schemaForRef(b, nodeset, m_rootPath, QStringLiteral("nodeset"));
     if (hasAttr(b, "id"))
-        m_bindIds.insert(attr(b, "id"), resolvePath(nodeset, m_rootPath));
+        m_bindIds.insert(attr(b, "id"), FormDefinition::resolvePath(nodeset, m_rootPath));
     SchemaNode &s = m_def.schema[static_cast<std::size_t>(schemaIndex)];
     if (s.bind < 0) {
         s.bind = static_cast<int>(m_def.binds.size());

@@ -84,27 +84,12 @@ public:
         if (guard.tooDeep())
             return QString();
         // The path is data (a string); resolve it against the schema, not by parsing XPath.
-        QString p = path.trimmed();
-        if (!p.startsWith(QLatin1Char('/')) && context && context->schemaIndex >= 0)
-            p = m_s.m_def->schema[static_cast<std::size_t>(context->schemaIndex)].path +
-                QLatin1Char('/') + p;
-        QStringList out;
-        for (const QString &step : p.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
-            if (step == QLatin1String("."))
-                continue;
-            if (step == QLatin1String("..")) {
-                if (!out.isEmpty())
-                    out.removeLast();
-                continue;
-            }
-            QString s = step;
-            const qsizetype bracket = s.indexOf(QLatin1Char('['));
-            if (bracket >= 0)
-                s = s.left(bracket);
-            const qsizetype colon = s.indexOf(QLatin1Char(':'));
-            out.push_back(colon >= 0 ? s.mid(colon + 1) : s);
-        }
-        const int schema = m_s.m_def->schemaForPath(QLatin1Char('/') + out.join(QLatin1Char('/')));
+        const QString contextPath =
+            context && context->schemaIndex >= 0
+                ? m_s.m_def->schema[static_cast<std::size_t>(context->schemaIndex)].path
+                : QString();
+        const int schema =
+            m_s.m_def->schemaForPath(FormDefinition::schemaPathOf(path, contextPath));
         if (schema < 0)
             return QString();
         const int control = m_s.m_def->schema[static_cast<std::size_t>(schema)].control;

@@ -133,6 +133,16 @@ private:
         return static_cast<std::size_t>(m_end - m_p) >= n && std::memcmp(m_p, lit, n) == 0;
     }
 
+    /// The '?>' that ends a processing instruction (or the XML declaration), or null.
+    const char *findPiEnd(const char *from) const
+    {
+        for (const char *q = from; q + 1 < m_end; ++q) {
+            if (q[0] == '?' && q[1] == '>')
+                return q;
+        }
+        return nullptr;
+    }
+
     void skipSpace()
     {
         while (m_p < m_end && isXmlSpace(*m_p))
@@ -344,13 +354,7 @@ Outcome Parser::readPI(XmlNode *parent, bool atStart)
     if (target.contains(QLatin1Char(':')))
         return fail(tr("a processing instruction target cannot contain ':'"), start);
     const char *body = m_p;
-    const char *close = nullptr;
-    for (const char *q = m_p; q + 1 < m_end; ++q) {
-        if (q[0] == '?' && q[1] == '>') {
-            close = q;
-            break;
-        }
-    }
+    const char *close = findPiEnd(m_p);
     if (!close)
         return fail(tr("the processing instruction is not closed"), start);
     if (close > body && !isXmlSpace(*body))
@@ -656,13 +660,7 @@ Outcome Parser::run(XmlDocument &doc)
     }
     // XML declaration: an encoding other than UTF-8 goes to QXmlStreamReader.
     if (startsWith("<?xml") && m_end - m_p > 5 && isXmlSpace(m_p[5])) {
-        const char *close = nullptr;
-        for (const char *q = m_p; q + 1 < m_end; ++q) {
-            if (q[0] == '?' && q[1] == '>') {
-                close = q;
-                break;
-            }
-        }
+        const char *close = findPiEnd(m_p);
         if (!close)
             return fail(tr("the XML declaration is not closed"));
         const QByteArray decl(m_p, close - m_p);
