@@ -29,6 +29,7 @@ private Q_SLOTS:
     void everyFunctionIsCallable();
     void seededRandomizeMatchesOdk();
     void longNumbersStayStrict();
+    void checklistCountsNumbersAboveZero();
 };
 
 namespace {
@@ -250,6 +251,25 @@ void TestXPath::longNumbersStayStrict()
     const QString zeros(130, QLatin1Char('0'));
     QVERIFY(std::isnan(stringToNumber(zeros + QStringLiteral("1e5"))));
     QCOMPARE(stringToNumber(zeros + QStringLiteral("15")), 15.0);
+}
+
+void TestXPath::checklistCountsNumbersAboveZero()
+{
+    // ODK spec: an answer counts when it converts to a number > 0; booleans count when true.
+    XmlError err;
+    auto doc = XmlDocument::parse("<r><a>2</a><a>0</a><a>yes</a><a>-1</a><a>0.5</a></r>", &err);
+    QVERIFY(doc);
+    Context c;
+    c.node = doc.get();
+    auto eval = [&](const char *src) {
+        Expression::CompileError ce;
+        auto e = Expression::compile(QString::fromLatin1(src), nullptr, &ce);
+        return e ? e->evaluate(c).toBoolean() : false;
+    };
+    QVERIFY(eval("checklist(2, 2, /r/a)"));
+    QVERIFY(!eval("checklist(3, -1, /r/a)"));
+    QVERIFY(eval("checklist(3, 3, /r/a, true())"));
+    QVERIFY(eval("weighted-checklist(5, 5, /r/a[1], 3, true(), 2)"));
 }
 
 QTEST_GUILESS_MAIN(TestXPath)

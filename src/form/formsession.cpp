@@ -259,8 +259,12 @@ void FormSession::runPreloads(bool start)
                     v = m_props.username;
                 else if (p == QLatin1String("email"))
                     v = m_props.email;
-                else if (p == QLatin1String("phonenumber"))
+                else if (p == QLatin1String("phonenumber") || p == QLatin1String("phone number"))
                     v = m_props.phoneNumber;
+                else if (p == QLatin1String("simserial"))
+                    v = m_props.simSerial;
+                else if (p == QLatin1String("subscriberid"))
+                    v = m_props.subscriberId;
                 else if (p == QLatin1String("uri:userid") || p == QLatin1String("userid"))
                     v = m_props.userId;
             }
@@ -293,6 +297,16 @@ void FormSession::runPreloads(bool start)
                 assignValue(n, m_props.deviceId);
             else if (name == QLatin1String("userID") && empty && !m_props.userId.isEmpty())
                 assignValue(n, m_props.userId);
+            else if (name == QLatin1String("email") && empty && !m_props.email.isEmpty())
+                assignValue(n, m_props.email);
+            else if (name == QLatin1String("phoneNumber") && empty &&
+                     !m_props.phoneNumber.isEmpty())
+                assignValue(n, m_props.phoneNumber);
+            else if (name == QLatin1String("simSerial") && empty && !m_props.simSerial.isEmpty())
+                assignValue(n, m_props.simSerial);
+            else if (name == QLatin1String("subscriberID") && empty &&
+                     !m_props.subscriberId.isEmpty())
+                assignValue(n, m_props.subscriberId);
         }
     }
 }

@@ -27,6 +27,8 @@ public:
         QString username;
         QString email;
         QString phoneNumber;
+        QString simSerial;
+        QString subscriberId; ///< "imsi:…"
         /// Milliseconds since the epoch; the system clock when unset.
         std::function<qint64()> clock;
         /// The device's location as "lat lon altitude accuracy" for odk:setgeopoint;

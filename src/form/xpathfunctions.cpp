@@ -500,13 +500,11 @@ Value minMax(const Call &c, bool wantMax)
 
 bool truthyItem(const Value &v)
 {
-    // checklist(): node values count as true when they read "true" or "1"; other
-    // arguments use boolean().
-    if (v.type() == Value::Type::String) {
-        const QString s = v.rawString().trimmed();
-        return s == QLatin1String("true") || s == QLatin1String("1");
-    }
-    return v.toBoolean();
+    // checklist(): an answer counts when it "converts to a number > 0" (the ODK spec);
+    // a boolean argument counts when true.
+    if (v.type() == Value::Type::Boolean)
+        return v.toBoolean();
+    return v.toNumber(false) > 0;
 }
 
 bool withinLimits(double count, double lo, double hi)
