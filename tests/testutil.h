@@ -23,9 +23,9 @@ struct Run
     QByteArray err;
 };
 
-/// Runs survey-cli and waits for it (no sleeping: QProcess signals completion).
-inline Run runCli(const QStringList &args, const QByteArray &input = {},
-                  const QStringList &extraEnv = {})
+/// Runs a program and waits for it (no sleeping: QProcess signals completion).
+inline Run runProgram(const QString &program, const QStringList &args, const QByteArray &input = {},
+                      const QStringList &extraEnv = {})
 {
     QProcess p;
     if (!extraEnv.isEmpty()) {
@@ -34,9 +34,9 @@ inline Run runCli(const QStringList &args, const QByteArray &input = {},
             env.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
         p.setProcessEnvironment(env);
     }
-    p.start(QStringLiteral(SURVEY_CLI), args);
+    p.start(program, args);
     if (!p.waitForStarted())
-        qFatal("cannot start survey-cli");
+        qFatal("cannot start %s", qPrintable(program));
     if (!input.isEmpty())
         p.write(input);
     p.closeWriteChannel();
@@ -46,6 +46,13 @@ inline Run runCli(const QStringList &args, const QByteArray &input = {},
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     return r;
+}
+
+/// Runs survey-cli.
+inline Run runCli(const QStringList &args, const QByteArray &input = {},
+                  const QStringList &extraEnv = {})
+{
+    return runProgram(QStringLiteral(SURVEY_CLI), args, input, extraEnv);
 }
 
 } // namespace testutil

@@ -2,6 +2,167 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>Admin</name>
+    <message>
+        <source>the password must have at least 10 characters</source>
+        <translation>the password must have at least 10 characters</translation>
+    </message>
+    <message>
+        <source>writing the audit log</source>
+        <translation>writing the audit log</translation>
+    </message>
+    <message>
+        <source>give the first admin&apos;s name with --admin NAME</source>
+        <translation>give the first admin&apos;s name with --admin NAME</translation>
+    </message>
+    <message>
+        <source>the database is already set up (schema version %1)</source>
+        <translation>the database is already set up (schema version %1)</translation>
+    </message>
+    <message>
+        <source>Default project</source>
+        <translation>Default project</translation>
+    </message>
+    <message>
+        <source>creating project 1</source>
+        <translation>creating project 1</translation>
+    </message>
+    <message>
+        <source>creating the admin</source>
+        <translation>creating the admin</translation>
+    </message>
+    <message>
+        <source>a user needs a name</source>
+        <translation>a user needs a name</translation>
+    </message>
+    <message>
+        <source>unknown role &apos;%1&apos; (use admin, supervisor or enumerator)</source>
+        <translation>unknown role &apos;%1&apos; (use admin, supervisor or enumerator)</translation>
+    </message>
+    <message>
+        <source>only an enumerator has a supervisor</source>
+        <translation>only an enumerator has a supervisor</translation>
+    </message>
+    <message>
+        <source>looking up the project</source>
+        <translation>looking up the project</translation>
+    </message>
+    <message>
+        <source>there is no project %1</source>
+        <translation>there is no project %1</translation>
+    </message>
+    <message>
+        <source>looking up the supervisor</source>
+        <translation>looking up the supervisor</translation>
+    </message>
+    <message>
+        <source>there is no supervisor named &apos;%1&apos;</source>
+        <translation>there is no supervisor named &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>looking up the user</source>
+        <translation>looking up the user</translation>
+    </message>
+    <message>
+        <source>a user named &apos;%1&apos; already exists</source>
+        <translation>a user named &apos;%1&apos; already exists</translation>
+    </message>
+    <message>
+        <source>adding the user</source>
+        <translation>adding the user</translation>
+    </message>
+    <message>
+        <source>disabling the user</source>
+        <translation>disabling the user</translation>
+    </message>
+    <message>
+        <source>there is no user named &apos;%1&apos;</source>
+        <translation>there is no user named &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>listing users</source>
+        <translation>listing users</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>cannot read %1: %2</translation>
+    </message>
+    <message>
+        <source>cannot read media file %1: %2</source>
+        <translation>cannot read media file %1: %2</translation>
+    </message>
+    <message>
+        <source>looking up the form</source>
+        <translation>looking up the form</translation>
+    </message>
+    <message>
+        <source>adding the form</source>
+        <translation>adding the form</translation>
+    </message>
+    <message>
+        <source>looking up the version</source>
+        <translation>looking up the version</translation>
+    </message>
+    <message>
+        <source>form %1 version &apos;%2&apos; is already published with different content: give the changed form a new version</source>
+        <translation>form %1 version &apos;%2&apos; is already published with different content: give the changed form a new version</translation>
+    </message>
+    <message>
+        <source>storing the form version</source>
+        <translation>storing the form version</translation>
+    </message>
+    <message>
+        <source>storing media file %1</source>
+        <translation>storing media file %1</translation>
+    </message>
+    <message>
+        <source>making the version current</source>
+        <translation>making the version current</translation>
+    </message>
+</context>
+<context>
+    <name>Database</name>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 failed: %2</translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation>cannot create the folder %1</translation>
+    </message>
+    <message>
+        <source>the Qt SQL driver for this database is not installed</source>
+        <translation>the Qt SQL driver for this database is not installed</translation>
+    </message>
+    <message>
+        <source>cannot open the database: %1</source>
+        <translation>cannot open the database: %1</translation>
+    </message>
+    <message>
+        <source>reading the schema version</source>
+        <translation>reading the schema version</translation>
+    </message>
+    <message>
+        <source>the database has schema version %1, newer than this server (%2): use a newer survey-sync</source>
+        <translation>the database has schema version %1, newer than this server (%2): use a newer survey-sync</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseUrl</name>
+    <message>
+        <source>the database URL &apos;%1&apos; names no file (write sqlite:PATH)</source>
+        <translation>the database URL &apos;%1&apos; names no file (write sqlite:PATH)</translation>
+    </message>
+    <message>
+        <source>the database URL &apos;%1&apos; is not postgresql://USER:PASS@HOST:PORT/DB</source>
+        <translation>the database URL &apos;%1&apos; is not postgresql://USER:PASS@HOST:PORT/DB</translation>
+    </message>
+    <message>
+        <source>unknown database URL &apos;%1&apos; (use sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB)</source>
+        <translation>unknown database URL &apos;%1&apos; (use sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB)</translation>
+    </message>
+</context>
+<context>
     <name>Expression</name>
     <message>
         <source>&apos;/&apos; can only follow a node-set, not a %1</source>
@@ -636,6 +797,73 @@
   xpath DOC.xml [--context PATH] [--ns P=URI]... [--type T] (EXPR | --batch)
                                      evaluate XPath against any XML document
 </translation>
+    </message>
+</context>
+<context>
+    <name>SurveySync</name>
+    <message>
+        <source>usage: survey-sync COMMAND ...
+  init --db URL --admin NAME           create the schema, project 1 and the first admin
+                                       (password on standard input)
+  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
+           [--project N]               add a user (password on standard input)
+  user disable --db URL NAME           stop a user from signing in
+  user list --db URL                   name, role, project, supervisor, status
+  form publish --db URL FILE.xml [--project N] [--media DIR]
+                                       check a form with the engine and publish it
+URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
+     postgresql://USER:PASS@HOST:PORT/DB
+</source>
+        <translation>usage: survey-sync COMMAND ...
+  init --db URL --admin NAME           create the schema, project 1 and the first admin
+                                       (password on standard input)
+  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
+           [--project N]               add a user (password on standard input)
+  user disable --db URL NAME           stop a user from signing in
+  user list --db URL                   name, role, project, supervisor, status
+  form publish --db URL FILE.xml [--project N] [--media DIR]
+                                       check a form with the engine and publish it
+URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
+     postgresql://USER:PASS@HOST:PORT/DB
+</translation>
+    </message>
+    <message>
+        <source>the database %1 is not set up: run survey-sync init first</source>
+        <translation>the database %1 is not set up: run survey-sync init first</translation>
+    </message>
+    <message>
+        <source>created %1 with project 1 and admin %2
+</source>
+        <translation>created %1 with project 1 and admin %2
+</translation>
+    </message>
+    <message>
+        <source>added %1 (%2, project %3)
+</source>
+        <translation>added %1 (%2, project %3)
+</translation>
+    </message>
+    <message>
+        <source>disabled %1
+</source>
+        <translation>disabled %1
+</translation>
+    </message>
+    <message>
+        <source>%1 version %2 is already published; nothing changed
+</source>
+        <translation>%1 version %2 is already published; nothing changed
+</translation>
+    </message>
+    <message numerus="yes">
+        <source>published %1 version %2 (&quot;%3&quot;, %n media file(s)) in project %4
+</source>
+        <translation>
+            <numerusform>published %1 version %2 (&quot;%3&quot;, %n media file) in project %4
+</numerusform>
+            <numerusform>published %1 version %2 (&quot;%3&quot;, %n media files) in project %4
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,167 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Admin</name>
+    <message>
+        <source>the password must have at least 10 characters</source>
+        <translation>密码至少需要 10 个字符</translation>
+    </message>
+    <message>
+        <source>writing the audit log</source>
+        <translation>写入审计日志</translation>
+    </message>
+    <message>
+        <source>give the first admin&apos;s name with --admin NAME</source>
+        <translation>请用 --admin NAME 指定第一个管理员的名字</translation>
+    </message>
+    <message>
+        <source>the database is already set up (schema version %1)</source>
+        <translation>数据库已经初始化（结构版本 %1）</translation>
+    </message>
+    <message>
+        <source>Default project</source>
+        <translation>默认项目</translation>
+    </message>
+    <message>
+        <source>creating project 1</source>
+        <translation>创建项目 1</translation>
+    </message>
+    <message>
+        <source>creating the admin</source>
+        <translation>创建管理员</translation>
+    </message>
+    <message>
+        <source>a user needs a name</source>
+        <translation>用户必须有名字</translation>
+    </message>
+    <message>
+        <source>unknown role &apos;%1&apos; (use admin, supervisor or enumerator)</source>
+        <translation>未知角色 &apos;%1&apos;（请使用 admin、supervisor 或 enumerator）</translation>
+    </message>
+    <message>
+        <source>only an enumerator has a supervisor</source>
+        <translation>只有调查员才有督导</translation>
+    </message>
+    <message>
+        <source>looking up the project</source>
+        <translation>查找项目</translation>
+    </message>
+    <message>
+        <source>there is no project %1</source>
+        <translation>不存在项目 %1</translation>
+    </message>
+    <message>
+        <source>looking up the supervisor</source>
+        <translation>查找督导</translation>
+    </message>
+    <message>
+        <source>there is no supervisor named &apos;%1&apos;</source>
+        <translation>不存在名为 &apos;%1&apos; 的督导</translation>
+    </message>
+    <message>
+        <source>looking up the user</source>
+        <translation>查找用户</translation>
+    </message>
+    <message>
+        <source>a user named &apos;%1&apos; already exists</source>
+        <translation>名为 &apos;%1&apos; 的用户已存在</translation>
+    </message>
+    <message>
+        <source>adding the user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>disabling the user</source>
+        <translation>停用用户</translation>
+    </message>
+    <message>
+        <source>there is no user named &apos;%1&apos;</source>
+        <translation>不存在名为 &apos;%1&apos; 的用户</translation>
+    </message>
+    <message>
+        <source>listing users</source>
+        <translation>列出用户</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>cannot read media file %1: %2</source>
+        <translation>无法读取媒体文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>looking up the form</source>
+        <translation>查找表单</translation>
+    </message>
+    <message>
+        <source>adding the form</source>
+        <translation>添加表单</translation>
+    </message>
+    <message>
+        <source>looking up the version</source>
+        <translation>查找版本</translation>
+    </message>
+    <message>
+        <source>form %1 version &apos;%2&apos; is already published with different content: give the changed form a new version</source>
+        <translation>表单 %1 的版本 &apos;%2&apos; 已以不同的内容发布：请为修改后的表单设置新的版本号</translation>
+    </message>
+    <message>
+        <source>storing the form version</source>
+        <translation>保存表单版本</translation>
+    </message>
+    <message>
+        <source>storing media file %1</source>
+        <translation>保存媒体文件 %1</translation>
+    </message>
+    <message>
+        <source>making the version current</source>
+        <translation>将该版本设为当前版本</translation>
+    </message>
+</context>
+<context>
+    <name>Database</name>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1失败：%2</translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation>无法创建文件夹 %1</translation>
+    </message>
+    <message>
+        <source>the Qt SQL driver for this database is not installed</source>
+        <translation>未安装此数据库的 Qt SQL 驱动</translation>
+    </message>
+    <message>
+        <source>cannot open the database: %1</source>
+        <translation>无法打开数据库：%1</translation>
+    </message>
+    <message>
+        <source>reading the schema version</source>
+        <translation>读取数据库结构版本</translation>
+    </message>
+    <message>
+        <source>the database has schema version %1, newer than this server (%2): use a newer survey-sync</source>
+        <translation>数据库结构版本为 %1，比本服务器支持的版本（%2）更新：请使用更新版本的 survey-sync</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseUrl</name>
+    <message>
+        <source>the database URL &apos;%1&apos; names no file (write sqlite:PATH)</source>
+        <translation>数据库地址 &apos;%1&apos; 没有指定文件（请写作 sqlite:PATH）</translation>
+    </message>
+    <message>
+        <source>the database URL &apos;%1&apos; is not postgresql://USER:PASS@HOST:PORT/DB</source>
+        <translation>数据库地址 &apos;%1&apos; 不是 postgresql://USER:PASS@HOST:PORT/DB 格式</translation>
+    </message>
+    <message>
+        <source>unknown database URL &apos;%1&apos; (use sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB)</source>
+        <translation>未知的数据库地址 &apos;%1&apos;（请使用 sqlite:PATH 或 postgresql://USER:PASS@HOST:PORT/DB）</translation>
+    </message>
+</context>
+<context>
     <name>Expression</name>
     <message>
         <source>&apos;/&apos; can only follow a node-set, not a %1</source>
@@ -630,6 +791,71 @@
   xpath DOC.xml [--context PATH] [--ns P=URI]... [--type T] (EXPR | --batch)
                                      对任意 XML 文档求值 XPath 表达式
 </translation>
+    </message>
+</context>
+<context>
+    <name>SurveySync</name>
+    <message>
+        <source>usage: survey-sync COMMAND ...
+  init --db URL --admin NAME           create the schema, project 1 and the first admin
+                                       (password on standard input)
+  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
+           [--project N]               add a user (password on standard input)
+  user disable --db URL NAME           stop a user from signing in
+  user list --db URL                   name, role, project, supervisor, status
+  form publish --db URL FILE.xml [--project N] [--media DIR]
+                                       check a form with the engine and publish it
+URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
+     postgresql://USER:PASS@HOST:PORT/DB
+</source>
+        <translation>用法：survey-sync COMMAND ...
+  init --db URL --admin NAME           创建数据库结构、项目 1 和第一个管理员
+                                       （密码从标准输入读取）
+  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
+           [--project N]               添加用户（密码从标准输入读取）
+  user disable --db URL NAME           禁止用户登录
+  user list --db URL                   名字、角色、项目、督导、状态
+  form publish --db URL FILE.xml [--project N] [--media DIR]
+                                       用表单引擎检查表单并发布
+URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
+     postgresql://USER:PASS@HOST:PORT/DB
+</translation>
+    </message>
+    <message>
+        <source>the database %1 is not set up: run survey-sync init first</source>
+        <translation>数据库 %1 尚未初始化：请先运行 survey-sync init</translation>
+    </message>
+    <message>
+        <source>created %1 with project 1 and admin %2
+</source>
+        <translation>已创建 %1，包含项目 1 和管理员 %2
+</translation>
+    </message>
+    <message>
+        <source>added %1 (%2, project %3)
+</source>
+        <translation>已添加 %1（%2，项目 %3）
+</translation>
+    </message>
+    <message>
+        <source>disabled %1
+</source>
+        <translation>已停用 %1
+</translation>
+    </message>
+    <message>
+        <source>%1 version %2 is already published; nothing changed
+</source>
+        <translation>%1 的版本 %2 已发布；未做任何更改
+</translation>
+    </message>
+    <message numerus="yes">
+        <source>published %1 version %2 (&quot;%3&quot;, %n media file(s)) in project %4
+</source>
+        <translation>
+            <numerusform>已在项目 %4 中发布 %1 的版本 %2（&quot;%3&quot;，%n 个媒体文件）
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>

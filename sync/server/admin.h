@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "database.h"
+
+#include <QCoreApplication>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace survey::server {
+
+/// Administration shared by the command line and (later) the JSON API: projects, users,
+/// forms. Every change is one transaction and leaves an audit-log entry.
+class Admin
+{
+    Q_DECLARE_TR_FUNCTIONS(Admin)
+public:
+    explicit Admin(Database &db, QString actor = QStringLiteral("cli"))
+        : m_db(db)
+        , m_actor(std::move(actor))
+    {}
+
+    static bool validRole(const QString &role);
+    /// Passwords: at least 10 characters (as ODK Central requires).
+    static QString passwordProblem(const QString &password);
+
+    /// Creates the schema, project 1 and the first admin.
+    bool init(const QString &adminName, const QString &password, QString *error);
+    bool addUser(const QString &name, const QString &role, const QString &supervisor, int projectId,
+                 const QString &password, QString *error);
+    bool disableUser(const QString &name, QString *error);
+
+    struct UserRow
+    {
+        QString name;
+        QString role;
+        int projectId = 0;
+        QString supervisor;
+        bool disabled = false;
+    };
+    std::optional<std::vector<UserRow>> listUsers(QString *error);
+
+    struct Published
+    {
+        QString formId;
+        QString version;
+        QString title;
+        int mediaFiles = 0;
+        bool unchanged = false; ///< the same form bytes were already the current version
+    };
+    /// Validates the form with the engine (and its media); a new version becomes current.
+    std::optional<Published> publishForm(const QString &file, int projectId,
+                                         const QString &mediaDir, QString *error);
+
+private:
+    bool audit(const QString &action, const QString &details, QString *error);
+
+    Database &m_db;
+    QString m_actor;
+};
+
+} // namespace survey::server

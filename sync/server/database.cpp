@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "database.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUrl>
+
+#include <atomic>
+
+Q_LOGGING_CATEGORY(lcStore, "survey.server.db", QtInfoMsg)
+
+namespace survey::server {
+
+std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &url, QString *error)
+{
+    DatabaseUrl out;
+    if (url.startsWith(QLatin1String("sqlite:"))) {
+        out.kind = Kind::Sqlite;
+        out.path = url.mid(7);
+        if (out.path.isEmpty()) {
+            if (error)
+                *error = tr("the database URL '%1' names no file (write sqlite:PATH)").arg(url);
+            return std::nullopt;
+        }
+        return out;
+    }
+    if (url.startsWith(QLatin1String("postgresql://")) ||
+        url.startsWith(QLatin1String("postgres://"))) {
+        const QUrl u(url);
+        if (!u.isValid() || u.host().isEmpty() || u.path().size() < 2) {
+            if (error)
+                *error =
+                    tr("the database URL '%1' is not postgresql://USER:PASS@HOST:PORT/DB").arg(url);
+            return std::nullopt;
+        }
+        out.kind = Kind::Postgres;
+        out.host = u.host();
+        out.port = u.port(5432);
+        out.user = u.userName();
+        out.password = u.password();
+        out.name = u.path().mid(1);
+        return out;
+    }
+    if (error)
+        *error = tr("unknown database URL '%1' (use sqlite:PATH or "
+                    "postgresql://USER:PASS@HOST:PORT/DB)")
+                     .arg(url);
+    return std::nullopt;
+}
+
+Database::Database(DatabaseUrl url)
+    : m_url(std::move(url))
+{
+    static std::atomic<int> counter{0};
+    m_connection = QStringLiteral("survey-sync-%1").arg(counter.fetch_add(1));
+}
+
+Database::~Database()
+{
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connection);
+    }
+}
+
+QString Database::failure(const QString &what, const QString &driverText)
+{
+    return tr("%1 failed: %2").arg(what, driverText);
+}
+
+QString Database::now()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+bool Database::exec(const QString &sql, QString *error)
+{
+    QSqlQuery q(m_db);
+    if (!q.exec(sql)) {
+        if (error)
+            *error = failure(sql.left(60), q.lastError().text());
+        return false;
+    }
+    return true;
+}
+
+bool Database::open(QString *error)
+{
+    if (m_url.kind == DatabaseUrl::Kind::Sqlite) {
+        const QFileInfo fi(m_url.path);
+        if (!QDir().mkpath(fi.absolutePath())) {
+            if (error)
+                *error = tr("cannot create the folder %1").arg(fi.absolutePath());
+            return false;
+        }
+        m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+        m_db.setDatabaseName(m_url.path);
+    } else {
+        m_db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connection);
+        m_db.setHostName(m_url.host);
+        m_db.setPort(m_url.port);
+        m_db.setUserName(m_url.user);
+        m_db.setPassword(m_url.password);
+        m_db.setDatabaseName(m_url.name);
+    }
+    if (!m_db.isValid()) {
+        if (error)
+            *error = tr("the Qt SQL driver for this database is not installed");
+        return false;
+    }
+    if (!m_db.open()) {
+        if (error)
+            *error = tr("cannot open the database: %1").arg(m_db.lastError().text());
+        return false;
+    }
+    if (isSqlite()) {
+        // WAL lets readers work while one writer commits; waits instead of failing busy.
+        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000",
+                                   "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
+            if (!exec(QLatin1String(pragma), error))
+                return false;
+        }
+    }
+    return true;
+}
+
+int Database::schemaVersion(QString *error)
+{
+    if (!m_db.tables().contains(QStringLiteral("schema_meta")))
+        return 0;
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT version FROM schema_meta")) || !q.next()) {
+        if (error)
+            *error = failure(tr("reading the schema version"), q.lastError().text());
+        return -1;
+    }
+    return q.value(0).toInt();
+}
+
+bool Database::write(const std::function<bool(QString *)> &work, QString *error)
+{
+    if (!exec(isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"), error))
+        return false;
+    QString why;
+    if (!work(&why)) {
+        QString ignored;
+        exec(QStringLiteral("ROLLBACK"), &ignored);
+        if (error)
+            *error = why;
+        return false;
+    }
+    if (!exec(QStringLiteral("COMMIT"), error)) {
+        QString ignored;
+        exec(QStringLiteral("ROLLBACK"), &ignored);
+        return false;
+    }
+    return true;
+}
+
+bool Database::migrate(QString *error)
+{
+    const int version = schemaVersion(error);
+    if (version < 0)
+        return false;
+    if (version > kSchemaVersion) {
+        if (error)
+            *error = tr("the database has schema version %1, newer than this server (%2): "
+                        "use a newer survey-sync")
+                         .arg(version)
+                         .arg(kSchemaVersion);
+        return false;
+    }
+    if (version < 1 && !write([this](QString *e) { return migrateTo1(e); }, error))
+        return false;
+    return true;
+}
+
+bool Database::migrateTo1(QString *error)
+{
+    const QString id = isSqlite() ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    const QString blob = isSqlite() ? QStringLiteral("BLOB") : QStringLiteral("BYTEA");
+    const QStringList ddl = {
+        QStringLiteral("CREATE TABLE schema_meta (version INTEGER NOT NULL)"),
+        QStringLiteral("CREATE TABLE projects (id %1, name TEXT NOT NULL, created_at TEXT NOT "
+                       "NULL)")
+            .arg(id),
+        QStringLiteral("CREATE TABLE users (id %1, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL "
+                       "CHECK (role IN ('admin','supervisor','enumerator')), project_id INTEGER "
+                       "REFERENCES projects(id), supervisor_id INTEGER REFERENCES users(id), "
+                       "password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, "
+                       "created_at TEXT NOT NULL)")
+            .arg(id),
+        QStringLiteral("CREATE TABLE forms (id %1, project_id INTEGER NOT NULL REFERENCES "
+                       "projects(id), xml_form_id TEXT NOT NULL, current_version_id INTEGER, "
+                       "state TEXT NOT NULL DEFAULT 'open', created_at TEXT NOT NULL, "
+                       "UNIQUE (project_id, xml_form_id))")
+            .arg(id),
+        QStringLiteral("CREATE TABLE form_versions (id %1, form_id INTEGER NOT NULL REFERENCES "
+                       "forms(id), version TEXT NOT NULL, title TEXT NOT NULL, xml %2 NOT NULL, "
+                       "hash TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (form_id, "
+                       "version))")
+            .arg(id, blob),
+        QStringLiteral("CREATE TABLE form_media (id %1, form_version_id INTEGER NOT NULL "
+                       "REFERENCES form_versions(id), filename TEXT NOT NULL, hash TEXT NOT "
+                       "NULL, content %2 NOT NULL, UNIQUE (form_version_id, filename))")
+            .arg(id, blob),
+        QStringLiteral("CREATE TABLE audit_log (id %1, at TEXT NOT NULL, actor TEXT NOT NULL, "
+                       "action TEXT NOT NULL, details TEXT NOT NULL)")
+            .arg(id),
+        QStringLiteral("INSERT INTO schema_meta (version) VALUES (1)"),
+    };
+    for (const QString &sql : ddl) {
+        if (!exec(sql, error))
+            return false;
+    }
+    qCDebug(lcStore) << "database schema created (version 1)";
+    return true;
+}
+
+} // namespace survey::server

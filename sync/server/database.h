@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QCoreApplication>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace survey::server {
+
+/// Where the server keeps its data: `sqlite:PATH` or
+/// `postgresql://USER:PASS@HOST:PORT/DB`.
+struct DatabaseUrl
+{
+    Q_DECLARE_TR_FUNCTIONS(DatabaseUrl)
+public:
+    enum class Kind { Sqlite, Postgres };
+    Kind kind = Kind::Sqlite;
+    QString path; ///< SQLite file
+    QString host;
+    int port = 5432;
+    QString user;
+    QString password;
+    QString name; ///< PostgreSQL database
+
+    static std::optional<DatabaseUrl> parse(const QString &url, QString *error);
+};
+
+/// One connection (per thread) to the server database, with versioned migrations:
+/// each migration runs in a transaction and is rolled back whole on failure, and a
+/// database written by a newer server is refused rather than touched.
+class Database
+{
+    Q_DECLARE_TR_FUNCTIONS(Database)
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    explicit Database(DatabaseUrl url);
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    bool open(QString *error);
+    /// 0 for an empty database; -1 with `error` set when it cannot be read.
+    int schemaVersion(QString *error);
+    /// Brings the schema to kSchemaVersion (refusing a newer one).
+    bool migrate(QString *error);
+
+    QSqlDatabase &db() { return m_db; }
+    bool isSqlite() const { return m_url.kind == DatabaseUrl::Kind::Sqlite; }
+
+    /// Runs `work` in a write transaction (SQLite: BEGIN IMMEDIATE); commits when it
+    /// returns true, rolls back otherwise or when the commit fails.
+    bool write(const std::function<bool(QString *)> &work, QString *error);
+
+    /// A message for a failed query, naming what was being done.
+    static QString failure(const QString &what, const QString &driverText);
+    static QString now();
+
+private:
+    bool exec(const QString &sql, QString *error);
+    bool migrateTo1(QString *error);
+
+    DatabaseUrl m_url;
+    QString m_connection;
+    QSqlDatabase m_db;
+};
+
+} // namespace survey::server

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// survey-sync: the central server's command line.
+#include "admin.h"
+#include "database.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QLocale>
+#include <QTranslator>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+namespace {
+
+using namespace survey::server;
+
+class Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(SurveySync)
+};
+
+const QString kDefaultDb = QStringLiteral("sqlite:./survey-data/survey.db");
+
+void out(const QString &text)
+{
+    const QByteArray b = text.toUtf8();
+    std::fwrite(b.constData(), 1, static_cast<std::size_t>(b.size()), stdout);
+}
+
+int fail(const QString &message)
+{
+    const QByteArray b =
+        (QStringLiteral("survey-sync: error: ") + message + QLatin1Char('\n')).toUtf8();
+    std::fwrite(b.constData(), 1, static_cast<std::size_t>(b.size()), stderr);
+    return 1;
+}
+
+int usage()
+{
+    const QByteArray b =
+        Tr::tr(
+            "usage: survey-sync COMMAND ...\n"
+            "  init --db URL --admin NAME           create the schema, project 1 and the first "
+            "admin\n"
+            "                                       (password on standard input)\n"
+            "  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]\n"
+            "           [--project N]               add a user (password on standard input)\n"
+            "  user disable --db URL NAME           stop a user from signing in\n"
+            "  user list --db URL                   name, role, project, supervisor, status\n"
+            "  form publish --db URL FILE.xml [--project N] [--media DIR]\n"
+            "                                       check a form with the engine and publish it\n"
+            "URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or\n"
+            "     postgresql://USER:PASS@HOST:PORT/DB\n")
+            .toUtf8();
+    std::fwrite(b.constData(), 1, static_cast<std::size_t>(b.size()), stderr);
+    return 64;
+}
+
+QString readPassword()
+{
+    std::string line;
+    std::getline(std::cin, line);
+    QString p = QString::fromStdString(line);
+    while (p.endsWith(QLatin1Char('\r')))
+        p.chop(1);
+    return p;
+}
+
+struct Args
+{
+    QStringList positional;
+    QHash<QString, QString> options;
+    bool ok = true;
+};
+
+Args parse(const QStringList &args, const QStringList &valued)
+{
+    Args a;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &s = args[i];
+        if (s.startsWith(QLatin1String("--"))) {
+            if (!valued.contains(s) || i + 1 >= args.size()) {
+                a.ok = false;
+                return a;
+            }
+            a.options.insert(s, args[++i]);
+        } else {
+            a.positional << s;
+        }
+    }
+    return a;
+}
+
+/// Opens the database for a command other than init: it must be set up, and not newer.
+std::unique_ptr<Database> openReady(const QString &url, QString *error)
+{
+    const auto parsed = DatabaseUrl::parse(url, error);
+    if (!parsed)
+        return nullptr;
+    if (parsed->kind == DatabaseUrl::Kind::Sqlite && !QFileInfo::exists(parsed->path)) {
+        // Opening would create an empty file; say what to do instead.
+        *error = Tr::tr("the database %1 is not set up: run survey-sync init first").arg(url);
+        return nullptr;
+    }
+    auto db = std::make_unique<Database>(*parsed);
+    if (!db->open(error))
+        return nullptr;
+    const int version = db->schemaVersion(error);
+    if (version < 0)
+        return nullptr;
+    if (version == 0) {
+        *error = Tr::tr("the database %1 is not set up: run survey-sync init first").arg(url);
+        return nullptr;
+    }
+    if (!db->migrate(error))
+        return nullptr;
+    return db;
+}
+
+int projectOption(const Args &a, bool *ok)
+{
+    *ok = true;
+    if (!a.options.contains(QStringLiteral("--project")))
+        return 1;
+    return a.options.value(QStringLiteral("--project")).toInt(ok);
+}
+
+int runInit(const QStringList &args)
+{
+    const Args a = parse(args, {QStringLiteral("--db"), QStringLiteral("--admin")});
+    if (!a.ok || !a.positional.isEmpty() || !a.options.contains(QStringLiteral("--admin")))
+        return usage();
+    const QString url = a.options.value(QStringLiteral("--db"), kDefaultDb);
+    QString error;
+    const auto parsed = DatabaseUrl::parse(url, &error);
+    if (!parsed)
+        return fail(error);
+    Database db(*parsed);
+    if (!db.open(&error))
+        return fail(error);
+    Admin admin(db);
+    if (!admin.init(a.options.value(QStringLiteral("--admin")), readPassword(), &error))
+        return fail(error);
+    out(Tr::tr("created %1 with project 1 and admin %2\n")
+            .arg(url, a.options.value(QStringLiteral("--admin"))));
+    return 0;
+}
+
+int runUser(const QStringList &args)
+{
+    if (args.isEmpty())
+        return usage();
+    const QString verb = args.first();
+    const Args a =
+        parse(args.mid(1), {QStringLiteral("--db"), QStringLiteral("--role"),
+                            QStringLiteral("--supervisor"), QStringLiteral("--project")});
+    if (!a.ok)
+        return usage();
+    QString error;
+    const auto db = openReady(a.options.value(QStringLiteral("--db"), kDefaultDb), &error);
+    if (!db)
+        return fail(error);
+    Admin admin(*db);
+    if (verb == QLatin1String("add")) {
+        bool ok = false;
+        const int project = projectOption(a, &ok);
+        if (a.positional.size() != 1 || !a.options.contains(QStringLiteral("--role")) || !ok)
+            return usage();
+        if (!admin.addUser(a.positional.first(), a.options.value(QStringLiteral("--role")),
+                           a.options.value(QStringLiteral("--supervisor")), project, readPassword(),
+                           &error))
+            return fail(error);
+        out(Tr::tr("added %1 (%2, project %3)\n")
+                .arg(a.positional.first(), a.options.value(QStringLiteral("--role")))
+                .arg(project));
+        return 0;
+    }
+    if (verb == QLatin1String("disable")) {
+        if (a.positional.size() != 1)
+            return usage();
+        if (!admin.disableUser(a.positional.first(), &error))
+            return fail(error);
+        out(Tr::tr("disabled %1\n").arg(a.positional.first()));
+        return 0;
+    }
+    if (verb == QLatin1String("list")) {
+        if (!a.positional.isEmpty())
+            return usage();
+        const auto users = admin.listUsers(&error);
+        if (!users)
+            return fail(error);
+        // One line per user, tab-separated: name, role, project, supervisor, status.
+        for (const Admin::UserRow &u : *users)
+            out(QStringLiteral("%1\t%2\t%3\t%4\t%5\n")
+                    .arg(u.name, u.role)
+                    .arg(u.projectId)
+                    .arg(u.supervisor.isEmpty() ? QStringLiteral("-") : u.supervisor,
+                         u.disabled ? QStringLiteral("disabled") : QStringLiteral("active")));
+        return 0;
+    }
+    return usage();
+}
+
+int runForm(const QStringList &args)
+{
+    if (args.isEmpty() || args.first() != QLatin1String("publish"))
+        return usage();
+    const Args a = parse(args.mid(1), {QStringLiteral("--db"), QStringLiteral("--project"),
+                                       QStringLiteral("--media")});
+    bool ok = false;
+    const int project = projectOption(a, &ok);
+    if (!a.ok || a.positional.size() != 1 || !ok)
+        return usage();
+    QString error;
+    const auto db = openReady(a.options.value(QStringLiteral("--db"), kDefaultDb), &error);
+    if (!db)
+        return fail(error);
+    Admin admin(*db);
+    const auto published = admin.publishForm(a.positional.first(), project,
+                                             a.options.value(QStringLiteral("--media")), &error);
+    if (!published)
+        return fail(error);
+    if (published->unchanged)
+        out(Tr::tr("%1 version %2 is already published; nothing changed\n")
+                .arg(published->formId, published->version));
+    else
+        out(Tr::tr("published %1 version %2 (\"%3\", %n media file(s)) in project %4\n", nullptr,
+                   published->mediaFiles)
+                .arg(published->formId, published->version, published->title)
+                .arg(project));
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("survey-sync"));
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("survey"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(&translator);
+    QStringList args = QCoreApplication::arguments().mid(1);
+    if (args.isEmpty())
+        return usage();
+    const QString command = args.takeFirst();
+    if (command == QLatin1String("init"))
+        return runInit(args);
+    if (command == QLatin1String("user"))
+        return runUser(args);
+    if (command == QLatin1String("form"))
+        return runForm(args);
+    return usage();
+}
