@@ -779,6 +779,117 @@
     </message>
 </context>
 <context>
+    <name>OpenRosaServer</name>
+    <message>
+        <source>sign in: this server needs a user name and password</source>
+        <translation>sign in: this server needs a user name and password</translation>
+    </message>
+    <message>
+        <source>the sign-in header is malformed</source>
+        <translation>the sign-in header is malformed</translation>
+    </message>
+    <message>
+        <source>the server cannot read its database; try again later</source>
+        <translation>the server cannot read its database; try again later</translation>
+    </message>
+    <message>
+        <source>this account is disabled</source>
+        <translation>this account is disabled</translation>
+    </message>
+    <message>
+        <source>the user name or password is wrong</source>
+        <translation>the user name or password is wrong</translation>
+    </message>
+    <message>
+        <source>%1 may not use project %2</source>
+        <translation>%1 may not use project %2</translation>
+    </message>
+    <message>
+        <source>this is an OpenRosa endpoint: send the header X-OpenRosa-Version: 1.0</source>
+        <translation>this is an OpenRosa endpoint: send the header X-OpenRosa-Version: 1.0</translation>
+    </message>
+    <message>
+        <source>there is no such form in project %1</source>
+        <translation>there is no such form in project %1</translation>
+    </message>
+    <message>
+        <source>there is no such media file</source>
+        <translation>there is no such media file</translation>
+    </message>
+    <message>
+        <source>send submissions with POST</source>
+        <translation>send submissions with POST</translation>
+    </message>
+    <message>
+        <source>a submission is multipart/form-data with a part named xml_submission_file</source>
+        <translation>a submission is multipart/form-data with a part named xml_submission_file</translation>
+    </message>
+    <message>
+        <source>the submission is not readable XML (line %1, column %2): %3</source>
+        <translation>the submission is not readable XML (line %1, column %2): %3</translation>
+    </message>
+    <message>
+        <source>there is no form &apos;%1&apos; in project %2</source>
+        <translation>there is no form &apos;%1&apos; in project %2</translation>
+    </message>
+    <message>
+        <source>the form &apos;%1&apos; is closed to new submissions</source>
+        <translation>the form &apos;%1&apos; is closed to new submissions</translation>
+    </message>
+    <message>
+        <source>version &apos;%1&apos; of form &apos;%2&apos; is not published here; update the form on the device</source>
+        <translation>version &apos;%1&apos; of form &apos;%2&apos; is not published here; update the form on the device</translation>
+    </message>
+    <message>
+        <source>the published form cannot be loaded: %1</source>
+        <translation>the published form cannot be loaded: %1</translation>
+    </message>
+    <message>
+        <source>the submission does not match form &apos;%1&apos; version &apos;%2&apos;: %3</source>
+        <translation>the submission does not match form &apos;%1&apos; version &apos;%2&apos;: %3</translation>
+    </message>
+    <message>
+        <source>the submission has no meta/instanceID</source>
+        <translation>the submission has no meta/instanceID</translation>
+    </message>
+    <message>
+        <source>storing the submission</source>
+        <translation>storing the submission</translation>
+    </message>
+    <message>
+        <source>a different submission with instanceID %1 is already stored; an edit needs a new instanceID and deprecatedID %1</source>
+        <translation>a different submission with instanceID %1 is already stored; an edit needs a new instanceID and deprecatedID %1</translation>
+    </message>
+    <message>
+        <source>this submission was already received; nothing stored twice</source>
+        <translation>this submission was already received; nothing stored twice</translation>
+    </message>
+    <message>
+        <source>deprecatedID %1 names no stored submission</source>
+        <translation>deprecatedID %1 names no stored submission</translation>
+    </message>
+    <message>
+        <source>deprecatedID %1 is not the current version of its submission: the edit started from an old copy</source>
+        <translation>deprecatedID %1 is not the current version of its submission: the edit started from an old copy</translation>
+    </message>
+    <message>
+        <source>submission received</source>
+        <translation>submission received</translation>
+    </message>
+    <message>
+        <source>corrected submission received</source>
+        <translation>corrected submission received</translation>
+    </message>
+    <message>
+        <source>the server failed on this request; the data stored before it is intact</source>
+        <translation>the server failed on this request; the data stored before it is intact</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1:%2</source>
+        <translation>cannot listen on %1:%2</translation>
+    </message>
+</context>
+<context>
     <name>SurveyCli</name>
     <message>
         <source>usage: survey-cli COMMAND ...
@@ -801,32 +912,6 @@
 </context>
 <context>
     <name>SurveySync</name>
-    <message>
-        <source>usage: survey-sync COMMAND ...
-  init --db URL --admin NAME           create the schema, project 1 and the first admin
-                                       (password on standard input)
-  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
-           [--project N]               add a user (password on standard input)
-  user disable --db URL NAME           stop a user from signing in
-  user list --db URL                   name, role, project, supervisor, status
-  form publish --db URL FILE.xml [--project N] [--media DIR]
-                                       check a form with the engine and publish it
-URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
-     postgresql://USER:PASS@HOST:PORT/DB
-</source>
-        <translation>usage: survey-sync COMMAND ...
-  init --db URL --admin NAME           create the schema, project 1 and the first admin
-                                       (password on standard input)
-  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
-           [--project N]               add a user (password on standard input)
-  user disable --db URL NAME           stop a user from signing in
-  user list --db URL                   name, role, project, supervisor, status
-  form publish --db URL FILE.xml [--project N] [--media DIR]
-                                       check a form with the engine and publish it
-URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
-     postgresql://USER:PASS@HOST:PORT/DB
-</translation>
-    </message>
     <message>
         <source>the database %1 is not set up: run survey-sync init first</source>
         <translation>the database %1 is not set up: run survey-sync init first</translation>
@@ -864,6 +949,52 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
             <numerusform>published %1 version %2 (&quot;%3&quot;, %n media files) in project %4
 </numerusform>
         </translation>
+    </message>
+    <message>
+        <source>TLS is not built into survey-sync yet: put it behind a TLS proxy (nginx) and start it with --insecure-http on loopback</source>
+        <translation>TLS is not built into survey-sync yet: put it behind a TLS proxy (nginx) and start it with --insecure-http on loopback</translation>
+    </message>
+    <message>
+        <source>passwords must not cross the network in clear: start with --insecure-http only on loopback or behind a TLS proxy</source>
+        <translation>passwords must not cross the network in clear: start with --insecure-http only on loopback or behind a TLS proxy</translation>
+    </message>
+    <message>
+        <source>--listen needs HOST:PORT, not &apos;%1&apos;</source>
+        <translation>--listen needs HOST:PORT, not &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>the server stopped unexpectedly</source>
+        <translation>the server stopped unexpectedly</translation>
+    </message>
+    <message>
+        <source>usage: survey-sync COMMAND ...
+  init --db URL --admin NAME           create the schema, project 1 and the first admin
+                                       (password on standard input)
+  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
+           [--project N]               add a user (password on standard input)
+  user disable --db URL NAME           stop a user from signing in
+  user list --db URL                   name, role, project, supervisor, status
+  form publish --db URL FILE.xml [--project N] [--media DIR]
+                                       check a form with the engine and publish it
+  serve --db URL --listen HOST:PORT [--max-body-mb N] --insecure-http
+                                       serve OpenRosa; prints the base URL when ready
+URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
+     postgresql://USER:PASS@HOST:PORT/DB
+</source>
+        <translation>usage: survey-sync COMMAND ...
+  init --db URL --admin NAME           create the schema, project 1 and the first admin
+                                       (password on standard input)
+  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
+           [--project N]               add a user (password on standard input)
+  user disable --db URL NAME           stop a user from signing in
+  user list --db URL                   name, role, project, supervisor, status
+  form publish --db URL FILE.xml [--project N] [--media DIR]
+                                       check a form with the engine and publish it
+  serve --db URL --listen HOST:PORT [--max-body-mb N] --insecure-http
+                                       serve OpenRosa; prints the base URL when ready
+URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
+     postgresql://USER:PASS@HOST:PORT/DB
+</translation>
     </message>
 </context>
 <context>

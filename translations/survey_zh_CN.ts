@@ -773,6 +773,117 @@
     </message>
 </context>
 <context>
+    <name>OpenRosaServer</name>
+    <message>
+        <source>sign in: this server needs a user name and password</source>
+        <translation>请登录：本服务器需要用户名和密码</translation>
+    </message>
+    <message>
+        <source>the sign-in header is malformed</source>
+        <translation>登录请求头格式错误</translation>
+    </message>
+    <message>
+        <source>the server cannot read its database; try again later</source>
+        <translation>服务器无法读取其数据库，请稍后重试</translation>
+    </message>
+    <message>
+        <source>this account is disabled</source>
+        <translation>此账户已停用</translation>
+    </message>
+    <message>
+        <source>the user name or password is wrong</source>
+        <translation>用户名或密码错误</translation>
+    </message>
+    <message>
+        <source>%1 may not use project %2</source>
+        <translation>%1 无权使用项目 %2</translation>
+    </message>
+    <message>
+        <source>this is an OpenRosa endpoint: send the header X-OpenRosa-Version: 1.0</source>
+        <translation>这是 OpenRosa 接口：请发送请求头 X-OpenRosa-Version: 1.0</translation>
+    </message>
+    <message>
+        <source>there is no such form in project %1</source>
+        <translation>项目 %1 中没有此表单</translation>
+    </message>
+    <message>
+        <source>there is no such media file</source>
+        <translation>没有此媒体文件</translation>
+    </message>
+    <message>
+        <source>send submissions with POST</source>
+        <translation>请用 POST 提交数据</translation>
+    </message>
+    <message>
+        <source>a submission is multipart/form-data with a part named xml_submission_file</source>
+        <translation>提交必须是 multipart/form-data，并包含名为 xml_submission_file 的部分</translation>
+    </message>
+    <message>
+        <source>the submission is not readable XML (line %1, column %2): %3</source>
+        <translation>提交内容不是可读取的 XML（第 %1 行，第 %2 列）：%3</translation>
+    </message>
+    <message>
+        <source>there is no form &apos;%1&apos; in project %2</source>
+        <translation>项目 %2 中没有表单 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>the form &apos;%1&apos; is closed to new submissions</source>
+        <translation>表单 &apos;%1&apos; 已停止接收新提交</translation>
+    </message>
+    <message>
+        <source>version &apos;%1&apos; of form &apos;%2&apos; is not published here; update the form on the device</source>
+        <translation>表单 &apos;%2&apos; 的版本 &apos;%1&apos; 未在此发布；请在设备上更新表单</translation>
+    </message>
+    <message>
+        <source>the published form cannot be loaded: %1</source>
+        <translation>无法加载已发布的表单：%1</translation>
+    </message>
+    <message>
+        <source>the submission does not match form &apos;%1&apos; version &apos;%2&apos;: %3</source>
+        <translation>提交内容与表单 &apos;%1&apos; 的版本 &apos;%2&apos; 不匹配：%3</translation>
+    </message>
+    <message>
+        <source>the submission has no meta/instanceID</source>
+        <translation>提交内容缺少 meta/instanceID</translation>
+    </message>
+    <message>
+        <source>storing the submission</source>
+        <translation>保存提交</translation>
+    </message>
+    <message>
+        <source>a different submission with instanceID %1 is already stored; an edit needs a new instanceID and deprecatedID %1</source>
+        <translation>已存储了 instanceID 为 %1 的另一份提交；修改后的提交需要新的 instanceID，并将 deprecatedID 设为 %1</translation>
+    </message>
+    <message>
+        <source>this submission was already received; nothing stored twice</source>
+        <translation>此提交已收到；不会重复保存</translation>
+    </message>
+    <message>
+        <source>deprecatedID %1 names no stored submission</source>
+        <translation>deprecatedID %1 没有对应的已存储提交</translation>
+    </message>
+    <message>
+        <source>deprecatedID %1 is not the current version of its submission: the edit started from an old copy</source>
+        <translation>deprecatedID %1 不是该提交的当前版本：此修改基于旧的副本</translation>
+    </message>
+    <message>
+        <source>submission received</source>
+        <translation>已收到提交</translation>
+    </message>
+    <message>
+        <source>corrected submission received</source>
+        <translation>已收到修改后的提交</translation>
+    </message>
+    <message>
+        <source>the server failed on this request; the data stored before it is intact</source>
+        <translation>服务器处理此请求时出错；之前存储的数据完好无损</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1:%2</source>
+        <translation>无法在 %1:%2 上监听</translation>
+    </message>
+</context>
+<context>
     <name>SurveyCli</name>
     <message>
         <source>usage: survey-cli COMMAND ...
@@ -795,32 +906,6 @@
 </context>
 <context>
     <name>SurveySync</name>
-    <message>
-        <source>usage: survey-sync COMMAND ...
-  init --db URL --admin NAME           create the schema, project 1 and the first admin
-                                       (password on standard input)
-  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
-           [--project N]               add a user (password on standard input)
-  user disable --db URL NAME           stop a user from signing in
-  user list --db URL                   name, role, project, supervisor, status
-  form publish --db URL FILE.xml [--project N] [--media DIR]
-                                       check a form with the engine and publish it
-URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
-     postgresql://USER:PASS@HOST:PORT/DB
-</source>
-        <translation>用法：survey-sync COMMAND ...
-  init --db URL --admin NAME           创建数据库结构、项目 1 和第一个管理员
-                                       （密码从标准输入读取）
-  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
-           [--project N]               添加用户（密码从标准输入读取）
-  user disable --db URL NAME           禁止用户登录
-  user list --db URL                   名字、角色、项目、督导、状态
-  form publish --db URL FILE.xml [--project N] [--media DIR]
-                                       用表单引擎检查表单并发布
-URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
-     postgresql://USER:PASS@HOST:PORT/DB
-</translation>
-    </message>
     <message>
         <source>the database %1 is not set up: run survey-sync init first</source>
         <translation>数据库 %1 尚未初始化：请先运行 survey-sync init</translation>
@@ -856,6 +941,52 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
             <numerusform>已在项目 %4 中发布 %1 的版本 %2（&quot;%3&quot;，%n 个媒体文件）
 </numerusform>
         </translation>
+    </message>
+    <message>
+        <source>TLS is not built into survey-sync yet: put it behind a TLS proxy (nginx) and start it with --insecure-http on loopback</source>
+        <translation>survey-sync 尚未内置 TLS：请将其置于 TLS 代理（nginx）之后，并在本机回环地址上用 --insecure-http 启动</translation>
+    </message>
+    <message>
+        <source>passwords must not cross the network in clear: start with --insecure-http only on loopback or behind a TLS proxy</source>
+        <translation>密码不得以明文在网络上传输：仅在本机回环地址或 TLS 代理之后才可用 --insecure-http 启动</translation>
+    </message>
+    <message>
+        <source>--listen needs HOST:PORT, not &apos;%1&apos;</source>
+        <translation>--listen 需要 HOST:PORT 格式，而不是 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>the server stopped unexpectedly</source>
+        <translation>服务器意外停止</translation>
+    </message>
+    <message>
+        <source>usage: survey-sync COMMAND ...
+  init --db URL --admin NAME           create the schema, project 1 and the first admin
+                                       (password on standard input)
+  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
+           [--project N]               add a user (password on standard input)
+  user disable --db URL NAME           stop a user from signing in
+  user list --db URL                   name, role, project, supervisor, status
+  form publish --db URL FILE.xml [--project N] [--media DIR]
+                                       check a form with the engine and publish it
+  serve --db URL --listen HOST:PORT [--max-body-mb N] --insecure-http
+                                       serve OpenRosa; prints the base URL when ready
+URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
+     postgresql://USER:PASS@HOST:PORT/DB
+</source>
+        <translation>用法：survey-sync COMMAND ...
+  init --db URL --admin NAME           创建数据库结构、项目 1 和第一个管理员
+                                       （密码从标准输入读取）
+  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
+           [--project N]               添加用户（密码从标准输入读取）
+  user disable --db URL NAME           禁止用户登录
+  user list --db URL                   名字、角色、项目、督导、状态
+  form publish --db URL FILE.xml [--project N] [--media DIR]
+                                       用表单引擎检查表单并发布
+  serve --db URL --listen HOST:PORT [--max-body-mb N] --insecure-http
+                                       提供 OpenRosa 服务；就绪后输出基础网址
+URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
+     postgresql://USER:PASS@HOST:PORT/DB
+</translation>
     </message>
 </context>
 <context>

@@ -177,6 +177,8 @@ bool Database::migrate(QString *error)
     }
     if (version < 1 && !write([this](QString *e) { return migrateTo1(e); }, error))
         return false;
+    if (version < 2 && !write([this](QString *e) { return migrateTo2(e); }, error))
+        return false;
     return true;
 }
 
@@ -220,6 +222,43 @@ bool Database::migrateTo1(QString *error)
             return false;
     }
     qCDebug(lcStore) << "database schema created (version 1)";
+    return true;
+}
+
+bool Database::migrateTo2(QString *error)
+{
+    // Submissions: one row per logical submission (its first instanceID), one per version
+    // (an edit carries the previous version's instanceID as deprecatedID), attachments
+    // per version.
+    const QString id = isSqlite() ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    const QString blob = isSqlite() ? QStringLiteral("BLOB") : QStringLiteral("BYTEA");
+    const QStringList ddl = {
+        QStringLiteral("CREATE TABLE submissions (id %1, form_id INTEGER NOT NULL REFERENCES "
+                       "forms(id), instance_id TEXT NOT NULL, submitter_id INTEGER NOT NULL "
+                       "REFERENCES users(id), review_state TEXT NOT NULL DEFAULT 'received', "
+                       "current_version_id INTEGER, created_at TEXT NOT NULL, updated_at TEXT, "
+                       "UNIQUE (form_id, instance_id))")
+            .arg(id),
+        QStringLiteral("CREATE TABLE submission_versions (id %1, submission_id INTEGER NOT NULL "
+                       "REFERENCES submissions(id), form_version_id INTEGER NOT NULL REFERENCES "
+                       "form_versions(id), instance_id TEXT NOT NULL, deprecated_id TEXT, xml %2 "
+                       "NOT NULL, xml_hash TEXT NOT NULL, submitter_id INTEGER NOT NULL "
+                       "REFERENCES users(id), device_id TEXT, created_at TEXT NOT NULL, UNIQUE "
+                       "(submission_id, instance_id))")
+            .arg(id, blob),
+        QStringLiteral("CREATE INDEX submission_versions_instance ON submission_versions "
+                       "(instance_id)"),
+        QStringLiteral("CREATE TABLE submission_attachments (id %1, version_id INTEGER NOT NULL "
+                       "REFERENCES submission_versions(id), name TEXT NOT NULL, hash TEXT NOT "
+                       "NULL, content %2 NOT NULL, UNIQUE (version_id, name))")
+            .arg(id, blob),
+        QStringLiteral("UPDATE schema_meta SET version = 2"),
+    };
+    for (const QString &sql : ddl) {
+        if (!exec(sql, error))
+            return false;
+    }
     return true;
 }
 

@@ -35,7 +35,7 @@ class Database
 {
     Q_DECLARE_TR_FUNCTIONS(Database)
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     explicit Database(DatabaseUrl url);
     ~Database();
@@ -62,6 +62,7 @@ public:
 private:
     bool exec(const QString &sql, QString *error);
     bool migrateTo1(QString *error);
+    bool migrateTo2(QString *error);
 
     DatabaseUrl m_url;
     QString m_connection;

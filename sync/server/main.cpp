@@ -2,6 +2,7 @@
 // survey-sync: the central server's command line.
 #include "admin.h"
 #include "database.h"
+#include "openrosa.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -51,6 +52,9 @@ int usage()
             "  user list --db URL                   name, role, project, supervisor, status\n"
             "  form publish --db URL FILE.xml [--project N] [--media DIR]\n"
             "                                       check a form with the engine and publish it\n"
+            "  serve --db URL --listen HOST:PORT [--max-body-mb N] --insecure-http\n"
+            "                                       serve OpenRosa; prints the base URL when "
+            "ready\n"
             "URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or\n"
             "     postgresql://USER:PASS@HOST:PORT/DB\n")
             .toUtf8();
@@ -233,6 +237,61 @@ int runForm(const QStringList &args)
     return 0;
 }
 
+int runServe(const QStringList &args)
+{
+    QStringList rest;
+    bool insecure = false;
+    for (const QString &a : args) {
+        if (a == QLatin1String("--insecure-http"))
+            insecure = true;
+        else
+            rest << a;
+    }
+    const Args a = parse(rest, {QStringLiteral("--db"), QStringLiteral("--listen"),
+                                QStringLiteral("--max-body-mb"), QStringLiteral("--data-dir"),
+                                QStringLiteral("--tls-cert"), QStringLiteral("--tls-key")});
+    if (!a.ok || !a.positional.isEmpty())
+        return usage();
+    if (a.options.contains(QStringLiteral("--tls-cert")) ||
+        a.options.contains(QStringLiteral("--tls-key")))
+        return fail(Tr::tr("TLS is not built into survey-sync yet: put it behind a TLS proxy "
+                           "(nginx) and start it with --insecure-http on loopback"));
+    if (!insecure)
+        return fail(Tr::tr("passwords must not cross the network in clear: start with "
+                           "--insecure-http only on loopback or behind a TLS proxy"));
+    const QString listen =
+        a.options.value(QStringLiteral("--listen"), QStringLiteral("127.0.0.1:8080"));
+    const qsizetype colon = listen.lastIndexOf(QLatin1Char(':'));
+    bool portOk = false;
+    const int port = colon > 0 ? listen.mid(colon + 1).toInt(&portOk) : 0;
+    if (!portOk || port < 0 || port > 65535)
+        return fail(Tr::tr("--listen needs HOST:PORT, not '%1'").arg(listen));
+    const QString url = a.options.value(QStringLiteral("--db"), kDefaultDb);
+    QString error;
+    const auto db = openReady(url, &error); // schema checked and migrated before serving
+    if (!db)
+        return fail(error);
+    OpenRosaServer::Options options;
+    options.database = *DatabaseUrl::parse(url, &error);
+    options.host = listen.left(colon);
+    options.port = port;
+    options.insecureHttp = insecure;
+    if (a.options.contains(QStringLiteral("--max-body-mb"))) {
+        bool ok = false;
+        const int mb = a.options.value(QStringLiteral("--max-body-mb")).toInt(&ok);
+        if (!ok || mb <= 0)
+            return usage();
+        options.maxBodyBytes = static_cast<qint64>(mb) * 1000 * 1000;
+    }
+    OpenRosaServer server(options);
+    const int bound = server.bind(&error);
+    if (bound < 0)
+        return fail(error);
+    out(QStringLiteral("http://%1:%2/v1/projects/1\n").arg(options.host).arg(bound));
+    std::fflush(stdout);
+    return server.listen() ? 0 : fail(Tr::tr("the server stopped unexpectedly"));
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -253,5 +312,7 @@ int main(int argc, char **argv)
         return runUser(args);
     if (command == QLatin1String("form"))
         return runForm(args);
+    if (command == QLatin1String("serve"))
+        return runServe(args);
     return usage();
 }

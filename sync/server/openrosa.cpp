@@ -1,0 +1,688 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// OpenRosa 1.0 on ODK Central's URL layout (see shared/design/PROTOCOL.md).
+#include "openrosa.h"
+
+#include "formsession.h"
+#include "passwords.h"
+
+#include <httplib.h>
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QHash>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUrl>
+#include <QXmlStreamWriter>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+namespace survey::server {
+
+using form::XmlDocument;
+using form::XmlError;
+using form::XmlNode;
+
+namespace {
+
+constexpr const char *kOpenRosaNs = "http://openrosa.org/http/response";
+
+struct User
+{
+    int id = 0;
+    QString name;
+    QString role;
+    int projectId = 0;
+};
+
+QString md5(const QByteArray &bytes)
+{
+    return QStringLiteral("md5:") +
+           QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Md5).toHex());
+}
+
+std::string utf8(const QString &s)
+{
+    return s.toStdString();
+}
+
+QString fromUtf8(const std::string &s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+void setOpenRosa(httplib::Response &res)
+{
+    res.set_header("X-OpenRosa-Version", "1.0");
+}
+
+/// An OpenRosaResponse a person can read, with its status code.
+void respond(httplib::Response &res, int status, const QString &nature, const QString &message)
+{
+    QByteArray body;
+    QXmlStreamWriter w(&body);
+    w.writeStartDocument();
+    w.writeDefaultNamespace(QLatin1String(kOpenRosaNs));
+    w.writeStartElement(QLatin1String(kOpenRosaNs), QStringLiteral("OpenRosaResponse"));
+    w.writeStartElement(QLatin1String(kOpenRosaNs), QStringLiteral("message"));
+    w.writeAttribute(QStringLiteral("nature"), nature);
+    w.writeCharacters(message);
+    w.writeEndElement();
+    w.writeEndElement();
+    w.writeEndDocument();
+    res.status = status;
+    setOpenRosa(res);
+    res.set_content(body.toStdString(), "text/xml; charset=utf-8");
+}
+
+void error(httplib::Response &res, int status, const QString &message)
+{
+    respond(res, status, QStringLiteral("error"), message);
+}
+
+class Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(OpenRosaServer)
+};
+
+} // namespace
+
+struct OpenRosaServer::Impl
+{
+    Options options;
+    httplib::Server server;
+    std::mutex cacheMutex;
+    /// Verified credentials (a digest of name, password and stored hash) until when.
+    QHash<QByteArray, qint64> verified;
+    QHash<QString, std::pair<int, qint64>> failures; ///< name -> (count, last failure ms)
+    std::mutex formCacheMutex;
+    QHash<int, std::shared_ptr<const form::FormDefinition>> definitions; ///< by version id
+
+    Database &db()
+    {
+        // One connection per worker thread.
+        thread_local std::unique_ptr<Database> connection;
+        thread_local QString openError;
+        if (!connection) {
+            connection = std::make_unique<Database>(options.database);
+            if (!connection->open(&openError))
+                qWarning("survey-sync: %s", qPrintable(openError));
+        }
+        return *connection;
+    }
+
+    std::optional<User> authenticate(const httplib::Request &req, httplib::Response &res);
+    bool checkProject(const User &u, const httplib::Request &req, httplib::Response &res,
+                      int *project);
+    bool requireOpenRosaHeader(const httplib::Request &req, httplib::Response &res);
+    std::shared_ptr<const form::FormDefinition> definition(int versionId, const QByteArray &xml,
+                                                           QString *error);
+    void formList(const httplib::Request &req, httplib::Response &res);
+    void formDownload(const httplib::Request &req, httplib::Response &res);
+    void manifest(const httplib::Request &req, httplib::Response &res);
+    void media(const httplib::Request &req, httplib::Response &res);
+    void submissionHead(const httplib::Request &req, httplib::Response &res);
+    void submissionPost(const httplib::Request &req, httplib::Response &res);
+    QString baseUrl(const httplib::Request &req, int project) const;
+};
+
+OpenRosaServer::OpenRosaServer(Options options)
+    : d(std::make_unique<Impl>())
+{
+    d->options = std::move(options);
+}
+
+OpenRosaServer::~OpenRosaServer() = default;
+
+std::optional<User> OpenRosaServer::Impl::authenticate(const httplib::Request &req,
+                                                       httplib::Response &res)
+{
+    auto challenge = [&](const QString &message) -> std::optional<User> {
+        res.set_header("WWW-Authenticate", "Basic realm=\"survey-sync\", charset=\"UTF-8\"");
+        error(res, 401, message);
+        return std::nullopt;
+    };
+    const std::string header = req.get_header_value("Authorization");
+    if (header.rfind("Basic ", 0) != 0)
+        return challenge(Tr::tr("sign in: this server needs a user name and password"));
+    const QByteArray decoded = QByteArray::fromBase64(QByteArray::fromStdString(header.substr(6)));
+    const qsizetype colon = decoded.indexOf(':');
+    if (colon < 0)
+        return challenge(Tr::tr("the sign-in header is malformed"));
+    const QString name = QString::fromUtf8(decoded.left(colon));
+    const QString password = QString::fromUtf8(decoded.mid(colon + 1));
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral(
+        "SELECT id, role, project_id, password_hash, disabled FROM users WHERE name = ?"));
+    q.addBindValue(name);
+    if (!q.exec()) {
+        error(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        return std::nullopt;
+    }
+    const bool found = q.next();
+    const QString hash = found ? q.value(3).toString() : QString();
+    const QByteArray key = QCryptographicHash::hash(
+        (name + QLatin1Char('\n') + password + QLatin1Char('\n') + hash).toUtf8(),
+        QCryptographicHash::Sha256);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    bool ok = false;
+    {
+        std::lock_guard lock(cacheMutex);
+        ok = verified.value(key, 0) > now;
+    }
+    if (!ok && found) {
+        ok = verifyPassword(password, hash);
+        if (ok) {
+            std::lock_guard lock(cacheMutex);
+            if (verified.size() > 10000)
+                verified.clear();
+            verified.insert(key, now + 5 * 60 * 1000);
+        }
+    }
+    if (!ok || q.value(4).toInt() != 0) {
+        // Repeated failures for a name are slowed down (up to 2 s per attempt).
+        int count = 0;
+        {
+            std::lock_guard lock(cacheMutex);
+            auto &[n, last] = failures[name];
+            n = now - last < 60'000 ? n + 1 : 1;
+            last = now;
+            count = n;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(count, 10) * 200));
+        return challenge(found && ok ? Tr::tr("this account is disabled")
+                                     : Tr::tr("the user name or password is wrong"));
+    }
+    User u;
+    u.id = q.value(0).toInt();
+    u.name = name;
+    u.role = q.value(1).toString();
+    u.projectId = q.value(2).toInt();
+    return u;
+}
+
+bool OpenRosaServer::Impl::checkProject(const User &u, const httplib::Request &req,
+                                        httplib::Response &res, int *project)
+{
+    *project = std::stoi(req.matches[1].str());
+    if (u.role != QLatin1String("admin") && u.projectId != *project) {
+        error(res, 403, Tr::tr("%1 may not use project %2").arg(u.name).arg(*project));
+        return false;
+    }
+    return true;
+}
+
+bool OpenRosaServer::Impl::requireOpenRosaHeader(const httplib::Request &req,
+                                                 httplib::Response &res)
+{
+    if (req.get_header_value("X-OpenRosa-Version") != "1.0") {
+        error(res, 400,
+              Tr::tr("this is an OpenRosa endpoint: send the header X-OpenRosa-Version: 1.0"));
+        return false;
+    }
+    return true;
+}
+
+QString OpenRosaServer::Impl::baseUrl(const httplib::Request &req, int project) const
+{
+    const std::string host = req.get_header_value("Host");
+    return QStringLiteral("http://%1/v1/projects/%2").arg(fromUtf8(host)).arg(project);
+}
+
+std::shared_ptr<const form::FormDefinition>
+OpenRosaServer::Impl::definition(int versionId, const QByteArray &xml, QString *error)
+{
+    {
+        std::lock_guard lock(formCacheMutex);
+        if (auto it = definitions.constFind(versionId); it != definitions.constEnd())
+            return *it;
+    }
+    form::FormError fe;
+    auto def = form::FormDefinition::load(xml, {}, &fe);
+    if (!def) {
+        // Published forms loaded once; media-dependent ones need their files (next step).
+        *error = fe.message;
+        return nullptr;
+    }
+    std::lock_guard lock(formCacheMutex);
+    definitions.insert(versionId, def);
+    return def;
+}
+
+void OpenRosaServer::Impl::formList(const httplib::Request &req, httplib::Response &res)
+{
+    if (!requireOpenRosaHeader(req, res))
+        return;
+    const auto user = authenticate(req, res);
+    int project = 0;
+    if (!user || !checkProject(*user, req, res, &project))
+        return;
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral(
+        "SELECT f.xml_form_id, v.title, v.version, v.hash, (SELECT COUNT(*) FROM form_media m "
+        "WHERE m.form_version_id = v.id) FROM forms f JOIN form_versions v ON v.id = "
+        "f.current_version_id WHERE f.project_id = ? AND f.state = 'open' ORDER BY f.xml_form_id"));
+    q.addBindValue(project);
+    if (!q.exec()) {
+        error(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        return;
+    }
+    QByteArray body;
+    QXmlStreamWriter w(&body);
+    w.writeStartDocument();
+    const QString ns = QStringLiteral("http://openrosa.org/xforms/xformsList");
+    w.writeDefaultNamespace(ns);
+    w.writeStartElement(ns, QStringLiteral("xforms"));
+    const QString base = baseUrl(req, project);
+    while (q.next()) {
+        const QString formId = q.value(0).toString();
+        const QString encoded = QString::fromLatin1(QUrl::toPercentEncoding(formId));
+        w.writeStartElement(ns, QStringLiteral("xform"));
+        w.writeTextElement(ns, QStringLiteral("formID"), formId);
+        w.writeTextElement(ns, QStringLiteral("name"), q.value(1).toString());
+        w.writeTextElement(ns, QStringLiteral("version"), q.value(2).toString());
+        w.writeTextElement(ns, QStringLiteral("hash"), q.value(3).toString());
+        w.writeTextElement(ns, QStringLiteral("downloadUrl"),
+                           base + QStringLiteral("/forms/") + encoded + QStringLiteral(".xml"));
+        if (q.value(4).toInt() > 0)
+            w.writeTextElement(ns, QStringLiteral("manifestUrl"),
+                               base + QStringLiteral("/forms/") + encoded +
+                                   QStringLiteral("/manifest"));
+        w.writeEndElement();
+    }
+    w.writeEndElement();
+    w.writeEndDocument();
+    res.status = 200;
+    setOpenRosa(res);
+    res.set_content(body.toStdString(), "text/xml; charset=utf-8");
+}
+
+void OpenRosaServer::Impl::formDownload(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = authenticate(req, res);
+    int project = 0;
+    if (!user || !checkProject(*user, req, res, &project))
+        return;
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral("SELECT v.xml FROM forms f JOIN form_versions v ON v.id = "
+                             "f.current_version_id WHERE f.project_id = ? AND f.xml_form_id = ?"));
+    q.addBindValue(project);
+    q.addBindValue(QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[2].str())));
+    if (!q.exec() || !q.next()) {
+        error(res, 404, Tr::tr("there is no such form in project %1").arg(project));
+        return;
+    }
+    res.status = 200;
+    setOpenRosa(res);
+    res.set_content(q.value(0).toByteArray().toStdString(), "text/xml; charset=utf-8");
+}
+
+void OpenRosaServer::Impl::manifest(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = authenticate(req, res);
+    int project = 0;
+    if (!user || !checkProject(*user, req, res, &project))
+        return;
+    const QString formId =
+        QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[2].str()));
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral("SELECT m.filename, m.hash FROM forms f JOIN form_media m ON "
+                             "m.form_version_id = f.current_version_id WHERE f.project_id = ? AND "
+                             "f.xml_form_id = ? ORDER BY m.filename"));
+    q.addBindValue(project);
+    q.addBindValue(formId);
+    if (!q.exec()) {
+        error(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        return;
+    }
+    QByteArray body;
+    QXmlStreamWriter w(&body);
+    w.writeStartDocument();
+    const QString ns = QStringLiteral("http://openrosa.org/xforms/xformsManifest");
+    w.writeDefaultNamespace(ns);
+    w.writeStartElement(ns, QStringLiteral("manifest"));
+    const QString base = baseUrl(req, project) + QStringLiteral("/forms/") +
+                         QString::fromLatin1(QUrl::toPercentEncoding(formId)) +
+                         QStringLiteral("/attachments/");
+    while (q.next()) {
+        w.writeStartElement(ns, QStringLiteral("mediaFile"));
+        w.writeTextElement(ns, QStringLiteral("filename"), q.value(0).toString());
+        w.writeTextElement(ns, QStringLiteral("hash"), q.value(1).toString());
+        w.writeTextElement(ns, QStringLiteral("downloadUrl"),
+                           base +
+                               QString::fromLatin1(QUrl::toPercentEncoding(q.value(0).toString())));
+        w.writeEndElement();
+    }
+    w.writeEndElement();
+    w.writeEndDocument();
+    res.status = 200;
+    setOpenRosa(res);
+    res.set_content(body.toStdString(), "text/xml; charset=utf-8");
+}
+
+void OpenRosaServer::Impl::media(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = authenticate(req, res);
+    int project = 0;
+    if (!user || !checkProject(*user, req, res, &project))
+        return;
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral("SELECT m.content FROM forms f JOIN form_media m ON "
+                             "m.form_version_id = f.current_version_id WHERE f.project_id = ? AND "
+                             "f.xml_form_id = ? AND m.filename = ?"));
+    q.addBindValue(project);
+    q.addBindValue(QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[2].str())));
+    q.addBindValue(QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[3].str())));
+    if (!q.exec() || !q.next()) {
+        error(res, 404, Tr::tr("there is no such media file"));
+        return;
+    }
+    res.status = 200;
+    res.set_content(q.value(0).toByteArray().toStdString(), "application/octet-stream");
+}
+
+void OpenRosaServer::Impl::submissionHead(const httplib::Request &req, httplib::Response &res)
+{
+    if (req.method != "HEAD") {
+        error(res, 405, Tr::tr("send submissions with POST"));
+        return;
+    }
+    if (!requireOpenRosaHeader(req, res))
+        return;
+    const auto user = authenticate(req, res);
+    int project = 0;
+    if (!user || !checkProject(*user, req, res, &project))
+        return;
+    res.status = 204;
+    setOpenRosa(res);
+    res.set_header("X-OpenRosa-Accept-Content-Length", std::to_string(options.maxBodyBytes));
+}
+
+void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::Response &res)
+{
+    if (!requireOpenRosaHeader(req, res))
+        return;
+    const auto user = authenticate(req, res);
+    int project = 0;
+    if (!user || !checkProject(*user, req, res, &project))
+        return;
+    if (!req.is_multipart_form_data() || !req.has_file("xml_submission_file")) {
+        error(res, 400,
+              Tr::tr("a submission is multipart/form-data with a part named "
+                     "xml_submission_file"));
+        return;
+    }
+    const QByteArray xml =
+        QByteArray::fromStdString(req.get_file_value("xml_submission_file").content);
+    XmlError xe;
+    const auto doc = XmlDocument::parse(xml, &xe);
+    if (!doc) {
+        error(res, 400,
+              Tr::tr("the submission is not readable XML (line %1, column %2): %3")
+                  .arg(xe.line)
+                  .arg(xe.column)
+                  .arg(xe.message));
+        return;
+    }
+    const XmlNode *root = doc->documentElement();
+    const QString formId = root->attributeValue(QStringLiteral("id"));
+    const QString version = root->attributeValue(QStringLiteral("version"));
+    Database &database = db();
+    QSqlQuery f(database.db());
+    f.prepare(
+        QStringLiteral("SELECT f.id, f.state, v.id, v.xml FROM forms f LEFT JOIN form_versions v "
+                       "ON v.form_id = f.id AND v.version = ? WHERE f.project_id = ? AND "
+                       "f.xml_form_id = ?"));
+    f.addBindValue(version);
+    f.addBindValue(project);
+    f.addBindValue(formId);
+    if (!f.exec()) {
+        error(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        return;
+    }
+    if (!f.next()) {
+        error(res, 404, Tr::tr("there is no form '%1' in project %2").arg(formId).arg(project));
+        return;
+    }
+    if (f.value(1).toString() != QLatin1String("open")) {
+        error(res, 409, Tr::tr("the form '%1' is closed to new submissions").arg(formId));
+        return;
+    }
+    if (f.value(2).isNull()) {
+        error(res, 409,
+              Tr::tr("version '%1' of form '%2' is not published here; update the form "
+                     "on the device")
+                  .arg(version, formId));
+        return;
+    }
+    const int formRow = f.value(0).toInt();
+    const int versionRow = f.value(2).toInt();
+    QString why;
+    const auto def = definition(versionRow, f.value(3).toByteArray(), &why);
+    if (!def) {
+        error(res, 500, Tr::tr("the published form cannot be loaded: %1").arg(why));
+        return;
+    }
+    // The XML must fit its form version.
+    form::FormSession session(def);
+    if (!session.loadInstance(xml, &why)) {
+        error(res, 400,
+              Tr::tr("the submission does not match form '%1' version '%2': %3")
+                  .arg(formId, version, why));
+        return;
+    }
+    const QString instanceId = session.instanceId();
+    if (instanceId.isEmpty()) {
+        error(res, 400, Tr::tr("the submission has no meta/instanceID"));
+        return;
+    }
+    QString deprecatedId;
+    if (const XmlNode *meta = root->firstChildElement(QStringLiteral("meta"))) {
+        if (const XmlNode *dep = meta->firstChildElement(QStringLiteral("deprecatedID")))
+            deprecatedId = dep->stringValue().trimmed();
+    }
+    std::vector<std::pair<QString, QByteArray>> attachments;
+    for (const auto &[field, part] : req.files) {
+        if (field == "xml_submission_file" || part.filename.empty())
+            continue;
+        attachments.emplace_back(fromUtf8(part.filename), QByteArray::fromStdString(part.content));
+    }
+    const QString hash = md5(xml);
+    int status = 201;
+    QString message;
+    const bool ok = database.write(
+        [&](QString *e) {
+            auto fail = [&](int code, const QString &text) {
+                status = code;
+                *e = text;
+                return false;
+            };
+            auto dbFail = [&](const QSqlQuery &q) {
+                return fail(
+                    503, Database::failure(Tr::tr("storing the submission"), q.lastError().text()));
+            };
+            auto storeAttachments = [&](const QVariant &version) {
+                for (const auto &[name, content] : attachments) {
+                    QSqlQuery a(database.db());
+                    a.prepare(
+                        QStringLiteral("SELECT 1 FROM submission_attachments WHERE version_id = "
+                                       "? AND name = ?"));
+                    a.addBindValue(version);
+                    a.addBindValue(name);
+                    if (!a.exec())
+                        return dbFail(a);
+                    if (a.next())
+                        continue; // already here: a resend stores nothing twice
+                    QSqlQuery ins(database.db());
+                    ins.prepare(
+                        QStringLiteral("INSERT INTO submission_attachments (version_id, name, "
+                                       "hash, content) VALUES (?, ?, ?, ?)"));
+                    ins.addBindValue(version);
+                    ins.addBindValue(name);
+                    ins.addBindValue(md5(content));
+                    ins.addBindValue(content);
+                    if (!ins.exec())
+                        return dbFail(ins);
+                }
+                return true;
+            };
+            // The same instanceID again: the same XML is a resend, other XML a conflict.
+            QSqlQuery existing(database.db());
+            existing.prepare(
+                QStringLiteral("SELECT v.id, v.xml_hash FROM submission_versions v JOIN "
+                               "submissions s ON s.id = v.submission_id WHERE "
+                               "s.form_id = ? AND v.instance_id = ?"));
+            existing.addBindValue(formRow);
+            existing.addBindValue(instanceId);
+            if (!existing.exec())
+                return dbFail(existing);
+            if (existing.next()) {
+                if (existing.value(1).toString() != hash)
+                    return fail(409, Tr::tr("a different submission with instanceID %1 is "
+                                            "already stored; an edit needs a new instanceID and "
+                                            "deprecatedID %1")
+                                         .arg(instanceId));
+                message = Tr::tr("this submission was already received; nothing stored twice");
+                return storeAttachments(existing.value(0));
+            }
+            QVariant submissionRow;
+            if (!deprecatedId.isEmpty()) {
+                // An edit: deprecatedID must be the current version of a stored submission.
+                QSqlQuery base(database.db());
+                base.prepare(QStringLiteral("SELECT s.id, s.current_version_id, v.id FROM "
+                                            "submission_versions v JOIN submissions s ON s.id = "
+                                            "v.submission_id WHERE s.form_id = ? AND "
+                                            "v.instance_id = ?"));
+                base.addBindValue(formRow);
+                base.addBindValue(deprecatedId);
+                if (!base.exec())
+                    return dbFail(base);
+                if (!base.next())
+                    return fail(
+                        409,
+                        Tr::tr("deprecatedID %1 names no stored submission").arg(deprecatedId));
+                if (base.value(1) != base.value(2))
+                    return fail(409, Tr::tr("deprecatedID %1 is not the current version of its "
+                                            "submission: the edit started from an old copy")
+                                         .arg(deprecatedId));
+                submissionRow = base.value(0);
+            } else {
+                QSqlQuery ins(database.db());
+                ins.prepare(QStringLiteral("INSERT INTO submissions (form_id, instance_id, "
+                                           "submitter_id, created_at) VALUES (?, ?, ?, ?)"));
+                ins.addBindValue(formRow);
+                ins.addBindValue(instanceId);
+                ins.addBindValue(user->id);
+                ins.addBindValue(Database::now());
+                if (!ins.exec())
+                    return dbFail(ins);
+                QSqlQuery back(database.db());
+                back.prepare(QStringLiteral(
+                    "SELECT id FROM submissions WHERE form_id = ? AND instance_id = ?"));
+                back.addBindValue(formRow);
+                back.addBindValue(instanceId);
+                if (!back.exec() || !back.next())
+                    return dbFail(back);
+                submissionRow = back.value(0);
+            }
+            QSqlQuery v(database.db());
+            v.prepare(
+                QStringLiteral("INSERT INTO submission_versions (submission_id, form_version_id, "
+                               "instance_id, deprecated_id, xml, xml_hash, submitter_id, "
+                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+            v.addBindValue(submissionRow);
+            v.addBindValue(versionRow);
+            v.addBindValue(instanceId);
+            v.addBindValue(deprecatedId.isEmpty() ? QVariant() : QVariant(deprecatedId));
+            v.addBindValue(xml);
+            v.addBindValue(hash);
+            v.addBindValue(user->id);
+            v.addBindValue(Database::now());
+            if (!v.exec())
+                return dbFail(v);
+            QSqlQuery vid(database.db());
+            vid.prepare(QStringLiteral("SELECT id FROM submission_versions WHERE submission_id = ? "
+                                       "AND instance_id = ?"));
+            vid.addBindValue(submissionRow);
+            vid.addBindValue(instanceId);
+            if (!vid.exec() || !vid.next())
+                return dbFail(vid);
+            QSqlQuery cur(database.db());
+            cur.prepare(
+                QStringLiteral("UPDATE submissions SET current_version_id = ?, updated_at = ?, "
+                               "review_state = CASE WHEN ? THEN 'edited' ELSE review_state END "
+                               "WHERE id = ?"));
+            cur.addBindValue(vid.value(0));
+            cur.addBindValue(Database::now());
+            cur.addBindValue(deprecatedId.isEmpty() ? 0 : 1);
+            cur.addBindValue(submissionRow);
+            if (!cur.exec())
+                return dbFail(cur);
+            message = deprecatedId.isEmpty() ? Tr::tr("submission received")
+                                             : Tr::tr("corrected submission received");
+            return storeAttachments(vid.value(0));
+        },
+        &why);
+    if (!ok) {
+        error(res, status == 201 ? 503 : status, why);
+        return;
+    }
+    respond(res, 201, QStringLiteral("submit_success"), message);
+}
+
+int OpenRosaServer::bind(QString *error)
+{
+    httplib::Server &s = d->server;
+    s.new_task_queue = [this] {
+        return new httplib::ThreadPool(static_cast<std::size_t>(d->options.threads));
+    };
+    s.set_payload_max_length(static_cast<std::size_t>(d->options.maxBodyBytes));
+    s.set_read_timeout(30, 0);
+    s.set_write_timeout(30, 0);
+    s.set_keep_alive_timeout(10);
+    const std::string project = R"(/v1/projects/(\d+))";
+    const std::string name = R"(([^/]+))";
+    s.Get(project + "/formList",
+          [this](const httplib::Request &req, httplib::Response &res) { d->formList(req, res); });
+    s.Get(
+        project + "/forms/" + R"(([^/]+)\.xml)",
+        [this](const httplib::Request &req, httplib::Response &res) { d->formDownload(req, res); });
+    s.Get(project + "/forms/" + name + "/manifest",
+          [this](const httplib::Request &req, httplib::Response &res) { d->manifest(req, res); });
+    s.Get(project + "/forms/" + name + "/attachments/" + name,
+          [this](const httplib::Request &req, httplib::Response &res) { d->media(req, res); });
+    // HEAD reaches GET handlers: the preflight.
+    s.Get(project + "/submission", [this](const httplib::Request &req, httplib::Response &res) {
+        d->submissionHead(req, res);
+    });
+    s.Post(project + "/submission", [this](const httplib::Request &req, httplib::Response &res) {
+        d->submissionPost(req, res);
+    });
+    s.set_exception_handler(
+        [](const httplib::Request &, httplib::Response &res, std::exception_ptr) {
+            survey::server::error(
+                res, 500,
+                Tr::tr("the server failed on this request; the data stored before it is intact"));
+        });
+    const int port =
+        d->options.port == 0
+            ? s.bind_to_any_port(utf8(d->options.host))
+            : (s.bind_to_port(utf8(d->options.host), d->options.port) ? d->options.port : -1);
+    if (port < 0 && error)
+        *error = tr("cannot listen on %1:%2").arg(d->options.host).arg(d->options.port);
+    return port;
+}
+
+bool OpenRosaServer::listen()
+{
+    return d->server.listen_after_bind();
+}
+
+void OpenRosaServer::stop()
+{
+    d->server.stop();
+}
+
+} // namespace survey::server

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "database.h"
+
+#include <QCoreApplication>
+#include <QString>
+
+#include <memory>
+
+namespace survey::server {
+
+/// The HTTP side of survey-sync: OpenRosa form list, form and media download, and
+/// submission intake, on ODK Central's paths. Handlers run on cpp-httplib's thread pool,
+/// each thread with its own database connection; nothing about a user is kept in memory
+/// between requests except a short-lived cache of verified passwords.
+class OpenRosaServer
+{
+    Q_DECLARE_TR_FUNCTIONS(OpenRosaServer)
+public:
+    struct Options
+    {
+        DatabaseUrl database;
+        QString host = QStringLiteral("127.0.0.1");
+        int port = 8080; ///< 0: any free port
+        qint64 maxBodyBytes = 100'000'000;
+        bool insecureHttp = false; ///< HTTP Basic over plain HTTP (loopback, tests)
+        int threads = 8;
+    };
+
+    explicit OpenRosaServer(Options options);
+    ~OpenRosaServer();
+
+    /// Binds; returns the port (or -1 with `error`).
+    int bind(QString *error);
+    /// Serves until stop() (blocking).
+    bool listen();
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace survey::server

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// survey-sync serve, as a real process on 127.0.0.1 (port 0), through a real HTTP client:
+// OpenRosa form list, download, preflight and submission rules.
+#include "testutil.h"
+
+#include <httplib.h>
+
+#include <QCryptographicHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QUrl>
+
+class TestServerOpenRosa : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void refusesPlainHttpWithoutFlag();
+    void signIn();
+    void formListAndDownload();
+    void preflight();
+    void submissions();
+    void badSubmissions();
+    void bodyTooLarge();
+
+private:
+    testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
+    {
+        return testutil::runProgram(QStringLiteral(SURVEY_SYNC), args, stdinText);
+    }
+    QString db() const
+    {
+        return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("s.db"));
+    }
+    httplib::Client client(bool withAuth = true, const char *user = "enu",
+                           const char *password = "enum-password")
+    {
+        httplib::Client c(m_host, m_port);
+        c.set_connection_timeout(10);
+        c.set_read_timeout(30);
+        if (withAuth)
+            c.set_basic_auth(user, password);
+        return c;
+    }
+    int count(const QString &sql)
+    {
+        QSqlDatabase c =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
+        c.setDatabaseName(m_dir.filePath(QStringLiteral("s.db")));
+        int n = -1;
+        if (c.open()) {
+            QSqlQuery q(c);
+            if (q.exec(sql) && q.next())
+                n = q.value(0).toInt();
+        }
+        c.close();
+        c = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("peek"));
+        return n;
+    }
+    httplib::Result post(const QByteArray &xml,
+                         const std::vector<std::pair<std::string, std::string>> &files = {},
+                         const char *user = "enu", const char *password = "enum-password")
+    {
+        httplib::MultipartFormDataItems items{
+            {"xml_submission_file", xml.toStdString(), "submission.xml", "text/xml"}};
+        for (const auto &[name, content] : files)
+            items.push_back({name, content, name, "application/octet-stream"});
+        auto c = client(true, user, password);
+        return c.Post((m_base + "/submission").c_str(), {{"X-OpenRosa-Version", "1.0"}}, items);
+    }
+    QByteArray filledForm()
+    {
+        const auto r = testutil::runCli(
+            {QStringLiteral("fill"), m_form, QStringLiteral("--answers"),
+             QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.answers.json")});
+        return r.out;
+    }
+
+    QTemporaryDir m_dir;
+    QProcess m_server;
+    QString m_form = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.xml");
+    std::string m_host;
+    int m_port = 0;
+    std::string m_base;
+};
+
+void TestServerOpenRosa::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QCOMPARE(sync({QStringLiteral("init"), QStringLiteral("--db"), db(), QStringLiteral("--admin"),
+                   QStringLiteral("admin")},
+                  "admin-password\n")
+                 .exitCode,
+             0);
+    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
+                   QStringLiteral("enu"), QStringLiteral("--role"), QStringLiteral("enumerator")},
+                  "enum-password\n")
+                 .exitCode,
+             0);
+    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
+                   QStringLiteral("gone"), QStringLiteral("--role"), QStringLiteral("enumerator")},
+                  "gone-password\n")
+                 .exitCode,
+             0);
+    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("disable"), QStringLiteral("--db"), db(),
+                   QStringLiteral("gone")})
+                 .exitCode,
+             0);
+    QCOMPARE(sync({QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"), db(),
+                   m_form})
+                 .exitCode,
+             0);
+    m_server.start(QStringLiteral(SURVEY_SYNC),
+                   {QStringLiteral("serve"), QStringLiteral("--db"), db(),
+                    QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                    QStringLiteral("--insecure-http"), QStringLiteral("--max-body-mb"),
+                    QStringLiteral("1")});
+    QVERIFY(m_server.waitForStarted());
+    // The server prints its base URL when it listens: wait for that line.
+    while (!m_server.canReadLine())
+        QVERIFY2(m_server.waitForReadyRead(10000), m_server.readAllStandardError().constData());
+    const QUrl base(QString::fromUtf8(m_server.readLine().trimmed()));
+    QVERIFY(base.isValid());
+    QCOMPARE(base.host(), QStringLiteral("127.0.0.1"));
+    m_host = base.host().toStdString();
+    m_port = base.port();
+    m_base = base.path().toStdString();
+    QCOMPARE(m_base, std::string("/v1/projects/1"));
+}
+
+void TestServerOpenRosa::cleanupTestCase()
+{
+    m_server.terminate();
+    if (!m_server.waitForFinished(5000)) {
+        m_server.kill();
+        m_server.waitForFinished();
+    }
+}
+
+void TestServerOpenRosa::refusesPlainHttpWithoutFlag()
+{
+    const auto r = sync({QStringLiteral("serve"), QStringLiteral("--db"), db(),
+                         QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains("--insecure-http"));
+}
+
+void TestServerOpenRosa::signIn()
+{
+    auto anonymous = client(false);
+    auto r = anonymous.Get((m_base + "/formList").c_str(), {{"X-OpenRosa-Version", "1.0"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 401);
+    QVERIFY(r->has_header("WWW-Authenticate"));
+    QCOMPARE(r->get_header_value("X-OpenRosa-Version"), std::string("1.0"));
+    QVERIFY(r->body.find("OpenRosaResponse") != std::string::npos);
+    auto wrong = client(true, "enu", "not-the-password");
+    r = wrong.Get((m_base + "/formList").c_str(), {{"X-OpenRosa-Version", "1.0"}});
+    QCOMPARE(r->status, 401);
+    auto disabled = client(true, "gone", "gone-password");
+    r = disabled.Get((m_base + "/formList").c_str(), {{"X-OpenRosa-Version", "1.0"}});
+    QCOMPARE(r->status, 401);
+    QVERIFY(r->body.find("disabled") != std::string::npos);
+    auto other = client();
+    r = other.Get("/v1/projects/2/formList", {{"X-OpenRosa-Version", "1.0"}});
+    QCOMPARE(r->status, 403);
+    r = other.Get((m_base + "/formList").c_str()); // no OpenRosa header
+    QCOMPARE(r->status, 400);
+}
+
+void TestServerOpenRosa::formListAndDownload()
+{
+    auto c = client();
+    auto r = c.Get((m_base + "/formList").c_str(), {{"X-OpenRosa-Version", "1.0"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    const QByteArray bytes = testutil::readFile(m_form);
+    const std::string hash =
+        "md5:" + QCryptographicHash::hash(bytes, QCryptographicHash::Md5).toHex().toStdString();
+    QVERIFY(r->body.find("<formID>household_energy</formID>") != std::string::npos);
+    QVERIFY(r->body.find("<hash>" + hash + "</hash>") != std::string::npos);
+    QVERIFY(r->body.find("xmlns=\"http://openrosa.org/xforms/xformsList\"") != std::string::npos);
+    QVERIFY(r->body.find("manifestUrl") == std::string::npos); // no media
+    r = c.Get((m_base + "/forms/household_energy.xml").c_str());
+    QCOMPARE(r->status, 200);
+    QCOMPARE(QByteArray::fromStdString(r->body), bytes);
+    r = c.Get((m_base + "/forms/nothing.xml").c_str());
+    QCOMPARE(r->status, 404);
+}
+
+void TestServerOpenRosa::preflight()
+{
+    auto c = client();
+    auto r = c.Head((m_base + "/submission").c_str(), {{"X-OpenRosa-Version", "1.0"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 204);
+    QCOMPARE(r->get_header_value("X-OpenRosa-Accept-Content-Length"), std::string("1000000"));
+}
+
+void TestServerOpenRosa::submissions()
+{
+    const QByteArray xml = filledForm();
+    QVERIFY(xml.contains("<instanceID>uuid:"));
+    auto r = post(xml, {{"house.jpg", "JPEG-1"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 201);
+    QVERIFY(r->body.find("submit_success") != std::string::npos);
+    // The same again, with another attachment (a split upload): still one submission.
+    r = post(xml, {{"house.jpg", "JPEG-1"}, {"meter.jpg", "JPEG-2"}});
+    QCOMPARE(r->status, 201);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submissions")), 1);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_versions")), 1);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_attachments")), 2);
+    // Different XML under the same instanceID is a conflict and stores nothing.
+    QByteArray other = xml;
+    other.replace("李明", "王五");
+    r = post(other);
+    QCOMPARE(r->status, 409);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_versions")), 1);
+    // A correction: new instanceID, deprecatedID = the first one.
+    const qsizetype start = xml.indexOf("<instanceID>") + 12;
+    const QByteArray first = xml.mid(start, xml.indexOf("</instanceID>") - start);
+    QByteArray edit = other;
+    edit.replace(
+        "<instanceID>" + first + "</instanceID>",
+        "<instanceID>uuid:0f6b8e52-3f7a-4c31-9d55-2b1f3c4d5e6f</instanceID><deprecatedID>" + first +
+            "</deprecatedID>");
+    r = post(edit);
+    QCOMPARE(r->status, 201);
+    QCOMPARE(
+        count(QStringLiteral("SELECT COUNT(*) FROM submissions WHERE review_state = 'edited'")), 1);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_versions")), 2);
+    // Editing the old version again is refused: it is no longer current.
+    QByteArray stale = edit;
+    stale.replace("uuid:0f6b8e52-3f7a-4c31-9d55-2b1f3c4d5e6f",
+                  "uuid:9a9a9a9a-3f7a-4c31-9d55-2b1f3c4d5e6f");
+    r = post(stale);
+    QCOMPARE(r->status, 409);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_versions")), 2);
+}
+
+void TestServerOpenRosa::badSubmissions()
+{
+    const int before = count(QStringLiteral("SELECT COUNT(*) FROM submission_versions"));
+    auto r = post("<!DOCTYPE d [<!ENTITY e \"x\">]><data id=\"household_energy\">&e;</data>");
+    QCOMPARE(r->status, 400);
+    r = post("<data id=\"nosuchform\" "
+             "version=\"1\"><meta><instanceID>uuid:x</instanceID></meta></data>");
+    QCOMPARE(r->status, 404);
+    QByteArray wrongVersion = filledForm();
+    wrongVersion.replace("version=\"2026112801\"", "version=\"1999\"");
+    r = post(wrongVersion);
+    QCOMPARE(r->status, 409);
+    QVERIFY(r->body.find("1999") != std::string::npos);
+    QByteArray foreignRoot = filledForm();
+    foreignRoot.replace("<data ", "<other ").replace("</data>", "</other>");
+    r = post(foreignRoot); // claims the form's id, but its root is not the form's
+    QCOMPARE(r->status, 400);
+    QVERIFY(r->body.find("does not match") != std::string::npos);
+    auto c = client();
+    httplib::MultipartFormDataItems noXml{{"something", "x", "x.txt", "text/plain"}};
+    r = c.Post((m_base + "/submission").c_str(), {{"X-OpenRosa-Version", "1.0"}}, noXml);
+    QCOMPARE(r->status, 400);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_versions")), before);
+}
+
+void TestServerOpenRosa::bodyTooLarge()
+{
+    const int before = count(QStringLiteral("SELECT COUNT(*) FROM submission_attachments"));
+    const QByteArray xml = filledForm();
+    auto r = post(xml, {{"big.bin", std::string(2'000'000, 'x')}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 413);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_attachments")), before);
+}
+
+QTEST_GUILESS_MAIN(TestServerOpenRosa)
+#include "tst_server_openrosa.moc"
