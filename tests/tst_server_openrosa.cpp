@@ -6,6 +6,9 @@
 #include <httplib.h>
 
 #include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -24,6 +27,7 @@ private Q_SLOTS:
     void submissions();
     void badSubmissions();
     void bodyTooLarge();
+    void reviewLoop();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
@@ -107,6 +111,17 @@ void TestServerOpenRosa::initTestCase()
              0);
     QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("disable"), QStringLiteral("--db"), db(),
                    QStringLiteral("gone")})
+                 .exitCode,
+             0);
+    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
+                   QStringLiteral("sup"), QStringLiteral("--role"), QStringLiteral("supervisor")},
+                  "sup-password-1\n")
+                 .exitCode,
+             0);
+    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
+                   QStringLiteral("enu2"), QStringLiteral("--role"), QStringLiteral("enumerator"),
+                   QStringLiteral("--supervisor"), QStringLiteral("sup")},
+                  "enu2-password\n")
                  .exitCode,
              0);
     QCOMPARE(sync({QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"), db(),
@@ -275,6 +290,109 @@ void TestServerOpenRosa::bodyTooLarge()
     QVERIFY(r);
     QCOMPARE(r->status, 413);
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_attachments")), before);
+}
+
+void TestServerOpenRosa::reviewLoop()
+{
+    // A bearer session for the supervisor.
+    httplib::Client c(m_host, m_port);
+    auto r = c.Post("/v1/sessions", R"({"username":"sup","password":"sup-password-1"})",
+                    "application/json");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    const QString token = QJsonDocument::fromJson(QByteArray::fromStdString(r->body))
+                              .object()
+                              .value(QStringLiteral("token"))
+                              .toString();
+    QVERIFY(!token.isEmpty());
+    r = c.Post("/v1/sessions", R"({"username":"sup","password":"wrong-password"})",
+               "application/json");
+    QCOMPARE(r->status, 401);
+    httplib::Client sup(m_host, m_port);
+    sup.set_bearer_token_auth(token.toStdString().c_str());
+
+    // enu2 (supervised by sup) submits.
+    const QByteArray xml = filledForm();
+    const qsizetype start = xml.indexOf("<instanceID>") + 12;
+    const QByteArray id = xml.mid(start, xml.indexOf("</instanceID>") - start);
+    r = post(xml, {}, "enu2", "enu2-password");
+    QCOMPARE(r->status, 201);
+    const std::string list = m_base + "/forms/household_energy/submissions";
+    r = sup.Get(list.c_str());
+    QCOMPARE(r->status, 200);
+    QJsonArray rows = QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array();
+    QCOMPARE(rows.size(), 1); // only their enumerators' submissions, not enu's
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("instanceId")).toString(),
+             QString::fromUtf8(id));
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("reviewState")).toString(),
+             QStringLiteral("received"));
+
+    const std::string one = list + "/" + id.toStdString();
+    r = sup.Patch(one.c_str(), R"({"reviewState":"hasIssues"})", "application/json");
+    QCOMPARE(r->status, 400); // sending back needs a comment
+    r = sup.Patch(one.c_str(), R"({"reviewState":"hasIssues","comment":"请核对煤的用量"})",
+                  "application/json");
+    QCOMPARE(r->status, 200);
+    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(r->body))
+                 .object()
+                 .value(QStringLiteral("reviewState"))
+                 .toString(),
+             QStringLiteral("hasIssues"));
+
+    // Others cannot see or review it; its enumerator can see but not review it.
+    auto enu = client();
+    QCOMPARE(enu.Get(one.c_str())->status, 404);
+    QCOMPARE(enu.Patch(one.c_str(), R"({"reviewState":"approved"})", "application/json")->status,
+             404);
+    auto enu2 = client(true, "enu2", "enu2-password");
+    QCOMPARE(enu2.Get(one.c_str())->status, 200);
+    QCOMPARE(enu2.Patch(one.c_str(), R"({"reviewState":"approved"})", "application/json")->status,
+             403);
+    QCOMPARE(QByteArray::fromStdString(enu2.Get((one + ".xml").c_str())->body), xml);
+
+    // The way back: the enumerator's returned list holds it, with the comment and the XML.
+    r = enu2.Get((m_base + "/returned").c_str());
+    QCOMPARE(r->status, 200);
+    rows = QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array();
+    QCOMPARE(rows.size(), 1);
+    const QJsonObject back = rows[0].toObject();
+    QCOMPARE(back.value(QStringLiteral("formId")).toString(), QStringLiteral("household_energy"));
+    QCOMPARE(back.value(QStringLiteral("comments"))
+                 .toArray()[0]
+                 .toObject()
+                 .value(QStringLiteral("body"))
+                 .toString(),
+             QStringLiteral("请核对煤的用量"));
+    QCOMPARE(back.value(QStringLiteral("xml")).toString().toUtf8(), xml);
+    QCOMPARE(QJsonDocument::fromJson(
+                 QByteArray::fromStdString(enu.Get((m_base + "/returned").c_str())->body))
+                 .array()
+                 .size(),
+             0);
+
+    // The correction comes back with deprecatedID: off the list, state edited.
+    QByteArray fixed = xml;
+    fixed.replace(
+        "<instanceID>" + id + "</instanceID>",
+        "<instanceID>uuid:7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f</instanceID><deprecatedID>" + id +
+            "</deprecatedID>");
+    QCOMPARE(post(fixed, {}, "enu2", "enu2-password")->status, 201);
+    QCOMPARE(QJsonDocument::fromJson(
+                 QByteArray::fromStdString(enu2.Get((m_base + "/returned").c_str())->body))
+                 .array()
+                 .size(),
+             0);
+    r = sup.Get(one.c_str());
+    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(r->body))
+                 .object()
+                 .value(QStringLiteral("reviewState"))
+                 .toString(),
+             QStringLiteral("edited"));
+    r = sup.Get((one + "/comments").c_str());
+    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array().size(), 1);
+    QCOMPARE(
+        count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'submission.review'")),
+        1);
 }
 
 QTEST_GUILESS_MAIN(TestServerOpenRosa)

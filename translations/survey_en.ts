@@ -888,6 +888,42 @@
         <source>cannot listen on %1:%2</source>
         <translation>cannot listen on %1:%2</translation>
     </message>
+    <message>
+        <source>the request body must be a JSON object</source>
+        <translation>the request body must be a JSON object</translation>
+    </message>
+    <message>
+        <source>the session has expired or does not exist: sign in again</source>
+        <translation>the session has expired or does not exist: sign in again</translation>
+    </message>
+    <message>
+        <source>starting the session</source>
+        <translation>starting the session</translation>
+    </message>
+    <message>
+        <source>there is no such submission</source>
+        <translation>there is no such submission</translation>
+    </message>
+    <message>
+        <source>reviewState must be approved, hasIssues or rejected</source>
+        <translation>reviewState must be approved, hasIssues or rejected</translation>
+    </message>
+    <message>
+        <source>only the enumerator&apos;s supervisor or an admin may review this submission</source>
+        <translation>only the enumerator&apos;s supervisor or an admin may review this submission</translation>
+    </message>
+    <message>
+        <source>sending a submission back needs a comment for the enumerator</source>
+        <translation>sending a submission back needs a comment for the enumerator</translation>
+    </message>
+    <message>
+        <source>a comment needs a body</source>
+        <translation>a comment needs a body</translation>
+    </message>
+    <message>
+        <source>storing the comment</source>
+        <translation>storing the comment</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

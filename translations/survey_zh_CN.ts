@@ -882,6 +882,42 @@
         <source>cannot listen on %1:%2</source>
         <translation>无法在 %1:%2 上监听</translation>
     </message>
+    <message>
+        <source>the request body must be a JSON object</source>
+        <translation>请求体必须是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>the session has expired or does not exist: sign in again</source>
+        <translation>会话已过期或不存在：请重新登录</translation>
+    </message>
+    <message>
+        <source>starting the session</source>
+        <translation>创建会话</translation>
+    </message>
+    <message>
+        <source>there is no such submission</source>
+        <translation>没有此提交</translation>
+    </message>
+    <message>
+        <source>reviewState must be approved, hasIssues or rejected</source>
+        <translation>reviewState 必须是 approved、hasIssues 或 rejected</translation>
+    </message>
+    <message>
+        <source>only the enumerator&apos;s supervisor or an admin may review this submission</source>
+        <translation>只有该调查员的督导或管理员可以审核此提交</translation>
+    </message>
+    <message>
+        <source>sending a submission back needs a comment for the enumerator</source>
+        <translation>退回提交时必须给调查员写一条意见</translation>
+    </message>
+    <message>
+        <source>a comment needs a body</source>
+        <translation>意见不能为空</translation>
+    </message>
+    <message>
+        <source>storing the comment</source>
+        <translation>保存意见</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

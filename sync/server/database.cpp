@@ -179,6 +179,8 @@ bool Database::migrate(QString *error)
         return false;
     if (version < 2 && !write([this](QString *e) { return migrateTo2(e); }, error))
         return false;
+    if (version < 3 && !write([this](QString *e) { return migrateTo3(e); }, error))
+        return false;
     return true;
 }
 
@@ -254,6 +256,27 @@ bool Database::migrateTo2(QString *error)
                        "NULL, content %2 NOT NULL, UNIQUE (version_id, name))")
             .arg(id, blob),
         QStringLiteral("UPDATE schema_meta SET version = 2"),
+    };
+    for (const QString &sql : ddl) {
+        if (!exec(sql, error))
+            return false;
+    }
+    return true;
+}
+
+bool Database::migrateTo3(QString *error)
+{
+    // Sign-in sessions for the JSON API, and review comments.
+    const QString id = isSqlite() ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    const QStringList ddl = {
+        QStringLiteral("CREATE TABLE sessions (token TEXT PRIMARY KEY, user_id INTEGER NOT NULL "
+                       "REFERENCES users(id), created_at TEXT NOT NULL, expires_at TEXT NOT NULL)"),
+        QStringLiteral("CREATE TABLE comments (id %1, submission_id INTEGER NOT NULL REFERENCES "
+                       "submissions(id), author_id INTEGER NOT NULL REFERENCES users(id), body "
+                       "TEXT NOT NULL, created_at TEXT NOT NULL)")
+            .arg(id),
+        QStringLiteral("UPDATE schema_meta SET version = 3"),
     };
     for (const QString &sql : ddl) {
         if (!exec(sql, error))

@@ -35,7 +35,7 @@ class Database
 {
     Q_DECLARE_TR_FUNCTIONS(Database)
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     explicit Database(DatabaseUrl url);
     ~Database();
@@ -63,6 +63,7 @@ private:
     bool exec(const QString &sql, QString *error);
     bool migrateTo1(QString *error);
     bool migrateTo2(QString *error);
+    bool migrateTo3(QString *error);
 
     DatabaseUrl m_url;
     QString m_connection;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // OpenRosa 1.0 on ODK Central's URL layout (see shared/design/PROTOCOL.md).
 #include "openrosa.h"
+#include "serverimpl.h"
 
 #include "formsession.h"
 #include "passwords.h"
@@ -10,6 +11,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUrl>
@@ -25,27 +27,14 @@ using form::XmlDocument;
 using form::XmlError;
 using form::XmlNode;
 
-namespace {
+namespace detail {
 
-constexpr const char *kOpenRosaNs = "http://openrosa.org/http/response";
-
-struct User
-{
-    int id = 0;
-    QString name;
-    QString role;
-    int projectId = 0;
-};
+static constexpr const char *kOpenRosaNs = "http://openrosa.org/http/response";
 
 QString md5(const QByteArray &bytes)
 {
     return QStringLiteral("md5:") +
            QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Md5).toHex());
-}
-
-std::string utf8(const QString &s)
-{
-    return s.toStdString();
 }
 
 QString fromUtf8(const std::string &s)
@@ -82,51 +71,23 @@ void error(httplib::Response &res, int status, const QString &message)
     respond(res, status, QStringLiteral("error"), message);
 }
 
-class Tr
+void json(httplib::Response &res, int status, const QJsonDocument &doc)
 {
-    Q_DECLARE_TR_FUNCTIONS(OpenRosaServer)
-};
+    res.status = status;
+    res.set_content(doc.toJson(QJsonDocument::Compact).toStdString(),
+                    "application/json; charset=utf-8");
+}
 
-} // namespace
-
-struct OpenRosaServer::Impl
+void jsonError(httplib::Response &res, int status, const QString &message)
 {
-    Options options;
-    httplib::Server server;
-    std::mutex cacheMutex;
-    /// Verified credentials (a digest of name, password and stored hash) until when.
-    QHash<QByteArray, qint64> verified;
-    QHash<QString, std::pair<int, qint64>> failures; ///< name -> (count, last failure ms)
-    std::mutex formCacheMutex;
-    QHash<int, std::shared_ptr<const form::FormDefinition>> definitions; ///< by version id
+    json(res, status,
+         QJsonDocument(
+             QJsonObject{{QStringLiteral("code"), status}, {QStringLiteral("message"), message}}));
+}
 
-    Database &db()
-    {
-        // One connection per worker thread.
-        thread_local std::unique_ptr<Database> connection;
-        thread_local QString openError;
-        if (!connection) {
-            connection = std::make_unique<Database>(options.database);
-            if (!connection->open(&openError))
-                qWarning("survey-sync: %s", qPrintable(openError));
-        }
-        return *connection;
-    }
+} // namespace detail
 
-    std::optional<User> authenticate(const httplib::Request &req, httplib::Response &res);
-    bool checkProject(const User &u, const httplib::Request &req, httplib::Response &res,
-                      int *project);
-    bool requireOpenRosaHeader(const httplib::Request &req, httplib::Response &res);
-    std::shared_ptr<const form::FormDefinition> definition(int versionId, const QByteArray &xml,
-                                                           QString *error);
-    void formList(const httplib::Request &req, httplib::Response &res);
-    void formDownload(const httplib::Request &req, httplib::Response &res);
-    void manifest(const httplib::Request &req, httplib::Response &res);
-    void media(const httplib::Request &req, httplib::Response &res);
-    void submissionHead(const httplib::Request &req, httplib::Response &res);
-    void submissionPost(const httplib::Request &req, httplib::Response &res);
-    QString baseUrl(const httplib::Request &req, int project) const;
-};
+using namespace detail;
 
 OpenRosaServer::OpenRosaServer(Options options)
     : d(std::make_unique<Impl>())
@@ -136,29 +97,18 @@ OpenRosaServer::OpenRosaServer(Options options)
 
 OpenRosaServer::~OpenRosaServer() = default;
 
-std::optional<User> OpenRosaServer::Impl::authenticate(const httplib::Request &req,
-                                                       httplib::Response &res)
+std::optional<User> OpenRosaServer::Impl::checkCredentials(const QString &name,
+                                                           const QString &password, int *status,
+                                                           QString *why)
 {
-    auto challenge = [&](const QString &message) -> std::optional<User> {
-        res.set_header("WWW-Authenticate", "Basic realm=\"survey-sync\", charset=\"UTF-8\"");
-        error(res, 401, message);
-        return std::nullopt;
-    };
-    const std::string header = req.get_header_value("Authorization");
-    if (header.rfind("Basic ", 0) != 0)
-        return challenge(Tr::tr("sign in: this server needs a user name and password"));
-    const QByteArray decoded = QByteArray::fromBase64(QByteArray::fromStdString(header.substr(6)));
-    const qsizetype colon = decoded.indexOf(':');
-    if (colon < 0)
-        return challenge(Tr::tr("the sign-in header is malformed"));
-    const QString name = QString::fromUtf8(decoded.left(colon));
-    const QString password = QString::fromUtf8(decoded.mid(colon + 1));
+    *status = 401;
     QSqlQuery q(db().db());
     q.prepare(QStringLiteral(
         "SELECT id, role, project_id, password_hash, disabled FROM users WHERE name = ?"));
     q.addBindValue(name);
     if (!q.exec()) {
-        error(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        *status = 503;
+        *why = Tr::tr("the server cannot read its database; try again later");
         return std::nullopt;
     }
     const bool found = q.next();
@@ -192,8 +142,9 @@ std::optional<User> OpenRosaServer::Impl::authenticate(const httplib::Request &r
             count = n;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(std::min(count, 10) * 200));
-        return challenge(found && ok ? Tr::tr("this account is disabled")
-                                     : Tr::tr("the user name or password is wrong"));
+        *why = found && ok ? Tr::tr("this account is disabled")
+                           : Tr::tr("the user name or password is wrong");
+        return std::nullopt;
     }
     User u;
     u.id = q.value(0).toInt();
@@ -201,6 +152,38 @@ std::optional<User> OpenRosaServer::Impl::authenticate(const httplib::Request &r
     u.role = q.value(1).toString();
     u.projectId = q.value(2).toInt();
     return u;
+}
+
+std::optional<User> OpenRosaServer::Impl::basicUser(const std::string &header, int *status,
+                                                    QString *why)
+{
+    *status = 401;
+    if (header.rfind("Basic ", 0) != 0) {
+        *why = Tr::tr("sign in: this server needs a user name and password");
+        return std::nullopt;
+    }
+    const QByteArray decoded = QByteArray::fromBase64(QByteArray::fromStdString(header.substr(6)));
+    const qsizetype colon = decoded.indexOf(':');
+    if (colon < 0) {
+        *why = Tr::tr("the sign-in header is malformed");
+        return std::nullopt;
+    }
+    return checkCredentials(QString::fromUtf8(decoded.left(colon)),
+                            QString::fromUtf8(decoded.mid(colon + 1)), status, why);
+}
+
+std::optional<User> OpenRosaServer::Impl::authenticate(const httplib::Request &req,
+                                                       httplib::Response &res)
+{
+    int status = 401;
+    QString why;
+    const auto user = basicUser(req.get_header_value("Authorization"), &status, &why);
+    if (!user) {
+        if (status == 401)
+            res.set_header("WWW-Authenticate", "Basic realm=\"survey-sync\", charset=\"UTF-8\"");
+        error(res, status, why);
+    }
+    return user;
 }
 
 bool OpenRosaServer::Impl::checkProject(const User &u, const httplib::Request &req,
@@ -660,6 +643,7 @@ int OpenRosaServer::bind(QString *error)
     s.Post(project + "/submission", [this](const httplib::Request &req, httplib::Response &res) {
         d->submissionPost(req, res);
     });
+    d->registerJsonRoutes();
     s.set_exception_handler(
         [](const httplib::Request &, httplib::Response &res, std::exception_ptr) {
             survey::server::error(
@@ -668,8 +652,9 @@ int OpenRosaServer::bind(QString *error)
         });
     const int port =
         d->options.port == 0
-            ? s.bind_to_any_port(utf8(d->options.host))
-            : (s.bind_to_port(utf8(d->options.host), d->options.port) ? d->options.port : -1);
+            ? s.bind_to_any_port(d->options.host.toStdString())
+            : (s.bind_to_port(d->options.host.toStdString(), d->options.port) ? d->options.port
+                                                                              : -1);
     if (port < 0 && error)
         *error = tr("cannot listen on %1:%2").arg(d->options.host).arg(d->options.port);
     return port;

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The JSON API shaped like ODK Central's: sign-in sessions, submissions, review states and
+// comments, and our way back to the device (/returned).
+#include "serverimpl.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUrl>
+#include <QUuid>
+
+namespace survey::server {
+
+using namespace detail;
+
+namespace {
+
+QString urlPart(const httplib::Request &req, int index)
+{
+    return QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[index].str()));
+}
+
+std::optional<QJsonObject> jsonBody(const httplib::Request &req, httplib::Response &res)
+{
+    QJsonParseError perr;
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &perr);
+    if (!doc.isObject()) {
+        jsonError(res, 400, Tr::tr("the request body must be a JSON object"));
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+} // namespace
+
+std::optional<User> OpenRosaServer::Impl::apiUser(const httplib::Request &req,
+                                                  httplib::Response &res)
+{
+    const std::string header = req.get_header_value("Authorization");
+    if (header.rfind("Bearer ", 0) == 0) {
+        QSqlQuery q(db().db());
+        q.prepare(QStringLiteral("SELECT u.id, u.name, u.role, u.project_id, u.disabled FROM "
+                                 "sessions s JOIN users u ON u.id = s.user_id WHERE s.token = ? "
+                                 "AND s.expires_at > ?"));
+        q.addBindValue(QString::fromStdString(header.substr(7)));
+        q.addBindValue(Database::now());
+        if (!q.exec()) {
+            jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
+            return std::nullopt;
+        }
+        if (!q.next() || q.value(4).toInt() != 0) {
+            jsonError(res, 401, Tr::tr("the session has expired or does not exist: sign in again"));
+            return std::nullopt;
+        }
+        User u;
+        u.id = q.value(0).toInt();
+        u.name = q.value(1).toString();
+        u.role = q.value(2).toString();
+        u.projectId = q.value(3).toInt();
+        return u;
+    }
+    int status = 401;
+    QString why;
+    auto user = basicUser(header, &status, &why);
+    if (!user) {
+        if (status == 401)
+            res.set_header("WWW-Authenticate", "Basic realm=\"survey-sync\", charset=\"UTF-8\"");
+        jsonError(res, status, why);
+    }
+    return user;
+}
+
+bool OpenRosaServer::Impl::maySee(const User &u, int submitterId, bool review)
+{
+    if (u.isAdmin())
+        return true;
+    if (!review && u.id == submitterId)
+        return true;
+    if (!u.isSupervisor())
+        return false;
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral("SELECT supervisor_id FROM users WHERE id = ?"));
+    q.addBindValue(submitterId);
+    return q.exec() && q.next() && q.value(0).toInt() == u.id;
+}
+
+void OpenRosaServer::Impl::createSession(const httplib::Request &req, httplib::Response &res)
+{
+    const auto body = jsonBody(req, res);
+    if (!body)
+        return;
+    // Central signs in with "email"; our accounts have names, accepted under either key.
+    const QString name = body->value(QStringLiteral("username"))
+                             .toString(body->value(QStringLiteral("email")).toString());
+    int status = 401;
+    QString why;
+    const auto user =
+        checkCredentials(name, body->value(QStringLiteral("password")).toString(), &status, &why);
+    if (!user) {
+        jsonError(res, status, why);
+        return;
+    }
+    const QString token = QUuid::createUuid().toString(QUuid::WithoutBraces) +
+                          QUuid::createUuid().toString(QUuid::Id128);
+    const QString created = Database::now();
+    const QString expires =
+        QDateTime::currentDateTimeUtc().addSecs(24 * 3600).toString(Qt::ISODateWithMs);
+    QString err;
+    const bool ok = db().write(
+        [&](QString *e) {
+            QSqlQuery q(db().db());
+            q.prepare(QStringLiteral("INSERT INTO sessions (token, user_id, created_at, "
+                                     "expires_at) VALUES (?, ?, ?, ?)"));
+            q.addBindValue(token);
+            q.addBindValue(user->id);
+            q.addBindValue(created);
+            q.addBindValue(expires);
+            if (!q.exec()) {
+                *e = q.lastError().text();
+                return false;
+            }
+            return true;
+        },
+        &err);
+    if (!ok) {
+        jsonError(res, 503, Database::failure(Tr::tr("starting the session"), err));
+        return;
+    }
+    json(res, 200,
+         QJsonDocument(QJsonObject{{QStringLiteral("token"), token},
+                                   {QStringLiteral("createdAt"), created},
+                                   {QStringLiteral("expiresAt"), expires}}));
+}
+
+namespace {
+
+QJsonObject submissionJson(const QSqlQuery &q)
+{
+    // Columns: instance_id, submitter_id, submitter name, review_state, created_at,
+    // updated_at, current version's instance id.
+    return QJsonObject{{QStringLiteral("instanceId"), q.value(0).toString()},
+                       {QStringLiteral("submitterId"), q.value(1).toInt()},
+                       {QStringLiteral("submitterName"), q.value(2).toString()},
+                       {QStringLiteral("reviewState"), q.value(3).toString()},
+                       {QStringLiteral("createdAt"), q.value(4).toString()},
+                       {QStringLiteral("updatedAt"),
+                        q.value(5).isNull() ? QJsonValue() : QJsonValue(q.value(5).toString())},
+                       {QStringLiteral("currentVersion"),
+                        QJsonObject{{QStringLiteral("instanceId"), q.value(6).toString()}}}};
+}
+
+const char *kSubmissionColumns =
+    "s.instance_id, s.submitter_id, u.name, s.review_state, s.created_at, s.updated_at, "
+    "v.instance_id, s.id, v.xml, f.xml_form_id, fv.version";
+const char *kSubmissionFrom =
+    " FROM submissions s JOIN forms f ON f.id = s.form_id JOIN users u ON u.id = "
+    "s.submitter_id JOIN submission_versions v ON v.id = s.current_version_id JOIN "
+    "form_versions fv ON fv.id = v.form_version_id";
+
+} // namespace
+
+void OpenRosaServer::Impl::listSubmissions(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    const int project = std::stoi(req.matches[1].str());
+    if (!user->isAdmin() && user->projectId != project) {
+        jsonError(res, 403, Tr::tr("%1 may not use project %2").arg(user->name).arg(project));
+        return;
+    }
+    QString sql = QStringLiteral("SELECT %1%2 WHERE f.project_id = ? AND f.xml_form_id = ?")
+                      .arg(QLatin1String(kSubmissionColumns), QLatin1String(kSubmissionFrom));
+    QVariantList binds{project, urlPart(req, 2)};
+    // Who may see what: an enumerator their own, a supervisor their enumerators'.
+    if (user->isSupervisor()) {
+        sql += QStringLiteral(" AND (u.supervisor_id = ? OR s.submitter_id = ?)");
+        binds << user->id << user->id;
+    } else if (!user->isAdmin()) {
+        sql += QStringLiteral(" AND s.submitter_id = ?");
+        binds << user->id;
+    }
+    if (req.has_param("reviewState")) {
+        sql += QStringLiteral(" AND s.review_state = ?");
+        binds << QString::fromStdString(req.get_param_value("reviewState"));
+    }
+    if (req.has_param("submitterId")) {
+        sql += QStringLiteral(" AND s.submitter_id = ?");
+        binds << std::atoi(req.get_param_value("submitterId").c_str());
+    }
+    if (req.has_param("start")) {
+        sql += QStringLiteral(" AND s.created_at >= ?");
+        binds << QString::fromStdString(req.get_param_value("start"));
+    }
+    if (req.has_param("end")) {
+        sql += QStringLiteral(" AND s.created_at < ?");
+        binds << QString::fromStdString(req.get_param_value("end"));
+    }
+    const int limit =
+        req.has_param("limit") ? std::max(1, std::atoi(req.get_param_value("limit").c_str())) : 250;
+    const int offset =
+        req.has_param("offset") ? std::max(0, std::atoi(req.get_param_value("offset").c_str())) : 0;
+    sql += QStringLiteral(" ORDER BY s.created_at DESC, s.id DESC LIMIT %1 OFFSET %2")
+               .arg(std::min(limit, 1000))
+               .arg(offset);
+    QSqlQuery q(db().db());
+    q.prepare(sql);
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    if (!q.exec()) {
+        jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        return;
+    }
+    QJsonArray out;
+    while (q.next())
+        out.append(submissionJson(q));
+    json(res, 200, QJsonDocument(out));
+}
+
+void OpenRosaServer::Impl::getSubmission(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral("SELECT %1%2 WHERE f.project_id = ? AND f.xml_form_id = ? AND "
+                             "s.instance_id = ?")
+                  .arg(QLatin1String(kSubmissionColumns), QLatin1String(kSubmissionFrom)));
+    q.addBindValue(std::stoi(req.matches[1].str()));
+    q.addBindValue(urlPart(req, 2));
+    q.addBindValue(urlPart(req, 3));
+    if (!q.exec() || !q.next() || !maySee(*user, q.value(1).toInt(), false)) {
+        jsonError(res, 404, Tr::tr("there is no such submission"));
+        return;
+    }
+    json(res, 200, QJsonDocument(submissionJson(q)));
+}
+
+void OpenRosaServer::Impl::getSubmissionXml(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral("SELECT %1%2 WHERE f.project_id = ? AND f.xml_form_id = ? AND "
+                             "s.instance_id = ?")
+                  .arg(QLatin1String(kSubmissionColumns), QLatin1String(kSubmissionFrom)));
+    q.addBindValue(std::stoi(req.matches[1].str()));
+    q.addBindValue(urlPart(req, 2));
+    q.addBindValue(urlPart(req, 3));
+    if (!q.exec() || !q.next() || !maySee(*user, q.value(1).toInt(), false)) {
+        jsonError(res, 404, Tr::tr("there is no such submission"));
+        return;
+    }
+    res.status = 200;
+    res.set_content(q.value(8).toByteArray().toStdString(), "application/xml; charset=utf-8");
+}
+
+void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    const auto body = jsonBody(req, res);
+    if (!body)
+        return;
+    const QString state = body->value(QStringLiteral("reviewState")).toString();
+    static const QStringList states = {QStringLiteral("approved"), QStringLiteral("hasIssues"),
+                                       QStringLiteral("rejected")};
+    if (!states.contains(state)) {
+        jsonError(res, 400, Tr::tr("reviewState must be approved, hasIssues or rejected"));
+        return;
+    }
+    const QString comment = body->value(QStringLiteral("comment")).toString().trimmed();
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral("SELECT %1%2 WHERE f.project_id = ? AND f.xml_form_id = ? AND "
+                             "s.instance_id = ?")
+                  .arg(QLatin1String(kSubmissionColumns), QLatin1String(kSubmissionFrom)));
+    q.addBindValue(std::stoi(req.matches[1].str()));
+    q.addBindValue(urlPart(req, 2));
+    q.addBindValue(urlPart(req, 3));
+    if (!q.exec() || !q.next() || !maySee(*user, q.value(1).toInt(), false)) {
+        jsonError(res, 404, Tr::tr("there is no such submission"));
+        return;
+    }
+    if (!maySee(*user, q.value(1).toInt(), true)) {
+        jsonError(
+            res, 403,
+            Tr::tr("only the enumerator's supervisor or an admin may review this submission"));
+        return;
+    }
+    const int row = q.value(7).toInt();
+    QString err;
+    int status = 200;
+    const bool ok = db().write(
+        [&](QString *e) {
+            if ((state == QLatin1String("hasIssues") || state == QLatin1String("rejected")) &&
+                comment.isEmpty()) {
+                // Sending back needs words for the enumerator: in this request, or a comment
+                // made since the current version arrived.
+                QSqlQuery c(db().db());
+                c.prepare(QStringLiteral("SELECT COUNT(*) FROM comments c JOIN submissions s ON "
+                                         "s.id = c.submission_id JOIN submission_versions v ON "
+                                         "v.id = s.current_version_id WHERE s.id = ? AND "
+                                         "c.created_at >= v.created_at"));
+                c.addBindValue(row);
+                if (!c.exec() || !c.next()) {
+                    status = 503;
+                    *e = c.lastError().text();
+                    return false;
+                }
+                if (c.value(0).toInt() == 0) {
+                    status = 400;
+                    *e = Tr::tr("sending a submission back needs a comment for the enumerator");
+                    return false;
+                }
+            }
+            if (!comment.isEmpty()) {
+                QSqlQuery c(db().db());
+                c.prepare(QStringLiteral("INSERT INTO comments (submission_id, author_id, body, "
+                                         "created_at) VALUES (?, ?, ?, ?)"));
+                c.addBindValue(row);
+                c.addBindValue(user->id);
+                c.addBindValue(comment);
+                c.addBindValue(Database::now());
+                if (!c.exec()) {
+                    status = 503;
+                    *e = c.lastError().text();
+                    return false;
+                }
+            }
+            QSqlQuery u(db().db());
+            u.prepare(QStringLiteral(
+                "UPDATE submissions SET review_state = ?, updated_at = ? WHERE id = ?"));
+            u.addBindValue(state);
+            u.addBindValue(Database::now());
+            u.addBindValue(row);
+            QSqlQuery a(db().db());
+            a.prepare(QStringLiteral(
+                "INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)"));
+            a.addBindValue(Database::now());
+            a.addBindValue(user->name);
+            a.addBindValue(QStringLiteral("submission.review"));
+            a.addBindValue(QStringLiteral("%1 %2").arg(urlPart(req, 3), state));
+            if (!u.exec() || !a.exec()) {
+                status = 503;
+                *e = u.lastError().text() + a.lastError().text();
+                return false;
+            }
+            return true;
+        },
+        &err);
+    if (!ok) {
+        jsonError(res, status, err);
+        return;
+    }
+    getSubmission(req, res);
+}
+
+void OpenRosaServer::Impl::listComments(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral("SELECT s.id, s.submitter_id FROM submissions s JOIN forms f ON "
+                             "f.id = s.form_id WHERE f.project_id = ? AND f.xml_form_id = ? AND "
+                             "s.instance_id = ?"));
+    q.addBindValue(std::stoi(req.matches[1].str()));
+    q.addBindValue(urlPart(req, 2));
+    q.addBindValue(urlPart(req, 3));
+    if (!q.exec() || !q.next() || !maySee(*user, q.value(1).toInt(), false)) {
+        jsonError(res, 404, Tr::tr("there is no such submission"));
+        return;
+    }
+    QSqlQuery c(db().db());
+    c.prepare(QStringLiteral("SELECT c.body, c.author_id, u.name, c.created_at FROM comments c "
+                             "JOIN users u ON u.id = c.author_id WHERE c.submission_id = ? ORDER "
+                             "BY c.created_at, c.id"));
+    c.addBindValue(q.value(0));
+    QJsonArray out;
+    if (c.exec()) {
+        while (c.next())
+            out.append(QJsonObject{{QStringLiteral("body"), c.value(0).toString()},
+                                   {QStringLiteral("actorId"), c.value(1).toInt()},
+                                   {QStringLiteral("author"), c.value(2).toString()},
+                                   {QStringLiteral("createdAt"), c.value(3).toString()}});
+    }
+    json(res, 200, QJsonDocument(out));
+}
+
+void OpenRosaServer::Impl::addComment(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    const auto body = jsonBody(req, res);
+    if (!body)
+        return;
+    const QString text = body->value(QStringLiteral("body")).toString().trimmed();
+    if (text.isEmpty()) {
+        jsonError(res, 400, Tr::tr("a comment needs a body"));
+        return;
+    }
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral("SELECT s.id, s.submitter_id FROM submissions s JOIN forms f ON "
+                             "f.id = s.form_id WHERE f.project_id = ? AND f.xml_form_id = ? AND "
+                             "s.instance_id = ?"));
+    q.addBindValue(std::stoi(req.matches[1].str()));
+    q.addBindValue(urlPart(req, 2));
+    q.addBindValue(urlPart(req, 3));
+    if (!q.exec() || !q.next() || !maySee(*user, q.value(1).toInt(), false)) {
+        jsonError(res, 404, Tr::tr("there is no such submission"));
+        return;
+    }
+    const QVariant row = q.value(0);
+    QString err;
+    const bool ok = db().write(
+        [&](QString *e) {
+            QSqlQuery c(db().db());
+            c.prepare(QStringLiteral("INSERT INTO comments (submission_id, author_id, body, "
+                                     "created_at) VALUES (?, ?, ?, ?)"));
+            c.addBindValue(row);
+            c.addBindValue(user->id);
+            c.addBindValue(text);
+            c.addBindValue(Database::now());
+            if (!c.exec()) {
+                *e = c.lastError().text();
+                return false;
+            }
+            return true;
+        },
+        &err);
+    if (!ok) {
+        jsonError(res, 503, Database::failure(Tr::tr("storing the comment"), err));
+        return;
+    }
+    json(res, 200,
+         QJsonDocument(
+             QJsonObject{{QStringLiteral("body"), text}, {QStringLiteral("actorId"), user->id}}));
+}
+
+void OpenRosaServer::Impl::returned(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    const int project = std::stoi(req.matches[1].str());
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral("SELECT %1%2 WHERE f.project_id = ? AND s.submitter_id = ? AND "
+                             "s.review_state IN ('hasIssues', 'rejected') ORDER BY s.updated_at")
+                  .arg(QLatin1String(kSubmissionColumns), QLatin1String(kSubmissionFrom)));
+    q.addBindValue(project);
+    q.addBindValue(user->id);
+    if (!q.exec()) {
+        jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        return;
+    }
+    QJsonArray out;
+    while (q.next()) {
+        QJsonObject o = submissionJson(q);
+        o.insert(QStringLiteral("formId"), q.value(9).toString());
+        o.insert(QStringLiteral("formVersion"), q.value(10).toString());
+        o.insert(QStringLiteral("xml"), QString::fromUtf8(q.value(8).toByteArray()));
+        QSqlQuery c(db().db());
+        c.prepare(QStringLiteral("SELECT u.name, c.created_at, c.body FROM comments c JOIN users "
+                                 "u ON u.id = c.author_id WHERE c.submission_id = ? ORDER BY "
+                                 "c.created_at, c.id"));
+        c.addBindValue(q.value(7));
+        QJsonArray comments;
+        if (c.exec()) {
+            while (c.next())
+                comments.append(QJsonObject{{QStringLiteral("author"), c.value(0).toString()},
+                                            {QStringLiteral("createdAt"), c.value(1).toString()},
+                                            {QStringLiteral("body"), c.value(2).toString()}});
+        }
+        o.insert(QStringLiteral("comments"), comments);
+        out.append(o);
+    }
+    json(res, 200, QJsonDocument(out));
+}
+
+void OpenRosaServer::Impl::registerJsonRoutes()
+{
+    const std::string project = R"(/v1/projects/(\d+))";
+    const std::string submission = project + R"(/forms/([^/]+)/submissions/([^/]+?))";
+    server.Post("/v1/sessions", [this](const httplib::Request &req, httplib::Response &res) {
+        createSession(req, res);
+    });
+    server.Get(
+        project + R"(/forms/([^/]+)/submissions)",
+        [this](const httplib::Request &req, httplib::Response &res) { listSubmissions(req, res); });
+    server.Get(submission + R"(\.xml)",
+               [this](const httplib::Request &req, httplib::Response &res) {
+                   getSubmissionXml(req, res);
+               });
+    server.Get(
+        submission + "/comments",
+        [this](const httplib::Request &req, httplib::Response &res) { listComments(req, res); });
+    server.Post(submission + "/comments", [this](const httplib::Request &req,
+                                                 httplib::Response &res) { addComment(req, res); });
+    server.Get(submission, [this](const httplib::Request &req, httplib::Response &res) {
+        getSubmission(req, res);
+    });
+    server.Patch(submission, [this](const httplib::Request &req, httplib::Response &res) {
+        patchSubmission(req, res);
+    });
+    server.Get(project + "/returned",
+               [this](const httplib::Request &req, httplib::Response &res) { returned(req, res); });
+}
+
+} // namespace survey::server

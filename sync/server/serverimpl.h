@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Shared by the server's request handlers (OpenRosa in openrosa.cpp, JSON in reviewapi.cpp).
+#pragma once
+
+#include "database.h"
+#include "formdefinition.h"
+#include "openrosa.h"
+
+#include <httplib.h>
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QJsonDocument>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace survey::server::detail {
+
+struct User
+{
+    int id = 0;
+    QString name;
+    QString role;
+    int projectId = 0;
+    bool isAdmin() const { return role == QLatin1String("admin"); }
+    bool isSupervisor() const { return role == QLatin1String("supervisor"); }
+};
+
+class Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(OpenRosaServer)
+};
+
+QString md5(const QByteArray &bytes);
+QString fromUtf8(const std::string &s);
+void setOpenRosa(httplib::Response &res);
+/// An OpenRosaResponse a person can read, with its status code.
+void respond(httplib::Response &res, int status, const QString &nature, const QString &message);
+void error(httplib::Response &res, int status, const QString &message);
+/// JSON API answers, shaped like ODK Central's ({"code":…,"message":…} on errors).
+void json(httplib::Response &res, int status, const QJsonDocument &doc);
+void jsonError(httplib::Response &res, int status, const QString &message);
+
+} // namespace survey::server::detail
+
+namespace survey::server {
+
+struct OpenRosaServer::Impl
+{
+    Options options;
+    httplib::Server server;
+    std::mutex cacheMutex;
+    /// Verified credentials (a digest of name, password and stored hash) until when.
+    QHash<QByteArray, qint64> verified;
+    QHash<QString, std::pair<int, qint64>> failures; ///< name -> (count, last failure ms)
+    std::mutex formCacheMutex;
+    QHash<int, std::shared_ptr<const form::FormDefinition>> definitions; ///< by version id
+
+    Database &db()
+    {
+        // One connection per worker thread.
+        thread_local std::unique_ptr<Database> connection;
+        thread_local QString openError;
+        if (!connection) {
+            connection = std::make_unique<Database>(options.database);
+            if (!connection->open(&openError))
+                qWarning("survey-sync: %s", qPrintable(openError));
+        }
+        return *connection;
+    }
+
+    std::optional<detail::User> authenticate(const httplib::Request &req, httplib::Response &res);
+    std::optional<detail::User> checkCredentials(const QString &name, const QString &password,
+                                                 int *status, QString *why);
+    std::optional<detail::User> basicUser(const std::string &header, int *status, QString *why);
+    bool checkProject(const detail::User &u, const httplib::Request &req, httplib::Response &res,
+                      int *project);
+    bool requireOpenRosaHeader(const httplib::Request &req, httplib::Response &res);
+    std::shared_ptr<const form::FormDefinition> definition(int versionId, const QByteArray &xml,
+                                                           QString *error);
+    void formList(const httplib::Request &req, httplib::Response &res);
+    void formDownload(const httplib::Request &req, httplib::Response &res);
+    void manifest(const httplib::Request &req, httplib::Response &res);
+    void media(const httplib::Request &req, httplib::Response &res);
+    void submissionHead(const httplib::Request &req, httplib::Response &res);
+    void submissionPost(const httplib::Request &req, httplib::Response &res);
+    QString baseUrl(const httplib::Request &req, int project) const;
+
+    // JSON API (reviewapi.cpp): sessions, submissions and the review loop.
+    void createSession(const httplib::Request &req, httplib::Response &res);
+    void listSubmissions(const httplib::Request &req, httplib::Response &res);
+    void getSubmission(const httplib::Request &req, httplib::Response &res);
+    void getSubmissionXml(const httplib::Request &req, httplib::Response &res);
+    void patchSubmission(const httplib::Request &req, httplib::Response &res);
+    void listComments(const httplib::Request &req, httplib::Response &res);
+    void addComment(const httplib::Request &req, httplib::Response &res);
+    void returned(const httplib::Request &req, httplib::Response &res);
+    void registerJsonRoutes();
+    /// Basic or bearer sign-in for the JSON API (errors as JSON).
+    std::optional<detail::User> apiUser(const httplib::Request &req, httplib::Response &res);
+    /// May `u` see (and, when `review`, review) a submission made by `submitterId`?
+    bool maySee(const detail::User &u, int submitterId, bool review);
+};
+
+} // namespace survey::server
