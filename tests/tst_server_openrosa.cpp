@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <httplib.h>
+#include <zip.h>
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void badSubmissions();
     void bodyTooLarge();
     void reviewLoop();
+    void exportCsv();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
@@ -393,6 +395,52 @@ void TestServerOpenRosa::reviewLoop()
     QCOMPARE(
         count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'submission.review'")),
         1);
+}
+
+void TestServerOpenRosa::exportCsv()
+{
+    // After reviewLoop: the supervisor exports their enumerator's submission.
+    auto sup = client(true, "sup", "sup-password-1");
+    const std::string path = m_base + "/forms/household_energy/submissions.csv.zip";
+    auto r = sup.Get(path.c_str());
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QCOMPARE(r->get_header_value("Content-Type"), std::string("application/zip"));
+    const QString zipPath = m_dir.filePath(QStringLiteral("export.zip"));
+    {
+        QFile f(zipPath);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(r->body.data(), static_cast<qint64>(r->body.size()));
+    }
+    int err = 0;
+    zip_t *z = zip_open(QFile::encodeName(zipPath).constData(), ZIP_RDONLY, &err);
+    QVERIFY(z);
+    auto read = [&](const char *name) {
+        QByteArray out;
+        zip_stat_t st;
+        if (zip_stat(z, name, 0, &st) != 0)
+            return out;
+        zip_file_t *f = zip_fopen(z, name, 0);
+        out.resize(static_cast<qsizetype>(st.size));
+        zip_fread(f, out.data(), st.size);
+        zip_fclose(f);
+        return out;
+    };
+    const QByteArray root = read("household_energy.csv");
+    const QByteArray members = read("household_energy-member.csv");
+    zip_close(z);
+    QVERIFY(root.startsWith("\xEF\xBB\xBF")); // spreadsheet programs then read UTF-8
+    const QList<QByteArray> rootLines = root.mid(3).trimmed().split('\n');
+    QCOMPARE(rootLines.size(), 2); // header + enu2's one submission (its current version)
+    QVERIFY(rootLines[0].contains("enumerator,") && rootLines[0].contains(",KEY,"));
+    QVERIFY(rootLines[1].contains("李明"));
+    const QList<QByteArray> memberLines = members.mid(3).trimmed().split('\n');
+    QCOMPARE(memberLines.size(), 4); // header + three members
+    QVERIFY(memberLines[1].startsWith("王建国,47,male"));
+    QVERIFY(memberLines[3].contains("/member[3]"));
+    // Enumerators do not export.
+    auto enu = client();
+    QCOMPARE(enu.Get(path.c_str())->status, 403);
 }
 
 QTEST_GUILESS_MAIN(TestServerOpenRosa)

@@ -924,6 +924,22 @@
         <source>storing the comment</source>
         <translation>storing the comment</translation>
     </message>
+    <message>
+        <source>only supervisors and admins may export submissions</source>
+        <translation>only supervisors and admins may export submissions</translation>
+    </message>
+    <message>
+        <source>no room for the export on the server&apos;s disk</source>
+        <translation>no room for the export on the server&apos;s disk</translation>
+    </message>
+    <message>
+        <source>the export archive cannot be created</source>
+        <translation>the export archive cannot be created</translation>
+    </message>
+    <message>
+        <source>the export archive cannot be written</source>
+        <translation>the export archive cannot be written</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

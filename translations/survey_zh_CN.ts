@@ -918,6 +918,22 @@
         <source>storing the comment</source>
         <translation>保存意见</translation>
     </message>
+    <message>
+        <source>only supervisors and admins may export submissions</source>
+        <translation>只有督导和管理员可以导出提交</translation>
+    </message>
+    <message>
+        <source>no room for the export on the server&apos;s disk</source>
+        <translation>服务器磁盘空间不足，无法导出</translation>
+    </message>
+    <message>
+        <source>the export archive cannot be created</source>
+        <translation>无法创建导出压缩包</translation>
+    </message>
+    <message>
+        <source>the export archive cannot be written</source>
+        <translation>无法写入导出压缩包</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

@@ -490,6 +490,9 @@ void OpenRosaServer::Impl::registerJsonRoutes()
         createSession(req, res);
     });
     server.Get(
+        project + R"(/forms/([^/]+)/submissions\.csv\.zip)",
+        [this](const httplib::Request &req, httplib::Response &res) { exportCsv(req, res); });
+    server.Get(
         project + R"(/forms/([^/]+)/submissions)",
         [this](const httplib::Request &req, httplib::Response &res) { listSubmissions(req, res); });
     server.Get(submission + R"(\.xml)",

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// CSV export as ODK Central shapes it: one CSV for the root and one per repeat, joined by
+// KEY / PARENT_KEY, UTF-8 with a byte-order mark so that spreadsheet programs show Chinese,
+// attachments beside them; written through temporary files into a zip (libzip) and streamed.
+#include "serverimpl.h"
+
+#include <zip.h>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QUrl>
+
+#include <fstream>
+
+namespace survey::server {
+
+using namespace detail;
+using form::FormDefinition;
+using form::SchemaNode;
+using form::XmlDocument;
+using form::XmlError;
+using form::XmlNode;
+
+namespace {
+
+/// One CSV of the export: the root or one repeat, with its leaf columns.
+struct Table
+{
+    int schema = 0; ///< the root (0) or the repeat's schema index
+    QString fileName;
+    std::vector<int> columns; ///< leaf schema nodes inside it, not inside nested repeats
+    std::unique_ptr<QFile> file;
+};
+
+QString csvField(const QString &value)
+{
+    if (value.contains(QLatin1Char(',')) || value.contains(QLatin1Char('"')) ||
+        value.contains(QLatin1Char('\n')) || value.contains(QLatin1Char('\r')))
+        return QLatin1Char('"') + QString(value).replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+               QLatin1Char('"');
+    return value;
+}
+
+void writeRow(QFile &f, const QStringList &fields)
+{
+    QStringList quoted;
+    quoted.reserve(fields.size());
+    for (const QString &v : fields)
+        quoted << csvField(v);
+    f.write((quoted.join(QLatin1Char(',')) + QStringLiteral("\r\n")).toUtf8());
+}
+
+/// Column name: the path below the table's node, steps joined by '-' (as Central does).
+QString columnName(const FormDefinition &def, int table, int leaf)
+{
+    QStringList steps;
+    for (int s = leaf; s >= 0 && s != table; s = def.schema[static_cast<std::size_t>(s)].parent)
+        steps.prepend(def.schema[static_cast<std::size_t>(s)].name);
+    return steps.join(QLatin1Char('-'));
+}
+
+void collectColumns(const FormDefinition &def, int node, std::vector<int> &out)
+{
+    for (int c : def.schema[static_cast<std::size_t>(node)].children) {
+        const SchemaNode &s = def.schema[static_cast<std::size_t>(c)];
+        if (s.isRepeat || s.isAttribute)
+            continue; // a nested repeat has its own table
+        if (s.children.empty())
+            out.push_back(c);
+        else
+            collectColumns(def, c, out);
+    }
+}
+
+/// The live node for a schema path below `from` (first match at each step), or null.
+const XmlNode *find(const FormDefinition &def, const XmlNode *from, int fromSchema, int target)
+{
+    std::vector<int> chain;
+    for (int s = target; s >= 0 && s != fromSchema;
+         s = def.schema[static_cast<std::size_t>(s)].parent)
+        chain.push_back(s);
+    const XmlNode *cur = from;
+    for (auto it = chain.rbegin(); it != chain.rend() && cur; ++it)
+        cur = cur->firstChildElement(def.schema[static_cast<std::size_t>(*it)].name);
+    return cur;
+}
+
+} // namespace
+
+void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    const int project = std::stoi(req.matches[1].str());
+    const QString formId =
+        QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[2].str()));
+    if ((!user->isAdmin() && user->projectId != project) ||
+        (!user->isAdmin() && !user->isSupervisor())) {
+        jsonError(res, 403, Tr::tr("only supervisors and admins may export submissions"));
+        return;
+    }
+    QSqlQuery fq(db().db());
+    fq.prepare(QStringLiteral("SELECT v.id, v.xml FROM forms f JOIN form_versions v ON v.id = "
+                              "f.current_version_id WHERE f.project_id = ? AND f.xml_form_id = ?"));
+    fq.addBindValue(project);
+    fq.addBindValue(formId);
+    if (!fq.exec() || !fq.next()) {
+        jsonError(res, 404, Tr::tr("there is no such form in project %1").arg(project));
+        return;
+    }
+    QString why;
+    const auto def = definition(fq.value(0).toInt(), fq.value(1).toByteArray(), &why);
+    if (!def) {
+        jsonError(res, 500, Tr::tr("the published form cannot be loaded: %1").arg(why));
+        return;
+    }
+    auto work = std::make_shared<QTemporaryDir>();
+    if (!work->isValid()) {
+        jsonError(res, 507, Tr::tr("no room for the export on the server's disk"));
+        return;
+    }
+    // Tables: the root, then each repeat.
+    std::vector<Table> tables;
+    auto addTable = [&](int schema) {
+        Table t;
+        t.schema = schema;
+        t.fileName = schema == 0 ? formId + QStringLiteral(".csv")
+                                 : formId + QLatin1Char('-') +
+                                       def->schema[static_cast<std::size_t>(schema)].name +
+                                       QStringLiteral(".csv");
+        collectColumns(*def, schema, t.columns);
+        t.file = std::make_unique<QFile>(work->filePath(t.fileName));
+        if (!t.file->open(QIODevice::WriteOnly))
+            return false;
+        t.file->write("\xEF\xBB\xBF"); // UTF-8 byte-order mark
+        QStringList header;
+        if (schema == 0)
+            header << QStringLiteral("SubmissionDate");
+        for (int c : t.columns)
+            header << columnName(*def, schema, c);
+        if (schema == 0)
+            header << QStringLiteral("KEY") << QStringLiteral("SubmitterID")
+                   << QStringLiteral("SubmitterName") << QStringLiteral("ReviewState")
+                   << QStringLiteral("FormVersion");
+        else
+            header << QStringLiteral("PARENT_KEY") << QStringLiteral("KEY");
+        writeRow(*t.file, header);
+        tables.push_back(std::move(t));
+        return true;
+    };
+    bool ok = addTable(0);
+    for (std::size_t i = 0; ok && i < def->schema.size(); ++i) {
+        if (def->schema[i].isRepeat)
+            ok = addTable(static_cast<int>(i));
+    }
+    if (!ok) {
+        jsonError(res, 507, Tr::tr("no room for the export on the server's disk"));
+        return;
+    }
+    QString sql = QStringLiteral(
+        "SELECT s.instance_id, s.created_at, s.submitter_id, u.name, s.review_state, fv.version, "
+        "v.xml, v.id FROM submissions s JOIN forms f ON f.id = s.form_id JOIN users u ON u.id = "
+        "s.submitter_id JOIN submission_versions v ON v.id = s.current_version_id JOIN "
+        "form_versions fv ON fv.id = v.form_version_id WHERE f.project_id = ? AND f.xml_form_id "
+        "= ?");
+    if (user->isSupervisor())
+        sql += QStringLiteral(" AND u.supervisor_id = ?");
+    sql += QStringLiteral(" ORDER BY s.created_at, s.id");
+    QSqlQuery q(db().db());
+    q.setForwardOnly(true); // rows are written as they come, never all held at once
+    q.prepare(sql);
+    q.addBindValue(project);
+    q.addBindValue(formId);
+    if (user->isSupervisor())
+        q.addBindValue(user->id);
+    if (!q.exec()) {
+        jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        return;
+    }
+    std::vector<std::pair<QString, qint64>> attachmentVersions; // (folder name, version id)
+    while (q.next()) {
+        XmlError xe;
+        const auto doc = XmlDocument::parse(q.value(6).toByteArray(), &xe);
+        if (!doc)
+            continue; // stored submissions were parsed on intake; nothing to export
+        const QString key = q.value(0).toString();
+        // Rows of one table for every instance of its node below `parent`.
+        std::function<void(const XmlNode *, int, const QString &)> emit =
+            [&](const XmlNode *node, int tableIndex, const QString &rowKey) {
+                Table &t = tables[static_cast<std::size_t>(tableIndex)];
+                QStringList row;
+                if (t.schema == 0)
+                    row << q.value(1).toString();
+                for (int c : t.columns) {
+                    const XmlNode *leaf = find(*def, node, t.schema, c);
+                    row << (leaf ? leaf->stringValue() : QString());
+                }
+                if (t.schema == 0)
+                    row << rowKey << q.value(2).toString() << q.value(3).toString()
+                        << q.value(4).toString() << q.value(5).toString();
+                else
+                    row << rowKey.section(QLatin1Char('/'), 0, -2) << rowKey;
+                writeRow(*t.file, row);
+                // Child repeats of this table's node.
+                for (std::size_t ti = 0; ti < tables.size(); ++ti) {
+                    const int rs = tables[ti].schema;
+                    if (rs == 0 || def->schema[static_cast<std::size_t>(rs)].parent < 0)
+                        continue;
+                    // The nearest enclosing table of the repeat must be this table.
+                    int owner = def->schema[static_cast<std::size_t>(rs)].parent;
+                    while (owner > 0 && !def->schema[static_cast<std::size_t>(owner)].isRepeat)
+                        owner = def->schema[static_cast<std::size_t>(owner)].parent;
+                    if (owner != t.schema)
+                        continue;
+                    const XmlNode *container = find(
+                        *def, node, t.schema, def->schema[static_cast<std::size_t>(rs)].parent);
+                    if (!container)
+                        continue;
+                    int n = 0;
+                    for (const auto &child : container->children()) {
+                        if (!child->isElement() ||
+                            child->localName() != def->schema[static_cast<std::size_t>(rs)].name)
+                            continue;
+                        emit(child.get(), static_cast<int>(ti),
+                             QStringLiteral("%1/%2[%3]").arg(rowKey, child->localName()).arg(++n));
+                    }
+                }
+            };
+        emit(doc->documentElement(), 0, key);
+        attachmentVersions.emplace_back(QString(key).replace(QLatin1Char(':'), QLatin1Char('_')),
+                                        q.value(7).toLongLong());
+    }
+    for (Table &t : tables)
+        t.file->close();
+
+    // The zip: the CSVs, then each submission's attachments under media/<instanceID>/.
+    const QString zipPath = work->filePath(QStringLiteral("export.zip"));
+    int zerr = 0;
+    zip_t *archive =
+        zip_open(QFile::encodeName(zipPath).constData(), ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+    if (!archive) {
+        jsonError(res, 507, Tr::tr("the export archive cannot be created"));
+        return;
+    }
+    bool zipOk = true;
+    for (const Table &t : tables) {
+        zip_source_t *src =
+            zip_source_file(archive, QFile::encodeName(t.file->fileName()).constData(), 0, -1);
+        zipOk = zipOk && src &&
+                zip_file_add(archive, t.fileName.toUtf8().constData(), src, ZIP_FL_ENC_UTF_8) >= 0;
+    }
+    for (const auto &[folder, versionId] : attachmentVersions) {
+        QSqlQuery a(db().db());
+        a.prepare(QStringLiteral(
+            "SELECT name, content FROM submission_attachments WHERE version_id = ?"));
+        a.addBindValue(versionId);
+        if (!a.exec())
+            continue;
+        while (a.next()) {
+            const QString path = work->filePath(folder + QLatin1Char('-') + a.value(0).toString());
+            QFile out(path);
+            if (!out.open(QIODevice::WriteOnly) || out.write(a.value(1).toByteArray()) < 0) {
+                zipOk = false;
+                break;
+            }
+            out.close();
+            zip_source_t *src =
+                zip_source_file(archive, QFile::encodeName(path).constData(), 0, -1);
+            const QString inZip = QStringLiteral("media/%1/%2").arg(folder, a.value(0).toString());
+            zipOk = zipOk && src &&
+                    zip_file_add(archive, inZip.toUtf8().constData(), src, ZIP_FL_ENC_UTF_8) >= 0;
+        }
+    }
+    if (!zipOk || zip_close(archive) != 0) {
+        zip_discard(archive); // after a failed close the archive is still ours to free
+        jsonError(res, 507, Tr::tr("the export archive cannot be written"));
+        return;
+    }
+    // Streamed from the file in pieces; the temporary folder goes when the stream ends.
+    auto file =
+        std::make_shared<std::ifstream>(QFile::encodeName(zipPath).toStdString(), std::ios::binary);
+    const auto size = static_cast<size_t>(QFileInfo(zipPath).size());
+    res.status = 200;
+    res.set_header("Content-Disposition",
+                   ("attachment; filename=\"" + formId.toStdString() + ".csv.zip\"").c_str());
+    res.set_content_provider(size, "application/zip",
+                             [file, work](size_t offset, size_t length, httplib::DataSink &sink) {
+                                 char buffer[64 * 1024];
+                                 file->seekg(static_cast<std::streamoff>(offset));
+                                 const auto n = std::min(length, sizeof buffer);
+                                 file->read(buffer, static_cast<std::streamsize>(n));
+                                 sink.write(buffer, static_cast<size_t>(file->gcount()));
+                                 return file->gcount() > 0;
+                             });
+}
+
+} // namespace survey::server
