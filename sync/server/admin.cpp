@@ -58,6 +58,20 @@ bool Admin::audit(const QString &action, const QString &details, QString *error)
     return run(q, tr("writing the audit log"), error);
 }
 
+bool Admin::projectExists(int projectId, QString *error)
+{
+    QSqlQuery p(m_db.db());
+    p.prepare(QStringLiteral("SELECT id FROM projects WHERE id = ?"));
+    p.addBindValue(projectId);
+    if (!run(p, tr("looking up the project"), error))
+        return false;
+    if (!p.next()) {
+        *error = tr("there is no project %1").arg(projectId);
+        return false;
+    }
+    return true;
+}
+
 bool Admin::init(const QString &adminName, const QString &password, QString *error)
 {
     if (adminName.trimmed().isEmpty()) {
@@ -121,15 +135,8 @@ bool Admin::addUser(const QString &name, const QString &role, const QString &sup
     const QString hash = hashPassword(password);
     return m_db.write(
         [&](QString *e) {
-            QSqlQuery p(m_db.db());
-            p.prepare(QStringLiteral("SELECT id FROM projects WHERE id = ?"));
-            p.addBindValue(projectId);
-            if (!run(p, tr("looking up the project"), e))
+            if (!projectExists(projectId, e))
                 return false;
-            if (!p.next()) {
-                *e = tr("there is no project %1").arg(projectId);
-                return false;
-            }
             QVariant supervisorId;
             if (!supervisor.isEmpty()) {
                 QSqlQuery s(m_db.db());
@@ -250,15 +257,8 @@ std::optional<Admin::Published> Admin::publishForm(const QString &file, int proj
     const QString hash = md5(xml);
     const bool ok = m_db.write(
         [&](QString *e) {
-            QSqlQuery p(m_db.db());
-            p.prepare(QStringLiteral("SELECT id FROM projects WHERE id = ?"));
-            p.addBindValue(projectId);
-            if (!run(p, tr("looking up the project"), e))
+            if (!projectExists(projectId, e))
                 return false;
-            if (!p.next()) {
-                *e = tr("there is no project %1").arg(projectId);
-                return false;
-            }
             QSqlQuery f(m_db.db());
             f.prepare(
                 QStringLiteral("SELECT id FROM forms WHERE project_id = ? AND xml_form_id = ?"));

@@ -56,6 +56,7 @@ public:
 
 private:
     bool audit(const QString &action, const QString &details, QString *error);
+    bool projectExists(int projectId, QString *error);
 
     Database &m_db;
     QString m_actor;

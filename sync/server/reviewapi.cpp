@@ -219,22 +219,32 @@ void OpenRosaServer::Impl::listSubmissions(const httplib::Request &req, httplib:
     json(res, 200, QJsonDocument(out));
 }
 
-void OpenRosaServer::Impl::getSubmission(const httplib::Request &req, httplib::Response &res)
+bool OpenRosaServer::Impl::findSubmission(const httplib::Request &req, httplib::Response &res,
+                                          const User &user, QSqlQuery &q)
 {
-    const auto user = apiUser(req, res);
-    if (!user)
-        return;
-    QSqlQuery q(db().db());
+    // The submission named by the URL (project, form, instanceId), positioned on its row,
+    // if the caller may see it; otherwise a 404 that does not tell others it exists.
     q.prepare(QStringLiteral("SELECT %1%2 WHERE f.project_id = ? AND f.xml_form_id = ? AND "
                              "s.instance_id = ?")
                   .arg(QLatin1String(kSubmissionColumns), QLatin1String(kSubmissionFrom)));
     q.addBindValue(std::stoi(req.matches[1].str()));
     q.addBindValue(urlPart(req, 2));
     q.addBindValue(urlPart(req, 3));
-    if (!q.exec() || !q.next() || !maySee(*user, q.value(1).toInt(), false)) {
+    if (!q.exec() || !q.next() || !maySee(user, q.value(1).toInt(), false)) {
         jsonError(res, 404, Tr::tr("there is no such submission"));
-        return;
+        return false;
     }
+    return true;
+}
+
+void OpenRosaServer::Impl::getSubmission(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    QSqlQuery q(db().db());
+    if (!findSubmission(req, res, *user, q))
+        return;
     json(res, 200, QJsonDocument(submissionJson(q)));
 }
 
@@ -244,16 +254,8 @@ void OpenRosaServer::Impl::getSubmissionXml(const httplib::Request &req, httplib
     if (!user)
         return;
     QSqlQuery q(db().db());
-    q.prepare(QStringLiteral("SELECT %1%2 WHERE f.project_id = ? AND f.xml_form_id = ? AND "
-                             "s.instance_id = ?")
-                  .arg(QLatin1String(kSubmissionColumns), QLatin1String(kSubmissionFrom)));
-    q.addBindValue(std::stoi(req.matches[1].str()));
-    q.addBindValue(urlPart(req, 2));
-    q.addBindValue(urlPart(req, 3));
-    if (!q.exec() || !q.next() || !maySee(*user, q.value(1).toInt(), false)) {
-        jsonError(res, 404, Tr::tr("there is no such submission"));
+    if (!findSubmission(req, res, *user, q))
         return;
-    }
     res.status = 200;
     res.set_content(q.value(8).toByteArray().toStdString(), "application/xml; charset=utf-8");
 }
@@ -275,16 +277,8 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
     }
     const QString comment = body->value(QStringLiteral("comment")).toString().trimmed();
     QSqlQuery q(db().db());
-    q.prepare(QStringLiteral("SELECT %1%2 WHERE f.project_id = ? AND f.xml_form_id = ? AND "
-                             "s.instance_id = ?")
-                  .arg(QLatin1String(kSubmissionColumns), QLatin1String(kSubmissionFrom)));
-    q.addBindValue(std::stoi(req.matches[1].str()));
-    q.addBindValue(urlPart(req, 2));
-    q.addBindValue(urlPart(req, 3));
-    if (!q.exec() || !q.next() || !maySee(*user, q.value(1).toInt(), false)) {
-        jsonError(res, 404, Tr::tr("there is no such submission"));
+    if (!findSubmission(req, res, *user, q))
         return;
-    }
     if (!maySee(*user, q.value(1).toInt(), true)) {
         jsonError(
             res, 403,
@@ -365,21 +359,13 @@ void OpenRosaServer::Impl::listComments(const httplib::Request &req, httplib::Re
     if (!user)
         return;
     QSqlQuery q(db().db());
-    q.prepare(QStringLiteral("SELECT s.id, s.submitter_id FROM submissions s JOIN forms f ON "
-                             "f.id = s.form_id WHERE f.project_id = ? AND f.xml_form_id = ? AND "
-                             "s.instance_id = ?"));
-    q.addBindValue(std::stoi(req.matches[1].str()));
-    q.addBindValue(urlPart(req, 2));
-    q.addBindValue(urlPart(req, 3));
-    if (!q.exec() || !q.next() || !maySee(*user, q.value(1).toInt(), false)) {
-        jsonError(res, 404, Tr::tr("there is no such submission"));
+    if (!findSubmission(req, res, *user, q))
         return;
-    }
     QSqlQuery c(db().db());
     c.prepare(QStringLiteral("SELECT c.body, c.author_id, u.name, c.created_at FROM comments c "
                              "JOIN users u ON u.id = c.author_id WHERE c.submission_id = ? ORDER "
                              "BY c.created_at, c.id"));
-    c.addBindValue(q.value(0));
+    c.addBindValue(q.value(7));
     QJsonArray out;
     if (c.exec()) {
         while (c.next())
@@ -405,17 +391,9 @@ void OpenRosaServer::Impl::addComment(const httplib::Request &req, httplib::Resp
         return;
     }
     QSqlQuery q(db().db());
-    q.prepare(QStringLiteral("SELECT s.id, s.submitter_id FROM submissions s JOIN forms f ON "
-                             "f.id = s.form_id WHERE f.project_id = ? AND f.xml_form_id = ? AND "
-                             "s.instance_id = ?"));
-    q.addBindValue(std::stoi(req.matches[1].str()));
-    q.addBindValue(urlPart(req, 2));
-    q.addBindValue(urlPart(req, 3));
-    if (!q.exec() || !q.next() || !maySee(*user, q.value(1).toInt(), false)) {
-        jsonError(res, 404, Tr::tr("there is no such submission"));
+    if (!findSubmission(req, res, *user, q))
         return;
-    }
-    const QVariant row = q.value(0);
+    const QVariant row = q.value(7);
     QString err;
     const bool ok = db().write(
         [&](QString *e) {

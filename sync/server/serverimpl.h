@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QHash>
 #include <QJsonDocument>
+#include <QSqlQuery>
 
 #include <memory>
 #include <mutex>
@@ -103,6 +104,8 @@ struct OpenRosaServer::Impl
     std::optional<detail::User> apiUser(const httplib::Request &req, httplib::Response &res);
     /// May `u` see (and, when `review`, review) a submission made by `submitterId`?
     bool maySee(const detail::User &u, int submitterId, bool review);
+    bool findSubmission(const httplib::Request &req, httplib::Response &res,
+                        const detail::User &user, QSqlQuery &q);
 };
 
 } // namespace survey::server
