@@ -30,6 +30,7 @@ private Q_SLOTS:
     void bodyTooLarge();
     void reviewLoop();
     void exportCsv();
+    void versionsAttachmentsAudits();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
@@ -441,6 +442,44 @@ void TestServerOpenRosa::exportCsv()
     // Enumerators do not export.
     auto enu = client();
     QCOMPARE(enu.Get(path.c_str())->status, 403);
+}
+
+void TestServerOpenRosa::versionsAttachmentsAudits()
+{
+    auto sup = client(true, "sup", "sup-password-1");
+    auto list = sup.Get((m_base + "/forms/household_energy/submissions").c_str());
+    const QJsonArray rows = QJsonDocument::fromJson(QByteArray::fromStdString(list->body)).array();
+    QCOMPARE(rows.size(), 1);
+    const std::string one =
+        m_base + "/forms/household_energy/submissions/" +
+        rows[0].toObject().value(QStringLiteral("instanceId")).toString().toStdString();
+    // The corrected submission has two versions; the newest is current and names the first.
+    auto r = sup.Get((one + "/versions").c_str());
+    QCOMPARE(r->status, 200);
+    const QJsonArray versions = QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array();
+    QCOMPARE(versions.size(), 2);
+    QVERIFY(versions[0].toObject().value(QStringLiteral("current")).toBool());
+    QCOMPARE(versions[0].toObject().value(QStringLiteral("deprecatedId")).toString(),
+             rows[0].toObject().value(QStringLiteral("instanceId")).toString());
+    // Attachments of a submission's current version.
+    const QByteArray xml = filledForm();
+    QCOMPARE(post(xml, {{"house.jpg", "JPEG"}})->status, 201);
+    const qsizetype start = xml.indexOf("<instanceID>") + 12;
+    const std::string id = xml.mid(start, xml.indexOf("</instanceID>") - start).toStdString();
+    auto enu = client();
+    r = enu.Get((m_base + "/forms/household_energy/submissions/" + id + "/attachments").c_str());
+    QCOMPARE(r->status, 200);
+    const QJsonArray files = QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array();
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(files[0].toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("house.jpg"));
+    // The audit log is for admins.
+    QCOMPARE(sup.Get("/v1/audits")->status, 403);
+    auto admin = client(true, "admin", "admin-password");
+    r = admin.Get("/v1/audits");
+    QCOMPARE(r->status, 200);
+    QVERIFY(r->body.find("submission.review") != std::string::npos);
+    QVERIFY(r->body.find("form.publish") != std::string::npos);
 }
 
 QTEST_GUILESS_MAIN(TestServerOpenRosa)

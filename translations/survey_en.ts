@@ -940,6 +940,10 @@
         <source>the export archive cannot be written</source>
         <translation>the export archive cannot be written</translation>
     </message>
+    <message>
+        <source>only admins may read the audit log</source>
+        <translation>only admins may read the audit log</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

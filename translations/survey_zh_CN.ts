@@ -934,6 +934,10 @@
         <source>the export archive cannot be written</source>
         <translation>无法写入导出压缩包</translation>
     </message>
+    <message>
+        <source>only admins may read the audit log</source>
+        <translation>只有管理员可以查看审计日志</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

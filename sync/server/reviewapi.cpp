@@ -460,6 +460,78 @@ void OpenRosaServer::Impl::returned(const httplib::Request &req, httplib::Respon
     json(res, 200, QJsonDocument(out));
 }
 
+void OpenRosaServer::Impl::listVersions(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    QSqlQuery q(db().db());
+    if (!findSubmission(req, res, *user, q))
+        return;
+    QSqlQuery v(db().db());
+    v.prepare(QStringLiteral("SELECT v.instance_id, v.deprecated_id, v.created_at, v.submitter_id, "
+                             "v.id = s.current_version_id FROM submission_versions v JOIN "
+                             "submissions s ON s.id = v.submission_id WHERE s.id = ? ORDER BY "
+                             "v.created_at DESC, v.id DESC"));
+    v.addBindValue(q.value(7));
+    QJsonArray out;
+    if (v.exec()) {
+        while (v.next())
+            out.append(QJsonObject{
+                {QStringLiteral("instanceId"), v.value(0).toString()},
+                {QStringLiteral("deprecatedId"),
+                 v.value(1).isNull() ? QJsonValue() : QJsonValue(v.value(1).toString())},
+                {QStringLiteral("createdAt"), v.value(2).toString()},
+                {QStringLiteral("submitterId"), v.value(3).toInt()},
+                {QStringLiteral("current"), v.value(4).toInt() != 0}});
+    }
+    json(res, 200, QJsonDocument(out));
+}
+
+void OpenRosaServer::Impl::listAttachments(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    QSqlQuery q(db().db());
+    if (!findSubmission(req, res, *user, q))
+        return;
+    QSqlQuery a(db().db());
+    a.prepare(QStringLiteral("SELECT a.name FROM submission_attachments a JOIN submissions s ON "
+                             "a.version_id = s.current_version_id WHERE s.id = ? ORDER BY a.name"));
+    a.addBindValue(q.value(7));
+    QJsonArray out;
+    if (a.exec()) {
+        while (a.next())
+            out.append(QJsonObject{{QStringLiteral("name"), a.value(0).toString()},
+                                   {QStringLiteral("exists"), true}});
+    }
+    json(res, 200, QJsonDocument(out));
+}
+
+void OpenRosaServer::Impl::listAudits(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    if (!user->isAdmin()) {
+        jsonError(res, 403, Tr::tr("only admins may read the audit log"));
+        return;
+    }
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral(
+        "SELECT at, actor, action, details FROM audit_log ORDER BY id DESC LIMIT 1000"));
+    QJsonArray out;
+    if (q.exec()) {
+        while (q.next())
+            out.append(QJsonObject{{QStringLiteral("loggedAt"), q.value(0).toString()},
+                                   {QStringLiteral("actor"), q.value(1).toString()},
+                                   {QStringLiteral("action"), q.value(2).toString()},
+                                   {QStringLiteral("details"), q.value(3).toString()}});
+    }
+    json(res, 200, QJsonDocument(out));
+}
+
 void OpenRosaServer::Impl::registerJsonRoutes()
 {
     const std::string project = R"(/v1/projects/(\d+))";
@@ -477,6 +549,15 @@ void OpenRosaServer::Impl::registerJsonRoutes()
                [this](const httplib::Request &req, httplib::Response &res) {
                    getSubmissionXml(req, res);
                });
+    server.Get(
+        submission + "/versions",
+        [this](const httplib::Request &req, httplib::Response &res) { listVersions(req, res); });
+    server.Get(
+        submission + "/attachments",
+        [this](const httplib::Request &req, httplib::Response &res) { listAttachments(req, res); });
+    server.Get("/v1/audits", [this](const httplib::Request &req, httplib::Response &res) {
+        listAudits(req, res);
+    });
     server.Get(
         submission + "/comments",
         [this](const httplib::Request &req, httplib::Response &res) { listComments(req, res); });

@@ -98,6 +98,9 @@ struct OpenRosaServer::Impl
     void listComments(const httplib::Request &req, httplib::Response &res);
     void addComment(const httplib::Request &req, httplib::Response &res);
     void returned(const httplib::Request &req, httplib::Response &res);
+    void listVersions(const httplib::Request &req, httplib::Response &res);
+    void listAttachments(const httplib::Request &req, httplib::Response &res);
+    void listAudits(const httplib::Request &req, httplib::Response &res);
     void exportCsv(const httplib::Request &req, httplib::Response &res); // export.cpp
     void registerJsonRoutes();
     /// Basic or bearer sign-in for the JSON API (errors as JSON).
