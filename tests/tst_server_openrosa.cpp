@@ -31,6 +31,7 @@ private Q_SLOTS:
     void reviewLoop();
     void exportCsv();
     void versionsAttachmentsAudits();
+    void assignments();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
@@ -480,6 +481,38 @@ void TestServerOpenRosa::versionsAttachmentsAudits()
     QCOMPARE(r->status, 200);
     QVERIFY(r->body.find("submission.review") != std::string::npos);
     QVERIFY(r->body.find("form.publish") != std::string::npos);
+}
+
+void TestServerOpenRosa::assignments()
+{
+    auto sup = client(true, "sup", "sup-password-1");
+    const std::string base = m_base + "/forms/household_energy/assignments";
+    auto r = sup.Put((base + "/enu2").c_str(), R"({"target": 5})", "application/json");
+    QCOMPARE(r->status, 200);
+    QCOMPARE(sup.Put((base + "/enu2").c_str(), R"({"target": -1})", "application/json")->status,
+             400);
+    QCOMPARE(sup.Put((base + "/enu").c_str(), R"({"target": 3})", "application/json")->status, 403);
+    QCOMPARE(sup.Put((base + "/nobody").c_str(), R"({"target": 3})", "application/json")->status,
+             404);
+    r = sup.Get(base.c_str());
+    QCOMPARE(r->status, 200);
+    QJsonArray rows = QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array();
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("target")).toInt(), 5);
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("submitted")).toInt(), 1); // one, edited once
+    // The enumerator sees their own assignment; another enumerator sees none.
+    auto enu2 = client(true, "enu2", "enu2-password");
+    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(enu2.Get(base.c_str())->body))
+                 .array()
+                 .size(),
+             1);
+    auto enu = client();
+    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(enu.Get(base.c_str())->body))
+                 .array()
+                 .size(),
+             0);
+    QCOMPARE(enu.Put((base + "/enu2").c_str(), R"({"target": 9})", "application/json")->status,
+             403);
 }
 
 QTEST_GUILESS_MAIN(TestServerOpenRosa)

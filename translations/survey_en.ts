@@ -944,6 +944,22 @@
         <source>only admins may read the audit log</source>
         <translation>only admins may read the audit log</translation>
     </message>
+    <message>
+        <source>target must be a whole number, 0 or more</source>
+        <translation>target must be a whole number, 0 or more</translation>
+    </message>
+    <message>
+        <source>there is no such form or enumerator in project %1</source>
+        <translation>there is no such form or enumerator in project %1</translation>
+    </message>
+    <message>
+        <source>only the enumerator&apos;s supervisor or an admin may set their assignment</source>
+        <translation>only the enumerator&apos;s supervisor or an admin may set their assignment</translation>
+    </message>
+    <message>
+        <source>storing the assignment</source>
+        <translation>storing the assignment</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

@@ -938,6 +938,22 @@
         <source>only admins may read the audit log</source>
         <translation>只有管理员可以查看审计日志</translation>
     </message>
+    <message>
+        <source>target must be a whole number, 0 or more</source>
+        <translation>target 必须是大于或等于 0 的整数</translation>
+    </message>
+    <message>
+        <source>there is no such form or enumerator in project %1</source>
+        <translation>项目 %1 中没有此表单或调查员</translation>
+    </message>
+    <message>
+        <source>only the enumerator&apos;s supervisor or an admin may set their assignment</source>
+        <translation>只有该调查员的督导或管理员可以设置其任务量</translation>
+    </message>
+    <message>
+        <source>storing the assignment</source>
+        <translation>保存任务量</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

@@ -181,6 +181,8 @@ bool Database::migrate(QString *error)
         return false;
     if (version < 3 && !write([this](QString *e) { return migrateTo3(e); }, error))
         return false;
+    if (version < 4 && !write([this](QString *e) { return migrateTo4(e); }, error))
+        return false;
     return true;
 }
 
@@ -283,6 +285,20 @@ bool Database::migrateTo3(QString *error)
             return false;
     }
     return true;
+}
+
+bool Database::migrateTo4(QString *error)
+{
+    // Assignments: how many submissions of a form an enumerator is to collect.
+    const QString id = isSqlite() ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    return exec(QStringLiteral("CREATE TABLE assignments (id %1, form_id INTEGER NOT NULL "
+                               "REFERENCES forms(id), enumerator_id INTEGER NOT NULL REFERENCES "
+                               "users(id), target INTEGER NOT NULL CHECK (target >= 0), "
+                               "updated_at TEXT NOT NULL, UNIQUE (form_id, enumerator_id))")
+                    .arg(id),
+                error) &&
+           exec(QStringLiteral("UPDATE schema_meta SET version = 4"), error);
 }
 
 } // namespace survey::server

@@ -35,7 +35,7 @@ class Database
 {
     Q_DECLARE_TR_FUNCTIONS(Database)
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     explicit Database(DatabaseUrl url);
     ~Database();
@@ -64,6 +64,7 @@ private:
     bool migrateTo1(QString *error);
     bool migrateTo2(QString *error);
     bool migrateTo3(QString *error);
+    bool migrateTo4(QString *error);
 
     DatabaseUrl m_url;
     QString m_connection;

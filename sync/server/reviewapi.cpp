@@ -11,6 +11,8 @@
 #include <QUrl>
 #include <QUuid>
 
+#include <cmath>
+
 namespace survey::server {
 
 using namespace detail;
@@ -532,6 +534,116 @@ void OpenRosaServer::Impl::listAudits(const httplib::Request &req, httplib::Resp
     json(res, 200, QJsonDocument(out));
 }
 
+void OpenRosaServer::Impl::setAssignment(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    const auto body = jsonBody(req, res);
+    if (!body)
+        return;
+    const QJsonValue target = body->value(QStringLiteral("target"));
+    if (!target.isDouble() || target.toDouble() < 0 ||
+        target.toDouble() != std::floor(target.toDouble())) {
+        jsonError(res, 400, Tr::tr("target must be a whole number, 0 or more"));
+        return;
+    }
+    const int project = std::stoi(req.matches[1].str());
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral("SELECT f.id, u.id, u.role FROM forms f, users u WHERE f.project_id = "
+                             "? AND f.xml_form_id = ? AND u.name = ?"));
+    q.addBindValue(project);
+    q.addBindValue(urlPart(req, 2));
+    q.addBindValue(urlPart(req, 3));
+    if (!q.exec() || !q.next() || q.value(2).toString() != QLatin1String("enumerator")) {
+        jsonError(res, 404,
+                  Tr::tr("there is no such form or enumerator in project %1").arg(project));
+        return;
+    }
+    if (!maySee(*user, q.value(1).toInt(), true)) {
+        jsonError(res, 403,
+                  Tr::tr("only the enumerator's supervisor or an admin may set their assignment"));
+        return;
+    }
+    QString err;
+    const bool ok = db().write(
+        [&](QString *e) {
+            QSqlQuery del(db().db());
+            del.prepare(
+                QStringLiteral("DELETE FROM assignments WHERE form_id = ? AND enumerator_id = ?"));
+            del.addBindValue(q.value(0));
+            del.addBindValue(q.value(1));
+            QSqlQuery ins(db().db());
+            ins.prepare(QStringLiteral("INSERT INTO assignments (form_id, enumerator_id, target, "
+                                       "updated_at) VALUES (?, ?, ?, ?)"));
+            ins.addBindValue(q.value(0));
+            ins.addBindValue(q.value(1));
+            ins.addBindValue(target.toInt());
+            ins.addBindValue(Database::now());
+            QSqlQuery a(db().db());
+            a.prepare(QStringLiteral(
+                "INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)"));
+            a.addBindValue(Database::now());
+            a.addBindValue(user->name);
+            a.addBindValue(QStringLiteral("assignment.set"));
+            a.addBindValue(QStringLiteral("%1 %2 %3")
+                               .arg(urlPart(req, 2), urlPart(req, 3))
+                               .arg(target.toInt()));
+            if (!del.exec() || !ins.exec() || !a.exec()) {
+                *e = del.lastError().text() + ins.lastError().text() + a.lastError().text();
+                return false;
+            }
+            return true;
+        },
+        &err);
+    if (!ok) {
+        jsonError(res, 503, Database::failure(Tr::tr("storing the assignment"), err));
+        return;
+    }
+    json(res, 200,
+         QJsonDocument(QJsonObject{{QStringLiteral("enumerator"), urlPart(req, 3)},
+                                   {QStringLiteral("target"), target.toInt()}}));
+}
+
+void OpenRosaServer::Impl::listAssignments(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    const int project = std::stoi(req.matches[1].str());
+    if (!user->isAdmin() && user->projectId != project) {
+        jsonError(res, 403, Tr::tr("%1 may not use project %2").arg(user->name).arg(project));
+        return;
+    }
+    // Progress: the enumerator's submissions of the form (each counted once, edits included).
+    QString sql = QStringLiteral(
+        "SELECT u.name, a.target, (SELECT COUNT(*) FROM submissions s WHERE s.form_id = "
+        "a.form_id AND s.submitter_id = a.enumerator_id) FROM assignments a JOIN forms f ON f.id "
+        "= a.form_id JOIN users u ON u.id = a.enumerator_id WHERE f.project_id = ? AND "
+        "f.xml_form_id = ?");
+    if (user->isSupervisor())
+        sql += QStringLiteral(" AND u.supervisor_id = ?");
+    else if (!user->isAdmin())
+        sql += QStringLiteral(" AND u.id = ?");
+    sql += QStringLiteral(" ORDER BY u.name");
+    QSqlQuery q(db().db());
+    q.prepare(sql);
+    q.addBindValue(project);
+    q.addBindValue(urlPart(req, 2));
+    if (!user->isAdmin())
+        q.addBindValue(user->id);
+    if (!q.exec()) {
+        jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        return;
+    }
+    QJsonArray out;
+    while (q.next())
+        out.append(QJsonObject{{QStringLiteral("enumerator"), q.value(0).toString()},
+                               {QStringLiteral("target"), q.value(1).toInt()},
+                               {QStringLiteral("submitted"), q.value(2).toInt()}});
+    json(res, 200, QJsonDocument(out));
+}
+
 void OpenRosaServer::Impl::registerJsonRoutes()
 {
     const std::string project = R"(/v1/projects/(\d+))";
@@ -555,6 +667,12 @@ void OpenRosaServer::Impl::registerJsonRoutes()
     server.Get(
         submission + "/attachments",
         [this](const httplib::Request &req, httplib::Response &res) { listAttachments(req, res); });
+    server.Get(
+        project + R"(/forms/([^/]+)/assignments)",
+        [this](const httplib::Request &req, httplib::Response &res) { listAssignments(req, res); });
+    server.Put(
+        project + R"(/forms/([^/]+)/assignments/([^/]+))",
+        [this](const httplib::Request &req, httplib::Response &res) { setAssignment(req, res); });
     server.Get("/v1/audits", [this](const httplib::Request &req, httplib::Response &res) {
         listAudits(req, res);
     });

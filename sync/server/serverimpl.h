@@ -101,6 +101,8 @@ struct OpenRosaServer::Impl
     void listVersions(const httplib::Request &req, httplib::Response &res);
     void listAttachments(const httplib::Request &req, httplib::Response &res);
     void listAudits(const httplib::Request &req, httplib::Response &res);
+    void setAssignment(const httplib::Request &req, httplib::Response &res);
+    void listAssignments(const httplib::Request &req, httplib::Response &res);
     void exportCsv(const httplib::Request &req, httplib::Response &res); // export.cpp
     void registerJsonRoutes();
     /// Basic or bearer sign-in for the JSON API (errors as JSON).
