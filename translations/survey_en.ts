@@ -960,6 +960,14 @@
         <source>storing the assignment</source>
         <translation>storing the assignment</translation>
     </message>
+    <message>
+        <source>only admins may manage users</source>
+        <translation>only admins may manage users</translation>
+    </message>
+    <message>
+        <source>only admins may publish forms</source>
+        <translation>only admins may publish forms</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

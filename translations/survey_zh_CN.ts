@@ -954,6 +954,14 @@
         <source>storing the assignment</source>
         <translation>保存任务量</translation>
     </message>
+    <message>
+        <source>only admins may manage users</source>
+        <translation>只有管理员可以管理用户</translation>
+    </message>
+    <message>
+        <source>only admins may publish forms</source>
+        <translation>只有管理员可以发布表单</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

@@ -218,27 +218,13 @@ std::optional<Admin::Published> Admin::publishForm(const QString &file, int proj
             *error = tr("cannot read %1: %2").arg(file, f.errorString());
         return std::nullopt;
     }
-    const QByteArray xml = f.readAll();
-    // The engine decides whether the form is usable; its message is the server's.
-    form::FormDefinition::LoadOptions options;
     const QFileInfo fi(file);
-    options.mediaDir = mediaDir.isEmpty()
-                           ? fi.dir().filePath(fi.completeBaseName() + QStringLiteral("-media"))
+    const QString dirPath =
+        mediaDir.isEmpty() ? fi.dir().filePath(fi.completeBaseName() + QStringLiteral("-media"))
                            : mediaDir;
-    form::FormError fe;
-    const auto def = form::FormDefinition::load(xml, options, &fe);
-    if (!def) {
-        if (error)
-            *error = QStringLiteral("%1:%2:%3: %4")
-                         .arg(file)
-                         .arg(fe.line)
-                         .arg(fe.column)
-                         .arg(fe.message);
-        return std::nullopt;
-    }
     std::vector<std::pair<QString, QByteArray>> media;
-    if (QFileInfo(options.mediaDir).isDir()) {
-        const QDir dir(options.mediaDir);
+    if (QFileInfo(dirPath).isDir()) {
+        const QDir dir(dirPath);
         for (const QString &name : dir.entryList(QDir::Files, QDir::Name)) {
             QFile m(dir.filePath(name));
             if (!m.open(QIODevice::ReadOnly)) {
@@ -248,6 +234,28 @@ std::optional<Admin::Published> Admin::publishForm(const QString &file, int proj
             }
             media.emplace_back(name, m.readAll());
         }
+    }
+    return publishXml(f.readAll(), projectId, dirPath, media, file, error);
+}
+
+std::optional<Admin::Published>
+Admin::publishXml(const QByteArray &xml, int projectId, const QString &mediaDir,
+                  const std::vector<std::pair<QString, QByteArray>> &media,
+                  const QString &sourceName, QString *error)
+{
+    // The engine decides whether the form is usable; its message is the server's.
+    form::FormDefinition::LoadOptions options;
+    options.mediaDir = mediaDir;
+    form::FormError fe;
+    const auto def = form::FormDefinition::load(xml, options, &fe);
+    if (!def) {
+        if (error)
+            *error = QStringLiteral("%1:%2:%3: %4")
+                         .arg(sourceName)
+                         .arg(fe.line)
+                         .arg(fe.column)
+                         .arg(fe.message);
+        return std::nullopt;
     }
     Published out;
     out.formId = def->formId;

@@ -53,6 +53,11 @@ public:
     /// Validates the form with the engine (and its media); a new version becomes current.
     std::optional<Published> publishForm(const QString &file, int projectId,
                                          const QString &mediaDir, QString *error);
+    /// The same for form bytes received over the API; `sourceName` prefixes messages.
+    std::optional<Published> publishXml(const QByteArray &xml, int projectId,
+                                        const QString &mediaDir,
+                                        const std::vector<std::pair<QString, QByteArray>> &media,
+                                        const QString &sourceName, QString *error);
 
 private:
     bool audit(const QString &action, const QString &details, QString *error);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The JSON API shaped like ODK Central's: sign-in sessions, submissions, review states and
 // comments, and our way back to the device (/returned).
+#include "admin.h"
 #include "serverimpl.h"
 
 #include <QDateTime>
@@ -644,6 +645,101 @@ void OpenRosaServer::Impl::listAssignments(const httplib::Request &req, httplib:
     json(res, 200, QJsonDocument(out));
 }
 
+void OpenRosaServer::Impl::adminUsers(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    if (!user->isAdmin()) {
+        jsonError(res, 403, Tr::tr("only admins may manage users"));
+        return;
+    }
+    Admin admin(db(), user->name);
+    QString err;
+    if (req.method == "GET") {
+        const auto users = admin.listUsers(&err);
+        if (!users) {
+            jsonError(res, 503, err);
+            return;
+        }
+        QJsonArray out;
+        for (const Admin::UserRow &u : *users)
+            out.append(
+                QJsonObject{{QStringLiteral("displayName"), u.name},
+                            {QStringLiteral("role"), u.role},
+                            {QStringLiteral("projectId"), u.projectId},
+                            {QStringLiteral("supervisor"),
+                             u.supervisor.isEmpty() ? QJsonValue() : QJsonValue(u.supervisor)},
+                            {QStringLiteral("disabled"), u.disabled}});
+        json(res, 200, QJsonDocument(out));
+        return;
+    }
+    const auto body = jsonBody(req, res);
+    if (!body)
+        return;
+    const QString name = body->value(QStringLiteral("displayName")).toString();
+    if (!admin.addUser(name, body->value(QStringLiteral("role")).toString(),
+                       body->value(QStringLiteral("supervisor")).toString(),
+                       body->value(QStringLiteral("projectId")).toInt(1),
+                       body->value(QStringLiteral("password")).toString(), &err)) {
+        jsonError(res, 400, err);
+        return;
+    }
+    json(res, 200, QJsonDocument(QJsonObject{{QStringLiteral("displayName"), name}}));
+}
+
+void OpenRosaServer::Impl::disableUser(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    if (!user->isAdmin()) {
+        jsonError(res, 403, Tr::tr("only admins may manage users"));
+        return;
+    }
+    Admin admin(db(), user->name);
+    QString err;
+    const QString name = urlPart(req, 1);
+    if (!admin.disableUser(name, &err)) {
+        jsonError(res, 404, err);
+        return;
+    }
+    // Sessions of a disabled account end now.
+    QSqlQuery q(db().db());
+    q.prepare(QStringLiteral(
+        "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)"));
+    q.addBindValue(name);
+    if (!q.exec())
+        qWarning("survey-sync: sessions of %s stay until they expire: %s", qPrintable(name),
+                 qPrintable(q.lastError().text()));
+    json(res, 200, QJsonDocument(QJsonObject{{QStringLiteral("success"), true}}));
+}
+
+void OpenRosaServer::Impl::publishFormApi(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    if (!user->isAdmin()) {
+        jsonError(res, 403, Tr::tr("only admins may publish forms"));
+        return;
+    }
+    const int project = std::stoi(req.matches[1].str());
+    Admin admin(db(), user->name);
+    QString err;
+    const auto published = admin.publishXml(QByteArray::fromStdString(req.body), project, QString(),
+                                            {}, QStringLiteral("form"), &err);
+    if (!published) {
+        jsonError(res, 400, err);
+        return;
+    }
+    json(res, 200,
+         QJsonDocument(QJsonObject{{QStringLiteral("xmlFormId"), published->formId},
+                                   {QStringLiteral("version"), published->version},
+                                   {QStringLiteral("name"), published->title},
+                                   {QStringLiteral("unchanged"), published->unchanged}}));
+}
+
 void OpenRosaServer::Impl::registerJsonRoutes()
 {
     const std::string project = R"(/v1/projects/(\d+))";
@@ -673,6 +769,18 @@ void OpenRosaServer::Impl::registerJsonRoutes()
     server.Put(
         project + R"(/forms/([^/]+)/assignments/([^/]+))",
         [this](const httplib::Request &req, httplib::Response &res) { setAssignment(req, res); });
+    server.Get("/v1/users", [this](const httplib::Request &req, httplib::Response &res) {
+        adminUsers(req, res);
+    });
+    server.Post("/v1/users", [this](const httplib::Request &req, httplib::Response &res) {
+        adminUsers(req, res);
+    });
+    server.Delete(
+        R"(/v1/users/([^/]+))",
+        [this](const httplib::Request &req, httplib::Response &res) { disableUser(req, res); });
+    server.Post(project + "/forms", [this](const httplib::Request &req, httplib::Response &res) {
+        publishFormApi(req, res);
+    });
     server.Get("/v1/audits", [this](const httplib::Request &req, httplib::Response &res) {
         listAudits(req, res);
     });

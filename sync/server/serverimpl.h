@@ -103,6 +103,9 @@ struct OpenRosaServer::Impl
     void listAudits(const httplib::Request &req, httplib::Response &res);
     void setAssignment(const httplib::Request &req, httplib::Response &res);
     void listAssignments(const httplib::Request &req, httplib::Response &res);
+    void adminUsers(const httplib::Request &req, httplib::Response &res);
+    void disableUser(const httplib::Request &req, httplib::Response &res);
+    void publishFormApi(const httplib::Request &req, httplib::Response &res);
     void exportCsv(const httplib::Request &req, httplib::Response &res); // export.cpp
     void registerJsonRoutes();
     /// Basic or bearer sign-in for the JSON API (errors as JSON).
