@@ -33,6 +33,7 @@ private Q_SLOTS:
     void versionsAttachmentsAudits();
     void assignments();
     void adminApi();
+    void answersWithLabels();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
@@ -557,6 +558,39 @@ void TestServerOpenRosa::adminApi()
              403);
     r = client().Get((m_base + "/formList").c_str(), {{"X-OpenRosa-Version", "1.0"}});
     QVERIFY(r->body.find("<formID>enterprise_lowcarbon</formID>") != std::string::npos);
+}
+
+void TestServerOpenRosa::answersWithLabels()
+{
+    // enu's latest submission: answers with question and choice labels, in either language.
+    auto enu = client();
+    auto list = enu.Get((m_base + "/forms/household_energy/submissions").c_str());
+    const QJsonArray rows = QJsonDocument::fromJson(QByteArray::fromStdString(list->body)).array();
+    QVERIFY(!rows.isEmpty());
+    const std::string id =
+        rows[0].toObject().value(QStringLiteral("instanceId")).toString().toStdString();
+    const std::string path = m_base + "/forms/household_energy/submissions/" + id + "/answers";
+    auto labelOf = [&](const std::string &url, const QString &ref, const char *key) {
+        auto r = enu.Get(url.c_str());
+        for (const QJsonValue &v :
+             QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array()) {
+            if (v.toObject().value(QStringLiteral("ref")).toString() == ref)
+                return v.toObject().value(QLatin1String(key)).toString();
+        }
+        return QString();
+    };
+    const QString english = labelOf(
+        path + "?lang=" + QUrl::toPercentEncoding(QStringLiteral("English (en)")).toStdString(),
+        QStringLiteral("/data/district"), "valueLabel");
+    const QString chinese = labelOf(
+        path + "?lang=" + QUrl::toPercentEncoding(QStringLiteral("中文 (zh)")).toStdString(),
+        QStringLiteral("/data/district"), "valueLabel");
+    QVERIFY(!english.isEmpty());
+    QVERIFY(!chinese.isEmpty());
+    QVERIFY(english != chinese);
+    QCOMPARE(labelOf(path, QStringLiteral("/data/members/member[2]/name"), "value"),
+             QStringLiteral("李秀兰"));
+    QCOMPARE(enu.Get((path + "?lang=fr").c_str())->status, 400);
 }
 
 QTEST_GUILESS_MAIN(TestServerOpenRosa)

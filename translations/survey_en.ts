@@ -968,6 +968,10 @@
         <source>only admins may publish forms</source>
         <translation>only admins may publish forms</translation>
     </message>
+    <message>
+        <source>the form has no language &apos;%1&apos; (it has: %2)</source>
+        <translation>the form has no language &apos;%1&apos; (it has: %2)</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

@@ -962,6 +962,10 @@
         <source>only admins may publish forms</source>
         <translation>只有管理员可以发布表单</translation>
     </message>
+    <message>
+        <source>the form has no language &apos;%1&apos; (it has: %2)</source>
+        <translation>表单中没有语言 &apos;%1&apos;（可用语言：%2）</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

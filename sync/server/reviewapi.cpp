@@ -2,6 +2,7 @@
 // The JSON API shaped like ODK Central's: sign-in sessions, submissions, review states and
 // comments, and our way back to the device (/returned).
 #include "admin.h"
+#include "formsession.h"
 #include "serverimpl.h"
 
 #include <QDateTime>
@@ -13,6 +14,7 @@
 #include <QUuid>
 
 #include <cmath>
+#include <functional>
 
 namespace survey::server {
 
@@ -740,6 +742,81 @@ void OpenRosaServer::Impl::publishFormApi(const httplib::Request &req, httplib::
                                    {QStringLiteral("unchanged"), published->unchanged}}));
 }
 
+void OpenRosaServer::Impl::answers(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    QSqlQuery q(db().db());
+    if (!findSubmission(req, res, *user, q))
+        return;
+    // The form version the submission was made with: labels are that version's.
+    QSqlQuery fv(db().db());
+    fv.prepare(QStringLiteral("SELECT fv.id, fv.xml FROM submission_versions v JOIN form_versions "
+                              "fv ON fv.id = v.form_version_id JOIN submissions s ON "
+                              "s.current_version_id = v.id WHERE s.id = ?"));
+    fv.addBindValue(q.value(7));
+    if (!fv.exec() || !fv.next()) {
+        jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        return;
+    }
+    QString why;
+    const auto def = definition(fv.value(0).toInt(), fv.value(1).toByteArray(), &why);
+    if (!def) {
+        jsonError(res, 500, Tr::tr("the published form cannot be loaded: %1").arg(why));
+        return;
+    }
+    form::FormSession session(def);
+    if (!session.loadInstance(q.value(8).toByteArray(), &why)) {
+        jsonError(res, 500, why);
+        return;
+    }
+    const QString lang = QString::fromStdString(req.get_param_value("lang"));
+    if (!lang.isEmpty() && !session.setLanguage(lang)) {
+        jsonError(res, 400,
+                  Tr::tr("the form has no language '%1' (it has: %2)")
+                      .arg(lang, def->languages().join(QStringLiteral(", "))));
+        return;
+    }
+    // Every answered question in form order, with its label and, for choices, their labels.
+    QJsonArray out;
+    std::function<void(const form::XmlNode *)> walk = [&](const form::XmlNode *n) {
+        if (n->schemaIndex >= 0 && !n->stringValue().isEmpty() && session.isRelevant(n)) {
+            const int control = def->schema[static_cast<std::size_t>(n->schemaIndex)].control;
+            bool leaf = true;
+            for (const auto &c : n->children())
+                leaf = leaf && !c->isElement();
+            if (leaf) {
+                QJsonObject o{{QStringLiteral("ref"), session.pathOf(n)},
+                              {QStringLiteral("value"), n->stringValue()}};
+                if (control >= 0) {
+                    auto *node = const_cast<form::XmlNode *>(n);
+                    o.insert(QStringLiteral("label"), session.label(control, node));
+                    const auto choices = session.choices(control, node);
+                    if (!choices.empty()) {
+                        QStringList labels;
+                        for (const QString &v :
+                             n->stringValue().split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+                            for (const auto &c : choices) {
+                                if (c.value == v)
+                                    labels << c.label;
+                            }
+                        }
+                        o.insert(QStringLiteral("valueLabel"), labels.join(QStringLiteral(", ")));
+                    }
+                }
+                out.append(o);
+            }
+        }
+        for (const auto &c : n->children()) {
+            if (c->isElement())
+                walk(c.get());
+        }
+    };
+    walk(session.root());
+    json(res, 200, QJsonDocument(out));
+}
+
 void OpenRosaServer::Impl::registerJsonRoutes()
 {
     const std::string project = R"(/v1/projects/(\d+))";
@@ -781,6 +858,8 @@ void OpenRosaServer::Impl::registerJsonRoutes()
     server.Post(project + "/forms", [this](const httplib::Request &req, httplib::Response &res) {
         publishFormApi(req, res);
     });
+    server.Get(submission + "/answers",
+               [this](const httplib::Request &req, httplib::Response &res) { answers(req, res); });
     server.Get("/v1/audits", [this](const httplib::Request &req, httplib::Response &res) {
         listAudits(req, res);
     });

@@ -106,6 +106,7 @@ struct OpenRosaServer::Impl
     void adminUsers(const httplib::Request &req, httplib::Response &res);
     void disableUser(const httplib::Request &req, httplib::Response &res);
     void publishFormApi(const httplib::Request &req, httplib::Response &res);
+    void answers(const httplib::Request &req, httplib::Response &res);
     void exportCsv(const httplib::Request &req, httplib::Response &res); // export.cpp
     void registerJsonRoutes();
     /// Basic or bearer sign-in for the JSON API (errors as JSON).
