@@ -30,6 +30,7 @@ private Q_SLOTS:
     void bodyTooLarge();
     void reviewLoop();
     void exportCsv();
+    void exportJson();
     void versionsAttachmentsAudits();
     void assignments();
     void adminApi();
@@ -591,6 +592,29 @@ void TestServerOpenRosa::answersWithLabels()
     QCOMPARE(labelOf(path, QStringLiteral("/data/members/member[2]/name"), "value"),
              QStringLiteral("李秀兰"));
     QCOMPARE(enu.Get((path + "?lang=fr").c_str())->status, 400);
+}
+
+void TestServerOpenRosa::exportJson()
+{
+    auto sup = client(true, "sup", "sup-password-1");
+    const std::string path = m_base + "/forms/household_energy/submissions.json";
+    auto r = sup.Get(path.c_str());
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QJsonParseError perr;
+    const QJsonArray rows =
+        QJsonDocument::fromJson(QByteArray::fromStdString(r->body), &perr).array();
+    QVERIFY2(perr.error == QJsonParseError::NoError, qPrintable(perr.errorString()));
+    QCOMPARE(rows.size(), 1); // enu2's submission, in its corrected version
+    const QJsonObject data = rows[0].toObject().value(QStringLiteral("data")).toObject();
+    const QJsonArray members =
+        data.value(QStringLiteral("members")).toObject().value(QStringLiteral("member")).toArray();
+    QCOMPARE(members.size(), 3);
+    QCOMPARE(members[1].toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("李秀兰"));
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("reviewState")).toString(),
+             QStringLiteral("edited"));
+    QCOMPARE(client().Get(path.c_str())->status, 403);
 }
 
 QTEST_GUILESS_MAIN(TestServerOpenRosa)

@@ -9,6 +9,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -297,6 +299,101 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
                                  sink.write(buffer, static_cast<size_t>(file->gcount()));
                                  return file->gcount() > 0;
                              });
+}
+
+namespace {
+
+/// An instance element as JSON: leaves as strings, groups as objects, and repeated
+/// siblings (repeat instances) as arrays.
+QJsonValue toJson(const XmlNode *n)
+{
+    bool leaf = true;
+    for (const auto &c : n->children())
+        leaf = leaf && !c->isElement();
+    if (leaf)
+        return n->stringValue();
+    QJsonObject o;
+    QHash<QString, int> counts;
+    for (const auto &c : n->children()) {
+        if (c->isElement())
+            ++counts[c->localName()];
+    }
+    for (const auto &c : n->children()) {
+        if (!c->isElement())
+            continue;
+        if (counts.value(c->localName()) > 1) {
+            QJsonArray a = o.value(c->localName()).toArray();
+            a.append(toJson(c.get()));
+            o.insert(c->localName(), a);
+        } else {
+            o.insert(c->localName(), toJson(c.get()));
+        }
+    }
+    return o;
+}
+
+} // namespace
+
+void OpenRosaServer::Impl::exportJson(const httplib::Request &req, httplib::Response &res)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    const int project = std::stoi(req.matches[1].str());
+    if ((!user->isAdmin() && user->projectId != project) ||
+        (!user->isAdmin() && !user->isSupervisor())) {
+        jsonError(res, 403, Tr::tr("only supervisors and admins may export submissions"));
+        return;
+    }
+    const QString formId =
+        QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[2].str()));
+    QString sql = QStringLiteral(
+        "SELECT s.instance_id, s.created_at, u.name, s.review_state, fv.version, v.xml FROM "
+        "submissions s JOIN forms f ON f.id = s.form_id JOIN users u ON u.id = s.submitter_id "
+        "JOIN submission_versions v ON v.id = s.current_version_id JOIN form_versions fv ON fv.id "
+        "= v.form_version_id WHERE f.project_id = ? AND f.xml_form_id = ?");
+    if (user->isSupervisor())
+        sql += QStringLiteral(" AND u.supervisor_id = ?");
+    sql += QStringLiteral(" ORDER BY s.created_at, s.id");
+    // Streamed a row at a time from a forward-only query held by the stream itself.
+    auto q = std::make_shared<QSqlQuery>(db().db());
+    q->setForwardOnly(true);
+    q->prepare(sql);
+    q->addBindValue(project);
+    q->addBindValue(formId);
+    if (user->isSupervisor())
+        q->addBindValue(user->id);
+    if (!q->exec()) {
+        jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        return;
+    }
+    auto first = std::make_shared<bool>(true);
+    res.status = 200;
+    res.set_chunked_content_provider(
+        "application/json; charset=utf-8", [q, first](size_t, httplib::DataSink &sink) {
+            if (*first) {
+                sink.write("[", 1);
+                *first = false;
+            }
+            if (!q->next()) {
+                sink.write("]", 1);
+                sink.done();
+                return true;
+            }
+            XmlError xe;
+            const auto doc = XmlDocument::parse(q->value(5).toByteArray(), &xe);
+            const QJsonObject row{
+                {QStringLiteral("instanceId"), q->value(0).toString()},
+                {QStringLiteral("createdAt"), q->value(1).toString()},
+                {QStringLiteral("submitterName"), q->value(2).toString()},
+                {QStringLiteral("reviewState"), q->value(3).toString()},
+                {QStringLiteral("formVersion"), q->value(4).toString()},
+                {QStringLiteral("data"), doc ? toJson(doc->documentElement()) : QJsonValue()}};
+            const QByteArray bytes = (q->at() > 0 ? QByteArray(",") : QByteArray()) +
+                                     QJsonDocument(row).toJson(QJsonDocument::Compact);
+            sink.write(bytes.constData(), static_cast<size_t>(bytes.size()));
+            return true;
+        });
 }
 
 } // namespace survey::server

@@ -860,6 +860,9 @@ void OpenRosaServer::Impl::registerJsonRoutes()
     });
     server.Get(submission + "/answers",
                [this](const httplib::Request &req, httplib::Response &res) { answers(req, res); });
+    server.Get(
+        project + R"(/forms/([^/]+)/submissions\.json)",
+        [this](const httplib::Request &req, httplib::Response &res) { exportJson(req, res); });
     server.Get("/v1/audits", [this](const httplib::Request &req, httplib::Response &res) {
         listAudits(req, res);
     });

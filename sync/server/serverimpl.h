@@ -107,7 +107,8 @@ struct OpenRosaServer::Impl
     void disableUser(const httplib::Request &req, httplib::Response &res);
     void publishFormApi(const httplib::Request &req, httplib::Response &res);
     void answers(const httplib::Request &req, httplib::Response &res);
-    void exportCsv(const httplib::Request &req, httplib::Response &res); // export.cpp
+    void exportCsv(const httplib::Request &req, httplib::Response &res);  // export.cpp
+    void exportJson(const httplib::Request &req, httplib::Response &res); // export.cpp
     void registerJsonRoutes();
     /// Basic or bearer sign-in for the JSON API (errors as JSON).
     std::optional<detail::User> apiUser(const httplib::Request &req, httplib::Response &res);
