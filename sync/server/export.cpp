@@ -93,19 +93,23 @@ const XmlNode *find(const FormDefinition &def, const XmlNode *from, int fromSche
 
 } // namespace
 
+bool OpenRosaServer::Impl::mayExport(const User &u, int project, httplib::Response &res)
+{
+    if (u.isAdmin() || (u.isSupervisor() && u.projectId == project))
+        return true;
+    jsonError(res, 403, Tr::tr("only supervisors and admins may export submissions"));
+    return false;
+}
+
 void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Response &res)
 {
     const auto user = apiUser(req, res);
     if (!user)
         return;
     const int project = std::stoi(req.matches[1].str());
-    const QString formId =
-        QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[2].str()));
-    if ((!user->isAdmin() && user->projectId != project) ||
-        (!user->isAdmin() && !user->isSupervisor())) {
-        jsonError(res, 403, Tr::tr("only supervisors and admins may export submissions"));
+    const QString formId = urlPart(req, 2);
+    if (!mayExport(*user, project, res))
         return;
-    }
     QSqlQuery fq(db().db());
     fq.prepare(QStringLiteral("SELECT v.id, v.xml FROM forms f JOIN form_versions v ON v.id = "
                               "f.current_version_id WHERE f.project_id = ? AND f.xml_form_id = ?"));
@@ -340,13 +344,9 @@ void OpenRosaServer::Impl::exportJson(const httplib::Request &req, httplib::Resp
     if (!user)
         return;
     const int project = std::stoi(req.matches[1].str());
-    if ((!user->isAdmin() && user->projectId != project) ||
-        (!user->isAdmin() && !user->isSupervisor())) {
-        jsonError(res, 403, Tr::tr("only supervisors and admins may export submissions"));
+    if (!mayExport(*user, project, res))
         return;
-    }
-    const QString formId =
-        QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[2].str()));
+    const QString formId = urlPart(req, 2);
     QString sql = QStringLiteral(
         "SELECT s.instance_id, s.created_at, u.name, s.review_state, fv.version, v.xml FROM "
         "submissions s JOIN forms f ON f.id = s.form_id JOIN users u ON u.id = s.submitter_id "

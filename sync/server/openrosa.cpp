@@ -61,9 +61,19 @@ void respond(httplib::Response &res, int status, const QString &nature, const QS
     w.writeEndElement();
     w.writeEndElement();
     w.writeEndDocument();
+    sendXml(res, status, body);
+}
+
+void sendXml(httplib::Response &res, int status, const QByteArray &xml)
+{
     res.status = status;
     setOpenRosa(res);
-    res.set_content(body.toStdString(), "text/xml; charset=utf-8");
+    res.set_content(xml.toStdString(), "text/xml; charset=utf-8");
+}
+
+QString urlPart(const httplib::Request &req, int index)
+{
+    return QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[index].str()));
 }
 
 void error(httplib::Response &res, int status, const QString &message)
@@ -277,9 +287,7 @@ void OpenRosaServer::Impl::formList(const httplib::Request &req, httplib::Respon
     }
     w.writeEndElement();
     w.writeEndDocument();
-    res.status = 200;
-    setOpenRosa(res);
-    res.set_content(body.toStdString(), "text/xml; charset=utf-8");
+    sendXml(res, 200, body);
 }
 
 void OpenRosaServer::Impl::formDownload(const httplib::Request &req, httplib::Response &res)
@@ -292,14 +300,12 @@ void OpenRosaServer::Impl::formDownload(const httplib::Request &req, httplib::Re
     q.prepare(QStringLiteral("SELECT v.xml FROM forms f JOIN form_versions v ON v.id = "
                              "f.current_version_id WHERE f.project_id = ? AND f.xml_form_id = ?"));
     q.addBindValue(project);
-    q.addBindValue(QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[2].str())));
+    q.addBindValue(urlPart(req, 2));
     if (!q.exec() || !q.next()) {
         error(res, 404, Tr::tr("there is no such form in project %1").arg(project));
         return;
     }
-    res.status = 200;
-    setOpenRosa(res);
-    res.set_content(q.value(0).toByteArray().toStdString(), "text/xml; charset=utf-8");
+    sendXml(res, 200, q.value(0).toByteArray());
 }
 
 void OpenRosaServer::Impl::manifest(const httplib::Request &req, httplib::Response &res)
@@ -308,8 +314,7 @@ void OpenRosaServer::Impl::manifest(const httplib::Request &req, httplib::Respon
     int project = 0;
     if (!user || !checkProject(*user, req, res, &project))
         return;
-    const QString formId =
-        QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[2].str()));
+    const QString formId = urlPart(req, 2);
     QSqlQuery q(db().db());
     q.prepare(QStringLiteral("SELECT m.filename, m.hash FROM forms f JOIN form_media m ON "
                              "m.form_version_id = f.current_version_id WHERE f.project_id = ? AND "
@@ -340,9 +345,7 @@ void OpenRosaServer::Impl::manifest(const httplib::Request &req, httplib::Respon
     }
     w.writeEndElement();
     w.writeEndDocument();
-    res.status = 200;
-    setOpenRosa(res);
-    res.set_content(body.toStdString(), "text/xml; charset=utf-8");
+    sendXml(res, 200, body);
 }
 
 void OpenRosaServer::Impl::media(const httplib::Request &req, httplib::Response &res)
@@ -356,8 +359,8 @@ void OpenRosaServer::Impl::media(const httplib::Request &req, httplib::Response 
                              "m.form_version_id = f.current_version_id WHERE f.project_id = ? AND "
                              "f.xml_form_id = ? AND m.filename = ?"));
     q.addBindValue(project);
-    q.addBindValue(QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[2].str())));
-    q.addBindValue(QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[3].str())));
+    q.addBindValue(urlPart(req, 2));
+    q.addBindValue(urlPart(req, 3));
     if (!q.exec() || !q.next()) {
         error(res, 404, Tr::tr("there is no such media file"));
         return;

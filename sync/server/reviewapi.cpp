@@ -22,11 +22,6 @@ using namespace detail;
 
 namespace {
 
-QString urlPart(const httplib::Request &req, int index)
-{
-    return QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[index].str()));
-}
-
 std::optional<QJsonObject> jsonBody(const httplib::Request &req, httplib::Response &res)
 {
     QJsonParseError perr;

@@ -37,6 +37,10 @@ class Tr
 QString md5(const QByteArray &bytes);
 QString fromUtf8(const std::string &s);
 void setOpenRosa(httplib::Response &res);
+/// An OpenRosa XML document as the answer, with the OpenRosa version header.
+void sendXml(httplib::Response &res, int status, const QByteArray &xml);
+/// A percent-decoded capture of the route's pattern (form IDs, instance IDs, names).
+QString urlPart(const httplib::Request &req, int index);
 /// An OpenRosaResponse a person can read, with its status code.
 void respond(httplib::Response &res, int status, const QString &nature, const QString &message);
 void error(httplib::Response &res, int status, const QString &message);
@@ -112,6 +116,8 @@ struct OpenRosaServer::Impl
     void registerJsonRoutes();
     /// Basic or bearer sign-in for the JSON API (errors as JSON).
     std::optional<detail::User> apiUser(const httplib::Request &req, httplib::Response &res);
+    /// Exports are for supervisors (their enumerators') and admins; answers 403 otherwise.
+    bool mayExport(const detail::User &u, int project, httplib::Response &res);
     /// May `u` see (and, when `review`, review) a submission made by `submitterId`?
     bool maySee(const detail::User &u, int submitterId, bool review);
     bool findSubmission(const httplib::Request &req, httplib::Response &res,
