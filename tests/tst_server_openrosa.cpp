@@ -7,6 +7,7 @@
 #include <zip.h>
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void assignments();
     void adminApi();
     void answersWithLabels();
+    void formWithCsvMedia();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
@@ -615,6 +617,76 @@ void TestServerOpenRosa::exportJson()
     QCOMPARE(rows[0].toObject().value(QStringLiteral("reviewState")).toString(),
              QStringLiteral("edited"));
     QCOMPARE(client().Get(path.c_str())->status, 403);
+}
+
+void TestServerOpenRosa::formWithCsvMedia()
+{
+    // A form whose choices come from a CSV file: published with its media folder, offered
+    // with a manifest, and its submissions read with the CSV loaded (labels come from it).
+    QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("districts/districts-media")));
+    const QString formPath = m_dir.filePath(QStringLiteral("districts/districts.xml"));
+    QFile formFile(formPath);
+    QVERIFY(formFile.open(QIODevice::WriteOnly));
+    formFile.write(R"FORM(<?xml version="1.0"?>
+<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml"
+        xmlns:jr="http://openrosa.org/javarosa">
+  <h:head>
+    <h:title>District check</h:title>
+    <model>
+      <instance><data id="district_check" version="1"><district/><meta><instanceID/></meta></data></instance>
+      <instance id="districts" src="jr://file-csv/districts.csv"/>
+      <bind nodeset="/data/district" type="string" required="true()"/>
+      <bind nodeset="/data/meta/instanceID" type="string" readonly="true()"/>
+    </model>
+  </h:head>
+  <h:body>
+    <select1 ref="/data/district"><label>District</label>
+      <itemset nodeset="instance('districts')/root/item">
+        <value ref="name"/><label ref="label"/>
+      </itemset>
+    </select1>
+  </h:body>
+</h:html>
+)FORM");
+    formFile.close();
+    QFile csv(m_dir.filePath(QStringLiteral("districts/districts-media/districts.csv")));
+    QVERIFY(csv.open(QIODevice::WriteOnly));
+    csv.write("name,label\nnorth,North Shore\nriver,Riverside\n");
+    csv.close();
+    const auto published = sync({QStringLiteral("form"), QStringLiteral("publish"),
+                                 QStringLiteral("--db"), db(), formPath});
+    QVERIFY2(published.exitCode == 0, published.err.constData());
+
+    auto enu = client();
+    auto r = enu.Get((m_base + "/formList").c_str(), {{"X-OpenRosa-Version", "1.0"}});
+    QVERIFY(r->body.find("/forms/district_check/manifest") != std::string::npos);
+    r = enu.Get((m_base + "/forms/district_check/manifest").c_str(),
+                {{"X-OpenRosa-Version", "1.0"}});
+    QCOMPARE(r->status, 200);
+    QVERIFY(r->body.find("<filename>districts.csv</filename>") != std::string::npos);
+
+    const QByteArray instance =
+        "<data xmlns:jr=\"http://openrosa.org/javarosa\" id=\"district_check\" version=\"1\">"
+        "<district>river</district><meta><instanceID>uuid:7c1d0e52-district-check-1</instanceID>"
+        "</meta></data>";
+    r = post(instance);
+    QVERIFY(r);
+    QVERIFY2(r->status == 201, r->body.c_str());
+    r = enu.Get((m_base + "/forms/district_check/submissions/uuid:7c1d0e52-district-check-1/"
+                          "answers")
+                    .c_str());
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, r->body.c_str());
+    bool found = false;
+    for (const QJsonValue &v :
+         QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array()) {
+        const QJsonObject o = v.toObject();
+        if (o.value(QStringLiteral("ref")).toString() == QLatin1String("/data/district")) {
+            QCOMPARE(o.value(QStringLiteral("valueLabel")).toString(), QStringLiteral("Riverside"));
+            found = true;
+        }
+    }
+    QVERIFY(found);
 }
 
 QTEST_GUILESS_MAIN(TestServerOpenRosa)

@@ -972,6 +972,14 @@
         <source>the form has no language &apos;%1&apos; (it has: %2)</source>
         <translation>the form has no language &apos;%1&apos; (it has: %2)</translation>
     </message>
+    <message>
+        <source>no temporary folder for the form&apos;s media files</source>
+        <translation>no temporary folder for the form&apos;s media files</translation>
+    </message>
+    <message>
+        <source>cannot write media file %1: %2</source>
+        <translation>cannot write media file %1: %2</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

@@ -966,6 +966,14 @@
         <source>the form has no language &apos;%1&apos; (it has: %2)</source>
         <translation>表单中没有语言 &apos;%1&apos;（可用语言：%2）</translation>
     </message>
+    <message>
+        <source>no temporary folder for the form&apos;s media files</source>
+        <translation>无法为表单的媒体文件创建临时文件夹</translation>
+    </message>
+    <message>
+        <source>cannot write media file %1: %2</source>
+        <translation>无法写入媒体文件 %1：%2</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

@@ -10,10 +10,12 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QFile>
 #include <QHash>
 #include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QUrl>
 #include <QXmlStreamWriter>
 
@@ -232,10 +234,38 @@ OpenRosaServer::Impl::definition(int versionId, const QByteArray &xml, QString *
         if (auto it = definitions.constFind(versionId); it != definitions.constEnd())
             return *it;
     }
+    // Forms with external instances (CSV/XML choice lists) need their media files on disk
+    // while loading; the definition keeps what it read, so the folder can go afterwards.
+    form::FormDefinition::LoadOptions options;
+    std::optional<QTemporaryDir> mediaDir; // made only for forms that have media
+    QSqlQuery m(db().db());
+    m.prepare(QStringLiteral("SELECT filename, content FROM form_media WHERE form_version_id = ?"));
+    m.addBindValue(versionId);
+    if (!m.exec()) {
+        *error = m.lastError().text();
+        return nullptr;
+    }
+    while (m.next()) {
+        if (!mediaDir)
+            mediaDir.emplace();
+        if (!mediaDir->isValid()) {
+            *error = Tr::tr("no temporary folder for the form's media files");
+            return nullptr;
+        }
+        const QString name = m.value(0).toString();
+        if (name.contains(QLatin1Char('/')) || name.contains(QLatin1Char('\\')) ||
+            name.startsWith(QLatin1Char('.')))
+            continue; // never written outside the folder; the form then reports it missing
+        QFile file(mediaDir->filePath(name));
+        if (!file.open(QIODevice::WriteOnly) || file.write(m.value(1).toByteArray()) < 0) {
+            *error = Tr::tr("cannot write media file %1: %2").arg(name, file.errorString());
+            return nullptr;
+        }
+        options.mediaDir = mediaDir->path();
+    }
     form::FormError fe;
-    auto def = form::FormDefinition::load(xml, {}, &fe);
+    auto def = form::FormDefinition::load(xml, options, &fe);
     if (!def) {
-        // Published forms loaded once; media-dependent ones need their files (next step).
         *error = fe.message;
         return nullptr;
     }
