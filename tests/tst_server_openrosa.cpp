@@ -37,6 +37,7 @@ private Q_SLOTS:
     void adminApi();
     void answersWithLabels();
     void formWithCsvMedia();
+    void servesTls();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
@@ -83,6 +84,24 @@ private:
             items.push_back({name, content, name, "application/octet-stream"});
         auto c = client(true, user, password);
         return c.Post((m_base + "/submission").c_str(), {{"X-OpenRosa-Version", "1.0"}}, items);
+    }
+    /// Starts `survey-sync serve` on 127.0.0.1 port 0 and waits for the base URL it prints
+    /// when listening (an invalid URL if it does not start).
+    QUrl serve(QProcess &process, const QStringList &extra)
+    {
+        process.start(QStringLiteral(SURVEY_SYNC),
+                      QStringList{QStringLiteral("serve"), QStringLiteral("--db"), db(),
+                                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
+                          extra);
+        if (!process.waitForStarted())
+            return {};
+        while (!process.canReadLine()) {
+            if (!process.waitForReadyRead(10000)) {
+                qWarning("%s", process.readAllStandardError().constData());
+                return {};
+            }
+        }
+        return QUrl(QString::fromUtf8(process.readLine().trimmed()));
     }
     QByteArray filledForm()
     {
@@ -137,17 +156,9 @@ void TestServerOpenRosa::initTestCase()
                    m_form})
                  .exitCode,
              0);
-    m_server.start(QStringLiteral(SURVEY_SYNC),
-                   {QStringLiteral("serve"), QStringLiteral("--db"), db(),
-                    QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                    QStringLiteral("--insecure-http"), QStringLiteral("--max-body-mb"),
-                    QStringLiteral("1")});
-    QVERIFY(m_server.waitForStarted());
-    // The server prints its base URL when it listens: wait for that line.
-    while (!m_server.canReadLine())
-        QVERIFY2(m_server.waitForReadyRead(10000), m_server.readAllStandardError().constData());
-    const QUrl base(QString::fromUtf8(m_server.readLine().trimmed()));
-    QVERIFY(base.isValid());
+    const QUrl base = serve(m_server, {QStringLiteral("--insecure-http"),
+                                       QStringLiteral("--max-body-mb"), QStringLiteral("1")});
+    QCOMPARE(base.scheme(), QStringLiteral("http"));
     QCOMPARE(base.host(), QStringLiteral("127.0.0.1"));
     m_host = base.host().toStdString();
     m_port = base.port();
@@ -687,6 +698,62 @@ void TestServerOpenRosa::formWithCsvMedia()
         }
     }
     QVERIFY(found);
+}
+
+void TestServerOpenRosa::servesTls()
+{
+    // A throwaway certificate for 127.0.0.1, made by the openssl tool.
+    const QString cert = m_dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = m_dir.filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                   QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                   QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                   QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
+                   QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
+                   QStringLiteral("subjectAltName=IP:127.0.0.1")});
+    QVERIFY2(openssl.waitForFinished(60000) && openssl.exitCode() == 0,
+             openssl.readAllStandardError().constData());
+
+    // Half a TLS configuration, or files that are not a certificate and key: refused, named.
+    auto r =
+        sync({QStringLiteral("serve"), QStringLiteral("--db"), db(), QStringLiteral("--listen"),
+              QStringLiteral("127.0.0.1:0"), QStringLiteral("--tls-cert"), cert});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("--tls-key"), r.err.constData());
+    r = sync({QStringLiteral("serve"), QStringLiteral("--db"), db(), QStringLiteral("--listen"),
+              QStringLiteral("127.0.0.1:0"), QStringLiteral("--tls-cert"), m_form,
+              QStringLiteral("--tls-key"), key});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("household_energy.xml"), r.err.constData());
+
+    QProcess server;
+    const QUrl base =
+        serve(server, {QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key});
+    QCOMPARE(base.scheme(), QStringLiteral("https"));
+    QCOMPARE(base.host(), QStringLiteral("127.0.0.1"));
+    httplib::SSLClient tls(base.host().toStdString(), base.port());
+    tls.set_ca_cert_path(cert.toStdString());
+    tls.enable_server_certificate_verification(true);
+    tls.set_basic_auth("enu", "enum-password");
+    tls.set_connection_timeout(10);
+    auto list = tls.Get("/v1/projects/1/formList", {{"X-OpenRosa-Version", "1.0"}});
+    QVERIFY2(list, httplib::to_string(list.error()).c_str());
+    QCOMPARE(list->status, 200);
+    // Links in the form list point back over HTTPS.
+    QVERIFY2(list->body.find("<downloadUrl>https://127.0.0.1:") != std::string::npos,
+             list->body.c_str());
+    // Plain HTTP to the TLS port gets no answer a client could mistake for one.
+    httplib::Client plain(base.host().toStdString(), base.port());
+    plain.set_connection_timeout(10);
+    plain.set_read_timeout(10);
+    plain.set_basic_auth("enu", "enum-password");
+    auto clear = plain.Get("/v1/projects/1/formList", {{"X-OpenRosa-Version", "1.0"}});
+    QVERIFY(!clear || clear->status != 200);
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
 }
 
 QTEST_GUILESS_MAIN(TestServerOpenRosa)

@@ -980,6 +980,14 @@
         <source>cannot write media file %1: %2</source>
         <translation>cannot write media file %1: %2</translation>
     </message>
+    <message>
+        <source>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</source>
+        <translation>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</translation>
+    </message>
+    <message>
+        <source>cannot use the TLS certificate %1 with the key %2: both must be readable PEM files and the key must belong to the certificate</source>
+        <translation>cannot use the TLS certificate %1 with the key %2: both must be readable PEM files and the key must belong to the certificate</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>
@@ -1043,14 +1051,6 @@
         </translation>
     </message>
     <message>
-        <source>TLS is not built into survey-sync yet: put it behind a TLS proxy (nginx) and start it with --insecure-http on loopback</source>
-        <translation>TLS is not built into survey-sync yet: put it behind a TLS proxy (nginx) and start it with --insecure-http on loopback</translation>
-    </message>
-    <message>
-        <source>passwords must not cross the network in clear: start with --insecure-http only on loopback or behind a TLS proxy</source>
-        <translation>passwords must not cross the network in clear: start with --insecure-http only on loopback or behind a TLS proxy</translation>
-    </message>
-    <message>
         <source>--listen needs HOST:PORT, not &apos;%1&apos;</source>
         <translation>--listen needs HOST:PORT, not &apos;%1&apos;</translation>
     </message>
@@ -1068,7 +1068,8 @@
   user list --db URL                   name, role, project, supervisor, status
   form publish --db URL FILE.xml [--project N] [--media DIR]
                                        check a form with the engine and publish it
-  serve --db URL --listen HOST:PORT [--max-body-mb N] --insecure-http
+  serve --db URL --listen HOST:PORT [--max-body-mb N]
+        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)
                                        serve OpenRosa; prints the base URL when ready
 URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
      postgresql://USER:PASS@HOST:PORT/DB
@@ -1082,11 +1083,20 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
   user list --db URL                   name, role, project, supervisor, status
   form publish --db URL FILE.xml [--project N] [--media DIR]
                                        check a form with the engine and publish it
-  serve --db URL --listen HOST:PORT [--max-body-mb N] --insecure-http
+  serve --db URL --listen HOST:PORT [--max-body-mb N]
+        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)
                                        serve OpenRosa; prints the base URL when ready
 URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
      postgresql://USER:PASS@HOST:PORT/DB
 </translation>
+    </message>
+    <message>
+        <source>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</source>
+        <translation>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</translation>
+    </message>
+    <message>
+        <source>passwords must not cross the network in clear: give --tls-cert and --tls-key, or start with --insecure-http only on loopback or behind a TLS proxy</source>
+        <translation>passwords must not cross the network in clear: give --tls-cert and --tls-key, or start with --insecure-http only on loopback or behind a TLS proxy</translation>
     </message>
 </context>
 <context>

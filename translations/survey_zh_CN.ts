@@ -974,6 +974,14 @@
         <source>cannot write media file %1: %2</source>
         <translation>无法写入媒体文件 %1：%2</translation>
     </message>
+    <message>
+        <source>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</source>
+        <translation>TLS 需要证书（--tls-cert）及其私钥（--tls-key）两者</translation>
+    </message>
+    <message>
+        <source>cannot use the TLS certificate %1 with the key %2: both must be readable PEM files and the key must belong to the certificate</source>
+        <translation>无法使用 TLS 证书 %1 和私钥 %2：两者都必须是可读的 PEM 文件，且私钥必须与证书配对</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>
@@ -1035,14 +1043,6 @@
         </translation>
     </message>
     <message>
-        <source>TLS is not built into survey-sync yet: put it behind a TLS proxy (nginx) and start it with --insecure-http on loopback</source>
-        <translation>survey-sync 尚未内置 TLS：请将其置于 TLS 代理（nginx）之后，并在本机回环地址上用 --insecure-http 启动</translation>
-    </message>
-    <message>
-        <source>passwords must not cross the network in clear: start with --insecure-http only on loopback or behind a TLS proxy</source>
-        <translation>密码不得以明文在网络上传输：仅在本机回环地址或 TLS 代理之后才可用 --insecure-http 启动</translation>
-    </message>
-    <message>
         <source>--listen needs HOST:PORT, not &apos;%1&apos;</source>
         <translation>--listen 需要 HOST:PORT 格式，而不是 &apos;%1&apos;</translation>
     </message>
@@ -1060,7 +1060,8 @@
   user list --db URL                   name, role, project, supervisor, status
   form publish --db URL FILE.xml [--project N] [--media DIR]
                                        check a form with the engine and publish it
-  serve --db URL --listen HOST:PORT [--max-body-mb N] --insecure-http
+  serve --db URL --listen HOST:PORT [--max-body-mb N]
+        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)
                                        serve OpenRosa; prints the base URL when ready
 URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
      postgresql://USER:PASS@HOST:PORT/DB
@@ -1074,11 +1075,20 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
   user list --db URL                   名字、角色、项目、督导、状态
   form publish --db URL FILE.xml [--project N] [--media DIR]
                                        用表单引擎检查表单并发布
-  serve --db URL --listen HOST:PORT [--max-body-mb N] --insecure-http
+  serve --db URL --listen HOST:PORT [--max-body-mb N]
+        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)
                                        提供 OpenRosa 服务；就绪后输出基础网址
 URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
      postgresql://USER:PASS@HOST:PORT/DB
 </translation>
+    </message>
+    <message>
+        <source>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</source>
+        <translation>TLS 需要证书（--tls-cert）及其私钥（--tls-key）两者</translation>
+    </message>
+    <message>
+        <source>passwords must not cross the network in clear: give --tls-cert and --tls-key, or start with --insecure-http only on loopback or behind a TLS proxy</source>
+        <translation>密码不得以明文在网络上传输：请提供 --tls-cert 和 --tls-key，或仅在回环地址或 TLS 代理之后使用 --insecure-http 启动</translation>
     </message>
 </context>
 <context>

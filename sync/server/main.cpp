@@ -52,7 +52,8 @@ int usage()
             "  user list --db URL                   name, role, project, supervisor, status\n"
             "  form publish --db URL FILE.xml [--project N] [--media DIR]\n"
             "                                       check a form with the engine and publish it\n"
-            "  serve --db URL --listen HOST:PORT [--max-body-mb N] --insecure-http\n"
+            "  serve --db URL --listen HOST:PORT [--max-body-mb N]\n"
+            "        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)\n"
             "                                       serve OpenRosa; prints the base URL when "
             "ready\n"
             "URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or\n"
@@ -252,13 +253,14 @@ int runServe(const QStringList &args)
                                 QStringLiteral("--tls-cert"), QStringLiteral("--tls-key")});
     if (!a.ok || !a.positional.isEmpty())
         return usage();
-    if (a.options.contains(QStringLiteral("--tls-cert")) ||
-        a.options.contains(QStringLiteral("--tls-key")))
-        return fail(Tr::tr("TLS is not built into survey-sync yet: put it behind a TLS proxy "
-                           "(nginx) and start it with --insecure-http on loopback"));
-    if (!insecure)
-        return fail(Tr::tr("passwords must not cross the network in clear: start with "
-                           "--insecure-http only on loopback or behind a TLS proxy"));
+    const QString tlsCert = a.options.value(QStringLiteral("--tls-cert"));
+    const QString tlsKey = a.options.value(QStringLiteral("--tls-key"));
+    if (tlsCert.isEmpty() != tlsKey.isEmpty())
+        return fail(Tr::tr("TLS needs both a certificate (--tls-cert) and its key (--tls-key)"));
+    if (tlsCert.isEmpty() && !insecure)
+        return fail(Tr::tr("passwords must not cross the network in clear: give --tls-cert and "
+                           "--tls-key, or start with --insecure-http only on loopback or "
+                           "behind a TLS proxy"));
     const QString listen =
         a.options.value(QStringLiteral("--listen"), QStringLiteral("127.0.0.1:8080"));
     const qsizetype colon = listen.lastIndexOf(QLatin1Char(':'));
@@ -276,6 +278,8 @@ int runServe(const QStringList &args)
     options.host = listen.left(colon);
     options.port = port;
     options.insecureHttp = insecure;
+    options.tlsCert = tlsCert;
+    options.tlsKey = tlsKey;
     if (a.options.contains(QStringLiteral("--max-body-mb"))) {
         bool ok = false;
         const int mb = a.options.value(QStringLiteral("--max-body-mb")).toInt(&ok);
@@ -287,7 +291,9 @@ int runServe(const QStringList &args)
     const int bound = server.bind(&error);
     if (bound < 0)
         return fail(error);
-    out(QStringLiteral("http://%1:%2/v1/projects/1\n").arg(options.host).arg(bound));
+    out(QStringLiteral("%1://%2:%3/v1/projects/1\n")
+            .arg(tlsCert.isEmpty() ? QStringLiteral("http") : QStringLiteral("https"), options.host)
+            .arg(bound));
     std::fflush(stdout);
     return server.listen() ? 0 : fail(Tr::tr("the server stopped unexpectedly"));
 }

@@ -223,7 +223,10 @@ bool OpenRosaServer::Impl::requireOpenRosaHeader(const httplib::Request &req,
 QString OpenRosaServer::Impl::baseUrl(const httplib::Request &req, int project) const
 {
     const std::string host = req.get_header_value("Host");
-    return QStringLiteral("http://%1/v1/projects/%2").arg(fromUtf8(host)).arg(project);
+    return QStringLiteral("%1://%2/v1/projects/%3")
+        .arg(options.tlsCert.isEmpty() ? QStringLiteral("http") : QStringLiteral("https"),
+             fromUtf8(host))
+        .arg(project);
 }
 
 std::shared_ptr<const form::FormDefinition>
@@ -650,7 +653,25 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
 
 int OpenRosaServer::bind(QString *error)
 {
-    httplib::Server &s = d->server;
+    if (d->options.tlsCert.isEmpty() != d->options.tlsKey.isEmpty()) {
+        *error = tr("TLS needs both a certificate (--tls-cert) and its key (--tls-key)");
+        return -1;
+    }
+    if (d->options.tlsCert.isEmpty()) {
+        d->server = std::make_unique<httplib::Server>();
+    } else {
+        auto tls =
+            std::make_unique<httplib::SSLServer>(QFile::encodeName(d->options.tlsCert).constData(),
+                                                 QFile::encodeName(d->options.tlsKey).constData());
+        if (!tls->is_valid()) {
+            *error = tr("cannot use the TLS certificate %1 with the key %2: both must be "
+                        "readable PEM files and the key must belong to the certificate")
+                         .arg(d->options.tlsCert, d->options.tlsKey);
+            return -1;
+        }
+        d->server = std::move(tls);
+    }
+    httplib::Server &s = *d->server;
     s.new_task_queue = [this] {
         return new httplib::ThreadPool(static_cast<std::size_t>(d->options.threads));
     };
@@ -688,19 +709,20 @@ int OpenRosaServer::bind(QString *error)
             ? s.bind_to_any_port(d->options.host.toStdString())
             : (s.bind_to_port(d->options.host.toStdString(), d->options.port) ? d->options.port
                                                                               : -1);
-    if (port < 0 && error)
+    if (port < 0)
         *error = tr("cannot listen on %1:%2").arg(d->options.host).arg(d->options.port);
     return port;
 }
 
 bool OpenRosaServer::listen()
 {
-    return d->server.listen_after_bind();
+    return d->server && d->server->listen_after_bind();
 }
 
 void OpenRosaServer::stop()
 {
-    d->server.stop();
+    if (d->server)
+        d->server->stop();
 }
 
 } // namespace survey::server

@@ -25,13 +25,16 @@ public:
         int port = 8080; ///< 0: any free port
         qint64 maxBodyBytes = 100'000'000;
         bool insecureHttp = false; ///< HTTP Basic over plain HTTP (loopback, tests)
+        QString tlsCert;           ///< PEM certificate (chain) file: serve HTTPS when set
+        QString tlsKey;            ///< PEM private key file for tlsCert
         int threads = 8;
     };
 
     explicit OpenRosaServer(Options options);
     ~OpenRosaServer();
 
-    /// Binds; returns the port (or -1 with `error`).
+    /// Loads the TLS certificate when one is given, then binds; returns the port (or -1
+    /// with `error`).
     int bind(QString *error);
     /// Serves until stop() (blocking).
     bool listen();

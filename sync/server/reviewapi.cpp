@@ -816,64 +816,66 @@ void OpenRosaServer::Impl::registerJsonRoutes()
 {
     const std::string project = R"(/v1/projects/(\d+))";
     const std::string submission = project + R"(/forms/([^/]+)/submissions/([^/]+?))";
-    server.Post("/v1/sessions", [this](const httplib::Request &req, httplib::Response &res) {
+    server->Post("/v1/sessions", [this](const httplib::Request &req, httplib::Response &res) {
         createSession(req, res);
     });
-    server.Get(
+    server->Get(
         project + R"(/forms/([^/]+)/submissions\.csv\.zip)",
         [this](const httplib::Request &req, httplib::Response &res) { exportCsv(req, res); });
-    server.Get(
+    server->Get(
         project + R"(/forms/([^/]+)/submissions)",
         [this](const httplib::Request &req, httplib::Response &res) { listSubmissions(req, res); });
-    server.Get(submission + R"(\.xml)",
-               [this](const httplib::Request &req, httplib::Response &res) {
-                   getSubmissionXml(req, res);
-               });
-    server.Get(
+    server->Get(submission + R"(\.xml)",
+                [this](const httplib::Request &req, httplib::Response &res) {
+                    getSubmissionXml(req, res);
+                });
+    server->Get(
         submission + "/versions",
         [this](const httplib::Request &req, httplib::Response &res) { listVersions(req, res); });
-    server.Get(
+    server->Get(
         submission + "/attachments",
         [this](const httplib::Request &req, httplib::Response &res) { listAttachments(req, res); });
-    server.Get(
+    server->Get(
         project + R"(/forms/([^/]+)/assignments)",
         [this](const httplib::Request &req, httplib::Response &res) { listAssignments(req, res); });
-    server.Put(
+    server->Put(
         project + R"(/forms/([^/]+)/assignments/([^/]+))",
         [this](const httplib::Request &req, httplib::Response &res) { setAssignment(req, res); });
-    server.Get("/v1/users", [this](const httplib::Request &req, httplib::Response &res) {
+    server->Get("/v1/users", [this](const httplib::Request &req, httplib::Response &res) {
         adminUsers(req, res);
     });
-    server.Post("/v1/users", [this](const httplib::Request &req, httplib::Response &res) {
+    server->Post("/v1/users", [this](const httplib::Request &req, httplib::Response &res) {
         adminUsers(req, res);
     });
-    server.Delete(
+    server->Delete(
         R"(/v1/users/([^/]+))",
         [this](const httplib::Request &req, httplib::Response &res) { disableUser(req, res); });
-    server.Post(project + "/forms", [this](const httplib::Request &req, httplib::Response &res) {
+    server->Post(project + "/forms", [this](const httplib::Request &req, httplib::Response &res) {
         publishFormApi(req, res);
     });
-    server.Get(submission + "/answers",
-               [this](const httplib::Request &req, httplib::Response &res) { answers(req, res); });
-    server.Get(
+    server->Get(submission + "/answers",
+                [this](const httplib::Request &req, httplib::Response &res) { answers(req, res); });
+    server->Get(
         project + R"(/forms/([^/]+)/submissions\.json)",
         [this](const httplib::Request &req, httplib::Response &res) { exportJson(req, res); });
-    server.Get("/v1/audits", [this](const httplib::Request &req, httplib::Response &res) {
+    server->Get("/v1/audits", [this](const httplib::Request &req, httplib::Response &res) {
         listAudits(req, res);
     });
-    server.Get(
+    server->Get(
         submission + "/comments",
         [this](const httplib::Request &req, httplib::Response &res) { listComments(req, res); });
-    server.Post(submission + "/comments", [this](const httplib::Request &req,
-                                                 httplib::Response &res) { addComment(req, res); });
-    server.Get(submission, [this](const httplib::Request &req, httplib::Response &res) {
+    server->Post(
+        submission + "/comments",
+        [this](const httplib::Request &req, httplib::Response &res) { addComment(req, res); });
+    server->Get(submission, [this](const httplib::Request &req, httplib::Response &res) {
         getSubmission(req, res);
     });
-    server.Patch(submission, [this](const httplib::Request &req, httplib::Response &res) {
+    server->Patch(submission, [this](const httplib::Request &req, httplib::Response &res) {
         patchSubmission(req, res);
     });
-    server.Get(project + "/returned",
-               [this](const httplib::Request &req, httplib::Response &res) { returned(req, res); });
+    server->Get(project + "/returned", [this](const httplib::Request &req, httplib::Response &res) {
+        returned(req, res);
+    });
 }
 
 } // namespace survey::server

@@ -55,7 +55,7 @@ namespace survey::server {
 struct OpenRosaServer::Impl
 {
     Options options;
-    httplib::Server server;
+    std::unique_ptr<httplib::Server> server; ///< made by bind(): plain or TLS
     std::mutex cacheMutex;
     /// Verified credentials (a digest of name, password and stored hash) until when.
     QHash<QByteArray, qint64> verified;
