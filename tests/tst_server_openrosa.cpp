@@ -420,33 +420,41 @@ void TestServerOpenRosa::exportCsv()
     // After reviewLoop: the supervisor exports their enumerator's submission.
     auto sup = client(true, "sup", "sup-password-1");
     const std::string path = m_base + "/forms/household_energy/submissions.csv.zip";
-    auto r = sup.Get(path.c_str());
-    QVERIFY(r);
-    QCOMPARE(r->status, 200);
-    QCOMPARE(r->get_header_value("Content-Type"), std::string("application/zip"));
-    const QString zipPath = m_dir.filePath(QStringLiteral("export.zip"));
-    {
+    // The export's CSVs by name, read back from the zip with libzip.
+    auto exportOf = [&](const std::string &url) {
+        QHash<QString, QByteArray> files;
+        auto r = sup.Get(url.c_str());
+        if (!r || r->status != 200 || r->get_header_value("Content-Type") != "application/zip")
+            return files;
+        const QString zipPath = m_dir.filePath(QStringLiteral("export.zip"));
         QFile f(zipPath);
-        QVERIFY(f.open(QIODevice::WriteOnly));
+        if (!f.open(QIODevice::WriteOnly))
+            return files;
         f.write(r->body.data(), static_cast<qint64>(r->body.size()));
-    }
-    int err = 0;
-    zip_t *z = zip_open(QFile::encodeName(zipPath).constData(), ZIP_RDONLY, &err);
-    QVERIFY(z);
-    auto read = [&](const char *name) {
-        QByteArray out;
-        zip_stat_t st;
-        if (zip_stat(z, name, 0, &st) != 0)
-            return out;
-        zip_file_t *f = zip_fopen(z, name, 0);
-        out.resize(static_cast<qsizetype>(st.size));
-        zip_fread(f, out.data(), st.size);
-        zip_fclose(f);
-        return out;
+        f.close();
+        int err = 0;
+        zip_t *z = zip_open(QFile::encodeName(zipPath).constData(), ZIP_RDONLY, &err);
+        if (!z)
+            return files;
+        for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0); ++i) {
+            zip_stat_t st;
+            if (zip_stat_index(z, static_cast<zip_uint64_t>(i), 0, &st) != 0)
+                continue;
+            QByteArray content(static_cast<qsizetype>(st.size), '\0');
+            zip_file_t *zf = zip_fopen_index(z, static_cast<zip_uint64_t>(i), 0);
+            if (!zf)
+                continue;
+            zip_fread(zf, content.data(), st.size);
+            zip_fclose(zf);
+            files.insert(QString::fromUtf8(st.name), content);
+        }
+        zip_close(z);
+        return files;
     };
-    const QByteArray root = read("household_energy.csv");
-    const QByteArray members = read("household_energy-member.csv");
-    zip_close(z);
+    const auto files = exportOf(path);
+    QVERIFY(!files.isEmpty());
+    const QByteArray root = files.value(QStringLiteral("household_energy.csv"));
+    const QByteArray members = files.value(QStringLiteral("household_energy-member.csv"));
     QVERIFY(root.startsWith("\xEF\xBB\xBF")); // spreadsheet programs then read UTF-8
     const QList<QByteArray> rootLines = root.mid(3).trimmed().split('\n');
     QCOMPARE(rootLines.size(), 2); // header + enu2's one submission (its current version)
@@ -456,6 +464,18 @@ void TestServerOpenRosa::exportCsv()
     QCOMPARE(memberLines.size(), 4); // header + three members
     QVERIFY(memberLines[1].startsWith("王建国,47,male"));
     QVERIFY(memberLines[3].contains("/member[3]"));
+    QVERIFY(!rootLines[0].contains("_label"));
+    // Choice labels in a chosen form language: a label column after each choice question.
+    const auto labelled = exportOf(
+        path + "?lang=" + QUrl::toPercentEncoding(QStringLiteral("中文 (zh)")).toStdString());
+    const QList<QByteArray> labelledRoot =
+        labelled.value(QStringLiteral("household_energy.csv")).mid(3).trimmed().split('\n');
+    QCOMPARE(labelledRoot.size(), 2);
+    QVERIFY(labelledRoot[0].contains(",district,district_label,"));
+    QVERIFY2(labelledRoot[1].contains(",suburban,近郊区,"), labelledRoot[1].constData());
+    QVERIFY(labelled.value(QStringLiteral("household_energy-member.csv"))
+                .contains("王建国,47,male,男,"));
+    QCOMPARE(sup.Get((path + "?lang=fr").c_str())->status, 400);
     // Enumerators do not export.
     auto enu = client();
     QCOMPARE(enu.Get(path.c_str())->status, 403);

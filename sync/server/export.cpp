@@ -125,6 +125,19 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
         jsonError(res, 500, Tr::tr("the published form cannot be loaded: %1").arg(why));
         return;
     }
+    // ?lang=: a label column after each choice question, in that form language.
+    const QString lang = QString::fromStdString(req.get_param_value("lang"));
+    if (!lang.isEmpty() && !def->languages().contains(lang)) {
+        jsonError(res, 400,
+                  Tr::tr("the form has no language '%1' (it has: %2)")
+                      .arg(lang, def->languages().join(QStringLiteral(", "))));
+        return;
+    }
+    auto labelled = [&](int column) {
+        const int control = def->schema[static_cast<std::size_t>(column)].control;
+        return !lang.isEmpty() && control >= 0 &&
+               isSelect(def->controls[static_cast<std::size_t>(control)]);
+    };
     auto work = std::make_shared<QTemporaryDir>();
     if (!work->isValid()) {
         jsonError(res, 507, Tr::tr("no room for the export on the server's disk"));
@@ -147,8 +160,11 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
         QStringList header;
         if (schema == 0)
             header << QStringLiteral("SubmissionDate");
-        for (int c : t.columns)
+        for (int c : t.columns) {
             header << columnName(*def, schema, c);
+            if (labelled(c))
+                header << columnName(*def, schema, c) + QStringLiteral("_label");
+        }
         if (schema == 0)
             header << QStringLiteral("KEY") << QStringLiteral("SubmitterID")
                    << QStringLiteral("SubmitterName") << QStringLiteral("ReviewState")
@@ -195,9 +211,19 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
         if (!doc)
             continue; // stored submissions were parsed on intake; nothing to export
         const QString key = q.value(0).toString();
-        // Rows of one table for every instance of its node below `parent`.
-        std::function<void(const XmlNode *, int, const QString &)> emit =
-            [&](const XmlNode *node, int tableIndex, const QString &rowKey) {
+        // Labels come from the submission reopened in the form engine (itemsets filter on
+        // answers); values always come from the stored XML, never recomputed.
+        std::unique_ptr<form::FormSession> session;
+        if (!lang.isEmpty()) {
+            session = std::make_unique<form::FormSession>(def);
+            if (!session->loadInstance(q.value(6).toByteArray(), &why) ||
+                !session->setLanguage(lang))
+                session.reset();
+        }
+        // Rows of one table for every instance of its node; `live` is the same node in the
+        // session (null without labels).
+        std::function<void(const XmlNode *, const XmlNode *, int, const QString &)> emit =
+            [&](const XmlNode *node, const XmlNode *live, int tableIndex, const QString &rowKey) {
                 Table &t = tables[static_cast<std::size_t>(tableIndex)];
                 QStringList row;
                 if (t.schema == 0)
@@ -205,6 +231,14 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
                 for (int c : t.columns) {
                     const XmlNode *leaf = find(*def, node, t.schema, c);
                     row << (leaf ? leaf->stringValue() : QString());
+                    if (labelled(c)) {
+                        const XmlNode *liveLeaf = live ? find(*def, live, t.schema, c) : nullptr;
+                        row << (liveLeaf
+                                    ? choiceLabels(*session,
+                                                   def->schema[static_cast<std::size_t>(c)].control,
+                                                   liveLeaf)
+                                    : QString());
+                    }
                 }
                 if (t.schema == 0)
                     row << rowKey << q.value(2).toString() << q.value(3).toString()
@@ -227,17 +261,31 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
                         *def, node, t.schema, def->schema[static_cast<std::size_t>(rs)].parent);
                     if (!container)
                         continue;
-                    int n = 0;
+                    const QString &name = def->schema[static_cast<std::size_t>(rs)].name;
+                    // The session holds the saved repeat instances in the saved order.
+                    std::vector<const XmlNode *> liveInstances;
+                    if (const XmlNode *liveContainer =
+                            live ? find(*def, live, t.schema,
+                                        def->schema[static_cast<std::size_t>(rs)].parent)
+                                 : nullptr) {
+                        for (const auto &child : liveContainer->children()) {
+                            if (child->isElement() && child->localName() == name)
+                                liveInstances.push_back(child.get());
+                        }
+                    }
+                    std::size_t n = 0;
                     for (const auto &child : container->children()) {
-                        if (!child->isElement() ||
-                            child->localName() != def->schema[static_cast<std::size_t>(rs)].name)
+                        if (!child->isElement() || child->localName() != name)
                             continue;
-                        emit(child.get(), static_cast<int>(ti),
-                             QStringLiteral("%1/%2[%3]").arg(rowKey, child->localName()).arg(++n));
+                        const XmlNode *liveChild =
+                            n < liveInstances.size() ? liveInstances[n] : nullptr;
+                        ++n;
+                        emit(child.get(), liveChild, static_cast<int>(ti),
+                             QStringLiteral("%1/%2[%3]").arg(rowKey, name).arg(n));
                     }
                 }
             };
-        emit(doc->documentElement(), 0, key);
+        emit(doc->documentElement(), session ? session->root() : nullptr, 0, key);
         attachmentVersions.emplace_back(QString(key).replace(QLatin1Char(':'), QLatin1Char('_')),
                                         q.value(7).toLongLong());
     }

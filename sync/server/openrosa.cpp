@@ -78,6 +78,26 @@ QString urlPart(const httplib::Request &req, int index)
     return QUrl::fromPercentEncoding(QByteArray::fromStdString(req.matches[index].str()));
 }
 
+bool isSelect(const form::Control &control)
+{
+    using Kind = form::Control::Kind;
+    return control.kind == Kind::Select1 || control.kind == Kind::Select ||
+           control.kind == Kind::Rank;
+}
+
+QString choiceLabels(const form::FormSession &session, int control, const XmlNode *node)
+{
+    const auto choices = session.choices(control, const_cast<XmlNode *>(node));
+    QStringList labels;
+    for (const QString &v : node->stringValue().split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        for (const auto &c : choices) {
+            if (c.value == v)
+                labels << c.label;
+        }
+    }
+    return labels.join(QStringLiteral(", "));
+}
+
 void error(httplib::Response &res, int status, const QString &message)
 {
     respond(res, status, QStringLiteral("error"), message);

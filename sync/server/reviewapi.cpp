@@ -785,20 +785,10 @@ void OpenRosaServer::Impl::answers(const httplib::Request &req, httplib::Respons
                 QJsonObject o{{QStringLiteral("ref"), session.pathOf(n)},
                               {QStringLiteral("value"), n->stringValue()}};
                 if (control >= 0) {
-                    auto *node = const_cast<form::XmlNode *>(n);
-                    o.insert(QStringLiteral("label"), session.label(control, node));
-                    const auto choices = session.choices(control, node);
-                    if (!choices.empty()) {
-                        QStringList labels;
-                        for (const QString &v :
-                             n->stringValue().split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-                            for (const auto &c : choices) {
-                                if (c.value == v)
-                                    labels << c.label;
-                            }
-                        }
-                        o.insert(QStringLiteral("valueLabel"), labels.join(QStringLiteral(", ")));
-                    }
+                    o.insert(QStringLiteral("label"),
+                             session.label(control, const_cast<form::XmlNode *>(n)));
+                    if (isSelect(def->controls[static_cast<std::size_t>(control)]))
+                        o.insert(QStringLiteral("valueLabel"), choiceLabels(session, control, n));
                 }
                 out.append(o);
             }

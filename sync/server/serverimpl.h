@@ -4,6 +4,7 @@
 
 #include "database.h"
 #include "formdefinition.h"
+#include "formsession.h"
 #include "openrosa.h"
 
 #include <httplib.h>
@@ -37,6 +38,10 @@ class Tr
 QString md5(const QByteArray &bytes);
 QString fromUtf8(const std::string &s);
 void setOpenRosa(httplib::Response &res);
+/// Select one, select many and rank questions: their answers are choice values.
+bool isSelect(const form::Control &control);
+/// The labels (session's language) of the choices selected in `node`, joined by ", ".
+QString choiceLabels(const form::FormSession &session, int control, const form::XmlNode *node);
 /// An OpenRosa XML document as the answer, with the OpenRosa version header.
 void sendXml(httplib::Response &res, int status, const QByteArray &xml);
 /// A percent-decoded capture of the route's pattern (form IDs, instance IDs, names).
