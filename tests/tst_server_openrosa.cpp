@@ -718,6 +718,59 @@ void TestServerOpenRosa::formWithCsvMedia()
         }
     }
     QVERIFY(found);
+
+    // Version 2 with a new CSV, published by an admin over the API (multipart).
+    const QByteArray v2 = testutil::readFile(formPath).replace("version=\"1\"", "version=\"2\"");
+    const std::string csv2 = "name,label\nnorth,North Shore\nriver,River Bank\n";
+    auto admin = client(true, "admin", "admin-password");
+    const std::string forms = m_base + "/forms";
+    // Without its CSV the engine refuses the form, naming the file.
+    r = admin.Post(forms.c_str(), httplib::MultipartFormDataItems{
+                                      {"form", v2.toStdString(), "districts.xml", "text/xml"}});
+    QCOMPARE(r->status, 400);
+    QVERIFY2(r->body.find("districts.csv") != std::string::npos, r->body.c_str());
+    // A media name that is a path is refused; so is a form part missing.
+    r = admin.Post(forms.c_str(), httplib::MultipartFormDataItems{
+                                      {"form", v2.toStdString(), "districts.xml", "text/xml"},
+                                      {"media", csv2, "../districts.csv", "text/csv"}});
+    QCOMPARE(r->status, 400);
+    r = admin.Post(forms.c_str(),
+                   httplib::MultipartFormDataItems{{"media", csv2, "districts.csv", "text/csv"}});
+    QCOMPARE(r->status, 400);
+    r = admin.Post(forms.c_str(), httplib::MultipartFormDataItems{
+                                      {"form", v2.toStdString(), "districts.xml", "text/xml"},
+                                      {"a", csv2, "districts.csv", "text/csv"},
+                                      {"b", "name,label\n", "districts.csv", "text/csv"}});
+    QCOMPARE(r->status, 400);
+    QVERIFY2(r->body.find("twice") != std::string::npos, r->body.c_str());
+    QCOMPARE(client(true, "sup", "sup-password-1")
+                 .Post(forms.c_str(),
+                       httplib::MultipartFormDataItems{
+                           {"form", v2.toStdString(), "districts.xml", "text/xml"},
+                           {"media", csv2, "districts.csv", "text/csv"}})
+                 ->status,
+             403);
+    r = admin.Post(forms.c_str(), httplib::MultipartFormDataItems{
+                                      {"form", v2.toStdString(), "districts.xml", "text/xml"},
+                                      {"media", csv2, "districts.csv", "text/csv"}});
+    QVERIFY2(r->status == 200, r->body.c_str());
+    const QJsonObject done = QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).object();
+    QCOMPARE(done.value(QStringLiteral("version")).toString(), QStringLiteral("2"));
+    QCOMPARE(done.value(QStringLiteral("mediaFiles")).toInt(), 1);
+    // Devices get the new CSV; submissions to version 2 are labelled from it.
+    r = enu.Get((m_base + "/forms/district_check/attachments/districts.csv").c_str(),
+                {{"X-OpenRosa-Version", "1.0"}});
+    QCOMPARE(r->status, 200);
+    QCOMPARE(r->body, csv2);
+    QByteArray instance2 = QByteArray(instance)
+                               .replace("version=\"1\"", "version=\"2\"")
+                               .replace("district-check-1", "district-check-2");
+    r = post(instance2);
+    QVERIFY2(r->status == 201, r->body.c_str());
+    r = enu.Get((m_base + "/forms/district_check/submissions/uuid:7c1d0e52-district-check-2/"
+                          "answers")
+                    .c_str());
+    QVERIFY2(r->body.find("River Bank") != std::string::npos, r->body.c_str());
 }
 
 void TestServerOpenRosa::servesTls()

@@ -119,6 +119,18 @@
         <source>making the version current</source>
         <translation>making the version current</translation>
     </message>
+    <message>
+        <source>media file name &apos;%1&apos; must be a plain file name</source>
+        <translation>media file name &apos;%1&apos; must be a plain file name</translation>
+    </message>
+    <message>
+        <source>cannot write media file %1: %2</source>
+        <translation>cannot write media file %1: %2</translation>
+    </message>
+    <message>
+        <source>no temporary folder for the form&apos;s media files</source>
+        <translation>no temporary folder for the form&apos;s media files</translation>
+    </message>
 </context>
 <context>
     <name>Database</name>
@@ -977,16 +989,20 @@
         <translation>no temporary folder for the form&apos;s media files</translation>
     </message>
     <message>
-        <source>cannot write media file %1: %2</source>
-        <translation>cannot write media file %1: %2</translation>
-    </message>
-    <message>
         <source>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</source>
         <translation>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</translation>
     </message>
     <message>
         <source>cannot use the TLS certificate %1 with the key %2: both must be readable PEM files and the key must belong to the certificate</source>
         <translation>cannot use the TLS certificate %1 with the key %2: both must be readable PEM files and the key must belong to the certificate</translation>
+    </message>
+    <message>
+        <source>a multipart form upload needs the XForm in a part named &apos;form&apos;</source>
+        <translation>a multipart form upload needs the XForm in a part named &apos;form&apos;</translation>
+    </message>
+    <message>
+        <source>media file %1 is sent twice</source>
+        <translation>media file %1 is sent twice</translation>
     </message>
 </context>
 <context>

@@ -119,6 +119,18 @@
         <source>making the version current</source>
         <translation>将该版本设为当前版本</translation>
     </message>
+    <message>
+        <source>media file name &apos;%1&apos; must be a plain file name</source>
+        <translation>媒体文件名“%1”必须是单纯的文件名（不含文件夹，不以点开头）</translation>
+    </message>
+    <message>
+        <source>cannot write media file %1: %2</source>
+        <translation>无法写入媒体文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>no temporary folder for the form&apos;s media files</source>
+        <translation>无法为表单的媒体文件创建临时文件夹</translation>
+    </message>
 </context>
 <context>
     <name>Database</name>
@@ -971,16 +983,20 @@
         <translation>无法为表单的媒体文件创建临时文件夹</translation>
     </message>
     <message>
-        <source>cannot write media file %1: %2</source>
-        <translation>无法写入媒体文件 %1：%2</translation>
-    </message>
-    <message>
         <source>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</source>
         <translation>TLS 需要证书（--tls-cert）及其私钥（--tls-key）两者</translation>
     </message>
     <message>
         <source>cannot use the TLS certificate %1 with the key %2: both must be readable PEM files and the key must belong to the certificate</source>
         <translation>无法使用 TLS 证书 %1 和私钥 %2：两者都必须是可读的 PEM 文件，且私钥必须与证书配对</translation>
+    </message>
+    <message>
+        <source>a multipart form upload needs the XForm in a part named &apos;form&apos;</source>
+        <translation>以 multipart 方式上传表单时，XForm 必须放在名为“form”的部分中</translation>
+    </message>
+    <message>
+        <source>media file %1 is sent twice</source>
+        <translation>媒体文件 %1 被发送了两次</translation>
     </message>
 </context>
 <context>

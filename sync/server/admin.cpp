@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 
 namespace survey::server {
 
@@ -209,6 +210,29 @@ std::optional<std::vector<Admin::UserRow>> Admin::listUsers(QString *error)
     return out;
 }
 
+bool validMediaName(const QString &name)
+{
+    return !name.isEmpty() && !name.startsWith(QLatin1Char('.')) &&
+           !name.contains(QLatin1Char('/')) && !name.contains(QLatin1Char('\\'));
+}
+
+bool writeMediaFiles(const QString &dir, const std::vector<std::pair<QString, QByteArray>> &media,
+                     QString *error)
+{
+    for (const auto &[name, content] : media) {
+        if (!validMediaName(name)) {
+            *error = Admin::tr("media file name '%1' must be a plain file name").arg(name);
+            return false;
+        }
+        QFile file(QDir(dir).filePath(name));
+        if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size()) {
+            *error = Admin::tr("cannot write media file %1: %2").arg(name, file.errorString());
+            return false;
+        }
+    }
+    return true;
+}
+
 std::optional<Admin::Published> Admin::publishForm(const QString &file, int projectId,
                                                    const QString &mediaDir, QString *error)
 {
@@ -243,9 +267,29 @@ Admin::publishXml(const QByteArray &xml, int projectId, const QString &mediaDir,
                   const std::vector<std::pair<QString, QByteArray>> &media,
                   const QString &sourceName, QString *error)
 {
-    // The engine decides whether the form is usable; its message is the server's.
+    // The engine decides whether the form is usable; its message is the server's. Media
+    // received without a folder (over the API) are put in one for it.
     form::FormDefinition::LoadOptions options;
     options.mediaDir = mediaDir;
+    std::optional<QTemporaryDir> received;
+    QString mediaError;
+    for (const auto &m : media) {
+        if (!validMediaName(m.first)) {
+            if (error)
+                *error = tr("media file name '%1' must be a plain file name").arg(m.first);
+            return std::nullopt;
+        }
+    }
+    if (mediaDir.isEmpty() && !media.empty()) {
+        received.emplace();
+        if (!received->isValid() || !writeMediaFiles(received->path(), media, &mediaError)) {
+            if (error)
+                *error = mediaError.isEmpty() ? tr("no temporary folder for the form's media files")
+                                              : mediaError;
+            return std::nullopt;
+        }
+        options.mediaDir = received->path();
+    }
     form::FormError fe;
     const auto def = form::FormDefinition::load(xml, options, &fe);
     if (!def) {

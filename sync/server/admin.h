@@ -11,6 +11,12 @@
 
 namespace survey::server {
 
+/// A form media file's name: a plain file name (no folders, not hidden).
+bool validMediaName(const QString &name);
+/// Writes media files into `dir` for the form engine to read; names must be valid.
+bool writeMediaFiles(const QString &dir, const std::vector<std::pair<QString, QByteArray>> &media,
+                     QString *error);
+
 /// Administration shared by the command line and (later) the JSON API: projects, users,
 /// forms. Every change is one transaction and leaves an audit-log entry.
 class Admin

@@ -3,6 +3,8 @@
 #include "openrosa.h"
 #include "serverimpl.h"
 
+#include "admin.h"
+
 #include "formsession.h"
 #include "passwords.h"
 
@@ -260,7 +262,7 @@ OpenRosaServer::Impl::definition(int versionId, const QByteArray &xml, QString *
     // Forms with external instances (CSV/XML choice lists) need their media files on disk
     // while loading; the definition keeps what it read, so the folder can go afterwards.
     form::FormDefinition::LoadOptions options;
-    std::optional<QTemporaryDir> mediaDir; // made only for forms that have media
+    std::vector<std::pair<QString, QByteArray>> media;
     QSqlQuery m(db().db());
     m.prepare(QStringLiteral("SELECT filename, content FROM form_media WHERE form_version_id = ?"));
     m.addBindValue(versionId);
@@ -268,22 +270,17 @@ OpenRosaServer::Impl::definition(int versionId, const QByteArray &xml, QString *
         *error = m.lastError().text();
         return nullptr;
     }
-    while (m.next()) {
-        if (!mediaDir)
-            mediaDir.emplace();
+    while (m.next())
+        media.emplace_back(m.value(0).toString(), m.value(1).toByteArray());
+    std::optional<QTemporaryDir> mediaDir; // made only for forms that have media
+    if (!media.empty()) {
+        mediaDir.emplace();
         if (!mediaDir->isValid()) {
             *error = Tr::tr("no temporary folder for the form's media files");
             return nullptr;
         }
-        const QString name = m.value(0).toString();
-        if (name.contains(QLatin1Char('/')) || name.contains(QLatin1Char('\\')) ||
-            name.startsWith(QLatin1Char('.')))
-            continue; // never written outside the folder; the form then reports it missing
-        QFile file(mediaDir->filePath(name));
-        if (!file.open(QIODevice::WriteOnly) || file.write(m.value(1).toByteArray()) < 0) {
-            *error = Tr::tr("cannot write media file %1: %2").arg(name, file.errorString());
+        if (!writeMediaFiles(mediaDir->path(), media, error))
             return nullptr;
-        }
         options.mediaDir = mediaDir->path();
     }
     form::FormError fe;
