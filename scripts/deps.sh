@@ -3,7 +3,8 @@
 # Installs the Debian 12 packages the build needs, only when something is missing.
 set -euo pipefail
 pkgs=(cmake ninja-build ccache g++ clang-format qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
-      libqt6sql6-sqlite libsodium-dev libcpp-httplib-dev libzip-dev pkg-config openssl)
+      libqt6sql6-sqlite libsodium-dev libcpp-httplib-dev libzip-dev pkg-config openssl
+      postgresql libqt6sql6-psql)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -44,9 +44,13 @@ private:
     {
         return testutil::runProgram(QStringLiteral(SURVEY_SYNC), args, stdinText);
     }
+    /// The server's database: SQLite in the temporary folder, or the empty PostgreSQL
+    /// database named by SURVEY_TEST_DB (tests/with-postgresql.sh makes one).
     QString db() const
     {
-        return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("s.db"));
+        const QString given = qEnvironmentVariable("SURVEY_TEST_DB");
+        return given.isEmpty() ? QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("s.db"))
+                               : given;
     }
     httplib::Client client(bool withAuth = true, const char *user = "enu",
                            const char *password = "enum-password")
@@ -60,9 +64,19 @@ private:
     }
     int count(const QString &sql)
     {
-        QSqlDatabase c =
-            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
-        c.setDatabaseName(m_dir.filePath(QStringLiteral("s.db")));
+        const QUrl pg(db());
+        const bool sqlite = db().startsWith(QLatin1String("sqlite:"));
+        QSqlDatabase c = QSqlDatabase::addDatabase(
+            sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), QStringLiteral("peek"));
+        if (sqlite) {
+            c.setDatabaseName(db().mid(7));
+        } else {
+            c.setHostName(pg.host());
+            c.setPort(pg.port());
+            c.setUserName(pg.userName());
+            c.setPassword(pg.password());
+            c.setDatabaseName(pg.path().mid(1));
+        }
         int n = -1;
         if (c.open()) {
             QSqlQuery q(c);

@@ -648,7 +648,7 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
             QSqlQuery cur(database.db());
             cur.prepare(
                 QStringLiteral("UPDATE submissions SET current_version_id = ?, updated_at = ?, "
-                               "review_state = CASE WHEN ? THEN 'edited' ELSE review_state END "
+                               "review_state = CASE WHEN ? = 1 THEN 'edited' ELSE review_state END "
                                "WHERE id = ?"));
             cur.addBindValue(vid.value(0));
             cur.addBindValue(Database::now());
