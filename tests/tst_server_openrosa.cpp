@@ -16,6 +16,9 @@
 #include <QTemporaryDir>
 #include <QUrl>
 
+#include <atomic>
+#include <thread>
+
 class TestServerOpenRosa : public QObject
 {
     Q_OBJECT
@@ -38,6 +41,7 @@ private Q_SLOTS:
     void answersWithLabels();
     void formWithCsvMedia();
     void servesTls();
+    void concurrentSubmissions();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
@@ -841,6 +845,35 @@ void TestServerOpenRosa::servesTls()
     QVERIFY(!clear || clear->status != 200);
     server.terminate();
     QVERIFY(server.waitForFinished(10000));
+}
+
+void TestServerOpenRosa::concurrentSubmissions()
+{
+    // A team syncing at once: every submission is stored once, none refused as "locked".
+    const QByteArray xml = filledForm();
+    const qsizetype start = xml.indexOf("<instanceID>") + 12;
+    const QByteArray id = xml.mid(start, xml.indexOf("</instanceID>") - start);
+    QVERIFY(!id.isEmpty());
+    const int before = count(QStringLiteral("SELECT COUNT(*) FROM submissions"));
+    constexpr int kThreads = 24;
+    constexpr int kEach = 4;
+    std::atomic<int> created{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int n = 0; n < kEach; ++n) {
+                const QByteArray mine = QByteArray(xml).replace(
+                    id, "uuid:concurrent-" + QByteArray::number(t) + "-" + QByteArray::number(n));
+                const auto r = post(mine);
+                if (r && r->status == 201)
+                    ++created;
+            }
+        });
+    }
+    for (auto &t : threads)
+        t.join();
+    QCOMPARE(created.load(), kThreads * kEach);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submissions")), before + kThreads * kEach);
 }
 
 QTEST_GUILESS_MAIN(TestServerOpenRosa)

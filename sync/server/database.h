@@ -52,7 +52,10 @@ public:
     bool isSqlite() const { return m_url.kind == DatabaseUrl::Kind::Sqlite; }
 
     /// Runs `work` in a write transaction (SQLite: BEGIN IMMEDIATE); commits when it
-    /// returns true, rolls back otherwise or when the commit fails.
+    /// returns true, rolls back otherwise or when the commit fails. Finish (or let go of)
+    /// every query still positioned on a row of this connection first: in WAL an open read
+    /// holds an old snapshot, and SQLite then refuses the write at once ("database is
+    /// locked") whenever another writer committed meanwhile, without waiting.
     bool write(const std::function<bool(QString *)> &work, QString *error);
 
     /// A message for a failed query, naming what was being done.

@@ -21,6 +21,8 @@
 #include <QUrl>
 #include <QXmlStreamWriter>
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -157,7 +159,9 @@ std::optional<User> OpenRosaServer::Impl::checkCredentials(const QString &name,
         ok = verified.value(key, 0) > now;
     }
     if (!ok && found) {
+        passwordChecks.acquire();
         ok = verifyPassword(password, hash);
+        passwordChecks.release();
         if (ok) {
             std::lock_guard lock(cacheMutex);
             if (verified.size() > 10000)
@@ -495,8 +499,10 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
     }
     const int formRow = f.value(0).toInt();
     const int versionRow = f.value(2).toInt();
+    const QByteArray formXml = f.value(3).toByteArray();
+    f.finish(); // no read left open on this connection when the write begins (Database::write)
     QString why;
-    const auto def = definition(versionRow, f.value(3).toByteArray(), &why);
+    const auto def = definition(versionRow, formXml, &why);
     if (!def) {
         error(res, 500, Tr::tr("the published form cannot be loaded: %1").arg(why));
         return;
@@ -696,6 +702,15 @@ int OpenRosaServer::bind(QString *error)
     s.set_read_timeout(30, 0);
     s.set_write_timeout(30, 0);
     s.set_keep_alive_timeout(10);
+    // Our own socket options: SO_REUSEADDR only (cpp-httplib's default, SO_REUSEPORT, would
+    // let a second server on the same port silently take half the devices), and the
+    // listening socket is kept to widen its backlog below.
+    int listening = -1;
+    s.set_socket_options([&listening](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        listening = sock;
+    });
     const std::string project = R"(/v1/projects/(\d+))";
     const std::string name = R"(([^/]+))";
     s.Get(project + "/formList",
@@ -726,8 +741,15 @@ int OpenRosaServer::bind(QString *error)
             ? s.bind_to_any_port(d->options.host.toStdString())
             : (s.bind_to_port(d->options.host.toStdString(), d->options.port) ? d->options.port
                                                                               : -1);
-    if (port < 0)
+    if (port < 0) {
         *error = tr("cannot listen on %1:%2").arg(d->options.host).arg(d->options.port);
+        return -1;
+    }
+    // cpp-httplib 0.11 listens with a backlog of 5: a team syncing at once overflows it and
+    // the kernel drops or resets connections. Listening again on the bound socket only
+    // widens the queue.
+    if (listening >= 0)
+        ::listen(listening, SOMAXCONN);
     return port;
 }
 

@@ -286,6 +286,7 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
         return;
     }
     const int row = q.value(7).toInt();
+    q.finish(); // no read left open on this connection when the write begins (Database::write)
     QString err;
     int status = 200;
     const bool ok = db().write(
@@ -394,6 +395,7 @@ void OpenRosaServer::Impl::addComment(const httplib::Request &req, httplib::Resp
     if (!findSubmission(req, res, *user, q))
         return;
     const QVariant row = q.value(7);
+    q.finish(); // no read left open on this connection when the write begins (Database::write)
     QString err;
     const bool ok = db().write(
         [&](QString *e) {
@@ -563,19 +565,22 @@ void OpenRosaServer::Impl::setAssignment(const httplib::Request &req, httplib::R
                   Tr::tr("only the enumerator's supervisor or an admin may set their assignment"));
         return;
     }
+    const QVariant formRow = q.value(0);
+    const QVariant enumeratorRow = q.value(1);
+    q.finish(); // no read left open on this connection when the write begins (Database::write)
     QString err;
     const bool ok = db().write(
         [&](QString *e) {
             QSqlQuery del(db().db());
             del.prepare(
                 QStringLiteral("DELETE FROM assignments WHERE form_id = ? AND enumerator_id = ?"));
-            del.addBindValue(q.value(0));
-            del.addBindValue(q.value(1));
+            del.addBindValue(formRow);
+            del.addBindValue(enumeratorRow);
             QSqlQuery ins(db().db());
             ins.prepare(QStringLiteral("INSERT INTO assignments (form_id, enumerator_id, target, "
                                        "updated_at) VALUES (?, ?, ?, ?)"));
-            ins.addBindValue(q.value(0));
-            ins.addBindValue(q.value(1));
+            ins.addBindValue(formRow);
+            ins.addBindValue(enumeratorRow);
             ins.addBindValue(target.toInt());
             ins.addBindValue(Database::now());
             QSqlQuery a(db().db());

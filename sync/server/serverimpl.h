@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 
 namespace survey::server::detail {
 
@@ -62,6 +63,9 @@ struct OpenRosaServer::Impl
     Options options;
     std::unique_ptr<httplib::Server> server; ///< made by bind(): plain or TLS
     std::mutex cacheMutex;
+    /// Argon2id needs 64 MiB per check: at most two at once keeps a burst of first sign-ins
+    /// (a whole team after a day offline) from taking the server's memory.
+    std::counting_semaphore<2> passwordChecks{2};
     /// Verified credentials (a digest of name, password and stored hash) until when.
     QHash<QByteArray, qint64> verified;
     QHash<QString, std::pair<int, qint64>> failures; ///< name -> (count, last failure ms)
