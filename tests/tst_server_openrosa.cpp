@@ -16,7 +16,9 @@
 #include <QTemporaryDir>
 #include <QUrl>
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <thread>
 
 class TestServerOpenRosa : public QObject
@@ -42,6 +44,7 @@ private Q_SLOTS:
     void formWithCsvMedia();
     void servesTls();
     void concurrentSubmissions();
+    void denialMatrix();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
@@ -874,6 +877,113 @@ void TestServerOpenRosa::concurrentSubmissions()
         t.join();
     QCOMPARE(created.load(), kThreads * kEach);
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submissions")), before + kThreads * kEach);
+}
+
+void TestServerOpenRosa::denialMatrix()
+{
+    // Every endpoint × every kind of caller: who is refused, and with which status. A
+    // submission of enu2 (supervised by sup) stands for "someone else's" data: another
+    // enumerator gets 404 for it (its existence is not revealed), 403 elsewhere.
+    auto adminClient = client(true, "admin", "admin-password");
+    auto list = adminClient.Get((m_base + "/forms/household_energy/submissions").c_str());
+    QCOMPARE(list->status, 200);
+    std::string theirs;
+    for (const QJsonValue &v :
+         QJsonDocument::fromJson(QByteArray::fromStdString(list->body)).array()) {
+        const QJsonObject o = v.toObject();
+        if (o.value(QStringLiteral("submitterName")).toString() == QLatin1String("enu2") ||
+            o.value(QStringLiteral("submitter")).toString() == QLatin1String("enu2"))
+            theirs = o.value(QStringLiteral("instanceId")).toString().toStdString();
+    }
+    QVERIFY2(!theirs.empty(), list->body.c_str());
+    const std::string form = m_base + "/forms/household_energy";
+    const std::string sub = form + "/submissions/" + theirs;
+    enum Level { Anyone, Owner, Supervisor, Admin };
+    struct Endpoint
+    {
+        const char *method;
+        std::string path;
+        Level level;
+        bool mutating; ///< allowed callers are not tried (it would change the data)
+    };
+    const std::vector<Endpoint> endpoints{
+        {"GET", m_base + "/formList", Anyone, false},
+        {"GET", form + ".xml", Anyone, false},
+        {"HEAD", m_base + "/submission", Anyone, false},
+        {"POST", m_base + "/submission", Anyone, true},
+        {"GET", form + "/submissions", Anyone, false},
+        {"GET", m_base + "/returned", Anyone, false},
+        {"GET", sub, Owner, false},
+        {"GET", sub + ".xml", Owner, false},
+        {"GET", sub + "/answers", Owner, false},
+        {"GET", sub + "/versions", Owner, false},
+        {"GET", sub + "/attachments", Owner, false},
+        {"GET", sub + "/comments", Owner, false},
+        {"POST", sub + "/comments", Owner, true},
+        {"PATCH", sub, Supervisor, true},
+        {"GET", form + "/submissions.csv.zip", Supervisor, false},
+        {"GET", form + "/submissions.json", Supervisor, false},
+        {"PUT", form + "/assignments/enu2", Supervisor, true},
+        {"GET", "/v1/users", Admin, false},
+        {"POST", "/v1/users", Admin, true},
+        {"DELETE", "/v1/users/enu2", Admin, true},
+        {"POST", m_base + "/forms", Admin, true},
+        {"GET", "/v1/audits", Admin, false},
+    };
+    struct Caller
+    {
+        const char *name;
+        const char *password;
+        Level level; ///< what it may do with enu2's submission
+        bool signedIn;
+        bool everywhere; ///< failed sign-ins are slowed down: those try a few endpoints
+    };
+    const std::vector<Caller> callers{{"", "", Anyone, false, true},
+                                      {"enu", "wrong-password", Anyone, false, false},
+                                      {"gone", "gone-password", Anyone, false, false}, // disabled
+                                      {"enu", "enum-password", Anyone, true, true},
+                                      {"sup", "sup-password-1", Supervisor, true, true},
+                                      {"admin", "admin-password", Admin, true, true}};
+    const std::vector<std::string> sample{m_base + "/formList", "/v1/users"};
+    const httplib::Headers headers{{"X-OpenRosa-Version", "1.0"}};
+    QStringList wrong;
+    for (const Caller &who : callers) {
+        auto c = client(who.name[0] != '\0', who.name, who.password);
+        for (const Endpoint &e : endpoints) {
+            const bool allowed = who.signedIn && who.level >= e.level;
+            if ((allowed && e.mutating) ||
+                (!who.everywhere &&
+                 std::find(sample.begin(), sample.end(), e.path) == sample.end()))
+                continue;
+            const std::string body = "{}";
+            const auto send = [&]() -> httplib::Result {
+                if (!std::strcmp(e.method, "GET"))
+                    return c.Get(e.path.c_str(), headers);
+                if (!std::strcmp(e.method, "HEAD"))
+                    return c.Head(e.path.c_str(), headers);
+                if (!std::strcmp(e.method, "POST"))
+                    return c.Post(e.path.c_str(), headers, body, "application/json");
+                if (!std::strcmp(e.method, "PUT"))
+                    return c.Put(e.path.c_str(), headers, body, "application/json");
+                if (!std::strcmp(e.method, "PATCH"))
+                    return c.Patch(e.path.c_str(), headers, body, "application/json");
+                return c.Delete(e.path.c_str(), headers);
+            };
+            const auto r = send();
+            const int got = r ? r->status : -1;
+            // Someone else's submission is answered as if it did not exist.
+            const bool hidden = who.level < Supervisor && e.path.rfind(sub, 0) == 0;
+            const int want = !who.signedIn ? 401 : allowed ? 0 : hidden ? 404 : 403;
+            const bool ok = want == 0 ? (got > 0 && got != 401 && got != 403) : got == want;
+            if (!ok)
+                wrong << QStringLiteral("%1 %2 as '%3': %4 (want %5)")
+                             .arg(QLatin1String(e.method), QString::fromStdString(e.path),
+                                  QLatin1String(who.name))
+                             .arg(got)
+                             .arg(want == 0 ? QStringLiteral("allowed") : QString::number(want));
+        }
+    }
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QLatin1Char('\n'))));
 }
 
 QTEST_GUILESS_MAIN(TestServerOpenRosa)

@@ -265,6 +265,17 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
     const auto user = apiUser(req, res);
     if (!user)
         return;
+    QSqlQuery q(db().db()); // who may review first, then what they sent
+    if (!findSubmission(req, res, *user, q))
+        return;
+    if (!maySee(*user, q.value(1).toInt(), true)) {
+        jsonError(
+            res, 403,
+            Tr::tr("only the enumerator's supervisor or an admin may review this submission"));
+        return;
+    }
+    const int row = q.value(7).toInt();
+    q.finish(); // no read left open on this connection when the write begins (Database::write)
     const auto body = jsonBody(req, res);
     if (!body)
         return;
@@ -276,17 +287,6 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
         return;
     }
     const QString comment = body->value(QStringLiteral("comment")).toString().trimmed();
-    QSqlQuery q(db().db());
-    if (!findSubmission(req, res, *user, q))
-        return;
-    if (!maySee(*user, q.value(1).toInt(), true)) {
-        jsonError(
-            res, 403,
-            Tr::tr("only the enumerator's supervisor or an admin may review this submission"));
-        return;
-    }
-    const int row = q.value(7).toInt();
-    q.finish(); // no read left open on this connection when the write begins (Database::write)
     QString err;
     int status = 200;
     const bool ok = db().write(
@@ -383,6 +383,11 @@ void OpenRosaServer::Impl::addComment(const httplib::Request &req, httplib::Resp
     const auto user = apiUser(req, res);
     if (!user)
         return;
+    QSqlQuery q(db().db()); // who may see the submission first, then what they sent
+    if (!findSubmission(req, res, *user, q))
+        return;
+    const QVariant row = q.value(7);
+    q.finish(); // no read left open on this connection when the write begins (Database::write)
     const auto body = jsonBody(req, res);
     if (!body)
         return;
@@ -391,11 +396,6 @@ void OpenRosaServer::Impl::addComment(const httplib::Request &req, httplib::Resp
         jsonError(res, 400, Tr::tr("a comment needs a body"));
         return;
     }
-    QSqlQuery q(db().db());
-    if (!findSubmission(req, res, *user, q))
-        return;
-    const QVariant row = q.value(7);
-    q.finish(); // no read left open on this connection when the write begins (Database::write)
     QString err;
     const bool ok = db().write(
         [&](QString *e) {
@@ -539,15 +539,6 @@ void OpenRosaServer::Impl::setAssignment(const httplib::Request &req, httplib::R
     const auto user = apiUser(req, res);
     if (!user)
         return;
-    const auto body = jsonBody(req, res);
-    if (!body)
-        return;
-    const QJsonValue target = body->value(QStringLiteral("target"));
-    if (!target.isDouble() || target.toDouble() < 0 ||
-        target.toDouble() != std::floor(target.toDouble())) {
-        jsonError(res, 400, Tr::tr("target must be a whole number, 0 or more"));
-        return;
-    }
     const int project = std::stoi(req.matches[1].str());
     QSqlQuery q(db().db());
     q.prepare(QStringLiteral("SELECT f.id, u.id, u.role FROM forms f, users u WHERE f.project_id = "
@@ -568,6 +559,15 @@ void OpenRosaServer::Impl::setAssignment(const httplib::Request &req, httplib::R
     const QVariant formRow = q.value(0);
     const QVariant enumeratorRow = q.value(1);
     q.finish(); // no read left open on this connection when the write begins (Database::write)
+    const auto body = jsonBody(req, res);
+    if (!body)
+        return;
+    const QJsonValue target = body->value(QStringLiteral("target"));
+    if (!target.isDouble() || target.toDouble() < 0 ||
+        target.toDouble() != std::floor(target.toDouble())) {
+        jsonError(res, 400, Tr::tr("target must be a whole number, 0 or more"));
+        return;
+    }
     QString err;
     const bool ok = db().write(
         [&](QString *e) {
