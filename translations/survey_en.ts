@@ -1004,6 +1004,10 @@
         <source>media file %1 is sent twice</source>
         <translation>media file %1 is sent twice</translation>
     </message>
+    <message>
+        <source>send the request body with a Content-Length header, not in chunks</source>
+        <translation>send the request body with a Content-Length header, not in chunks</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

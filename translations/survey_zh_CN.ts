@@ -998,6 +998,10 @@
         <source>media file %1 is sent twice</source>
         <translation>媒体文件 %1 被发送了两次</translation>
     </message>
+    <message>
+        <source>send the request body with a Content-Length header, not in chunks</source>
+        <translation>请求正文须带 Content-Length 头一次发送，不能分块（chunked）发送</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

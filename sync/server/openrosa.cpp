@@ -730,6 +730,21 @@ int OpenRosaServer::bind(QString *error)
         d->submissionPost(req, res);
     });
     d->registerJsonRoutes();
+    // cpp-httplib 0.11 does not hold chunked request bodies to the size cap, so a body must
+    // come with its Content-Length (ODK Collect and Enketo send one). Refused before a byte
+    // of it is read, and the connection is not reused.
+    s.set_pre_routing_handler([](const httplib::Request &req, httplib::Response &res) {
+        if (req.get_header_value("Transfer-Encoding").find("chunked") == std::string::npos)
+            return httplib::Server::HandlerResponse::Unhandled;
+        const QString message =
+            Tr::tr("send the request body with a Content-Length header, not in chunks");
+        if (req.path.size() >= 11 && req.path.compare(req.path.size() - 11, 11, "/submission") == 0)
+            survey::server::error(res, 411, message);
+        else
+            jsonError(res, 411, message);
+        res.set_header("Connection", "close");
+        return httplib::Server::HandlerResponse::Handled;
+    });
     s.set_exception_handler(
         [](const httplib::Request &, httplib::Response &res, std::exception_ptr) {
             survey::server::error(
