@@ -369,7 +369,8 @@ void TestServerOpenRosa::chunkedUploads()
     const int before = count(QStringLiteral("SELECT COUNT(*) FROM submissions"));
     for (const std::size_t padding : {std::size_t(0), std::size_t(2'000'000)}) {
         const auto r = chunked(QByteArray(filled).replace(id, "uuid:chunked"), padding);
-        QVERIFY(r || padding > 0); // a large body may see its connection cut mid-way
+        // The server answers and closes without reading the body, so the client may see
+        // the connection reset before it reads the answer; when it does read it, it is 411.
         QVERIFY(!r || r->status == 411);
         if (r) {
             QVERIFY2(r->body.find("Content-Length") != std::string::npos, r->body.c_str());
