@@ -8,6 +8,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,8 +17,14 @@
 #include <QTemporaryDir>
 #include <QUrl>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <thread>
 
@@ -46,6 +53,7 @@ private Q_SLOTS:
     void servesTls();
     void concurrentSubmissions();
     void denialMatrix();
+    void stalledClientsTimeOut();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
@@ -1032,6 +1040,54 @@ void TestServerOpenRosa::denialMatrix()
         }
     }
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QLatin1Char('\n'))));
+}
+
+void TestServerOpenRosa::stalledClientsTimeOut()
+{
+    // A client that stops half-way through its request is cut off after --timeout-s; the
+    // server keeps serving others meanwhile and afterwards, and stores nothing.
+    QProcess server;
+    const QUrl base = serve(server, {QStringLiteral("--insecure-http"),
+                                     QStringLiteral("--timeout-s"), QStringLiteral("1")});
+    QVERIFY(base.isValid());
+    const int before = count(QStringLiteral("SELECT COUNT(*) FROM submissions"));
+    const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(sock >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<quint16>(base.port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(sock, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+    const std::string partial = "POST /v1/projects/1/submission HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                "Content-Length: 100000\r\nContent-Type: multipart/form-data; "
+                                "boundary=x\r\n\r\n--x\r\n";
+    QCOMPARE(::send(sock, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+    // Others are served while it stalls.
+    httplib::Client other(base.host().toStdString(), base.port());
+    other.set_basic_auth("enu", "enum-password");
+    auto r = other.Get("/v1/projects/1/formList", {{"X-OpenRosa-Version", "1.0"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    // The server closes the stalled connection: recv() ends (0 or an error) within far less
+    // than the 20 s this socket waits at most.
+    timeval wait{20, 0};
+    QCOMPARE(::setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait), 0);
+    QElapsedTimer timer;
+    timer.start();
+    char buffer[4096];
+    ssize_t n = 0;
+    while ((n = ::recv(sock, buffer, sizeof buffer, 0)) > 0) {
+    }
+    const int recvErrno = errno;
+    ::close(sock);
+    QVERIFY2(n == 0 || recvErrno != EAGAIN, "the stalled connection was not closed");
+    QVERIFY2(timer.elapsed() < 8000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submissions")), before);
+    r = other.Get("/v1/projects/1/formList", {{"X-OpenRosa-Version", "1.0"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
 }
 
 QTEST_GUILESS_MAIN(TestServerOpenRosa)

@@ -1079,6 +1079,14 @@
         <translation>the server stopped unexpectedly</translation>
     </message>
     <message>
+        <source>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</source>
+        <translation>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</translation>
+    </message>
+    <message>
+        <source>passwords must not cross the network in clear: give --tls-cert and --tls-key, or start with --insecure-http only on loopback or behind a TLS proxy</source>
+        <translation>passwords must not cross the network in clear: give --tls-cert and --tls-key, or start with --insecure-http only on loopback or behind a TLS proxy</translation>
+    </message>
+    <message>
         <source>usage: survey-sync COMMAND ...
   init --db URL --admin NAME           create the schema, project 1 and the first admin
                                        (password on standard input)
@@ -1088,7 +1096,7 @@
   user list --db URL                   name, role, project, supervisor, status
   form publish --db URL FILE.xml [--project N] [--media DIR]
                                        check a form with the engine and publish it
-  serve --db URL --listen HOST:PORT [--max-body-mb N]
+  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
         (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)
                                        serve OpenRosa; prints the base URL when ready
 URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
@@ -1103,20 +1111,12 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
   user list --db URL                   name, role, project, supervisor, status
   form publish --db URL FILE.xml [--project N] [--media DIR]
                                        check a form with the engine and publish it
-  serve --db URL --listen HOST:PORT [--max-body-mb N]
+  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
         (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)
                                        serve OpenRosa; prints the base URL when ready
 URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
      postgresql://USER:PASS@HOST:PORT/DB
 </translation>
-    </message>
-    <message>
-        <source>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</source>
-        <translation>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</translation>
-    </message>
-    <message>
-        <source>passwords must not cross the network in clear: give --tls-cert and --tls-key, or start with --insecure-http only on loopback or behind a TLS proxy</source>
-        <translation>passwords must not cross the network in clear: give --tls-cert and --tls-key, or start with --insecure-http only on loopback or behind a TLS proxy</translation>
     </message>
 </context>
 <context>

@@ -1071,6 +1071,14 @@
         <translation>服务器意外停止</translation>
     </message>
     <message>
+        <source>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</source>
+        <translation>TLS 需要证书（--tls-cert）及其私钥（--tls-key）两者</translation>
+    </message>
+    <message>
+        <source>passwords must not cross the network in clear: give --tls-cert and --tls-key, or start with --insecure-http only on loopback or behind a TLS proxy</source>
+        <translation>密码不得以明文在网络上传输：请提供 --tls-cert 和 --tls-key，或仅在回环地址或 TLS 代理之后使用 --insecure-http 启动</translation>
+    </message>
+    <message>
         <source>usage: survey-sync COMMAND ...
   init --db URL --admin NAME           create the schema, project 1 and the first admin
                                        (password on standard input)
@@ -1080,7 +1088,7 @@
   user list --db URL                   name, role, project, supervisor, status
   form publish --db URL FILE.xml [--project N] [--media DIR]
                                        check a form with the engine and publish it
-  serve --db URL --listen HOST:PORT [--max-body-mb N]
+  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
         (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)
                                        serve OpenRosa; prints the base URL when ready
 URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
@@ -1095,20 +1103,12 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
   user list --db URL                   名字、角色、项目、督导、状态
   form publish --db URL FILE.xml [--project N] [--media DIR]
                                        用表单引擎检查表单并发布
-  serve --db URL --listen HOST:PORT [--max-body-mb N]
+  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
         (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)
                                        提供 OpenRosa 服务；就绪后输出基础网址
 URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
      postgresql://USER:PASS@HOST:PORT/DB
 </translation>
-    </message>
-    <message>
-        <source>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</source>
-        <translation>TLS 需要证书（--tls-cert）及其私钥（--tls-key）两者</translation>
-    </message>
-    <message>
-        <source>passwords must not cross the network in clear: give --tls-cert and --tls-key, or start with --insecure-http only on loopback or behind a TLS proxy</source>
-        <translation>密码不得以明文在网络上传输：请提供 --tls-cert 和 --tls-key，或仅在回环地址或 TLS 代理之后使用 --insecure-http 启动</translation>
     </message>
 </context>
 <context>

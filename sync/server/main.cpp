@@ -52,7 +52,7 @@ int usage()
             "  user list --db URL                   name, role, project, supervisor, status\n"
             "  form publish --db URL FILE.xml [--project N] [--media DIR]\n"
             "                                       check a form with the engine and publish it\n"
-            "  serve --db URL --listen HOST:PORT [--max-body-mb N]\n"
+            "  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]\n"
             "        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)\n"
             "                                       serve OpenRosa; prints the base URL when "
             "ready\n"
@@ -249,8 +249,9 @@ int runServe(const QStringList &args)
             rest << a;
     }
     const Args a = parse(rest, {QStringLiteral("--db"), QStringLiteral("--listen"),
-                                QStringLiteral("--max-body-mb"), QStringLiteral("--data-dir"),
-                                QStringLiteral("--tls-cert"), QStringLiteral("--tls-key")});
+                                QStringLiteral("--max-body-mb"), QStringLiteral("--timeout-s"),
+                                QStringLiteral("--data-dir"), QStringLiteral("--tls-cert"),
+                                QStringLiteral("--tls-key")});
     if (!a.ok || !a.positional.isEmpty())
         return usage();
     const QString tlsCert = a.options.value(QStringLiteral("--tls-cert"));
@@ -286,6 +287,12 @@ int runServe(const QStringList &args)
         if (!ok || mb <= 0)
             return usage();
         options.maxBodyBytes = static_cast<qint64>(mb) * 1000 * 1000;
+    }
+    if (a.options.contains(QStringLiteral("--timeout-s"))) {
+        bool ok = false;
+        options.timeoutSeconds = a.options.value(QStringLiteral("--timeout-s")).toInt(&ok);
+        if (!ok || options.timeoutSeconds <= 0 || options.timeoutSeconds > 3600)
+            return usage();
     }
     OpenRosaServer server(options);
     const int bound = server.bind(&error);

@@ -699,9 +699,9 @@ int OpenRosaServer::bind(QString *error)
         return new httplib::ThreadPool(static_cast<std::size_t>(d->options.threads));
     };
     s.set_payload_max_length(static_cast<std::size_t>(d->options.maxBodyBytes));
-    s.set_read_timeout(30, 0);
-    s.set_write_timeout(30, 0);
-    s.set_keep_alive_timeout(10);
+    s.set_read_timeout(d->options.timeoutSeconds, 0);
+    s.set_write_timeout(d->options.timeoutSeconds, 0);
+    s.set_keep_alive_timeout(std::min(10, d->options.timeoutSeconds));
     // Our own socket options: SO_REUSEADDR only (cpp-httplib's default, SO_REUSEPORT, would
     // let a second server on the same port silently take half the devices), and the
     // listening socket is kept to widen its backlog below.
