@@ -9,6 +9,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -54,6 +55,7 @@ private Q_SLOTS:
     void concurrentSubmissions();
     void denialMatrix();
     void stalledClientsTimeOut();
+    void dataDirUnusable();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
@@ -1086,6 +1088,60 @@ void TestServerOpenRosa::stalledClientsTimeOut()
     r = other.Get("/v1/projects/1/formList", {{"X-OpenRosa-Version", "1.0"}});
     QVERIFY(r);
     QCOMPARE(r->status, 200);
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+}
+
+void TestServerOpenRosa::dataDirUnusable()
+{
+    // --data-dir holds the server's working files. A data folder that cannot be made is
+    // refused at start; one that goes away (or fills up) later makes exports answer 507
+    // with a message while submissions carry on.
+    const QString data = m_dir.filePath(QStringLiteral("data"));
+    QFile blocker(m_dir.filePath(QStringLiteral("not-a-folder")));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const auto refused =
+        sync({QStringLiteral("serve"), QStringLiteral("--db"), db(), QStringLiteral("--listen"),
+              QStringLiteral("127.0.0.1:0"), QStringLiteral("--insecure-http"),
+              QStringLiteral("--data-dir"), blocker.fileName()});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains("not-a-folder"), refused.err.constData());
+
+    QProcess server;
+    const QUrl base =
+        serve(server, {QStringLiteral("--insecure-http"), QStringLiteral("--data-dir"), data});
+    QVERIFY(base.isValid());
+    QVERIFY(QFileInfo(data).isDir());
+    httplib::Client sup(base.host().toStdString(), base.port());
+    sup.set_basic_auth("sup", "sup-password-1");
+    const std::string path = "/v1/projects/1/forms/household_energy/submissions.csv.zip";
+    auto r = sup.Get(path.c_str());
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    // The folder is replaced by a file: nowhere to write the export.
+    // (Renamed away, not deleted: the server may still be removing the last export's files.)
+    QVERIFY(QDir().rename(data, data + QStringLiteral("-gone")));
+    QFile in(data);
+    QVERIFY(in.open(QIODevice::WriteOnly));
+    in.close();
+    r = sup.Get(path.c_str());
+    QVERIFY(r);
+    QCOMPARE(r->status, 507);
+    QVERIFY2(r->body.find("disk") != std::string::npos, r->body.c_str());
+    // Intake does not depend on it.
+    const QByteArray xml = filledForm();
+    const qsizetype start = xml.indexOf("<instanceID>") + 12;
+    const QByteArray id = xml.mid(start, xml.indexOf("</instanceID>") - start);
+    httplib::Client enu(base.host().toStdString(), base.port());
+    enu.set_basic_auth("enu", "enum-password");
+    r = enu.Post(
+        "/v1/projects/1/submission", {{"X-OpenRosa-Version", "1.0"}},
+        httplib::MultipartFormDataItems{
+            {"xml_submission_file", QByteArray(xml).replace(id, "uuid:data-dir-gone").toStdString(),
+             "submission.xml", "text/xml"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 201);
     server.terminate();
     QVERIFY(server.waitForFinished(10000));
 }

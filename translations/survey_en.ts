@@ -1118,6 +1118,10 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
      postgresql://USER:PASS@HOST:PORT/DB
 </translation>
     </message>
+    <message>
+        <source>the data folder %1 cannot be created or written to</source>
+        <translation>the data folder %1 cannot be created or written to</translation>
+    </message>
 </context>
 <context>
     <name>XPathCommand</name>

@@ -1110,6 +1110,10 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
      postgresql://USER:PASS@HOST:PORT/DB
 </translation>
     </message>
+    <message>
+        <source>the data folder %1 cannot be created or written to</source>
+        <translation>无法创建或写入数据文件夹 %1</translation>
+    </message>
 </context>
 <context>
     <name>XPathCommand</name>

@@ -138,7 +138,7 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
         return !lang.isEmpty() && control >= 0 &&
                isSelect(def->controls[static_cast<std::size_t>(control)]);
     };
-    auto work = std::make_shared<QTemporaryDir>();
+    std::shared_ptr<QTemporaryDir> work = workDir();
     if (!work->isValid()) {
         jsonError(res, 507, Tr::tr("no room for the export on the server's disk"));
         return;

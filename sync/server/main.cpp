@@ -5,6 +5,7 @@
 #include "openrosa.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QLocale>
 #include <QTranslator>
@@ -287,6 +288,13 @@ int runServe(const QStringList &args)
         if (!ok || mb <= 0)
             return usage();
         options.maxBodyBytes = static_cast<qint64>(mb) * 1000 * 1000;
+    }
+    if (a.options.contains(QStringLiteral("--data-dir"))) {
+        options.dataDir = QDir(a.options.value(QStringLiteral("--data-dir"))).absolutePath();
+        const QFileInfo dir(options.dataDir);
+        if (!QDir().mkpath(options.dataDir) || !dir.isDir() || !dir.isWritable())
+            return fail(
+                Tr::tr("the data folder %1 cannot be created or written to").arg(options.dataDir));
     }
     if (a.options.contains(QStringLiteral("--timeout-s"))) {
         bool ok = false;

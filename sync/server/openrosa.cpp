@@ -255,6 +255,13 @@ QString OpenRosaServer::Impl::baseUrl(const httplib::Request &req, int project) 
         .arg(project);
 }
 
+std::unique_ptr<QTemporaryDir> OpenRosaServer::Impl::workDir() const
+{
+    return options.dataDir.isEmpty()
+               ? std::make_unique<QTemporaryDir>()
+               : std::make_unique<QTemporaryDir>(options.dataDir + QStringLiteral("/work-XXXXXX"));
+}
+
 std::shared_ptr<const form::FormDefinition>
 OpenRosaServer::Impl::definition(int versionId, const QByteArray &xml, QString *error)
 {
@@ -276,9 +283,9 @@ OpenRosaServer::Impl::definition(int versionId, const QByteArray &xml, QString *
     }
     while (m.next())
         media.emplace_back(m.value(0).toString(), m.value(1).toByteArray());
-    std::optional<QTemporaryDir> mediaDir; // made only for forms that have media
+    std::unique_ptr<QTemporaryDir> mediaDir; // made only for forms that have media
     if (!media.empty()) {
-        mediaDir.emplace();
+        mediaDir = workDir();
         if (!mediaDir->isValid()) {
             *error = Tr::tr("no temporary folder for the form's media files");
             return nullptr;

@@ -24,6 +24,9 @@ public:
         QString host = QStringLiteral("127.0.0.1");
         int port = 8080; ///< 0: any free port
         qint64 maxBodyBytes = 100'000'000;
+        /// Where the server's working files go (export temporaries, form media being
+        /// loaded); empty: the system's temporary folder.
+        QString dataDir;
         int timeoutSeconds = 30;   ///< a client silent this long while sending or reading is cut
         bool insecureHttp = false; ///< HTTP Basic over plain HTTP (loopback, tests)
         QString tlsCert;           ///< PEM certificate (chain) file: serve HTTPS when set

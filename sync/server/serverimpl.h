@@ -13,6 +13,7 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 
 #include <memory>
 #include <mutex>
@@ -125,6 +126,8 @@ struct OpenRosaServer::Impl
     void registerJsonRoutes();
     /// Basic or bearer sign-in for the JSON API (errors as JSON).
     std::optional<detail::User> apiUser(const httplib::Request &req, httplib::Response &res);
+    /// A temporary folder for working files, under --data-dir when one is given.
+    std::unique_ptr<QTemporaryDir> workDir() const;
     /// Exports are for supervisors (their enumerators') and admins; answers 403 otherwise.
     bool mayExport(const detail::User &u, int project, httplib::Response &res);
     /// May `u` see (and, when `review`, review) a submission made by `submitterId`?
