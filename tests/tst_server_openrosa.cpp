@@ -51,6 +51,7 @@ private Q_SLOTS:
     void adminApi();
     void answersWithLabels();
     void formWithCsvMedia();
+    void formDraftsAndStates();
     void servesTls();
     void concurrentSubmissions();
     void denialMatrix();
@@ -660,15 +661,17 @@ void TestServerOpenRosa::adminApi()
     // Publishing over the API: the engine checks the form; the form list then offers it.
     const QByteArray form = testutil::readFile(
         QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/enterprise_lowcarbon.xml"));
-    r = admin.Post((m_base + "/forms").c_str(), form.toStdString(), "application/xml");
+    r = admin.Post((m_base + "/forms?publish=true").c_str(), form.toStdString(), "application/xml");
     QCOMPARE(r->status, 200);
     QVERIFY(r->body.find("enterprise_lowcarbon") != std::string::npos);
-    r = admin.Post((m_base + "/forms").c_str(),
+    r = admin.Post((m_base + "/forms?publish=true").c_str(),
                    QByteArray(form).replace("count(", "countt(").toStdString(), "application/xml");
     QCOMPARE(r->status, 400);
     QVERIFY(r->body.find("countt()") != std::string::npos);
-    QCOMPARE(sup.Post((m_base + "/forms").c_str(), form.toStdString(), "application/xml")->status,
-             403);
+    QCOMPARE(
+        sup.Post((m_base + "/forms?publish=true").c_str(), form.toStdString(), "application/xml")
+            ->status,
+        403);
     r = client().Get((m_base + "/formList").c_str(), {{"X-OpenRosa-Version", "1.0"}});
     QVERIFY(r->body.find("<formID>enterprise_lowcarbon</formID>") != std::string::npos);
 }
@@ -802,7 +805,7 @@ void TestServerOpenRosa::formWithCsvMedia()
     const QByteArray v2 = testutil::readFile(formPath).replace("version=\"1\"", "version=\"2\"");
     const std::string csv2 = "name,label\nnorth,North Shore\nriver,River Bank\n";
     auto admin = client(true, "admin", "admin-password");
-    const std::string forms = m_base + "/forms";
+    const std::string forms = m_base + "/forms?publish=true";
     // Without its CSV the engine refuses the form, naming the file.
     r = admin.Post(forms.c_str(), httplib::MultipartFormDataItems{
                                       {"form", v2.toStdString(), "districts.xml", "text/xml"}});
@@ -850,6 +853,177 @@ void TestServerOpenRosa::formWithCsvMedia()
                           "answers")
                     .c_str());
     QVERIFY2(r->body.find("River Bank") != std::string::npos, r->body.c_str());
+}
+
+void TestServerOpenRosa::formDraftsAndStates()
+{
+    // Central's draft flow: a new form waits as a draft while its media are uploaded, is
+    // published, gets a next version through a draft of its own; states close it.
+    const QByteArray xml = R"FORM(<?xml version="1.0"?>
+<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml"
+        xmlns:jr="http://openrosa.org/javarosa">
+  <h:head>
+    <h:title>Draft demo</h:title>
+    <model>
+      <itext><translation lang="English" default="true()">
+        <text id="/data/region:label"><value>Region</value><value form="image">jr://images/logo.png</value></text>
+      </translation></itext>
+      <instance><data id="draft_demo" version="1"><region/><meta><instanceID/></meta></data></instance>
+      <instance id="regions" src="jr://file/regions.csv"/>
+      <bind nodeset="/data/region" type="string" required="true()"/>
+      <bind nodeset="/data/meta/instanceID" type="string" readonly="true()"/>
+    </model>
+  </h:head>
+  <h:body>
+    <select1 ref="/data/region"><label ref="jr:itext('/data/region:label')"/>
+      <itemset nodeset="instance('regions')/root/item"><value ref="name"/><label ref="label"/></itemset>
+    </select1>
+  </h:body>
+</h:html>
+)FORM";
+    auto admin = client(true, "admin", "admin-password");
+    auto sup = client(true, "sup", "sup-password-1");
+    auto enu = client();
+    const httplib::Headers openRosa{{"X-OpenRosa-Version", "1.0"}};
+    const std::string forms = m_base + "/forms";
+    const std::string form = forms + "/draft_demo";
+    const auto body = [](const httplib::Result &r) {
+        return QJsonDocument::fromJson(QByteArray::fromStdString(r->body));
+    };
+    const auto listed = [&](const std::string &formId) {
+        const auto r = enu.Get((m_base + "/formList").c_str(), openRosa);
+        return r && r->body.find("<formID>" + formId + "</formID>") != std::string::npos;
+    };
+
+    // A new form without ?publish=true is a draft: admins see it, devices do not.
+    auto r = admin.Post(forms.c_str(), xml.toStdString(), "application/xml");
+    QVERIFY2(r && r->status == 200, r ? r->body.c_str() : "no answer");
+    QVERIFY(!listed("draft_demo"));
+    r = admin.Get(form.c_str());
+    QCOMPARE(r->status, 200);
+    QVERIFY(body(r).object().value(QStringLiteral("publishedAt")).isNull());
+    QCOMPARE(body(r).object().value(QStringLiteral("hasDraft")).toBool(), true);
+    QCOMPARE(enu.Get(form.c_str())->status, 404);
+    QCOMPARE(admin.Post(forms.c_str(), xml.toStdString(), "application/xml")->status, 409);
+
+    // The draft lists the files the form refers to; neither is there yet.
+    r = admin.Get((form + "/draft/attachments").c_str());
+    QCOMPARE(r->status, 200);
+    QJsonArray files = body(r).array();
+    QCOMPARE(files.size(), 2);
+    QCOMPARE(files[0].toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("logo.png"));
+    QCOMPARE(files[0].toObject().value(QStringLiteral("type")).toString(), QStringLiteral("image"));
+    QCOMPARE(files[1].toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("regions.csv"));
+    QCOMPARE(files[1].toObject().value(QStringLiteral("exists")).toBool(), false);
+
+    // Publishing without the data file the choices come from is refused, naming it.
+    r = admin.Post((form + "/draft/publish").c_str(), "", "application/json");
+    QCOMPARE(r->status, 409);
+    QVERIFY2(r->body.find("regions.csv") != std::string::npos, r->body.c_str());
+    // Only files the form refers to are taken, only from admins.
+    const std::string csv = "name,label\nnorth,North\nsouth,South\n";
+    r = admin.Post((form + "/draft/attachments/other.csv").c_str(), csv, "text/csv");
+    QCOMPARE(r->status, 404);
+    QVERIFY2(r->body.find("regions.csv") != std::string::npos, r->body.c_str());
+    QCOMPARE(sup.Post((form + "/draft/attachments/regions.csv").c_str(), csv, "text/csv")->status,
+             403);
+    r = admin.Post((form + "/draft/attachments/regions.csv").c_str(), csv, "text/csv");
+    QVERIFY2(r->status == 200, r->body.c_str());
+    r = admin.Get((form + "/draft/attachments/regions.csv").c_str());
+    QCOMPARE(r->status, 200);
+    QCOMPARE(r->body, csv);
+    files = body(admin.Get((form + "/draft/attachments").c_str())).array();
+    QCOMPARE(files[1].toObject().value(QStringLiteral("exists")).toBool(), true);
+    QCOMPARE(files[1].toObject().value(QStringLiteral("hash")).toString(),
+             QStringLiteral("md5:") +
+                 QString::fromLatin1(QCryptographicHash::hash(QByteArray::fromStdString(csv),
+                                                              QCryptographicHash::Md5)
+                                         .toHex()));
+    QCOMPARE(admin.Get((form + "/draft.xml").c_str())->body, xml.toStdString());
+
+    // Published: offered to devices with its manifest; the draft is gone. (The image is
+    // still missing, which Collect shows as a missing image, as with Central.)
+    r = admin.Post((form + "/draft/publish").c_str(), "", "application/json");
+    QVERIFY2(r->status == 200, r->body.c_str());
+    QCOMPARE(body(r).object().value(QStringLiteral("version")).toString(), QStringLiteral("1"));
+    QVERIFY(listed("draft_demo"));
+    QCOMPARE(admin.Get((form + "/draft").c_str())->status, 404);
+    r = enu.Get((form + "/manifest").c_str(), openRosa);
+    QVERIFY(r->body.find("<filename>regions.csv</filename>") != std::string::npos);
+    r = enu.Get((form + "/attachments").c_str());
+    QCOMPARE(r->status, 200);
+    QCOMPARE(body(r).array().size(), 2);
+    QCOMPARE(body(r).array()[0].toObject().value(QStringLiteral("exists")).toBool(), false);
+
+    // The next version: a draft copied from the current one keeps its media; publishing it
+    // under the same version is refused, under ?version=2 it becomes current.
+    r = admin.Post((form + "/draft").c_str(), "", "application/xml");
+    QVERIFY2(r->status == 200, r->body.c_str());
+    QCOMPARE(body(r).object().value(QStringLiteral("mediaFiles")).toInt(), 1);
+    r = admin.Post((form + "/draft/publish").c_str(), "", "application/json");
+    QCOMPARE(r->status, 409);
+    r = admin.Post((form + "/draft/publish?version=2").c_str(), "", "application/json");
+    QVERIFY2(r->status == 200, r->body.c_str());
+    QCOMPARE(body(r).object().value(QStringLiteral("version")).toString(), QStringLiteral("2"));
+    r = enu.Get((form + ".xml").c_str(), openRosa);
+    QVERIFY(r->body.find(R"(<data id="draft_demo" version="2">)") != std::string::npos);
+    QVERIFY(enu.Get((form + "/manifest").c_str(), openRosa)->body.find("regions.csv") !=
+            std::string::npos);
+    r = admin.Get((form + "/versions").c_str());
+    QCOMPARE(body(r).array().size(), 2);
+    QCOMPARE(body(r).array()[0].toObject().value(QStringLiteral("current")).toBool(), true);
+
+    // A draft must keep the form's id and be a form the engine takes; a refusal changes
+    // nothing.
+    r = admin.Post((form + "/draft").c_str(),
+                   QByteArray(xml).replace("draft_demo", "other_id").toStdString(),
+                   "application/xml");
+    QCOMPARE(r->status, 400);
+    r = admin.Post(
+        (form + "/draft").c_str(),
+        QByteArray(xml).replace("required=\"true()\"", "required=\"nosuch()\"").toStdString(),
+        "application/xml");
+    QCOMPARE(r->status, 400);
+    QVERIFY2(r->body.find("nosuch") != std::string::npos, r->body.c_str());
+    QCOMPARE(admin.Get((form + "/draft").c_str())->status, 404);
+    QCOMPARE(admin.Post((forms + "/nosuch/draft").c_str(), "", "application/xml")->status, 404);
+
+    // States: closing hides the form from devices but still takes submissions; closed
+    // refuses them with a message; open brings it back.
+    const QByteArray submission =
+        "<data id=\"draft_demo\" version=\"2\"><region>north</region><meta><instanceID>"
+        "uuid:5d1e0c1a-draft-demo-1</instanceID></meta></data>";
+    QCOMPARE(sup.Patch(form.c_str(), R"({"state":"closed"})", "application/json")->status, 403);
+    QCOMPARE(admin.Patch(form.c_str(), R"({"state":"asleep"})", "application/json")->status, 400);
+    r = admin.Patch(form.c_str(), R"({"state":"closing"})", "application/json");
+    QCOMPARE(r->status, 200);
+    QCOMPARE(body(r).object().value(QStringLiteral("state")).toString(), QStringLiteral("closing"));
+    QVERIFY(!listed("draft_demo"));
+    r = post(submission);
+    QVERIFY2(r->status == 201, r->body.c_str());
+    QCOMPARE(admin.Patch(form.c_str(), R"({"state":"closed"})", "application/json")->status, 200);
+    r = post(QByteArray(submission).replace("draft-demo-1", "draft-demo-2"));
+    QCOMPARE(r->status, 409);
+    QVERIFY2(r->body.find("closed") != std::string::npos, r->body.c_str());
+    QCOMPARE(admin.Patch(form.c_str(), R"({"state":"open"})", "application/json")->status, 200);
+    QVERIFY(listed("draft_demo"));
+    r = admin.Get(form.c_str());
+    QCOMPARE(body(r).object().value(QStringLiteral("submissions")).toInt(), 1);
+
+    // A draft that was never published goes away with its form.
+    QByteArray throwaway = QByteArray(xml).replace("draft_demo", "throwaway");
+    QCOMPARE(admin.Post(forms.c_str(), throwaway.toStdString(), "application/xml")->status, 200);
+    QCOMPARE(admin.Delete((forms + "/throwaway/draft").c_str())->status, 200);
+    QCOMPARE(admin.Get((forms + "/throwaway").c_str())->status, 404);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM forms WHERE xml_form_id = 'throwaway'")),
+             0);
+
+    // Every change is in the audit log.
+    r = admin.Get("/v1/audits");
+    for (const char *action : {"form.draft", "form.draft.attachment", "form.state"})
+        QVERIFY2(r->body.find(std::string("\"") + action + "\"") != std::string::npos, action);
 }
 
 void TestServerOpenRosa::servesTls()
@@ -986,6 +1160,17 @@ void TestServerOpenRosa::denialMatrix()
         {"POST", "/v1/users", Admin, true},
         {"DELETE", "/v1/users/enu2", Admin, true},
         {"POST", m_base + "/forms", Admin, true},
+        {"GET", m_base + "/forms", Anyone, false},
+        {"GET", form, Anyone, false},
+        {"GET", form + "/versions", Anyone, false},
+        {"GET", form + "/attachments", Anyone, false},
+        {"PATCH", form, Admin, true},
+        {"GET", form + "/draft", Admin, false},
+        {"POST", form + "/draft", Admin, true},
+        {"DELETE", form + "/draft", Admin, true},
+        {"GET", form + "/draft/attachments", Admin, false},
+        {"POST", form + "/draft/attachments/x.csv", Admin, true},
+        {"POST", form + "/draft/publish", Admin, true},
         {"GET", "/v1/audits", Admin, false},
     };
     struct Caller

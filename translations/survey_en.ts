@@ -131,6 +131,102 @@
         <source>no temporary folder for the form&apos;s media files</source>
         <translation>no temporary folder for the form&apos;s media files</translation>
     </message>
+    <message>
+        <source>form %1 version &apos;%2&apos; is already published: give the draft a new version (publish with ?version=…)</source>
+        <translation>form %1 version &apos;%2&apos; is already published: give the draft a new version (publish with ?version=…)</translation>
+    </message>
+    <message>
+        <source>removing the published draft</source>
+        <translation>removing the published draft</translation>
+    </message>
+    <message>
+        <source>reading the form&apos;s media files</source>
+        <translation>reading the form&apos;s media files</translation>
+    </message>
+    <message>
+        <source>form %1 has no published version in project %2 to copy: send the XForm as the draft</source>
+        <translation>form %1 has no published version in project %2 to copy: send the XForm as the draft</translation>
+    </message>
+    <message>
+        <source>the XForm&apos;s id is &apos;%1&apos;, not &apos;%2&apos;: a draft must keep its form&apos;s id</source>
+        <translation>the XForm&apos;s id is &apos;%1&apos;, not &apos;%2&apos;: a draft must keep its form&apos;s id</translation>
+    </message>
+    <message>
+        <source>the form does not refer to a media file named &apos;%1&apos;</source>
+        <translation>the form does not refer to a media file named &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>form %1 already exists in project %2: send its new version to /v1/projects/%2/forms/%1/draft</source>
+        <translation>form %1 already exists in project %2: send its new version to /v1/projects/%2/forms/%1/draft</translation>
+    </message>
+    <message>
+        <source>there is no form %1 in project %2</source>
+        <translation>there is no form %1 in project %2</translation>
+    </message>
+    <message>
+        <source>replacing the draft</source>
+        <translation>replacing the draft</translation>
+    </message>
+    <message>
+        <source>storing the draft</source>
+        <translation>storing the draft</translation>
+    </message>
+    <message>
+        <source>looking up the draft</source>
+        <translation>looking up the draft</translation>
+    </message>
+    <message>
+        <source>form %1 has no draft in project %2</source>
+        <translation>form %1 has no draft in project %2</translation>
+    </message>
+    <message>
+        <source>the draft of form %1 refers to no media files</source>
+        <translation>the draft of form %1 refers to no media files</translation>
+    </message>
+    <message>
+        <source>the draft of form %1 does not refer to &apos;%2&apos;; it refers to: %3</source>
+        <translation>the draft of form %1 does not refer to &apos;%2&apos;; it refers to: %3</translation>
+    </message>
+    <message>
+        <source>replacing media file %1</source>
+        <translation>replacing media file %1</translation>
+    </message>
+    <message>
+        <source>removing media file %1</source>
+        <translation>removing media file %1</translation>
+    </message>
+    <message>
+        <source>the draft of form %1 has no media file &apos;%2&apos;</source>
+        <translation>the draft of form %1 has no media file &apos;%2&apos;</translation>
+    </message>
+    <message>
+        <source>removing the draft</source>
+        <translation>removing the draft</translation>
+    </message>
+    <message>
+        <source>removing the unpublished form</source>
+        <translation>removing the unpublished form</translation>
+    </message>
+    <message>
+        <source>the form reads the data file &apos;%1&apos;, which is not uploaded yet: send it to /v1/projects/%2/forms/%3/draft/attachments/%1 first</source>
+        <translation>the form reads the data file &apos;%1&apos;, which is not uploaded yet: send it to /v1/projects/%2/forms/%3/draft/attachments/%1 first</translation>
+    </message>
+    <message>
+        <source>unknown form state &apos;%1&apos; (use open, closing or closed)</source>
+        <translation>unknown form state &apos;%1&apos; (use open, closing or closed)</translation>
+    </message>
+    <message>
+        <source>changing the form&apos;s state</source>
+        <translation>changing the form&apos;s state</translation>
+    </message>
+    <message>
+        <source>cannot set the version: the form has no primary instance</source>
+        <translation>cannot set the version: the form has no primary instance</translation>
+    </message>
+    <message>
+        <source>cannot set the version: the instance&apos;s start tag was not found</source>
+        <translation>cannot set the version: the instance&apos;s start tag was not found</translation>
+    </message>
 </context>
 <context>
     <name>Database</name>
@@ -977,10 +1073,6 @@
         <translation>only admins may manage users</translation>
     </message>
     <message>
-        <source>only admins may publish forms</source>
-        <translation>only admins may publish forms</translation>
-    </message>
-    <message>
         <source>the form has no language &apos;%1&apos; (it has: %2)</source>
         <translation>the form has no language &apos;%1&apos; (it has: %2)</translation>
     </message>
@@ -1007,6 +1099,38 @@
     <message>
         <source>send the request body with a Content-Length header, not in chunks</source>
         <translation>send the request body with a Content-Length header, not in chunks</translation>
+    </message>
+    <message>
+        <source>only admins may change forms</source>
+        <translation>only admins may change forms</translation>
+    </message>
+    <message>
+        <source>there is no form %1 in project %2</source>
+        <translation>there is no form %1 in project %2</translation>
+    </message>
+    <message>
+        <source>send {&quot;state&quot;: &quot;open&quot;}, {&quot;state&quot;: &quot;closing&quot;} or {&quot;state&quot;: &quot;closed&quot;}</source>
+        <translation>send {&quot;state&quot;: &quot;open&quot;}, {&quot;state&quot;: &quot;closing&quot;} or {&quot;state&quot;: &quot;closed&quot;}</translation>
+    </message>
+    <message>
+        <source>form %1 has no published version in project %2</source>
+        <translation>form %1 has no published version in project %2</translation>
+    </message>
+    <message>
+        <source>form %1 has no draft in project %2</source>
+        <translation>form %1 has no draft in project %2</translation>
+    </message>
+    <message>
+        <source>send the XForm as the request body</source>
+        <translation>send the XForm as the request body</translation>
+    </message>
+    <message>
+        <source>the draft of form %1 has no media file &apos;%2&apos;</source>
+        <translation>the draft of form %1 has no media file &apos;%2&apos;</translation>
+    </message>
+    <message>
+        <source>the version to publish as must not be empty</source>
+        <translation>the version to publish as must not be empty</translation>
     </message>
 </context>
 <context>

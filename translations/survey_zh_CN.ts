@@ -131,6 +131,102 @@
         <source>no temporary folder for the form&apos;s media files</source>
         <translation>无法为表单的媒体文件创建临时文件夹</translation>
     </message>
+    <message>
+        <source>form %1 version &apos;%2&apos; is already published: give the draft a new version (publish with ?version=…)</source>
+        <translation>表单 %1 的版本“%2”已经发布：请为草稿设置新的版本号（发布时使用 ?version=…）</translation>
+    </message>
+    <message>
+        <source>removing the published draft</source>
+        <translation>删除已发布的草稿</translation>
+    </message>
+    <message>
+        <source>reading the form&apos;s media files</source>
+        <translation>读取表单的媒体文件</translation>
+    </message>
+    <message>
+        <source>form %1 has no published version in project %2 to copy: send the XForm as the draft</source>
+        <translation>项目 %2 中的表单 %1 没有可复制的已发布版本：请将 XForm 作为草稿发送</translation>
+    </message>
+    <message>
+        <source>the XForm&apos;s id is &apos;%1&apos;, not &apos;%2&apos;: a draft must keep its form&apos;s id</source>
+        <translation>该 XForm 的 id 是“%1”而不是“%2”：草稿必须保留其表单的 id</translation>
+    </message>
+    <message>
+        <source>the form does not refer to a media file named &apos;%1&apos;</source>
+        <translation>该表单没有引用名为“%1”的媒体文件</translation>
+    </message>
+    <message>
+        <source>form %1 already exists in project %2: send its new version to /v1/projects/%2/forms/%1/draft</source>
+        <translation>项目 %2 中已存在表单 %1：请将其新版本发送到 /v1/projects/%2/forms/%1/draft</translation>
+    </message>
+    <message>
+        <source>there is no form %1 in project %2</source>
+        <translation>项目 %2 中没有表单 %1</translation>
+    </message>
+    <message>
+        <source>replacing the draft</source>
+        <translation>替换草稿</translation>
+    </message>
+    <message>
+        <source>storing the draft</source>
+        <translation>保存草稿</translation>
+    </message>
+    <message>
+        <source>looking up the draft</source>
+        <translation>查找草稿</translation>
+    </message>
+    <message>
+        <source>form %1 has no draft in project %2</source>
+        <translation>项目 %2 中的表单 %1 没有草稿</translation>
+    </message>
+    <message>
+        <source>the draft of form %1 refers to no media files</source>
+        <translation>表单 %1 的草稿没有引用任何媒体文件</translation>
+    </message>
+    <message>
+        <source>the draft of form %1 does not refer to &apos;%2&apos;; it refers to: %3</source>
+        <translation>表单 %1 的草稿没有引用“%2”；它引用的是：%3</translation>
+    </message>
+    <message>
+        <source>replacing media file %1</source>
+        <translation>替换媒体文件 %1</translation>
+    </message>
+    <message>
+        <source>removing media file %1</source>
+        <translation>删除媒体文件 %1</translation>
+    </message>
+    <message>
+        <source>the draft of form %1 has no media file &apos;%2&apos;</source>
+        <translation>表单 %1 的草稿中没有媒体文件“%2”</translation>
+    </message>
+    <message>
+        <source>removing the draft</source>
+        <translation>删除草稿</translation>
+    </message>
+    <message>
+        <source>removing the unpublished form</source>
+        <translation>删除未发布的表单</translation>
+    </message>
+    <message>
+        <source>the form reads the data file &apos;%1&apos;, which is not uploaded yet: send it to /v1/projects/%2/forms/%3/draft/attachments/%1 first</source>
+        <translation>该表单需要读取数据文件“%1”，但它尚未上传：请先将其发送到 /v1/projects/%2/forms/%3/draft/attachments/%1</translation>
+    </message>
+    <message>
+        <source>unknown form state &apos;%1&apos; (use open, closing or closed)</source>
+        <translation>未知的表单状态“%1”（请使用 open、closing 或 closed）</translation>
+    </message>
+    <message>
+        <source>changing the form&apos;s state</source>
+        <translation>更改表单状态</translation>
+    </message>
+    <message>
+        <source>cannot set the version: the form has no primary instance</source>
+        <translation>无法设置版本：该表单没有主实例</translation>
+    </message>
+    <message>
+        <source>cannot set the version: the instance&apos;s start tag was not found</source>
+        <translation>无法设置版本：找不到实例的起始标签</translation>
+    </message>
 </context>
 <context>
     <name>Database</name>
@@ -971,10 +1067,6 @@
         <translation>只有管理员可以管理用户</translation>
     </message>
     <message>
-        <source>only admins may publish forms</source>
-        <translation>只有管理员可以发布表单</translation>
-    </message>
-    <message>
         <source>the form has no language &apos;%1&apos; (it has: %2)</source>
         <translation>表单中没有语言 &apos;%1&apos;（可用语言：%2）</translation>
     </message>
@@ -1001,6 +1093,38 @@
     <message>
         <source>send the request body with a Content-Length header, not in chunks</source>
         <translation>请求正文须带 Content-Length 头一次发送，不能分块（chunked）发送</translation>
+    </message>
+    <message>
+        <source>only admins may change forms</source>
+        <translation>只有管理员可以更改表单</translation>
+    </message>
+    <message>
+        <source>there is no form %1 in project %2</source>
+        <translation>项目 %2 中没有表单 %1</translation>
+    </message>
+    <message>
+        <source>send {&quot;state&quot;: &quot;open&quot;}, {&quot;state&quot;: &quot;closing&quot;} or {&quot;state&quot;: &quot;closed&quot;}</source>
+        <translation>请发送 {&quot;state&quot;: &quot;open&quot;}、{&quot;state&quot;: &quot;closing&quot;} 或 {&quot;state&quot;: &quot;closed&quot;}</translation>
+    </message>
+    <message>
+        <source>form %1 has no published version in project %2</source>
+        <translation>项目 %2 中的表单 %1 没有已发布的版本</translation>
+    </message>
+    <message>
+        <source>form %1 has no draft in project %2</source>
+        <translation>项目 %2 中的表单 %1 没有草稿</translation>
+    </message>
+    <message>
+        <source>send the XForm as the request body</source>
+        <translation>请将 XForm 作为请求体发送</translation>
+    </message>
+    <message>
+        <source>the draft of form %1 has no media file &apos;%2&apos;</source>
+        <translation>表单 %1 的草稿中没有媒体文件“%2”</translation>
+    </message>
+    <message>
+        <source>the version to publish as must not be empty</source>
+        <translation>发布所用的版本号不能为空</translation>
     </message>
 </context>
 <context>

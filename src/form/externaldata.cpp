@@ -242,10 +242,12 @@ std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const QStr
     const QString path = QDir(mediaDir).filePath(name);
     QFile f(path);
     if (mediaDir.isEmpty() || !f.open(QIODevice::ReadOnly)) {
-        if (error)
+        if (error) {
+            error->missing = mediaDir.isEmpty() || !f.exists();
             error->message = Tr::tr("the external file '%1' is missing: put it in the form's "
                                     "media folder (%2)")
                                  .arg(name, mediaDir.isEmpty() ? Tr::tr("none given") : mediaDir);
+        }
         return nullptr;
     }
     const QByteArray data = f.readAll();

@@ -8,6 +8,7 @@ namespace survey::form {
 struct ExternalDataError
 {
     QString message;
+    bool missing = false; ///< the file is not there (rather than unreadable or malformed)
 };
 
 /// Loads an external secondary instance (`jr://file/NAME.xml`, `jr://file-csv/NAME.csv`,

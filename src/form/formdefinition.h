@@ -233,7 +233,20 @@ public:
     {
         /// Folder holding external instances (jr://file/…, jr://file-csv/…); empty: none.
         QString mediaDir;
+        /// Load a form whose external files are not there yet (a draft waiting for its
+        /// media): each missing one becomes an empty instance and is named in
+        /// `missingMedia`. Files that are there must still be valid.
+        bool allowMissingMedia = false;
     };
+
+    /// A file the form refers to: an external instance or an itext image, audio or video.
+    struct MediaReference
+    {
+        QString name; ///< the plain file name, as a manifest lists it
+        QString type; ///< "file" (instances), "image", "audio" or "video"
+    };
+    /// Every media file the form refers to, once each, sorted by name.
+    std::vector<MediaReference> mediaReferences() const;
 
     static std::shared_ptr<const FormDefinition> load(const QByteArray &xml,
                                                       const LoadOptions &options, FormError *error);
@@ -253,6 +266,8 @@ public:
     std::vector<Action> actions;
     std::vector<SecondaryInstance> secondaryInstances;
     SubmissionInfo submission;
+    /// External files that were missing when loaded with `allowMissingMedia`.
+    QStringList missingMedia;
     /// Namespace prefixes declared on the form's root (and model), prefix -> uri.
     QHash<QString, QString> namespaces;
     /// The primary instance as the form starts (with its initial repeat instances).

@@ -11,6 +11,7 @@
 #include <QRegularExpression>
 
 #include <cmath>
+#include <map>
 
 Q_LOGGING_CATEGORY(lcForm, "survey.form", QtInfoMsg)
 
@@ -329,8 +330,16 @@ void FormParser::parseSecondaryInstance(const XmlNode *instance)
     } else if (!si.src.isEmpty()) {
         ExternalDataError err;
         si.doc = loadExternalInstance(si.src, m_options.mediaDir, &err);
-        if (!si.doc)
+        if (!si.doc && err.missing && m_options.allowMissingMedia) {
+            // A draft waiting for this file: an empty instance until it is uploaded.
+            si.doc = std::make_unique<XmlDocument>();
+            auto root = std::make_unique<XmlNode>(XmlNode::Kind::Element);
+            root->setName(QStringLiteral("root"));
+            si.doc->appendChild(std::move(root));
+            m_def.missingMedia.append(si.src.mid(si.src.lastIndexOf(QLatin1Char('/')) + 1));
+        } else if (!si.doc) {
             fail(instance, tr("instance '%1': %2").arg(si.id, err.message));
+        }
     } else {
         si.doc = std::make_unique<XmlDocument>();
         for (const auto &c : instance->children()) {
@@ -1107,6 +1116,43 @@ FormDefinition::loadFile(const QString &path, const LoadOptions &options, FormEr
             opts.mediaDir = fi.dir().path();
     }
     return load(f.readAll(), opts, error);
+}
+
+std::vector<FormDefinition::MediaReference> FormDefinition::mediaReferences() const
+{
+    std::map<QString, QString> found; // name -> type; sorted, one entry per name
+    auto fileName = [](const QString &uri) {
+        return uri.mid(uri.lastIndexOf(QLatin1Char('/')) + 1);
+    };
+    for (const SecondaryInstance &si : secondaryInstances) {
+        if (si.src.startsWith(QLatin1String("jr://file/")) ||
+            si.src.startsWith(QLatin1String("jr://file-csv/")))
+            found.emplace(fileName(si.src), QStringLiteral("file"));
+    }
+    for (const Translation &t : translations) {
+        for (auto it = t.entries.cbegin(); it != t.entries.cend(); ++it) {
+            for (const auto &[formName, text] : it->forms) {
+                const bool image =
+                    formName == QLatin1String("image") || formName == QLatin1String("big-image");
+                if (!image && formName != QLatin1String("audio") &&
+                    formName != QLatin1String("video"))
+                    continue;
+                QString uri;
+                for (const TextSegment &segment : text) {
+                    if (!segment.expr)
+                        uri += segment.text;
+                }
+                uri = uri.trimmed();
+                if (uri.startsWith(QLatin1String("jr://")) && !fileName(uri).isEmpty())
+                    found.emplace(fileName(uri), image ? QStringLiteral("image") : formName);
+            }
+        }
+    }
+    std::vector<MediaReference> out;
+    out.reserve(found.size());
+    for (const auto &[name, type] : found)
+        out.push_back({name, type});
+    return out;
 }
 
 QStringList FormDefinition::languages() const

@@ -3,6 +3,7 @@
 
 #include "formdefinition.h"
 #include "passwords.h"
+#include "xmlnode.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -11,6 +12,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+
+#include <algorithm>
 
 namespace survey::server {
 
@@ -267,6 +270,16 @@ Admin::publishXml(const QByteArray &xml, int projectId, const QString &mediaDir,
                   const std::vector<std::pair<QString, QByteArray>> &media,
                   const QString &sourceName, QString *error)
 {
+    int status = 0;
+    return publish(xml, projectId, mediaDir, media, sourceName, 0, &status, error);
+}
+
+std::optional<Admin::Published>
+Admin::publish(const QByteArray &xml, int projectId, const QString &mediaDir,
+               const std::vector<std::pair<QString, QByteArray>> &media, const QString &sourceName,
+               int draftToRemove, int *status, QString *error)
+{
+    *status = 400;
     // The engine decides whether the form is usable; its message is the server's. Media
     // received without a folder (over the API) are put in one for it.
     form::FormDefinition::LoadOptions options;
@@ -351,10 +364,18 @@ Admin::publishXml(const QByteArray &xml, int projectId, const QString &mediaDir,
             if (!run(v, tr("looking up the version"), e))
                 return false;
             if (v.next()) {
+                if (draftToRemove > 0) {
+                    *status = 409;
+                    *e = tr("form %1 version '%2' is already published: give the draft a new "
+                            "version (publish with ?version=…)")
+                             .arg(out.formId, out.version);
+                    return false;
+                }
                 if (v.value(1).toString() == hash) {
                     out.unchanged = true;
                     return true;
                 }
+                *status = 409;
                 *e = tr("form %1 version '%2' is already published with different content: "
                         "give the changed form a new version")
                          .arg(out.formId, out.version);
@@ -391,6 +412,16 @@ Admin::publishXml(const QByteArray &xml, int projectId, const QString &mediaDir,
                 if (!run(m, tr("storing media file %1").arg(name), e))
                     return false;
             }
+            if (draftToRemove > 0) {
+                for (const char *sql : {"DELETE FROM form_draft_media WHERE draft_id = ?",
+                                        "DELETE FROM form_drafts WHERE id = ?"}) {
+                    QSqlQuery d(m_db.db());
+                    d.prepare(QLatin1String(sql));
+                    d.addBindValue(draftToRemove);
+                    if (!run(d, tr("removing the published draft"), e))
+                        return false;
+                }
+            }
             QSqlQuery cur(m_db.db());
             cur.prepare(QStringLiteral("UPDATE forms SET current_version_id = ? WHERE id = ?"));
             cur.addBindValue(versionRow);
@@ -405,6 +436,543 @@ Admin::publishXml(const QByteArray &xml, int projectId, const QString &mediaDir,
         error);
     if (!ok)
         return std::nullopt;
+    return out;
+}
+
+// ---- drafts and form states ----------------------------------------------------------
+
+int Admin::formRow(int projectId, const QString &formId, QString *error)
+{
+    QSqlQuery q(m_db.db());
+    q.prepare(QStringLiteral("SELECT id FROM forms WHERE project_id = ? AND xml_form_id = ?"));
+    q.addBindValue(projectId);
+    q.addBindValue(formId);
+    if (!run(q, tr("looking up the form"), error))
+        return -1;
+    return q.next() ? q.value(0).toInt() : 0;
+}
+
+namespace {
+
+using MediaList = std::vector<std::pair<QString, QByteArray>>;
+
+/// Reads (name, content) rows of a media query with one bound value.
+bool readMedia(QSqlDatabase &db, const char *sql, const QVariant &key, MediaList *out,
+               QString *error)
+{
+    QSqlQuery q(db);
+    q.prepare(QLatin1String(sql));
+    q.addBindValue(key);
+    if (!run(q, Admin::tr("reading the form's media files"), error))
+        return false;
+    while (q.next())
+        out->emplace_back(q.value(0).toString(), q.value(1).toByteArray());
+    return true;
+}
+
+bool hasMedia(const MediaList &media, const QString &name)
+{
+    return std::any_of(media.begin(), media.end(), [&](const auto &m) { return m.first == name; });
+}
+
+bool refersTo(const form::FormDefinition &def, const QString &name)
+{
+    const auto refs = def.mediaReferences();
+    return std::any_of(refs.begin(), refs.end(), [&](const auto &r) { return r.name == name; });
+}
+
+} // namespace
+
+std::optional<Admin::Published> Admin::saveDraft(int projectId, DraftOf of, const QString &formId,
+                                                 const QByteArray &xml, const MediaList &media,
+                                                 int *status, QString *error)
+{
+    auto fail = [&](int code, const QString &message) -> std::optional<Published> {
+        *status = code;
+        *error = message;
+        return std::nullopt;
+    };
+    QByteArray formXml = xml;
+    MediaList given = media;
+    if (formXml.isEmpty()) {
+        // A new draft from the current version, with its media, to replace files in it.
+        QSqlQuery q(m_db.db());
+        q.prepare(QStringLiteral("SELECT v.xml, v.id FROM forms f JOIN form_versions v ON v.id "
+                                 "= f.current_version_id WHERE f.project_id = ? AND "
+                                 "f.xml_form_id = ?"));
+        q.addBindValue(projectId);
+        q.addBindValue(formId);
+        if (!run(q, tr("looking up the form"), error))
+            return fail(503, *error);
+        if (!q.next())
+            return fail(404, tr("form %1 has no published version in project %2 to copy: send "
+                                "the XForm as the draft")
+                                 .arg(formId)
+                                 .arg(projectId));
+        formXml = q.value(0).toByteArray();
+        const QVariant versionRow = q.value(1);
+        q.finish();
+        if (!readMedia(m_db.db(),
+                       "SELECT filename, content FROM form_media WHERE form_version_id = ?",
+                       versionRow, &given, error))
+            return fail(503, *error);
+    }
+    for (const auto &m : given) {
+        if (!validMediaName(m.first))
+            return fail(400, tr("media file name '%1' must be a plain file name").arg(m.first));
+    }
+    // The draft must be a form the engine takes, apart from media still to come.
+    QTemporaryDir dir;
+    QString writeError;
+    if (!dir.isValid() || !writeMediaFiles(dir.path(), given, &writeError))
+        return fail(503, writeError.isEmpty() ? tr("no temporary folder for the form's media files")
+                                              : writeError);
+    form::FormDefinition::LoadOptions options;
+    options.mediaDir = dir.path();
+    options.allowMissingMedia = true;
+    form::FormError fe;
+    const auto def = form::FormDefinition::load(formXml, options, &fe);
+    if (!def)
+        return fail(400,
+                    QStringLiteral("form:%1:%2: %3").arg(fe.line).arg(fe.column).arg(fe.message));
+    if (!formId.isEmpty() && def->formId != formId)
+        return fail(400, tr("the XForm's id is '%1', not '%2': a draft must keep its form's id")
+                             .arg(def->formId, formId));
+    for (const auto &m : given) {
+        if (!refersTo(*def, m.first))
+            return fail(400, tr("the form does not refer to a media file named '%1'").arg(m.first));
+    }
+    Published out;
+    out.formId = def->formId;
+    out.version = def->version;
+    out.title = def->title;
+    int code = 400;
+    const bool ok = m_db.write(
+        [&](QString *e) {
+            if (!projectExists(projectId, e)) {
+                code = 404;
+                return false;
+            }
+            int row = formRow(projectId, out.formId, e);
+            if (row < 0) {
+                code = 503;
+                return false;
+            }
+            if (row > 0 && of == DraftOf::NewForm) {
+                code = 409;
+                *e = tr("form %1 already exists in project %2: send its new version to "
+                        "/v1/projects/%2/forms/%1/draft")
+                         .arg(out.formId)
+                         .arg(projectId);
+                return false;
+            }
+            if (row == 0 && of == DraftOf::ExistingForm) {
+                code = 404;
+                *e = tr("there is no form %1 in project %2").arg(out.formId).arg(projectId);
+                return false;
+            }
+            const QString now = Database::now();
+            if (row == 0) {
+                QSqlQuery ins(m_db.db());
+                ins.prepare(QStringLiteral(
+                    "INSERT INTO forms (project_id, xml_form_id, created_at) VALUES (?, ?, ?)"));
+                ins.addBindValue(projectId);
+                ins.addBindValue(out.formId);
+                ins.addBindValue(now);
+                if (!run(ins, tr("adding the form"), e))
+                    return false;
+                row = formRow(projectId, out.formId, e);
+                if (row <= 0)
+                    return false;
+            }
+            // Files the new draft still refers to are kept: from the old draft, else from
+            // the current version; files sent with this request win.
+            MediaList kept = given;
+            MediaList carried;
+            if (!readMedia(m_db.db(),
+                           "SELECT m.filename, m.content FROM form_draft_media m JOIN "
+                           "form_drafts d ON d.id = m.draft_id WHERE d.form_id = ?",
+                           row, &carried, e) ||
+                !readMedia(m_db.db(),
+                           "SELECT m.filename, m.content FROM forms f JOIN form_media m ON "
+                           "m.form_version_id = f.current_version_id WHERE f.id = ?",
+                           row, &carried, e))
+                return false;
+            for (const auto &m : carried) {
+                if (!hasMedia(kept, m.first) && refersTo(*def, m.first))
+                    kept.push_back(m);
+            }
+            for (const char *sql : {"DELETE FROM form_draft_media WHERE draft_id IN (SELECT id "
+                                    "FROM form_drafts WHERE form_id = ?)",
+                                    "DELETE FROM form_drafts WHERE form_id = ?"}) {
+                QSqlQuery d(m_db.db());
+                d.prepare(QLatin1String(sql));
+                d.addBindValue(row);
+                if (!run(d, tr("replacing the draft"), e))
+                    return false;
+            }
+            QSqlQuery d(m_db.db());
+            d.prepare(QStringLiteral("INSERT INTO form_drafts (form_id, version, title, xml, hash, "
+                                     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+            d.addBindValue(row);
+            d.addBindValue(out.version);
+            d.addBindValue(out.title);
+            d.addBindValue(formXml);
+            d.addBindValue(md5(formXml));
+            d.addBindValue(now);
+            d.addBindValue(now);
+            if (!run(d, tr("storing the draft"), e))
+                return false;
+            QSqlQuery id(m_db.db());
+            id.prepare(QStringLiteral("SELECT id FROM form_drafts WHERE form_id = ?"));
+            id.addBindValue(row);
+            if (!run(id, tr("storing the draft"), e) || !id.next())
+                return false;
+            const QVariant draftRow = id.value(0);
+            id.finish();
+            for (const auto &[name, content] : kept) {
+                QSqlQuery m(m_db.db());
+                m.prepare(QStringLiteral("INSERT INTO form_draft_media (draft_id, filename, hash, "
+                                         "content, updated_at) VALUES (?, ?, ?, ?, ?)"));
+                m.addBindValue(draftRow);
+                m.addBindValue(name);
+                m.addBindValue(md5(content));
+                m.addBindValue(content);
+                m.addBindValue(now);
+                if (!run(m, tr("storing media file %1").arg(name), e))
+                    return false;
+            }
+            out.mediaFiles = static_cast<int>(kept.size());
+            return audit(QStringLiteral("form.draft"),
+                         QStringLiteral("%1 version %2 project %3")
+                             .arg(out.formId, out.version)
+                             .arg(projectId),
+                         e);
+        },
+        error);
+    if (!ok) {
+        *status = code;
+        return std::nullopt;
+    }
+    return out;
+}
+
+bool Admin::putDraftMedia(int projectId, const QString &formId, const QString &name,
+                          const QByteArray &content, int *status, QString *error)
+{
+    if (!validMediaName(name)) {
+        *status = 400;
+        *error = tr("media file name '%1' must be a plain file name").arg(name);
+        return false;
+    }
+    int code = 503;
+    const bool ok = m_db.write(
+        [&](QString *e) {
+            QSqlQuery q(m_db.db());
+            q.prepare(QStringLiteral("SELECT d.id, d.xml FROM forms f JOIN form_drafts d ON "
+                                     "d.form_id = f.id WHERE f.project_id = ? AND "
+                                     "f.xml_form_id = ?"));
+            q.addBindValue(projectId);
+            q.addBindValue(formId);
+            if (!run(q, tr("looking up the draft"), e))
+                return false;
+            if (!q.next()) {
+                code = 404;
+                *e = tr("form %1 has no draft in project %2").arg(formId).arg(projectId);
+                return false;
+            }
+            const QVariant draftRow = q.value(0);
+            const QByteArray xml = q.value(1).toByteArray();
+            q.finish();
+            form::FormDefinition::LoadOptions options;
+            options.allowMissingMedia = true;
+            form::FormError fe;
+            const auto def = form::FormDefinition::load(xml, options, &fe);
+            if (!def || !refersTo(*def, name)) {
+                code = 404;
+                QStringList names;
+                if (def) {
+                    for (const auto &r : def->mediaReferences())
+                        names << r.name;
+                }
+                *e = names.isEmpty()
+                         ? tr("the draft of form %1 refers to no media files").arg(formId)
+                         : tr("the draft of form %1 does not refer to '%2'; it refers to: %3")
+                               .arg(formId, name, names.join(QStringLiteral(", ")));
+                return false;
+            }
+            QSqlQuery del(m_db.db());
+            del.prepare(
+                QStringLiteral("DELETE FROM form_draft_media WHERE draft_id = ? AND filename = ?"));
+            del.addBindValue(draftRow);
+            del.addBindValue(name);
+            QSqlQuery m(m_db.db());
+            m.prepare(QStringLiteral("INSERT INTO form_draft_media (draft_id, filename, hash, "
+                                     "content, updated_at) VALUES (?, ?, ?, ?, ?)"));
+            m.addBindValue(draftRow);
+            m.addBindValue(name);
+            m.addBindValue(md5(content));
+            m.addBindValue(content);
+            m.addBindValue(Database::now());
+            return run(del, tr("replacing media file %1").arg(name), e) &&
+                   run(m, tr("storing media file %1").arg(name), e) &&
+                   audit(QStringLiteral("form.draft.attachment"),
+                         QStringLiteral("%1 %2 (%3 bytes) project %4")
+                             .arg(formId, name)
+                             .arg(content.size())
+                             .arg(projectId),
+                         e);
+        },
+        error);
+    if (!ok)
+        *status = code;
+    return ok;
+}
+
+bool Admin::deleteDraftMedia(int projectId, const QString &formId, const QString &name, int *status,
+                             QString *error)
+{
+    int code = 503;
+    const bool ok = m_db.write(
+        [&](QString *e) {
+            QSqlQuery q(m_db.db());
+            q.prepare(QStringLiteral(
+                "DELETE FROM form_draft_media WHERE filename = ? AND draft_id = (SELECT d.id FROM "
+                "forms f JOIN form_drafts d ON d.form_id = f.id WHERE f.project_id = ? AND "
+                "f.xml_form_id = ?)"));
+            q.addBindValue(name);
+            q.addBindValue(projectId);
+            q.addBindValue(formId);
+            if (!run(q, tr("removing media file %1").arg(name), e))
+                return false;
+            if (q.numRowsAffected() != 1) {
+                code = 404;
+                *e = tr("the draft of form %1 has no media file '%2'").arg(formId, name);
+                return false;
+            }
+            return audit(QStringLiteral("form.draft.attachment.delete"),
+                         QStringLiteral("%1 %2 project %3").arg(formId, name).arg(projectId), e);
+        },
+        error);
+    if (!ok)
+        *status = code;
+    return ok;
+}
+
+bool Admin::deleteDraft(int projectId, const QString &formId, int *status, QString *error)
+{
+    int code = 503;
+    const bool ok = m_db.write(
+        [&](QString *e) {
+            QSqlQuery q(m_db.db());
+            q.prepare(QStringLiteral("SELECT d.id, f.id, f.current_version_id FROM forms f JOIN "
+                                     "form_drafts d ON d.form_id = f.id WHERE f.project_id = ? "
+                                     "AND f.xml_form_id = ?"));
+            q.addBindValue(projectId);
+            q.addBindValue(formId);
+            if (!run(q, tr("looking up the draft"), e))
+                return false;
+            if (!q.next()) {
+                code = 404;
+                *e = tr("form %1 has no draft in project %2").arg(formId).arg(projectId);
+                return false;
+            }
+            const QVariant draftRow = q.value(0);
+            const QVariant form = q.value(1);
+            const bool neverPublished = q.value(2).isNull();
+            q.finish();
+            for (const char *sql : {"DELETE FROM form_draft_media WHERE draft_id = ?",
+                                    "DELETE FROM form_drafts WHERE id = ?"}) {
+                QSqlQuery d(m_db.db());
+                d.prepare(QLatin1String(sql));
+                d.addBindValue(draftRow);
+                if (!run(d, tr("removing the draft"), e))
+                    return false;
+            }
+            if (neverPublished) {
+                // A form that only ever was a draft goes with it, as in Central.
+                for (const char *sql : {"DELETE FROM assignments WHERE form_id = ?",
+                                        "DELETE FROM forms WHERE id = ?"}) {
+                    QSqlQuery d(m_db.db());
+                    d.prepare(QLatin1String(sql));
+                    d.addBindValue(form);
+                    if (!run(d, tr("removing the unpublished form"), e))
+                        return false;
+                }
+            }
+            return audit(QStringLiteral("form.draft.delete"),
+                         QStringLiteral("%1 project %2").arg(formId).arg(projectId), e);
+        },
+        error);
+    if (!ok)
+        *status = code;
+    return ok;
+}
+
+std::optional<Admin::Published> Admin::publishDraft(int projectId, const QString &formId,
+                                                    const QString &version, int *status,
+                                                    QString *error)
+{
+    QSqlQuery q(m_db.db());
+    q.prepare(QStringLiteral("SELECT d.id, d.xml FROM forms f JOIN form_drafts d ON d.form_id = "
+                             "f.id WHERE f.project_id = ? AND f.xml_form_id = ?"));
+    q.addBindValue(projectId);
+    q.addBindValue(formId);
+    if (!run(q, tr("looking up the draft"), error)) {
+        *status = 503;
+        return std::nullopt;
+    }
+    if (!q.next()) {
+        *status = 404;
+        *error = tr("form %1 has no draft in project %2").arg(formId).arg(projectId);
+        return std::nullopt;
+    }
+    const int draftRow = q.value(0).toInt();
+    QByteArray xml = q.value(1).toByteArray();
+    q.finish();
+    MediaList media;
+    if (!readMedia(m_db.db(), "SELECT filename, content FROM form_draft_media WHERE draft_id = ?",
+                   draftRow, &media, error)) {
+        *status = 503;
+        return std::nullopt;
+    }
+    if (!version.isNull()) {
+        const auto changed = withVersion(xml, version, error);
+        if (!changed) {
+            *status = 400;
+            return std::nullopt;
+        }
+        xml = *changed;
+    }
+    // External data the form reads must be there: without it no submission could be checked.
+    form::FormDefinition::LoadOptions options;
+    options.allowMissingMedia = true;
+    form::FormError fe;
+    if (const auto def = form::FormDefinition::load(xml, options, &fe)) {
+        for (const auto &r : def->mediaReferences()) {
+            if (r.type == QLatin1String("file") && !hasMedia(media, r.name)) {
+                *status = 409;
+                *error = tr("the form reads the data file '%1', which is not uploaded yet: send it "
+                            "to /v1/projects/%2/forms/%3/draft/attachments/%1 first")
+                             .arg(r.name)
+                             .arg(projectId)
+                             .arg(formId);
+                return std::nullopt;
+            }
+        }
+    }
+    return publish(xml, projectId, QString(), media, QStringLiteral("draft"), draftRow, status,
+                   error);
+}
+
+bool Admin::setFormState(int projectId, const QString &formId, const QString &state, int *status,
+                         QString *error)
+{
+    if (state != QLatin1String("open") && state != QLatin1String("closing") &&
+        state != QLatin1String("closed")) {
+        *status = 400;
+        *error = tr("unknown form state '%1' (use open, closing or closed)").arg(state);
+        return false;
+    }
+    int code = 503;
+    const bool ok = m_db.write(
+        [&](QString *e) {
+            QSqlQuery q(m_db.db());
+            q.prepare(QStringLiteral(
+                "UPDATE forms SET state = ? WHERE project_id = ? AND xml_form_id = ?"));
+            q.addBindValue(state);
+            q.addBindValue(projectId);
+            q.addBindValue(formId);
+            if (!run(q, tr("changing the form's state"), e))
+                return false;
+            if (q.numRowsAffected() != 1) {
+                code = 404;
+                *e = tr("there is no form %1 in project %2").arg(formId).arg(projectId);
+                return false;
+            }
+            return audit(QStringLiteral("form.state"),
+                         QStringLiteral("%1 %2 project %3").arg(formId, state).arg(projectId), e);
+        },
+        error);
+    if (!ok)
+        *status = code;
+    return ok;
+}
+
+std::optional<QByteArray> Admin::withVersion(const QByteArray &xml, const QString &version,
+                                             QString *error)
+{
+    // The primary instance's root element is found by the parser; its start tag is then
+    // edited in place, so the rest of the form stays byte for byte as it was.
+    form::XmlError xe;
+    const auto doc = form::XmlDocument::parse(xml, &xe);
+    const form::XmlNode *root = nullptr;
+    if (doc && doc->documentElement()) {
+        for (const auto &head : doc->documentElement()->children()) {
+            if (!head->isElement() || head->localName() != QLatin1String("head"))
+                continue;
+            for (const auto &model : head->children()) {
+                if (!model->isElement() || model->localName() != QLatin1String("model"))
+                    continue;
+                if (const auto *instance = model->firstChildElement(QStringLiteral("instance")))
+                    root = instance->firstChildElement();
+            }
+        }
+    }
+    if (!root) {
+        *error = tr("cannot set the version: the form has no primary instance");
+        return std::nullopt;
+    }
+    qsizetype at = 0;
+    for (int line = 1; line < root->line() && at >= 0; ++line) {
+        at = xml.indexOf('\n', at);
+        if (at >= 0)
+            ++at;
+    }
+    for (int column = 1; column < root->column() && at >= 0 && at < xml.size(); ++column) {
+        ++at;
+        while (at < xml.size() && (static_cast<unsigned char>(xml[at]) & 0xC0) == 0x80)
+            ++at;
+    }
+    if (at < 0 || at >= xml.size() || xml[at] != '<') {
+        *error = tr("cannot set the version: the instance's start tag was not found");
+        return std::nullopt;
+    }
+    const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    qsizetype p = at + 1;
+    while (p < xml.size() && !isSpace(xml[p]) && xml[p] != '>' && xml[p] != '/')
+        ++p;
+    const qsizetype afterName = p;
+    QString escaped = version.toHtmlEscaped();
+    escaped.replace(QLatin1Char('\''), QLatin1String("&apos;"));
+    const QByteArray value = escaped.toUtf8();
+    while (p < xml.size()) {
+        while (p < xml.size() && isSpace(xml[p]))
+            ++p;
+        if (p >= xml.size() || xml[p] == '>' || xml[p] == '/')
+            break;
+        const qsizetype nameStart = p;
+        while (p < xml.size() && !isSpace(xml[p]) && xml[p] != '=')
+            ++p;
+        const QByteArray name = xml.mid(nameStart, p - nameStart);
+        while (p < xml.size() && (isSpace(xml[p]) || xml[p] == '='))
+            ++p;
+        if (p >= xml.size())
+            break;
+        const char quote = xml[p];
+        const qsizetype valueStart = p + 1;
+        const qsizetype valueEnd = xml.indexOf(quote, valueStart);
+        if (valueEnd < 0)
+            break;
+        if (name == "version") {
+            QByteArray out = xml;
+            out.replace(valueStart, valueEnd - valueStart, value);
+            return out;
+        }
+        p = valueEnd + 1;
+    }
+    QByteArray out = xml;
+    out.insert(afterName, QByteArray(" version=\"") + value + '"');
     return out;
 }
 

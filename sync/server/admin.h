@@ -65,7 +65,40 @@ public:
                                         const std::vector<std::pair<QString, QByteArray>> &media,
                                         const QString &sourceName, QString *error);
 
+    // Drafts (drafts.cpp), as in ODK Central: a new form or a form's next version waits as
+    // a draft while its media files are uploaded, then is published. Failures give an HTTP
+    // status in `status` (400 bad input, 404 no such form or draft, 409 conflict, 503
+    // database) along with the message.
+    enum class DraftOf { NewForm, ExistingForm };
+    /// Creates or replaces the form's draft. `xml` empty: a copy of the current version.
+    /// Media files the form still refers to are carried over from the previous draft and
+    /// the current version; `media` adds or replaces files (each must be referred to).
+    std::optional<Published> saveDraft(int projectId, DraftOf of, const QString &formId,
+                                       const QByteArray &xml,
+                                       const std::vector<std::pair<QString, QByteArray>> &media,
+                                       int *status, QString *error);
+    bool putDraftMedia(int projectId, const QString &formId, const QString &name,
+                       const QByteArray &content, int *status, QString *error);
+    bool deleteDraftMedia(int projectId, const QString &formId, const QString &name, int *status,
+                          QString *error);
+    bool deleteDraft(int projectId, const QString &formId, int *status, QString *error);
+    /// Publishes the draft (as version `version` when given) and removes it.
+    std::optional<Published> publishDraft(int projectId, const QString &formId,
+                                          const QString &version, int *status, QString *error);
+    /// open (listed and accepting), closing (not listed, accepting), closed (neither).
+    bool setFormState(int projectId, const QString &formId, const QString &state, int *status,
+                      QString *error);
+    /// The form XML with the primary instance's version attribute set to `version`.
+    static std::optional<QByteArray> withVersion(const QByteArray &xml, const QString &version,
+                                                 QString *error);
+
 private:
+    std::optional<Published> publish(const QByteArray &xml, int projectId, const QString &mediaDir,
+                                     const std::vector<std::pair<QString, QByteArray>> &media,
+                                     const QString &sourceName, int draftToRemove, int *status,
+                                     QString *error);
+    /// The form's row id; 0 when there is none, -1 (with `error`) on a database failure.
+    int formRow(int projectId, const QString &formId, QString *error);
     bool audit(const QString &action, const QString &details, QString *error);
     bool projectExists(int projectId, QString *error);
 

@@ -183,6 +183,8 @@ bool Database::migrate(QString *error)
         return false;
     if (version < 4 && !write([this](QString *e) { return migrateTo4(e); }, error))
         return false;
+    if (version < 5 && !write([this](QString *e) { return migrateTo5(e); }, error))
+        return false;
     return true;
 }
 
@@ -299,6 +301,33 @@ bool Database::migrateTo4(QString *error)
                     .arg(id),
                 error) &&
            exec(QStringLiteral("UPDATE schema_meta SET version = 4"), error);
+}
+
+bool Database::migrateTo5(QString *error)
+{
+    // Form drafts, as in ODK Central: a form (or its next version) waits here while its
+    // media files are uploaded, and becomes the current version when published.
+    const QString id = isSqlite() ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    const QString blob = isSqlite() ? QStringLiteral("BLOB") : QStringLiteral("BYTEA");
+    const QStringList ddl = {
+        QStringLiteral("CREATE TABLE form_drafts (id %1, form_id INTEGER NOT NULL UNIQUE "
+                       "REFERENCES forms(id), version TEXT NOT NULL, title TEXT NOT NULL, xml %2 "
+                       "NOT NULL, hash TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT "
+                       "NOT NULL)")
+            .arg(id, blob),
+        QStringLiteral("CREATE TABLE form_draft_media (id %1, draft_id INTEGER NOT NULL "
+                       "REFERENCES form_drafts(id), filename TEXT NOT NULL, hash TEXT NOT NULL, "
+                       "content %2 NOT NULL, updated_at TEXT NOT NULL, UNIQUE (draft_id, "
+                       "filename))")
+            .arg(id, blob),
+        QStringLiteral("UPDATE schema_meta SET version = 5"),
+    };
+    for (const QString &sql : ddl) {
+        if (!exec(sql, error))
+            return false;
+    }
+    return true;
 }
 
 } // namespace survey::server

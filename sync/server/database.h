@@ -35,7 +35,7 @@ class Database
 {
     Q_DECLARE_TR_FUNCTIONS(Database)
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     explicit Database(DatabaseUrl url);
     ~Database();
@@ -68,6 +68,7 @@ private:
     bool migrateTo2(QString *error);
     bool migrateTo3(QString *error);
     bool migrateTo4(QString *error);
+    bool migrateTo5(QString *error);
 
     DatabaseUrl m_url;
     QString m_connection;

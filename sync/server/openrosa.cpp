@@ -493,7 +493,7 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
         error(res, 404, Tr::tr("there is no form '%1' in project %2").arg(formId).arg(project));
         return;
     }
-    if (f.value(1).toString() != QLatin1String("open")) {
+    if (f.value(1).toString() == QLatin1String("closed")) { // "closing" still accepts
         error(res, 409, Tr::tr("the form '%1' is closed to new submissions").arg(formId));
         return;
     }
@@ -737,6 +737,7 @@ int OpenRosaServer::bind(QString *error)
         d->submissionPost(req, res);
     });
     d->registerJsonRoutes();
+    d->registerFormRoutes();
     // cpp-httplib 0.11 does not hold chunked request bodies to the size cap, so a body must
     // come with its Content-Length (ODK Collect and Enketo send one). Refused before a byte
     // of it is read, and the connection is not reused.

@@ -717,56 +717,6 @@ void OpenRosaServer::Impl::disableUser(const httplib::Request &req, httplib::Res
     json(res, 200, QJsonDocument(QJsonObject{{QStringLiteral("success"), true}}));
 }
 
-void OpenRosaServer::Impl::publishFormApi(const httplib::Request &req, httplib::Response &res)
-{
-    const auto user = apiUser(req, res);
-    if (!user)
-        return;
-    if (!user->isAdmin()) {
-        jsonError(res, 403, Tr::tr("only admins may publish forms"));
-        return;
-    }
-    const int project = std::stoi(req.matches[1].str());
-    // The XForm as the body, or multipart: the XForm in a part named "form" and each media
-    // file (CSV, XML, images…) in a part of its own, named by the part's file name.
-    QByteArray xml = QByteArray::fromStdString(req.body);
-    std::vector<std::pair<QString, QByteArray>> media;
-    if (req.is_multipart_form_data()) {
-        if (!req.has_file("form")) {
-            jsonError(res, 400,
-                      Tr::tr("a multipart form upload needs the XForm in a part named 'form'"));
-            return;
-        }
-        xml = QByteArray::fromStdString(req.get_file_value("form").content);
-        for (const auto &[field, part] : req.files) {
-            if (field == "form")
-                continue;
-            const QString name = fromUtf8(part.filename.empty() ? field : part.filename);
-            for (const auto &m : media) {
-                if (m.first == name) {
-                    jsonError(res, 400, Tr::tr("media file %1 is sent twice").arg(name));
-                    return;
-                }
-            }
-            media.emplace_back(name, QByteArray::fromStdString(part.content));
-        }
-    }
-    Admin admin(db(), user->name);
-    QString err;
-    const auto published =
-        admin.publishXml(xml, project, QString(), media, QStringLiteral("form"), &err);
-    if (!published) {
-        jsonError(res, 400, err);
-        return;
-    }
-    json(res, 200,
-         QJsonDocument(QJsonObject{{QStringLiteral("xmlFormId"), published->formId},
-                                   {QStringLiteral("version"), published->version},
-                                   {QStringLiteral("name"), published->title},
-                                   {QStringLiteral("mediaFiles"), published->mediaFiles},
-                                   {QStringLiteral("unchanged"), published->unchanged}}));
-}
-
 void OpenRosaServer::Impl::answers(const httplib::Request &req, httplib::Response &res)
 {
     const auto user = apiUser(req, res);
@@ -870,9 +820,6 @@ void OpenRosaServer::Impl::registerJsonRoutes()
     server->Delete(
         R"(/v1/users/([^/]+))",
         [this](const httplib::Request &req, httplib::Response &res) { disableUser(req, res); });
-    server->Post(project + "/forms", [this](const httplib::Request &req, httplib::Response &res) {
-        publishFormApi(req, res);
-    });
     server->Get(submission + "/answers",
                 [this](const httplib::Request &req, httplib::Response &res) { answers(req, res); });
     server->Get(

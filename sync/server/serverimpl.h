@@ -119,7 +119,18 @@ struct OpenRosaServer::Impl
     void listAssignments(const httplib::Request &req, httplib::Response &res);
     void adminUsers(const httplib::Request &req, httplib::Response &res);
     void disableUser(const httplib::Request &req, httplib::Response &res);
-    void publishFormApi(const httplib::Request &req, httplib::Response &res);
+    // Forms, versions, states and drafts (formsapi.cpp).
+    bool projectUser(const httplib::Request &req, httplib::Response &res, bool adminOnly,
+                     detail::User *out, int *project);
+    void listForms(const httplib::Request &req, httplib::Response &res);
+    void patchForm(const httplib::Request &req, httplib::Response &res);
+    void listFormVersions(const httplib::Request &req, httplib::Response &res);
+    void formAttachments(const httplib::Request &req, httplib::Response &res);
+    void createForm(const httplib::Request &req, httplib::Response &res);
+    void draft(const httplib::Request &req, httplib::Response &res);
+    void draftAttachment(const httplib::Request &req, httplib::Response &res);
+    void publishDraft(const httplib::Request &req, httplib::Response &res);
+    void registerFormRoutes();
     void answers(const httplib::Request &req, httplib::Response &res);
     void exportCsv(const httplib::Request &req, httplib::Response &res);  // export.cpp
     void exportJson(const httplib::Request &req, httplib::Response &res); // export.cpp
