@@ -20,12 +20,14 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <thread>
 
@@ -57,6 +59,7 @@ private Q_SLOTS:
     void denialMatrix();
     void stalledClientsTimeOut();
     void dataDirUnusable();
+    void diskFull();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &stdinText = {})
@@ -81,7 +84,8 @@ private:
             c.set_basic_auth(user, password);
         return c;
     }
-    int count(const QString &sql)
+    int count(const QString &sql) { return value(sql).toInt(); }
+    QVariant value(const QString &sql)
     {
         const QUrl pg(db());
         const bool sqlite = db().startsWith(QLatin1String("sqlite:"));
@@ -96,11 +100,11 @@ private:
             c.setPassword(pg.password());
             c.setDatabaseName(pg.path().mid(1));
         }
-        int n = -1;
+        QVariant n = -1;
         if (c.open()) {
             QSqlQuery q(c);
             if (q.exec(sql) && q.next())
-                n = q.value(0).toInt();
+                n = q.value(0);
         }
         c.close();
         c = QSqlDatabase();
@@ -1329,6 +1333,84 @@ void TestServerOpenRosa::dataDirUnusable()
     QCOMPARE(r->status, 201);
     server.terminate();
     QVERIFY(server.waitForFinished(10000));
+}
+
+void TestServerOpenRosa::diskFull()
+{
+    // The server's database cannot grow (a file size limit stands in for a full disk):
+    // submissions are refused with 507 and a message saying so, none half-stored, the
+    // server keeps running and reading; once there is room again the same records go in.
+    if (!db().startsWith(QLatin1String("sqlite:")))
+        QSKIP("the disk under PostgreSQL is PostgreSQL's own; this test is for SQLite");
+    const QString file = db().mid(7);
+    value(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    const qint64 limit = QFileInfo(file).size() + 512 * 1024;
+    QProcess server;
+    server.setChildProcessModifier([limit] {
+        const rlimit fsize{static_cast<rlim_t>(limit), static_cast<rlim_t>(limit)};
+        setrlimit(RLIMIT_FSIZE, &fsize);
+        std::signal(SIGXFSZ, SIG_IGN); // write() then fails with EFBIG instead
+    });
+    const QUrl base = serve(server, {QStringLiteral("--insecure-http")});
+    QVERIFY(base.isValid());
+    httplib::Client c(base.host().toStdString(), base.port());
+    c.set_basic_auth("enu", "enum-password");
+    c.set_read_timeout(30);
+    const QByteArray xml = filledForm();
+    const qsizetype start = xml.indexOf("<instanceID>") + 12;
+    const QByteArray original = xml.mid(start, xml.indexOf("</instanceID>") - start);
+    const std::string photo(256 * 1024, 'p');
+    const auto submission = [&](int i) {
+        return QByteArray(xml).replace(original, "uuid:d15cf011-" + QByteArray::number(i));
+    };
+    const auto send = [&](httplib::Client &to, int i) {
+        return to.Post(
+            "/v1/projects/1/submission", {{"X-OpenRosa-Version", "1.0"}},
+            httplib::MultipartFormDataItems{
+                {"xml_submission_file", submission(i).toStdString(), "s.xml", "text/xml"},
+                {"house.jpg", photo, "house.jpg", "image/jpeg"}});
+    };
+    const int before = count(QStringLiteral("SELECT COUNT(*) FROM submissions"));
+    int stored = 0;
+    std::vector<int> refused;
+    for (int i = 0; i < 400 && refused.size() < 3; ++i) {
+        const auto r = send(c, i);
+        QVERIFY2(r, "the server stopped answering");
+        if (r->status == 201) {
+            QVERIFY2(refused.empty(), "a submission went in after the disk was full");
+            ++stored;
+            continue;
+        }
+        QVERIFY2(r->status == 507, r->body.c_str());
+        QVERIFY2(r->body.find("disk") != std::string::npos, r->body.c_str());
+        refused.push_back(i);
+    }
+    QVERIFY2(!refused.empty(), "the file size limit was never reached");
+    QVERIFY(stored > 0);
+    qInfo("%d submissions stored before the disk was full, then %d refused", stored,
+          static_cast<int>(refused.size()));
+    // Still up, and reading works.
+    auto list = c.Get("/v1/projects/1/formList", {{"X-OpenRosa-Version", "1.0"}});
+    QVERIFY(list);
+    QCOMPARE(list->status, 200);
+    server.kill();
+    server.waitForFinished();
+
+    QCOMPARE(value(QStringLiteral("PRAGMA integrity_check")).toString(), QStringLiteral("ok"));
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submissions")), before + stored);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_versions v JOIN "
+                                  "submission_attachments a ON a.version_id = v.id WHERE "
+                                  "v.instance_id LIKE 'uuid:d15cf011-%'")),
+             stored);
+    // With room again (the main server has no limit) the refused records are taken.
+    auto main = client();
+    for (int i : refused) {
+        const auto r = send(main, i);
+        QVERIFY(r);
+        QVERIFY2(r->status == 201, r->body.c_str());
+    }
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submissions")),
+             before + stored + static_cast<int>(refused.size()));
 }
 
 QTEST_GUILESS_MAIN(TestServerOpenRosa)

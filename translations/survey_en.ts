@@ -254,6 +254,18 @@
         <source>the database has schema version %1, newer than this server (%2): use a newer survey-sync</source>
         <translation>the database has schema version %1, newer than this server (%2): use a newer survey-sync</translation>
     </message>
+    <message>
+        <source>%1 failed: the server cannot write to its disk (%2). Nothing was half-stored; free space on the server, then try again</source>
+        <translation>%1 failed: the server cannot write to its disk (%2). Nothing was half-stored; free space on the server, then try again</translation>
+    </message>
+    <message>
+        <source>starting a change</source>
+        <translation>starting a change</translation>
+    </message>
+    <message>
+        <source>saving the change</source>
+        <translation>saving the change</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseUrl</name>

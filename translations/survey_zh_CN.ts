@@ -254,6 +254,18 @@
         <source>the database has schema version %1, newer than this server (%2): use a newer survey-sync</source>
         <translation>数据库结构版本为 %1，比本服务器支持的版本（%2）更新：请使用更新版本的 survey-sync</translation>
     </message>
+    <message>
+        <source>%1 failed: the server cannot write to its disk (%2). Nothing was half-stored; free space on the server, then try again</source>
+        <translation>%1失败：服务器无法写入其磁盘（%2）。没有任何数据只保存了一半；请释放服务器上的磁盘空间后重试</translation>
+    </message>
+    <message>
+        <source>starting a change</source>
+        <translation>开始修改</translation>
+    </message>
+    <message>
+        <source>saving the change</source>
+        <translation>保存修改</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseUrl</name>

@@ -73,17 +73,39 @@ QString Database::failure(const QString &what, const QString &driverText)
     return tr("%1 failed: %2").arg(what, driverText);
 }
 
+bool Database::outOfSpace(const QSqlError &error)
+{
+    // SQLite: SQLITE_FULL (13), SQLITE_IOERR (10, e.g. a write past the file size limit).
+    // PostgreSQL: SQLSTATE class 53 (insufficient resources: disk full, out of memory).
+    const QString code = error.nativeErrorCode();
+    bool numeric = false;
+    const int sqliteCode = code.toInt(&numeric) & 0xff; // extended codes keep the primary low
+    if (numeric && code.size() < 5)
+        return sqliteCode == 13 || sqliteCode == 10;
+    return code.startsWith(QLatin1String("53"));
+}
+
+QString Database::failure(const QString &what, const QSqlError &error)
+{
+    if (outOfSpace(error))
+        return tr("%1 failed: the server cannot write to its disk (%2). Nothing was half-stored; "
+                  "free space on the server, then try again")
+            .arg(what, error.text());
+    return failure(what, error.text());
+}
+
 QString Database::now()
 {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
 }
 
-bool Database::exec(const QString &sql, QString *error)
+bool Database::exec(const QString &sql, QString *error, const QString &what)
 {
     QSqlQuery q(m_db);
     if (!q.exec(sql)) {
+        m_outOfSpace = m_outOfSpace || outOfSpace(q.lastError());
         if (error)
-            *error = failure(sql.left(60), q.lastError().text());
+            *error = failure(what.isEmpty() ? sql.left(60) : what, q.lastError());
         return false;
     }
     return true;
@@ -144,7 +166,9 @@ int Database::schemaVersion(QString *error)
 
 bool Database::write(const std::function<bool(QString *)> &work, QString *error)
 {
-    if (!exec(isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"), error))
+    m_outOfSpace = false;
+    if (!exec(isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"), error,
+              tr("starting a change")))
         return false;
     QString why;
     if (!work(&why)) {
@@ -154,7 +178,7 @@ bool Database::write(const std::function<bool(QString *)> &work, QString *error)
             *error = why;
         return false;
     }
-    if (!exec(QStringLiteral("COMMIT"), error)) {
+    if (!exec(QStringLiteral("COMMIT"), error, tr("saving the change"))) {
         QString ignored;
         exec(QStringLiteral("ROLLBACK"), &ignored);
         return false;

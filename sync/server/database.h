@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QString>
 
 #include <functional>
@@ -60,10 +61,17 @@ public:
 
     /// A message for a failed query, naming what was being done.
     static QString failure(const QString &what, const QString &driverText);
+    /// The same from the driver's error, saying so plainly when the disk is full or
+    /// cannot be written.
+    static QString failure(const QString &what, const QSqlError &error);
+    /// The database could not grow or write: disk (or file size limit) full, I/O error.
+    static bool outOfSpace(const QSqlError &error);
+    /// Whether the last failed write() failed for want of space (see outOfSpace()).
+    bool lastWriteOutOfSpace() const { return m_outOfSpace; }
     static QString now();
 
 private:
-    bool exec(const QString &sql, QString *error);
+    bool exec(const QString &sql, QString *error, const QString &what = {});
     bool migrateTo1(QString *error);
     bool migrateTo2(QString *error);
     bool migrateTo3(QString *error);
@@ -73,6 +81,7 @@ private:
     DatabaseUrl m_url;
     QString m_connection;
     QSqlDatabase m_db;
+    bool m_outOfSpace = false;
 };
 
 } // namespace survey::server

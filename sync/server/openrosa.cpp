@@ -549,8 +549,9 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
                 return false;
             };
             auto dbFail = [&](const QSqlQuery &q) {
-                return fail(
-                    503, Database::failure(Tr::tr("storing the submission"), q.lastError().text()));
+                // 507 when the disk is full: the device keeps the record and sends it later.
+                return fail(Database::outOfSpace(q.lastError()) ? 507 : 503,
+                            Database::failure(Tr::tr("storing the submission"), q.lastError()));
             };
             auto storeAttachments = [&](const QVariant &version) {
                 for (const auto &[name, content] : attachments) {
@@ -675,7 +676,9 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
         },
         &why);
     if (!ok) {
-        error(res, status == 201 ? 503 : status, why);
+        if (status == 201) // the transaction itself failed (BEGIN or COMMIT)
+            status = database.lastWriteOutOfSpace() ? 507 : 503;
+        error(res, status, why);
         return;
     }
     respond(res, 201, QStringLiteral("submit_success"), message);
