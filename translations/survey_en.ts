@@ -1144,6 +1144,14 @@
         <source>the version to publish as must not be empty</source>
         <translation>the version to publish as must not be empty</translation>
     </message>
+    <message>
+        <source>the submission is larger than this server takes (%1 MB); the device should send its attachments in several parts</source>
+        <translation>the submission is larger than this server takes (%1 MB); the device should send its attachments in several parts</translation>
+    </message>
+    <message>
+        <source>the submission&apos;s multipart body is malformed or was cut off: %1</source>
+        <translation>the submission&apos;s multipart body is malformed or was cut off: %1</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

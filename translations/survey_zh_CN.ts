@@ -1138,6 +1138,14 @@
         <source>the version to publish as must not be empty</source>
         <translation>发布所用的版本号不能为空</translation>
     </message>
+    <message>
+        <source>the submission is larger than this server takes (%1 MB); the device should send its attachments in several parts</source>
+        <translation>提交内容超过了本服务器接受的大小（%1 MB）；设备应将附件分几次发送</translation>
+    </message>
+    <message>
+        <source>the submission&apos;s multipart body is malformed or was cut off: %1</source>
+        <translation>提交的 multipart 正文格式错误或被截断：%1</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>

@@ -23,6 +23,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -447,22 +448,63 @@ void OpenRosaServer::Impl::submissionHead(const httplib::Request &req, httplib::
     res.set_header("X-OpenRosa-Accept-Content-Length", std::to_string(options.maxBodyBytes));
 }
 
-void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::Response &res)
+void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::Response &res,
+                                          const httplib::ContentReader &content)
 {
+    // The body is read here, after the caller is known, part by part: with a Content-Length
+    // or in chunks (OpenRosa clients may send either), held to --max-body-mb either way.
+    // Whenever the answer comes before the whole body was read, the connection is closed
+    // so that the unread rest is never taken for a next request.
+    const auto refuseUnread = [&res] { res.set_header("Connection", "close"); };
     if (!requireOpenRosaHeader(req, res))
-        return;
+        return refuseUnread();
     const auto user = authenticate(req, res);
     int project = 0;
     if (!user || !checkProject(*user, req, res, &project))
-        return;
-    if (!req.is_multipart_form_data() || !req.has_file("xml_submission_file")) {
-        error(res, 400,
-              Tr::tr("a submission is multipart/form-data with a part named "
-                     "xml_submission_file"));
+        return refuseUnread();
+    const QString multipartNeeded = Tr::tr("a submission is multipart/form-data with a part "
+                                           "named xml_submission_file");
+    if (!req.is_multipart_form_data()) {
+        error(res, 400, multipartNeeded);
+        return refuseUnread();
+    }
+    std::vector<httplib::MultipartFormData> parts;
+    std::size_t received = 0;
+    bool tooLarge = false;
+    const bool read = content(
+        [&parts](const httplib::MultipartFormData &part) {
+            parts.push_back(part);
+            return true;
+        },
+        [&](const char *data, std::size_t n) {
+            received += n;
+            if (received > static_cast<std::size_t>(options.maxBodyBytes)) {
+                tooLarge = true;
+                return false;
+            }
+            if (!parts.empty())
+                parts.back().content.append(data, n);
+            return true;
+        });
+    if (!read || tooLarge) {
+        if (tooLarge || res.status == 413)
+            error(res, 413,
+                  Tr::tr("the submission is larger than this server takes (%1 MB); the device "
+                         "should send its attachments in several parts")
+                      .arg(options.maxBodyBytes / (1024 * 1024)));
+        else
+            error(res, 400,
+                  Tr::tr("the submission's multipart body is malformed or was cut off: %1")
+                      .arg(multipartNeeded));
+        return refuseUnread();
+    }
+    const auto xmlPart = std::find_if(
+        parts.begin(), parts.end(), [](const auto &p) { return p.name == "xml_submission_file"; });
+    if (xmlPart == parts.end()) {
+        error(res, 400, multipartNeeded);
         return;
     }
-    const QByteArray xml =
-        QByteArray::fromStdString(req.get_file_value("xml_submission_file").content);
+    const QByteArray xml = QByteArray::fromStdString(xmlPart->content);
     XmlError xe;
     const auto doc = XmlDocument::parse(xml, &xe);
     if (!doc) {
@@ -533,8 +575,8 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
             deprecatedId = dep->stringValue().trimmed();
     }
     std::vector<std::pair<QString, QByteArray>> attachments;
-    for (const auto &[field, part] : req.files) {
-        if (field == "xml_submission_file" || part.filename.empty())
+    for (const auto &part : parts) {
+        if (part.name == "xml_submission_file" || part.filename.empty())
             continue;
         attachments.emplace_back(fromUtf8(part.filename), QByteArray::fromStdString(part.content));
     }
@@ -736,23 +778,23 @@ int OpenRosaServer::bind(QString *error)
     s.Get(project + "/submission", [this](const httplib::Request &req, httplib::Response &res) {
         d->submissionHead(req, res);
     });
-    s.Post(project + "/submission", [this](const httplib::Request &req, httplib::Response &res) {
-        d->submissionPost(req, res);
-    });
+    s.Post(project + "/submission",
+           [this](const httplib::Request &req, httplib::Response &res,
+                  const httplib::ContentReader &content) { d->submissionPost(req, res, content); });
     d->registerJsonRoutes();
     d->registerFormRoutes();
-    // cpp-httplib 0.11 does not hold chunked request bodies to the size cap, so a body must
-    // come with its Content-Length (ODK Collect and Enketo send one). Refused before a byte
-    // of it is read, and the connection is not reused.
+    // cpp-httplib 0.11 does not hold chunked request bodies to the size cap. Submissions
+    // are read by their handler, which counts (OpenRosa clients may send chunks); every other
+    // body must come with its Content-Length: refused before a byte of it is read, and the
+    // connection is not reused.
     s.set_pre_routing_handler([](const httplib::Request &req, httplib::Response &res) {
         if (req.get_header_value("Transfer-Encoding").find("chunked") == std::string::npos)
             return httplib::Server::HandlerResponse::Unhandled;
-        const QString message =
-            Tr::tr("send the request body with a Content-Length header, not in chunks");
         if (req.path.size() >= 11 && req.path.compare(req.path.size() - 11, 11, "/submission") == 0)
-            survey::server::error(res, 411, message);
-        else
-            jsonError(res, 411, message);
+            return httplib::Server::HandlerResponse::Unhandled;
+        jsonError(res, 411,
+                  Tr::tr("send the request body with a Content-Length header, not in "
+                         "chunks"));
         res.set_header("Connection", "close");
         return httplib::Server::HandlerResponse::Handled;
     });

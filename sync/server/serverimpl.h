@@ -100,7 +100,8 @@ struct OpenRosaServer::Impl
     void manifest(const httplib::Request &req, httplib::Response &res);
     void media(const httplib::Request &req, httplib::Response &res);
     void submissionHead(const httplib::Request &req, httplib::Response &res);
-    void submissionPost(const httplib::Request &req, httplib::Response &res);
+    void submissionPost(const httplib::Request &req, httplib::Response &res,
+                        const httplib::ContentReader &content);
     QString baseUrl(const httplib::Request &req, int project) const;
 
     // JSON API (reviewapi.cpp): sessions, submissions and the review loop.
