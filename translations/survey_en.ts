@@ -1154,6 +1154,360 @@
     </message>
 </context>
 <context>
+    <name>Store</name>
+    <message>
+        <source>Cannot create the data folder %1. Choose a folder the app may write to.</source>
+        <translation>Cannot create the data folder %1. Choose a folder the app may write to.</translation>
+    </message>
+    <message>
+        <source>Cannot open the database in %1: %2</source>
+        <translation>Cannot open the database in %1: %2</translation>
+    </message>
+    <message>
+        <source>The device storage is full, so %1 did not happen. Free some space (delete sent records or other files); everything saved before is kept.</source>
+        <translation>The device storage is full, so %1 did not happen. Free some space (delete sent records or other files); everything saved before is kept.</translation>
+    </message>
+    <message>
+        <source>The storage cannot be written, so %1 did not happen. Check that the folder %2 may be written; everything saved before is kept.</source>
+        <translation>The storage cannot be written, so %1 did not happen. Check that the folder %2 may be written; everything saved before is kept.</translation>
+    </message>
+    <message>
+        <source>The database in %1 is damaged (%2). Do not delete it: copy the folder and ask for help.</source>
+        <translation>The database in %1 is damaged (%2). Do not delete it: copy the folder and ask for help.</translation>
+    </message>
+    <message>
+        <source>The storage failed while %1: %2. Everything saved before is kept; try again.</source>
+        <translation>The storage failed while %1: %2. Everything saved before is kept; try again.</translation>
+    </message>
+    <message>
+        <source>starting to save</source>
+        <translation>starting to save</translation>
+    </message>
+    <message>
+        <source>saving failed</source>
+        <translation>saving failed</translation>
+    </message>
+    <message>
+        <source>saving</source>
+        <translation>saving</translation>
+    </message>
+    <message>
+        <source>reading the database version</source>
+        <translation>reading the database version</translation>
+    </message>
+    <message>
+        <source>The data in %1 was written by a newer version of the app (database version %2, this app knows %3). Install the newer app; nothing was changed.</source>
+        <translation>The data in %1 was written by a newer version of the app (database version %2, this app knows %3). Install the newer app; nothing was changed.</translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation>cannot create the folder %1</translation>
+    </message>
+    <message>
+        <source>The device storage is full, so %1 was not saved. Free some space; everything saved before is kept.</source>
+        <translation>The device storage is full, so %1 was not saved. Free some space; everything saved before is kept.</translation>
+    </message>
+    <message>
+        <source>The storage cannot be written, so %1 was not saved.</source>
+        <translation>The storage cannot be written, so %1 was not saved.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. Everything saved before is kept.</source>
+        <translation>Cannot write %1: %2. Everything saved before is kept.</translation>
+    </message>
+    <message>
+        <source>The media file name &apos;%1&apos; is not a plain file name.</source>
+        <translation>The media file name &apos;%1&apos; is not a plain file name.</translation>
+    </message>
+    <message>
+        <source>The form cannot be used (line %1, column %2): %3</source>
+        <translation>The form cannot be used (line %1, column %2): %3</translation>
+    </message>
+    <message>
+        <source>Form %1 version %2 is already on this device with different content; a changed form needs a new version.</source>
+        <translation>Form %1 version %2 is already on this device with different content; a changed form needs a new version.</translation>
+    </message>
+    <message>
+        <source>adding the form</source>
+        <translation>adding the form</translation>
+    </message>
+    <message>
+        <source>saving a media file</source>
+        <translation>saving a media file</translation>
+    </message>
+    <message>
+        <source>listing forms</source>
+        <translation>listing forms</translation>
+    </message>
+    <message>
+        <source>reading a form</source>
+        <translation>reading a form</translation>
+    </message>
+    <message>
+        <source>There is no such form on this device.</source>
+        <translation>There is no such form on this device.</translation>
+    </message>
+    <message>
+        <source>The form &apos;%1&apos; is not on this device: add it or sync with the server first.</source>
+        <translation>The form &apos;%1&apos; is not on this device: add it or sync with the server first.</translation>
+    </message>
+    <message>
+        <source>Form &apos;%1&apos; version &apos;%2&apos; is not on this device.</source>
+        <translation>Form &apos;%1&apos; version &apos;%2&apos; is not on this device.</translation>
+    </message>
+    <message>
+        <source>reading a form&apos;s media</source>
+        <translation>reading a form&apos;s media</translation>
+    </message>
+    <message>
+        <source>A record needs an instanceID.</source>
+        <translation>A record needs an instanceID.</translation>
+    </message>
+    <message>
+        <source>A record %1 already exists, or its form is not on this device.</source>
+        <translation>A record %1 already exists, or its form is not on this device.</translation>
+    </message>
+    <message>
+        <source>creating the record</source>
+        <translation>creating the record</translation>
+    </message>
+    <message>
+        <source>reading a record</source>
+        <translation>reading a record</translation>
+    </message>
+    <message>
+        <source>There is no record %1 on this device.</source>
+        <translation>There is no record %1 on this device.</translation>
+    </message>
+    <message>
+        <source>listing records</source>
+        <translation>listing records</translation>
+    </message>
+    <message>
+        <source>Record %1 is %2 and cannot become %3.</source>
+        <translation>Record %1 is %2 and cannot become %3.</translation>
+    </message>
+    <message>
+        <source>changing the record&apos;s state</source>
+        <translation>changing the record&apos;s state</translation>
+    </message>
+    <message>
+        <source>saving the answer</source>
+        <translation>saving the answer</translation>
+    </message>
+    <message>
+        <source>Record %1 is %2: only a draft can be changed.</source>
+        <translation>Record %1 is %2: only a draft can be changed.</translation>
+    </message>
+    <message>
+        <source>finalizing the record</source>
+        <translation>finalizing the record</translation>
+    </message>
+    <message>
+        <source>reopening the record</source>
+        <translation>reopening the record</translation>
+    </message>
+    <message>
+        <source>marking the record sent</source>
+        <translation>marking the record sent</translation>
+    </message>
+    <message>
+        <source>storing a returned record</source>
+        <translation>storing a returned record</translation>
+    </message>
+    <message>
+        <source>reopening the returned record</source>
+        <translation>reopening the returned record</translation>
+    </message>
+    <message>
+        <source>Record %1 is %2: only sent records can be removed.</source>
+        <translation>Record %1 is %2: only sent records can be removed.</translation>
+    </message>
+    <message>
+        <source>removing the record</source>
+        <translation>removing the record</translation>
+    </message>
+    <message>
+        <source>The file name &apos;%1&apos; is not a plain file name.</source>
+        <translation>The file name &apos;%1&apos; is not a plain file name.</translation>
+    </message>
+    <message>
+        <source>Record %1 is %2: only a draft can take files.</source>
+        <translation>Record %1 is %2: only a draft can take files.</translation>
+    </message>
+    <message>
+        <source>saving the file</source>
+        <translation>saving the file</translation>
+    </message>
+    <message>
+        <source>listing a record&apos;s files</source>
+        <translation>listing a record&apos;s files</translation>
+    </message>
+    <message>
+        <source>reading the outbox</source>
+        <translation>reading the outbox</translation>
+    </message>
+    <message>
+        <source>noting the failed send</source>
+        <translation>noting the failed send</translation>
+    </message>
+    <message>
+        <source>writing the sync log</source>
+        <translation>writing the sync log</translation>
+    </message>
+    <message>
+        <source>reading the sync log</source>
+        <translation>reading the sync log</translation>
+    </message>
+    <message>
+        <source>saving a setting</source>
+        <translation>saving a setting</translation>
+    </message>
+</context>
+<context>
+    <name>StoreCommands</name>
+    <message>
+        <source>usage: %1
+</source>
+        <translation>usage: %1
+</translation>
+    </message>
+    <message>
+        <source>error: %1
+</source>
+        <translation>error: %1
+</translation>
+    </message>
+    <message>
+        <source>error: the stored form cannot be loaded (line %1, column %2): %3
+</source>
+        <translation>error: the stored form cannot be loaded (line %1, column %2): %3
+</translation>
+    </message>
+    <message>
+        <source>%1: error: cannot read the form: %2
+</source>
+        <translation>%1: error: cannot read the form: %2
+</translation>
+    </message>
+    <message>
+        <source>%1: error: cannot read the media file: %2
+</source>
+        <translation>%1: error: cannot read the media file: %2
+</translation>
+    </message>
+    <message numerus="yes">
+        <source>form %1 version %2 (%3), %n media file(s)
+</source>
+        <translation>
+            <numerusform>form %1 version %2 (%3), %n media file
+</numerusform>
+            <numerusform>form %1 version %2 (%3), %n media files
+</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: error: cannot read the answers: %2
+</source>
+        <translation>%1: error: cannot read the answers: %2
+</translation>
+    </message>
+    <message>
+        <source>%1: error: the answers must be a JSON object of path: value (%2)
+</source>
+        <translation>%1: error: the answers must be a JSON object of path: value (%2)
+</translation>
+    </message>
+    <message>
+        <source>found another JSON value</source>
+        <translation>found another JSON value</translation>
+    </message>
+    <message>
+        <source>warning: the form has no language &apos;%1&apos;
+</source>
+        <translation>warning: the form has no language &apos;%1&apos;
+</translation>
+    </message>
+    <message>
+        <source>%1: error: cannot read the file: %2
+</source>
+        <translation>%1: error: cannot read the file: %2
+</translation>
+    </message>
+    <message>
+        <source>%1 is saved as a draft; it cannot be finalized yet:
+</source>
+        <translation>%1 is saved as a draft; it cannot be finalized yet:
+</translation>
+    </message>
+    <message>
+        <source>instanceID: %1
+</source>
+        <translation>instanceID: %1
+</translation>
+    </message>
+    <message>
+        <source>form: %1 version %2
+</source>
+        <translation>form: %1 version %2
+</translation>
+    </message>
+    <message>
+        <source>state: %1
+</source>
+        <translation>state: %1
+</translation>
+    </message>
+    <message>
+        <source>name: %1
+</source>
+        <translation>name: %1
+</translation>
+    </message>
+    <message>
+        <source>updated: %1
+</source>
+        <translation>updated: %1
+</translation>
+    </message>
+    <message>
+        <source>corrects: %1
+</source>
+        <translation>corrects: %1
+</translation>
+    </message>
+    <message>
+        <source>review: %1
+</source>
+        <translation>review: %1
+</translation>
+    </message>
+    <message>
+        <source>comment from %1 at %2: %3
+</source>
+        <translation>comment from %1 at %2: %3
+</translation>
+    </message>
+    <message>
+        <source>file: %1 (%2 bytes, sha256 %3)
+</source>
+        <translation>file: %1 (%2 bytes, sha256 %3)
+</translation>
+    </message>
+    <message>
+        <source>error: record %1 is %2; only a draft can be finalized
+</source>
+        <translation>error: record %1 is %2; only a draft can be finalized
+</translation>
+    </message>
+    <message>
+        <source>error: the draft cannot be reopened: %1
+</source>
+        <translation>error: the draft cannot be reopened: %1
+</translation>
+    </message>
+</context>
+<context>
     <name>SurveyCli</name>
     <message>
         <source>usage: survey-cli COMMAND ...
@@ -1163,6 +1517,15 @@
                                      fill a form and print the submission XML
   xpath DOC.xml [--context PATH] [--ns P=URI]... [--type T] (EXPR | --batch)
                                      evaluate XPath against any XML document
+  form add --data DIR FILE.xml [--media MEDIA_DIR]
+                                     add a form to the device store at DIR
+  form list --data DIR               the forms in the store
+  new --data DIR FORM_ID --answers A.json [--finalize] [--lang LANG]
+                                     create a record; prints its instanceID
+  store --data DIR list [--json]     the records in the store
+  store --data DIR show INSTANCE_ID  one record: state, comments, files, XML
+  store --data DIR finalize INSTANCE_ID
+                                     check a draft and queue it for sending
 </source>
         <translation>usage: survey-cli COMMAND ...
   validate FORM.xml                  check that a form loads; print a summary
@@ -1171,6 +1534,15 @@
                                      fill a form and print the submission XML
   xpath DOC.xml [--context PATH] [--ns P=URI]... [--type T] (EXPR | --batch)
                                      evaluate XPath against any XML document
+  form add --data DIR FILE.xml [--media MEDIA_DIR]
+                                     add a form to the device store at DIR
+  form list --data DIR               the forms in the store
+  new --data DIR FORM_ID --answers A.json [--finalize] [--lang LANG]
+                                     create a record; prints its instanceID
+  store --data DIR list [--json]     the records in the store
+  store --data DIR show INSTANCE_ID  one record: state, comments, files, XML
+  store --data DIR finalize INSTANCE_ID
+                                     check a draft and queue it for sending
 </translation>
     </message>
 </context>

@@ -1148,6 +1148,358 @@
     </message>
 </context>
 <context>
+    <name>Store</name>
+    <message>
+        <source>Cannot create the data folder %1. Choose a folder the app may write to.</source>
+        <translation>无法创建数据文件夹 %1。请选择一个本应用可以写入的文件夹。</translation>
+    </message>
+    <message>
+        <source>Cannot open the database in %1: %2</source>
+        <translation>无法打开 %1 中的数据库：%2</translation>
+    </message>
+    <message>
+        <source>The device storage is full, so %1 did not happen. Free some space (delete sent records or other files); everything saved before is kept.</source>
+        <translation>设备存储空间已满，因此未能完成%1。请释放一些空间（删除已发送的记录或其他文件）；之前保存的内容都完好保留。</translation>
+    </message>
+    <message>
+        <source>The storage cannot be written, so %1 did not happen. Check that the folder %2 may be written; everything saved before is kept.</source>
+        <translation>存储无法写入，因此未能完成%1。请检查文件夹 %2 是否可写；之前保存的内容都完好保留。</translation>
+    </message>
+    <message>
+        <source>The database in %1 is damaged (%2). Do not delete it: copy the folder and ask for help.</source>
+        <translation>%1 中的数据库已损坏（%2）。请不要删除它：复制该文件夹并寻求帮助。</translation>
+    </message>
+    <message>
+        <source>The storage failed while %1: %2. Everything saved before is kept; try again.</source>
+        <translation>%1时存储出错：%2。之前保存的内容都完好保留；请重试。</translation>
+    </message>
+    <message>
+        <source>starting to save</source>
+        <translation>开始保存</translation>
+    </message>
+    <message>
+        <source>saving failed</source>
+        <translation>保存失败</translation>
+    </message>
+    <message>
+        <source>saving</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>reading the database version</source>
+        <translation>读取数据库版本</translation>
+    </message>
+    <message>
+        <source>The data in %1 was written by a newer version of the app (database version %2, this app knows %3). Install the newer app; nothing was changed.</source>
+        <translation>%1 中的数据由更新版本的应用写入（数据库版本 %2，本应用支持 %3）。请安装新版应用；数据未做任何改动。</translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation>无法创建文件夹 %1</translation>
+    </message>
+    <message>
+        <source>The device storage is full, so %1 was not saved. Free some space; everything saved before is kept.</source>
+        <translation>设备存储空间已满，因此未能保存 %1。请释放一些空间；之前保存的内容都完好保留。</translation>
+    </message>
+    <message>
+        <source>The storage cannot be written, so %1 was not saved.</source>
+        <translation>存储无法写入，因此未能保存 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. Everything saved before is kept.</source>
+        <translation>无法写入 %1：%2。之前保存的内容都完好保留。</translation>
+    </message>
+    <message>
+        <source>The media file name &apos;%1&apos; is not a plain file name.</source>
+        <translation>媒体文件名“%1”不是单纯的文件名。</translation>
+    </message>
+    <message>
+        <source>The form cannot be used (line %1, column %2): %3</source>
+        <translation>该表单无法使用（第 %1 行，第 %2 列）：%3</translation>
+    </message>
+    <message>
+        <source>Form %1 version %2 is already on this device with different content; a changed form needs a new version.</source>
+        <translation>本设备上已有内容不同的表单 %1 版本 %2；修改后的表单需要新的版本号。</translation>
+    </message>
+    <message>
+        <source>adding the form</source>
+        <translation>添加表单</translation>
+    </message>
+    <message>
+        <source>saving a media file</source>
+        <translation>保存媒体文件</translation>
+    </message>
+    <message>
+        <source>listing forms</source>
+        <translation>列出表单</translation>
+    </message>
+    <message>
+        <source>reading a form</source>
+        <translation>读取表单</translation>
+    </message>
+    <message>
+        <source>There is no such form on this device.</source>
+        <translation>本设备上没有此表单。</translation>
+    </message>
+    <message>
+        <source>The form &apos;%1&apos; is not on this device: add it or sync with the server first.</source>
+        <translation>本设备上没有表单“%1”：请先添加它或与服务器同步。</translation>
+    </message>
+    <message>
+        <source>Form &apos;%1&apos; version &apos;%2&apos; is not on this device.</source>
+        <translation>本设备上没有表单“%1”的版本“%2”。</translation>
+    </message>
+    <message>
+        <source>reading a form&apos;s media</source>
+        <translation>读取表单的媒体文件</translation>
+    </message>
+    <message>
+        <source>A record needs an instanceID.</source>
+        <translation>记录必须有 instanceID。</translation>
+    </message>
+    <message>
+        <source>A record %1 already exists, or its form is not on this device.</source>
+        <translation>记录 %1 已存在，或其表单不在本设备上。</translation>
+    </message>
+    <message>
+        <source>creating the record</source>
+        <translation>创建记录</translation>
+    </message>
+    <message>
+        <source>reading a record</source>
+        <translation>读取记录</translation>
+    </message>
+    <message>
+        <source>There is no record %1 on this device.</source>
+        <translation>本设备上没有记录 %1。</translation>
+    </message>
+    <message>
+        <source>listing records</source>
+        <translation>列出记录</translation>
+    </message>
+    <message>
+        <source>Record %1 is %2 and cannot become %3.</source>
+        <translation>记录 %1 的状态为 %2，不能变为 %3。</translation>
+    </message>
+    <message>
+        <source>changing the record&apos;s state</source>
+        <translation>更改记录状态</translation>
+    </message>
+    <message>
+        <source>saving the answer</source>
+        <translation>保存答案</translation>
+    </message>
+    <message>
+        <source>Record %1 is %2: only a draft can be changed.</source>
+        <translation>记录 %1 的状态为 %2：只有草稿可以修改。</translation>
+    </message>
+    <message>
+        <source>finalizing the record</source>
+        <translation>定稿记录</translation>
+    </message>
+    <message>
+        <source>reopening the record</source>
+        <translation>重新打开记录</translation>
+    </message>
+    <message>
+        <source>marking the record sent</source>
+        <translation>将记录标记为已发送</translation>
+    </message>
+    <message>
+        <source>storing a returned record</source>
+        <translation>保存退回的记录</translation>
+    </message>
+    <message>
+        <source>reopening the returned record</source>
+        <translation>重新打开退回的记录</translation>
+    </message>
+    <message>
+        <source>Record %1 is %2: only sent records can be removed.</source>
+        <translation>记录 %1 的状态为 %2：只有已发送的记录可以删除。</translation>
+    </message>
+    <message>
+        <source>removing the record</source>
+        <translation>删除记录</translation>
+    </message>
+    <message>
+        <source>The file name &apos;%1&apos; is not a plain file name.</source>
+        <translation>文件名“%1”不是单纯的文件名。</translation>
+    </message>
+    <message>
+        <source>Record %1 is %2: only a draft can take files.</source>
+        <translation>记录 %1 的状态为 %2：只有草稿可以添加文件。</translation>
+    </message>
+    <message>
+        <source>saving the file</source>
+        <translation>保存文件</translation>
+    </message>
+    <message>
+        <source>listing a record&apos;s files</source>
+        <translation>列出记录的文件</translation>
+    </message>
+    <message>
+        <source>reading the outbox</source>
+        <translation>读取待发送队列</translation>
+    </message>
+    <message>
+        <source>noting the failed send</source>
+        <translation>记录发送失败</translation>
+    </message>
+    <message>
+        <source>writing the sync log</source>
+        <translation>写入同步日志</translation>
+    </message>
+    <message>
+        <source>reading the sync log</source>
+        <translation>读取同步日志</translation>
+    </message>
+    <message>
+        <source>saving a setting</source>
+        <translation>保存设置</translation>
+    </message>
+</context>
+<context>
+    <name>StoreCommands</name>
+    <message>
+        <source>usage: %1
+</source>
+        <translation>用法：%1
+</translation>
+    </message>
+    <message>
+        <source>error: %1
+</source>
+        <translation>错误：%1
+</translation>
+    </message>
+    <message>
+        <source>error: the stored form cannot be loaded (line %1, column %2): %3
+</source>
+        <translation>错误：无法加载已保存的表单（第 %1 行，第 %2 列）：%3
+</translation>
+    </message>
+    <message>
+        <source>%1: error: cannot read the form: %2
+</source>
+        <translation>%1：错误：无法读取表单：%2
+</translation>
+    </message>
+    <message>
+        <source>%1: error: cannot read the media file: %2
+</source>
+        <translation>%1：错误：无法读取媒体文件：%2
+</translation>
+    </message>
+    <message numerus="yes">
+        <source>form %1 version %2 (%3), %n media file(s)
+</source>
+        <translation>
+            <numerusform>表单 %1 版本 %2（%3），%n 个媒体文件
+</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: error: cannot read the answers: %2
+</source>
+        <translation>%1：错误：无法读取答案：%2
+</translation>
+    </message>
+    <message>
+        <source>%1: error: the answers must be a JSON object of path: value (%2)
+</source>
+        <translation>%1：错误：答案必须是由 路径: 值 组成的 JSON 对象（%2）
+</translation>
+    </message>
+    <message>
+        <source>found another JSON value</source>
+        <translation>发现的是其他 JSON 值</translation>
+    </message>
+    <message>
+        <source>warning: the form has no language &apos;%1&apos;
+</source>
+        <translation>警告：表单中没有语言“%1”
+</translation>
+    </message>
+    <message>
+        <source>%1: error: cannot read the file: %2
+</source>
+        <translation>%1：错误：无法读取文件：%2
+</translation>
+    </message>
+    <message>
+        <source>%1 is saved as a draft; it cannot be finalized yet:
+</source>
+        <translation>%1 已保存为草稿；目前还不能定稿：
+</translation>
+    </message>
+    <message>
+        <source>instanceID: %1
+</source>
+        <translation>instanceID：%1
+</translation>
+    </message>
+    <message>
+        <source>form: %1 version %2
+</source>
+        <translation>表单：%1 版本 %2
+</translation>
+    </message>
+    <message>
+        <source>state: %1
+</source>
+        <translation>状态：%1
+</translation>
+    </message>
+    <message>
+        <source>name: %1
+</source>
+        <translation>名称：%1
+</translation>
+    </message>
+    <message>
+        <source>updated: %1
+</source>
+        <translation>更新时间：%1
+</translation>
+    </message>
+    <message>
+        <source>corrects: %1
+</source>
+        <translation>更正：%1
+</translation>
+    </message>
+    <message>
+        <source>review: %1
+</source>
+        <translation>审核：%1
+</translation>
+    </message>
+    <message>
+        <source>comment from %1 at %2: %3
+</source>
+        <translation>%1 于 %2 的意见：%3
+</translation>
+    </message>
+    <message>
+        <source>file: %1 (%2 bytes, sha256 %3)
+</source>
+        <translation>文件：%1（%2 字节，sha256 %3）
+</translation>
+    </message>
+    <message>
+        <source>error: record %1 is %2; only a draft can be finalized
+</source>
+        <translation>错误：记录 %1 的状态为 %2；只有草稿可以定稿
+</translation>
+    </message>
+    <message>
+        <source>error: the draft cannot be reopened: %1
+</source>
+        <translation>错误：无法重新打开草稿：%1
+</translation>
+    </message>
+</context>
+<context>
     <name>SurveyCli</name>
     <message>
         <source>usage: survey-cli COMMAND ...
@@ -1157,6 +1509,15 @@
                                      fill a form and print the submission XML
   xpath DOC.xml [--context PATH] [--ns P=URI]... [--type T] (EXPR | --batch)
                                      evaluate XPath against any XML document
+  form add --data DIR FILE.xml [--media MEDIA_DIR]
+                                     add a form to the device store at DIR
+  form list --data DIR               the forms in the store
+  new --data DIR FORM_ID --answers A.json [--finalize] [--lang LANG]
+                                     create a record; prints its instanceID
+  store --data DIR list [--json]     the records in the store
+  store --data DIR show INSTANCE_ID  one record: state, comments, files, XML
+  store --data DIR finalize INSTANCE_ID
+                                     check a draft and queue it for sending
 </source>
         <translation>用法：survey-cli COMMAND ...
   validate FORM.xml                  检查表单能否加载，并输出摘要
@@ -1165,6 +1526,15 @@
                                      填写表单并输出提交的 XML
   xpath DOC.xml [--context PATH] [--ns P=URI]... [--type T] (EXPR | --batch)
                                      对任意 XML 文档求值 XPath 表达式
+  form add --data DIR FILE.xml [--media MEDIA_DIR]
+                                     将表单添加到 DIR 处的设备存储
+  form list --data DIR               列出存储中的表单
+  new --data DIR FORM_ID --answers A.json [--finalize] [--lang LANG]
+                                     创建一条记录；输出其 instanceID
+  store --data DIR list [--json]     列出存储中的记录
+  store --data DIR show INSTANCE_ID  显示一条记录：状态、意见、文件、XML
+  store --data DIR finalize INSTANCE_ID
+                                     检查草稿并将其排入发送队列
 </translation>
     </message>
 </context>

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QStringList>
+
+namespace survey::form {
+class FormSession;
+}
 
 namespace survey::cli {
 
@@ -10,5 +16,16 @@ int xpathCommand(const QStringList &args);
 int validateCommand(const QStringList &args);
 int inspectCommand(const QStringList &args);
 int fillCommand(const QStringList &args);
+// Device store (storecommands.cpp): form add, new, store list / show / finalize.
+int formCommand(const QStringList &args);
+int newCommand(const QStringList &args);
+int storeCommand(const QStringList &args);
+
+// Shared by the commands.
+void writeOut(const QByteArray &bytes);
+void writeErr(const QString &text);
+QJsonObject problemJson(const QString &ref, const QString &kind, const QString &message);
+/// Applies answers given as {"/data/path[2]/q": value} in form order; the problems found.
+QJsonArray applyAnswers(form::FormSession &session, const QJsonObject &answers);
 
 } // namespace survey::cli

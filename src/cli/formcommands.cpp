@@ -20,13 +20,6 @@ namespace survey::cli {
 
 using namespace survey::form;
 
-namespace {
-
-class Tr
-{
-    Q_DECLARE_TR_FUNCTIONS(FormCommands)
-};
-
 void writeOut(const QByteArray &bytes)
 {
     std::fwrite(bytes.constData(), 1, static_cast<std::size_t>(bytes.size()), stdout);
@@ -37,6 +30,20 @@ void writeErr(const QString &text)
     const QByteArray b = text.toUtf8();
     std::fwrite(b.constData(), 1, static_cast<std::size_t>(b.size()), stderr);
 }
+
+QJsonObject problemJson(const QString &ref, const QString &kind, const QString &message)
+{
+    return QJsonObject{{QStringLiteral("ref"), ref},
+                       {QStringLiteral("kind"), kind},
+                       {QStringLiteral("message"), message}};
+}
+
+namespace {
+
+class Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(FormCommands)
+};
 
 std::shared_ptr<const FormDefinition> loadOrReport(const QString &path, const QString &mediaDir)
 {
@@ -283,14 +290,72 @@ QString answerText(const QJsonValue &v)
     }
 }
 
-QJsonObject problemJson(const QString &ref, const QString &kind, const QString &message)
-{
-    return QJsonObject{{QStringLiteral("ref"), ref},
-                       {QStringLiteral("kind"), kind},
-                       {QStringLiteral("message"), message}};
-}
-
 } // namespace
+
+QJsonArray applyAnswers(FormSession &session, const QJsonObject &obj)
+{
+    // Apply answers in form order so that counts and relevance are in place first.
+    struct Answer
+    {
+        QString path;
+        QString value;
+        int schema;
+        std::vector<int> positions;
+    };
+    std::vector<Answer> answers;
+    static const QRegularExpression posRe(QStringLiteral("\\[(\\d+)\\]"));
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+        Answer a;
+        a.path = it.key();
+        a.value = answerText(it.value());
+        // Only absolute paths name answers; the schema entry orders them.
+        a.schema = a.path.startsWith(QLatin1Char('/'))
+                       ? session.definition().schemaForPath(
+                             FormDefinition::schemaPathOf(a.path, QString()))
+                       : -1;
+        auto m = posRe.globalMatch(a.path);
+        while (m.hasNext())
+            a.positions.push_back(m.next().captured(1).toInt());
+        answers.push_back(std::move(a));
+    }
+    std::stable_sort(answers.begin(), answers.end(), [](const Answer &x, const Answer &y) {
+        if (x.schema != y.schema)
+            return x.schema < y.schema;
+        return x.positions < y.positions;
+    });
+    QJsonArray problems;
+    // In form order; an answer whose node does not exist yet (a repeat instance that a later
+    // count creates) is tried again while other answers make progress.
+    std::vector<const Answer *> pending;
+    for (const Answer &a : answers)
+        pending.push_back(&a);
+    QHash<const Answer *, QString> unresolved;
+    for (bool progress = true; progress && !pending.empty();) {
+        progress = false;
+        std::vector<const Answer *> retry;
+        for (const Answer *a : pending) {
+            QString err;
+            XmlNode *node = a->schema < 0 ? nullptr : session.resolve(a->path, true, &err);
+            if (!node) {
+                unresolved.insert(a, err);
+                retry.push_back(a);
+                continue;
+            }
+            progress = true;
+            const QString typeErr = session.setValue(node, a->value);
+            if (!typeErr.isEmpty())
+                problems.append(problemJson(a->path, QStringLiteral("type"), typeErr));
+        }
+        pending = std::move(retry);
+    }
+    for (const Answer *a : pending) {
+        const QString err = unresolved.value(a);
+        problems.append(problemJson(
+            a->path, QStringLiteral("unknown-ref"),
+            err.isEmpty() ? Tr::tr("%1 does not exist in this form").arg(a->path) : err));
+    }
+    return problems;
+}
 
 int fillCommand(const QStringList &args)
 {
@@ -342,66 +407,7 @@ int fillCommand(const QStringList &args)
     }
     session.start();
 
-    // Apply answers in form order so that counts and relevance are in place first.
-    struct Answer
-    {
-        QString path;
-        QString value;
-        int schema;
-        std::vector<int> positions;
-    };
-    std::vector<Answer> answers;
-    const QJsonObject obj = jd.object();
-    static const QRegularExpression posRe(QStringLiteral("\\[(\\d+)\\]"));
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-        Answer a;
-        a.path = it.key();
-        a.value = answerText(it.value());
-        // Only absolute paths name answers; the schema entry orders them.
-        a.schema = a.path.startsWith(QLatin1Char('/'))
-                       ? def->schemaForPath(FormDefinition::schemaPathOf(a.path, QString()))
-                       : -1;
-        auto m = posRe.globalMatch(a.path);
-        while (m.hasNext())
-            a.positions.push_back(m.next().captured(1).toInt());
-        answers.push_back(std::move(a));
-    }
-    std::stable_sort(answers.begin(), answers.end(), [](const Answer &x, const Answer &y) {
-        if (x.schema != y.schema)
-            return x.schema < y.schema;
-        return x.positions < y.positions;
-    });
-    QJsonArray problems;
-    // In form order; an answer whose node does not exist yet (a repeat instance that a later
-    // count creates) is tried again while other answers make progress.
-    std::vector<const Answer *> pending;
-    for (const Answer &a : answers)
-        pending.push_back(&a);
-    QHash<const Answer *, QString> unresolved;
-    for (bool progress = true; progress && !pending.empty();) {
-        progress = false;
-        std::vector<const Answer *> retry;
-        for (const Answer *a : pending) {
-            QString err;
-            XmlNode *node = a->schema < 0 ? nullptr : session.resolve(a->path, true, &err);
-            if (!node) {
-                unresolved.insert(a, err);
-                retry.push_back(a);
-                continue;
-            }
-            progress = true;
-            const QString typeErr = session.setValue(node, a->value);
-            if (!typeErr.isEmpty())
-                problems.append(problemJson(a->path, QStringLiteral("type"), typeErr));
-        }
-        pending = std::move(retry);
-    }
-    for (const Answer *a : pending) {
-        const QString err = unresolved.value(a);
-        problems.append(problemJson(
-            a->path, QStringLiteral("unknown-ref"),
-            err.isEmpty() ? Tr::tr("%1 does not exist in this form").arg(a->path) : err));
-    }
+    QJsonArray problems = applyAnswers(session, jd.object());
     session.finalize();
     for (const FormSession::Problem &p : session.validate())
         problems.append(problemJson(p.ref, FormSession::kindName(p.kind), p.message));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// survey-cli: headless use of the form engine.
+// survey-cli: headless use of the form engine and the device store.
 #include "commands.h"
 
 #include <QCoreApplication>
@@ -24,7 +24,16 @@ int usage()
         "  fill FORM.xml --answers FILE.json [--lang LANG] [--media DIR]\n"
         "                                     fill a form and print the submission XML\n"
         "  xpath DOC.xml [--context PATH] [--ns P=URI]... [--type T] (EXPR | --batch)\n"
-        "                                     evaluate XPath against any XML document\n");
+        "                                     evaluate XPath against any XML document\n"
+        "  form add --data DIR FILE.xml [--media MEDIA_DIR]\n"
+        "                                     add a form to the device store at DIR\n"
+        "  form list --data DIR               the forms in the store\n"
+        "  new --data DIR FORM_ID --answers A.json [--finalize] [--lang LANG]\n"
+        "                                     create a record; prints its instanceID\n"
+        "  store --data DIR list [--json]     the records in the store\n"
+        "  store --data DIR show INSTANCE_ID  one record: state, comments, files, XML\n"
+        "  store --data DIR finalize INSTANCE_ID\n"
+        "                                     check a draft and queue it for sending\n");
     return 64;
 }
 
@@ -51,5 +60,11 @@ int main(int argc, char **argv)
         return survey::cli::inspectCommand(args);
     if (command == QLatin1String("fill"))
         return survey::cli::fillCommand(args);
+    if (command == QLatin1String("form"))
+        return survey::cli::formCommand(args);
+    if (command == QLatin1String("new"))
+        return survey::cli::newCommand(args);
+    if (command == QLatin1String("store"))
+        return survey::cli::storeCommand(args);
     return usage();
 }

@@ -523,6 +523,14 @@ QString FormSession::instanceId() const
     return nodes.empty() ? QString() : nodes.front()->stringValue();
 }
 
+QString FormSession::instanceName() const
+{
+    if (m_def->instanceNameSchema < 0)
+        return QString();
+    const auto &nodes = m_live[static_cast<std::size_t>(m_def->instanceNameSchema)];
+    return nodes.empty() ? QString() : nodes.front()->stringValue();
+}
+
 // ---- recomputation ---------------------------------------------------------------------
 
 void FormSession::assignValue(XmlNode *node, const QString &value)

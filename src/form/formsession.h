@@ -135,6 +135,8 @@ public:
     /// expect; drafts keep everything so that they resume exactly.
     QByteArray toXml(bool forSubmission = true) const;
     QString instanceId() const;
+    /// meta/instanceName as calculated for this filling (empty when the form has none).
+    QString instanceName() const;
 
     /// Why the last repeat instance could not be added (the session's size limit), if so.
     QString limitMessage() const { return m_limitMessage; }

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// survey-cli form add / new / store: the device store without the app.
+#include "commands.h"
+
+#include "formdefinition.h"
+#include "formsession.h"
+#include "store.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+
+namespace survey::cli {
+
+using namespace survey::form;
+using namespace survey::store;
+
+namespace {
+
+class Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(StoreCommands)
+};
+
+int usage(const QString &text)
+{
+    writeErr(Tr::tr("usage: %1\n").arg(text));
+    return 64;
+}
+
+int storeFailure(const StoreError &e)
+{
+    writeErr(Tr::tr("error: %1\n").arg(e.message));
+    return 1;
+}
+
+/// Takes "--data DIR" out of `args`; empty when absent.
+QString takeDataDir(QStringList &args)
+{
+    const qsizetype i = args.indexOf(QStringLiteral("--data"));
+    if (i < 0 || i + 1 >= args.size())
+        return QString();
+    const QString dir = args[i + 1];
+    args.remove(i, 2);
+    return dir;
+}
+
+std::unique_ptr<Store> openStore(const QString &dir)
+{
+    StoreError e;
+    auto store = Store::open(dir, &e);
+    if (!store)
+        storeFailure(e);
+    return store;
+}
+
+/// The form definition of a stored form, with its media.
+std::shared_ptr<const FormDefinition> loadStoredForm(Store &store, qint64 formRow)
+{
+    StoreError e;
+    const auto xml = store.formXml(formRow, &e);
+    if (!xml) {
+        storeFailure(e);
+        return nullptr;
+    }
+    FormDefinition::LoadOptions options;
+    options.mediaDir = store.formMediaDir(formRow);
+    FormError fe;
+    auto def = FormDefinition::load(*xml, options, &fe);
+    if (!def)
+        writeErr(Tr::tr("error: the stored form cannot be loaded (line %1, column %2): %3\n")
+                     .arg(fe.line)
+                     .arg(fe.column)
+                     .arg(fe.message));
+    return def;
+}
+
+void printProblems(const QJsonArray &problems)
+{
+    writeErr(QString::fromUtf8(QJsonDocument(problems).toJson(QJsonDocument::Indented)));
+}
+
+QJsonArray validationProblems(const FormSession &session)
+{
+    QJsonArray out;
+    for (const FormSession::Problem &p : session.validate())
+        out.append(problemJson(p.ref, FormSession::kindName(p.kind), p.message));
+    return out;
+}
+
+int formAdd(const QStringList &args, const QString &dataDir)
+{
+    const QString usageText =
+        QStringLiteral("survey-cli form add --data DIR FILE.xml [--media MEDIA_DIR]");
+    QString path;
+    QString mediaDir;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--media") && i + 1 < args.size())
+            mediaDir = args[++i];
+        else if (path.isEmpty() && !args[i].startsWith(QLatin1String("--")))
+            path = args[i];
+        else
+            return usage(usageText);
+    }
+    if (path.isEmpty() || dataDir.isEmpty())
+        return usage(usageText);
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        writeErr(Tr::tr("%1: error: cannot read the form: %2\n").arg(path, f.errorString()));
+        return 1;
+    }
+    // Media: the given folder, else FORM-media beside the form (as the engine looks).
+    if (mediaDir.isEmpty()) {
+        const QFileInfo fi(path);
+        mediaDir = fi.dir().filePath(fi.completeBaseName() + QStringLiteral("-media"));
+    }
+    std::vector<std::pair<QString, QByteArray>> media;
+    if (QFileInfo(mediaDir).isDir()) {
+        const QDir dir(mediaDir);
+        for (const QString &name : dir.entryList(QDir::Files, QDir::Name)) {
+            QFile m(dir.filePath(name));
+            if (!m.open(QIODevice::ReadOnly)) {
+                writeErr(Tr::tr("%1: error: cannot read the media file: %2\n")
+                             .arg(m.fileName(), m.errorString()));
+                return 1;
+            }
+            media.emplace_back(name, m.readAll());
+        }
+    }
+    auto store = openStore(dataDir);
+    if (!store)
+        return 1;
+    StoreError e;
+    const auto added = store->addForm(f.readAll(), media, QString(), &e);
+    if (!added) {
+        writeErr(QStringLiteral("%1: ").arg(path));
+        return storeFailure(e);
+    }
+    writeOut(Tr::tr("form %1 version %2 (%3), %n media file(s)\n", nullptr,
+                    static_cast<int>(media.size()))
+                 .arg(added->formId, added->version, added->title)
+                 .toUtf8());
+    return 0;
+}
+
+int formList(const QString &dataDir)
+{
+    auto store = openStore(dataDir);
+    if (!store)
+        return 1;
+    StoreError e;
+    const auto forms = store->forms(false, &e);
+    if (e)
+        return storeFailure(e);
+    for (const FormInfo &f : forms)
+        writeOut(QStringLiteral("%1\t%2\t%3\t%4\n")
+                     .arg(f.formId, f.version, f.title,
+                          f.current ? QStringLiteral("current") : QStringLiteral("old"))
+                     .toUtf8());
+    return 0;
+}
+
+} // namespace
+
+int formCommand(const QStringList &arguments)
+{
+    QStringList args = arguments;
+    const QString dataDir = takeDataDir(args);
+    const QString sub = args.isEmpty() ? QString() : args.takeFirst();
+    if (sub == QLatin1String("add"))
+        return formAdd(args, dataDir);
+    if (sub == QLatin1String("list") && args.isEmpty() && !dataDir.isEmpty())
+        return formList(dataDir);
+    return usage(QStringLiteral("survey-cli form add --data DIR FILE.xml [--media MEDIA_DIR]\n"
+                                "       survey-cli form list --data DIR"));
+}
+
+int newCommand(const QStringList &arguments)
+{
+    const QString usageText = QStringLiteral(
+        "survey-cli new --data DIR FORM_ID --answers A.json [--finalize] [--lang LANG]");
+    QStringList args = arguments;
+    const QString dataDir = takeDataDir(args);
+    QString formId;
+    QString answersPath;
+    QString lang;
+    bool finalize = false;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        if (a == QLatin1String("--answers") && i + 1 < args.size())
+            answersPath = args[++i];
+        else if (a == QLatin1String("--lang") && i + 1 < args.size())
+            lang = args[++i];
+        else if (a == QLatin1String("--finalize"))
+            finalize = true;
+        else if (formId.isEmpty() && !a.startsWith(QLatin1String("--")))
+            formId = a;
+        else
+            return usage(usageText);
+    }
+    if (dataDir.isEmpty() || formId.isEmpty() || answersPath.isEmpty())
+        return usage(usageText);
+    QFile af(answersPath);
+    if (!af.open(QIODevice::ReadOnly)) {
+        writeErr(
+            Tr::tr("%1: error: cannot read the answers: %2\n").arg(answersPath, af.errorString()));
+        return 1;
+    }
+    QJsonParseError perr;
+    const QJsonDocument answers = QJsonDocument::fromJson(af.readAll(), &perr);
+    if (!answers.isObject()) {
+        writeErr(Tr::tr("%1: error: the answers must be a JSON object of path: value (%2)\n")
+                     .arg(answersPath, perr.error == QJsonParseError::NoError
+                                           ? Tr::tr("found another JSON value")
+                                           : perr.errorString()));
+        return 1;
+    }
+    auto store = openStore(dataDir);
+    if (!store)
+        return 1;
+    StoreError e;
+    const auto form = store->currentForm(formId, &e);
+    if (!form)
+        return storeFailure(e);
+    const auto def = loadStoredForm(*store, form->row);
+    if (!def)
+        return 1;
+    // File answers ("/data/photo": "some/file.jpg") name files to attach: the answer becomes
+    // the file's name, the file goes with the record.
+    QJsonObject values = answers.object();
+    std::vector<std::pair<QString, QString>> files; // name, source path
+    for (auto it = values.begin(); it != values.end(); ++it) {
+        const int schema = it.key().startsWith(QLatin1Char('/'))
+                               ? def->schemaForPath(FormDefinition::schemaPathOf(it.key(), {}))
+                               : -1;
+        if (schema < 0 || !it.value().isString())
+            continue;
+        const int bind = def->schema[static_cast<std::size_t>(schema)].bind;
+        if (bind < 0 || def->binds[static_cast<std::size_t>(bind)].type != DataType::Binary)
+            continue;
+        const QFileInfo source(QDir(QFileInfo(answersPath).path()).filePath(it.value().toString()));
+        if (!source.isFile())
+            continue;
+        files.emplace_back(source.fileName(), source.filePath());
+        it.value() = source.fileName();
+    }
+    FormSession session(def);
+    if (!lang.isEmpty() && !session.setLanguage(lang))
+        writeErr(Tr::tr("warning: the form has no language '%1'\n").arg(lang));
+    session.start();
+    const QJsonArray problems = applyAnswers(session, values);
+    if (!problems.isEmpty()) {
+        // Answers that do not fit the form: nothing is stored.
+        printProblems(problems);
+        return 2;
+    }
+    const auto created = store->createDraft(form->row, session.instanceId(), session.toXml(false),
+                                            session.instanceName(), &e);
+    if (!created)
+        return storeFailure(e);
+    for (const auto &[name, path] : files) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            writeErr(Tr::tr("%1: error: cannot read the file: %2\n").arg(path, file.errorString()));
+            return 1;
+        }
+        if (!store->putAttachment(created->instanceId, name, file.readAll(), &e))
+            return storeFailure(e);
+    }
+    writeOut(created->instanceId.toUtf8() + '\n');
+    if (!finalize)
+        return 0;
+    session.finalize();
+    const QJsonArray remaining = validationProblems(session);
+    if (!remaining.isEmpty()) {
+        writeErr(Tr::tr("%1 is saved as a draft; it cannot be finalized yet:\n")
+                     .arg(created->instanceId));
+        printProblems(remaining);
+        return 2;
+    }
+    if (!store->finalize(created->instanceId, session.toXml(true), &e))
+        return storeFailure(e);
+    return 0;
+}
+
+namespace {
+
+int storeList(Store &store, bool asJson)
+{
+    StoreError e;
+    const auto records = store.records(std::nullopt, &e);
+    if (e)
+        return storeFailure(e);
+    QJsonArray out;
+    for (const RecordInfo &r : records) {
+        const QString updated = r.updatedAt.toString(Qt::ISODateWithMs);
+        if (asJson)
+            out.append(QJsonObject{{QStringLiteral("instanceId"), r.instanceId},
+                                   {QStringLiteral("formId"), r.formId},
+                                   {QStringLiteral("state"), stateName(r.state)},
+                                   {QStringLiteral("instanceName"), r.instanceName},
+                                   {QStringLiteral("updatedAt"), updated}});
+        else
+            writeOut(QStringLiteral("%1\t%2\t%3\t%4\t%5\n")
+                         .arg(r.instanceId, r.formId, stateName(r.state), r.instanceName, updated)
+                         .toUtf8());
+    }
+    if (asJson)
+        writeOut(QJsonDocument(out).toJson(QJsonDocument::Indented));
+    return 0;
+}
+
+int storeShow(Store &store, const QString &instanceId)
+{
+    StoreError e;
+    const auto r = store.record(instanceId, &e);
+    if (!r)
+        return storeFailure(e);
+    const auto xml = store.recordXml(instanceId, &e);
+    if (!xml)
+        return storeFailure(e);
+    QString text;
+    text += Tr::tr("instanceID: %1\n").arg(r->instanceId);
+    text += Tr::tr("form: %1 version %2\n").arg(r->formId, r->formVersion);
+    text += Tr::tr("state: %1\n").arg(stateName(r->state));
+    if (!r->instanceName.isEmpty())
+        text += Tr::tr("name: %1\n").arg(r->instanceName);
+    text += Tr::tr("updated: %1\n").arg(r->updatedAt.toString(Qt::ISODateWithMs));
+    if (!r->deprecatedId.isEmpty())
+        text += Tr::tr("corrects: %1\n").arg(r->deprecatedId);
+    if (!r->reviewState.isEmpty())
+        text += Tr::tr("review: %1\n").arg(r->reviewState);
+    for (const Comment &c : r->comments)
+        text += Tr::tr("comment from %1 at %2: %3\n").arg(c.author, c.at, c.body);
+    for (const AttachmentInfo &a : store.attachments(instanceId, &e))
+        text += Tr::tr("file: %1 (%2 bytes, sha256 %3)\n").arg(a.name).arg(a.size).arg(a.sha256);
+    writeOut(text.toUtf8() + '\n' + *xml + '\n');
+    return 0;
+}
+
+int storeFinalize(Store &store, const QString &instanceId)
+{
+    StoreError e;
+    const auto r = store.record(instanceId, &e);
+    if (!r)
+        return storeFailure(e);
+    if (r->state != RecordState::Draft) {
+        writeErr(Tr::tr("error: record %1 is %2; only a draft can be finalized\n")
+                     .arg(instanceId, stateName(r->state)));
+        return 1;
+    }
+    const auto def = loadStoredForm(store, r->formRow);
+    const auto xml = store.recordXml(instanceId, &e);
+    if (!def || !xml)
+        return xml ? 1 : storeFailure(e);
+    FormSession session(def);
+    QString why;
+    if (!session.loadInstance(*xml, &why)) {
+        writeErr(Tr::tr("error: the draft cannot be reopened: %1\n").arg(why));
+        return 1;
+    }
+    session.finalize();
+    const QJsonArray problems = validationProblems(session);
+    if (!problems.isEmpty()) {
+        printProblems(problems);
+        return 2;
+    }
+    if (!store.finalize(instanceId, session.toXml(true), &e))
+        return storeFailure(e);
+    return 0;
+}
+
+} // namespace
+
+int storeCommand(const QStringList &arguments)
+{
+    const QString usageText =
+        QStringLiteral("survey-cli store --data DIR (list [--json] | show INSTANCE_ID | "
+                       "finalize INSTANCE_ID)");
+    QStringList args = arguments;
+    const QString dataDir = takeDataDir(args);
+    if (dataDir.isEmpty() || args.isEmpty())
+        return usage(usageText);
+    const QString sub = args.takeFirst();
+    const bool list = sub == QLatin1String("list") &&
+                      (args.isEmpty() || args == QStringList{QStringLiteral("--json")});
+    const bool one =
+        (sub == QLatin1String("show") || sub == QLatin1String("finalize")) && args.size() == 1;
+    if (!list && !one)
+        return usage(usageText);
+    auto store = openStore(dataDir);
+    if (!store)
+        return 1;
+    if (list)
+        return storeList(*store, !args.isEmpty());
+    if (sub == QLatin1String("show"))
+        return storeShow(*store, args.first());
+    return storeFinalize(*store, args.first());
+}
+
+} // namespace survey::cli

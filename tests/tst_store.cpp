@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The device store: schema and migrations, forms, the record state rules, attachments,
+// outbox and log, failures that leave data intact; and the survey-cli store contract.
+#include "store.h"
+#include "testutil.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+#include <sys/resource.h>
+
+#include <csignal>
+
+using namespace survey::store;
+
+namespace {
+
+const QByteArray kForm = R"FORM(<?xml version="1.0"?>
+<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml"
+        xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms">
+  <h:head>
+    <h:title>Meter reading</h:title>
+    <model>
+      <instance><data id="meter" version="1"><kwh/><photo/><meta><instanceID/><instanceName/></meta></data></instance>
+      <bind nodeset="/data/kwh" type="int" required="true()" constraint=". &gt;= 0"/>
+      <bind nodeset="/data/photo" type="binary"/>
+      <bind nodeset="/data/meta/instanceID" type="string" readonly="true()" jr:preload="uid"/>
+      <bind nodeset="/data/meta/instanceName" type="string" calculate="concat('kWh ', /data/kwh)"/>
+    </model>
+  </h:head>
+  <h:body>
+    <input ref="/data/kwh"><label>kWh</label></input>
+    <upload ref="/data/photo" mediatype="image/*"><label>Photo</label></upload>
+  </h:body>
+</h:html>
+)FORM";
+
+QByteArray instance(const QString &id, int kwh)
+{
+    return QStringLiteral("<data id=\"meter\" version=\"1\"><kwh>%1</kwh><photo/><meta>"
+                          "<instanceID>%2</instanceID></meta></data>")
+        .arg(kwh)
+        .arg(id)
+        .toUtf8();
+}
+
+} // namespace
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void transitionsTable();
+    void createsAndMigrates();
+    void refusesNewerDatabase();
+    void refusesDamagedDatabase();
+    void forms();
+    void recordLife();
+    void returnedRecords();
+    void onlySentRecordsAreRemoved();
+    void attachments();
+    void outboxAndLog();
+    void settings();
+    void cliContract();
+    void cliDiskFull();
+
+private:
+    std::unique_ptr<Store> fresh(QTemporaryDir &dir)
+    {
+        StoreError e;
+        auto s = Store::open(dir.path(), &e);
+        if (!s)
+            qWarning("%s", qPrintable(e.message));
+        return s;
+    }
+    qint64 addMeterForm(Store &s)
+    {
+        StoreError e;
+        const auto f = s.addForm(kForm, {}, QString(), &e);
+        return f ? f->row : -1;
+    }
+    QTemporaryDir m_tmp;
+};
+
+void TestStore::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_tmp.isValid());
+}
+
+void TestStore::transitionsTable()
+{
+    using S = RecordState;
+    // draft → finalized → sent → returned → draft; finalized → draft. Nothing else.
+    const std::vector<std::pair<S, S>> allowed{{S::Draft, S::Finalized},
+                                               {S::Finalized, S::Draft},
+                                               {S::Finalized, S::Sent},
+                                               {S::Sent, S::Returned},
+                                               {S::Returned, S::Draft}};
+    for (S from : {S::Draft, S::Finalized, S::Sent, S::Returned}) {
+        for (S to : {S::Draft, S::Finalized, S::Sent, S::Returned}) {
+            const bool want = std::find(allowed.begin(), allowed.end(), std::make_pair(from, to)) !=
+                              allowed.end();
+            QVERIFY2(transitionAllowed(from, to) == want,
+                     qPrintable(stateName(from) + QStringLiteral(" -> ") + stateName(to)));
+        }
+        QCOMPARE(stateFromName(stateName(from)), std::optional<S>(from));
+    }
+    QVERIFY(!stateFromName(QStringLiteral("deleted")));
+}
+
+void TestStore::createsAndMigrates()
+{
+    QTemporaryDir dir;
+    {
+        auto s = fresh(dir);
+        QVERIFY(s);
+        QSqlQuery q(s->db());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA user_version")) && q.next());
+        QCOMPARE(q.value(0).toInt(), Store::kSchemaVersion);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
+        QVERIFY(q.exec(QStringLiteral("PRAGMA synchronous")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 2); // FULL
+    }
+    // Opening again keeps what is there.
+    auto s = fresh(dir);
+    QVERIFY(s);
+    QVERIFY(addMeterForm(*s) > 0);
+    s.reset();
+    s = fresh(dir);
+    StoreError e;
+    QCOMPARE(s->forms(true, &e).size(), std::size_t(1));
+}
+
+void TestStore::refusesNewerDatabase()
+{
+    QTemporaryDir dir;
+    {
+        auto s = fresh(dir);
+        QVERIFY(s);
+        QVERIFY(addMeterForm(*s) > 0);
+        QSqlQuery q(s->db());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA user_version = 99")));
+    }
+    StoreError e;
+    QVERIFY(!Store::open(dir.path(), &e));
+    QCOMPARE(e.kind, StoreError::Kind::TooNew);
+    QVERIFY2(e.message.contains(QStringLiteral("newer")), qPrintable(e.message));
+    // Untouched: still version 99 with its form.
+    QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+    raw.setDatabaseName(dir.filePath(QStringLiteral("survey.db")));
+    QVERIFY(raw.open());
+    {
+        QSqlQuery q(raw);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA user_version")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 99);
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM forms")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+    }
+    raw.close();
+    raw = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+}
+
+void TestStore::refusesDamagedDatabase()
+{
+    QTemporaryDir dir;
+    QFile junk(dir.filePath(QStringLiteral("survey.db")));
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write(QByteArray(8192, 'J'));
+    junk.close();
+    StoreError e;
+    QVERIFY(!Store::open(dir.path(), &e));
+    QCOMPARE(e.kind, StoreError::Kind::Corrupt);
+    QVERIFY2(e.message.contains(QStringLiteral("damaged")), qPrintable(e.message));
+    QCOMPARE(QFileInfo(junk.fileName()).size(), 8192); // left as it was, for rescue
+}
+
+void TestStore::forms()
+{
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    StoreError e;
+    const auto v1 = s->addForm(kForm, {}, QStringLiteral("https://example.org/v1/projects/1"), &e);
+    QVERIFY2(v1, qPrintable(e.message));
+    QCOMPARE(v1->formId, QStringLiteral("meter"));
+    QCOMPARE(v1->hash, md5Hash(kForm));
+    QCOMPARE(v1->server, QStringLiteral("https://example.org/v1/projects/1"));
+    // The same bytes again: the same form.
+    QCOMPARE(s->addForm(kForm, {}, QString(), &e)->row, v1->row);
+    // The same version with other bytes: refused, nothing changed.
+    QByteArray changed = kForm;
+    changed.replace("Meter reading", "Meter");
+    QVERIFY(!s->addForm(changed, {}, QString(), &e));
+    QCOMPARE(e.kind, StoreError::Kind::Invalid);
+    // A new version becomes current; the old one stays for its records.
+    const auto v2 =
+        s->addForm(QByteArray(kForm).replace("version=\"1\"", "version=\"2\""), {}, QString(), &e);
+    QVERIFY(v2);
+    QCOMPARE(s->currentForm(QStringLiteral("meter"), &e)->version, QStringLiteral("2"));
+    QCOMPARE(s->forms(true, &e).size(), std::size_t(1));
+    QCOMPARE(s->forms(false, &e).size(), std::size_t(2));
+    QVERIFY(!s->form(v1->row, &e)->current);
+    // A broken form is refused with the engine's message.
+    QVERIFY(!s->addForm(QByteArray(kForm).replace("concat(", "concatt("), {}, QString(), &e));
+    QCOMPARE(e.kind, StoreError::Kind::Invalid);
+    QVERIFY2(e.message.contains(QStringLiteral("concatt")), qPrintable(e.message));
+    // Media: plain names only; stored beside the database with their hash.
+    QVERIFY(!s->putFormMedia(v2->row, QStringLiteral("../x.csv"), "a", &e));
+    QVERIFY(s->putFormMedia(v2->row, QStringLiteral("list.csv"), "name,label\n", &e));
+    const auto media = s->formMedia(v2->row, &e);
+    QCOMPARE(media.size(), std::size_t(1));
+    QCOMPARE(media[0].hash, md5Hash("name,label\n"));
+    QCOMPARE(
+        testutil::readFile(QDir(s->formMediaDir(v2->row)).filePath(QStringLiteral("list.csv"))),
+        QByteArray("name,label\n"));
+}
+
+void TestStore::recordLife()
+{
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    const qint64 form = addMeterForm(*s);
+    StoreError e;
+    const QString id = QStringLiteral("uuid:11111111-life");
+    const auto created = s->createDraft(form, id, instance(id, 1), QStringLiteral("kWh 1"), &e);
+    QVERIFY2(created, qPrintable(e.message));
+    QCOMPARE(created->state, RecordState::Draft);
+    QVERIFY(!s->createDraft(form, id, instance(id, 1), QString(), &e)); // the ID is taken
+    QVERIFY(s->saveDraft(id, instance(id, 42), QStringLiteral("kWh 42"), &e));
+    QCOMPARE(*s->recordXml(id, &e), instance(id, 42));
+    QCOMPARE(s->record(id, &e)->instanceName, QStringLiteral("kWh 42"));
+    QVERIFY(s->outbox(false, &e).empty());
+    QVERIFY(s->finalize(id, instance(id, 43), &e));
+    QCOMPARE(s->record(id, &e)->state, RecordState::Finalized);
+    QCOMPARE(s->outbox(true, &e).size(), std::size_t(1));
+    // A finalized record is not edited in place; reopening takes it off the outbox.
+    QVERIFY(!s->saveDraft(id, instance(id, 7), QString(), &e));
+    QCOMPARE(e.kind, StoreError::Kind::NotAllowed);
+    QCOMPARE(*s->recordXml(id, &e), instance(id, 43));
+    QVERIFY(s->reopen(id, &e));
+    QVERIFY(s->outbox(false, &e).empty());
+    QVERIFY(s->finalize(id, instance(id, 44), &e));
+    QVERIFY(s->markSent(id, &e));
+    const auto sent = s->record(id, &e);
+    QCOMPARE(sent->state, RecordState::Sent);
+    QVERIFY(sent->sentAt.isValid());
+    QVERIFY(s->outbox(false, &e).empty());
+    // Sent is final until the server returns it.
+    QVERIFY(!s->markSent(id, &e));
+    QCOMPARE(e.kind, StoreError::Kind::NotAllowed);
+    QVERIFY(!s->reopen(id, &e));
+    QVERIFY(!s->finalize(id, instance(id, 1), &e));
+    QVERIFY(!s->saveDraft(QStringLiteral("uuid:nosuch"), instance(id, 1), QString(), &e));
+    QCOMPARE(e.kind, StoreError::Kind::NotFound);
+}
+
+void TestStore::returnedRecords()
+{
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    const qint64 form = addMeterForm(*s);
+    StoreError e;
+    const QString id = QStringLiteral("uuid:22222222-ret");
+    QVERIFY(s->createDraft(form, id, instance(id, 5), QString(), &e));
+    QVERIFY(s->finalize(id, instance(id, 5), &e));
+    QVERIFY(s->markSent(id, &e));
+    const std::vector<Comment> comments{{QStringLiteral("sup"),
+                                         QStringLiteral("2026-11-28T10:00:00Z"),
+                                         QStringLiteral("读数不对，请重拍照片")}};
+    auto r =
+        s->receiveReturned(form, id, instance(id, 5), QStringLiteral("hasIssues"), comments, &e);
+    QVERIFY2(r, qPrintable(e.message));
+    QCOMPARE(r->state, RecordState::Returned);
+    QCOMPARE(r->reviewState, QStringLiteral("hasIssues"));
+    QCOMPARE(r->comments.size(), std::size_t(1));
+    QCOMPARE(r->comments[0].body, QStringLiteral("读数不对，请重拍照片"));
+    // Corrected: a new instanceID, deprecatedID the returned one.
+    const QString next = QStringLiteral("uuid:22222222-ret-2");
+    QVERIFY(s->startCorrection(id, next, instance(next, 6), &e));
+    r = s->record(next, &e);
+    QCOMPARE(r->state, RecordState::Draft);
+    QCOMPARE(r->deprecatedId, id);
+    QVERIFY(!s->record(id, &e));
+    // Pulled again while being corrected: the comments change, the answers do not.
+    const std::vector<Comment> more{comments[0],
+                                    {QStringLiteral("sup"), QStringLiteral("2026-11-28T11:00:00Z"),
+                                     QStringLiteral("still waiting")}};
+    r = s->receiveReturned(form, id, instance(id, 5), QStringLiteral("hasIssues"), more, &e);
+    QVERIFY(r);
+    QCOMPARE(r->instanceId, next);
+    QCOMPARE(r->comments.size(), std::size_t(2));
+    QCOMPARE(*s->recordXml(next, &e), instance(next, 6));
+    // A returned record this device no longer has arrives as a new returned record.
+    r = s->receiveReturned(form, QStringLiteral("uuid:elsewhere"),
+                           instance(QStringLiteral("uuid:elsewhere"), 9),
+                           QStringLiteral("rejected"), comments, &e);
+    QVERIFY(r);
+    QCOMPARE(r->state, RecordState::Returned);
+    QCOMPARE(s->records(RecordState::Returned, &e).size(), std::size_t(1));
+}
+
+void TestStore::onlySentRecordsAreRemoved()
+{
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    const qint64 form = addMeterForm(*s);
+    StoreError e;
+    const QString draft = QStringLiteral("uuid:draft");
+    const QString done = QStringLiteral("uuid:finalized");
+    const QString sent = QStringLiteral("uuid:sent");
+    for (const QString &id : {draft, done, sent})
+        QVERIFY(s->createDraft(form, id, instance(id, 1), QString(), &e));
+    QVERIFY(s->finalize(done, instance(done, 1), &e));
+    QVERIFY(s->finalize(sent, instance(sent, 1), &e));
+    QVERIFY(s->markSent(sent, &e));
+    for (const QString &id : {draft, done}) {
+        QVERIFY(!s->removeSent(id, &e));
+        QCOMPARE(e.kind, StoreError::Kind::NotAllowed);
+        QVERIFY(s->record(id, &e));
+    }
+    QVERIFY(s->removeSent(sent, &e));
+    QVERIFY(!s->record(sent, &e));
+    QCOMPARE(e.kind, StoreError::Kind::NotFound);
+    QCOMPARE(s->records(std::nullopt, &e).size(), std::size_t(2));
+}
+
+void TestStore::attachments()
+{
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    const qint64 form = addMeterForm(*s);
+    StoreError e;
+    const QString id = QStringLiteral("uuid:att");
+    QVERIFY(s->createDraft(form, id, instance(id, 1), QString(), &e));
+    const QByteArray photo(300'000, 'p');
+    QVERIFY(!s->putAttachment(id, QStringLiteral("../../escape.jpg"), photo, &e));
+    QCOMPARE(e.kind, StoreError::Kind::Invalid);
+    QVERIFY(s->putAttachment(id, QStringLiteral("meter.jpg"), photo, &e));
+    auto files = s->attachments(id, &e);
+    QCOMPARE(files.size(), std::size_t(1));
+    QCOMPARE(files[0].size, photo.size());
+    QCOMPARE(
+        files[0].sha256,
+        QString::fromLatin1(QCryptographicHash::hash(photo, QCryptographicHash::Sha256).toHex()));
+    QCOMPARE(testutil::readFile(files[0].path), photo);
+    // Retaken: replaced, still one file.
+    QVERIFY(s->putAttachment(id, QStringLiteral("meter.jpg"), "retaken", &e));
+    files = s->attachments(id, &e);
+    QCOMPARE(files.size(), std::size_t(1));
+    QCOMPARE(testutil::readFile(files[0].path), QByteArray("retaken"));
+    // Finalized records take no new files; removing the sent record removes its files.
+    QVERIFY(s->finalize(id, instance(id, 1), &e));
+    QVERIFY(!s->putAttachment(id, QStringLiteral("late.jpg"), "x", &e));
+    QVERIFY(s->markSent(id, &e));
+    const QString path = files[0].path;
+    QVERIFY(s->removeSent(id, &e));
+    QVERIFY(!QFileInfo::exists(path));
+}
+
+void TestStore::outboxAndLog()
+{
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    const qint64 form = addMeterForm(*s);
+    StoreError e;
+    for (const char *id : {"uuid:a", "uuid:b"}) {
+        QVERIFY(
+            s->createDraft(form, QLatin1String(id), instance(QLatin1String(id), 1), QString(), &e));
+        QVERIFY(s->finalize(QLatin1String(id), instance(QLatin1String(id), 1), &e));
+    }
+    QCOMPARE(s->outbox(true, &e).size(), std::size_t(2));
+    // A failure postpones one record; the other is still due.
+    QVERIFY(s->recordFailure(QStringLiteral("uuid:a"), QStringLiteral("server answered 503"),
+                             QDateTime::currentDateTimeUtc().addSecs(600), &e));
+    const auto due = s->outbox(true, &e);
+    QCOMPARE(due.size(), std::size_t(1));
+    QCOMPARE(due[0].instanceId, QStringLiteral("uuid:b"));
+    const auto all = s->outbox(false, &e);
+    QCOMPARE(all.size(), std::size_t(2));
+    QCOMPARE(all[0].attempts, 1);
+    QCOMPARE(all[0].lastError, QStringLiteral("server answered 503"));
+    QVERIFY(s->log(QStringLiteral("uuid:b"), QStringLiteral("sent"), QStringLiteral("sent"), &e));
+    const auto log = s->syncLog(10, QString(), &e);
+    QCOMPARE(log.size(), std::size_t(2));
+    QCOMPARE(log[0].outcome, QStringLiteral("sent"));
+    QCOMPARE(log[1].outcome, QStringLiteral("failed"));
+    QCOMPARE(s->syncLog(10, QStringLiteral("uuid:a"), &e).size(), std::size_t(1));
+}
+
+void TestStore::settings()
+{
+    QTemporaryDir dir;
+    {
+        auto s = fresh(dir);
+        QVERIFY(s);
+        QCOMPARE(s->setting(QStringLiteral("autoSend"), QStringLiteral("off")),
+                 QStringLiteral("off"));
+        StoreError e;
+        QVERIFY(s->setSetting(QStringLiteral("autoSend"), QStringLiteral("wifi"), &e));
+    }
+    auto s = fresh(dir);
+    QCOMPARE(s->setting(QStringLiteral("autoSend")), QStringLiteral("wifi"));
+}
+
+void TestStore::cliContract()
+{
+    // survey-cli form add / new / store list --json / show / finalize, as the issue states.
+    QTemporaryDir dir;
+    const QString data = dir.filePath(QStringLiteral("device"));
+    const QString examples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/");
+    auto r =
+        testutil::runCli({QStringLiteral("form"), QStringLiteral("add"), QStringLiteral("--data"),
+                          data, examples + QStringLiteral("household_energy.xml")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    r = testutil::runCli({QStringLiteral("new"), QStringLiteral("--data"), data,
+                          QStringLiteral("household_energy"), QStringLiteral("--answers"),
+                          examples + QStringLiteral("household_energy.answers.json")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QString draft = QString::fromUtf8(r.out).trimmed();
+    QVERIFY(draft.startsWith(QStringLiteral("uuid:")));
+    r = testutil::runCli({QStringLiteral("new"), QStringLiteral("--data"), data,
+                          QStringLiteral("household_energy"), QStringLiteral("--answers"),
+                          examples + QStringLiteral("household_energy.answers.json"),
+                          QStringLiteral("--finalize")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QString finalized = QString::fromUtf8(r.out).trimmed();
+    // Unknown form: exit 1 with a message; answers that do not fit: exit 2, nothing stored.
+    r = testutil::runCli({QStringLiteral("new"), QStringLiteral("--data"), data,
+                          QStringLiteral("nosuch"), QStringLiteral("--answers"),
+                          examples + QStringLiteral("household_energy.answers.json")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains("nosuch"));
+    QFile bad(dir.filePath(QStringLiteral("bad.json")));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write(R"({"/data/dwelling/floor_area": "big"})");
+    bad.close();
+    r = testutil::runCli({QStringLiteral("new"), QStringLiteral("--data"), data,
+                          QStringLiteral("household_energy"), QStringLiteral("--answers"),
+                          bad.fileName(), QStringLiteral("--finalize")});
+    QCOMPARE(r.exitCode, 2);
+
+    r = testutil::runCli({QStringLiteral("store"), QStringLiteral("--data"), data,
+                          QStringLiteral("list"), QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonArray list = QJsonDocument::fromJson(r.out).array();
+    QCOMPARE(list.size(), 2);
+    for (const QJsonValue &v : list) {
+        const QJsonObject o = v.toObject();
+        QCOMPARE(o.keys(), (QStringList{QStringLiteral("formId"), QStringLiteral("instanceId"),
+                                        QStringLiteral("instanceName"), QStringLiteral("state"),
+                                        QStringLiteral("updatedAt")}));
+        QCOMPARE(o.value(QStringLiteral("formId")).toString(), QStringLiteral("household_energy"));
+        QCOMPARE(o.value(QStringLiteral("instanceName")).toString(),
+                 QStringLiteral("HH-BD0127-") + QDate::currentDate().toString(Qt::ISODate));
+        const QString id = o.value(QStringLiteral("instanceId")).toString();
+        QCOMPARE(o.value(QStringLiteral("state")).toString(),
+                 id == draft ? QStringLiteral("draft") : QStringLiteral("finalized"));
+        QVERIFY(QDateTime::fromString(o.value(QStringLiteral("updatedAt")).toString(),
+                                      Qt::ISODateWithMs)
+                    .isValid());
+    }
+    QVERIFY(list[0].toObject().value(QStringLiteral("instanceId")).toString() == finalized);
+
+    r = testutil::runCli({QStringLiteral("store"), QStringLiteral("--data"), data,
+                          QStringLiteral("finalize"), draft});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    r = testutil::runCli(
+        {QStringLiteral("store"), QStringLiteral("--data"), data, QStringLiteral("show"), draft});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.contains("state: finalized"));
+    QVERIFY(r.out.contains("<instanceID>" + draft.toUtf8() + "</instanceID>"));
+    // Finalizing twice, or an unknown record: exit 1 with a message.
+    r = testutil::runCli({QStringLiteral("store"), QStringLiteral("--data"), data,
+                          QStringLiteral("finalize"), draft});
+    QCOMPARE(r.exitCode, 1);
+    r = testutil::runCli({QStringLiteral("store"), QStringLiteral("--data"), data,
+                          QStringLiteral("show"), QStringLiteral("uuid:nosuch")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains("uuid:nosuch"));
+    r = testutil::runCli({QStringLiteral("store"), QStringLiteral("--data"), data});
+    QCOMPARE(r.exitCode, 64);
+}
+
+void TestStore::cliDiskFull()
+{
+    // The store's files may not grow (a file size limit stands in for a full disk): new
+    // records fail with a message saying so; everything stored before is intact.
+    QTemporaryDir dir;
+    const QString data = dir.filePath(QStringLiteral("device"));
+    const QString examples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/");
+    auto r =
+        testutil::runCli({QStringLiteral("form"), QStringLiteral("add"), QStringLiteral("--data"),
+                          data, examples + QStringLiteral("household_energy.xml")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QStringList newRecord{QStringLiteral("new"),
+                                QStringLiteral("--data"),
+                                data,
+                                QStringLiteral("household_energy"),
+                                QStringLiteral("--answers"),
+                                examples + QStringLiteral("household_energy.answers.json")};
+    QVERIFY(testutil::runCli(newRecord).exitCode == 0);
+    {
+        StoreError e;
+        auto s = Store::open(data, &e);
+        QVERIFY(s);
+        QSqlQuery q(s->db());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
+    }
+    const qint64 limit = QFileInfo(QDir(data).filePath(QStringLiteral("survey.db"))).size();
+    int refused = 0;
+    int stored = 1;
+    for (int i = 0; i < 200 && refused == 0; ++i) {
+        QProcess p;
+        p.setChildProcessModifier([limit] {
+            const rlimit fsize{static_cast<rlim_t>(limit + 16384),
+                               static_cast<rlim_t>(limit + 16384)};
+            setrlimit(RLIMIT_FSIZE, &fsize);
+            std::signal(SIGXFSZ, SIG_IGN);
+        });
+        p.start(QStringLiteral(SURVEY_CLI), newRecord);
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        if (p.exitCode() == 0) {
+            ++stored;
+            continue;
+        }
+        QCOMPARE(p.exitCode(), 1);
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(err.contains("storage is full") || err.contains("storage failed"),
+                 err.constData());
+        ++refused;
+    }
+    QCOMPARE(refused, 1);
+    StoreError e;
+    auto s = Store::open(data, &e);
+    QVERIFY2(s, qPrintable(e.message));
+    QSqlQuery q(s->db());
+    QVERIFY(q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral("ok"));
+    QCOMPARE(s->records(std::nullopt, &e).size(), std::size_t(stored));
+}
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
