@@ -20,6 +20,8 @@ int fillCommand(const QStringList &args);
 int formCommand(const QStringList &args);
 int newCommand(const QStringList &args);
 int storeCommand(const QStringList &args);
+// survey-cli sync (synccommand.cpp).
+int syncCommand(const QStringList &args);
 
 // Shared by the commands.
 void writeOut(const QByteArray &bytes);

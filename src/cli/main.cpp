@@ -33,7 +33,13 @@ int usage()
         "  store --data DIR list [--json]     the records in the store\n"
         "  store --data DIR show INSTANCE_ID  one record: state, comments, files, XML\n"
         "  store --data DIR finalize INSTANCE_ID\n"
-        "                                     check a draft and queue it for sending\n");
+        "                                     check a draft and queue it for sending\n"
+        "  store --data DIR correct INSTANCE_ID [--answers A.json] [--finalize]\n"
+        "                                     reopen a returned record as a correction\n"
+        "  sync --data DIR --server URL --user NAME [--password-stdin]\n"
+        "                                     pull forms, send finalized records, pull\n"
+        "                                     returned ones; ends with 'sent N, failed M,\n"
+        "                                     returned K'\n");
     return 64;
 }
 
@@ -66,5 +72,7 @@ int main(int argc, char **argv)
         return survey::cli::newCommand(args);
     if (command == QLatin1String("store"))
         return survey::cli::storeCommand(args);
+    if (command == QLatin1String("sync"))
+        return survey::cli::syncCommand(args);
     return usage();
 }

@@ -372,13 +372,71 @@ int storeFinalize(Store &store, const QString &instanceId)
     return 0;
 }
 
+/// Returned → a draft correcting it; answers applied and finalized when asked.
+int storeCorrect(Store &store, const QStringList &args)
+{
+    QString instanceId;
+    QString answersPath;
+    bool finalize = false;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--answers") && i + 1 < args.size())
+            answersPath = args[++i];
+        else if (args[i] == QLatin1String("--finalize"))
+            finalize = true;
+        else if (instanceId.isEmpty() && !args[i].startsWith(QLatin1String("--")))
+            instanceId = args[i];
+        else
+            return usage(QStringLiteral("survey-cli store --data DIR correct INSTANCE_ID "
+                                        "[--answers A.json] [--finalize]"));
+    }
+    QJsonObject answers;
+    if (!answersPath.isEmpty()) {
+        QFile af(answersPath);
+        QJsonParseError perr;
+        const QJsonDocument doc = af.open(QIODevice::ReadOnly)
+                                      ? QJsonDocument::fromJson(af.readAll(), &perr)
+                                      : QJsonDocument();
+        if (!doc.isObject()) {
+            writeErr(Tr::tr("%1: error: the answers must be a JSON object of path: value (%2)\n")
+                         .arg(answersPath, af.errorString()));
+            return 1;
+        }
+        answers = doc.object();
+    }
+    StoreError e;
+    const auto next = store.correct(instanceId, &e);
+    if (!next)
+        return storeFailure(e);
+    writeOut(next->toUtf8() + '\n');
+    const auto r = store.record(*next, &e);
+    const auto def = r ? loadStoredForm(store, r->formRow) : nullptr;
+    const auto xml = store.recordXml(*next, &e);
+    if (!r || !def || !xml)
+        return e ? storeFailure(e) : 1;
+    FormSession session(def);
+    QString why;
+    if (!session.loadInstance(*xml, &why)) {
+        writeErr(Tr::tr("error: the draft cannot be reopened: %1\n").arg(why));
+        return 1;
+    }
+    const QJsonArray problems = applyAnswers(session, answers);
+    if (!problems.isEmpty()) {
+        printProblems(problems);
+        return 2;
+    }
+    if (!store.saveDraft(*next, session.toXml(false), session.instanceName(), &e))
+        return storeFailure(e);
+    return finalize ? storeFinalize(store, *next) : 0;
+}
+
 } // namespace
 
 int storeCommand(const QStringList &arguments)
 {
     const QString usageText =
         QStringLiteral("survey-cli store --data DIR (list [--json] | show INSTANCE_ID | "
-                       "finalize INSTANCE_ID)");
+                       "finalize INSTANCE_ID | correct INSTANCE_ID [--answers A.json] "
+                       "[--finalize])");
     QStringList args = arguments;
     const QString dataDir = takeDataDir(args);
     if (dataDir.isEmpty() || args.isEmpty())
@@ -388,7 +446,8 @@ int storeCommand(const QStringList &arguments)
                       (args.isEmpty() || args == QStringList{QStringLiteral("--json")});
     const bool one =
         (sub == QLatin1String("show") || sub == QLatin1String("finalize")) && args.size() == 1;
-    if (!list && !one)
+    const bool correct = sub == QLatin1String("correct") && !args.isEmpty();
+    if (!list && !one && !correct)
         return usage(usageText);
     auto store = openStore(dataDir);
     if (!store)
@@ -397,6 +456,8 @@ int storeCommand(const QStringList &arguments)
         return storeList(*store, !args.isEmpty());
     if (sub == QLatin1String("show"))
         return storeShow(*store, args.first());
+    if (correct)
+        return storeCorrect(*store, args);
     return storeFinalize(*store, args.first());
 }
 

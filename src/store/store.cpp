@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include "formdefinition.h"
+#include "formsession.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -944,6 +945,53 @@ bool Store::startCorrection(const QString &instanceId, const QString &newInstanc
                        });
         },
         error);
+}
+
+std::optional<QString> Store::correct(const QString &instanceId, StoreError *error)
+{
+    const auto r = record(instanceId, error);
+    if (!r)
+        return std::nullopt;
+    if (r->state != RecordState::Returned) {
+        fail(error, StoreError::Kind::NotAllowed,
+             tr("Record %1 is %2: only a returned record is corrected.")
+                 .arg(instanceId, stateName(r->state)));
+        return std::nullopt;
+    }
+    const auto formBytes = formXml(r->formRow, error);
+    const auto xml = recordXml(instanceId, error);
+    if (!formBytes || !xml)
+        return std::nullopt;
+    form::FormDefinition::LoadOptions options;
+    options.mediaDir = formMediaDir(r->formRow);
+    form::FormError fe;
+    const auto def = form::FormDefinition::load(*formBytes, options, &fe);
+    if (!def) {
+        fail(error, StoreError::Kind::Invalid,
+             tr("The form cannot be used (line %1, column %2): %3")
+                 .arg(fe.line)
+                 .arg(fe.column)
+                 .arg(fe.message));
+        return std::nullopt;
+    }
+    form::FormSession session(def);
+    QString why;
+    if (!session.loadInstance(*xml, &why)) {
+        fail(error, StoreError::Kind::Invalid,
+             tr("The returned record %1 does not fit its form: %2").arg(instanceId, why));
+        return std::nullopt;
+    }
+    session.beginEdit();
+    const QString next = session.instanceId();
+    if (next.isEmpty() || next == instanceId) {
+        fail(error, StoreError::Kind::Invalid,
+             tr("The form of record %1 has no meta/instanceID to give the correction.")
+                 .arg(instanceId));
+        return std::nullopt;
+    }
+    if (!startCorrection(instanceId, next, session.toXml(false), error))
+        return std::nullopt;
+    return next;
 }
 
 bool Store::removeSent(const QString &instanceId, StoreError *error)

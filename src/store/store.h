@@ -182,6 +182,9 @@ public:
     /// carries deprecatedID = the returned instanceID).
     bool startCorrection(const QString &instanceId, const QString &newInstanceId,
                          const QByteArray &xml, StoreError *error);
+    /// The same, done with the form engine: reopens the returned record's XML as an edit
+    /// (a new instanceID, deprecatedID = the returned one). The new instanceID.
+    std::optional<QString> correct(const QString &instanceId, StoreError *error);
     /// Finalized → sent (the server answered 201/202); off the outbox.
     bool markSent(const QString &instanceId, StoreError *error);
     /// Deletes a sent record and its attachment files. Refused for any other state.

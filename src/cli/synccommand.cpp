@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// survey-cli sync: pull forms, push finalized records, pull returned ones.
+#include "commands.h"
+
+#include "store.h"
+#include "syncclient.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+namespace survey::cli {
+
+namespace {
+
+class Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(SyncCommand)
+};
+
+} // namespace
+
+int syncCommand(const QStringList &args)
+{
+    const QString usageText =
+        QStringLiteral("survey-cli sync --data DIR --server URL --user NAME [--password-stdin]");
+    QString dataDir;
+    QString server;
+    QString user;
+    bool passwordStdin = false;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        if (a == QLatin1String("--data") && i + 1 < args.size())
+            dataDir = args[++i];
+        else if (a == QLatin1String("--server") && i + 1 < args.size())
+            server = args[++i];
+        else if (a == QLatin1String("--user") && i + 1 < args.size())
+            user = args[++i];
+        else if (a == QLatin1String("--password-stdin"))
+            passwordStdin = true;
+        else {
+            writeErr(Tr::tr("usage: %1\n").arg(usageText));
+            return 64;
+        }
+    }
+    const QUrl base(server, QUrl::StrictMode);
+    if (dataDir.isEmpty() || user.isEmpty() || !base.isValid() ||
+        (base.scheme() != QLatin1String("http") && base.scheme() != QLatin1String("https"))) {
+        writeErr(Tr::tr("usage: %1\n").arg(usageText));
+        return 64;
+    }
+    // The password: the first line of standard input, else SURVEY_PASSWORD (for scripts
+    // that keep it in their environment).
+    QString password;
+    if (passwordStdin) {
+        std::string line;
+        std::getline(std::cin, line);
+        password = QString::fromStdString(line);
+        if (password.endsWith(QLatin1Char('\r')))
+            password.chop(1);
+    } else {
+        password = qEnvironmentVariable("SURVEY_PASSWORD");
+    }
+    if (password.isEmpty()) {
+        writeErr(Tr::tr("error: no password: give it on standard input with --password-stdin, "
+                        "or in SURVEY_PASSWORD\n"));
+        return 64;
+    }
+    store::StoreError e;
+    auto store = store::Store::open(dataDir, &e);
+    if (!store) {
+        writeErr(Tr::tr("error: %1\n").arg(e.message));
+        return 1;
+    }
+    sync::SyncClient client(*store, {base, user, password});
+    QObject::connect(&client, &sync::SyncClient::recordFailed,
+                     [](const QString &id, const QString &message) {
+                         writeErr(QStringLiteral("%1: %2\n").arg(id, message));
+                     });
+    int exitCode = 1;
+    QObject::connect(&client, &sync::SyncClient::finished, [&exitCode](const sync::SyncSummary &s) {
+        for (const QString &problem : s.problems)
+            writeErr(problem + QLatin1Char('\n'));
+        // The last line is for scripts: fixed words in every language.
+        writeOut(QStringLiteral("sent %1, failed %2, returned %3\n")
+                     .arg(s.sent)
+                     .arg(s.failed)
+                     .arg(s.returned)
+                     .toUtf8());
+        exitCode = s.failed == 0 && s.problems.isEmpty() && !s.signInFailed && !s.cancelled ? 0 : 1;
+        QCoreApplication::exit(exitCode);
+    });
+    client.syncAll();
+    if (client.isRunning())
+        QCoreApplication::exec();
+    std::fflush(stdout);
+    return exitCode;
+}
+
+} // namespace survey::cli

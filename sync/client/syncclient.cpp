@@ -1,0 +1,705 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "syncclient.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QHttpMultiPart>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QTimer>
+#include <QXmlStreamReader>
+
+Q_LOGGING_CATEGORY(lcSync, "survey.sync", QtInfoMsg)
+
+namespace survey::sync {
+
+using store::AttachmentInfo;
+using store::StoreError;
+using Tr = Messages;
+
+namespace {
+
+/// Bytes of multipart framing per part, on top of its content (headers and boundary).
+constexpr qint64 kPartOverhead = 512;
+/// At most this many attachments in one POST (as ODK Collect and Central do).
+constexpr std::size_t kMaxFilesPerPost = 100;
+
+QString md5Of(const QByteArray &bytes)
+{
+    return QStringLiteral("md5:") +
+           QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Md5).toHex());
+}
+
+/// The next automatic try after a failed one: long enough not to drain a phone's battery
+/// against a dead server, with jitter so that a team does not come back all at once.
+QDateTime retryTime(int attempts, bool refused)
+{
+    const qint64 base = refused ? 3600 : 30;
+    const qint64 bound = std::min<qint64>(6 * 3600, base << std::clamp(attempts, 0, 10));
+    return QDateTime::currentDateTimeUtc().addSecs(
+        bound / 2 + QRandomGenerator::global()->bounded(bound / 2 + 1));
+}
+
+} // namespace
+
+QByteArray SyncClient::Exchange::header(const QByteArray &name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return QByteArray();
+}
+
+SyncClient::SyncClient(store::Store &store, ServerAccount account, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_account(std::move(account))
+{
+    qRegisterMetaType<SyncSummary>();
+    m_net.setAutoDeleteReplies(false);
+}
+
+SyncClient::~SyncClient()
+{
+    m_cancelled = true;
+    const auto active = m_active;
+    for (QNetworkReply *reply : active)
+        reply->abort();
+}
+
+QUrl SyncClient::url(const QString &path) const
+{
+    QUrl u = m_account.base;
+    QString p = u.path();
+    while (p.endsWith(QLatin1Char('/')))
+        p.chop(1);
+    u.setPath(p + path);
+    return u;
+}
+
+QNetworkRequest SyncClient::request(const QUrl &target) const
+{
+    QNetworkRequest r(target);
+    r.setRawHeader("X-OpenRosa-Version", "1.0");
+    r.setRawHeader("Date", QLocale::c()
+                               .toString(QDateTime::currentDateTimeUtc(),
+                                         QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"))
+                               .toLatin1());
+    if (!m_account.user.isEmpty())
+        r.setRawHeader(
+            "Authorization",
+            "Basic " +
+                (m_account.user + QLatin1Char(':') + m_account.password).toUtf8().toBase64());
+    r.setTransferTimeout(static_cast<int>(m_timeout.count()));
+    return r;
+}
+
+void SyncClient::exchange(Start start, std::vector<int> success, Done done, int attempt)
+{
+    QNetworkReply *reply = start();
+    m_active.insert(reply);
+    connect(reply, &QNetworkReply::finished, this, [=, this] {
+        m_active.erase(reply);
+        reply->deleteLater();
+        Exchange ex;
+        ex.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        ex.body = reply->readAll();
+        ex.error = reply->error();
+        ex.errorText = reply->errorString();
+        ex.headers = reply->rawHeaderPairs();
+        Outcome outcome = classify(ex.error, ex.errorText, ex.status, success,
+                                   ex.status ? serverMessage(ex.body) : QString());
+        if (m_cancelled) {
+            outcome.kind = Outcome::Kind::Retry;
+            outcome.message = Tr::tr("Sending was stopped; it will continue next time.");
+            done(ex, outcome);
+            return;
+        }
+        if (outcome.kind == Outcome::Kind::Retry && attempt + 1 < m_policy.maxAttempts()) {
+            qCDebug(lcSync) << "retrying" << reply->url() << outcome.message;
+            QTimer::singleShot(m_policy.delay(attempt), this, [=, this] {
+                if (m_cancelled)
+                    done(ex, outcome);
+                else
+                    exchange(start, success, done, attempt + 1);
+            });
+            return;
+        }
+        done(ex, outcome);
+    });
+}
+
+// ---- running ---------------------------------------------------------------------------
+
+void SyncClient::run(std::vector<std::function<void(std::function<void()>)>> phases)
+{
+    if (m_running)
+        return;
+    m_running = true;
+    m_cancelled = false;
+    m_summary = SyncSummary();
+    auto shared = std::make_shared<decltype(phases)>(std::move(phases));
+    auto step = std::make_shared<std::function<void(std::size_t)>>();
+    *step = [this, shared, step](std::size_t i) {
+        if (i >= shared->size() || m_cancelled || m_summary.signInFailed) {
+            finish();
+            return;
+        }
+        (*shared)[i]([step, i] { (*step)(i + 1); });
+    };
+    (*step)(0);
+}
+
+void SyncClient::finish()
+{
+    m_running = false;
+    m_summary.cancelled = m_cancelled;
+    Q_EMIT finished(m_summary);
+}
+
+void SyncClient::syncAll()
+{
+    run({[this](std::function<void()> next) { pullFormsPhase(std::move(next)); },
+         [this](std::function<void()> next) { pushPhase(true, std::move(next)); },
+         [this](std::function<void()> next) { pullReturnedPhase(std::move(next)); }});
+}
+
+void SyncClient::pullForms()
+{
+    run({[this](std::function<void()> next) { pullFormsPhase(std::move(next)); }});
+}
+
+void SyncClient::push(bool everything)
+{
+    run({[this, everything](std::function<void()> next) {
+        pushPhase(everything, std::move(next));
+    }});
+}
+
+void SyncClient::pullReturned()
+{
+    run({[this](std::function<void()> next) { pullReturnedPhase(std::move(next)); }});
+}
+
+void SyncClient::cancel()
+{
+    if (!m_running)
+        return;
+    m_cancelled = true;
+    const auto active = m_active;
+    for (QNetworkReply *reply : active)
+        reply->abort();
+}
+
+// ---- forms -----------------------------------------------------------------------------
+
+void SyncClient::pullFormsPhase(std::function<void()> next)
+{
+    exchange([this] { return m_net.get(request(url(QStringLiteral("/formList")))); }, {200},
+             [this, next](const Exchange &ex, const Outcome &outcome) {
+                 if (outcome.kind != Outcome::Kind::Success) {
+                     m_summary.signInFailed = outcome.kind == Outcome::Kind::SignIn;
+                     m_summary.problems
+                         << Tr::tr("The forms could not be updated: %1").arg(outcome.message);
+                     m_store.log(QString(), QStringLiteral("failed"), m_summary.problems.last(),
+                                 nullptr);
+                     next();
+                     return;
+                 }
+                 auto queue = std::make_shared<std::deque<FormEntry>>();
+                 QXmlStreamReader xml(ex.body);
+                 FormEntry entry;
+                 while (!xml.atEnd()) {
+                     xml.readNext();
+                     if (xml.isStartElement()) {
+                         const auto name = xml.name();
+                         if (name == QLatin1String("xform"))
+                             entry = FormEntry();
+                         else if (name == QLatin1String("formID"))
+                             entry.formId = xml.readElementText().trimmed();
+                         else if (name == QLatin1String("name"))
+                             entry.name = xml.readElementText().trimmed();
+                         else if (name == QLatin1String("version"))
+                             entry.version = xml.readElementText().trimmed();
+                         else if (name == QLatin1String("hash"))
+                             entry.hash = xml.readElementText().trimmed();
+                         else if (name == QLatin1String("downloadUrl"))
+                             entry.download = QUrl(xml.readElementText().trimmed());
+                         else if (name == QLatin1String("manifestUrl"))
+                             entry.manifest = QUrl(xml.readElementText().trimmed());
+                     } else if (xml.isEndElement() && xml.name() == QLatin1String("xform") &&
+                                !entry.formId.isEmpty() && entry.download.isValid()) {
+                         queue->push_back(entry);
+                     }
+                 }
+                 if (xml.hasError()) {
+                     m_summary.problems
+                         << Tr::tr("The server's form list is not readable (%1); the forms were "
+                                   "not updated.")
+                                .arg(xml.errorString());
+                     next();
+                     return;
+                 }
+                 fetchForm(queue, next);
+             });
+}
+
+void SyncClient::fetchForm(std::shared_ptr<std::deque<FormEntry>> queue, std::function<void()> next)
+{
+    if (queue->empty() || m_cancelled) {
+        next();
+        return;
+    }
+    const FormEntry form = queue->front();
+    queue->pop_front();
+    const auto continueWith = [this, queue, next] { fetchForm(queue, next); };
+    const auto stored = m_store.formVersion(form.formId, form.version, nullptr);
+    if (stored && stored->hash == form.hash) {
+        // The form is current; its media may still have changed.
+        if (!form.manifest.isValid()) {
+            continueWith();
+            return;
+        }
+        fetchMedia(form, QByteArray(),
+                   std::make_shared<std::vector<std::pair<QString, QByteArray>>>(), nullptr, false,
+                   continueWith);
+        return;
+    }
+    if (stored) {
+        m_summary.problems << Tr::tr("Form %1 version %2 changed on the server without a new "
+                                     "version; the copy on this device is kept.")
+                                  .arg(form.formId, form.version);
+        continueWith();
+        return;
+    }
+    exchange([this, form] { return m_net.get(request(form.download)); }, {200},
+             [this, form, continueWith](const Exchange &ex, const Outcome &outcome) {
+                 if (outcome.kind != Outcome::Kind::Success || md5Of(ex.body) != form.hash) {
+                     m_summary.problems
+                         << Tr::tr("Form %1 could not be downloaded: %2")
+                                .arg(form.formId, outcome.kind == Outcome::Kind::Success
+                                                      ? Tr::tr("its content does not match the "
+                                                               "server's hash")
+                                                      : outcome.message);
+                     continueWith();
+                     return;
+                 }
+                 fetchMedia(form, ex.body,
+                            std::make_shared<std::vector<std::pair<QString, QByteArray>>>(),
+                            nullptr, true, continueWith);
+             });
+}
+
+void SyncClient::fetchMedia(const FormEntry &form, const QByteArray &xml,
+                            std::shared_ptr<std::vector<std::pair<QString, QByteArray>>> media,
+                            std::shared_ptr<std::deque<std::tuple<QString, QString, QUrl>>> files,
+                            bool newForm, std::function<void()> done)
+{
+    const auto store = [this, form, xml, media, newForm, done] {
+        StoreError e;
+        if (newForm) {
+            if (m_store.addForm(xml, *media, m_account.base.toString(QUrl::RemoveUserInfo), &e))
+                ++m_summary.formsUpdated;
+            else
+                m_summary.problems
+                    << Tr::tr("Form %1 cannot be used here: %2").arg(form.formId, e.message);
+        } else if (!media->empty()) {
+            const auto stored = m_store.formVersion(form.formId, form.version, &e);
+            for (const auto &[name, content] : *media) {
+                if (stored && !m_store.putFormMedia(stored->row, name, content, &e))
+                    m_summary.problems << e.message;
+            }
+            ++m_summary.formsUpdated;
+        }
+        done();
+    };
+    if (!form.manifest.isValid()) {
+        store();
+        return;
+    }
+    if (!files) {
+        // First the manifest: which files, with which hashes.
+        exchange(
+            [this, form] { return m_net.get(request(form.manifest)); }, {200},
+            [this, form, xml, media, newForm, done, store](const Exchange &ex,
+                                                           const Outcome &outcome) {
+                if (outcome.kind != Outcome::Kind::Success) {
+                    m_summary.problems << Tr::tr("The media list of form %1 could not be "
+                                                 "downloaded: %2")
+                                              .arg(form.formId, outcome.message);
+                    done();
+                    return;
+                }
+                auto list = std::make_shared<std::deque<std::tuple<QString, QString, QUrl>>>();
+                QXmlStreamReader r(ex.body);
+                QString name, hash;
+                QUrl link;
+                while (!r.atEnd()) {
+                    r.readNext();
+                    if (r.isStartElement() && r.name() == QLatin1String("mediaFile")) {
+                        name.clear();
+                        hash.clear();
+                        link.clear();
+                    } else if (r.isStartElement() && r.name() == QLatin1String("filename")) {
+                        name = r.readElementText().trimmed();
+                    } else if (r.isStartElement() && r.name() == QLatin1String("hash")) {
+                        hash = r.readElementText().trimmed();
+                    } else if (r.isStartElement() && r.name() == QLatin1String("downloadUrl")) {
+                        link = QUrl(r.readElementText().trimmed());
+                    } else if (r.isEndElement() && r.name() == QLatin1String("mediaFile")) {
+                        if (!store::validFileName(name)) {
+                            m_summary.problems
+                                << Tr::tr("Form %1 lists a media file with an unsafe name "
+                                          "('%2'); it was not downloaded.")
+                                       .arg(form.formId, name);
+                            continue;
+                        }
+                        list->emplace_back(name, hash, link);
+                    }
+                }
+                // Files this device already has with the same hash are not downloaded.
+                const auto current = m_store.currentForm(form.formId, nullptr);
+                const auto have =
+                    newForm ? (current ? m_store.formMedia(current->row, nullptr)
+                                       : std::vector<store::MediaInfo>())
+                            : m_store.formMedia(
+                                  m_store.formVersion(form.formId, form.version, nullptr)->row,
+                                  nullptr);
+                auto missing = std::make_shared<std::deque<std::tuple<QString, QString, QUrl>>>();
+                for (const auto &file : *list) {
+                    const auto same = std::find_if(have.begin(), have.end(), [&](const auto &m) {
+                        return m.name == std::get<0>(file) && m.hash == std::get<1>(file);
+                    });
+                    if (same == have.end()) {
+                        missing->push_back(file);
+                    } else if (newForm && current) {
+                        QFile copy(QDir(m_store.formMediaDir(current->row)).filePath(same->name));
+                        if (copy.open(QIODevice::ReadOnly))
+                            media->emplace_back(same->name, copy.readAll());
+                        else
+                            missing->push_back(file);
+                    }
+                }
+                fetchMedia(form, xml, media, missing, newForm, done);
+            });
+        return;
+    }
+    if (files->empty()) {
+        store();
+        return;
+    }
+    const QString name = std::get<0>(files->front());
+    const QString hash = std::get<1>(files->front());
+    const QUrl link = std::get<2>(files->front());
+    files->pop_front();
+    exchange([this, link] { return m_net.get(request(link)); }, {200},
+             [=, this](const Exchange &ex, const Outcome &outcome) {
+                 if (outcome.kind != Outcome::Kind::Success || md5Of(ex.body) != hash) {
+                     m_summary.problems
+                         << Tr::tr("Media file %1 of form %2 could not be downloaded: %3")
+                                .arg(name, form.formId,
+                                     outcome.kind == Outcome::Kind::Success
+                                         ? Tr::tr("its content does not match the server's hash")
+                                         : outcome.message);
+                     done();
+                     return;
+                 }
+                 media->emplace_back(name, ex.body);
+                 fetchMedia(form, xml, media, files, newForm, done);
+             });
+}
+
+// ---- push ------------------------------------------------------------------------------
+
+void SyncClient::pushPhase(bool everything, std::function<void()> next)
+{
+    StoreError e;
+    const auto due = m_store.outbox(!everything, &e);
+    if (e) {
+        m_summary.problems << e.message;
+        next();
+        return;
+    }
+    if (due.empty()) {
+        next();
+        return;
+    }
+    m_queue.clear();
+    for (const auto &entry : due)
+        m_queue.push_back(entry.instanceId);
+    m_recordsTotal = static_cast<int>(m_queue.size());
+    m_recordsDone = 0;
+    m_bytesTotal = 0;
+    m_bytesDone = 0;
+    m_inFlight = 0;
+    m_pushDone = std::move(next);
+    Q_EMIT progress(0, m_recordsTotal, 0, 0);
+    preflight([this] { pumpRecords(); });
+}
+
+void SyncClient::preflight(std::function<void()> next)
+{
+    // HEAD: 204 with the largest body the server takes. Other answers are handled: a
+    // server without HEAD gets the OpenRosa default; a 2xx that is not 204 is not the
+    // server; no connection or no permission stops the batch with the reason.
+    exchange(
+        [this] {
+            return m_net.sendCustomRequest(request(url(QStringLiteral("/submission"))), "HEAD");
+        },
+        {204},
+        [this, next](const Exchange &ex, const Outcome &outcome) {
+            m_acceptLength = 10000000;
+            if (outcome.kind == Outcome::Kind::Success) {
+                bool ok = false;
+                const qint64 n = ex.header("X-OpenRosa-Accept-Content-Length").toLongLong(&ok);
+                if (ok && n > 0)
+                    m_acceptLength = n;
+                next();
+                return;
+            }
+            if (outcome.kind == Outcome::Kind::Refused && outcome.status != 403) {
+                next(); // no HEAD here: try the POSTs
+                return;
+            }
+            // Nothing can be sent now: every queued record fails with this reason.
+            // (All counted in flight first, so that the phase ends after the last one.)
+            const std::deque<QString> queued = std::exchange(m_queue, {});
+            m_inFlight += static_cast<int>(queued.size());
+            for (const QString &id : queued)
+                recordDone(id, outcome);
+        });
+}
+
+void SyncClient::pumpRecords()
+{
+    while (!m_cancelled && m_inFlight < m_concurrency && !m_queue.empty()) {
+        const QString id = m_queue.front();
+        m_queue.pop_front();
+        ++m_inFlight;
+        sendRecord(id);
+    }
+    if (m_inFlight == 0 && (m_queue.empty() || m_cancelled) && m_pushDone) {
+        auto done = std::move(m_pushDone);
+        m_pushDone = nullptr;
+        done();
+    }
+}
+
+void SyncClient::sendRecord(const QString &instanceId)
+{
+    StoreError e;
+    const auto xml = m_store.recordXml(instanceId, &e);
+    const auto files = m_store.attachments(instanceId, &e);
+    if (!xml || e) {
+        Outcome o;
+        o.kind = Outcome::Kind::Refused;
+        o.message = e.message;
+        recordDone(instanceId, o);
+        return;
+    }
+    // Split by the server's size limit and 100 files per POST; each POST repeats the XML.
+    auto parts = std::make_shared<std::vector<std::vector<AttachmentInfo>>>(1);
+    const qint64 room = m_acceptLength - xml->size() - 4 * kPartOverhead;
+    qint64 used = 0;
+    for (const AttachmentInfo &file : files) {
+        if (file.size + kPartOverhead > room) {
+            Outcome o;
+            o.kind = Outcome::Kind::Refused;
+            o.message = Tr::tr("The file %1 (%2 MB) is larger than the server accepts (%3 MB); "
+                               "the record was not sent.")
+                            .arg(file.name)
+                            .arg(file.size / 1048576.0, 0, 'f', 1)
+                            .arg(m_acceptLength / 1048576.0, 0, 'f', 1);
+            recordDone(instanceId, o);
+            return;
+        }
+        if (!parts->back().empty() &&
+            (used + file.size + kPartOverhead > room || parts->back().size() >= kMaxFilesPerPost)) {
+            parts->emplace_back();
+            used = 0;
+        }
+        parts->back().push_back(file);
+        used += file.size + kPartOverhead;
+    }
+    for (const auto &part : *parts) {
+        m_bytesTotal += xml->size();
+        for (const AttachmentInfo &file : part)
+            m_bytesTotal += file.size;
+    }
+    sendPart(instanceId, *xml, parts, 0);
+}
+
+void SyncClient::sendPart(const QString &instanceId, const QByteArray &xml,
+                          std::shared_ptr<std::vector<std::vector<AttachmentInfo>>> parts,
+                          std::size_t index)
+{
+    const bool last = index + 1 == parts->size();
+    auto sentSoFar = std::make_shared<qint64>(0);
+    const Start start = [=, this]() -> QNetworkReply * {
+        auto *multipart = new QHttpMultiPart(QHttpMultiPart::FormDataType);
+        QHttpPart xmlPart;
+        xmlPart.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("text/xml"));
+        xmlPart.setHeader(QNetworkRequest::ContentDispositionHeader,
+                          QStringLiteral("form-data; name=\"xml_submission_file\"; "
+                                         "filename=\"submission.xml\""));
+        xmlPart.setBody(xml);
+        multipart->append(xmlPart);
+        for (const AttachmentInfo &file : (*parts)[index]) {
+            // Streamed from the file: a 2 MB photo is never held whole in memory here.
+            auto *device = new QFile(file.path, multipart);
+            if (!device->open(QIODevice::ReadOnly))
+                continue; // the server then lacks it and the next POST adds it
+            QHttpPart part;
+            part.setHeader(QNetworkRequest::ContentTypeHeader,
+                           QStringLiteral("application/octet-stream"));
+            part.setHeader(
+                QNetworkRequest::ContentDispositionHeader,
+                QStringLiteral("form-data; name=\"%1\"; filename=\"%1\"")
+                    .arg(QString(file.name).replace(QLatin1Char('"'), QLatin1Char('_'))));
+            part.setBodyDevice(device);
+            multipart->append(part);
+        }
+        if (!last) {
+            QHttpPart incomplete;
+            incomplete.setHeader(QNetworkRequest::ContentDispositionHeader,
+                                 QStringLiteral("form-data; name=\"*isIncomplete*\""));
+            incomplete.setBody("yes");
+            multipart->append(incomplete);
+        }
+        QNetworkReply *reply = m_net.post(request(url(QStringLiteral("/submission"))), multipart);
+        multipart->setParent(reply);
+        *sentSoFar = 0;
+        connect(reply, &QNetworkReply::uploadProgress, this, [=, this](qint64 sent, qint64) {
+            m_bytesDone += sent - *sentSoFar;
+            *sentSoFar = sent;
+            Q_EMIT progress(m_recordsDone, m_recordsTotal, m_bytesDone, m_bytesTotal);
+        });
+        return reply;
+    };
+    exchange(start, {201, 202}, [=, this](const Exchange &, const Outcome &outcome) {
+        if (outcome.kind == Outcome::Kind::Success && !last) {
+            sendPart(instanceId, xml, parts, index + 1);
+            return;
+        }
+        recordDone(instanceId, outcome);
+    });
+}
+
+void SyncClient::recordDone(const QString &instanceId, const Outcome &outcome)
+{
+    StoreError e;
+    if (outcome.kind == Outcome::Kind::Success) {
+        // The server has it. Should this write fail, the record stays queued and the next
+        // run sends it again, which the server answers "already received": never twice.
+        if (m_store.markSent(instanceId, &e)) {
+            ++m_summary.sent;
+            m_store.log(instanceId, QStringLiteral("sent"),
+                        Tr::tr("Sent to %1.").arg(m_account.base.host()), nullptr);
+            Q_EMIT recordSent(instanceId);
+        } else {
+            ++m_summary.failed;
+            m_summary.problems << e.message;
+        }
+    } else {
+        if (outcome.kind == Outcome::Kind::SignIn && !m_summary.signInFailed) {
+            m_summary.signInFailed = true;
+            m_summary.problems << outcome.message;
+        }
+        ++m_summary.failed;
+        int attempts = 0;
+        for (const auto &entry : m_store.outbox(false, nullptr)) {
+            if (entry.instanceId == instanceId)
+                attempts = entry.attempts;
+        }
+        m_store.recordFailure(instanceId, outcome.message,
+                              retryTime(attempts, outcome.kind == Outcome::Kind::Refused), nullptr);
+        Q_EMIT recordFailed(instanceId, outcome.message);
+        if (outcome.kind == Outcome::Kind::SignIn) {
+            // The same credentials will not work for the others either.
+            while (!m_queue.empty()) {
+                const QString next = m_queue.front();
+                m_queue.pop_front();
+                ++m_summary.failed;
+                m_store.recordFailure(next, outcome.message, retryTime(0, false), nullptr);
+                Q_EMIT recordFailed(next, outcome.message);
+                ++m_recordsDone;
+            }
+        }
+    }
+    --m_inFlight;
+    ++m_recordsDone;
+    Q_EMIT progress(m_recordsDone, m_recordsTotal, m_bytesDone, m_bytesTotal);
+    pumpRecords();
+}
+
+// ---- returned records --------------------------------------------------------------------
+
+void SyncClient::pullReturnedPhase(std::function<void()> next)
+{
+    exchange(
+        [this] { return m_net.get(request(url(QStringLiteral("/returned")))); }, {200},
+        [this, next](const Exchange &ex, const Outcome &outcome) {
+            if (outcome.status == 404) {
+                next(); // a server without the way back (ODK Central): nothing to pull
+                return;
+            }
+            if (outcome.kind != Outcome::Kind::Success) {
+                m_summary.signInFailed = outcome.kind == Outcome::Kind::SignIn;
+                m_summary.problems
+                    << Tr::tr("Returned records could not be fetched: %1").arg(outcome.message);
+                next();
+                return;
+            }
+            const QJsonArray items = QJsonDocument::fromJson(ex.body).array();
+            for (const QJsonValue &v : items) {
+                const QJsonObject o = v.toObject();
+                const QString formId = o.value(QStringLiteral("formId")).toString();
+                const QString version = o.value(QStringLiteral("formVersion")).toString();
+                QString instanceId = o.value(QStringLiteral("currentVersion"))
+                                         .toObject()
+                                         .value(QStringLiteral("instanceId"))
+                                         .toString();
+                if (instanceId.isEmpty())
+                    instanceId = o.value(QStringLiteral("instanceId")).toString();
+                StoreError e;
+                const auto form = m_store.formVersion(formId, version, &e);
+                if (!form) {
+                    m_summary.problems << Tr::tr("Returned record %1 needs form %2 version %3, "
+                                                 "which is not on this device.")
+                                              .arg(instanceId, formId, version);
+                    continue;
+                }
+                std::vector<store::Comment> comments;
+                for (const QJsonValue &c : o.value(QStringLiteral("comments")).toArray()) {
+                    const QJsonObject co = c.toObject();
+                    comments.push_back({co.value(QStringLiteral("author")).toString(),
+                                        co.value(QStringLiteral("createdAt")).toString(),
+                                        co.value(QStringLiteral("body")).toString()});
+                }
+                const auto r = m_store.receiveReturned(
+                    form->row, instanceId, o.value(QStringLiteral("xml")).toString().toUtf8(),
+                    o.value(QStringLiteral("reviewState")).toString(), comments, &e);
+                if (!r) {
+                    m_summary.problems << e.message;
+                    continue;
+                }
+                ++m_summary.returned;
+                if (r->state == store::RecordState::Returned)
+                    m_store.log(
+                        r->instanceId, QStringLiteral("returned"),
+                        Tr::tr("Sent back for correction: %1")
+                            .arg(comments.empty() ? Tr::tr("(no comment)") : comments.back().body),
+                        nullptr);
+            }
+            next();
+        });
+}
+
+} // namespace survey::sync
