@@ -2,6 +2,117 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name></name>
+    <message>
+        <source>The server&apos;s certificate is not trusted (%1). Nothing was sent; check the server address.</source>
+        <translation>The server&apos;s certificate is not trusted (%1). Nothing was sent; check the server address.</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time; it will be tried again.</source>
+        <translation>The server did not answer in time; it will be tried again.</translation>
+    </message>
+    <message>
+        <source>No connection to the server (%1); it will be tried again when the network is back.</source>
+        <translation>No connection to the server (%1); it will be tried again when the network is back.</translation>
+    </message>
+    <message>
+        <source>Something other than the survey server answered (HTTP %1): a Wi-Fi login page or a proxy. Sign in to the network in a web browser, then send again. Nothing was lost.</source>
+        <translation>Something other than the survey server answered (HTTP %1): a Wi-Fi login page or a proxy. Sign in to the network in a web browser, then send again. Nothing was lost.</translation>
+    </message>
+    <message>
+        <source>The server refused the user name or password. Check them and sign in again.</source>
+        <translation>The server refused the user name or password. Check them and sign in again.</translation>
+    </message>
+    <message>
+        <source>The server could not take it now (HTTP %1%2); it will be tried again.</source>
+        <translation>The server could not take it now (HTTP %1%2); it will be tried again.</translation>
+    </message>
+    <message>
+        <source>This account may not do this on the server (HTTP 403%1).</source>
+        <translation>This account may not do this on the server (HTTP 403%1).</translation>
+    </message>
+    <message>
+        <source>The server does not know this form or address (HTTP 404%1).</source>
+        <translation>The server does not know this form or address (HTTP 404%1).</translation>
+    </message>
+    <message>
+        <source>The server refused the record as it stands (HTTP 409%1).</source>
+        <translation>The server refused the record as it stands (HTTP 409%1).</translation>
+    </message>
+    <message>
+        <source>The record is larger than the server accepts (HTTP 413%1).</source>
+        <translation>The record is larger than the server accepts (HTTP 413%1).</translation>
+    </message>
+    <message>
+        <source>The server refused the request (HTTP %1%2).</source>
+        <translation>The server refused the request (HTTP %1%2).</translation>
+    </message>
+    <message>
+        <source>Sending was stopped; it will continue next time.</source>
+        <translation>Sending was stopped; it will continue next time.</translation>
+    </message>
+    <message>
+        <source>The forms could not be updated: %1</source>
+        <translation>The forms could not be updated: %1</translation>
+    </message>
+    <message>
+        <source>The server&apos;s form list is not readable (%1); the forms were not updated.</source>
+        <translation>The server&apos;s form list is not readable (%1); the forms were not updated.</translation>
+    </message>
+    <message>
+        <source>Form %1 version %2 changed on the server without a new version; the copy on this device is kept.</source>
+        <translation>Form %1 version %2 changed on the server without a new version; the copy on this device is kept.</translation>
+    </message>
+    <message>
+        <source>Form %1 could not be downloaded: %2</source>
+        <translation>Form %1 could not be downloaded: %2</translation>
+    </message>
+    <message>
+        <source>its content does not match the server&apos;s hash</source>
+        <translation>its content does not match the server&apos;s hash</translation>
+    </message>
+    <message>
+        <source>Form %1 cannot be used here: %2</source>
+        <translation>Form %1 cannot be used here: %2</translation>
+    </message>
+    <message>
+        <source>The media list of form %1 could not be downloaded: %2</source>
+        <translation>The media list of form %1 could not be downloaded: %2</translation>
+    </message>
+    <message>
+        <source>Form %1 lists a media file with an unsafe name (&apos;%2&apos;); it was not downloaded.</source>
+        <translation>Form %1 lists a media file with an unsafe name (&apos;%2&apos;); it was not downloaded.</translation>
+    </message>
+    <message>
+        <source>Media file %1 of form %2 could not be downloaded: %3</source>
+        <translation>Media file %1 of form %2 could not be downloaded: %3</translation>
+    </message>
+    <message>
+        <source>The file %1 (%2 MB) is larger than the server accepts (%3 MB); the record was not sent.</source>
+        <translation>The file %1 (%2 MB) is larger than the server accepts (%3 MB); the record was not sent.</translation>
+    </message>
+    <message>
+        <source>Sent to %1.</source>
+        <translation>Sent to %1.</translation>
+    </message>
+    <message>
+        <source>Returned records could not be fetched: %1</source>
+        <translation>Returned records could not be fetched: %1</translation>
+    </message>
+    <message>
+        <source>Returned record %1 needs form %2 version %3, which is not on this device.</source>
+        <translation>Returned record %1 needs form %2 version %3, which is not on this device.</translation>
+    </message>
+    <message>
+        <source>Sent back for correction: %1</source>
+        <translation>Sent back for correction: %1</translation>
+    </message>
+    <message>
+        <source>(no comment)</source>
+        <translation>(no comment)</translation>
+    </message>
+</context>
+<context>
     <name>Admin</name>
     <message>
         <source>the password must have at least 10 characters</source>
@@ -1363,6 +1474,18 @@
         <source>saving a setting</source>
         <translation>saving a setting</translation>
     </message>
+    <message>
+        <source>Record %1 is %2: only a returned record is corrected.</source>
+        <translation>Record %1 is %2: only a returned record is corrected.</translation>
+    </message>
+    <message>
+        <source>The returned record %1 does not fit its form: %2</source>
+        <translation>The returned record %1 does not fit its form: %2</translation>
+    </message>
+    <message>
+        <source>The form of record %1 has no meta/instanceID to give the correction.</source>
+        <translation>The form of record %1 has no meta/instanceID to give the correction.</translation>
+    </message>
 </context>
 <context>
     <name>StoreCommands</name>
@@ -1526,6 +1649,12 @@
   store --data DIR show INSTANCE_ID  one record: state, comments, files, XML
   store --data DIR finalize INSTANCE_ID
                                      check a draft and queue it for sending
+  store --data DIR correct INSTANCE_ID [--answers A.json] [--finalize]
+                                     reopen a returned record as a correction
+  sync --data DIR --server URL --user NAME [--password-stdin]
+                                     pull forms, send finalized records, pull
+                                     returned ones; ends with &apos;sent N, failed M,
+                                     returned K&apos;
 </source>
         <translation>usage: survey-cli COMMAND ...
   validate FORM.xml                  check that a form loads; print a summary
@@ -1543,6 +1672,12 @@
   store --data DIR show INSTANCE_ID  one record: state, comments, files, XML
   store --data DIR finalize INSTANCE_ID
                                      check a draft and queue it for sending
+  store --data DIR correct INSTANCE_ID [--answers A.json] [--finalize]
+                                     reopen a returned record as a correction
+  sync --data DIR --server URL --user NAME [--password-stdin]
+                                     pull forms, send finalized records, pull
+                                     returned ones; ends with &apos;sent N, failed M,
+                                     returned K&apos;
 </translation>
     </message>
 </context>
@@ -1637,6 +1772,27 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>the data folder %1 cannot be created or written to</source>
         <translation>the data folder %1 cannot be created or written to</translation>
+    </message>
+</context>
+<context>
+    <name>SyncCommand</name>
+    <message>
+        <source>usage: %1
+</source>
+        <translation>usage: %1
+</translation>
+    </message>
+    <message>
+        <source>error: no password: give it on standard input with --password-stdin, or in SURVEY_PASSWORD
+</source>
+        <translation>error: no password: give it on standard input with --password-stdin, or in SURVEY_PASSWORD
+</translation>
+    </message>
+    <message>
+        <source>error: %1
+</source>
+        <translation>error: %1
+</translation>
     </message>
 </context>
 <context>

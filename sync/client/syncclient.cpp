@@ -110,7 +110,8 @@ void SyncClient::exchange(Start start, std::vector<int> success, Done done, int 
         reply->deleteLater();
         Exchange ex;
         ex.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        ex.body = reply->readAll();
+        if (reply->isOpen())
+            ex.body = reply->readAll();
         ex.error = reply->error();
         ex.errorText = reply->errorString();
         ex.headers = reply->rawHeaderPairs();

@@ -1,0 +1,614 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The sync client against a real survey-sync process on 127.0.0.1: 1,000 records pushed
+// exactly once, forms and media pulled once, split uploads, the way back for returned
+// records; and faults: the server killed and restarted mid-batch, and a proxy in this test
+// that drops, stalls and cuts connections and answers 500, 502 and a 200 "login page".
+#include "store.h"
+#include "syncclient.h"
+#include "testutil.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QUuid>
+
+#include <memory>
+
+using namespace survey;
+using store::RecordState;
+using store::Store;
+using store::StoreError;
+
+/// A TCP proxy between the client and the server that misbehaves on purpose: each new
+/// connection gets a fault chosen by `choose`.
+class FaultProxy : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Fault { Pass, Drop, Stall, Cut, Error500, Error502, LoginPage };
+
+    explicit FaultProxy(quint16 upstream)
+        : m_upstream(upstream)
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, &FaultProxy::accept);
+    }
+    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    quint16 port() const { return m_server.serverPort(); }
+    void setUpstream(quint16 port) { m_upstream = port; }
+
+    std::function<Fault()> choose = [] { return Fault::Pass; };
+    QStringList requests; ///< "GET /v1/…" of every request that went through
+    int faults = 0;
+
+private:
+    void accept()
+    {
+        while (QTcpSocket *client = m_server.nextPendingConnection()) {
+            client->setParent(this);
+            const Fault fault = choose();
+            if (fault != Fault::Pass)
+                ++faults;
+            switch (fault) {
+            case Fault::Drop:
+                client->abort();
+                client->deleteLater();
+                break;
+            case Fault::Stall: // read everything, answer nothing: the client's timeout ends it
+                connect(client, &QTcpSocket::readyRead, client, [client] { client->readAll(); });
+                break;
+            case Fault::Error500:
+            case Fault::Error502:
+            case Fault::LoginPage: {
+                const QByteArray answer =
+                    fault == Fault::LoginPage
+                        ? QByteArray("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                     "Content-Length: 48\r\nConnection: close\r\n\r\n"
+                                     "<html><body>Wi-Fi login: accept</body></html>\n\n\n")
+                        : QByteArray("HTTP/1.1 ") +
+                              (fault == Fault::Error500 ? "500 Internal Server Error"
+                                                        : "502 Bad Gateway") +
+                              "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                auto buffer = std::make_shared<QByteArray>();
+                connect(client, &QTcpSocket::readyRead, client, [client, buffer, answer] {
+                    *buffer += client->readAll();
+                    if (buffer->contains("\r\n\r\n") && !buffer->isEmpty()) {
+                        buffer->clear();
+                        client->write(answer);
+                        client->disconnectFromHost();
+                    }
+                });
+                break;
+            }
+            case Fault::Pass:
+            case Fault::Cut:
+                relay(client, fault == Fault::Cut);
+                break;
+            }
+        }
+    }
+
+    void relay(QTcpSocket *client, bool cut)
+    {
+        auto *server = new QTcpSocket(client);
+        server->connectToHost(QHostAddress::LocalHost, m_upstream);
+        auto pending = std::make_shared<QByteArray>();
+        connect(server, &QTcpSocket::connected, client, [server, pending] {
+            server->write(*pending);
+            pending->clear();
+        });
+        connect(client, &QTcpSocket::readyRead, server, [this, client, server, pending] {
+            const QByteArray data = client->readAll();
+            static const QRegularExpression line(
+                QStringLiteral("^(GET|HEAD|POST|PUT|PATCH|DELETE) (\\S+) HTTP/1\\.1\\r\\n"));
+            const auto m = line.match(QString::fromLatin1(data.left(2048)));
+            if (m.hasMatch())
+                requests << m.captured(1) + QLatin1Char(' ') + m.captured(2);
+            if (server->state() == QAbstractSocket::ConnectedState)
+                server->write(data);
+            else
+                *pending += data;
+        });
+        // Cut: the server gets the whole request and answers, but the answer is lost
+        // after a few bytes: the client cannot know whether its record arrived.
+        auto relayed = std::make_shared<qint64>(0);
+        connect(server, &QTcpSocket::readyRead, client, [client, server, cut, relayed] {
+            const QByteArray data = server->readAll();
+            if (cut && *relayed + data.size() > 12) {
+                client->write(data.left(std::max<qint64>(0, 12 - *relayed)));
+                client->flush();
+                client->abort();
+                return;
+            }
+            *relayed += data.size();
+            client->write(data);
+        });
+        connect(server, &QTcpSocket::disconnected, client,
+                [client] { client->disconnectFromHost(); });
+        connect(server, &QTcpSocket::errorOccurred, client, [client] { client->abort(); });
+        connect(client, &QTcpSocket::disconnected, server,
+                [server] { server->disconnectFromHost(); });
+    }
+
+    QTcpServer m_server;
+    quint16 m_upstream;
+};
+
+class TestSync : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void pushThousand();
+    void formsPulledOnceAndChecked();
+    void splitUploads();
+    void captivePortalAndSignIn();
+    void serverKilledAndRestarted();
+    void faultyNetwork();
+    void returnedAndCorrected();
+    void cancelAndResume();
+
+private:
+    testutil::Run sync(const QStringList &args, const QByteArray &in = {})
+    {
+        return testutil::runProgram(QStringLiteral(SURVEY_SYNC), args, in);
+    }
+    QString db() const
+    {
+        return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("s.db"));
+    }
+    /// Starts survey-sync on `port` (0: any) and returns the project's OpenRosa address.
+    QUrl startServer(quint16 port)
+    {
+        m_server = std::make_unique<QProcess>();
+        m_server->start(QStringLiteral(SURVEY_SYNC),
+                        {QStringLiteral("serve"), QStringLiteral("--db"), db(),
+                         QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
+                         QStringLiteral("--insecure-http"), QStringLiteral("--max-body-mb"),
+                         QStringLiteral("1")});
+        if (!m_server->waitForStarted())
+            return {};
+        while (!m_server->canReadLine()) {
+            if (!m_server->waitForReadyRead(20000))
+                return {};
+        }
+        return QUrl(QString::fromUtf8(m_server->readLine().trimmed()));
+    }
+    void stopServer()
+    {
+        if (m_server && m_server->state() != QProcess::NotRunning) {
+            m_server->kill();
+            m_server->waitForFinished();
+        }
+    }
+    int serverCount(const QString &sql)
+    {
+        QSqlDatabase c =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
+        c.setDatabaseName(m_dir.filePath(QStringLiteral("s.db")));
+        int n = -1;
+        if (c.open()) {
+            QSqlQuery q(c);
+            if (q.exec(sql) && q.next())
+                n = q.value(0).toInt();
+        }
+        c.close();
+        c = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("peek"));
+        return n;
+    }
+    std::unique_ptr<Store> device(QTemporaryDir &dir)
+    {
+        StoreError e;
+        auto s = Store::open(dir.path(), &e);
+        if (s) {
+            for (const char *form : {"/meter.xml", "/photos.xml"})
+                s->addForm(
+                    testutil::readFile(QStringLiteral(SURVEY_TEST_DATA) + QLatin1String(form)), {},
+                    QString(), &e);
+        }
+        return s;
+    }
+    /// `n` finalized meter readings; their instanceIDs.
+    QStringList addReadings(Store &s, int n)
+    {
+        QStringList ids;
+        const auto form = s.currentForm(QStringLiteral("meter"), nullptr);
+        for (int i = 0; i < n; ++i) {
+            const QString id =
+                QStringLiteral("uuid:") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+            const QByteArray xml = QStringLiteral("<data id=\"meter\" version=\"1\"><kwh>%1</kwh>"
+                                                  "<meta><instanceID>%2</instanceID></meta></data>")
+                                       .arg(i)
+                                       .arg(id)
+                                       .toUtf8();
+            StoreError e;
+            if (!s.createDraft(form->row, id, xml, QString(), &e) || !s.finalize(id, xml, &e))
+                qFatal("%s", qPrintable(e.message));
+            ids << id;
+        }
+        return ids;
+    }
+    sync::SyncClient *client(Store &s, const QUrl &base, const QString &password = {})
+    {
+        auto *c =
+            new sync::SyncClient(s,
+                                 {base, QStringLiteral("enu"),
+                                  password.isEmpty() ? QStringLiteral("enum-password") : password},
+                                 this);
+        c->setRetryPolicy(
+            sync::RetryPolicy(std::chrono::milliseconds(10), std::chrono::milliseconds(200), 3));
+        c->setTransferTimeout(std::chrono::milliseconds(3000));
+        return c;
+    }
+    /// Runs a whole sync and returns its summary.
+    sync::SyncSummary runSync(sync::SyncClient *c)
+    {
+        QSignalSpy done(c, &sync::SyncClient::finished);
+        c->syncAll();
+        if (done.isEmpty() && !done.wait(300000))
+            qFatal("the sync did not finish");
+        return done.first().first().value<sync::SyncSummary>();
+    }
+    QUrl through(const FaultProxy &proxy, const QUrl &base)
+    {
+        QUrl u = base;
+        u.setPort(proxy.port());
+        return u;
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<QProcess> m_server;
+    QUrl m_base;
+};
+
+void TestSync::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QCOMPARE(sync({QStringLiteral("init"), QStringLiteral("--db"), db(), QStringLiteral("--admin"),
+                   QStringLiteral("admin")},
+                  "admin-password\n")
+                 .exitCode,
+             0);
+    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
+                   QStringLiteral("sup"), QStringLiteral("--role"), QStringLiteral("supervisor")},
+                  "sup-password-1\n")
+                 .exitCode,
+             0);
+    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
+                   QStringLiteral("enu"), QStringLiteral("--role"), QStringLiteral("enumerator"),
+                   QStringLiteral("--supervisor"), QStringLiteral("sup")},
+                  "enum-password\n")
+                 .exitCode,
+             0);
+    // The meter form, and the photo form with a media file (a CSV it does not read).
+    for (const char *form : {"/meter.xml", "/photos.xml"}) {
+        const auto r =
+            sync({QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"), db(),
+                  QStringLiteral(SURVEY_TEST_DATA) + QLatin1String(form)});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+    m_base = startServer(0);
+    QVERIFY(m_base.isValid());
+}
+
+void TestSync::cleanupTestCase()
+{
+    stopServer();
+}
+
+void TestSync::pushThousand()
+{
+    QTemporaryDir dir;
+    auto s = device(dir);
+    QVERIFY(s);
+    const int before = serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions"));
+    const QStringList ids = addReadings(*s, 1000);
+    auto *c = client(*s, m_base);
+    QSignalSpy progress(c, &sync::SyncClient::progress);
+    const auto summary = runSync(c);
+    QVERIFY2(summary.problems.isEmpty(), qPrintable(summary.problems.join(QLatin1Char('\n'))));
+    QCOMPARE(summary.sent, 1000);
+    QCOMPARE(summary.failed, 0);
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions")), before + 1000);
+    StoreError e;
+    QCOMPARE(s->records(RecordState::Sent, &e).size(), std::size_t(1000));
+    QVERIFY(s->outbox(false, &e).empty());
+    // Progress reached 1,000 of 1,000 records.
+    QVERIFY(!progress.isEmpty());
+    QCOMPARE(progress.last().at(0).toInt(), 1000);
+    QCOMPARE(progress.last().at(1).toInt(), 1000);
+    // Syncing again sends nothing.
+    QCOMPARE(runSync(c).sent, 0);
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions")), before + 1000);
+}
+
+void TestSync::formsPulledOnceAndChecked()
+{
+    // A fresh device gets both forms; a second sync downloads nothing again.
+    FaultProxy proxy(static_cast<quint16>(m_base.port()));
+    QVERIFY(proxy.listen());
+    QTemporaryDir dir;
+    StoreError e;
+    auto s = Store::open(dir.path(), &e);
+    QVERIFY(s);
+    auto *c = client(*s, through(proxy, m_base));
+    auto summary = runSync(c);
+    QVERIFY2(summary.problems.isEmpty(), qPrintable(summary.problems.join(QLatin1Char('\n'))));
+    QCOMPARE(summary.formsUpdated, 2);
+    const auto forms = s->forms(true, &e);
+    QCOMPARE(forms.size(), std::size_t(2));
+    for (const auto &f : forms)
+        QCOMPARE(f.server, through(proxy, m_base).toString());
+    const auto downloads = [&] {
+        return proxy.requests.filter(QRegularExpression(QStringLiteral("^GET .*/forms/"))).size();
+    };
+    QCOMPARE(downloads(), 2);
+    summary = runSync(c);
+    QCOMPARE(summary.formsUpdated, 0);
+    QCOMPARE(downloads(), 2);
+    // A form the server changes gets a new version here; the old one stays.
+    QByteArray v2 = testutil::readFile(QStringLiteral(SURVEY_TEST_DATA "/meter.xml"));
+    v2.replace("version=\"1\"", "version=\"2\"");
+    QFile f(m_dir.filePath(QStringLiteral("meter-v2.xml")));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(v2);
+    f.close();
+    QCOMPARE(sync({QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"), db(),
+                   f.fileName()})
+                 .exitCode,
+             0);
+    summary = runSync(c);
+    QCOMPARE(summary.formsUpdated, 1);
+    QCOMPARE(downloads(), 3);
+    QCOMPARE(s->currentForm(QStringLiteral("meter"), &e)->version, QStringLiteral("2"));
+    QCOMPARE(s->forms(false, &e).size(), std::size_t(3));
+}
+
+void TestSync::splitUploads()
+{
+    // The server takes 1 MB per request (--max-body-mb 1): a record with three 400 kB
+    // photos goes in two or more POSTs, the XML repeated, all but the last marked
+    // *isIncomplete*; one with 150 small files goes in two (100 files per POST at most).
+    FaultProxy proxy(static_cast<quint16>(m_base.port()));
+    QVERIFY(proxy.listen());
+    QTemporaryDir dir;
+    auto s = device(dir);
+    QVERIFY(s);
+    StoreError e;
+    const auto form = s->currentForm(QStringLiteral("photos"), &e);
+    QVERIFY(form);
+    const auto record = [&](const QString &id, int files, int size) {
+        const QByteArray xml = QStringLiteral("<data id=\"photos\" version=\"1\"><site>A</site>"
+                                              "<photo>p0.jpg</photo><meta><instanceID>%1"
+                                              "</instanceID></meta></data>")
+                                   .arg(id)
+                                   .toUtf8();
+        QVERIFY(s->createDraft(form->row, id, xml, QString(), &e));
+        for (int i = 0; i < files; ++i)
+            QVERIFY(s->putAttachment(id, QStringLiteral("p%1.jpg").arg(i),
+                                     QByteArray(size, static_cast<char>('a' + i % 26)), &e));
+        QVERIFY(s->finalize(id, xml, &e));
+    };
+    record(QStringLiteral("uuid:split-big"), 3, 400'000);
+    record(QStringLiteral("uuid:split-many"), 150, 100);
+    auto *c = client(*s, through(proxy, m_base));
+    const auto summary = runSync(c);
+    QVERIFY2(summary.failed == 0, qPrintable(summary.problems.join(QLatin1Char('\n'))));
+    QCOMPARE(summary.sent, 2);
+    QVERIFY(proxy.requests.filter(QStringLiteral("POST")).size() >= 4);
+    const auto stored = [&](const char *id) {
+        return serverCount(QStringLiteral("SELECT COUNT(*) FROM submission_attachments a JOIN "
+                                          "submission_versions v ON v.id = a.version_id WHERE "
+                                          "v.instance_id = '%1'")
+                               .arg(QLatin1String(id)));
+    };
+    QCOMPARE(stored("uuid:split-big"), 3);
+    QCOMPARE(stored("uuid:split-many"), 150);
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submission_versions WHERE "
+                                        "instance_id LIKE 'uuid:split-%'")),
+             2);
+    // The bytes arrived intact.
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submission_attachments WHERE "
+                                        "hash = '%1'")
+                             .arg(QString::fromLatin1(
+                                 "md5:" + QCryptographicHash::hash(QByteArray(400'000, 'b'),
+                                                                   QCryptographicHash::Md5)
+                                              .toHex()))),
+             1);
+}
+
+void TestSync::captivePortalAndSignIn()
+{
+    // A Wi-Fi login page answers 200 to everything: nothing counts as sent, the records
+    // stay queued, and the log says what happened.
+    FaultProxy proxy(static_cast<quint16>(m_base.port()));
+    QVERIFY(proxy.listen());
+    proxy.choose = [] { return FaultProxy::Fault::LoginPage; };
+    QTemporaryDir dir;
+    auto s = device(dir);
+    QVERIFY(s);
+    const QStringList ids = addReadings(*s, 3);
+    auto *c = client(*s, through(proxy, m_base));
+    auto summary = runSync(c);
+    QCOMPARE(summary.sent, 0);
+    QCOMPARE(summary.failed, 3);
+    StoreError e;
+    QCOMPARE(s->records(RecordState::Finalized, &e).size(), std::size_t(3));
+    const auto log = s->syncLog(10, ids[0], &e);
+    QVERIFY(!log.empty());
+    QVERIFY2(log[0].message.contains(QStringLiteral("login page")), qPrintable(log[0].message));
+    // Wrong password: the run stops at once with that reason; nothing is lost.
+    auto *wrong = client(*s, m_base, QStringLiteral("not-the-password"));
+    summary = runSync(wrong);
+    QVERIFY(summary.signInFailed);
+    QCOMPARE(summary.sent, 0);
+    QCOMPARE(s->records(RecordState::Finalized, &e).size(), std::size_t(3));
+    // With the network and password right, they go.
+    summary = runSync(client(*s, m_base));
+    QCOMPARE(summary.sent, 3);
+    QCOMPARE(s->records(RecordState::Sent, &e).size(), std::size_t(3));
+}
+
+void TestSync::serverKilledAndRestarted()
+{
+    // The server is killed (SIGKILL) and started again on the same port 20 times while a
+    // batch is being sent. Runs are repeated until nothing is left; then every record is on
+    // the server exactly once and marked sent here.
+    QTemporaryDir dir;
+    auto s = device(dir);
+    QVERIFY(s);
+    const QStringList ids = addReadings(*s, 400);
+    const int before = serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions"));
+    const quint16 port = static_cast<quint16>(m_base.port());
+    auto *c = client(*s, m_base);
+    int kills = 0;
+    int sentSinceKill = 0;
+    connect(c, &sync::SyncClient::recordSent, this, [&] {
+        if (kills < 20 && ++sentSinceKill >= 15) {
+            sentSinceKill = 0;
+            ++kills;
+            stopServer();
+            QVERIFY(startServer(port).isValid());
+        }
+    });
+    StoreError e;
+    for (int run = 0; run < 50 && !s->outbox(false, &e).empty(); ++run)
+        runSync(c);
+    QCOMPARE(kills, 20);
+    QVERIFY(s->outbox(false, &e).empty());
+    QCOMPARE(s->records(RecordState::Sent, &e).size(), std::size_t(400));
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions")), before + 400);
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM (SELECT instance_id FROM "
+                                        "submission_versions GROUP BY instance_id HAVING "
+                                        "COUNT(*) > 1)")),
+             0);
+}
+
+void TestSync::faultyNetwork()
+{
+    // A third of the connections misbehave: dropped, stalled, cut after the server has
+    // answered, 500, 502, or a 200 login page. Runs repeat until nothing is left.
+    FaultProxy proxy(static_cast<quint16>(m_base.port()));
+    QVERIFY(proxy.listen());
+    const quint32 seed = QRandomGenerator::global()->generate();
+    qInfo("seed %u", seed);
+    auto random = std::make_shared<QRandomGenerator>(seed);
+    proxy.choose = [random] {
+        const int roll = static_cast<int>(random->bounded(18));
+        return roll < 12 ? FaultProxy::Fault::Pass : static_cast<FaultProxy::Fault>(roll - 11);
+    };
+    QTemporaryDir dir;
+    auto s = device(dir);
+    QVERIFY(s);
+    const QStringList ids = addReadings(*s, 300);
+    const int before = serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions"));
+    auto *c = client(*s, through(proxy, m_base));
+    c->setTransferTimeout(std::chrono::milliseconds(500)); // stalls end quickly
+    StoreError e;
+    int runs = 0;
+    for (; runs < 100 && !s->outbox(false, &e).empty(); ++runs)
+        runSync(c);
+    qInfo("%d runs, %d faulty connections", runs, proxy.faults);
+    QVERIFY(proxy.faults > 20);
+    QVERIFY(s->outbox(false, &e).empty());
+    QCOMPARE(s->records(RecordState::Sent, &e).size(), std::size_t(300));
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions")), before + 300);
+    // The failures were written down in words.
+    bool explained = false;
+    for (const auto &entry : s->syncLog(1000, QString(), &e))
+        explained = explained || entry.outcome == QLatin1String("failed");
+    QVERIFY(explained);
+}
+
+void TestSync::returnedAndCorrected()
+{
+    QTemporaryDir dir;
+    auto s = device(dir);
+    QVERIFY(s);
+    const QString id = addReadings(*s, 1).first();
+    auto *c = client(*s, m_base);
+    QCOMPARE(runSync(c).sent, 1);
+    // The supervisor sends it back with a comment.
+    QNetworkAccessManager net;
+    QUrl review = m_base;
+    review.setPath(m_base.path() + QStringLiteral("/forms/meter/submissions/") + id);
+    QNetworkRequest patch(review);
+    patch.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    patch.setRawHeader("Authorization", "Basic " + QByteArray("sup:sup-password-1").toBase64());
+    QNetworkReply *reply = net.sendCustomRequest(
+        patch, "PATCH", R"({"reviewState":"hasIssues","comment":"读数看不清，请重新抄表"})");
+    QSignalSpy patched(reply, &QNetworkReply::finished);
+    QVERIFY(patched.wait(20000));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    reply->deleteLater();
+
+    auto summary = runSync(c);
+    QCOMPARE(summary.returned, 1);
+    StoreError e;
+    auto r = s->record(id, &e);
+    QVERIFY(r);
+    QCOMPARE(r->state, RecordState::Returned);
+    QCOMPARE(r->reviewState, QStringLiteral("hasIssues"));
+    QCOMPARE(r->comments.size(), std::size_t(1));
+    QCOMPARE(r->comments[0].body, QStringLiteral("读数看不清，请重新抄表"));
+    QCOMPARE(r->comments[0].author, QStringLiteral("sup"));
+    // Corrected here: an edit with a new instanceID that names the returned one.
+    const auto next = s->correct(id, &e);
+    QVERIFY2(next, qPrintable(e.message));
+    auto xml = *s->recordXml(*next, &e);
+    QVERIFY(xml.contains("<deprecatedID>" + id.toUtf8() + "</deprecatedID>"));
+    xml.replace(QByteArray("<kwh>0</kwh>"), QByteArray("<kwh>4711</kwh>"));
+    QVERIFY(s->saveDraft(*next, xml, QString(), &e));
+    QVERIFY(s->finalize(*next, xml, &e));
+    summary = runSync(c);
+    QCOMPARE(summary.sent, 1);
+    QCOMPARE(s->record(*next, &e)->state, RecordState::Sent);
+    // On the server: one submission, two versions, marked edited, off the returned list.
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions WHERE instance_id = "
+                                        "'%1' AND review_state = 'edited'")
+                             .arg(id)),
+             1);
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submission_versions v JOIN "
+                                        "submissions s ON s.id = v.submission_id WHERE "
+                                        "s.instance_id = '%1'")
+                             .arg(id)),
+             2);
+    QCOMPARE(runSync(c).returned, 0);
+}
+
+void TestSync::cancelAndResume()
+{
+    QTemporaryDir dir;
+    auto s = device(dir);
+    QVERIFY(s);
+    addReadings(*s, 200);
+    const int before = serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions"));
+    auto *c = client(*s, m_base);
+    connect(c, &sync::SyncClient::recordSent, c, [c] { c->cancel(); });
+    auto summary = runSync(c);
+    QVERIFY(summary.cancelled);
+    QVERIFY(summary.sent >= 1 && summary.sent < 200);
+    StoreError e;
+    const int left = static_cast<int>(s->outbox(false, &e).size());
+    QCOMPARE(left, 200 - summary.sent);
+    disconnect(c, &sync::SyncClient::recordSent, c, nullptr);
+    summary = runSync(c);
+    QCOMPARE(summary.sent, left);
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions")), before + 200);
+}
+
+QTEST_GUILESS_MAIN(TestSync)
+#include "tst_sync.moc"
