@@ -50,6 +50,7 @@ public:
 
     std::function<Fault()> choose = [] { return Fault::Pass; };
     QStringList requests; ///< "GET /v1/…" of every request that went through
+    QByteArrayList heads; ///< the first bytes (request line and headers) of each
     int faults = 0;
 
 private:
@@ -113,8 +114,10 @@ private:
             static const QRegularExpression line(
                 QStringLiteral("^(GET|HEAD|POST|PUT|PATCH|DELETE) (\\S+) HTTP/1\\.1\\r\\n"));
             const auto m = line.match(QString::fromLatin1(data.left(2048)));
-            if (m.hasMatch())
+            if (m.hasMatch()) {
                 requests << m.captured(1) + QLatin1Char(' ') + m.captured(2);
+                heads << data.left(data.indexOf("\r\n\r\n"));
+            }
             if (server->state() == QAbstractSocket::ConnectedState)
                 server->write(data);
             else
@@ -155,6 +158,7 @@ private Q_SLOTS:
     void formsPulledOnceAndChecked();
     void splitUploads();
     void captivePortalAndSignIn();
+    void appUserAddressSendsNoPassword();
     void serverKilledAndRestarted();
     void faultyNetwork();
     void returnedAndCorrected();
@@ -460,6 +464,32 @@ void TestSync::captivePortalAndSignIn()
     summary = runSync(client(*s, m_base));
     QCOMPARE(summary.sent, 3);
     QCOMPARE(s->records(RecordState::Sent, &e).size(), std::size_t(3));
+}
+
+void TestSync::appUserAddressSendsNoPassword()
+{
+    // An ODK Central app-user address carries its token: no password goes with it. (Our
+    // server has no such addresses and answers 404, which stops nothing.)
+    FaultProxy proxy(static_cast<quint16>(m_base.port()));
+    QVERIFY(proxy.listen());
+    QTemporaryDir dir;
+    auto s = device(dir);
+    QVERIFY(s);
+    QUrl keyed = through(proxy, m_base);
+    keyed.setPath(QStringLiteral("/v1/key/Zx8Token/projects/1"));
+    auto *c = client(*s, keyed);
+    const auto summary = runSync(c);
+    QVERIFY(!summary.problems.isEmpty()); // the form list is not there
+    QVERIFY(!proxy.heads.isEmpty());
+    for (const QByteArray &head : proxy.heads) {
+        QVERIFY2(head.startsWith("GET /v1/key/Zx8Token/projects/1/"), head.constData());
+        QVERIFY2(!head.toLower().contains("authorization:"), head.constData());
+    }
+    // The same client on an ordinary address does sign in.
+    proxy.heads.clear();
+    runSync(client(*s, through(proxy, m_base)));
+    QVERIFY(!proxy.heads.isEmpty());
+    QVERIFY(proxy.heads.first().toLower().contains("authorization: basic "));
 }
 
 void TestSync::serverKilledAndRestarted()

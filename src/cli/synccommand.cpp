@@ -64,7 +64,8 @@ int syncCommand(const QStringList &args)
     } else {
         password = qEnvironmentVariable("SURVEY_PASSWORD");
     }
-    if (password.isEmpty()) {
+    const bool keyAddress = base.path().startsWith(QLatin1String("/v1/key/"));
+    if (password.isEmpty() && !keyAddress) {
         writeErr(Tr::tr("error: no password: give it on standard input with --password-stdin, "
                         "or in SURVEY_PASSWORD\n"));
         return 64;

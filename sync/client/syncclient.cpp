@@ -92,7 +92,9 @@ QNetworkRequest SyncClient::request(const QUrl &target) const
                                .toString(QDateTime::currentDateTimeUtc(),
                                          QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"))
                                .toLatin1());
-    if (!m_account.user.isEmpty())
+    // An ODK Central app-user address (/v1/key/TOKEN/…) carries its credential itself.
+    const bool keyAddress = m_account.base.path().startsWith(QLatin1String("/v1/key/"));
+    if (!m_account.user.isEmpty() && !keyAddress)
         r.setRawHeader(
             "Authorization",
             "Basic " +
