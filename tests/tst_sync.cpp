@@ -3,6 +3,7 @@
 // exactly once, forms and media pulled once, split uploads, the way back for returned
 // records; and faults: the server killed and restarted mid-batch, and a proxy in this test
 // that drops, stalls and cuts connections and answers 500, 502 and a 200 "login page".
+#include "autosender.h"
 #include "store.h"
 #include "syncclient.h"
 #include "testutil.h"
@@ -148,6 +149,23 @@ private:
     quint16 m_upstream;
 };
 
+/// A connection the test switches on and off.
+class FakeNetwork : public sync::NetworkState
+{
+    Q_OBJECT
+public:
+    bool online() const override { return isOnline; }
+    bool unmetered() const override { return isUnmetered; }
+    void set(bool on, bool unmeteredNow)
+    {
+        isOnline = on;
+        isUnmetered = unmeteredNow;
+        Q_EMIT changed();
+    }
+    bool isOnline = false;
+    bool isUnmetered = false;
+};
+
 class TestSync : public QObject
 {
     Q_OBJECT
@@ -163,6 +181,7 @@ private Q_SLOTS:
     void faultyNetwork();
     void returnedAndCorrected();
     void cancelAndResume();
+    void autoSend();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &in = {})
@@ -638,6 +657,63 @@ void TestSync::cancelAndResume()
     summary = runSync(c);
     QCOMPARE(summary.sent, left);
     QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions")), before + 200);
+}
+
+void TestSync::autoSend()
+{
+    // Automatic sending follows the setting and the connection: off never sends; Wi-Fi
+    // only waits for an unmetered connection; any network sends when online. It sends
+    // when a record is finalized, when the connection returns, and on the timer while a
+    // record waits for its retry time.
+    QTemporaryDir dir;
+    auto s = device(dir);
+    QVERIFY(s);
+    auto *c = client(*s, m_base);
+    FakeNetwork network;
+    sync::AutoSender sender(*c, *s, network);
+    QCOMPARE(sender.mode(), sync::AutoSender::Mode::Off);
+    QSignalSpy started(&sender, &sync::AutoSender::started);
+    QSignalSpy finished(c, &sync::SyncClient::finished);
+    const int before = serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions"));
+    addReadings(*s, 3);
+    network.set(true, true);
+    sender.recordQueued();
+    QCOMPARE(started.count(), 0); // off
+
+    network.set(true, false); // a metered mobile connection
+    sender.setMode(sync::AutoSender::Mode::WifiOnly);
+    QCOMPARE(started.count(), 0);
+    network.set(true, true); // Wi-Fi
+    QCOMPARE(started.count(), 1);
+    QVERIFY(finished.wait(60000));
+    StoreError e;
+    QCOMPARE(s->records(RecordState::Sent, &e).size(), std::size_t(3));
+
+    sender.setMode(sync::AutoSender::Mode::AnyNetwork);
+    network.set(false, false);
+    addReadings(*s, 2);
+    sender.recordQueued();
+    QCOMPARE(started.count(), 1); // offline
+    network.set(true, false);     // back, on mobile data
+    QCOMPARE(started.count(), 2);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(s->records(RecordState::Sent, &e).size(), std::size_t(5));
+
+    // A record whose retry time lies ahead is sent by the timer once it has come.
+    const QString later = addReadings(*s, 1).first();
+    QVERIFY(s->recordFailure(later, QStringLiteral("HTTP 503"),
+                             QDateTime::currentDateTimeUtc().addMSecs(300), &e));
+    sender.setInterval(std::chrono::milliseconds(50));
+    sender.recordQueued();
+    QCOMPARE(started.count(), 2); // not due yet
+    QVERIFY(started.wait(10000));
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(s->record(later, &e)->state, RecordState::Sent);
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions")), before + 6);
+    // The setting is kept.
+    QCOMPARE(s->setting(QStringLiteral("autoSend")), QStringLiteral("any"));
+    sync::AutoSender again(*c, *s, network);
+    QCOMPARE(again.mode(), sync::AutoSender::Mode::AnyNetwork);
 }
 
 QTEST_GUILESS_MAIN(TestSync)
