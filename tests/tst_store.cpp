@@ -60,6 +60,7 @@ private Q_SLOTS:
     void initTestCase();
     void transitionsTable();
     void createsAndMigrates();
+    void migratesVersion1();
     void refusesNewerDatabase();
     void refusesDamagedDatabase();
     void forms();
@@ -139,6 +140,38 @@ void TestStore::createsAndMigrates()
     s = fresh(dir);
     StoreError e;
     QCOMPARE(s->forms(true, &e).size(), std::size_t(1));
+}
+
+void TestStore::migratesVersion1()
+{
+    // A version 1 store (its sync log without codes) is brought to the current version in a
+    // transaction, keeping what it holds.
+    QTemporaryDir dir;
+    {
+        auto s = fresh(dir);
+        QVERIFY(s);
+        StoreError e;
+        QVERIFY(s->log(QString(), QStringLiteral("info"), QStringLiteral("written by v1"), &e));
+        QSqlQuery q(s->db());
+        for (const char *sql : {"ALTER TABLE sync_log DROP COLUMN code",
+                                "ALTER TABLE sync_log DROP COLUMN args", "PRAGMA user_version = 1"})
+            QVERIFY2(q.exec(QLatin1String(sql)), sql);
+    }
+    auto s = fresh(dir);
+    QVERIFY(s);
+    QSqlQuery q(s->db());
+    QVERIFY(q.exec(QStringLiteral("PRAGMA user_version")) && q.next());
+    QCOMPARE(q.value(0).toInt(), Store::kSchemaVersion);
+    q.finish();
+    StoreError e;
+    QVERIFY(s->log(QString(), QStringLiteral("failed"), QStringLiteral("HTTP 503"), &e,
+                   QStringLiteral("retryLater"), {QStringLiteral("503"), QString()}));
+    const auto log = s->syncLog(10, QString(), &e);
+    QCOMPARE(log.size(), std::size_t(2));
+    QCOMPARE(log[0].code, QStringLiteral("retryLater"));
+    QCOMPARE(log[0].args, (QStringList{QStringLiteral("503"), QString()}));
+    QCOMPARE(log[1].message, QStringLiteral("written by v1"));
+    QVERIFY(log[1].code.isEmpty());
 }
 
 void TestStore::refusesNewerDatabase()

@@ -473,6 +473,15 @@ void TestSync::captivePortalAndSignIn()
     const auto log = s->syncLog(10, ids[0], &e);
     QVERIFY(!log.empty());
     QVERIFY2(log[0].message.contains(QStringLiteral("login page")), qPrintable(log[0].message));
+    // The log is shown in the language of whoever reads it, not the one it was written in.
+    const QStringList showLog{QStringLiteral("store"), QStringLiteral("--data"), dir.path(),
+                              QStringLiteral("log"), ids[0]};
+    const auto english = testutil::runCli(showLog, {}, {QStringLiteral("LC_ALL=C.UTF-8")});
+    QCOMPARE(english.exitCode, 0);
+    QVERIFY2(english.out.contains("Wi-Fi login page"), english.out.constData());
+    const auto chinese = testutil::runCli(showLog, {}, {QStringLiteral("LC_ALL=zh_CN.UTF-8")});
+    QCOMPARE(chinese.exitCode, 0);
+    QVERIFY2(chinese.out.contains("Wi-Fi 登录页面"), chinese.out.constData());
     // Wrong password: the run stops at once with that reason; nothing is lost.
     auto *wrong = client(*s, m_base, QStringLiteral("not-the-password"));
     summary = runSync(wrong);

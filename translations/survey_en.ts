@@ -2,117 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name></name>
-    <message>
-        <source>The server&apos;s certificate is not trusted (%1). Nothing was sent; check the server address.</source>
-        <translation>The server&apos;s certificate is not trusted (%1). Nothing was sent; check the server address.</translation>
-    </message>
-    <message>
-        <source>The server did not answer in time; it will be tried again.</source>
-        <translation>The server did not answer in time; it will be tried again.</translation>
-    </message>
-    <message>
-        <source>No connection to the server (%1); it will be tried again when the network is back.</source>
-        <translation>No connection to the server (%1); it will be tried again when the network is back.</translation>
-    </message>
-    <message>
-        <source>Something other than the survey server answered (HTTP %1): a Wi-Fi login page or a proxy. Sign in to the network in a web browser, then send again. Nothing was lost.</source>
-        <translation>Something other than the survey server answered (HTTP %1): a Wi-Fi login page or a proxy. Sign in to the network in a web browser, then send again. Nothing was lost.</translation>
-    </message>
-    <message>
-        <source>The server refused the user name or password. Check them and sign in again.</source>
-        <translation>The server refused the user name or password. Check them and sign in again.</translation>
-    </message>
-    <message>
-        <source>The server could not take it now (HTTP %1%2); it will be tried again.</source>
-        <translation>The server could not take it now (HTTP %1%2); it will be tried again.</translation>
-    </message>
-    <message>
-        <source>This account may not do this on the server (HTTP 403%1).</source>
-        <translation>This account may not do this on the server (HTTP 403%1).</translation>
-    </message>
-    <message>
-        <source>The server does not know this form or address (HTTP 404%1).</source>
-        <translation>The server does not know this form or address (HTTP 404%1).</translation>
-    </message>
-    <message>
-        <source>The server refused the record as it stands (HTTP 409%1).</source>
-        <translation>The server refused the record as it stands (HTTP 409%1).</translation>
-    </message>
-    <message>
-        <source>The record is larger than the server accepts (HTTP 413%1).</source>
-        <translation>The record is larger than the server accepts (HTTP 413%1).</translation>
-    </message>
-    <message>
-        <source>The server refused the request (HTTP %1%2).</source>
-        <translation>The server refused the request (HTTP %1%2).</translation>
-    </message>
-    <message>
-        <source>Sending was stopped; it will continue next time.</source>
-        <translation>Sending was stopped; it will continue next time.</translation>
-    </message>
-    <message>
-        <source>The forms could not be updated: %1</source>
-        <translation>The forms could not be updated: %1</translation>
-    </message>
-    <message>
-        <source>The server&apos;s form list is not readable (%1); the forms were not updated.</source>
-        <translation>The server&apos;s form list is not readable (%1); the forms were not updated.</translation>
-    </message>
-    <message>
-        <source>Form %1 version %2 changed on the server without a new version; the copy on this device is kept.</source>
-        <translation>Form %1 version %2 changed on the server without a new version; the copy on this device is kept.</translation>
-    </message>
-    <message>
-        <source>Form %1 could not be downloaded: %2</source>
-        <translation>Form %1 could not be downloaded: %2</translation>
-    </message>
-    <message>
-        <source>its content does not match the server&apos;s hash</source>
-        <translation>its content does not match the server&apos;s hash</translation>
-    </message>
-    <message>
-        <source>Form %1 cannot be used here: %2</source>
-        <translation>Form %1 cannot be used here: %2</translation>
-    </message>
-    <message>
-        <source>The media list of form %1 could not be downloaded: %2</source>
-        <translation>The media list of form %1 could not be downloaded: %2</translation>
-    </message>
-    <message>
-        <source>Form %1 lists a media file with an unsafe name (&apos;%2&apos;); it was not downloaded.</source>
-        <translation>Form %1 lists a media file with an unsafe name (&apos;%2&apos;); it was not downloaded.</translation>
-    </message>
-    <message>
-        <source>Media file %1 of form %2 could not be downloaded: %3</source>
-        <translation>Media file %1 of form %2 could not be downloaded: %3</translation>
-    </message>
-    <message>
-        <source>The file %1 (%2 MB) is larger than the server accepts (%3 MB); the record was not sent.</source>
-        <translation>The file %1 (%2 MB) is larger than the server accepts (%3 MB); the record was not sent.</translation>
-    </message>
-    <message>
-        <source>Sent to %1.</source>
-        <translation>Sent to %1.</translation>
-    </message>
-    <message>
-        <source>Returned records could not be fetched: %1</source>
-        <translation>Returned records could not be fetched: %1</translation>
-    </message>
-    <message>
-        <source>Returned record %1 needs form %2 version %3, which is not on this device.</source>
-        <translation>Returned record %1 needs form %2 version %3, which is not on this device.</translation>
-    </message>
-    <message>
-        <source>Sent back for correction: %1</source>
-        <translation>Sent back for correction: %1</translation>
-    </message>
-    <message>
-        <source>(no comment)</source>
-        <translation>(no comment)</translation>
-    </message>
-</context>
-<context>
     <name>Admin</name>
     <message>
         <source>the password must have at least 10 characters</source>
@@ -1651,6 +1540,7 @@
                                      check a draft and queue it for sending
   store --data DIR correct INSTANCE_ID [--answers A.json] [--finalize]
                                      reopen a returned record as a correction
+  store --data DIR log [INSTANCE_ID] the sync log, newest first
   sync --data DIR --server URL --user NAME [--password-stdin]
                                      pull forms, send finalized records, pull
                                      returned ones; ends with &apos;sent N, failed M,
@@ -1674,6 +1564,7 @@
                                      check a draft and queue it for sending
   store --data DIR correct INSTANCE_ID [--answers A.json] [--finalize]
                                      reopen a returned record as a correction
+  store --data DIR log [INSTANCE_ID] the sync log, newest first
   sync --data DIR --server URL --user NAME [--password-stdin]
                                      pull forms, send finalized records, pull
                                      returned ones; ends with &apos;sent N, failed M,
@@ -1772,6 +1663,117 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>the data folder %1 cannot be created or written to</source>
         <translation>the data folder %1 cannot be created or written to</translation>
+    </message>
+</context>
+<context>
+    <name>SyncClient</name>
+    <message>
+        <source>The server&apos;s certificate is not trusted (%1). Nothing was sent; check the server address.</source>
+        <translation>The server&apos;s certificate is not trusted (%1). Nothing was sent; check the server address.</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time; it will be tried again.</source>
+        <translation>The server did not answer in time; it will be tried again.</translation>
+    </message>
+    <message>
+        <source>No connection to the server (%1); it will be tried again when the network is back.</source>
+        <translation>No connection to the server (%1); it will be tried again when the network is back.</translation>
+    </message>
+    <message>
+        <source>Something other than the survey server answered (HTTP %1): a Wi-Fi login page or a proxy. Sign in to the network in a web browser, then send again. Nothing was lost.</source>
+        <translation>Something other than the survey server answered (HTTP %1): a Wi-Fi login page or a proxy. Sign in to the network in a web browser, then send again. Nothing was lost.</translation>
+    </message>
+    <message>
+        <source>The server refused the user name or password. Check them and sign in again.</source>
+        <translation>The server refused the user name or password. Check them and sign in again.</translation>
+    </message>
+    <message>
+        <source>The server could not take it now (HTTP %1%2); it will be tried again.</source>
+        <translation>The server could not take it now (HTTP %1%2); it will be tried again.</translation>
+    </message>
+    <message>
+        <source>This account may not do this on the server (HTTP 403%1).</source>
+        <translation>This account may not do this on the server (HTTP 403%1).</translation>
+    </message>
+    <message>
+        <source>The server does not know this form or address (HTTP 404%1).</source>
+        <translation>The server does not know this form or address (HTTP 404%1).</translation>
+    </message>
+    <message>
+        <source>The server refused the record as it stands (HTTP 409%1).</source>
+        <translation>The server refused the record as it stands (HTTP 409%1).</translation>
+    </message>
+    <message>
+        <source>The record is larger than the server accepts (HTTP 413%1).</source>
+        <translation>The record is larger than the server accepts (HTTP 413%1).</translation>
+    </message>
+    <message>
+        <source>The server refused the request (HTTP %1%2).</source>
+        <translation>The server refused the request (HTTP %1%2).</translation>
+    </message>
+    <message>
+        <source>Sending was stopped; it will continue next time.</source>
+        <translation>Sending was stopped; it will continue next time.</translation>
+    </message>
+    <message>
+        <source>The file %1 (%2 MB) is larger than the server accepts (%3 MB); the record was not sent.</source>
+        <translation>The file %1 (%2 MB) is larger than the server accepts (%3 MB); the record was not sent.</translation>
+    </message>
+    <message>
+        <source>Sent to %1.</source>
+        <translation>Sent to %1.</translation>
+    </message>
+    <message>
+        <source>Sent back for correction: %1</source>
+        <translation>Sent back for correction: %1</translation>
+    </message>
+    <message>
+        <source>(no comment)</source>
+        <translation>(no comment)</translation>
+    </message>
+    <message>
+        <source>The forms could not be updated: %1</source>
+        <translation>The forms could not be updated: %1</translation>
+    </message>
+    <message>
+        <source>The server&apos;s form list is not readable (%1); the forms were not updated.</source>
+        <translation>The server&apos;s form list is not readable (%1); the forms were not updated.</translation>
+    </message>
+    <message>
+        <source>Form %1 version %2 changed on the server without a new version; the copy on this device is kept.</source>
+        <translation>Form %1 version %2 changed on the server without a new version; the copy on this device is kept.</translation>
+    </message>
+    <message>
+        <source>Form %1 could not be downloaded: %2</source>
+        <translation>Form %1 could not be downloaded: %2</translation>
+    </message>
+    <message>
+        <source>its content does not match the server&apos;s hash</source>
+        <translation>its content does not match the server&apos;s hash</translation>
+    </message>
+    <message>
+        <source>Form %1 cannot be used here: %2</source>
+        <translation>Form %1 cannot be used here: %2</translation>
+    </message>
+    <message>
+        <source>The media list of form %1 could not be downloaded: %2</source>
+        <translation>The media list of form %1 could not be downloaded: %2</translation>
+    </message>
+    <message>
+        <source>Form %1 lists a media file with an unsafe name (&apos;%2&apos;); it was not downloaded.</source>
+        <translation>Form %1 lists a media file with an unsafe name (&apos;%2&apos;); it was not downloaded.</translation>
+    </message>
+    <message>
+        <source>Media file %1 of form %2 could not be downloaded: %3</source>
+        <translation>Media file %1 of form %2 could not be downloaded: %3</translation>
+    </message>
+    <message>
+        <source>Returned records could not be fetched: %1</source>
+        <translation>Returned records could not be fetched: %1</translation>
+    </message>
+    <message>
+        <source>Returned record %1 needs form %2 version %3, which is not on this device.</source>
+        <translation>Returned record %1 needs form %2 version %3, which is not on this device.</translation>
     </message>
 </context>
 <context>

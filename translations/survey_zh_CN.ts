@@ -2,117 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <source>The server&apos;s certificate is not trusted (%1). Nothing was sent; check the server address.</source>
-        <translation>服务器的证书不受信任（%1）。没有发送任何内容；请检查服务器地址。</translation>
-    </message>
-    <message>
-        <source>The server did not answer in time; it will be tried again.</source>
-        <translation>服务器未及时响应；稍后会重试。</translation>
-    </message>
-    <message>
-        <source>No connection to the server (%1); it will be tried again when the network is back.</source>
-        <translation>无法连接服务器（%1）；网络恢复后会重试。</translation>
-    </message>
-    <message>
-        <source>Something other than the survey server answered (HTTP %1): a Wi-Fi login page or a proxy. Sign in to the network in a web browser, then send again. Nothing was lost.</source>
-        <translation>应答的不是调查服务器（HTTP %1），而是 Wi-Fi 登录页面或代理。请先在浏览器中登录网络，然后再发送。没有丢失任何数据。</translation>
-    </message>
-    <message>
-        <source>The server refused the user name or password. Check them and sign in again.</source>
-        <translation>服务器拒绝了用户名或密码。请检查后重新登录。</translation>
-    </message>
-    <message>
-        <source>The server could not take it now (HTTP %1%2); it will be tried again.</source>
-        <translation>服务器目前无法接收（HTTP %1%2）；稍后会重试。</translation>
-    </message>
-    <message>
-        <source>This account may not do this on the server (HTTP 403%1).</source>
-        <translation>此账户无权在服务器上执行此操作（HTTP 403%1）。</translation>
-    </message>
-    <message>
-        <source>The server does not know this form or address (HTTP 404%1).</source>
-        <translation>服务器上没有此表单或地址（HTTP 404%1）。</translation>
-    </message>
-    <message>
-        <source>The server refused the record as it stands (HTTP 409%1).</source>
-        <translation>服务器拒绝接收该记录的当前内容（HTTP 409%1）。</translation>
-    </message>
-    <message>
-        <source>The record is larger than the server accepts (HTTP 413%1).</source>
-        <translation>该记录超过了服务器接受的大小（HTTP 413%1）。</translation>
-    </message>
-    <message>
-        <source>The server refused the request (HTTP %1%2).</source>
-        <translation>服务器拒绝了请求（HTTP %1%2）。</translation>
-    </message>
-    <message>
-        <source>Sending was stopped; it will continue next time.</source>
-        <translation>发送已停止；下次会继续。</translation>
-    </message>
-    <message>
-        <source>The forms could not be updated: %1</source>
-        <translation>无法更新表单：%1</translation>
-    </message>
-    <message>
-        <source>The server&apos;s form list is not readable (%1); the forms were not updated.</source>
-        <translation>服务器的表单列表无法读取（%1）；表单未更新。</translation>
-    </message>
-    <message>
-        <source>Form %1 version %2 changed on the server without a new version; the copy on this device is kept.</source>
-        <translation>表单 %1 的版本 %2 在服务器上被修改但没有更新版本号；保留本设备上的副本。</translation>
-    </message>
-    <message>
-        <source>Form %1 could not be downloaded: %2</source>
-        <translation>无法下载表单 %1：%2</translation>
-    </message>
-    <message>
-        <source>its content does not match the server&apos;s hash</source>
-        <translation>其内容与服务器给出的哈希值不符</translation>
-    </message>
-    <message>
-        <source>Form %1 cannot be used here: %2</source>
-        <translation>表单 %1 无法在此使用：%2</translation>
-    </message>
-    <message>
-        <source>The media list of form %1 could not be downloaded: %2</source>
-        <translation>无法下载表单 %1 的媒体文件列表：%2</translation>
-    </message>
-    <message>
-        <source>Form %1 lists a media file with an unsafe name (&apos;%2&apos;); it was not downloaded.</source>
-        <translation>表单 %1 列出的媒体文件名不安全（“%2”）；未下载该文件。</translation>
-    </message>
-    <message>
-        <source>Media file %1 of form %2 could not be downloaded: %3</source>
-        <translation>无法下载表单 %2 的媒体文件 %1：%3</translation>
-    </message>
-    <message>
-        <source>The file %1 (%2 MB) is larger than the server accepts (%3 MB); the record was not sent.</source>
-        <translation>文件 %1（%2 MB）超过了服务器接受的大小（%3 MB）；该记录未发送。</translation>
-    </message>
-    <message>
-        <source>Sent to %1.</source>
-        <translation>已发送到 %1。</translation>
-    </message>
-    <message>
-        <source>Returned records could not be fetched: %1</source>
-        <translation>无法获取退回的记录：%1</translation>
-    </message>
-    <message>
-        <source>Returned record %1 needs form %2 version %3, which is not on this device.</source>
-        <translation>退回的记录 %1 需要表单 %2 的版本 %3，但本设备上没有该版本。</translation>
-    </message>
-    <message>
-        <source>Sent back for correction: %1</source>
-        <translation>已退回修改：%1</translation>
-    </message>
-    <message>
-        <source>(no comment)</source>
-        <translation>（无意见）</translation>
-    </message>
-</context>
-<context>
     <name>Admin</name>
     <message>
         <source>the password must have at least 10 characters</source>
@@ -1643,6 +1532,7 @@
                                      check a draft and queue it for sending
   store --data DIR correct INSTANCE_ID [--answers A.json] [--finalize]
                                      reopen a returned record as a correction
+  store --data DIR log [INSTANCE_ID] the sync log, newest first
   sync --data DIR --server URL --user NAME [--password-stdin]
                                      pull forms, send finalized records, pull
                                      returned ones; ends with &apos;sent N, failed M,
@@ -1666,6 +1556,7 @@
                                      检查草稿并将其排入发送队列
   store --data DIR correct INSTANCE_ID [--answers A.json] [--finalize]
                                      将退回的记录重新打开以便更正
+  store --data DIR log [INSTANCE_ID] 同步日志，最新的在前
   sync --data DIR --server URL --user NAME [--password-stdin]
                                      下载表单、发送已定稿的记录、获取退回的
                                      记录；最后一行为 &apos;sent N, failed M,
@@ -1762,6 +1653,117 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>the data folder %1 cannot be created or written to</source>
         <translation>无法创建或写入数据文件夹 %1</translation>
+    </message>
+</context>
+<context>
+    <name>SyncClient</name>
+    <message>
+        <source>The server&apos;s certificate is not trusted (%1). Nothing was sent; check the server address.</source>
+        <translation>服务器的证书不受信任（%1）。没有发送任何内容；请检查服务器地址。</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time; it will be tried again.</source>
+        <translation>服务器未及时响应；稍后会重试。</translation>
+    </message>
+    <message>
+        <source>No connection to the server (%1); it will be tried again when the network is back.</source>
+        <translation>无法连接服务器（%1）；网络恢复后会重试。</translation>
+    </message>
+    <message>
+        <source>Something other than the survey server answered (HTTP %1): a Wi-Fi login page or a proxy. Sign in to the network in a web browser, then send again. Nothing was lost.</source>
+        <translation>应答的不是调查服务器（HTTP %1），而是 Wi-Fi 登录页面或代理。请先在浏览器中登录网络，然后再发送。没有丢失任何数据。</translation>
+    </message>
+    <message>
+        <source>The server refused the user name or password. Check them and sign in again.</source>
+        <translation>服务器拒绝了用户名或密码。请检查后重新登录。</translation>
+    </message>
+    <message>
+        <source>The server could not take it now (HTTP %1%2); it will be tried again.</source>
+        <translation>服务器目前无法接收（HTTP %1%2）；稍后会重试。</translation>
+    </message>
+    <message>
+        <source>This account may not do this on the server (HTTP 403%1).</source>
+        <translation>此账户无权在服务器上执行此操作（HTTP 403%1）。</translation>
+    </message>
+    <message>
+        <source>The server does not know this form or address (HTTP 404%1).</source>
+        <translation>服务器上没有此表单或地址（HTTP 404%1）。</translation>
+    </message>
+    <message>
+        <source>The server refused the record as it stands (HTTP 409%1).</source>
+        <translation>服务器拒绝接收该记录的当前内容（HTTP 409%1）。</translation>
+    </message>
+    <message>
+        <source>The record is larger than the server accepts (HTTP 413%1).</source>
+        <translation>该记录超过了服务器接受的大小（HTTP 413%1）。</translation>
+    </message>
+    <message>
+        <source>The server refused the request (HTTP %1%2).</source>
+        <translation>服务器拒绝了请求（HTTP %1%2）。</translation>
+    </message>
+    <message>
+        <source>Sending was stopped; it will continue next time.</source>
+        <translation>发送已停止；下次会继续。</translation>
+    </message>
+    <message>
+        <source>The file %1 (%2 MB) is larger than the server accepts (%3 MB); the record was not sent.</source>
+        <translation>文件 %1（%2 MB）超过了服务器接受的大小（%3 MB）；该记录未发送。</translation>
+    </message>
+    <message>
+        <source>Sent to %1.</source>
+        <translation>已发送到 %1。</translation>
+    </message>
+    <message>
+        <source>Sent back for correction: %1</source>
+        <translation>已退回修改：%1</translation>
+    </message>
+    <message>
+        <source>(no comment)</source>
+        <translation>（无意见）</translation>
+    </message>
+    <message>
+        <source>The forms could not be updated: %1</source>
+        <translation>无法更新表单：%1</translation>
+    </message>
+    <message>
+        <source>The server&apos;s form list is not readable (%1); the forms were not updated.</source>
+        <translation>服务器的表单列表无法读取（%1）；表单未更新。</translation>
+    </message>
+    <message>
+        <source>Form %1 version %2 changed on the server without a new version; the copy on this device is kept.</source>
+        <translation>表单 %1 的版本 %2 在服务器上被修改但没有更新版本号；保留本设备上的副本。</translation>
+    </message>
+    <message>
+        <source>Form %1 could not be downloaded: %2</source>
+        <translation>无法下载表单 %1：%2</translation>
+    </message>
+    <message>
+        <source>its content does not match the server&apos;s hash</source>
+        <translation>其内容与服务器给出的哈希值不符</translation>
+    </message>
+    <message>
+        <source>Form %1 cannot be used here: %2</source>
+        <translation>表单 %1 无法在此使用：%2</translation>
+    </message>
+    <message>
+        <source>The media list of form %1 could not be downloaded: %2</source>
+        <translation>无法下载表单 %1 的媒体文件列表：%2</translation>
+    </message>
+    <message>
+        <source>Form %1 lists a media file with an unsafe name (&apos;%2&apos;); it was not downloaded.</source>
+        <translation>表单 %1 列出的媒体文件名不安全（“%2”）；未下载该文件。</translation>
+    </message>
+    <message>
+        <source>Media file %1 of form %2 could not be downloaded: %3</source>
+        <translation>无法下载表单 %2 的媒体文件 %1：%3</translation>
+    </message>
+    <message>
+        <source>Returned records could not be fetched: %1</source>
+        <translation>无法获取退回的记录：%1</translation>
+    </message>
+    <message>
+        <source>Returned record %1 needs form %2 version %3, which is not on this device.</source>
+        <translation>退回的记录 %1 需要表单 %2 的版本 %3，但本设备上没有该版本。</translation>
     </message>
 </context>
 <context>

@@ -36,6 +36,7 @@ int usage()
         "                                     check a draft and queue it for sending\n"
         "  store --data DIR correct INSTANCE_ID [--answers A.json] [--finalize]\n"
         "                                     reopen a returned record as a correction\n"
+        "  store --data DIR log [INSTANCE_ID] the sync log, newest first\n"
         "  sync --data DIR --server URL --user NAME [--password-stdin]\n"
         "                                     pull forms, send finalized records, pull\n"
         "                                     returned ones; ends with 'sent N, failed M,\n"

@@ -4,6 +4,7 @@
 
 #include "formdefinition.h"
 #include "formsession.h"
+#include "retrypolicy.h"
 #include "store.h"
 
 #include <QCoreApplication>
@@ -372,6 +373,21 @@ int storeFinalize(Store &store, const QString &instanceId)
     return 0;
 }
 
+/// The sync log, newest first, in the current language.
+int storeLog(Store &store, const QString &instanceId)
+{
+    StoreError e;
+    const auto entries = store.syncLog(1000, instanceId, &e);
+    if (e)
+        return storeFailure(e);
+    for (const LogEntry &entry : entries)
+        writeOut(QStringLiteral("%1\t%2\t%3\t%4\n")
+                     .arg(entry.at.toString(Qt::ISODateWithMs), entry.instanceId, entry.outcome,
+                          sync::logText(entry))
+                     .toUtf8());
+    return 0;
+}
+
 /// Returned → a draft correcting it; answers applied and finalized when asked.
 int storeCorrect(Store &store, const QStringList &args)
 {
@@ -436,7 +452,7 @@ int storeCommand(const QStringList &arguments)
     const QString usageText =
         QStringLiteral("survey-cli store --data DIR (list [--json] | show INSTANCE_ID | "
                        "finalize INSTANCE_ID | correct INSTANCE_ID [--answers A.json] "
-                       "[--finalize])");
+                       "[--finalize] | log [INSTANCE_ID])");
     QStringList args = arguments;
     const QString dataDir = takeDataDir(args);
     if (dataDir.isEmpty() || args.isEmpty())
@@ -447,7 +463,8 @@ int storeCommand(const QStringList &arguments)
     const bool one =
         (sub == QLatin1String("show") || sub == QLatin1String("finalize")) && args.size() == 1;
     const bool correct = sub == QLatin1String("correct") && !args.isEmpty();
-    if (!list && !one && !correct)
+    const bool log = sub == QLatin1String("log") && args.size() <= 1;
+    if (!list && !one && !correct && !log)
         return usage(usageText);
     auto store = openStore(dataDir);
     if (!store)
@@ -458,6 +475,8 @@ int storeCommand(const QStringList &arguments)
         return storeShow(*store, args.first());
     if (correct)
         return storeCorrect(*store, args);
+    if (log)
+        return storeLog(*store, args.value(0));
     return storeFinalize(*store, args.first());
 }
 

@@ -74,6 +74,13 @@ std::vector<Comment> commentsFrom(const QByteArray &json)
     return out;
 }
 
+QVariant argsJson(const QStringList &args)
+{
+    if (args.isEmpty())
+        return QVariant();
+    return QJsonDocument(QJsonArray::fromStringList(args)).toJson(QJsonDocument::Compact);
+}
+
 /// Columns read by recordFrom(), in order.
 const char *kRecordColumns =
     "i.id, i.instance_id, f.form_id, f.version, i.form_row, i.state, i.instance_name, "
@@ -265,8 +272,11 @@ bool Store::migrate(StoreError *error)
                         .arg(m_dir)
                         .arg(version)
                         .arg(kSchemaVersion));
-    if (version >= 1)
-        return true;
+    return (version >= 1 || migrateTo1(error)) && (version >= 2 || migrateTo2(error));
+}
+
+bool Store::migrateTo1(StoreError *error)
+{
     const QStringList ddl = {
         QStringLiteral("CREATE TABLE forms (id INTEGER PRIMARY KEY AUTOINCREMENT, form_id TEXT "
                        "NOT NULL, version TEXT NOT NULL, title TEXT NOT NULL, hash TEXT NOT "
@@ -306,6 +316,19 @@ bool Store::migrate(StoreError *error)
             }
             qCDebug(lcStore) << "store schema created (version 1) in" << m_dir;
             return true;
+        },
+        error);
+}
+
+bool Store::migrateTo2(StoreError *error)
+{
+    // Version 2: the sync log keeps what happened as a code with details, so that it is
+    // shown in the language the person uses when reading it.
+    return write(
+        [&](StoreError *e) {
+            return exec(QStringLiteral("ALTER TABLE sync_log ADD COLUMN code TEXT"), e) &&
+                   exec(QStringLiteral("ALTER TABLE sync_log ADD COLUMN args TEXT"), e) &&
+                   exec(QStringLiteral("PRAGMA user_version = 2"), e);
         },
         error);
 }
@@ -1124,7 +1147,8 @@ std::vector<OutboxEntry> Store::outbox(bool dueOnly, StoreError *error)
 }
 
 bool Store::recordFailure(const QString &instanceId, const QString &message,
-                          const QDateTime &retryAt, StoreError *error)
+                          const QDateTime &retryAt, StoreError *error, const QString &code,
+                          const QStringList &args)
 {
     const auto report = [this](const QSqlError &err) {
         return fromSql(tr("noting the failed send"), err);
@@ -1138,23 +1162,26 @@ bool Store::recordFailure(const QString &instanceId, const QString &message,
                        {retryAt.toUTC().toString(Qt::ISODateWithMs), message, instanceId}, e,
                        report) &&
                    run(m_db,
-                       "INSERT INTO sync_log (at, instance_id, outcome, message) VALUES (?, ?, "
-                       "'failed', ?)",
-                       {now(), instanceId, message}, e, report);
+                       "INSERT INTO sync_log (at, instance_id, outcome, message, code, args) "
+                       "VALUES (?, ?, 'failed', ?, ?, ?)",
+                       {now(), instanceId, message, code.isEmpty() ? QVariant() : code,
+                        argsJson(args)},
+                       e, report);
         },
         error);
 }
 
 bool Store::log(const QString &instanceId, const QString &outcome, const QString &message,
-                StoreError *error)
+                StoreError *error, const QString &code, const QStringList &args)
 {
     return write(
         [&](StoreError *e) {
             return run(
                 m_db,
-                "INSERT INTO sync_log (at, instance_id, outcome, message) VALUES (?, ?, "
-                "?, ?)",
-                {now(), instanceId.isEmpty() ? QVariant() : QVariant(instanceId), outcome, message},
+                "INSERT INTO sync_log (at, instance_id, outcome, message, code, args) VALUES (?, "
+                "?, ?, ?, ?, ?)",
+                {now(), instanceId.isEmpty() ? QVariant() : QVariant(instanceId), outcome, message,
+                 code.isEmpty() ? QVariant() : QVariant(code), argsJson(args)},
                 e,
                 [this](const QSqlError &err) { return fromSql(tr("writing the sync log"), err); });
         },
@@ -1165,8 +1192,8 @@ std::vector<LogEntry> Store::syncLog(int limit, const QString &instanceId, Store
 {
     QSqlQuery q(m_db);
     q.prepare(
-        QStringLiteral("SELECT at, instance_id, outcome, message FROM sync_log%1 ORDER BY "
-                       "id DESC LIMIT ?")
+        QStringLiteral("SELECT at, instance_id, outcome, message, code, args FROM sync_log%1 "
+                       "ORDER BY id DESC LIMIT ?")
             .arg(instanceId.isEmpty() ? QString() : QStringLiteral(" WHERE instance_id = ?")));
     if (!instanceId.isEmpty())
         q.addBindValue(instanceId);
@@ -1177,9 +1204,13 @@ std::vector<LogEntry> Store::syncLog(int limit, const QString &instanceId, Store
             *error = fromSql(tr("reading the sync log"), q.lastError());
         return out;
     }
-    while (q.next())
+    while (q.next()) {
+        QStringList args;
+        for (const QJsonValue &v : QJsonDocument::fromJson(q.value(5).toByteArray()).array())
+            args << v.toString();
         out.push_back({parseTime(q.value(0)), q.value(1).toString(), q.value(2).toString(),
-                       q.value(3).toString()});
+                       q.value(3).toString(), q.value(4).toString(), args});
+    }
     return out;
 }
 

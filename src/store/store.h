@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -113,8 +114,10 @@ struct LogEntry
 {
     QDateTime at;
     QString instanceId;
-    QString outcome; ///< "sent", "failed", "returned", "info"
-    QString message;
+    QString outcome;  ///< "sent", "failed", "returned", "info"
+    QString message;  ///< in the language of the moment it was written
+    QString code;     ///< when set, the message is code + args, to be shown in the language
+    QStringList args; ///< of the moment it is read (survey::sync::describe)
 };
 
 /// The device's store: forms, records (instances), attachments, outbox, sync log and
@@ -128,7 +131,7 @@ class Store
 {
     Q_DECLARE_TR_FUNCTIONS(Store)
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     /// Opens (creating and migrating when needed) the store in folder `dataDir`.
     static std::unique_ptr<Store> open(const QString &dataDir, StoreError *error);
@@ -206,9 +209,9 @@ public:
     std::vector<OutboxEntry> outbox(bool dueOnly, StoreError *error);
     /// A failed attempt: the record stays queued; tried again from `retryAt`.
     bool recordFailure(const QString &instanceId, const QString &message, const QDateTime &retryAt,
-                       StoreError *error);
+                       StoreError *error, const QString &code = {}, const QStringList &args = {});
     bool log(const QString &instanceId, const QString &outcome, const QString &message,
-             StoreError *error);
+             StoreError *error, const QString &code = {}, const QStringList &args = {});
     std::vector<LogEntry> syncLog(int limit, const QString &instanceId, StoreError *error);
 
     // ---- settings ------------------------------------------------------------------
@@ -219,6 +222,8 @@ private:
     explicit Store(QString dir);
     bool openDb(StoreError *error);
     bool migrate(StoreError *error);
+    bool migrateTo1(StoreError *error);
+    bool migrateTo2(StoreError *error);
     /// Runs `work` in one IMMEDIATE transaction; rolls back on failure.
     bool write(const std::function<bool(StoreError *)> &work, StoreError *error);
     bool exec(const QString &sql, StoreError *error);

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "store.h"
+
 #include <QCoreApplication>
 #include <QNetworkReply>
 #include <QString>
+#include <QStringList>
 
 #include <chrono>
 #include <vector>
@@ -24,8 +27,19 @@ struct Outcome
     };
     Kind kind = Kind::Success;
     int status = 0;
-    QString message; ///< in the current language, for the sync log
+    /// What happened, as a code with its details: the sync log keeps these and shows them
+    /// in the language of the moment it is read (describe()).
+    QString code;
+    QStringList args;
+    QString message; ///< describe(code, args) in the current language
 };
+
+/// A sync-log code and its details in words, in the current language.
+QString describe(const QString &code, const QStringList &args);
+/// A sync-log entry in words, in the current language.
+QString logText(const store::LogEntry &entry);
+/// An outcome with its message.
+Outcome outcome(Outcome::Kind kind, int status, const QString &code, const QStringList &args);
 
 /// Exponential backoff with full jitter and a cap: attempt 0 waits up to `base`, each
 /// further attempt doubles that bound, never beyond `cap`.

@@ -21,7 +21,6 @@ namespace survey::sync {
 
 using store::AttachmentInfo;
 using store::StoreError;
-using Tr = Messages;
 
 namespace {
 
@@ -117,12 +116,10 @@ void SyncClient::exchange(Start start, std::vector<int> success, Done done, int 
         ex.error = reply->error();
         ex.errorText = reply->errorString();
         ex.headers = reply->rawHeaderPairs();
-        Outcome outcome = classify(ex.error, ex.errorText, ex.status, success,
-                                   ex.status ? serverMessage(ex.body) : QString());
+        const Outcome outcome = classify(ex.error, ex.errorText, ex.status, success,
+                                         ex.status ? serverMessage(ex.body) : QString());
         if (m_cancelled) {
-            outcome.kind = Outcome::Kind::Retry;
-            outcome.message = Tr::tr("Sending was stopped; it will continue next time.");
-            done(ex, outcome);
+            done(ex, sync::outcome(Outcome::Kind::Retry, 0, QStringLiteral("stopped"), {}));
             return;
         }
         if (outcome.kind == Outcome::Kind::Retry && attempt + 1 < m_policy.maxAttempts()) {
@@ -210,7 +207,7 @@ void SyncClient::pullFormsPhase(std::function<void()> next)
                  if (outcome.kind != Outcome::Kind::Success) {
                      m_summary.signInFailed = outcome.kind == Outcome::Kind::SignIn;
                      m_summary.problems
-                         << Tr::tr("The forms could not be updated: %1").arg(outcome.message);
+                         << Messages::tr("The forms could not be updated: %1").arg(outcome.message);
                      m_store.log(QString(), QStringLiteral("failed"), m_summary.problems.last(),
                                  nullptr);
                      next();
@@ -244,8 +241,9 @@ void SyncClient::pullFormsPhase(std::function<void()> next)
                  }
                  if (xml.hasError()) {
                      m_summary.problems
-                         << Tr::tr("The server's form list is not readable (%1); the forms were "
-                                   "not updated.")
+                         << Messages::tr(
+                                "The server's form list is not readable (%1); the forms were "
+                                "not updated.")
                                 .arg(xml.errorString());
                      next();
                      return;
@@ -276,8 +274,8 @@ void SyncClient::fetchForm(std::shared_ptr<std::deque<FormEntry>> queue, std::fu
         return;
     }
     if (stored) {
-        m_summary.problems << Tr::tr("Form %1 version %2 changed on the server without a new "
-                                     "version; the copy on this device is kept.")
+        m_summary.problems << Messages::tr("Form %1 version %2 changed on the server without a new "
+                                           "version; the copy on this device is kept.")
                                   .arg(form.formId, form.version);
         continueWith();
         return;
@@ -286,11 +284,12 @@ void SyncClient::fetchForm(std::shared_ptr<std::deque<FormEntry>> queue, std::fu
              [this, form, continueWith](const Exchange &ex, const Outcome &outcome) {
                  if (outcome.kind != Outcome::Kind::Success || md5Of(ex.body) != form.hash) {
                      m_summary.problems
-                         << Tr::tr("Form %1 could not be downloaded: %2")
-                                .arg(form.formId, outcome.kind == Outcome::Kind::Success
-                                                      ? Tr::tr("its content does not match the "
-                                                               "server's hash")
-                                                      : outcome.message);
+                         << Messages::tr("Form %1 could not be downloaded: %2")
+                                .arg(form.formId,
+                                     outcome.kind == Outcome::Kind::Success
+                                         ? Messages::tr("its content does not match the "
+                                                        "server's hash")
+                                         : outcome.message);
                      continueWith();
                      return;
                  }
@@ -312,7 +311,7 @@ void SyncClient::fetchMedia(const FormEntry &form, const QByteArray &xml,
                 ++m_summary.formsUpdated;
             else
                 m_summary.problems
-                    << Tr::tr("Form %1 cannot be used here: %2").arg(form.formId, e.message);
+                    << Messages::tr("Form %1 cannot be used here: %2").arg(form.formId, e.message);
         } else if (!media->empty()) {
             const auto stored = m_store.formVersion(form.formId, form.version, &e);
             for (const auto &[name, content] : *media) {
@@ -334,8 +333,8 @@ void SyncClient::fetchMedia(const FormEntry &form, const QByteArray &xml,
             [this, form, xml, media, newForm, done, store](const Exchange &ex,
                                                            const Outcome &outcome) {
                 if (outcome.kind != Outcome::Kind::Success) {
-                    m_summary.problems << Tr::tr("The media list of form %1 could not be "
-                                                 "downloaded: %2")
+                    m_summary.problems << Messages::tr("The media list of form %1 could not be "
+                                                       "downloaded: %2")
                                               .arg(form.formId, outcome.message);
                     done();
                     return;
@@ -359,8 +358,8 @@ void SyncClient::fetchMedia(const FormEntry &form, const QByteArray &xml,
                     } else if (r.isEndElement() && r.name() == QLatin1String("mediaFile")) {
                         if (!store::validFileName(name)) {
                             m_summary.problems
-                                << Tr::tr("Form %1 lists a media file with an unsafe name "
-                                          "('%2'); it was not downloaded.")
+                                << Messages::tr("Form %1 lists a media file with an unsafe name "
+                                                "('%2'); it was not downloaded.")
                                        .arg(form.formId, name);
                             continue;
                         }
@@ -402,21 +401,22 @@ void SyncClient::fetchMedia(const FormEntry &form, const QByteArray &xml,
     const QString hash = std::get<1>(files->front());
     const QUrl link = std::get<2>(files->front());
     files->pop_front();
-    exchange([this, link] { return m_net.get(request(link)); }, {200},
-             [=, this](const Exchange &ex, const Outcome &outcome) {
-                 if (outcome.kind != Outcome::Kind::Success || md5Of(ex.body) != hash) {
-                     m_summary.problems
-                         << Tr::tr("Media file %1 of form %2 could not be downloaded: %3")
-                                .arg(name, form.formId,
-                                     outcome.kind == Outcome::Kind::Success
-                                         ? Tr::tr("its content does not match the server's hash")
-                                         : outcome.message);
-                     done();
-                     return;
-                 }
-                 media->emplace_back(name, ex.body);
-                 fetchMedia(form, xml, media, files, newForm, done);
-             });
+    exchange(
+        [this, link] { return m_net.get(request(link)); }, {200},
+        [=, this](const Exchange &ex, const Outcome &outcome) {
+            if (outcome.kind != Outcome::Kind::Success || md5Of(ex.body) != hash) {
+                m_summary.problems
+                    << Messages::tr("Media file %1 of form %2 could not be downloaded: %3")
+                           .arg(name, form.formId,
+                                outcome.kind == Outcome::Kind::Success
+                                    ? Messages::tr("its content does not match the server's hash")
+                                    : outcome.message);
+                done();
+                return;
+            }
+            media->emplace_back(name, ex.body);
+            fetchMedia(form, xml, media, files, newForm, done);
+        });
 }
 
 // ---- push ------------------------------------------------------------------------------
@@ -513,14 +513,10 @@ void SyncClient::sendRecord(const QString &instanceId)
     qint64 used = 0;
     for (const AttachmentInfo &file : files) {
         if (file.size + kPartOverhead > room) {
-            Outcome o;
-            o.kind = Outcome::Kind::Refused;
-            o.message = Tr::tr("The file %1 (%2 MB) is larger than the server accepts (%3 MB); "
-                               "the record was not sent.")
-                            .arg(file.name)
-                            .arg(file.size / 1048576.0, 0, 'f', 1)
-                            .arg(m_acceptLength / 1048576.0, 0, 'f', 1);
-            recordDone(instanceId, o);
+            recordDone(instanceId,
+                       outcome(Outcome::Kind::Refused, 0, QStringLiteral("fileTooLarge"),
+                               {file.name, QString::number(file.size / 1048576.0, 'f', 1),
+                                QString::number(m_acceptLength / 1048576.0, 'f', 1)}));
             return;
         }
         if (!parts->back().empty() &&
@@ -603,8 +599,9 @@ void SyncClient::recordDone(const QString &instanceId, const Outcome &outcome)
         // run sends it again, which the server answers "already received": never twice.
         if (m_store.markSent(instanceId, &e)) {
             ++m_summary.sent;
-            m_store.log(instanceId, QStringLiteral("sent"),
-                        Tr::tr("Sent to %1.").arg(m_account.base.host()), nullptr);
+            const QStringList args{m_account.base.host()};
+            m_store.log(instanceId, QStringLiteral("sent"), describe(QStringLiteral("sent"), args),
+                        nullptr, QStringLiteral("sent"), args);
             Q_EMIT recordSent(instanceId);
         } else {
             ++m_summary.failed;
@@ -622,7 +619,8 @@ void SyncClient::recordDone(const QString &instanceId, const Outcome &outcome)
                 attempts = entry.attempts;
         }
         m_store.recordFailure(instanceId, outcome.message,
-                              retryTime(attempts, outcome.kind == Outcome::Kind::Refused), nullptr);
+                              retryTime(attempts, outcome.kind == Outcome::Kind::Refused), nullptr,
+                              outcome.code, outcome.args);
         Q_EMIT recordFailed(instanceId, outcome.message);
         if (outcome.kind == Outcome::Kind::SignIn) {
             // The same credentials will not work for the others either.
@@ -630,7 +628,8 @@ void SyncClient::recordDone(const QString &instanceId, const Outcome &outcome)
                 const QString next = m_queue.front();
                 m_queue.pop_front();
                 ++m_summary.failed;
-                m_store.recordFailure(next, outcome.message, retryTime(0, false), nullptr);
+                m_store.recordFailure(next, outcome.message, retryTime(0, false), nullptr,
+                                      outcome.code, outcome.args);
                 Q_EMIT recordFailed(next, outcome.message);
                 ++m_recordsDone;
             }
@@ -646,63 +645,64 @@ void SyncClient::recordDone(const QString &instanceId, const Outcome &outcome)
 
 void SyncClient::pullReturnedPhase(std::function<void()> next)
 {
-    exchange(
-        [this] { return m_net.get(request(url(QStringLiteral("/returned")))); }, {200},
-        [this, next](const Exchange &ex, const Outcome &outcome) {
-            if (outcome.status == 404) {
-                next(); // a server without the way back (ODK Central): nothing to pull
-                return;
-            }
-            if (outcome.kind != Outcome::Kind::Success) {
-                m_summary.signInFailed = outcome.kind == Outcome::Kind::SignIn;
-                m_summary.problems
-                    << Tr::tr("Returned records could not be fetched: %1").arg(outcome.message);
-                next();
-                return;
-            }
-            const QJsonArray items = QJsonDocument::fromJson(ex.body).array();
-            for (const QJsonValue &v : items) {
-                const QJsonObject o = v.toObject();
-                const QString formId = o.value(QStringLiteral("formId")).toString();
-                const QString version = o.value(QStringLiteral("formVersion")).toString();
-                QString instanceId = o.value(QStringLiteral("currentVersion"))
-                                         .toObject()
-                                         .value(QStringLiteral("instanceId"))
-                                         .toString();
-                if (instanceId.isEmpty())
-                    instanceId = o.value(QStringLiteral("instanceId")).toString();
-                StoreError e;
-                const auto form = m_store.formVersion(formId, version, &e);
-                if (!form) {
-                    m_summary.problems << Tr::tr("Returned record %1 needs form %2 version %3, "
-                                                 "which is not on this device.")
-                                              .arg(instanceId, formId, version);
-                    continue;
-                }
-                std::vector<store::Comment> comments;
-                for (const QJsonValue &c : o.value(QStringLiteral("comments")).toArray()) {
-                    const QJsonObject co = c.toObject();
-                    comments.push_back({co.value(QStringLiteral("author")).toString(),
-                                        co.value(QStringLiteral("createdAt")).toString(),
-                                        co.value(QStringLiteral("body")).toString()});
-                }
-                const auto r = m_store.receiveReturned(
-                    form->row, instanceId, o.value(QStringLiteral("xml")).toString().toUtf8(),
-                    o.value(QStringLiteral("reviewState")).toString(), comments, &e);
-                if (!r) {
-                    m_summary.problems << e.message;
-                    continue;
-                }
-                ++m_summary.returned;
-                if (r->state == store::RecordState::Returned)
-                    m_store.log(
-                        r->instanceId, QStringLiteral("returned"),
-                        Tr::tr("Sent back for correction: %1")
-                            .arg(comments.empty() ? Tr::tr("(no comment)") : comments.back().body),
-                        nullptr);
-            }
-            next();
-        });
+    exchange([this] { return m_net.get(request(url(QStringLiteral("/returned")))); }, {200},
+             [this, next](const Exchange &ex, const Outcome &outcome) {
+                 if (outcome.status == 404) {
+                     next(); // a server without the way back (ODK Central): nothing to pull
+                     return;
+                 }
+                 if (outcome.kind != Outcome::Kind::Success) {
+                     m_summary.signInFailed = outcome.kind == Outcome::Kind::SignIn;
+                     m_summary.problems << Messages::tr("Returned records could not be fetched: %1")
+                                               .arg(outcome.message);
+                     next();
+                     return;
+                 }
+                 const QJsonArray items = QJsonDocument::fromJson(ex.body).array();
+                 for (const QJsonValue &v : items) {
+                     const QJsonObject o = v.toObject();
+                     const QString formId = o.value(QStringLiteral("formId")).toString();
+                     const QString version = o.value(QStringLiteral("formVersion")).toString();
+                     QString instanceId = o.value(QStringLiteral("currentVersion"))
+                                              .toObject()
+                                              .value(QStringLiteral("instanceId"))
+                                              .toString();
+                     if (instanceId.isEmpty())
+                         instanceId = o.value(QStringLiteral("instanceId")).toString();
+                     StoreError e;
+                     const auto form = m_store.formVersion(formId, version, &e);
+                     if (!form) {
+                         m_summary.problems
+                             << Messages::tr("Returned record %1 needs form %2 version %3, "
+                                             "which is not on this device.")
+                                    .arg(instanceId, formId, version);
+                         continue;
+                     }
+                     std::vector<store::Comment> comments;
+                     for (const QJsonValue &c : o.value(QStringLiteral("comments")).toArray()) {
+                         const QJsonObject co = c.toObject();
+                         comments.push_back({co.value(QStringLiteral("author")).toString(),
+                                             co.value(QStringLiteral("createdAt")).toString(),
+                                             co.value(QStringLiteral("body")).toString()});
+                     }
+                     const auto r = m_store.receiveReturned(
+                         form->row, instanceId, o.value(QStringLiteral("xml")).toString().toUtf8(),
+                         o.value(QStringLiteral("reviewState")).toString(), comments, &e);
+                     if (!r) {
+                         m_summary.problems << e.message;
+                         continue;
+                     }
+                     ++m_summary.returned;
+                     if (r->state == store::RecordState::Returned) {
+                         const QStringList args{comments.empty() ? QString()
+                                                                 : comments.back().body};
+                         m_store.log(r->instanceId, QStringLiteral("returned"),
+                                     describe(QStringLiteral("returned"), args), nullptr,
+                                     QStringLiteral("returned"), args);
+                     }
+                 }
+                 next();
+             });
 }
 
 } // namespace survey::sync
