@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(cmake ninja-build ccache g++ clang-format qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
       libqt6sql6-sqlite libsodium-dev libcpp-httplib-dev libzip-dev pkg-config openssl
-      postgresql libqt6sql6-psql)
+      postgresql libqt6sql6-psql qtkeychain-qt6-dev gnome-keyring dbus-daemon dbus-bin)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

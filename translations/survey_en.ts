@@ -1775,6 +1775,18 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <source>Returned record %1 needs form %2 version %3, which is not on this device.</source>
         <translation>Returned record %1 needs form %2 version %3, which is not on this device.</translation>
     </message>
+    <message>
+        <source>No password is saved for this account; sign in again.</source>
+        <translation>No password is saved for this account; sign in again.</translation>
+    </message>
+    <message>
+        <source>The password keystore refused (%1).</source>
+        <translation>The password keystore refused (%1).</translation>
+    </message>
+    <message>
+        <source>This device has no password keystore (%1). Give the password each time: survey-cli sync --password-stdin, or SURVEY_PASSWORD.</source>
+        <translation>This device has no password keystore (%1). Give the password each time: survey-cli sync --password-stdin, or SURVEY_PASSWORD.</translation>
+    </message>
 </context>
 <context>
     <name>SyncCommand</name>
@@ -1794,6 +1806,12 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <source>error: %1
 </source>
         <translation>error: %1
+</translation>
+    </message>
+    <message>
+        <source>error: no password: %1
+</source>
+        <translation>error: no password: %1
 </translation>
     </message>
 </context>

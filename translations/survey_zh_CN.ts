@@ -1765,6 +1765,18 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <source>Returned record %1 needs form %2 version %3, which is not on this device.</source>
         <translation>退回的记录 %1 需要表单 %2 的版本 %3，但本设备上没有该版本。</translation>
     </message>
+    <message>
+        <source>No password is saved for this account; sign in again.</source>
+        <translation>此账户没有保存密码；请重新登录。</translation>
+    </message>
+    <message>
+        <source>The password keystore refused (%1).</source>
+        <translation>密码库拒绝了请求（%1）。</translation>
+    </message>
+    <message>
+        <source>This device has no password keystore (%1). Give the password each time: survey-cli sync --password-stdin, or SURVEY_PASSWORD.</source>
+        <translation>本设备没有密码库（%1）。请每次提供密码：survey-cli sync --password-stdin，或设置 SURVEY_PASSWORD。</translation>
+    </message>
 </context>
 <context>
     <name>SyncCommand</name>
@@ -1784,6 +1796,12 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <source>error: %1
 </source>
         <translation>错误：%1
+</translation>
+    </message>
+    <message>
+        <source>error: no password: %1
+</source>
+        <translation>错误：没有密码：%1
 </translation>
     </message>
 </context>

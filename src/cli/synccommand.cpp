@@ -2,6 +2,7 @@
 // survey-cli sync: pull forms, push finalized records, pull returned ones.
 #include "commands.h"
 
+#include "credentials.h"
 #include "store.h"
 #include "syncclient.h"
 
@@ -53,7 +54,7 @@ int syncCommand(const QStringList &args)
         return 64;
     }
     // The password: the first line of standard input, else SURVEY_PASSWORD (for scripts
-    // that keep it in their environment).
+    // that keep it in their environment), else the keystore (saved there by the app).
     QString password;
     if (passwordStdin) {
         std::string line;
@@ -65,6 +66,24 @@ int syncCommand(const QStringList &args)
         password = qEnvironmentVariable("SURVEY_PASSWORD");
     }
     const bool keyAddress = base.path().startsWith(QLatin1String("/v1/key/"));
+    if (password.isEmpty() && !keyAddress && !passwordStdin) {
+        sync::Credentials keystore;
+        sync::Credentials::Result found;
+        bool answered = false;
+        keystore.read(base.toString(QUrl::RemoveUserInfo), user,
+                      [&](const sync::Credentials::Result &r) {
+                          found = r;
+                          answered = true;
+                          QCoreApplication::exit(0);
+                      });
+        if (!answered)
+            QCoreApplication::exec();
+        if (!found.ok) {
+            writeErr(Tr::tr("error: no password: %1\n").arg(found.error));
+            return 1;
+        }
+        password = found.password;
+    }
     if (password.isEmpty() && !keyAddress) {
         writeErr(Tr::tr("error: no password: give it on standard input with --password-stdin, "
                         "or in SURVEY_PASSWORD\n"));
