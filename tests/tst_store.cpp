@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <csignal>
 
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void settings();
     void cliContract();
     void cliDiskFull();
+    void cliReadOnlyStorage();
 
 private:
     std::unique_ptr<Store> fresh(QTemporaryDir &dir)
@@ -587,6 +589,51 @@ void TestStore::cliDiskFull()
     QVERIFY(q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next());
     QCOMPARE(q.value(0).toString(), QStringLiteral("ok"));
     QCOMPARE(s->records(std::nullopt, &e).size(), std::size_t(stored));
+}
+
+void TestStore::cliReadOnlyStorage()
+{
+    // Storage that cannot be written (here: a folder the user may not write; as root the
+    // command runs as 'nobody'): a clear error, and the records already there untouched.
+    QTemporaryDir dir;
+    const QString data = dir.filePath(QStringLiteral("device"));
+    const QString examples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/");
+    QVERIFY(
+        testutil::runCli({QStringLiteral("form"), QStringLiteral("add"), QStringLiteral("--data"),
+                          data, examples + QStringLiteral("household_energy.xml")})
+            .exitCode == 0);
+    const QStringList newRecord{QStringLiteral("new"),
+                                QStringLiteral("--data"),
+                                data,
+                                QStringLiteral("household_energy"),
+                                QStringLiteral("--answers"),
+                                examples + QStringLiteral("household_energy.answers.json")};
+    QVERIFY(testutil::runCli(newRecord).exitCode == 0);
+    const QByteArray before = testutil::readFile(QDir(data).filePath(QStringLiteral("survey.db")));
+    testutil::Run r;
+    if (geteuid() == 0) {
+        const QString runuser = QStandardPaths::findExecutable(QStringLiteral("runuser"));
+        if (runuser.isEmpty())
+            QSKIP("running as root without runuser: cannot take write access away");
+        QFile::setPermissions(dir.path(),
+                              QFile::permissions(dir.path()) | QFile::ReadOther | QFile::ExeOther);
+        QFile::setPermissions(data, QFile::permissions(data) | QFile::ReadOther | QFile::ExeOther);
+        r = testutil::runProgram(runuser,
+                                 QStringList{QStringLiteral("-u"), QStringLiteral("nobody"),
+                                             QStringLiteral("--"), QStringLiteral(SURVEY_CLI)} +
+                                     newRecord);
+    } else {
+        QVERIFY(QFile::setPermissions(data, QFile::ReadOwner | QFile::ExeOwner));
+        r = testutil::runCli(newRecord);
+        QFile::setPermissions(data, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    }
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("cannot be written"), r.err.constData());
+    QCOMPARE(testutil::readFile(QDir(data).filePath(QStringLiteral("survey.db"))), before);
+    StoreError e;
+    auto s = Store::open(data, &e);
+    QVERIFY2(s, qPrintable(e.message));
+    QCOMPARE(s->records(std::nullopt, &e).size(), std::size_t(1));
 }
 
 QTEST_GUILESS_MAIN(TestStore)

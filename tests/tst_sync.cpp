@@ -177,6 +177,8 @@ private Q_SLOTS:
     void splitUploads();
     void captivePortalAndSignIn();
     void appUserAddressSendsNoPassword();
+    void refusalsExplained();
+    void cliSync();
     void serverKilledAndRestarted();
     void faultyNetwork();
     void returnedAndCorrected();
@@ -518,6 +520,101 @@ void TestSync::appUserAddressSendsNoPassword()
     runSync(client(*s, through(proxy, m_base)));
     QVERIFY(!proxy.heads.isEmpty());
     QVERIFY(proxy.heads.first().toLower().contains("authorization: basic "));
+}
+
+void TestSync::refusalsExplained()
+{
+    // One record conflicts with what the server holds (409), one has a file larger than
+    // the server takes: both stay queued with the reason in words; the third goes.
+    QTemporaryDir dir;
+    auto s = device(dir);
+    QVERIFY(s);
+    StoreError e;
+    const QString taken = addReadings(*s, 1).first();
+    QVERIFY(runSync(client(*s, m_base)).sent == 1);
+    // The same instanceID with other answers, on another device.
+    QTemporaryDir otherDir;
+    auto other = device(otherDir);
+    const auto meter = other->currentForm(QStringLiteral("meter"), &e);
+    const QByteArray changed = QStringLiteral("<data id=\"meter\" version=\"1\"><kwh>999</kwh>"
+                                              "<meta><instanceID>%1</instanceID></meta></data>")
+                                   .arg(taken)
+                                   .toUtf8();
+    QVERIFY(other->createDraft(meter->row, taken, changed, QString(), &e));
+    QVERIFY(other->finalize(taken, changed, &e));
+    const auto photos = other->currentForm(QStringLiteral("photos"), &e);
+    const QString big = QStringLiteral("uuid:too-big-for-1mb");
+    const QByteArray xml = QStringLiteral("<data id=\"photos\" version=\"1\"><site>B</site>"
+                                          "<photo>big.jpg</photo><meta><instanceID>%1"
+                                          "</instanceID></meta></data>")
+                               .arg(big)
+                               .toUtf8();
+    QVERIFY(other->createDraft(photos->row, big, xml, QString(), &e));
+    QVERIFY(other->putAttachment(big, QStringLiteral("big.jpg"), QByteArray(1'500'000, 'x'), &e));
+    QVERIFY(other->finalize(big, xml, &e));
+    const QString fine = addReadings(*other, 1).first();
+    const auto summary = runSync(client(*other, m_base));
+    QCOMPARE(summary.sent, 1);
+    QCOMPARE(summary.failed, 2);
+    QCOMPARE(other->record(fine, &e)->state, RecordState::Sent);
+    QCOMPARE(other->record(taken, &e)->state, RecordState::Finalized);
+    QCOMPARE(other->record(big, &e)->state, RecordState::Finalized);
+    const auto conflict = other->syncLog(1, taken, &e);
+    QVERIFY2(conflict[0].message.contains(QStringLiteral("409")), qPrintable(conflict[0].message));
+    QVERIFY2(conflict[0].message.contains(QStringLiteral("different submission")),
+             qPrintable(conflict[0].message)); // the server's own words come along
+    const auto tooBig = other->syncLog(1, big, &e);
+    QVERIFY2(tooBig[0].message.contains(QStringLiteral("larger than the server accepts")),
+             qPrintable(tooBig[0].message));
+    // The server kept the first version only.
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submission_versions WHERE "
+                                        "instance_id = '%1'")
+                             .arg(taken)),
+             1);
+}
+
+void TestSync::cliSync()
+{
+    // survey-cli sync: the contract's last line and exit codes.
+    QTemporaryDir dir;
+    const QString examples = QStringLiteral(SURVEY_TEST_DATA "/");
+    auto r =
+        testutil::runCli({QStringLiteral("form"), QStringLiteral("add"), QStringLiteral("--data"),
+                          dir.path(), examples + QStringLiteral("meter.xml")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QFile answers(dir.filePath(QStringLiteral("a.json")));
+    QVERIFY(answers.open(QIODevice::WriteOnly));
+    answers.write(R"({"/data/kwh": 1234})");
+    answers.close();
+    for (int i = 0; i < 2; ++i) {
+        r = testutil::runCli({QStringLiteral("new"), QStringLiteral("--data"), dir.path(),
+                              QStringLiteral("meter"), QStringLiteral("--answers"),
+                              answers.fileName(), QStringLiteral("--finalize")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+    const QStringList syncArgs{QStringLiteral("sync"),
+                               QStringLiteral("--data"),
+                               dir.path(),
+                               QStringLiteral("--server"),
+                               m_base.toString(),
+                               QStringLiteral("--user"),
+                               QStringLiteral("enu"),
+                               QStringLiteral("--password-stdin")};
+    r = testutil::runCli(syncArgs, "enum-password\n");
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QCOMPARE(r.out.trimmed().split('\n').last(), QByteArray("sent 2, failed 0, returned 0"));
+    r = testutil::runCli({QStringLiteral("store"), QStringLiteral("--data"), dir.path(),
+                          QStringLiteral("list"), QStringLiteral("--json")});
+    for (const QJsonValue &v : QJsonDocument::fromJson(r.out).array())
+        QCOMPARE(v.toObject().value(QStringLiteral("state")).toString(), QStringLiteral("sent"));
+    // A wrong password: exit 1, the reason on stderr, the line still last.
+    r = testutil::runCli({QStringLiteral("new"), QStringLiteral("--data"), dir.path(),
+                          QStringLiteral("meter"), QStringLiteral("--answers"), answers.fileName(),
+                          QStringLiteral("--finalize")});
+    r = testutil::runCli(syncArgs, "wrong-password\n");
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("password"), r.err.constData());
+    QCOMPARE(r.out.trimmed().split('\n').last(), QByteArray("sent 0, failed 1, returned 0"));
 }
 
 void TestSync::serverKilledAndRestarted()

@@ -1375,6 +1375,10 @@
         <source>The form of record %1 has no meta/instanceID to give the correction.</source>
         <translation>The form of record %1 has no meta/instanceID to give the correction.</translation>
     </message>
+    <message>
+        <source>opening the data</source>
+        <translation>opening the data</translation>
+    </message>
 </context>
 <context>
     <name>StoreCommands</name>

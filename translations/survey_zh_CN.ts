@@ -1369,6 +1369,10 @@
         <source>The form of record %1 has no meta/instanceID to give the correction.</source>
         <translation>记录 %1 的表单没有 meta/instanceID，无法为更正赋予新的编号。</translation>
     </message>
+    <message>
+        <source>opening the data</source>
+        <translation>打开数据</translation>
+    </message>
 </context>
 <context>
     <name>StoreCommands</name>

@@ -181,8 +181,12 @@ bool Store::openDb(StoreError *error)
     // it returns, so an answer shown as saved survives a dead battery, not just a crash.
     for (const char *pragma : {"PRAGMA busy_timeout=5000", "PRAGMA journal_mode=WAL",
                                "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
-        if (!exec(QLatin1String(pragma), error))
+        QSqlQuery q(m_db);
+        if (!q.exec(QLatin1String(pragma))) {
+            if (error)
+                *error = fromSql(tr("opening the data"), q.lastError());
             return false;
+        }
     }
     return true;
 }

@@ -148,7 +148,9 @@ void SyncClient::run(std::vector<std::function<void(std::function<void()>)>> pha
     auto shared = std::make_shared<decltype(phases)>(std::move(phases));
     auto step = std::make_shared<std::function<void(std::size_t)>>();
     *step = [this, shared, step](std::size_t i) {
-        if (i >= shared->size() || m_cancelled || m_summary.signInFailed) {
+        // A refused password does not stop the run here: each queued record is then
+        // tried and logged as refused, so that its log says why it did not go.
+        if (i >= shared->size() || m_cancelled) {
             finish();
             return;
         }
@@ -444,6 +446,16 @@ void SyncClient::pushPhase(bool everything, std::function<void()> next)
     m_inFlight = 0;
     m_pushDone = std::move(next);
     Q_EMIT progress(0, m_recordsTotal, 0, 0);
+    if (m_summary.signInFailed) {
+        // The password was refused a moment ago: each record is marked with that reason
+        // without asking the server again (which slows down repeated failed sign-ins).
+        const std::deque<QString> queued = std::exchange(m_queue, {});
+        m_inFlight += static_cast<int>(queued.size());
+        const Outcome refused = outcome(Outcome::Kind::SignIn, 401, QStringLiteral("signIn"), {});
+        for (const QString &id : queued)
+            recordDone(id, refused);
+        return;
+    }
     preflight([this] { pumpRecords(); });
 }
 
@@ -645,6 +657,10 @@ void SyncClient::recordDone(const QString &instanceId, const Outcome &outcome)
 
 void SyncClient::pullReturnedPhase(std::function<void()> next)
 {
+    if (m_summary.signInFailed) {
+        next(); // the same password would be refused again
+        return;
+    }
     exchange([this] { return m_net.get(request(url(QStringLiteral("/returned")))); }, {200},
              [this, next](const Exchange &ex, const Outcome &outcome) {
                  if (outcome.status == 404) {
