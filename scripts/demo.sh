@@ -1,15 +1,71 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The main job, as far as the product goes today: check the example forms and fill them
-# from their sample answers, printing the submission XML a server would receive.
+# The main job, as far as the product goes today (the app comes with issue 5): a
+# survey-sync server with its SQLite default on 127.0.0.1, the two bilingual example forms
+# published, an enumerator's device (a store driven by survey-cli) that fills and sends
+# surveys, a supervisor who sends one back with a comment, and the correction resent.
+# From a terminal the server keeps running afterwards (for ODK Collect, or curl) until
+# Ctrl-C; everything it started is stopped and removed on the way out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-cli=build/src/cli/survey-cli
+cli=$PWD/build/src/cli/survey-cli
+sync=$PWD/build/sync/server/survey-sync
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+step() { printf '\n== %s\n' "$*"; }
+
+db="sqlite:$work/server/survey.db"
+step "survey-sync: a new server database, two forms, a supervisor and an enumerator"
+printf 'demo-admin-password\n' | "$sync" init --db "$db" --admin admin
+printf 'demo-supervisor-1\n' | "$sync" user add --db "$db" supervisor --role supervisor
+printf 'demo-enumerator-1\n' | "$sync" user add --db "$db" enumerator --role enumerator --supervisor supervisor
 for form in examples/forms/household_energy.xml examples/forms/enterprise_lowcarbon.xml; do
-  echo "== $form"
-  "$cli" validate "$form"
-  echo "-- submission (Chinese messages):"
-  "$cli" fill "$form" --answers "${form%.xml}.answers.json" --lang "中文 (zh)"
-  echo
+  "$sync" form publish --db "$db" "$form"
 done
+"$sync" serve --db "$db" --listen 127.0.0.1:0 --insecure-http >"$work/url" 2>"$work/server.log" &
+server_pid=$!
+until [ -s "$work/url" ]; do
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
+  sleep 0.2
+done
+url=$(head -n1 "$work/url")
+echo "serving $url"
+
+device="$work/device"
+send() { printf 'demo-enumerator-1\n' | "$cli" sync --data "$device" --server "$url" --user enumerator --password-stdin; }
+step "the enumerator's device: forms downloaded"
+send
+"$cli" form list --data "$device"
+
+step "two surveys filled and finalized on the device, then sent"
+household=$("$cli" new --data "$device" household_energy --answers examples/forms/household_energy.answers.json --finalize)
+"$cli" new --data "$device" enterprise_lowcarbon --answers examples/forms/enterprise_lowcarbon.answers.json --finalize >/dev/null
+"$cli" store --data "$device" list
+echo "household emissions computed by the form: $("$cli" store --data "$device" show "$household" | grep -o '<co2_total>[^<]*' | cut -d'>' -f2) kgCO2/year"
+send
+
+step "the supervisor sends the household survey back with a comment"
+curl -sS -u supervisor:demo-supervisor-1 -X PATCH -H 'Content-Type: application/json' \
+  -d '{"reviewState":"hasIssues","comment":"用电量与电费不一致，请核实 / Electricity use and bill disagree, please check"}' \
+  "$url/forms/household_energy/submissions/$household" >/dev/null
+send
+"$cli" store --data "$device" show "$household" | sed -n '1,8p'
+
+step "corrected on the device and resent as an edit of the same submission"
+printf '{"/data/elec_kwh": 298}\n' >"$work/fix.json"
+"$cli" store --data "$device" correct "$household" --answers "$work/fix.json" --finalize
+send
+"$cli" store --data "$device" log | head -n 5
+curl -sS -u supervisor:demo-supervisor-1 "$url/forms/household_energy/submissions/$household" | tr ',' '\n' | grep -E 'reviewState|"instanceId"'
+
+if [ -t 0 ]; then
+  step "survey-sync keeps serving $url (admin / demo-admin-password). Ctrl-C stops it."
+  wait "$server_pid"
+fi
