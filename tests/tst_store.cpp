@@ -70,6 +70,7 @@ private Q_SLOTS:
     void onlySentRecordsAreRemoved();
     void attachments();
     void outboxAndLog();
+    void sendingClaims();
     void settings();
     void cliContract();
     void cliDiskFull();
@@ -146,8 +147,8 @@ void TestStore::createsAndMigrates()
 
 void TestStore::migratesVersion1()
 {
-    // A version 1 store (its sync log without codes) is brought to the current version in a
-    // transaction, keeping what it holds.
+    // A version 1 store (no codes in its sync log, no sending marks in its outbox) is brought
+    // to the current version, one transaction per step, keeping what it holds.
     QTemporaryDir dir;
     {
         auto s = fresh(dir);
@@ -155,8 +156,10 @@ void TestStore::migratesVersion1()
         StoreError e;
         QVERIFY(s->log(QString(), QStringLiteral("info"), QStringLiteral("written by v1"), &e));
         QSqlQuery q(s->db());
-        for (const char *sql : {"ALTER TABLE sync_log DROP COLUMN code",
-                                "ALTER TABLE sync_log DROP COLUMN args", "PRAGMA user_version = 1"})
+        for (const char *sql :
+             {"ALTER TABLE sync_log DROP COLUMN code", "ALTER TABLE sync_log DROP COLUMN args",
+              "ALTER TABLE outbox DROP COLUMN sending", "ALTER TABLE outbox DROP COLUMN last_code",
+              "PRAGMA user_version = 1"})
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
     }
     auto s = fresh(dir);
@@ -436,6 +439,40 @@ void TestStore::outboxAndLog()
     QCOMPARE(log[0].outcome, QStringLiteral("sent"));
     QCOMPARE(log[1].outcome, QStringLiteral("failed"));
     QCOMPARE(s->syncLog(10, QStringLiteral("uuid:a"), &e).size(), std::size_t(1));
+}
+
+void TestStore::sendingClaims()
+{
+    // A record being sent cannot be reopened (its answers must not change under the
+    // upload); a claim left by a sender that died is released; lost connections are
+    // retried at once when asked.
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    const qint64 form = addMeterForm(*s);
+    StoreError e;
+    const QString id = QStringLiteral("uuid:claim");
+    QVERIFY(s->createDraft(form, id, instance(id, 1), QString(), &e));
+    QVERIFY(!s->claimForSending(id, &e)); // a draft is not queued
+    QVERIFY(s->finalize(id, instance(id, 1), &e));
+    QVERIFY(s->claimForSending(id, &e));
+    QVERIFY(!s->reopen(id, &e));
+    QCOMPARE(e.kind, StoreError::Kind::NotAllowed);
+    QVERIFY2(e.message.contains(QStringLiteral("being sent")), qPrintable(e.message));
+    QVERIFY(s->releaseAllSending(&e));
+    QVERIFY(s->reopen(id, &e));
+    QVERIFY(s->finalize(id, instance(id, 2), &e));
+    // A failure ends the claim and keeps its code; retryNow makes it due again.
+    QVERIFY(s->claimForSending(id, &e));
+    QVERIFY(s->recordFailure(id, QStringLiteral("no connection"),
+                             QDateTime::currentDateTimeUtc().addSecs(3600), &e,
+                             QStringLiteral("offline"), {QStringLiteral("refused")}));
+    QVERIFY(s->outbox(true, &e).empty());
+    QVERIFY(s->retryNow({QStringLiteral("conflict")}, &e));
+    QVERIFY(s->outbox(true, &e).empty());
+    QVERIFY(s->retryNow({QStringLiteral("offline"), QStringLiteral("timeout")}, &e));
+    QCOMPARE(s->outbox(true, &e).size(), std::size_t(1));
+    QVERIFY(s->reopen(id, &e)); // the failure released it
 }
 
 void TestStore::settings()

@@ -10,6 +10,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -484,6 +485,17 @@ void TestSync::captivePortalAndSignIn()
     const auto chinese = testutil::runCli(showLog, {}, {QStringLiteral("LC_ALL=zh_CN.UTF-8")});
     QCOMPARE(chinese.exitCode, 0);
     QVERIFY2(chinese.out.contains("Wi-Fi 登录页面"), chinese.out.constData());
+    // Wrong password on a push alone (as automatic sending does): the preflight's 401 is
+    // read as such at once, not waited on until a timeout.
+    auto *pushOnly = client(*s, m_base, QStringLiteral("not-the-password"));
+    pushOnly->setTransferTimeout(std::chrono::milliseconds(20000));
+    QSignalSpy pushed(pushOnly, &sync::SyncClient::finished);
+    QElapsedTimer clock;
+    clock.start();
+    pushOnly->push();
+    QVERIFY(pushed.wait(60000));
+    QVERIFY(pushed.first().first().value<sync::SyncSummary>().signInFailed);
+    QVERIFY2(clock.elapsed() < 5000, "the 401 to HEAD was waited on");
     // Wrong password: the run stops at once with that reason; nothing is lost.
     auto *wrong = client(*s, m_base, QStringLiteral("not-the-password"));
     summary = runSync(wrong);
@@ -552,10 +564,25 @@ void TestSync::refusalsExplained()
     QVERIFY(other->createDraft(photos->row, big, xml, QString(), &e));
     QVERIFY(other->putAttachment(big, QStringLiteral("big.jpg"), QByteArray(1'500'000, 'x'), &e));
     QVERIFY(other->finalize(big, xml, &e));
+    // A photo deleted behind the store's back: that record waits, saying which file.
+    const QString lost = QStringLiteral("uuid:file-lost");
+    const QByteArray lostXml = QByteArray(xml).replace(big.toUtf8(), lost.toUtf8());
+    QVERIFY(other->createDraft(photos->row, lost, lostXml, QString(), &e));
+    QVERIFY(other->putAttachment(lost, QStringLiteral("big.jpg"), "small", &e));
+    QVERIFY(other->finalize(lost, lostXml, &e));
+    QVERIFY(QFile::remove(other->attachments(lost, &e).front().path));
     const QString fine = addReadings(*other, 1).first();
     const auto summary = runSync(client(*other, m_base));
     QCOMPARE(summary.sent, 1);
-    QCOMPARE(summary.failed, 2);
+    QCOMPARE(summary.failed, 3);
+    QCOMPARE(other->record(lost, &e)->state, RecordState::Finalized);
+    const auto lostLog = other->syncLog(1, lost, &e);
+    QVERIFY2(lostLog[0].message.contains(QStringLiteral("big.jpg")),
+             qPrintable(lostLog[0].message));
+    QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submission_versions WHERE "
+                                        "instance_id = '%1'")
+                             .arg(lost)),
+             0);
     QCOMPARE(other->record(fine, &e)->state, RecordState::Sent);
     QCOMPARE(other->record(taken, &e)->state, RecordState::Finalized);
     QCOMPARE(other->record(big, &e)->state, RecordState::Finalized);
@@ -712,6 +739,7 @@ void TestSync::returnedAndCorrected()
 
     auto summary = runSync(c);
     QCOMPARE(summary.returned, 1);
+    QCOMPARE(runSync(c).returned, 0); // still waiting for its correction: not news again
     StoreError e;
     auto r = s->record(id, &e);
     QVERIFY(r);
@@ -756,11 +784,21 @@ void TestSync::cancelAndResume()
     auto summary = runSync(c);
     QVERIFY(summary.cancelled);
     QVERIFY(summary.sent >= 1 && summary.sent < 200);
+    QCOMPARE(summary.failed, 0); // stopping is not failing
+    StoreError pending;
+    for (const auto &entry : s->outbox(false, &pending))
+        QCOMPARE(entry.attempts, 0);
     StoreError e;
     const int left = static_cast<int>(s->outbox(false, &e).size());
     QCOMPARE(left, 200 - summary.sent);
     disconnect(c, &sync::SyncClient::recordSent, c, nullptr);
-    summary = runSync(c);
+    // Send pressed while a run is going: it runs right after, not lost.
+    QSignalSpy runs(c, &sync::SyncClient::finished);
+    c->pullForms();
+    c->push();
+    while (runs.count() < 2)
+        QVERIFY(runs.wait(60000));
+    summary = runs.at(1).first().value<sync::SyncSummary>();
     QCOMPARE(summary.sent, left);
     QCOMPARE(serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions")), before + 200);
 }

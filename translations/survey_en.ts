@@ -1379,6 +1379,14 @@
         <source>opening the data</source>
         <translation>opening the data</translation>
     </message>
+    <message>
+        <source>Record %1 is being sent right now; open it again when sending has finished.</source>
+        <translation>Record %1 is being sent right now; open it again when sending has finished.</translation>
+    </message>
+    <message>
+        <source>preparing to send</source>
+        <translation>preparing to send</translation>
+    </message>
 </context>
 <context>
     <name>StoreCommands</name>
@@ -1790,6 +1798,18 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>This device has no password keystore (%1). Give the password each time: survey-cli sync --password-stdin, or SURVEY_PASSWORD.</source>
         <translation>This device has no password keystore (%1). Give the password each time: survey-cli sync --password-stdin, or SURVEY_PASSWORD.</translation>
+    </message>
+    <message>
+        <source>The file %1 of this record cannot be read on this device; the record was not sent. Take or attach the file again.</source>
+        <translation>The file %1 of this record cannot be read on this device; the record was not sent. Take or attach the file again.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s list of returned records is not readable (%1).</source>
+        <translation>The server&apos;s list of returned records is not readable (%1).</translation>
+    </message>
+    <message>
+        <source>The server listed a returned record without its instanceId or formId; it was skipped.</source>
+        <translation>The server listed a returned record without its instanceId or formId; it was skipped.</translation>
     </message>
 </context>
 <context>

@@ -1373,6 +1373,14 @@
         <source>opening the data</source>
         <translation>打开数据</translation>
     </message>
+    <message>
+        <source>Record %1 is being sent right now; open it again when sending has finished.</source>
+        <translation>记录 %1 正在发送；请在发送完成后再打开。</translation>
+    </message>
+    <message>
+        <source>preparing to send</source>
+        <translation>准备发送</translation>
+    </message>
 </context>
 <context>
     <name>StoreCommands</name>
@@ -1780,6 +1788,18 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>This device has no password keystore (%1). Give the password each time: survey-cli sync --password-stdin, or SURVEY_PASSWORD.</source>
         <translation>本设备没有密码库（%1）。请每次提供密码：survey-cli sync --password-stdin，或设置 SURVEY_PASSWORD。</translation>
+    </message>
+    <message>
+        <source>The file %1 of this record cannot be read on this device; the record was not sent. Take or attach the file again.</source>
+        <translation>本设备无法读取该记录的文件 %1；该记录未发送。请重新拍摄或添加该文件。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s list of returned records is not readable (%1).</source>
+        <translation>服务器返回的退回记录列表无法读取（%1）。</translation>
+    </message>
+    <message>
+        <source>The server listed a returned record without its instanceId or formId; it was skipped.</source>
+        <translation>服务器列出的一条退回记录缺少 instanceId 或 formId；已跳过。</translation>
     </message>
 </context>
 <context>

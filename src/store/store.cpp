@@ -276,7 +276,8 @@ bool Store::migrate(StoreError *error)
                         .arg(m_dir)
                         .arg(version)
                         .arg(kSchemaVersion));
-    return (version >= 1 || migrateTo1(error)) && (version >= 2 || migrateTo2(error));
+    return (version >= 1 || migrateTo1(error)) && (version >= 2 || migrateTo2(error)) &&
+           (version >= 3 || migrateTo3(error));
 }
 
 bool Store::migrateTo1(StoreError *error)
@@ -320,6 +321,22 @@ bool Store::migrateTo1(StoreError *error)
             }
             qCDebug(lcStore) << "store schema created (version 1) in" << m_dir;
             return true;
+        },
+        error);
+}
+
+bool Store::migrateTo3(StoreError *error)
+{
+    // Version 3: a record being sent is marked (it cannot be reopened meanwhile), and the
+    // outbox keeps the code of the last failure (a lost connection is retried as soon as
+    // the connection returns).
+    return write(
+        [&](StoreError *e) {
+            return exec(QStringLiteral("ALTER TABLE outbox ADD COLUMN sending INTEGER NOT NULL "
+                                       "DEFAULT 0"),
+                        e) &&
+                   exec(QStringLiteral("ALTER TABLE outbox ADD COLUMN last_code TEXT"), e) &&
+                   exec(QStringLiteral("PRAGMA user_version = 3"), e);
         },
         error);
 }
@@ -879,6 +896,15 @@ bool Store::reopen(const QString &instanceId, StoreError *error)
     return changeState(
         instanceId, RecordState::Draft,
         [&](qint64 row, RecordState, StoreError *e) {
+            QSqlQuery busy(m_db);
+            busy.prepare(QStringLiteral("SELECT sending FROM outbox WHERE instance_row = ?"));
+            busy.addBindValue(row);
+            if (busy.exec() && busy.next() && busy.value(0).toInt() != 0)
+                return fail(e, StoreError::Kind::NotAllowed,
+                            tr("Record %1 is being sent right now; open it again when sending "
+                               "has finished.")
+                                .arg(instanceId));
+            busy.finish();
             return run(
                 m_db, "DELETE FROM outbox WHERE instance_row = ?", {row}, e,
                 [this](const QSqlError &err) { return fromSql(tr("reopening the record"), err); });
@@ -904,8 +930,10 @@ bool Store::markSent(const QString &instanceId, StoreError *error)
 std::optional<RecordInfo> Store::receiveReturned(qint64 formRow, const QString &instanceId,
                                                  const QByteArray &xml, const QString &reviewState,
                                                  const std::vector<Comment> &comments,
-                                                 StoreError *error)
+                                                 StoreError *error, bool *becameReturned)
 {
+    if (becameReturned)
+        *becameReturned = false;
     const QByteArray commentText =
         QJsonDocument(commentsJson(comments)).toJson(QJsonDocument::Compact);
     const auto report = [this](const QSqlError &err) {
@@ -927,6 +955,8 @@ std::optional<RecordInfo> Store::receiveReturned(qint64 formRow, const QString &
             const QString t = now();
             if (!q.next()) {
                 // Not on this device (removed after sending, or another device): as returned.
+                if (becameReturned)
+                    *becameReturned = true;
                 return run(m_db,
                            "INSERT INTO instances (instance_id, form_row, state, xml, "
                            "review_state, comments, created_at, updated_at) VALUES (?, ?, "
@@ -940,6 +970,8 @@ std::optional<RecordInfo> Store::receiveReturned(qint64 formRow, const QString &
             q.finish();
             if (state == RecordState::Sent || state == RecordState::Returned) {
                 // The server's copy is the one to correct.
+                if (becameReturned)
+                    *becameReturned = state == RecordState::Sent;
                 return run(m_db,
                            "UPDATE instances SET state = 'returned', xml = ?, review_state = ?, "
                            "comments = ?, updated_at = ? WHERE id = ?",
@@ -1150,6 +1182,79 @@ std::vector<OutboxEntry> Store::outbox(bool dueOnly, StoreError *error)
     return out;
 }
 
+bool Store::claimForSending(const QString &instanceId, StoreError *error)
+{
+    bool claimed = false;
+    const bool ok = write(
+        [&](StoreError *e) {
+            QSqlQuery q(m_db);
+            q.prepare(QStringLiteral("UPDATE outbox SET sending = 1 WHERE instance_row = (SELECT "
+                                     "id FROM instances WHERE instance_id = ? AND state = "
+                                     "'finalized')"));
+            q.addBindValue(instanceId);
+            if (!q.exec()) {
+                *e = fromSql(tr("preparing to send"), q.lastError());
+                return false;
+            }
+            claimed = q.numRowsAffected() == 1;
+            return true;
+        },
+        error);
+    return ok && claimed;
+}
+
+bool Store::releaseSending(const QString &instanceId, StoreError *error)
+{
+    return write(
+        [&](StoreError *e) {
+            return run(m_db,
+                       "UPDATE outbox SET sending = 0 WHERE instance_row = (SELECT id FROM "
+                       "instances WHERE instance_id = ?)",
+                       {instanceId}, e, [this](const QSqlError &err) {
+                           return fromSql(tr("preparing to send"), err);
+                       });
+        },
+        error);
+}
+
+bool Store::releaseAllSending(StoreError *error)
+{
+    return write(
+        [&](StoreError *e) {
+            return run(
+                m_db, "UPDATE outbox SET sending = 0 WHERE sending <> 0", {}, e,
+                [this](const QSqlError &err) { return fromSql(tr("preparing to send"), err); });
+        },
+        error);
+}
+
+bool Store::retryNow(const QStringList &codes, StoreError *error)
+{
+    if (codes.isEmpty())
+        return true;
+    QStringList marks;
+    QVariantList values;
+    for (const QString &code : codes) {
+        marks << QStringLiteral("?");
+        values << code;
+    }
+    return write(
+        [&](StoreError *e) {
+            QSqlQuery q(m_db);
+            q.prepare(QStringLiteral("UPDATE outbox SET next_attempt_at = NULL WHERE last_code "
+                                     "IN (%1)")
+                          .arg(marks.join(QLatin1Char(','))));
+            for (const QVariant &v : values)
+                q.addBindValue(v);
+            if (!q.exec()) {
+                *e = fromSql(tr("preparing to send"), q.lastError());
+                return false;
+            }
+            return true;
+        },
+        error);
+}
+
 bool Store::recordFailure(const QString &instanceId, const QString &message,
                           const QDateTime &retryAt, StoreError *error, const QString &code,
                           const QStringList &args)
@@ -1161,10 +1266,11 @@ bool Store::recordFailure(const QString &instanceId, const QString &message,
         [&](StoreError *e) {
             return run(m_db,
                        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, "
-                       "last_error = ? WHERE instance_row = (SELECT id FROM instances WHERE "
-                       "instance_id = ?)",
-                       {retryAt.toUTC().toString(Qt::ISODateWithMs), message, instanceId}, e,
-                       report) &&
+                       "last_error = ?, last_code = ?, sending = 0 WHERE instance_row = (SELECT "
+                       "id FROM instances WHERE instance_id = ?)",
+                       {retryAt.toUTC().toString(Qt::ISODateWithMs), message,
+                        code.isEmpty() ? QVariant() : QVariant(code), instanceId},
+                       e, report) &&
                    run(m_db,
                        "INSERT INTO sync_log (at, instance_id, outcome, message, code, args) "
                        "VALUES (?, ?, 'failed', ?, ?, ?)",

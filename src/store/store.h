@@ -131,7 +131,7 @@ class Store
 {
     Q_DECLARE_TR_FUNCTIONS(Store)
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     /// Opens (creating and migrating when needed) the store in folder `dataDir`.
     static std::unique_ptr<Store> open(const QString &dataDir, StoreError *error);
@@ -173,14 +173,16 @@ public:
                    StoreError *error);
     /// Draft → finalized with its final XML; queued in the outbox.
     bool finalize(const QString &instanceId, const QByteArray &xml, StoreError *error);
-    /// Finalized → draft (edited before it was sent); off the outbox.
+    /// Finalized → draft (edited before it was sent); off the outbox. Refused while the
+    /// record is being sent (claimForSending()).
     bool reopen(const QString &instanceId, StoreError *error);
     /// Sent → returned, or a new returned record when this device no longer has it. When the
-    /// record is already being corrected here, only the comments are updated.
+    /// record is already returned or being corrected here, only the comments (and, while
+    /// returned, the server's XML) are updated. `becameReturned`: whether it is news.
     std::optional<RecordInfo> receiveReturned(qint64 formRow, const QString &instanceId,
                                               const QByteArray &xml, const QString &reviewState,
                                               const std::vector<Comment> &comments,
-                                              StoreError *error);
+                                              StoreError *error, bool *becameReturned = nullptr);
     /// Returned → draft for correction: the record takes `newInstanceId` and `xml` (which
     /// carries deprecatedID = the returned instanceID).
     bool startCorrection(const QString &instanceId, const QString &newInstanceId,
@@ -207,6 +209,16 @@ public:
     // ---- outbox and sync log -------------------------------------------------------
     /// Finalized records due for sending (next attempt time passed), oldest first.
     std::vector<OutboxEntry> outbox(bool dueOnly, StoreError *error);
+    /// Marks a queued record as being sent, so that it cannot be reopened (and changed)
+    /// until the server has answered. False when it is no longer finalized and queued.
+    bool claimForSending(const QString &instanceId, StoreError *error);
+    /// The claim ends without the record being sent (failure, cancel).
+    bool releaseSending(const QString &instanceId, StoreError *error);
+    /// Claims left by a sender that died: released (one sender per store).
+    bool releaseAllSending(StoreError *error);
+    /// Records whose last failure had one of these codes are due again at once (the
+    /// connection they lacked is back).
+    bool retryNow(const QStringList &codes, StoreError *error);
     /// A failed attempt: the record stays queued; tried again from `retryAt`.
     bool recordFailure(const QString &instanceId, const QString &message, const QDateTime &retryAt,
                        StoreError *error, const QString &code = {}, const QStringList &args = {});
@@ -224,6 +236,7 @@ private:
     bool migrate(StoreError *error);
     bool migrateTo1(StoreError *error);
     bool migrateTo2(StoreError *error);
+    bool migrateTo3(StoreError *error);
     /// Runs `work` in one IMMEDIATE transaction; rolls back on failure.
     bool write(const std::function<bool(StoreError *)> &work, StoreError *error);
     bool exec(const QString &sql, StoreError *error);

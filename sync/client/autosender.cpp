@@ -52,7 +52,13 @@ AutoSender::AutoSender(SyncClient &client, store::Store &store, NetworkState &ne
     m_mode = modeFromName(m_store.setting(QStringLiteral("autoSend"), QStringLiteral("off")));
     m_timer.setInterval(std::chrono::minutes(5));
     connect(&m_timer, &QTimer::timeout, this, &AutoSender::consider);
-    connect(&m_network, &NetworkState::changed, this, &AutoSender::consider);
+    // Back online: records that failed for want of a connection are due again at once,
+    // whatever their backoff said.
+    connect(&m_network, &NetworkState::changed, this, [this] {
+        if (m_network.online())
+            m_store.retryNow({QStringLiteral("offline"), QStringLiteral("timeout")}, nullptr);
+        consider();
+    });
     // After a run, the timer goes on only while records are still waiting.
     connect(&m_client, &SyncClient::finished, this, [this] {
         if (m_mode == Mode::Off || m_store.outbox(false, nullptr).empty())

@@ -78,6 +78,10 @@ QString describe(const QString &code, const QStringList &args)
         return Messages::tr("The file %1 (%2 MB) is larger than the server accepts (%3 MB); the "
                             "record was not sent.")
             .arg(arg(0), arg(1), arg(2));
+    if (code == QLatin1String("fileMissing"))
+        return Messages::tr("The file %1 of this record cannot be read on this device; the record "
+                            "was not sent. Take or attach the file again.")
+            .arg(arg(0));
     if (code == QLatin1String("sent"))
         return Messages::tr("Sent to %1.").arg(arg(0));
     if (code == QLatin1String("returned"))

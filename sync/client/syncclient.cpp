@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+
 #include <QHttpMultiPart>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -67,10 +69,14 @@ SyncClient::SyncClient(store::Store &store, ServerAccount account, QObject *pare
 
 SyncClient::~SyncClient()
 {
+    // No callback may run from here: the store and the listeners may be gone already.
     m_cancelled = true;
     const auto active = m_active;
-    for (QNetworkReply *reply : active)
+    for (QNetworkReply *reply : active) {
+        QObject::disconnect(reply, nullptr, this, nullptr);
         reply->abort();
+        reply->deleteLater();
+    }
 }
 
 QUrl SyncClient::url(const QString &path) const
@@ -93,11 +99,21 @@ QNetworkRequest SyncClient::request(const QUrl &target) const
                                .toLatin1());
     // An ODK Central app-user address (/v1/key/TOKEN/…) carries its credential itself.
     const bool keyAddress = m_account.base.path().startsWith(QLatin1String("/v1/key/"));
-    if (!m_account.user.isEmpty() && !keyAddress)
+    // The password goes only to the server it belongs to: download addresses come from the
+    // server and may point elsewhere (a file store), and a redirect to another origin is
+    // not followed with it.
+    const bool sameOrigin =
+        target.scheme() == m_account.base.scheme() && target.host() == m_account.base.host() &&
+        target.port(target.scheme() == QLatin1String("https") ? 443 : 80) ==
+            m_account.base.port(m_account.base.scheme() == QLatin1String("https") ? 443 : 80);
+    if (!m_account.user.isEmpty() && !keyAddress && sameOrigin) {
+        r.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                       QNetworkRequest::SameOriginRedirectPolicy);
         r.setRawHeader(
             "Authorization",
             "Basic " +
                 (m_account.user + QLatin1Char(':') + m_account.password).toUtf8().toBase64());
+    }
     r.setTransferTimeout(static_cast<int>(m_timeout.count()));
     return r;
 }
@@ -116,6 +132,7 @@ void SyncClient::exchange(Start start, std::vector<int> success, Done done, int 
         ex.error = reply->error();
         ex.errorText = reply->errorString();
         ex.headers = reply->rawHeaderPairs();
+        ex.url = reply->url();
         const Outcome outcome = classify(ex.error, ex.errorText, ex.status, success,
                                          ex.status ? serverMessage(ex.body) : QString());
         if (m_cancelled) {
@@ -140,21 +157,28 @@ void SyncClient::exchange(Start start, std::vector<int> success, Done done, int 
 
 void SyncClient::run(std::vector<std::function<void(std::function<void()>)>> phases)
 {
-    if (m_running)
+    if (m_running) {
+        // Asked again while running (Send pressed during an automatic send): this request
+        // runs right after, rather than being lost.
+        m_next = std::move(phases);
         return;
+    }
     m_running = true;
     m_cancelled = false;
     m_summary = SyncSummary();
+    m_store.releaseAllSending(nullptr); // claims of a sender that died
     auto shared = std::make_shared<decltype(phases)>(std::move(phases));
     auto step = std::make_shared<std::function<void(std::size_t)>>();
-    *step = [this, shared, step](std::size_t i) {
+    std::weak_ptr<std::function<void(std::size_t)>> weak = step;
+    *step = [this, shared, weak](std::size_t i) {
         // A refused password does not stop the run here: each queued record is then
         // tried and logged as refused, so that its log says why it did not go.
         if (i >= shared->size() || m_cancelled) {
             finish();
             return;
         }
-        (*shared)[i]([step, i] { (*step)(i + 1); });
+        const auto self = weak.lock();
+        (*shared)[i]([self, i] { (*self)(i + 1); });
     };
     (*step)(0);
 }
@@ -164,6 +188,10 @@ void SyncClient::finish()
     m_running = false;
     m_summary.cancelled = m_cancelled;
     Q_EMIT finished(m_summary);
+    if (!m_next.empty() && !m_running) {
+        auto next = std::exchange(m_next, {});
+        QTimer::singleShot(0, this, [this, next] { run(next); });
+    }
 }
 
 void SyncClient::syncAll()
@@ -316,11 +344,15 @@ void SyncClient::fetchMedia(const FormEntry &form, const QByteArray &xml,
                     << Messages::tr("Form %1 cannot be used here: %2").arg(form.formId, e.message);
         } else if (!media->empty()) {
             const auto stored = m_store.formVersion(form.formId, form.version, &e);
+            bool all = stored.has_value();
             for (const auto &[name, content] : *media) {
-                if (stored && !m_store.putFormMedia(stored->row, name, content, &e))
+                if (stored && !m_store.putFormMedia(stored->row, name, content, &e)) {
                     m_summary.problems << e.message;
+                    all = false;
+                }
             }
-            ++m_summary.formsUpdated;
+            if (all)
+                ++m_summary.formsUpdated;
         }
         done();
     };
@@ -464,42 +496,48 @@ void SyncClient::preflight(std::function<void()> next)
     // HEAD: 204 with the largest body the server takes. Other answers are handled: a
     // server without HEAD gets the OpenRosa default; a 2xx that is not 204 is not the
     // server; no connection or no permission stops the batch with the reason.
-    exchange(
-        [this] {
-            return m_net.sendCustomRequest(request(url(QStringLiteral("/submission"))), "HEAD");
-        },
-        {204},
-        [this, next](const Exchange &ex, const Outcome &outcome) {
-            m_acceptLength = 10000000;
-            if (outcome.kind == Outcome::Kind::Success) {
-                bool ok = false;
-                const qint64 n = ex.header("X-OpenRosa-Accept-Content-Length").toLongLong(&ok);
-                if (ok && n > 0)
-                    m_acceptLength = n;
-                next();
-                return;
-            }
-            if (outcome.kind == Outcome::Kind::Refused && outcome.status != 403) {
-                next(); // no HEAD here: try the POSTs
-                return;
-            }
-            // Nothing can be sent now: every queued record fails with this reason.
-            // (All counted in flight first, so that the phase ends after the last one.)
-            const std::deque<QString> queued = std::exchange(m_queue, {});
-            m_inFlight += static_cast<int>(queued.size());
-            for (const QString &id : queued)
-                recordDone(id, outcome);
-        });
+    exchange([this] { return m_net.head(request(url(QStringLiteral("/submission")))); }, {204},
+             [this, next](const Exchange &ex, const Outcome &outcome) {
+                 m_acceptLength = 10000000;
+                 m_submissionUrl = url(QStringLiteral("/submission"));
+                 if (outcome.kind == Outcome::Kind::Success) {
+                     // Where the preflight ended up (after an http → https redirect, say) is
+                     // where the records go: a redirected POST would turn into a GET.
+                     if (ex.url.isValid())
+                         m_submissionUrl = ex.url;
+                     bool ok = false;
+                     const qint64 n = ex.header("X-OpenRosa-Accept-Content-Length").toLongLong(&ok);
+                     if (ok && n > 0)
+                         m_acceptLength = n;
+                     next();
+                     return;
+                 }
+                 if (outcome.kind == Outcome::Kind::Refused && outcome.status != 403) {
+                     next(); // no HEAD here: try the POSTs
+                     return;
+                 }
+                 // Nothing can be sent now: every queued record fails with this reason.
+                 // (All counted in flight first, so that the phase ends after the last one.)
+                 const std::deque<QString> queued = std::exchange(m_queue, {});
+                 m_inFlight += static_cast<int>(queued.size());
+                 for (const QString &id : queued)
+                     recordDone(id, outcome);
+             });
 }
 
 void SyncClient::pumpRecords()
 {
+    // Outcomes known at once (a missing file) come back here from inside the loop below.
+    if (m_pumping)
+        return;
+    m_pumping = true;
     while (!m_cancelled && m_inFlight < m_concurrency && !m_queue.empty()) {
         const QString id = m_queue.front();
         m_queue.pop_front();
         ++m_inFlight;
         sendRecord(id);
     }
+    m_pumping = false;
     if (m_inFlight == 0 && (m_queue.empty() || m_cancelled) && m_pushDone) {
         auto done = std::move(m_pushDone);
         m_pushDone = nullptr;
@@ -510,6 +548,16 @@ void SyncClient::pumpRecords()
 void SyncClient::sendRecord(const QString &instanceId)
 {
     StoreError e;
+    // From here until the server has answered, the record cannot be reopened and changed.
+    if (!m_store.claimForSending(instanceId, &e)) {
+        // Reopened since the queue was read (or the store failed): not sent, not failed.
+        if (e)
+            m_summary.problems << e.message;
+        --m_inFlight;
+        ++m_recordsDone;
+        pumpRecords();
+        return;
+    }
     const auto xml = m_store.recordXml(instanceId, &e);
     const auto files = m_store.attachments(instanceId, &e);
     if (!xml || e) {
@@ -524,6 +572,13 @@ void SyncClient::sendRecord(const QString &instanceId)
     const qint64 room = m_acceptLength - xml->size() - 4 * kPartOverhead;
     qint64 used = 0;
     for (const AttachmentInfo &file : files) {
+        // A file that is gone (or changed behind the store's back) would reach the server
+        // as a record without it: the record waits instead, saying which file.
+        if (QFileInfo(file.path).size() != file.size) {
+            recordDone(instanceId, outcome(Outcome::Kind::Refused, 0, QStringLiteral("fileMissing"),
+                                           {file.name, file.path}));
+            return;
+        }
         if (file.size + kPartOverhead > room) {
             recordDone(instanceId,
                        outcome(Outcome::Kind::Refused, 0, QStringLiteral("fileTooLarge"),
@@ -553,7 +608,10 @@ void SyncClient::sendPart(const QString &instanceId, const QByteArray &xml,
 {
     const bool last = index + 1 == parts->size();
     auto sentSoFar = std::make_shared<qint64>(0);
+    auto unreadable = std::make_shared<QString>();
     const Start start = [=, this]() -> QNetworkReply * {
+        m_bytesDone -= *sentSoFar; // a retry sends these bytes again
+        *sentSoFar = 0;
         auto *multipart = new QHttpMultiPart(QHttpMultiPart::FormDataType);
         QHttpPart xmlPart;
         xmlPart.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("text/xml"));
@@ -565,8 +623,10 @@ void SyncClient::sendPart(const QString &instanceId, const QByteArray &xml,
         for (const AttachmentInfo &file : (*parts)[index]) {
             // Streamed from the file: a 2 MB photo is never held whole in memory here.
             auto *device = new QFile(file.path, multipart);
-            if (!device->open(QIODevice::ReadOnly))
-                continue; // the server then lacks it and the next POST adds it
+            if (!device->open(QIODevice::ReadOnly)) {
+                *unreadable = file.name; // this POST may go, but the record is not done
+                continue;
+            }
             QHttpPart part;
             part.setHeader(QNetworkRequest::ContentTypeHeader,
                            QStringLiteral("application/octet-stream"));
@@ -584,9 +644,8 @@ void SyncClient::sendPart(const QString &instanceId, const QByteArray &xml,
             incomplete.setBody("yes");
             multipart->append(incomplete);
         }
-        QNetworkReply *reply = m_net.post(request(url(QStringLiteral("/submission"))), multipart);
+        QNetworkReply *reply = m_net.post(request(m_submissionUrl), multipart);
         multipart->setParent(reply);
-        *sentSoFar = 0;
         connect(reply, &QNetworkReply::uploadProgress, this, [=, this](qint64 sent, qint64) {
             m_bytesDone += sent - *sentSoFar;
             *sentSoFar = sent;
@@ -595,6 +654,14 @@ void SyncClient::sendPart(const QString &instanceId, const QByteArray &xml,
         return reply;
     };
     exchange(start, {201, 202}, [=, this](const Exchange &, const Outcome &outcome) {
+        if (outcome.kind == Outcome::Kind::Success && !unreadable->isEmpty()) {
+            // The server has the record without that file; it stays queued here, and the
+            // next send adds the file (the server takes missing attachments of a resend).
+            recordDone(instanceId,
+                       sync::outcome(Outcome::Kind::Refused, 0, QStringLiteral("fileMissing"),
+                                     {*unreadable, QString()}));
+            return;
+        }
         if (outcome.kind == Outcome::Kind::Success && !last) {
             sendPart(instanceId, xml, parts, index + 1);
             return;
@@ -619,6 +686,9 @@ void SyncClient::recordDone(const QString &instanceId, const Outcome &outcome)
             ++m_summary.failed;
             m_summary.problems << e.message;
         }
+    } else if (outcome.code == QLatin1String("stopped")) {
+        // Cancelled: not a failure; the record keeps its place and its retry time.
+        m_store.releaseSending(instanceId, nullptr);
     } else {
         if (outcome.kind == Outcome::Kind::SignIn && !m_summary.signInFailed) {
             m_summary.signInFailed = true;
@@ -630,9 +700,10 @@ void SyncClient::recordDone(const QString &instanceId, const Outcome &outcome)
             if (entry.instanceId == instanceId)
                 attempts = entry.attempts;
         }
-        m_store.recordFailure(instanceId, outcome.message,
-                              retryTime(attempts, outcome.kind == Outcome::Kind::Refused), nullptr,
-                              outcome.code, outcome.args);
+        if (!m_store.recordFailure(instanceId, outcome.message,
+                                   retryTime(attempts, outcome.kind == Outcome::Kind::Refused), &e,
+                                   outcome.code, outcome.args))
+            m_summary.problems << e.message;
         Q_EMIT recordFailed(instanceId, outcome.message);
         if (outcome.kind == Outcome::Kind::SignIn) {
             // The same credentials will not work for the others either.
@@ -661,64 +732,82 @@ void SyncClient::pullReturnedPhase(std::function<void()> next)
         next(); // the same password would be refused again
         return;
     }
-    exchange([this] { return m_net.get(request(url(QStringLiteral("/returned")))); }, {200},
-             [this, next](const Exchange &ex, const Outcome &outcome) {
-                 if (outcome.status == 404) {
-                     next(); // a server without the way back (ODK Central): nothing to pull
-                     return;
-                 }
-                 if (outcome.kind != Outcome::Kind::Success) {
-                     m_summary.signInFailed = outcome.kind == Outcome::Kind::SignIn;
-                     m_summary.problems << Messages::tr("Returned records could not be fetched: %1")
-                                               .arg(outcome.message);
-                     next();
-                     return;
-                 }
-                 const QJsonArray items = QJsonDocument::fromJson(ex.body).array();
-                 for (const QJsonValue &v : items) {
-                     const QJsonObject o = v.toObject();
-                     const QString formId = o.value(QStringLiteral("formId")).toString();
-                     const QString version = o.value(QStringLiteral("formVersion")).toString();
-                     QString instanceId = o.value(QStringLiteral("currentVersion"))
-                                              .toObject()
-                                              .value(QStringLiteral("instanceId"))
-                                              .toString();
-                     if (instanceId.isEmpty())
-                         instanceId = o.value(QStringLiteral("instanceId")).toString();
-                     StoreError e;
-                     const auto form = m_store.formVersion(formId, version, &e);
-                     if (!form) {
-                         m_summary.problems
-                             << Messages::tr("Returned record %1 needs form %2 version %3, "
-                                             "which is not on this device.")
-                                    .arg(instanceId, formId, version);
-                         continue;
-                     }
-                     std::vector<store::Comment> comments;
-                     for (const QJsonValue &c : o.value(QStringLiteral("comments")).toArray()) {
-                         const QJsonObject co = c.toObject();
-                         comments.push_back({co.value(QStringLiteral("author")).toString(),
-                                             co.value(QStringLiteral("createdAt")).toString(),
-                                             co.value(QStringLiteral("body")).toString()});
-                     }
-                     const auto r = m_store.receiveReturned(
-                         form->row, instanceId, o.value(QStringLiteral("xml")).toString().toUtf8(),
-                         o.value(QStringLiteral("reviewState")).toString(), comments, &e);
-                     if (!r) {
-                         m_summary.problems << e.message;
-                         continue;
-                     }
-                     ++m_summary.returned;
-                     if (r->state == store::RecordState::Returned) {
-                         const QStringList args{comments.empty() ? QString()
-                                                                 : comments.back().body};
-                         m_store.log(r->instanceId, QStringLiteral("returned"),
-                                     describe(QStringLiteral("returned"), args), nullptr,
-                                     QStringLiteral("returned"), args);
-                     }
-                 }
-                 next();
-             });
+    exchange(
+        [this] { return m_net.get(request(url(QStringLiteral("/returned")))); }, {200},
+        [this, next](const Exchange &ex, const Outcome &outcome) {
+            if (outcome.status == 404) {
+                next(); // a server without the way back (ODK Central): nothing to pull
+                return;
+            }
+            if (outcome.kind != Outcome::Kind::Success) {
+                m_summary.signInFailed = outcome.kind == Outcome::Kind::SignIn;
+                m_summary.problems << Messages::tr("Returned records could not be fetched: %1")
+                                          .arg(outcome.message);
+                next();
+                return;
+            }
+            QJsonParseError parseError;
+            const QJsonDocument doc = QJsonDocument::fromJson(ex.body, &parseError);
+            if (!doc.isArray()) {
+                m_summary.problems << Messages::tr("The server's list of returned records is not "
+                                                   "readable (%1).")
+                                          .arg(parseError.errorString());
+                next();
+                return;
+            }
+            const QJsonArray items = doc.array();
+            for (const QJsonValue &v : items) {
+                const QJsonObject o = v.toObject();
+                const QString formId = o.value(QStringLiteral("formId")).toString();
+                const QString version = o.value(QStringLiteral("formVersion")).toString();
+                QString instanceId = o.value(QStringLiteral("currentVersion"))
+                                         .toObject()
+                                         .value(QStringLiteral("instanceId"))
+                                         .toString();
+                if (instanceId.isEmpty())
+                    instanceId = o.value(QStringLiteral("instanceId")).toString();
+                if (instanceId.isEmpty() || formId.isEmpty()) {
+                    m_summary.problems << Messages::tr("The server listed a returned record "
+                                                       "without its instanceId or formId; it "
+                                                       "was skipped.");
+                    continue;
+                }
+                StoreError e;
+                const auto form = m_store.formVersion(formId, version, &e);
+                if (!form) {
+                    m_summary.problems
+                        << Messages::tr("Returned record %1 needs form %2 version %3, "
+                                        "which is not on this device.")
+                               .arg(instanceId, formId, version);
+                    continue;
+                }
+                std::vector<store::Comment> comments;
+                for (const QJsonValue &c : o.value(QStringLiteral("comments")).toArray()) {
+                    const QJsonObject co = c.toObject();
+                    comments.push_back({co.value(QStringLiteral("author")).toString(),
+                                        co.value(QStringLiteral("createdAt")).toString(),
+                                        co.value(QStringLiteral("body")).toString()});
+                }
+                bool news = false;
+                const auto r = m_store.receiveReturned(
+                    form->row, instanceId, o.value(QStringLiteral("xml")).toString().toUtf8(),
+                    o.value(QStringLiteral("reviewState")).toString(), comments, &e, &news);
+                if (!r) {
+                    m_summary.problems << e.message;
+                    continue;
+                }
+                // Counted and logged once: when it comes back, not on every later sync while
+                // it waits for its correction.
+                if (news) {
+                    ++m_summary.returned;
+                    const QStringList args{comments.empty() ? QString() : comments.back().body};
+                    m_store.log(r->instanceId, QStringLiteral("returned"),
+                                describe(QStringLiteral("returned"), args), nullptr,
+                                QStringLiteral("returned"), args);
+                }
+            }
+            next();
+        });
 }
 
 } // namespace survey::sync

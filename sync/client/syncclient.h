@@ -87,6 +87,7 @@ private:
         QNetworkReply::NetworkError error = QNetworkReply::NoError;
         QString errorText;
         QList<QNetworkReply::RawHeaderPair> headers;
+        QUrl url; ///< where the request ended up, after redirects
         QByteArray header(const QByteArray &name) const;
     };
     using Done = std::function<void(const Exchange &, const Outcome &)>;
@@ -132,12 +133,15 @@ private:
     int m_concurrency = 3;
     std::chrono::milliseconds m_timeout{60000};
     bool m_running = false;
+    bool m_pumping = false;
+    std::vector<std::function<void(std::function<void()>)>> m_next; ///< asked for meanwhile
     bool m_cancelled = false;
     SyncSummary m_summary;
     std::set<QNetworkReply *> m_active;
 
     // push state
     qint64 m_acceptLength = 10000000;
+    QUrl m_submissionUrl;
     std::deque<QString> m_queue;
     int m_inFlight = 0;
     int m_recordsTotal = 0;
