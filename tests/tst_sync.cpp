@@ -18,6 +18,7 @@
 #include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -173,6 +174,7 @@ class TestSync : public QObject
 private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
+    void retryPolicyAndOutcomes();
     void pushThousand();
     void formsPulledOnceAndChecked();
     void splitUploads();
@@ -335,6 +337,54 @@ void TestSync::cleanupTestCase()
     stopServer();
 }
 
+void TestSync::retryPolicyAndOutcomes()
+{
+    // Backoff: full jitter under a bound that doubles per attempt up to the cap.
+    const sync::RetryPolicy policy(std::chrono::milliseconds(100), std::chrono::milliseconds(1000),
+                                   4);
+    QSet<qint64> seen;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        const qint64 bound = std::min<qint64>(1000, 100 << attempt);
+        for (int i = 0; i < 200; ++i) {
+            const qint64 d = policy.delay(attempt).count();
+            QVERIFY2(d >= 1 && d <= bound + 1, qPrintable(QString::number(d)));
+            seen.insert(d);
+        }
+    }
+    QVERIFY(seen.size() > 100); // jittered, not fixed
+    // The one place that decides what an answer means.
+    using K = sync::Outcome::Kind;
+    const std::vector<int> posted{201, 202};
+    const auto kind = [&](int status) {
+        return sync::classify(QNetworkReply::NoError, QString(), status, posted, QString()).kind;
+    };
+    QCOMPARE(kind(201), K::Success);
+    QCOMPARE(kind(202), K::Success);
+    QCOMPARE(kind(200), K::NotServer);
+    QCOMPARE(kind(204), K::NotServer);
+    QCOMPARE(kind(401), K::SignIn);
+    for (int status : {400, 403, 404, 409, 413})
+        QCOMPARE(kind(status), K::Refused);
+    for (int status : {408, 429, 500, 502, 503, 504})
+        QCOMPARE(kind(status), K::Retry);
+    QCOMPARE(sync::classify(QNetworkReply::ConnectionRefusedError, QStringLiteral("refused"), 0,
+                            posted, QString())
+                 .kind,
+             K::Retry);
+    QCOMPARE(sync::classify(QNetworkReply::SslHandshakeFailedError, QStringLiteral("bad cert"), 0,
+                            posted, QString())
+                 .kind,
+             K::Insecure);
+    // The server's own words come with a refusal.
+    const auto conflict = sync::classify(QNetworkReply::ContentConflictError, QString(), 409,
+                                         posted, QStringLiteral("the form is closed"));
+    QVERIFY(conflict.message.contains(QStringLiteral("the form is closed")));
+    QCOMPARE(sync::serverMessage("<OpenRosaResponse xmlns=\"http://openrosa.org/http/response\">"
+                                 "<message nature=\"error\">closed</message></OpenRosaResponse>"),
+             QStringLiteral("closed"));
+    QCOMPARE(sync::serverMessage(R"({"code":403.1,"message":"no"})"), QStringLiteral("no"));
+}
+
 void TestSync::pushThousand()
 {
     QTemporaryDir dir;
@@ -431,9 +481,14 @@ void TestSync::splitUploads()
     record(QStringLiteral("uuid:split-big"), 3, 400'000);
     record(QStringLiteral("uuid:split-many"), 150, 100);
     auto *c = client(*s, through(proxy, m_base));
+    QSignalSpy progress(c, &sync::SyncClient::progress);
     const auto summary = runSync(c);
     QVERIFY2(summary.failed == 0, qPrintable(summary.problems.join(QLatin1Char('\n'))));
     QCOMPARE(summary.sent, 2);
+    // Bytes progress reached the whole: at least the 1.2 MB of photos and 15 kB of files.
+    const qint64 bytesTotal = progress.last().at(3).toLongLong();
+    QVERIFY(bytesTotal >= 3 * 400'000 + 150 * 100);
+    QCOMPARE(progress.last().at(2).toLongLong(), bytesTotal);
     QVERIFY(proxy.requests.filter(QStringLiteral("POST")).size() >= 4);
     const auto stored = [&](const char *id) {
         return serverCount(QStringLiteral("SELECT COUNT(*) FROM submission_attachments a JOIN "

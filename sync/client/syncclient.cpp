@@ -609,6 +609,9 @@ void SyncClient::sendPart(const QString &instanceId, const QByteArray &xml,
     const bool last = index + 1 == parts->size();
     auto sentSoFar = std::make_shared<qint64>(0);
     auto unreadable = std::make_shared<QString>();
+    qint64 partBytes = xml.size();
+    for (const AttachmentInfo &file : (*parts)[index])
+        partBytes += file.size;
     const Start start = [=, this]() -> QNetworkReply * {
         m_bytesDone -= *sentSoFar; // a retry sends these bytes again
         *sentSoFar = 0;
@@ -646,9 +649,16 @@ void SyncClient::sendPart(const QString &instanceId, const QByteArray &xml,
         }
         QNetworkReply *reply = m_net.post(request(m_submissionUrl), multipart);
         multipart->setParent(reply);
-        connect(reply, &QNetworkReply::uploadProgress, this, [=, this](qint64 sent, qint64) {
-            m_bytesDone += sent - *sentSoFar;
-            *sentSoFar = sent;
+        // Progress in the record's own bytes (the XML and files of this part), scaled from
+        // the upload's, which also counts multipart framing; Qt may end with (0, 0).
+        connect(reply, &QNetworkReply::uploadProgress, this, [=, this](qint64 sent, qint64 total) {
+            if (total <= 0)
+                return;
+            const qint64 done = partBytes * std::min(sent, total) / total;
+            if (done <= *sentSoFar)
+                return;
+            m_bytesDone += done - *sentSoFar;
+            *sentSoFar = done;
             Q_EMIT progress(m_recordsDone, m_recordsTotal, m_bytesDone, m_bytesTotal);
         });
         return reply;
