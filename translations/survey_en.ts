@@ -539,6 +539,55 @@
     </message>
 </context>
 <context>
+    <name>FinalizePage</name>
+    <message>
+        <source>Not finished yet</source>
+        <translation>Not finished yet</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) left</source>
+        <translation>
+            <numerusform>%n problem left</numerusform>
+            <numerusform>%n problems left</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunPage</name>
+    <message>
+        <source>Welcome</source>
+        <translation>Welcome</translation>
+    </message>
+    <message>
+        <source>Survey Collector</source>
+        <translation>Survey Collector</translation>
+    </message>
+    <message>
+        <source>Server address (https://…/v1/projects/1)</source>
+        <translation>Server address (https://…/v1/projects/1)</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>Use forms on this device only</source>
+        <translation>Use forms on this device only</translation>
+    </message>
+</context>
+<context>
     <name>FormCommands</name>
     <message>
         <source>usage: %1
@@ -592,6 +641,65 @@
     <message>
         <source>cannot read the form: %1</source>
         <translation>cannot read the form: %1</translation>
+    </message>
+</context>
+<context>
+    <name>FormPage</name>
+    <message>
+        <source>Save and exit</source>
+        <translation>Save and exit</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation>Questions</translation>
+    </message>
+    <message>
+        <source>Supervisor: %1</source>
+        <translation>Supervisor: %1</translation>
+    </message>
+    <message>
+        <source>Add a new &quot;%1&quot;?</source>
+        <translation>Add a new &quot;%1&quot;?</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>Do not add; go on</source>
+        <translation>Do not add; go on</translation>
+    </message>
+    <message>
+        <source>You are at the end of the form.</source>
+        <translation>You are at the end of the form.</translation>
+    </message>
+    <message>
+        <source>Finalize</source>
+        <translation>Finalize</translation>
+    </message>
+    <message>
+        <source>Save as draft and exit</source>
+        <translation>Save as draft and exit</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Next</translation>
     </message>
 </context>
 <context>
@@ -899,6 +1007,76 @@
     </message>
 </context>
 <context>
+    <name>HomePage</name>
+    <message>
+        <source>Survey Collector</source>
+        <translation>Survey Collector</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Log</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Search records</source>
+        <translation>Search records</translation>
+    </message>
+    <message>
+        <source>Returned for correction</source>
+        <translation>Returned for correction</translation>
+    </message>
+    <message>
+        <source>Forms</source>
+        <translation>Forms</translation>
+    </message>
+    <message>
+        <source>No forms yet. Add a form file, or sign in to a server in Settings.</source>
+        <translation>No forms yet. Add a form file, or sign in to a server in Settings.</translation>
+    </message>
+    <message>
+        <source>No forms yet. Send / receive to download the project&apos;s forms.</source>
+        <translation>No forms yet. Send / receive to download the project&apos;s forms.</translation>
+    </message>
+    <message>
+        <source>version %1</source>
+        <translation>version %1</translation>
+    </message>
+    <message>
+        <source>Drafts</source>
+        <translation>Drafts</translation>
+    </message>
+    <message>
+        <source>Ready to send: %1</source>
+        <translation>Ready to send: %1</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Send and receive</source>
+        <translation>Send and receive</translation>
+    </message>
+    <message>
+        <source>Ready to send</source>
+        <translation>Ready to send</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Sent</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Survey Collector</source>
+        <translation>Survey Collector</translation>
+    </message>
+</context>
+<context>
     <name>OpenRosaServer</name>
     <message>
         <source>sign in: this server needs a user name and password</source>
@@ -1151,6 +1329,106 @@
     <message>
         <source>the submission&apos;s multipart body is malformed or was cut off: %1</source>
         <translation>the submission&apos;s multipart body is malformed or was cut off: %1</translation>
+    </message>
+</context>
+<context>
+    <name>OutlinePage</name>
+    <message>
+        <source>Questions</source>
+        <translation>Questions</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionView</name>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>HH:MM</source>
+        <translation>HH:MM</translation>
+    </message>
+    <message>
+        <source>latitude longitude</source>
+        <translation>latitude longitude</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>This question type (%1) cannot be answered in this version of the app; you can skip it.</source>
+        <translation>This question type (%1) cannot be answered in this version of the app; you can skip it.</translation>
+    </message>
+</context>
+<context>
+    <name>RecordSection</name>
+    <message>
+        <source>Supervisor: %1</source>
+        <translation>Supervisor: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>Send automatically</source>
+        <translation>Send automatically</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Off</translation>
+    </message>
+    <message>
+        <source>On Wi-Fi only</source>
+        <translation>On Wi-Fi only</translation>
+    </message>
+    <message>
+        <source>On any network</source>
+        <translation>On any network</translation>
+    </message>
+    <message>
+        <source>Text size</source>
+        <translation>Text size</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Forms on this device only</source>
+        <translation>Forms on this device only</translation>
+    </message>
+    <message>
+        <source>%1 as %2</source>
+        <translation>%1 as %2</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <source>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD) and the Noto CJK fonts (OFL).</source>
+        <translation>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD) and the Noto CJK fonts (OFL).</translation>
     </message>
 </context>
 <context>
@@ -1840,6 +2118,21 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     </message>
 </context>
 <context>
+    <name>SyncLogPage</name>
+    <message>
+        <source>Sync log</source>
+        <translation>Sync log</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Nothing sent yet.</source>
+        <translation>Nothing sent yet.</translation>
+    </message>
+</context>
+<context>
     <name>XPathCommand</name>
     <message>
         <source>unknown result type &apos;%1&apos; (use any, boolean, number, string or nodeset)</source>
@@ -2048,6 +2341,85 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>&apos;&amp;&apos; must start an entity or character reference ending in &apos;;&apos; (write &amp;amp; for a literal &amp;)</source>
         <translation>&apos;&amp;&apos; must start an entity or character reference ending in &apos;;&apos; (write &amp;amp; for a literal &amp;)</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::Backend</name>
+    <message>
+        <source>The server address is not a web address (https://…).</source>
+        <translation>The server address is not a web address (https://…).</translation>
+    </message>
+    <message>
+        <source>The data folder is not open.</source>
+        <translation>The data folder is not open.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Cannot read %1: %2</translation>
+    </message>
+    <message>
+        <source>Form added: %1</source>
+        <translation>Form added: %1</translation>
+    </message>
+    <message>
+        <source>Sending %1 of %2…</source>
+        <translation>Sending %1 of %2…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sent</source>
+        <translation>
+            <numerusform>%n sent</numerusform>
+            <numerusform>%n sent</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not sent</source>
+        <translation>
+            <numerusform>%n not sent</numerusform>
+            <numerusform>%n not sent</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n returned for correction</source>
+        <translation>
+            <numerusform>%n returned for correction</numerusform>
+            <numerusform>%n returned for correction</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The server refused the user name or password.</source>
+        <translation>The server refused the user name or password.</translation>
+    </message>
+    <message>
+        <source>No server is set up: sign in to a server in Settings to send.</source>
+        <translation>No server is set up: sign in to a server in Settings to send.</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <source>The form %1 is not on this device.</source>
+        <translation>The form %1 is not on this device.</translation>
+    </message>
+    <message>
+        <source>The form cannot be used (line %1): %2</source>
+        <translation>The form cannot be used (line %1): %2</translation>
+    </message>
+    <message>
+        <source>This record cannot be opened.</source>
+        <translation>This record cannot be opened.</translation>
+    </message>
+    <message>
+        <source>This record cannot be opened: %1</source>
+        <translation>This record cannot be opened: %1</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::FormController</name>
+    <message>
+        <source>This record is finalized; reopen it to change answers.</source>
+        <translation>This record is finalized; reopen it to change answers.</translation>
     </message>
 </context>
 </TS>

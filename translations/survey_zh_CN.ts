@@ -537,6 +537,54 @@
     </message>
 </context>
 <context>
+    <name>FinalizePage</name>
+    <message>
+        <source>Not finished yet</source>
+        <translation>尚未完成</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) left</source>
+        <translation>
+            <numerusform>还剩 %n 个问题</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunPage</name>
+    <message>
+        <source>Welcome</source>
+        <translation>欢迎</translation>
+    </message>
+    <message>
+        <source>Survey Collector</source>
+        <translation>调查采集</translation>
+    </message>
+    <message>
+        <source>Server address (https://…/v1/projects/1)</source>
+        <translation>服务器地址（https://…/v1/projects/1）</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Use forms on this device only</source>
+        <translation>仅使用本设备上的表单</translation>
+    </message>
+</context>
+<context>
     <name>FormCommands</name>
     <message>
         <source>usage: %1
@@ -588,6 +636,65 @@
     <message>
         <source>cannot read the form: %1</source>
         <translation>无法读取表单：%1</translation>
+    </message>
+</context>
+<context>
+    <name>FormPage</name>
+    <message>
+        <source>Save and exit</source>
+        <translation>保存并退出</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation>题目</translation>
+    </message>
+    <message>
+        <source>Supervisor: %1</source>
+        <translation>督导意见：%1</translation>
+    </message>
+    <message>
+        <source>Add a new &quot;%1&quot;?</source>
+        <translation>新增一个“%1”？</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Do not add; go on</source>
+        <translation>不新增，继续</translation>
+    </message>
+    <message>
+        <source>You are at the end of the form.</source>
+        <translation>已到表单末尾。</translation>
+    </message>
+    <message>
+        <source>Finalize</source>
+        <translation>定稿</translation>
+    </message>
+    <message>
+        <source>Save as draft and exit</source>
+        <translation>保存为草稿并退出</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上一题</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一题</translation>
     </message>
 </context>
 <context>
@@ -893,6 +1000,76 @@
     </message>
 </context>
 <context>
+    <name>HomePage</name>
+    <message>
+        <source>Survey Collector</source>
+        <translation>调查采集</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Search records</source>
+        <translation>搜索记录</translation>
+    </message>
+    <message>
+        <source>Returned for correction</source>
+        <translation>退回待修改</translation>
+    </message>
+    <message>
+        <source>Forms</source>
+        <translation>表单</translation>
+    </message>
+    <message>
+        <source>No forms yet. Add a form file, or sign in to a server in Settings.</source>
+        <translation>还没有表单。请添加表单文件，或在设置中登录服务器。</translation>
+    </message>
+    <message>
+        <source>No forms yet. Send / receive to download the project&apos;s forms.</source>
+        <translation>还没有表单。请点击“发送和接收”下载项目的表单。</translation>
+    </message>
+    <message>
+        <source>version %1</source>
+        <translation>版本 %1</translation>
+    </message>
+    <message>
+        <source>Drafts</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Ready to send: %1</source>
+        <translation>待发送：%1</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Send and receive</source>
+        <translation>发送和接收</translation>
+    </message>
+    <message>
+        <source>Ready to send</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Survey Collector</source>
+        <translation>调查采集</translation>
+    </message>
+</context>
+<context>
     <name>OpenRosaServer</name>
     <message>
         <source>sign in: this server needs a user name and password</source>
@@ -1145,6 +1322,106 @@
     <message>
         <source>the submission&apos;s multipart body is malformed or was cut off: %1</source>
         <translation>提交的 multipart 正文格式错误或被截断：%1</translation>
+    </message>
+</context>
+<context>
+    <name>OutlinePage</name>
+    <message>
+        <source>Questions</source>
+        <translation>题目</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionView</name>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <source>HH:MM</source>
+        <translation>时:分（HH:MM）</translation>
+    </message>
+    <message>
+        <source>latitude longitude</source>
+        <translation>纬度 经度</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>This question type (%1) cannot be answered in this version of the app; you can skip it.</source>
+        <translation>此版本的应用还不能回答这类题目（%1）；可以跳过。</translation>
+    </message>
+</context>
+<context>
+    <name>RecordSection</name>
+    <message>
+        <source>Supervisor: %1</source>
+        <translation>督导意见：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Send automatically</source>
+        <translation>自动发送</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>On Wi-Fi only</source>
+        <translation>仅在 Wi-Fi 下</translation>
+    </message>
+    <message>
+        <source>On any network</source>
+        <translation>在任何网络下</translation>
+    </message>
+    <message>
+        <source>Text size</source>
+        <translation>字体大小</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Forms on this device only</source>
+        <translation>仅使用本设备上的表单</translation>
+    </message>
+    <message>
+        <source>%1 as %2</source>
+        <translation>%1（用户 %2）</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD) and the Noto CJK fonts (OFL).</source>
+        <translation>调查采集 %1。自由软件，按 GNU GPL 第 3 版或更高版本授权。使用了 Qt（LGPL v3）、SQLite（公有领域）、QtKeychain（BSD）和 Noto CJK 字体（OFL）。</translation>
     </message>
 </context>
 <context>
@@ -1830,6 +2107,21 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     </message>
 </context>
 <context>
+    <name>SyncLogPage</name>
+    <message>
+        <source>Sync log</source>
+        <translation>同步日志</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Nothing sent yet.</source>
+        <translation>还没有发送过。</translation>
+    </message>
+</context>
+<context>
     <name>XPathCommand</name>
     <message>
         <source>unknown result type &apos;%1&apos; (use any, boolean, number, string or nodeset)</source>
@@ -2037,6 +2329,82 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>&apos;&amp;&apos; must start an entity or character reference ending in &apos;;&apos; (write &amp;amp; for a literal &amp;)</source>
         <translation>&apos;&amp;&apos; 必须开始一个以 &apos;;&apos; 结尾的实体或字符引用（字面的 &amp; 请写作 &amp;amp;）</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::Backend</name>
+    <message>
+        <source>The server address is not a web address (https://…).</source>
+        <translation>服务器地址不是网址（https://…）。</translation>
+    </message>
+    <message>
+        <source>The data folder is not open.</source>
+        <translation>数据文件夹未打开。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>Form added: %1</source>
+        <translation>已添加表单：%1</translation>
+    </message>
+    <message>
+        <source>Sending %1 of %2…</source>
+        <translation>正在发送第 %1 条，共 %2 条…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sent</source>
+        <translation>
+            <numerusform>已发送 %n 条</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not sent</source>
+        <translation>
+            <numerusform>%n 条未发送</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n returned for correction</source>
+        <translation>
+            <numerusform>%n 条退回待修改</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The server refused the user name or password.</source>
+        <translation>服务器拒绝了用户名或密码。</translation>
+    </message>
+    <message>
+        <source>No server is set up: sign in to a server in Settings to send.</source>
+        <translation>尚未设置服务器：请在设置中登录服务器后再发送。</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>The form %1 is not on this device.</source>
+        <translation>本设备上没有表单 %1。</translation>
+    </message>
+    <message>
+        <source>The form cannot be used (line %1): %2</source>
+        <translation>该表单无法使用（第 %1 行）：%2</translation>
+    </message>
+    <message>
+        <source>This record cannot be opened.</source>
+        <translation>无法打开此记录。</translation>
+    </message>
+    <message>
+        <source>This record cannot be opened: %1</source>
+        <translation>无法打开此记录：%1</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::FormController</name>
+    <message>
+        <source>This record is finalized; reopen it to change answers.</source>
+        <translation>此记录已定稿；请重新打开后再修改答案。</translation>
     </message>
 </context>
 </TS>

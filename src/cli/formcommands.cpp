@@ -66,53 +66,7 @@ int usage(const QString &text)
     return 64;
 }
 
-QString typeOf(const FormDefinition &def, const Control &c)
-{
-    if (c.kind == Control::Kind::Trigger)
-        return QStringLiteral("trigger");
-    if (c.schema < 0)
-        return QStringLiteral("group");
-    const int b = def.schema[static_cast<std::size_t>(c.schema)].bind;
-    if (b >= 0 && !def.binds[static_cast<std::size_t>(b)].typeName.isEmpty())
-        return dataTypeName(def.binds[static_cast<std::size_t>(b)].type);
-    switch (c.kind) {
-    case Control::Kind::Select1:
-        return QStringLiteral("select1");
-    case Control::Kind::Select:
-        return QStringLiteral("select");
-    case Control::Kind::Rank:
-        return QStringLiteral("rank");
-    case Control::Kind::Upload:
-        return QStringLiteral("binary");
-    default:
-        return QStringLiteral("string");
-    }
-}
 
-QString controlName(Control::Kind k)
-{
-    switch (k) {
-    case Control::Kind::Input:
-        return QStringLiteral("input");
-    case Control::Kind::Select1:
-        return QStringLiteral("select1");
-    case Control::Kind::Select:
-        return QStringLiteral("select");
-    case Control::Kind::Trigger:
-        return QStringLiteral("trigger");
-    case Control::Kind::Upload:
-        return QStringLiteral("upload");
-    case Control::Kind::Range:
-        return QStringLiteral("range");
-    case Control::Kind::Rank:
-        return QStringLiteral("rank");
-    case Control::Kind::Group:
-        return QStringLiteral("group");
-    case Control::Kind::Repeat:
-        return QStringLiteral("repeat");
-    }
-    return QString();
-}
 
 } // namespace
 
@@ -197,9 +151,9 @@ int inspectCommand(const QStringList &args)
         QJsonObject q;
         q.insert(QStringLiteral("ref"),
                  c.schema >= 0 ? def->schema[static_cast<std::size_t>(c.schema)].path : c.ref);
-        q.insert(QStringLiteral("control"), controlName(c.kind));
+        q.insert(QStringLiteral("control"), controlKindName(c.kind));
         q.insert(QStringLiteral("type"),
-                 c.kind == Control::Kind::Repeat ? QStringLiteral("repeat") : typeOf(*def, c));
+                 c.kind == Control::Kind::Repeat ? QStringLiteral("repeat") : def->typeNameOf(c));
         q.insert(QStringLiteral("labels"),
                  perLanguage([&] { return session.label(control, node); }));
         if (!c.hint.isEmpty())

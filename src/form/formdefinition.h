@@ -192,6 +192,9 @@ struct Control
     bool noAddRemove = false;
 };
 
+/// "input", "select1", "select", "trigger", "upload", "range", "rank", "group", "repeat".
+QString controlKindName(Control::Kind k);
+
 struct RepeatInfo
 {
     int schema = -1;
@@ -245,6 +248,9 @@ public:
         QString name; ///< the plain file name, as a manifest lists it
         QString type; ///< "file" (instances), "image", "audio" or "video"
     };
+    /// A control's answer type as forms name it ("int", "select1", "binary", "trigger",
+    /// "group"…): the bind's type, else what the control implies.
+    QString typeNameOf(const Control &c) const;
     /// Every media file the form refers to, once each, sorted by name.
     std::vector<MediaReference> mediaReferences() const;
 

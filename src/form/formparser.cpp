@@ -1155,6 +1155,54 @@ std::vector<FormDefinition::MediaReference> FormDefinition::mediaReferences() co
     return out;
 }
 
+QString FormDefinition::typeNameOf(const Control &c) const
+{
+    if (c.kind == Control::Kind::Trigger)
+        return QStringLiteral("trigger");
+    if (c.schema < 0)
+        return QStringLiteral("group");
+    const int b = schema[static_cast<std::size_t>(c.schema)].bind;
+    if (b >= 0 && !binds[static_cast<std::size_t>(b)].typeName.isEmpty())
+        return dataTypeName(binds[static_cast<std::size_t>(b)].type);
+    switch (c.kind) {
+    case Control::Kind::Select1:
+        return QStringLiteral("select1");
+    case Control::Kind::Select:
+        return QStringLiteral("select");
+    case Control::Kind::Rank:
+        return QStringLiteral("rank");
+    case Control::Kind::Upload:
+        return QStringLiteral("binary");
+    default:
+        return QStringLiteral("string");
+    }
+}
+
+QString controlKindName(Control::Kind k)
+{
+    switch (k) {
+    case Control::Kind::Input:
+        return QStringLiteral("input");
+    case Control::Kind::Select1:
+        return QStringLiteral("select1");
+    case Control::Kind::Select:
+        return QStringLiteral("select");
+    case Control::Kind::Trigger:
+        return QStringLiteral("trigger");
+    case Control::Kind::Upload:
+        return QStringLiteral("upload");
+    case Control::Kind::Range:
+        return QStringLiteral("range");
+    case Control::Kind::Rank:
+        return QStringLiteral("rank");
+    case Control::Kind::Group:
+        return QStringLiteral("group");
+    case Control::Kind::Repeat:
+        return QStringLiteral("repeat");
+    }
+    return QString();
+}
+
 QStringList FormDefinition::languages() const
 {
     QStringList out;

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import Survey
+
+ApplicationWindow {
+    id: window
+    objectName: "mainWindow"
+    width: 400
+    height: 720
+    visible: true
+    title: qsTr("Survey Collector")
+    font.pixelSize: Theme.fontSize
+    font.family: Theme.fontFamily
+    Material.accent: Theme.accent
+    Material.primary: Theme.accent
+
+    function showStart() {
+        if (!Backend.ready)
+            return
+        stack.replace(null, Backend.configured ? "pages/HomePage.qml" : "pages/FirstRunPage.qml")
+    }
+
+    StackView {
+        id: stack
+        objectName: "stack"
+        anchors.fill: parent
+        initialItem: Page {
+            BusyIndicator {
+                anchors.centerIn: parent
+                running: !Backend.ready && Backend.error === ""
+            }
+            Label {
+                anchors.centerIn: parent
+                width: parent.width - 2 * Theme.margin
+                visible: Backend.error !== ""
+                text: Backend.error
+                wrapMode: Text.Wrap
+                color: Theme.warning
+            }
+        }
+    }
+
+    Connections {
+        target: Backend
+        function onReadyChanged() { window.showStart() }
+        function onAccountChanged() { window.showStart() }
+        function onNotice(text) { toast.show(text) }
+        function onRecordOpened(controller) {
+            stack.push("pages/FormPage.qml", { controller: controller })
+        }
+    }
+
+    ToolTip {
+        id: toast
+        objectName: "toast"
+        function show(text) {
+            toast.text = text
+            toast.open()
+        }
+        timeout: 4000
+        x: (window.width - width) / 2
+        y: window.height - height - 2 * Theme.margin
+    }
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One question: its label, hint, the widget its type needs, and its problem.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Survey
+
+ColumnLayout {
+    id: view
+    required property var question
+    required property FormController controller
+    property string typeError: ""
+
+    readonly property string ref: question.ref
+    readonly property string type: question.type
+    readonly property bool numeric: type === "int" || type === "decimal"
+
+    function answer(value) {
+        typeError = controller.setAnswer(ref, value)
+    }
+
+    spacing: 4
+
+    Label {
+        Layout.fillWidth: true
+        text: view.question.label + (view.question.required ? " *" : "")
+        font.bold: true
+        wrapMode: Text.Wrap
+    }
+    Label {
+        Layout.fillWidth: true
+        visible: view.question.hint !== ""
+        text: view.question.hint
+        font.pixelSize: Theme.smallSize
+        color: Theme.muted
+        wrapMode: Text.Wrap
+    }
+
+    // Text, numbers, dates and everything typed.
+    TextField {
+        objectName: "answer_" + view.ref
+        Layout.fillWidth: true
+        Layout.minimumHeight: Theme.touch
+        visible: view.question.control === "input" && view.type !== "binary"
+                 && !view.question.readonly
+        text: view.question.value
+        inputMethodHints: view.numeric ? Qt.ImhFormattedNumbersOnly
+                          : view.type === "date" ? Qt.ImhDate
+                          : Qt.ImhNone
+        placeholderText: view.type === "date" ? qsTr("YYYY-MM-DD")
+                         : view.type === "time" ? qsTr("HH:MM")
+                         : view.type === "geopoint" ? qsTr("latitude longitude")
+                         : ""
+        onEditingFinished: view.answer(text)
+    }
+    Label {
+        Layout.fillWidth: true
+        visible: view.question.readonly && view.question.value !== ""
+        text: view.question.value
+        wrapMode: Text.Wrap
+    }
+
+    // Select one: buttons, or a drop-down for "minimal".
+    ComboBox {
+        objectName: "answer_" + view.ref
+        Layout.fillWidth: true
+        Layout.minimumHeight: Theme.touch
+        visible: view.question.control === "select1" && view.question.appearance.indexOf("minimal") >= 0
+        model: view.question.choices
+        textRole: "label"
+        valueRole: "value"
+        currentIndex: indexOfValue(view.question.value)
+        onActivated: view.answer(currentValue)
+    }
+    Repeater {
+        model: view.question.control === "select1" && view.question.appearance.indexOf("minimal") < 0
+               ? view.question.choices : []
+        delegate: RadioButton {
+            id: entry
+            required property var modelData
+            objectName: "choice_" + view.ref + "_" + entry.modelData.value
+            Layout.minimumHeight: Theme.touch
+            text: entry.modelData.label
+            checked: view.question.value === entry.modelData.value
+            onClicked: view.answer(entry.modelData.value)
+        }
+    }
+    // Select many.
+    Repeater {
+        model: view.question.control === "select" ? view.question.choices : []
+        delegate: CheckBox {
+            id: box
+            required property var modelData
+            objectName: "choice_" + view.ref + "_" + box.modelData.value
+            Layout.minimumHeight: Theme.touch
+            text: box.modelData.label
+            checked: (" " + view.question.value + " ").indexOf(" " + box.modelData.value + " ") >= 0
+            onClicked: {
+                let chosen = view.question.value === "" ? [] : view.question.value.split(" ")
+                if (checked)
+                    chosen.push(box.modelData.value)
+                else
+                    chosen = chosen.filter(v => v !== box.modelData.value)
+                view.answer(chosen.join(" "))
+            }
+        }
+    }
+    // Acknowledge (trigger).
+    CheckBox {
+        objectName: "answer_" + view.ref
+        visible: view.question.control === "trigger"
+        text: qsTr("OK")
+        checked: view.question.value === "OK"
+        onClicked: view.answer(checked ? "OK" : "")
+    }
+    // Not yet on this device: said plainly, the form goes on.
+    Label {
+        Layout.fillWidth: true
+        visible: view.question.control === "upload" || view.question.control === "range"
+                 || view.question.control === "rank"
+        text: qsTr("This question type (%1) cannot be answered in this version of the app; you can skip it.")
+              .arg(view.question.control)
+        wrapMode: Text.Wrap
+        color: Theme.notice
+    }
+
+    Label {
+        objectName: "problem_" + view.ref
+        Layout.fillWidth: true
+        visible: text !== ""
+        text: view.typeError !== "" ? view.typeError : view.question.problem
+        color: Theme.warning
+        wrapMode: Text.Wrap
+    }
+}

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Survey
+
+Page {
+    id: page
+    objectName: "formPage"
+    property FormController controller: null
+    title: controller ? controller.title : ""
+
+    function finish() {
+        if (!page.controller)
+            return
+        if (page.controller.finalizeRecord())
+            page.StackView.view.pop()
+        else
+            page.StackView.view.push("FinalizePage.qml", { controller: page.controller })
+    }
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            ToolButton {
+                objectName: "closeFormButton"
+                text: qsTr("Save and exit")
+                onClicked: page.StackView.view.pop()
+            }
+            Label {
+                Layout.fillWidth: true
+                text: page.title
+                elide: Text.ElideRight
+            }
+            Label {
+                objectName: "saveState"
+                Layout.rightMargin: Theme.spacing
+                text: !page.controller ? ""
+                      : page.controller.saveError !== "" ? qsTr("Not saved")
+                      : page.controller.saving ? qsTr("Saving…") : qsTr("Saved")
+                color: page.controller && page.controller.saveError !== "" ? Theme.warning : Theme.muted
+                font.pixelSize: Theme.smallSize
+            }
+            ToolButton {
+                objectName: "outlineButton"
+                text: qsTr("Questions")
+                onClicked: page.StackView.view.push("OutlinePage.qml", { controller: page.controller })
+            }
+        }
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        Label {
+            objectName: "supervisorComment"
+            Layout.fillWidth: true
+            visible: page.controller !== null && page.controller.comment !== ""
+            padding: Theme.margin
+            background: Rectangle { color: "#fff3e0" }
+            text: page.controller ? qsTr("Supervisor: %1").arg(page.controller.comment) : ""
+            wrapMode: Text.Wrap
+            font.bold: true
+            color: Theme.notice
+        }
+        Label {
+            Layout.fillWidth: true
+            visible: page.controller !== null && page.controller.saveError !== ""
+            padding: Theme.margin
+            text: page.controller ? page.controller.saveError : ""
+            wrapMode: Text.Wrap
+            color: Theme.warning
+        }
+
+        ScrollView {
+            id: scroll
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+
+            ColumnLayout {
+                width: Math.min(scroll.availableWidth, 760)
+                x: (scroll.availableWidth - width) / 2
+                spacing: 2 * Theme.spacing
+
+                Label {
+                    Layout.fillWidth: true
+                    Layout.margins: Theme.margin
+                    visible: page.controller !== null && page.controller.pageKind === "fieldList"
+                    text: page.controller ? page.controller.pageLabel : ""
+                    font.pixelSize: Theme.titleSize
+                    wrapMode: Text.Wrap
+                }
+                Repeater {
+                    model: page.controller ? page.controller.questions : []
+                    delegate: QuestionView {
+                        id: entry
+                        required property var modelData
+                        Layout.fillWidth: true
+                        Layout.leftMargin: Theme.margin
+                        Layout.rightMargin: Theme.margin
+                        question: entry.modelData
+                        controller: page.controller
+                    }
+                }
+
+                // A repeat: add another, or go on.
+                ColumnLayout {
+                    Layout.fillWidth: true
+                    Layout.margins: Theme.margin
+                    visible: page.controller !== null && page.controller.pageKind === "repeat"
+                    Label {
+                        Layout.fillWidth: true
+                        text: page.controller ? qsTr("Add a new \"%1\"?").arg(page.controller.pageLabel) : ""
+                        wrapMode: Text.Wrap
+                        font.pixelSize: Theme.titleSize
+                    }
+                    Button {
+                        objectName: "addRepeatButton"
+                        Layout.fillWidth: true
+                        Layout.minimumHeight: Theme.touch
+                        highlighted: true
+                        text: qsTr("Add")
+                        onClicked: page.controller.addRepeat()
+                    }
+                    Button {
+                        objectName: "skipRepeatButton"
+                        Layout.fillWidth: true
+                        Layout.minimumHeight: Theme.touch
+                        text: qsTr("Do not add; go on")
+                        onClicked: page.controller.next()
+                    }
+                }
+
+                // The end of the form.
+                ColumnLayout {
+                    Layout.fillWidth: true
+                    Layout.margins: Theme.margin
+                    visible: page.controller !== null && page.controller.pageKind === "end"
+                    Label {
+                        Layout.fillWidth: true
+                        text: qsTr("You are at the end of the form.")
+                        font.pixelSize: Theme.titleSize
+                        wrapMode: Text.Wrap
+                    }
+                    Button {
+                        objectName: "finalizeButton"
+                        Layout.fillWidth: true
+                        Layout.minimumHeight: Theme.touch
+                        highlighted: true
+                        text: qsTr("Finalize")
+                        onClicked: page.finish()
+                    }
+                    Button {
+                        objectName: "saveDraftButton"
+                        Layout.fillWidth: true
+                        Layout.minimumHeight: Theme.touch
+                        text: qsTr("Save as draft and exit")
+                        onClicked: page.StackView.view.pop()
+                    }
+                }
+            }
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.margins: Theme.spacing
+            Button {
+                objectName: "previousButton"
+                Layout.fillWidth: true
+                Layout.minimumHeight: Theme.touch
+                text: qsTr("Previous")
+                enabled: page.controller !== null && page.controller.index > 0
+                onClicked: page.controller.previous()
+            }
+            Label {
+                text: page.controller ? (page.controller.index + 1) + " / " + page.controller.count : ""
+                color: Theme.muted
+            }
+            Button {
+                objectName: "nextButton"
+                Layout.fillWidth: true
+                Layout.minimumHeight: Theme.touch
+                text: qsTr("Next")
+                enabled: page.controller !== null && page.controller.index + 1 < page.controller.count
+                onClicked: page.controller.next()
+            }
+        }
+    }
+
+    // Swipe left / right for next / previous, as on paper.
+    DragHandler {
+        target: null
+        xAxis.enabled: true
+        yAxis.enabled: false
+        onActiveChanged: {
+            if (active || !page.controller)
+                return
+            if (centroid.position.x - centroid.pressPosition.x < -80)
+                page.controller.next()
+            else if (centroid.position.x - centroid.pressPosition.x > 80)
+                page.controller.previous()
+        }
+    }
+}

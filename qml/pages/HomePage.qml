@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Survey
+
+Page {
+    id: page
+    objectName: "homePage"
+    title: qsTr("Survey Collector")
+
+    function openForm(formId) {
+        const controller = Backend.newRecord(formId)
+        if (controller)
+            StackView.view.push("FormPage.qml", { controller: controller })
+    }
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            Label {
+                Layout.leftMargin: Theme.margin
+                Layout.fillWidth: true
+                text: page.title
+                font.pixelSize: Theme.titleSize
+                elide: Text.ElideRight
+            }
+            ToolButton {
+                objectName: "syncLogButton"
+                text: qsTr("Log")
+                onClicked: page.StackView.view.push("SyncLogPage.qml")
+            }
+            ToolButton {
+                objectName: "settingsButton"
+                text: qsTr("Settings")
+                onClicked: page.StackView.view.push("SettingsPage.qml")
+            }
+        }
+    }
+
+    ScrollView {
+        id: scroll
+        anchors.fill: parent
+
+        ColumnLayout {
+            width: scroll.availableWidth
+            spacing: Theme.spacing
+
+            TextField {
+                id: search
+                objectName: "searchField"
+                Layout.fillWidth: true
+                Layout.margins: Theme.margin
+                placeholderText: qsTr("Search records")
+            }
+
+            RecordSection {
+                Layout.fillWidth: true
+                title: qsTr("Returned for correction")
+                recordState: "returned"
+                search: search.text
+                onOpened: instanceId => Backend.openRecord(instanceId)
+            }
+
+            Label {
+                Layout.leftMargin: Theme.margin
+                text: qsTr("Forms")
+                font.bold: true
+                color: Theme.muted
+            }
+            Label {
+                Layout.leftMargin: Theme.margin
+                Layout.rightMargin: Theme.margin
+                Layout.fillWidth: true
+                visible: Backend.forms.length === 0
+                text: Backend.serverUrl === ""
+                      ? qsTr("No forms yet. Add a form file, or sign in to a server in Settings.")
+                      : qsTr("No forms yet. Send / receive to download the project's forms.")
+                wrapMode: Text.Wrap
+            }
+            Repeater {
+                model: Backend.forms
+                delegate: ItemDelegate {
+                    id: entry
+                    required property var modelData
+                    objectName: "form_" + entry.modelData.formId
+                    Layout.fillWidth: true
+                    Layout.minimumHeight: Theme.touch
+                    text: entry.modelData.title + "  ·  " + qsTr("version %1").arg(entry.modelData.version)
+                    onClicked: page.openForm(entry.modelData.formId)
+                }
+            }
+
+            RecordSection {
+                Layout.fillWidth: true
+                title: qsTr("Drafts")
+                recordState: "draft"
+                search: search.text
+                onOpened: instanceId => Backend.openRecord(instanceId)
+            }
+
+            ColumnLayout {
+                Layout.fillWidth: true
+                Layout.margins: Theme.margin
+                Label {
+                    objectName: "readyCount"
+                    text: qsTr("Ready to send: %1").arg(Backend.readyCount)
+                    font.bold: true
+                }
+                Button {
+                    objectName: "sendButton"
+                    Layout.fillWidth: true
+                    Layout.minimumHeight: Theme.touch
+                    highlighted: true
+                    text: Backend.syncing ? qsTr("Stop") : qsTr("Send and receive")
+                    onClicked: Backend.syncing ? Backend.cancelSync() : Backend.sync()
+                }
+                ProgressBar {
+                    objectName: "syncProgress"
+                    Layout.fillWidth: true
+                    visible: Backend.syncing
+                    value: Backend.syncProgress
+                }
+                Label {
+                    objectName: "syncStatus"
+                    Layout.fillWidth: true
+                    text: Backend.syncStatus
+                    wrapMode: Text.Wrap
+                    color: Theme.muted
+                }
+            }
+
+            RecordSection {
+                Layout.fillWidth: true
+                title: qsTr("Ready to send")
+                recordState: "finalized"
+                search: search.text
+                onOpened: instanceId => Backend.openRecord(instanceId)
+            }
+            RecordSection {
+                Layout.fillWidth: true
+                title: qsTr("Sent")
+                recordState: "sent"
+                search: search.text
+                openable: false
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Every question of the record, to jump anywhere.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Survey
+
+Page {
+    id: page
+    objectName: "outlinePage"
+    property FormController controller: null
+    title: qsTr("Questions")
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            ToolButton {
+                text: qsTr("Back")
+                onClicked: page.StackView.view.pop()
+            }
+            Label {
+                Layout.fillWidth: true
+                text: page.title
+                font.pixelSize: Theme.titleSize
+            }
+        }
+    }
+
+    ListView {
+        anchors.fill: parent
+        model: page.controller ? page.controller.outline : []
+        delegate: ItemDelegate {
+            id: entry
+            required property var modelData
+            width: ListView.view.width
+            leftPadding: Theme.margin + entry.modelData.depth * Theme.margin
+            highlighted: page.controller && page.controller.index === entry.modelData.index
+            contentItem: ColumnLayout {
+                Label {
+                    Layout.fillWidth: true
+                    text: entry.modelData.label
+                    elide: Text.ElideRight
+                    font.bold: entry.modelData.kind !== "question"
+                }
+                Label {
+                    Layout.fillWidth: true
+                    visible: entry.modelData.value !== ""
+                    text: entry.modelData.value
+                    color: Theme.muted
+                    font.pixelSize: Theme.smallSize
+                    elide: Text.ElideRight
+                }
+            }
+            onClicked: {
+                page.controller.jumpTo(entry.modelData.index)
+                page.StackView.view.pop()
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Survey
+
+Page {
+    id: page
+    objectName: "settingsPage"
+    title: qsTr("Settings")
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            ToolButton {
+                text: qsTr("Back")
+                onClicked: page.StackView.view.pop()
+            }
+            Label {
+                Layout.fillWidth: true
+                text: page.title
+                font.pixelSize: Theme.titleSize
+            }
+        }
+    }
+
+    ScrollView {
+        id: scroll
+        anchors.fill: parent
+
+        ColumnLayout {
+            width: Math.min(scroll.availableWidth, 640)
+            x: (scroll.availableWidth - width) / 2
+            spacing: Theme.spacing
+
+            Label {
+                Layout.margins: Theme.margin
+                text: qsTr("Language")
+                font.bold: true
+            }
+            RowLayout {
+                Layout.leftMargin: Theme.margin
+                RadioButton {
+                    objectName: "languageZh"
+                    text: "中文"
+                    checked: Backend.language === "zh_CN"
+                    onClicked: Backend.setLanguage("zh_CN")
+                }
+                RadioButton {
+                    objectName: "languageEn"
+                    text: "English"
+                    checked: Backend.language === "en"
+                    onClicked: Backend.setLanguage("en")
+                }
+            }
+
+            Label {
+                Layout.leftMargin: Theme.margin
+                text: qsTr("Send automatically")
+                font.bold: true
+            }
+            ComboBox {
+                objectName: "autoSendBox"
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.margin
+                Layout.rightMargin: Theme.margin
+                Layout.minimumHeight: Theme.touch
+                textRole: "text"
+                valueRole: "value"
+                model: [
+                    { value: "off", text: qsTr("Off") },
+                    { value: "wifi", text: qsTr("On Wi-Fi only") },
+                    { value: "any", text: qsTr("On any network") }
+                ]
+                currentIndex: indexOfValue(Backend.autoSend)
+                onActivated: Backend.setAutoSend(currentValue)
+            }
+
+            Label {
+                Layout.leftMargin: Theme.margin
+                text: qsTr("Text size")
+                font.bold: true
+            }
+            Slider {
+                objectName: "textSizeSlider"
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.margin
+                Layout.rightMargin: Theme.margin
+                from: 0.8
+                to: 1.6
+                stepSize: 0.1
+                value: Backend.textScale
+                onMoved: Backend.textScale = value
+            }
+
+            Label {
+                Layout.leftMargin: Theme.margin
+                text: qsTr("Server")
+                font.bold: true
+            }
+            Label {
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.margin
+                Layout.rightMargin: Theme.margin
+                text: Backend.serverUrl === "" ? qsTr("Forms on this device only")
+                      : qsTr("%1 as %2").arg(Backend.serverUrl).arg(Backend.userName)
+                wrapMode: Text.WrapAnywhere
+            }
+            Button {
+                objectName: "signOutButton"
+                Layout.leftMargin: Theme.margin
+                Layout.minimumHeight: Theme.touch
+                text: qsTr("Sign out")
+                onClicked: Backend.signOut()
+            }
+
+            Label {
+                Layout.leftMargin: Theme.margin
+                text: qsTr("About")
+                font.bold: true
+            }
+            Label {
+                objectName: "aboutText"
+                Layout.fillWidth: true
+                Layout.margins: Theme.margin
+                text: qsTr("Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD) and the Noto CJK fonts (OFL).").arg(Backend.version)
+                wrapMode: Text.Wrap
+                font.pixelSize: Theme.smallSize
+            }
+        }
+    }
+}

@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "backend.h"
+
+#include "autosender.h"
+#include "credentials.h"
+#include "formcontroller.h"
+#include "formdefinition.h"
+#include "formsession.h"
+#include "retrypolicy.h"
+#include "store.h"
+#include "syncclient.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QUrl>
+
+Q_LOGGING_CATEGORY(lcApp, "survey.app", QtInfoMsg)
+
+namespace survey::app {
+
+Backend *Backend::s_instance = nullptr;
+
+namespace {
+
+/// Settings keys in the store.
+const QString kServer = QStringLiteral("server");
+const QString kUser = QStringLiteral("user");
+const QString kConfigured = QStringLiteral("configured");
+const QString kLanguage = QStringLiteral("language");
+const QString kTextScale = QStringLiteral("textScale");
+
+} // namespace
+
+Backend::Backend(QObject *parent)
+    : QObject(parent)
+{
+    s_instance = this;
+}
+
+Backend::~Backend()
+{
+    // The sync objects belong to the worker thread: deleted there, before it stops.
+    auto *client = m_client;
+    auto *sender = m_autoSender;
+    auto *network = m_network;
+    m_worker.post([client, sender, network](store::Store *) {
+        delete sender;
+        delete client;
+        delete network;
+    });
+    m_worker.drain();
+    if (s_instance == this)
+        s_instance = nullptr;
+}
+
+Backend *Backend::instance()
+{
+    return s_instance;
+}
+
+Backend *Backend::create(QQmlEngine *, QJSEngine *)
+{
+    // main() made it; QML must not delete it.
+    QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
+    return s_instance;
+}
+
+QString Backend::version() const
+{
+    return QCoreApplication::applicationVersion();
+}
+
+void Backend::start(const QString &dataDir, QQmlEngine *engine)
+{
+    m_engine = engine;
+    applyTranslator();
+    QPointer<Backend> self(this);
+    m_worker.open(dataDir, [self, this](bool ok, QString error) {
+        onThreadOf(this, [self, this, ok, error] {
+            if (!self)
+                return;
+            if (!ok) {
+                setError(error);
+                return;
+            }
+            // Settings first (language, account), then the lists.
+            m_worker.post([self, this](store::Store *s) {
+                const QString server = s->setting(kServer);
+                const QString user = s->setting(kUser);
+                const bool configured = s->setting(kConfigured) == QLatin1String("yes");
+                const QString language = s->setting(kLanguage, QStringLiteral("zh_CN"));
+                const QString autoSend =
+                    s->setting(QStringLiteral("autoSend"), QStringLiteral("off"));
+                const qreal scale = s->setting(kTextScale, QStringLiteral("1")).toDouble();
+                onThreadOf(this, [=, this] {
+                    if (!self)
+                        return;
+                    m_serverUrl = server;
+                    m_userName = user;
+                    m_configured = configured;
+                    m_autoSend = autoSend;
+                    m_textScale = scale > 0 ? scale : 1.0;
+                    Q_EMIT accountChanged();
+                    Q_EMIT autoSendChanged();
+                    Q_EMIT textScaleChanged();
+                    if (language != m_language) {
+                        m_language = language;
+                        applyTranslator();
+                        Q_EMIT languageChanged();
+                    }
+                    m_ready = true;
+                    Q_EMIT readyChanged();
+                    loadLists();
+                    if (!m_serverUrl.isEmpty() && !m_userName.isEmpty()) {
+                        // The password from the keystore, for sending later.
+                        auto *keystore =
+                            new sync::Credentials(QStringLiteral("survey-collector"), this);
+                        keystore->read(m_serverUrl, m_userName,
+                                       [self, this, keystore](const auto &r) {
+                                           keystore->deleteLater();
+                                           if (self && r.ok) {
+                                               m_password = r.password;
+                                               ensureSyncClient([] {});
+                                           }
+                                       });
+                    }
+                });
+            });
+        });
+    });
+}
+
+void Backend::setError(const QString &text)
+{
+    m_error = text;
+    Q_EMIT errorChanged();
+}
+
+void Backend::setStatus(const QString &text)
+{
+    m_syncStatus = text;
+    Q_EMIT syncStatusChanged();
+}
+
+void Backend::saveSetting(const QString &key, const QString &value)
+{
+    QPointer<Backend> self(this);
+    m_worker.post([self, this, key, value](store::Store *s) {
+        store::StoreError e;
+        if (s && !s->setSetting(key, value, &e))
+            onThreadOf(this, [self, this, e] {
+                if (self)
+                    Q_EMIT notice(e.message);
+            });
+    });
+}
+
+void Backend::applyTranslator()
+{
+    QCoreApplication::removeTranslator(&m_translator);
+    if (m_translator.load(QStringLiteral(":/i18n/survey_%1.qm").arg(m_language)))
+        QCoreApplication::installTranslator(&m_translator);
+    if (m_engine)
+        m_engine->retranslate();
+}
+
+void Backend::setLanguage(const QString &code)
+{
+    if (code == m_language)
+        return;
+    m_language = code;
+    applyTranslator();
+    saveSetting(kLanguage, code);
+    Q_EMIT languageChanged();
+    loadLists(); // titles in the new language
+}
+
+void Backend::setTextScale(qreal scale)
+{
+    scale = std::clamp(scale, 0.8, 1.6);
+    if (qFuzzyCompare(scale, m_textScale))
+        return;
+    m_textScale = scale;
+    saveSetting(kTextScale, QString::number(scale));
+    Q_EMIT textScaleChanged();
+}
+
+void Backend::setAutoSend(const QString &mode)
+{
+    m_autoSend = sync::AutoSender::modeName(sync::AutoSender::modeFromName(mode));
+    Q_EMIT autoSendChanged();
+    const QString name = m_autoSend;
+    auto *sender = m_autoSender;
+    m_worker.post([sender, name](store::Store *s) {
+        if (sender)
+            sender->setMode(sync::AutoSender::modeFromName(name));
+        else if (s)
+            s->setSetting(QStringLiteral("autoSend"), name, nullptr);
+    });
+}
+
+void Backend::loadLists()
+{
+    QPointer<Backend> self(this);
+    const QString language = m_language;
+    m_worker.post([self, this, language](store::Store *s) {
+        if (!s)
+            return;
+        store::StoreError e;
+        QVariantList forms;
+        QHash<QString, CachedForm> cache;
+        QHash<qint64, QString> titles;
+        for (const auto &f : s->forms(false, &e)) {
+            titles.insert(f.row, f.title);
+            if (!f.current)
+                continue;
+            forms.append(QVariantMap{{QStringLiteral("formId"), f.formId},
+                                     {QStringLiteral("title"), f.title},
+                                     {QStringLiteral("version"), f.version}});
+            cache.insert(f.formId, {f.row, s->formXml(f.row, nullptr).value_or(QByteArray()),
+                                    s->formMediaDir(f.row), f.title});
+        }
+        QHash<QString, QString> errors;
+        for (const auto &o : s->outbox(false, nullptr))
+            errors.insert(o.instanceId, o.lastError);
+        std::vector<RecordRow> rows;
+        for (const auto &r : s->records(std::nullopt, &e)) {
+            rows.push_back({r.instanceId, r.formId, titles.value(r.formRow, r.formId),
+                            store::stateName(r.state), r.instanceName, r.updatedAt, r.reviewState,
+                            r.comments.empty() ? QString() : r.comments.back().body,
+                            errors.value(r.instanceId)});
+        }
+        onThreadOf(this, [self, this, forms, cache, rows = std::move(rows)]() mutable {
+            if (!self)
+                return;
+            m_forms = forms;
+            m_formCache = cache;
+            m_readyCount =
+                static_cast<int>(std::count_if(rows.begin(), rows.end(), [](const RecordRow &r) {
+                    return r.state == QLatin1String("finalized");
+                }));
+            RecordsModel::setAll(std::move(rows));
+            Q_EMIT formsChanged();
+            Q_EMIT countsChanged();
+        });
+    });
+}
+
+void Backend::refresh()
+{
+    loadLists();
+}
+
+void Backend::signIn(const QString &serverUrl, const QString &user, const QString &password)
+{
+    const QUrl url = QUrl::fromUserInput(serverUrl.trimmed());
+    if (!url.isValid() ||
+        (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))) {
+        Q_EMIT notice(tr("The server address is not a web address (https://…)."));
+        return;
+    }
+    m_serverUrl = url.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+    m_userName = user.trimmed();
+    m_password = password;
+    m_configured = true;
+    saveSetting(kServer, m_serverUrl);
+    saveSetting(kUser, m_userName);
+    saveSetting(kConfigured, QStringLiteral("yes"));
+    Q_EMIT accountChanged();
+    auto *keystore = new sync::Credentials(QStringLiteral("survey-collector"), this);
+    QPointer<Backend> self(this);
+    keystore->write(m_serverUrl, m_userName, password, [self, this, keystore](const auto &r) {
+        keystore->deleteLater();
+        if (self && !r.ok)
+            Q_EMIT notice(r.error); // signed in for this session only
+    });
+    ensureSyncClient([this] { sync(); });
+}
+
+void Backend::useWithoutServer()
+{
+    m_serverUrl.clear();
+    m_userName.clear();
+    m_password.clear();
+    m_configured = true;
+    saveSetting(kServer, QString());
+    saveSetting(kUser, QString());
+    saveSetting(kConfigured, QStringLiteral("yes"));
+    Q_EMIT accountChanged();
+}
+
+void Backend::signOut()
+{
+    if (!m_serverUrl.isEmpty() && !m_userName.isEmpty()) {
+        auto *keystore = new sync::Credentials(QStringLiteral("survey-collector"), this);
+        keystore->remove(m_serverUrl, m_userName,
+                         [keystore](const auto &) { keystore->deleteLater(); });
+    }
+    m_password.clear();
+    m_configured = false;
+    saveSetting(kConfigured, QStringLiteral("no"));
+    Q_EMIT accountChanged();
+}
+
+void Backend::addFormFile(const QString &pathOrUrl)
+{
+    const QUrl url(pathOrUrl);
+    const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
+    QPointer<Backend> self(this);
+    m_worker.post([self, this, path](store::Store *s) {
+        QString message;
+        QFile f(path);
+        if (!s) {
+            message = tr("The data folder is not open.");
+        } else if (!f.open(QIODevice::ReadOnly)) {
+            message = tr("Cannot read %1: %2").arg(path, f.errorString());
+        } else {
+            // Media beside the form, in FORM-media/, as the form engine looks for them.
+            const QFileInfo fi(path);
+            const QDir mediaDir(
+                fi.dir().filePath(fi.completeBaseName() + QStringLiteral("-media")));
+            std::vector<std::pair<QString, QByteArray>> media;
+            for (const QString &name : mediaDir.entryList(QDir::Files, QDir::Name)) {
+                QFile m(mediaDir.filePath(name));
+                if (m.open(QIODevice::ReadOnly))
+                    media.emplace_back(name, m.readAll());
+            }
+            store::StoreError e;
+            const auto added = s->addForm(f.readAll(), media, QString(), &e);
+            message = added ? tr("Form added: %1").arg(added->title) : e.message;
+        }
+        onThreadOf(this, [self, this, message] {
+            if (!self)
+                return;
+            Q_EMIT notice(message);
+            loadLists();
+        });
+    });
+}
+
+void Backend::ensureSyncClient(std::function<void()> then)
+{
+    if (m_serverUrl.isEmpty()) {
+        then();
+        return;
+    }
+    const sync::ServerAccount account{QUrl(m_serverUrl), m_userName, m_password};
+    auto *oldClient = std::exchange(m_client, nullptr);
+    auto *oldSender = std::exchange(m_autoSender, nullptr);
+    QPointer<Backend> self(this);
+    QObject *context = m_worker.context();
+    m_worker.post([self, this, account, oldClient, oldSender, context,
+                   then = std::move(then)](store::Store *s) {
+        delete oldSender;
+        delete oldClient;
+        if (!s)
+            return;
+        auto *client = new sync::SyncClient(*s, account, context);
+        if (!m_network)
+            m_network = new sync::SystemNetworkState(context);
+        auto *sender = new sync::AutoSender(*client, *s, *m_network, context);
+        // Signals cross to the GUI thread queued.
+        connect(client, &sync::SyncClient::progress, this,
+                [self, this](int done, int total, qint64 bytes, qint64 bytesTotal) {
+                    if (!self)
+                        return;
+                    m_syncProgress = bytesTotal > 0 ? qreal(bytes) / qreal(bytesTotal)
+                                                    : (total > 0 ? qreal(done) / total : 0);
+                    Q_EMIT syncProgressChanged();
+                    setStatus(tr("Sending %1 of %2…").arg(std::min(done + 1, total)).arg(total));
+                });
+        connect(client, &sync::SyncClient::finished, this,
+                [self, this](const sync::SyncSummary &summary) {
+                    if (!self)
+                        return;
+                    m_syncing = false;
+                    Q_EMIT syncingChanged();
+                    QString text = tr("%n sent", nullptr, summary.sent);
+                    if (summary.failed > 0)
+                        text += QStringLiteral(", ") + tr("%n not sent", nullptr, summary.failed);
+                    if (summary.returned > 0)
+                        text += QStringLiteral(", ") +
+                                tr("%n returned for correction", nullptr, summary.returned);
+                    if (summary.signInFailed)
+                        text = tr("The server refused the user name or password.");
+                    setStatus(text);
+                    loadLists();
+                });
+        connect(sender, &sync::AutoSender::started, this, [self, this] {
+            if (!self)
+                return;
+            m_syncing = true;
+            Q_EMIT syncingChanged();
+        });
+        connect(this, &Backend::recordQueued, sender, &sync::AutoSender::recordQueued);
+        onThreadOf(this, [self, this, client, sender, then] {
+            if (!self)
+                return;
+            m_client = client;
+            m_autoSender = sender;
+            then();
+        });
+    });
+}
+
+void Backend::sync()
+{
+    if (m_serverUrl.isEmpty()) {
+        Q_EMIT notice(tr("No server is set up: sign in to a server in Settings to send."));
+        return;
+    }
+    if (!m_client) {
+        ensureSyncClient([this] { sync(); });
+        return;
+    }
+    m_syncing = true;
+    m_syncProgress = 0;
+    Q_EMIT syncingChanged();
+    Q_EMIT syncProgressChanged();
+    setStatus(tr("Connecting…"));
+    auto *client = m_client;
+    m_worker.post([client](store::Store *) { client->syncAll(); });
+}
+
+void Backend::cancelSync()
+{
+    auto *client = m_client;
+    m_worker.post([client](store::Store *) {
+        if (client)
+            client->cancel();
+    });
+}
+
+FormController *Backend::newRecord(const QString &formId)
+{
+    const auto cached = m_formCache.constFind(formId);
+    if (cached == m_formCache.cend()) {
+        Q_EMIT notice(tr("The form %1 is not on this device.").arg(formId));
+        return nullptr;
+    }
+    form::FormDefinition::LoadOptions options;
+    options.mediaDir = cached->mediaDir;
+    form::FormError fe;
+    const auto def = form::FormDefinition::load(cached->xml, options, &fe);
+    if (!def) {
+        Q_EMIT notice(tr("The form cannot be used (line %1): %2").arg(fe.line).arg(fe.message));
+        return nullptr;
+    }
+    form::FormSession::Properties props;
+    props.username = m_userName;
+    props.deviceId = QStringLiteral("survey-collector:") + QSysInfo::machineUniqueId();
+    auto session = std::make_unique<form::FormSession>(def, props);
+    session->start();
+    auto *controller =
+        new FormController(this, def, std::move(session), cached->row, true, QString(), this);
+    QJSEngine::setObjectOwnership(controller, QJSEngine::JavaScriptOwnership);
+    return controller;
+}
+
+void Backend::openRecord(const QString &instanceId)
+{
+    QPointer<Backend> self(this);
+    m_worker.post([self, this, instanceId](store::Store *s) {
+        if (!s)
+            return;
+        store::StoreError e;
+        auto record = s->record(instanceId, &e);
+        QString id = instanceId;
+        QString comment;
+        if (record && record->state == store::RecordState::Returned) {
+            // Opened for correction: an edit with a new instanceID.
+            comment = record->comments.empty() ? QString() : record->comments.back().body;
+            const auto next = s->correct(instanceId, &e);
+            if (next) {
+                id = *next;
+                record = s->record(id, &e);
+            } else {
+                record.reset();
+            }
+        } else if (record && record->state == store::RecordState::Finalized) {
+            if (!s->reopen(instanceId, &e))
+                record.reset();
+        }
+        if (record && !record->comments.empty())
+            comment = record->comments.back().body;
+        const auto xml = record ? s->recordXml(id, &e) : std::nullopt;
+        const auto formXml = record ? s->formXml(record->formRow, &e) : std::nullopt;
+        const QString mediaDir = record ? s->formMediaDir(record->formRow) : QString();
+        const qint64 formRow = record ? record->formRow : 0;
+        const QString why = e.message;
+        const bool ok = record && xml && formXml && record->state != store::RecordState::Sent;
+        onThreadOf(this, [=, this] {
+            if (!self)
+                return;
+            if (!ok) {
+                Q_EMIT notice(why.isEmpty() ? tr("This record cannot be opened.") : why);
+                return;
+            }
+            form::FormDefinition::LoadOptions options;
+            options.mediaDir = mediaDir;
+            form::FormError fe;
+            const auto def = form::FormDefinition::load(*formXml, options, &fe);
+            QString error;
+            std::unique_ptr<form::FormSession> session;
+            if (def) {
+                session = std::make_unique<form::FormSession>(def);
+                if (!session->loadInstance(*xml, &error))
+                    session.reset();
+            } else {
+                error = fe.message;
+            }
+            if (!session) {
+                Q_EMIT notice(tr("This record cannot be opened: %1").arg(error));
+                return;
+            }
+            auto *controller =
+                new FormController(this, def, std::move(session), formRow, false, comment, this);
+            QJSEngine::setObjectOwnership(controller, QJSEngine::JavaScriptOwnership);
+            loadLists();
+            Q_EMIT recordOpened(controller);
+        });
+    });
+}
+
+void Backend::loadSyncLog()
+{
+    QPointer<Backend> self(this);
+    m_worker.post([self, this](store::Store *s) {
+        if (!s)
+            return;
+        const auto entries = s->syncLog(500, QString(), nullptr);
+        onThreadOf(this, [self, this, entries] {
+            if (!self)
+                return;
+            // Put into words here, in the language of the moment.
+            QVariantList out;
+            for (const auto &entry : entries)
+                out.append(QVariantMap{{QStringLiteral("at"), entry.at.toLocalTime()},
+                                       {QStringLiteral("instanceId"), entry.instanceId},
+                                       {QStringLiteral("outcome"), entry.outcome},
+                                       {QStringLiteral("text"), sync::logText(entry)}});
+            m_syncLog = out;
+            Q_EMIT syncLogChanged();
+        });
+    });
+}
+
+} // namespace survey::app

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "formcontroller.h"
+
+#include "backend.h"
+#include "formdefinition.h"
+#include "formsession.h"
+#include "store.h"
+
+#include <QPointer>
+
+namespace survey::app {
+
+using form::Control;
+using form::FormSession;
+using form::XmlNode;
+
+namespace {
+
+QString kindName(FormSession::Prompt::Kind k)
+{
+    switch (k) {
+    case FormSession::Prompt::Kind::Question:
+        return QStringLiteral("question");
+    case FormSession::Prompt::Kind::FieldList:
+        return QStringLiteral("fieldList");
+    case FormSession::Prompt::Kind::RepeatPrompt:
+        return QStringLiteral("repeat");
+    case FormSession::Prompt::Kind::End:
+        return QStringLiteral("end");
+    }
+    return QString();
+}
+
+/// The form language matching the app's ("zh_CN", "en"), by the names forms use.
+QString matchLanguage(const QStringList &languages, const QString &code)
+{
+    const QString base = code.left(2).toLower();
+    for (const QString &l : languages) {
+        const QString lower = l.toLower();
+        if (lower.contains(QLatin1Char('(') + base) || lower == base ||
+            (base == QLatin1String("zh") &&
+             (l.contains(QStringLiteral("中文")) || lower.contains(QLatin1String("chinese")))) ||
+            (base == QLatin1String("en") && lower.contains(QLatin1String("english"))))
+            return l;
+    }
+    return QString();
+}
+
+} // namespace
+
+FormController::FormController(Backend *backend, std::shared_ptr<const form::FormDefinition> def,
+                               std::unique_ptr<form::FormSession> session, qint64 formRow,
+                               bool isNew, QString comment, QObject *parent)
+    : QObject(parent)
+    , m_backend(backend)
+    , m_def(std::move(def))
+    , m_session(std::move(session))
+    , m_formRow(formRow)
+    , m_instanceId(m_session->instanceId())
+    , m_comment(std::move(comment))
+{
+    followAppLanguage(backend->language());
+    connect(backend, &Backend::languageChanged, this,
+            [this] { followAppLanguage(m_backend->language()); });
+    if (!isNew)
+        return;
+    // The new record exists in the store before its first answer is saved (the worker
+    // runs jobs in order).
+    ++m_pending;
+    const QByteArray xml = m_session->toXml(false);
+    const QString id = m_instanceId;
+    const QString name = m_session->instanceName();
+    QPointer<FormController> self(this);
+    backend->worker().post([self, xml, id, name, formRow](store::Store *s) {
+        store::StoreError e;
+        const bool ok = s && s->createDraft(formRow, id, xml, name, &e).has_value();
+        const QString why = s ? e.message : QString();
+        onThreadOf(Backend::instance(), [self, ok, why] {
+            if (!self)
+                return;
+            --self->m_pending;
+            self->m_saveError = ok ? QString() : why;
+            Q_EMIT self->savingChanged();
+            Backend::instance()->refresh();
+        });
+    });
+}
+
+FormController::~FormController() = default;
+
+QString FormController::title() const
+{
+    return m_def->title;
+}
+
+int FormController::index() const
+{
+    return m_session->currentIndex();
+}
+
+int FormController::count() const
+{
+    return static_cast<int>(m_session->prompts().size());
+}
+
+QString FormController::pageKind() const
+{
+    return kindName(m_session->current().kind);
+}
+
+QString FormController::pageLabel() const
+{
+    const auto p = m_session->current();
+    if (p.control < 0)
+        return QString();
+    return m_session->label(p.control, p.node);
+}
+
+QVariantMap FormController::questionMap(int control, void *nodePtr) const
+{
+    auto *node = static_cast<XmlNode *>(nodePtr);
+    const Control &c = m_def->controls[static_cast<std::size_t>(control)];
+    QVariantList choices;
+    if (c.kind == Control::Kind::Select1 || c.kind == Control::Kind::Select ||
+        c.kind == Control::Kind::Rank) {
+        for (const auto &choice : m_session->choices(control, node))
+            choices.append(QVariantMap{{QStringLiteral("value"), choice.value},
+                                       {QStringLiteral("label"), choice.label}});
+    }
+    QString problem;
+    if (const auto p = m_session->check(node); p && p->kind != FormSession::Problem::Kind::Required)
+        problem = p->message;
+    return QVariantMap{{QStringLiteral("ref"), m_session->pathOf(node)},
+                       {QStringLiteral("control"), form::controlKindName(c.kind)},
+                       {QStringLiteral("type"), m_def->typeNameOf(c)},
+                       {QStringLiteral("appearance"), c.appearance},
+                       {QStringLiteral("mediatype"), c.mediatype},
+                       {QStringLiteral("label"), m_session->label(control, node)},
+                       {QStringLiteral("hint"), m_session->hint(control, node)},
+                       {QStringLiteral("value"), node ? node->stringValue() : QString()},
+                       {QStringLiteral("choices"), choices},
+                       {QStringLiteral("required"), node && m_session->isRequired(node)},
+                       {QStringLiteral("readonly"), node && m_session->isReadonly(node)},
+                       {QStringLiteral("problem"), problem},
+                       {QStringLiteral("rangeStart"), c.rangeStart},
+                       {QStringLiteral("rangeEnd"), c.rangeEnd},
+                       {QStringLiteral("rangeStep"), c.rangeStep}};
+}
+
+QVariantList FormController::questions() const
+{
+    QVariantList out;
+    const auto p = m_session->current();
+    if (p.kind == FormSession::Prompt::Kind::Question)
+        out.append(questionMap(p.control, p.node));
+    else if (p.kind == FormSession::Prompt::Kind::FieldList)
+        for (const auto &[control, node] : p.questions)
+            out.append(questionMap(control, node));
+    return out;
+}
+
+QVariantList FormController::outline() const
+{
+    // The hierarchy view: every page with its label and whether it is answered.
+    QVariantList out;
+    const auto all = m_session->prompts();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const auto &p = all[i];
+        if (p.kind == FormSession::Prompt::Kind::End)
+            continue;
+        QString value;
+        if (p.kind == FormSession::Prompt::Kind::Question && p.node)
+            value = p.node->stringValue();
+        int depth = 0;
+        for (int c = p.control; c >= 0; c = m_def->controls[static_cast<std::size_t>(c)].parent)
+            ++depth;
+        out.append(QVariantMap{{QStringLiteral("index"), static_cast<int>(i)},
+                               {QStringLiteral("kind"), kindName(p.kind)},
+                               {QStringLiteral("label"),
+                                p.control >= 0 ? m_session->label(p.control, p.node) : QString()},
+                               {QStringLiteral("value"), value},
+                               {QStringLiteral("depth"), depth - 1}});
+    }
+    return out;
+}
+
+QStringList FormController::formLanguages() const
+{
+    return m_session->languages();
+}
+
+QString FormController::formLanguage() const
+{
+    return m_session->language();
+}
+
+void FormController::save()
+{
+    // Each change is its own durable transaction, in order, on the worker thread.
+    ++m_pending;
+    Q_EMIT savingChanged();
+    const QByteArray xml = m_session->toXml(false);
+    const QString id = m_instanceId;
+    const QString name = m_session->instanceName();
+    QPointer<FormController> self(this);
+    m_backend->worker().post([self, xml, id, name](store::Store *s) {
+        store::StoreError e;
+        const bool ok = s && s->saveDraft(id, xml, name, &e);
+        const QString why = e.message;
+        onThreadOf(Backend::instance(), [self, ok, why] {
+            if (!self)
+                return;
+            --self->m_pending;
+            self->m_saveError = ok ? QString() : why;
+            Q_EMIT self->savingChanged();
+        });
+    });
+}
+
+QString FormController::setAnswer(const QString &ref, const QString &value)
+{
+    if (m_finalized)
+        return tr("This record is finalized; reopen it to change answers.");
+    QString why;
+    XmlNode *node = m_session->resolve(ref, false, &why);
+    if (!node)
+        return why;
+    if (node->stringValue() == value)
+        return QString();
+    why = m_session->setValue(node, value);
+    if (!why.isEmpty())
+        return why;
+    save();
+    Q_EMIT pageChanged(); // relevance, calculations and outputs may have changed
+    return QString();
+}
+
+bool FormController::next()
+{
+    const bool moved = m_session->next();
+    if (moved)
+        Q_EMIT pageChanged();
+    return moved;
+}
+
+bool FormController::previous()
+{
+    const bool moved = m_session->previous();
+    if (moved)
+        Q_EMIT pageChanged();
+    return moved;
+}
+
+bool FormController::jumpTo(int target)
+{
+    const bool moved = m_session->jumpTo(target);
+    if (moved)
+        Q_EMIT pageChanged();
+    return moved;
+}
+
+void FormController::addRepeat()
+{
+    const auto p = m_session->current();
+    if (p.kind != FormSession::Prompt::Kind::RepeatPrompt)
+        return;
+    const int repeatSchema = m_def->controls[static_cast<std::size_t>(p.control)].schema;
+    if (!m_session->addRepeat(p.node, repeatSchema))
+        return;
+    save();
+    m_session->next(); // into the new instance
+    Q_EMIT pageChanged();
+}
+
+bool FormController::removeRepeat(const QString &ref)
+{
+    QString why;
+    XmlNode *node = m_session->resolve(ref, false, &why);
+    // The repeat instance is the nearest ancestor the schema marks as a repeat.
+    for (XmlNode *n = node; n; n = n->parent()) {
+        if (n->schemaIndex >= 0 &&
+            m_def->schema[static_cast<std::size_t>(n->schemaIndex)].isRepeat) {
+            if (!m_session->removeRepeat(n))
+                return false;
+            m_session->jumpTo(std::min(m_session->currentIndex(), count() - 1));
+            save();
+            Q_EMIT pageChanged();
+            return true;
+        }
+    }
+    return false;
+}
+
+void FormController::setFormLanguage(const QString &language)
+{
+    if (m_session->setLanguage(language))
+        Q_EMIT pageChanged();
+}
+
+void FormController::followAppLanguage(const QString &code)
+{
+    const QString match = matchLanguage(m_session->languages(), code);
+    if (!match.isEmpty())
+        setFormLanguage(match);
+}
+
+int FormController::pageOf(const void *node) const
+{
+    const auto all = m_session->prompts();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (all[i].node == node)
+            return static_cast<int>(i);
+        for (const auto &q : all[i].questions) {
+            if (q.second == node)
+                return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+QVariantList FormController::problems()
+{
+    QVariantList out;
+    for (const FormSession::Problem &p : m_session->validate()) {
+        out.append(QVariantMap{{QStringLiteral("ref"), p.ref},
+                               {QStringLiteral("message"), p.message},
+                               {QStringLiteral("index"), pageOf(p.node)}});
+    }
+    return out;
+}
+
+bool FormController::finalizeRecord()
+{
+    m_session->finalize();
+    if (!m_session->validate().empty())
+        return false;
+    m_finalized = true;
+    Q_EMIT finalizedChanged();
+    ++m_pending;
+    Q_EMIT savingChanged();
+    const QByteArray xml = m_session->toXml(true);
+    const QString id = m_instanceId;
+    QPointer<FormController> self(this);
+    m_backend->worker().post([self, xml, id](store::Store *s) {
+        store::StoreError e;
+        const bool ok = s && s->finalize(id, xml, &e);
+        const QString why = e.message;
+        onThreadOf(Backend::instance(), [self, ok, why] {
+            Backend *backend = Backend::instance();
+            backend->refresh();
+            if (ok)
+                Q_EMIT backend->recordQueued();
+            if (!self)
+                return;
+            --self->m_pending;
+            self->m_saveError = ok ? QString() : why;
+            if (!ok) {
+                self->m_finalized = false;
+                Q_EMIT self->finalizedChanged();
+            }
+            Q_EMIT self->savingChanged();
+            if (ok)
+                Q_EMIT self->finalizedSaved();
+        });
+    });
+    return true;
+}
+
+} // namespace survey::app

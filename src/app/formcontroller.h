@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QObject>
+#include <QQmlEngine>
+#include <QVariantList>
+
+#include <memory>
+
+namespace survey::form {
+class FormDefinition;
+class FormSession;
+} // namespace survey::form
+
+namespace survey::app {
+
+class Backend;
+
+/// One record being filled: the form session (on the GUI thread: it is fast and in
+/// memory) and its autosave (on the worker thread: every change is written in its own
+/// transaction; `saving` stays true until the store has confirmed each one).
+class FormController : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("opened through Backend.newRecord() or Backend.openRecord()")
+    Q_PROPERTY(QString title READ title CONSTANT)
+    Q_PROPERTY(QString instanceId READ instanceId NOTIFY instanceIdChanged)
+    Q_PROPERTY(QString comment READ comment CONSTANT)
+    Q_PROPERTY(int index READ index NOTIFY pageChanged)
+    Q_PROPERTY(int count READ count NOTIFY pageChanged)
+    Q_PROPERTY(QString pageKind READ pageKind NOTIFY pageChanged)
+    Q_PROPERTY(QString pageLabel READ pageLabel NOTIFY pageChanged)
+    Q_PROPERTY(QVariantList questions READ questions NOTIFY pageChanged)
+    Q_PROPERTY(QVariantList outline READ outline NOTIFY pageChanged)
+    Q_PROPERTY(bool saving READ saving NOTIFY savingChanged)
+    Q_PROPERTY(QString saveError READ saveError NOTIFY savingChanged)
+    Q_PROPERTY(QStringList formLanguages READ formLanguages CONSTANT)
+    Q_PROPERTY(QString formLanguage READ formLanguage NOTIFY pageChanged)
+    Q_PROPERTY(bool finalized READ finalized NOTIFY finalizedChanged)
+
+public:
+    /// `isNew`: a record to create in the store first; `comment`: a returned record's.
+    FormController(Backend *backend, std::shared_ptr<const form::FormDefinition> def,
+                   std::unique_ptr<form::FormSession> session, qint64 formRow, bool isNew,
+                   QString comment, QObject *parent = nullptr);
+    ~FormController() override;
+
+    QString title() const;
+    QString instanceId() const { return m_instanceId; }
+    QString comment() const { return m_comment; }
+    int index() const;
+    int count() const;
+    QString pageKind() const;
+    QString pageLabel() const;
+    QVariantList questions() const;
+    QVariantList outline() const;
+    bool saving() const { return m_pending > 0; }
+    QString saveError() const { return m_saveError; }
+    QStringList formLanguages() const;
+    QString formLanguage() const;
+    bool finalized() const { return m_finalized; }
+
+    /// Sets an answer ("" clears it). Returns the reason when the value does not fit its
+    /// type or choices (then nothing changes); saved at once otherwise.
+    Q_INVOKABLE QString setAnswer(const QString &ref, const QString &value);
+    Q_INVOKABLE bool next();
+    Q_INVOKABLE bool previous();
+    Q_INVOKABLE bool jumpTo(int index);
+    /// On a repeat prompt: adds an instance and goes to it.
+    Q_INVOKABLE void addRepeat();
+    /// Removes the repeat instance `ref` points into (the page asks first).
+    Q_INVOKABLE bool removeRepeat(const QString &ref);
+    Q_INVOKABLE void setFormLanguage(const QString &language);
+    /// Follows the app's language ("zh_CN" / "en") when the form has it.
+    void followAppLanguage(const QString &code);
+    /// Every remaining problem: [{ref, label, message, index}] (index: the page to jump to).
+    Q_INVOKABLE QVariantList problems();
+    /// Checks everything; when nothing is left, finalizes the record (saved, queued).
+    Q_INVOKABLE bool finalizeRecord();
+
+Q_SIGNALS:
+    void instanceIdChanged();
+    void pageChanged();
+    void savingChanged();
+    void finalizedChanged();
+    /// The store has confirmed the finalization.
+    void finalizedSaved();
+
+private:
+    void save();
+    QVariantMap questionMap(int control, void *node) const;
+    int pageOf(const void *node) const;
+
+    Backend *m_backend;
+    std::shared_ptr<const form::FormDefinition> m_def;
+    std::unique_ptr<form::FormSession> m_session;
+    qint64 m_formRow;
+    QString m_instanceId;
+    QString m_comment;
+    int m_pending = 0;
+    QString m_saveError;
+    bool m_finalized = false;
+};
+
+} // namespace survey::app

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// survey-collector: the app enumerators carry. main() only wires the services together.
+#include "backend.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQmlComponent>
+#include <QQmlExtensionPlugin>
+#include <QQuickStyle>
+#include <QStandardPaths>
+#include <QTimer>
+
+#include <cstdio>
+
+Q_IMPORT_QML_PLUGIN(SurveyPlugin)
+
+namespace {
+
+QStringList g_problems; ///< QML warnings and errors seen during --self-test
+
+void collect(QtMsgType type, const QMessageLogContext &, const QString &message)
+{
+    if (type != QtDebugMsg && type != QtInfoMsg)
+        g_problems << message;
+    std::fprintf(stderr, "%s\n", qPrintable(message));
+}
+
+/// Loads every page (each one created and destroyed) and reports what QML complained of.
+int selfTest(QQmlApplicationEngine &engine)
+{
+    const QStringList pages{QStringLiteral("FirstRunPage"), QStringLiteral("HomePage"),
+                            QStringLiteral("SettingsPage"), QStringLiteral("SyncLogPage"),
+                            QStringLiteral("FormPage"),     QStringLiteral("FinalizePage"),
+                            QStringLiteral("OutlinePage")};
+    for (const QString &page : pages) {
+        QQmlComponent component(&engine,
+                                QUrl(QStringLiteral("qrc:/Survey/pages/%1.qml").arg(page)));
+        if (component.isError()) {
+            for (const auto &e : component.errors())
+                g_problems << e.toString();
+            continue;
+        }
+        std::unique_ptr<QObject> object(component.create());
+        if (!object)
+            g_problems << QStringLiteral("%1: cannot be created").arg(page);
+    }
+    if (!g_problems.isEmpty()) {
+        std::fprintf(stderr, "self-test: %lld problem(s)\n",
+                     static_cast<long long>(g_problems.size()));
+        return 1;
+    }
+    std::printf("self-test: %lld pages loaded\n", static_cast<long long>(pages.size()));
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QGuiApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("survey-collector"));
+    QCoreApplication::setOrganizationName(QStringLiteral("SurveyCollector"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SURVEY_VERSION));
+    QQuickStyle::setStyle(QStringLiteral("Material"));
+
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption dataOption(QStringLiteral("data"),
+                                        QStringLiteral("The folder holding this device's data."),
+                                        QStringLiteral("DIR"));
+    const QCommandLineOption selfTestOption(QStringLiteral("self-test"),
+                                            QStringLiteral("Load every page and exit."));
+    parser.addOption(dataOption);
+    parser.addOption(selfTestOption);
+    parser.process(app);
+    const bool testing = parser.isSet(selfTestOption);
+    if (testing)
+        qInstallMessageHandler(collect);
+
+    const QString dataDir = parser.isSet(dataOption)
+                                ? parser.value(dataOption)
+                                : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+
+    survey::app::Backend backend;
+    QQmlApplicationEngine engine;
+    engine.addImportPath(QStringLiteral("qrc:/")); // the Survey module's qmldir
+    backend.start(dataDir, &engine);
+    if (testing)
+        return selfTest(engine);
+    engine.load(QUrl(QStringLiteral("qrc:/Survey/Main.qml")));
+    if (engine.rootObjects().isEmpty())
+        return 1;
+    return QGuiApplication::exec();
+}
