@@ -66,8 +66,6 @@ int usage(const QString &text)
     return 64;
 }
 
-
-
 } // namespace
 
 int validateCommand(const QStringList &args)
