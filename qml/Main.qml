@@ -22,6 +22,9 @@ ApplicationWindow {
         stack.replace(null, Backend.configured ? "pages/HomePage.qml" : "pages/FirstRunPage.qml")
     }
 
+    // The store may be open before this window is complete, or after.
+    Component.onCompleted: showStart()
+
     StackView {
         id: stack
         objectName: "stack"

@@ -46,7 +46,8 @@ class Backend : public QObject
     Q_PROPERTY(QVariantList syncLogEntries READ syncLogEntries NOTIFY syncLogChanged)
 
 public:
-    explicit Backend(QObject *parent = nullptr);
+    /// Made once, in main() (or a test); QML gets it through create().
+    explicit Backend(QObject *parent);
     ~Backend() override;
     static Backend *create(QQmlEngine *engine, QJSEngine *);
     /// The one instance (made by main() before QML starts, handed to QML by create()).

@@ -84,7 +84,7 @@ int main(int argc, char **argv)
                                 ? parser.value(dataOption)
                                 : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
 
-    survey::app::Backend backend;
+    survey::app::Backend backend(nullptr);
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/")); // the Survey module's qmldir
     backend.start(dataDir, &engine);
