@@ -5,6 +5,8 @@
 #include "store.h"
 #include "testutil.h"
 
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QQmlApplicationEngine>
 #include <QQmlExtensionPlugin>
 #include <QQuickItem>
@@ -27,6 +29,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void fillAndFinalize();
+    void sendReturnCorrect();
 
 private:
     QObject *find(const QString &name) const
@@ -63,7 +66,20 @@ private:
     }
     void click(QObject *button) { QMetaObject::invokeMethod(button, "clicked"); }
 
+    testutil::Run sync(const QStringList &args, const QByteArray &in = {})
+    {
+        return testutil::runProgram(QStringLiteral(SURVEY_SYNC), args, in);
+    }
+    void answerWith(const QString &ref, const QString &value)
+    {
+        QQuickItem *field = visibleItem(QStringLiteral("answer_") + ref);
+        QVERIFY(field);
+        field->setProperty("text", value);
+        QMetaObject::invokeMethod(field, "editingFinished");
+    }
+
     QTemporaryDir m_dir;
+    QProcess m_server;
     std::unique_ptr<app::Backend> m_backend;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
 };
@@ -84,6 +100,10 @@ void TestApp::initTestCase()
 
 void TestApp::cleanupTestCase()
 {
+    if (m_server.state() != QProcess::NotRunning) {
+        m_server.kill();
+        m_server.waitForFinished();
+    }
     m_engine.reset();
     m_backend.reset();
 }
@@ -140,6 +160,107 @@ void TestApp::fillAndFinalize()
     const auto finalized = s->records(store::RecordState::Finalized, &e);
     QCOMPARE(finalized.size(), std::size_t(1));
     QVERIFY(s->recordXml(finalized[0].instanceId, &e)->contains("<kwh>312</kwh>"));
+}
+
+void TestApp::sendReturnCorrect()
+{
+    // A real survey-sync on 127.0.0.1 with the same form; the app signs in through its
+    // first-run page, sends, gets the record back with a comment, corrects and resends it.
+    const QString db = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("server.db"));
+    QCOMPARE(sync({QStringLiteral("init"), QStringLiteral("--db"), db, QStringLiteral("--admin"),
+                   QStringLiteral("admin")},
+                  "admin-password\n")
+                 .exitCode,
+             0);
+    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db,
+                   QStringLiteral("sup"), QStringLiteral("--role"), QStringLiteral("supervisor")},
+                  "sup-password-1\n")
+                 .exitCode,
+             0);
+    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db,
+                   QStringLiteral("enu"), QStringLiteral("--role"), QStringLiteral("enumerator"),
+                   QStringLiteral("--supervisor"), QStringLiteral("sup")},
+                  "enum-password\n")
+                 .exitCode,
+             0);
+    QCOMPARE(sync({QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"), db,
+                   QStringLiteral(SURVEY_TEST_DATA "/meter_check.xml")})
+                 .exitCode,
+             0);
+    m_server.start(QStringLiteral(SURVEY_SYNC),
+                   {QStringLiteral("serve"), QStringLiteral("--db"), db, QStringLiteral("--listen"),
+                    QStringLiteral("127.0.0.1:0"), QStringLiteral("--insecure-http")});
+    QVERIFY(m_server.waitForStarted());
+    while (!m_server.canReadLine())
+        QVERIFY(m_server.waitForReadyRead(20000));
+    const QString base = QString::fromUtf8(m_server.readLine().trimmed());
+
+    // Sign out (Settings), then sign in on the first-run page.
+    click(visibleItem(QStringLiteral("settingsButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("signOutButton")));
+    click(visibleItem(QStringLiteral("signOutButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("signInButton")));
+    visibleItem(QStringLiteral("serverField"))->setProperty("text", base);
+    visibleItem(QStringLiteral("userField"))->setProperty("text", QStringLiteral("enu"));
+    visibleItem(QStringLiteral("passwordField"))
+        ->setProperty("text", QStringLiteral("enum-password"));
+    click(visibleItem(QStringLiteral("signInButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    // Signing in sends what was ready (the record of the first test).
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing() && m_backend->readyCount() == 0, 30000);
+    QTRY_COMPARE(visibleItem(QStringLiteral("syncStatus"))->property("text").toString(),
+                 QStringLiteral("1 sent"));
+    store::StoreError e;
+    auto s = store::Store::open(m_dir.filePath(QStringLiteral("device")), &e);
+    QVERIFY(s);
+    const auto sent = s->records(store::RecordState::Sent, &e);
+    QCOMPARE(sent.size(), std::size_t(1));
+    const QString id = sent[0].instanceId;
+    QTRY_VERIFY(visibleItem(QStringLiteral("record_") + id)); // under Sent
+
+    // The supervisor sends it back.
+    QNetworkAccessManager net;
+    QNetworkRequest patch(QUrl(base + QStringLiteral("/forms/meter_check/submissions/") + id));
+    patch.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    patch.setRawHeader("Authorization", "Basic " + QByteArray("sup:sup-password-1").toBase64());
+    QNetworkReply *reply = net.sendCustomRequest(
+        patch, "PATCH",
+        R"({"reviewState":"hasIssues","comment":"Photo of the meter, please check"})");
+    QSignalSpy patched(reply, &QNetworkReply::finished);
+    QVERIFY(patched.wait(20000));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    reply->deleteLater();
+
+    click(visibleItem(QStringLiteral("sendButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("record_") + id), 30000);
+    QTRY_COMPARE(s->record(id, &e)->state, store::RecordState::Returned);
+    // Opened: a correction, with the comment shown.
+    click(visibleItem(QStringLiteral("record_") + id));
+    QTRY_VERIFY(visibleItem(QStringLiteral("supervisorComment")));
+    QVERIFY(visibleItem(QStringLiteral("supervisorComment"))
+                ->property("text")
+                .toString()
+                .contains(QStringLiteral("Photo of the meter")));
+    answerWith(QStringLiteral("/data/kwh"), QStringLiteral("298"));
+    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
+                 QStringLiteral("Saved"));
+    click(visibleItem(QStringLiteral("nextButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("finalizeButton")));
+    click(visibleItem(QStringLiteral("finalizeButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QTRY_COMPARE(m_backend->readyCount(), 1);
+    click(visibleItem(QStringLiteral("sendButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing() && m_backend->readyCount() == 0, 30000);
+
+    // On the server: the same submission, now edited, with the corrected reading.
+    QNetworkRequest get(QUrl(base + QStringLiteral("/forms/meter_check/submissions/") + id));
+    get.setRawHeader("Authorization", "Basic " + QByteArray("sup:sup-password-1").toBase64());
+    reply = net.get(get);
+    QSignalSpy got(reply, &QNetworkReply::finished);
+    QVERIFY(got.wait(20000));
+    const QByteArray body = reply->readAll();
+    reply->deleteLater();
+    QVERIFY2(body.contains("\"reviewState\":\"edited\""), body.constData());
 }
 
 QTEST_MAIN(TestApp)
