@@ -16,6 +16,7 @@ Page {
         RowLayout {
             anchors.fill: parent
             ToolButton {
+                objectName: "backButton"
                 text: qsTr("Back")
                 onClicked: page.StackView.view.pop()
             }
@@ -38,6 +39,13 @@ Page {
             objectName: "problemItem_" + index
             width: ListView.view.width
             contentItem: ColumnLayout {
+                Label {
+                    Layout.fillWidth: true
+                    visible: text !== ""
+                    text: entry.modelData.label
+                    font.bold: true
+                    wrapMode: Text.Wrap
+                }
                 Label {
                     Layout.fillWidth: true
                     text: entry.modelData.message

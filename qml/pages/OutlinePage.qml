@@ -15,6 +15,7 @@ Page {
         RowLayout {
             anchors.fill: parent
             ToolButton {
+                objectName: "backButton"
                 text: qsTr("Back")
                 onClicked: page.StackView.view.pop()
             }

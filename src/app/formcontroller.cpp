@@ -304,27 +304,30 @@ void FormController::followAppLanguage(const QString &code)
         setFormLanguage(match);
 }
 
-int FormController::pageOf(const void *node) const
-{
-    const auto all = m_session->prompts();
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        if (all[i].node == node)
-            return static_cast<int>(i);
-        for (const auto &q : all[i].questions) {
-            if (q.second == node)
-                return static_cast<int>(i);
-        }
-    }
-    return -1;
-}
-
 QVariantList FormController::problems()
 {
+    // Each problem with its question's label and the page that shows it.
+    const auto all = m_session->prompts();
     QVariantList out;
     for (const FormSession::Problem &p : m_session->validate()) {
+        int page = -1;
+        QString label;
+        for (std::size_t i = 0; i < all.size() && page < 0; ++i) {
+            if (all[i].node == p.node && all[i].control >= 0) {
+                page = static_cast<int>(i);
+                label = m_session->label(all[i].control, p.node);
+            }
+            for (const auto &[control, node] : all[i].questions) {
+                if (node == p.node && page < 0) {
+                    page = static_cast<int>(i);
+                    label = m_session->label(control, node);
+                }
+            }
+        }
         out.append(QVariantMap{{QStringLiteral("ref"), p.ref},
+                               {QStringLiteral("label"), label},
                                {QStringLiteral("message"), p.message},
-                               {QStringLiteral("index"), pageOf(p.node)}});
+                               {QStringLiteral("index"), page}});
     }
     return out;
 }

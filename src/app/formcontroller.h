@@ -90,7 +90,6 @@ Q_SIGNALS:
 private:
     void save();
     QVariantMap questionMap(int control, void *node) const;
-    int pageOf(const void *node) const;
 
     Backend *m_backend;
     std::shared_ptr<const form::FormDefinition> m_def;

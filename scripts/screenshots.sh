@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# scripts/screenshots.sh [OUT_DIR]: renders home, a filled form page, the finalize summary,
+# the sync log and settings at phone (360×640), tablet (800×1280, 1280×800) and desktop
+# (1920×1080) sizes in Chinese and English into OUT_DIR (default ./screenshots), offscreen.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-screenshots}"
+bash scripts/build.sh
+mkdir -p "$out"
+QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software \
+  build/src/app/survey-screenshots "$out" examples/forms
+echo "screenshots are in $out"

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// survey-screenshots OUT_DIR: renders the app's main pages (home, a filled form page, the
+// finalize summary, the sync log, settings) at phone, tablet and desktop sizes in both
+// languages into PNG files, offscreen, from a throwaway store holding the example forms and
+// a few records. Used by scripts/screenshots.sh.
+#include "backend.h"
+#include "store.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQmlExtensionPlugin>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QUuid>
+
+#include <cstdio>
+
+Q_IMPORT_QML_PLUGIN(SurveyPlugin)
+
+using namespace survey;
+
+namespace {
+
+QQuickWindow *g_window = nullptr;
+
+QQuickItem *visibleItem(const QString &name)
+{
+    std::vector<QQuickItem *> todo{g_window->contentItem()};
+    while (!todo.empty()) {
+        QQuickItem *item = todo.back();
+        todo.pop_back();
+        if (!item->isVisible())
+            continue;
+        if (item->objectName() == name)
+            return item;
+        const auto children = item->childItems();
+        todo.insert(todo.end(), children.begin(), children.end());
+    }
+    return nullptr;
+}
+
+/// Lets the event loop run until `done` holds (or 10 s pass), then until a frame is drawn.
+bool settle(const std::function<bool()> &done)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done() && clock.elapsed() < 10000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    // StackView transitions: let them finish, then wait for a fresh frame.
+    QEventLoop loop;
+    QTimer::singleShot(400, &loop, &QEventLoop::quit);
+    loop.exec();
+    g_window->update();
+    QEventLoop frame;
+    QObject::connect(g_window, &QQuickWindow::frameSwapped, &frame, &QEventLoop::quit);
+    QTimer::singleShot(2000, &frame, &QEventLoop::quit);
+    frame.exec();
+    return done();
+}
+
+void click(const QString &name)
+{
+    if (QQuickItem *item = visibleItem(name))
+        QMetaObject::invokeMethod(item, "clicked");
+}
+
+bool grab(const QString &dir, const QString &name)
+{
+    const QImage image = g_window->grabWindow();
+    const QString path = QDir(dir).filePath(name + QStringLiteral(".png"));
+    if (image.isNull() || !image.save(path)) {
+        std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
+        return false;
+    }
+    std::printf("%s\n", qPrintable(path));
+    return true;
+}
+
+/// The example forms and a few records in each state, straight into the store.
+bool seed(const QString &dataDir, const QString &examples)
+{
+    store::StoreError e;
+    auto s = store::Store::open(dataDir, &e);
+    if (!s)
+        return false;
+    for (const char *name : {"household_energy.xml", "enterprise_lowcarbon.xml"}) {
+        QFile f(QDir(examples).filePath(QLatin1String(name)));
+        if (!f.open(QIODevice::ReadOnly) || !s->addForm(f.readAll(), {}, QString(), &e))
+            return false;
+    }
+    const auto form = s->currentForm(QStringLiteral("household_energy"), &e);
+    const auto record = [&](const QString &name) {
+        const QString id =
+            QStringLiteral("uuid:") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QByteArray xml = "<data id=\"household_energy\"><meta><instanceID>" + id.toUtf8() +
+                               "</instanceID></meta></data>";
+        s->createDraft(form->row, id, xml, name, &e);
+        return std::make_pair(id, xml);
+    };
+    record(QStringLiteral("HH-BD0131 王家"));
+    const auto ready = record(QStringLiteral("HH-BD0127 李家"));
+    s->finalize(ready.first, ready.second, &e);
+    const auto sent = record(QStringLiteral("HH-BD0102 张家"));
+    s->finalize(sent.first, sent.second, &e);
+    s->markSent(sent.first, &e);
+    s->log(sent.first, QStringLiteral("sent"), QString(), &e, QStringLiteral("sent"),
+           {QStringLiteral("survey.example.org")});
+    const auto back = record(QStringLiteral("HH-BD0095 赵家"));
+    s->finalize(back.first, back.second, &e);
+    s->markSent(back.first, &e);
+    s->receiveReturned(form->row, back.first, back.second, QStringLiteral("hasIssues"),
+                       {{QStringLiteral("supervisor"), QStringLiteral("2026-11-28T09:00:00Z"),
+                         QStringLiteral("用电量与电费不一致，请核实 / Electricity use and bill "
+                                        "disagree")}},
+                       &e);
+    s->setSetting(QStringLiteral("configured"), QStringLiteral("yes"), &e);
+    return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QGuiApplication app(argc, argv);
+    QCoreApplication::setApplicationVersion(QStringLiteral(SURVEY_VERSION));
+    QQuickStyle::setStyle(QStringLiteral("Material"));
+    const QStringList args = app.arguments();
+    if (args.size() != 3) {
+        std::fprintf(stderr, "usage: survey-screenshots OUT_DIR EXAMPLE_FORMS_DIR\n");
+        return 64;
+    }
+    const QString out = args[1];
+    QDir().mkpath(out);
+    QTemporaryDir data;
+    if (!data.isValid() || !seed(data.path(), args[2])) {
+        std::fprintf(stderr, "cannot prepare the example data\n");
+        return 1;
+    }
+    app::Backend backend(nullptr);
+    QQmlApplicationEngine engine;
+    engine.addImportPath(QStringLiteral("qrc:/"));
+    backend.start(data.path(), &engine);
+    engine.load(QUrl(QStringLiteral("qrc:/Survey/Main.qml")));
+    if (engine.rootObjects().isEmpty())
+        return 1;
+    g_window = qobject_cast<QQuickWindow *>(engine.rootObjects().first());
+    if (!settle([] { return visibleItem(QStringLiteral("homePage")) != nullptr; }))
+        return 1;
+
+    const QList<std::pair<QString, QSize>> sizes{{QStringLiteral("phone"), {360, 640}},
+                                                 {QStringLiteral("tablet"), {800, 1280}},
+                                                 {QStringLiteral("tablet-landscape"), {1280, 800}},
+                                                 {QStringLiteral("desktop"), {1920, 1080}}};
+    bool ok = true;
+    for (const QString &language : {QStringLiteral("zh_CN"), QStringLiteral("en")}) {
+        backend.setLanguage(language);
+        for (const auto &[sizeName, size] : sizes) {
+            g_window->resize(size);
+            const QString prefix = sizeName + QLatin1Char('-') + language + QLatin1Char('-');
+            settle([] { return visibleItem(QStringLiteral("homePage")) != nullptr; });
+            ok &= grab(out, prefix + QStringLiteral("home"));
+            // A form page with answers: the household form's first questions.
+            click(QStringLiteral("form_household_energy"));
+            settle([] { return visibleItem(QStringLiteral("formPage")) != nullptr; });
+            for (int i = 0; i < 3; ++i)
+                click(QStringLiteral("nextButton"));
+            settle([] { return true; });
+            ok &= grab(out, prefix + QStringLiteral("form"));
+            // The finalize summary: straight to the end, with everything still to answer.
+            if (QQuickItem *page = visibleItem(QStringLiteral("formPage"))) {
+                auto *controller = page->property("controller").value<app::FormController *>();
+                if (controller)
+                    controller->jumpTo(controller->count() - 1);
+            }
+            settle([] { return visibleItem(QStringLiteral("finalizeButton")) != nullptr; });
+            click(QStringLiteral("finalizeButton"));
+            settle([] { return visibleItem(QStringLiteral("finalizePage")) != nullptr; });
+            ok &= grab(out, prefix + QStringLiteral("finalize"));
+            // Back home (the draft is kept), then the log and settings.
+            click(QStringLiteral("backButton"));
+            settle([] { return visibleItem(QStringLiteral("closeFormButton")) != nullptr; });
+            click(QStringLiteral("closeFormButton"));
+            settle([] { return visibleItem(QStringLiteral("homePage")) != nullptr; });
+            click(QStringLiteral("syncLogButton"));
+            settle([] { return visibleItem(QStringLiteral("syncLogPage")) != nullptr; });
+            ok &= grab(out, prefix + QStringLiteral("synclog"));
+            click(QStringLiteral("backButton"));
+            settle([] { return visibleItem(QStringLiteral("homePage")) != nullptr; });
+            click(QStringLiteral("settingsButton"));
+            settle([] { return visibleItem(QStringLiteral("settingsPage")) != nullptr; });
+            ok &= grab(out, prefix + QStringLiteral("settings"));
+            click(QStringLiteral("backButton"));
+        }
+    }
+    return ok ? 0 : 1;
+}
