@@ -1366,10 +1366,36 @@
     </message>
 </context>
 <context>
-    <name>RecordSection</name>
+    <name>RecordDelegate</name>
     <message>
         <source>Supervisor: %1</source>
         <translation>Supervisor: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RecordListPage</name>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Search records</source>
+        <translation>Search records</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>Newest first</translation>
+    </message>
+    <message>
+        <source>By name</source>
+        <translation>By name</translation>
+    </message>
+</context>
+<context>
+    <name>RecordSection</name>
+    <message>
+        <source>Show all %1</source>
+        <translation>Show all %1</translation>
     </message>
 </context>
 <context>

@@ -1359,10 +1359,36 @@
     </message>
 </context>
 <context>
-    <name>RecordSection</name>
+    <name>RecordDelegate</name>
     <message>
         <source>Supervisor: %1</source>
         <translation>督导意见：%1</translation>
+    </message>
+</context>
+<context>
+    <name>RecordListPage</name>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Search records</source>
+        <translation>搜索记录</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新的在前</translation>
+    </message>
+    <message>
+        <source>By name</source>
+        <translation>按名称</translation>
+    </message>
+</context>
+<context>
+    <name>RecordSection</name>
+    <message>
+        <source>Show all %1</source>
+        <translation>显示全部 %1 条</translation>
     </message>
 </context>
 <context>

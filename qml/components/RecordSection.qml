@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// One group of records on the home screen (drafts, ready to send, sent, returned).
+// One group of records on the home screen (drafts, ready to send, sent, returned): the
+// newest few, and the way to all of them.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -11,15 +12,17 @@ ColumnLayout {
     required property string recordState
     property string search: ""
     property bool openable: true
+    property int shown: 3
     signal opened(string instanceId)
+    signal showAll()
 
     spacing: 0
-    visible: records.count > 0
+    visible: records.total > 0
 
     Label {
         Layout.leftMargin: Theme.margin
         Layout.topMargin: Theme.spacing
-        text: section.title + "  (" + records.count + ")"
+        text: section.title + "  (" + records.total + ")"
         font.bold: true
         color: Theme.muted
     }
@@ -28,51 +31,20 @@ ColumnLayout {
             id: records
             state: section.recordState
             search: section.search
+            limit: section.shown
         }
-        delegate: ItemDelegate {
-            required property string instanceId
-            required property string instanceName
-            required property string formTitle
-            required property date updatedAt
-            required property string comment
-            required property string lastError
-            id: row
-            objectName: "record_" + instanceId
-            Layout.fillWidth: true
-            Layout.minimumHeight: Theme.touch
+        delegate: RecordDelegate {
             enabled: section.openable
-            onClicked: section.opened(row.instanceId)
-            contentItem: ColumnLayout {
-                spacing: 2
-                Label {
-                    Layout.fillWidth: true
-                    text: row.instanceName
-                    elide: Text.ElideRight
-                }
-                Label {
-                    Layout.fillWidth: true
-                    text: row.formTitle + " · " + row.updatedAt.toLocaleString(Qt.locale(), Locale.ShortFormat)
-                    font.pixelSize: Theme.smallSize
-                    color: Theme.muted
-                    elide: Text.ElideRight
-                }
-                Label {
-                    Layout.fillWidth: true
-                    visible: row.comment !== ""
-                    text: qsTr("Supervisor: %1").arg(row.comment)
-                    wrapMode: Text.Wrap
-                    color: Theme.notice
-                    font.bold: true
-                }
-                Label {
-                    Layout.fillWidth: true
-                    visible: row.lastError !== ""
-                    text: row.lastError
-                    wrapMode: Text.Wrap
-                    font.pixelSize: Theme.smallSize
-                    color: Theme.warning
-                }
-            }
+            onClicked: section.opened(instanceId)
         }
+    }
+    Button {
+        objectName: "showAll_" + section.recordState
+        Layout.leftMargin: Theme.margin
+        Layout.minimumHeight: Theme.touch
+        visible: records.total > records.count
+        flat: true
+        text: qsTr("Show all %1").arg(records.total)
+        onClicked: section.showAll()
     }
 }

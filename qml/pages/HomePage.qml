@@ -9,6 +9,11 @@ Page {
     objectName: "homePage"
     title: qsTr("Survey Collector")
 
+    function showAll(recordState, heading, openable) {
+        page.StackView.view.push("RecordListPage.qml",
+                                 { recordState: recordState, heading: heading, openable: openable })
+    }
+
     function openForm(formId) {
         const controller = Backend.newRecord(formId)
         if (controller)
@@ -59,6 +64,7 @@ Page {
                 title: qsTr("Returned for correction")
                 recordState: "returned"
                 search: search.text
+                onShowAll: page.showAll("returned", qsTr("Returned for correction"), true)
                 onOpened: instanceId => Backend.openRecord(instanceId)
             }
 
@@ -96,6 +102,7 @@ Page {
                 title: qsTr("Drafts")
                 recordState: "draft"
                 search: search.text
+                onShowAll: page.showAll("draft", qsTr("Drafts"), true)
                 onOpened: instanceId => Backend.openRecord(instanceId)
             }
 
@@ -135,6 +142,7 @@ Page {
                 title: qsTr("Ready to send")
                 recordState: "finalized"
                 search: search.text
+                onShowAll: page.showAll("finalized", qsTr("Ready to send"), true)
                 onOpened: instanceId => Backend.openRecord(instanceId)
             }
             RecordSection {
@@ -142,6 +150,7 @@ Page {
                 title: qsTr("Sent")
                 recordState: "sent"
                 search: search.text
+                onShowAll: page.showAll("sent", qsTr("Sent"), false)
                 openable: false
             }
         }

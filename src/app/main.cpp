@@ -33,7 +33,7 @@ int selfTest(QQmlApplicationEngine &engine)
     const QStringList pages{QStringLiteral("FirstRunPage"), QStringLiteral("HomePage"),
                             QStringLiteral("SettingsPage"), QStringLiteral("SyncLogPage"),
                             QStringLiteral("FormPage"),     QStringLiteral("FinalizePage"),
-                            QStringLiteral("OutlinePage")};
+                            QStringLiteral("OutlinePage"),  QStringLiteral("RecordListPage")};
     for (const QString &page : pages) {
         QQmlComponent component(&engine,
                                 QUrl(QStringLiteral("qrc:/Survey/pages/%1.qml").arg(page)));

@@ -3,6 +3,8 @@
 
 #include <QPointer>
 
+#include <algorithm>
+
 namespace survey::app {
 
 namespace {
@@ -46,8 +48,8 @@ const std::vector<RecordRow> &RecordsModel::all()
 
 void RecordsModel::reload()
 {
-    beginResetModel();
-    m_rows.clear();
+    // The shared list is newest first; a name sort works on the matching rows only.
+    std::vector<const RecordRow *> matching;
     const QString needle = m_search.trimmed();
     for (const RecordRow &r : shared()) {
         if (!m_state.isEmpty() && r.state != m_state)
@@ -56,10 +58,41 @@ void RecordsModel::reload()
             !r.formTitle.contains(needle, Qt::CaseInsensitive) &&
             !r.instanceId.contains(needle, Qt::CaseInsensitive))
             continue;
-        m_rows.push_back(r);
+        matching.push_back(&r);
     }
+    if (m_sort == QLatin1String("name")) {
+        std::stable_sort(matching.begin(), matching.end(), [](const auto *a, const auto *b) {
+            return QString::localeAwareCompare(a->instanceName, b->instanceName) < 0;
+        });
+    }
+    m_total = static_cast<int>(matching.size());
+    if (m_limit > 0 && matching.size() > static_cast<std::size_t>(m_limit))
+        matching.resize(static_cast<std::size_t>(m_limit));
+    beginResetModel();
+    m_rows.clear();
+    m_rows.reserve(matching.size());
+    for (const RecordRow *r : matching)
+        m_rows.push_back(*r);
     endResetModel();
     Q_EMIT countChanged();
+}
+
+void RecordsModel::setLimit(int limit)
+{
+    if (limit == m_limit)
+        return;
+    m_limit = std::max(0, limit);
+    Q_EMIT limitChanged();
+    reload();
+}
+
+void RecordsModel::setSort(const QString &sort)
+{
+    if (sort == m_sort)
+        return;
+    m_sort = sort;
+    Q_EMIT sortChanged();
+    reload();
 }
 
 int RecordsModel::rowCount(const QModelIndex &parent) const

@@ -32,6 +32,11 @@ class RecordsModel : public QAbstractListModel
     Q_PROPERTY(QString state READ state WRITE setState NOTIFY stateChanged)
     Q_PROPERTY(QString search READ search WRITE setSearch NOTIFY searchChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
+    /// Show at most this many (0: all); `total` counts all that match.
+    Q_PROPERTY(int limit READ limit WRITE setLimit NOTIFY limitChanged)
+    Q_PROPERTY(int total READ total NOTIFY countChanged)
+    /// "updated" (newest first, the default) or "name".
+    Q_PROPERTY(QString sort READ sort WRITE setSort NOTIFY sortChanged)
 public:
     enum Role {
         InstanceIdRole = Qt::UserRole + 1,
@@ -55,6 +60,11 @@ public:
     QString search() const { return m_search; }
     void setSearch(const QString &search);
     int count() const { return static_cast<int>(m_rows.size()); }
+    int limit() const { return m_limit; }
+    void setLimit(int limit);
+    int total() const { return m_total; }
+    QString sort() const { return m_sort; }
+    void setSort(const QString &sort);
 
     /// The list every model shows a part of (the Backend sets it).
     static void setAll(std::vector<RecordRow> rows);
@@ -64,11 +74,16 @@ Q_SIGNALS:
     void stateChanged();
     void searchChanged();
     void countChanged();
+    void limitChanged();
+    void sortChanged();
 
 private:
     void reload();
     QString m_state;
     QString m_search;
+    QString m_sort = QStringLiteral("updated");
+    int m_limit = 0;
+    int m_total = 0;
     std::vector<RecordRow> m_rows;
 };
 
