@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The main job, as far as the product goes today (the app comes with issue 5): a
-# survey-sync server with its SQLite default on 127.0.0.1, the two bilingual example forms
-# published, an enumerator's device (a store driven by survey-cli) that fills and sends
-# surveys, a supervisor who sends one back with a comment, and the correction resent.
-# From a terminal the server keeps running afterwards (for ODK Collect, or curl) until
-# Ctrl-C; everything it started is stopped and removed on the way out.
+# The main job: a survey-sync server with its SQLite default on 127.0.0.1, the two
+# bilingual example forms published, a demo supervisor and enumerator; the field loop run
+# once through survey-cli (fill, send, sent back with a comment, corrected, resent); then
+# the app signed in as the enumerator (with a display), or its pages drawn offscreen into
+# ./screenshots (without one). Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
@@ -65,7 +64,20 @@ send
 "$cli" store --data "$device" log | head -n 5
 curl -sS -u supervisor:demo-supervisor-1 "$url/forms/household_energy/submissions/$household" | tr ',' '\n' | grep -E 'reviewState|"instanceId"'
 
-if [ -t 0 ]; then
-  step "survey-sync keeps serving $url (admin / demo-admin-password). Ctrl-C stops it."
-  wait "$server_pid"
+step "the app, signed in as the enumerator"
+app=$PWD/build/src/app/survey-collector
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  echo "survey-collector opens on the display; close it (or Ctrl-C) to stop everything."
+  SURVEY_PASSWORD=demo-enumerator-1 "$app" --data "$work/app" --server "$url" --user enumerator
+else
+  # No display: the app's pages are drawn offscreen instead (xvfb-run would show the real
+  # window: apt-get install xvfb, then xvfb-run scripts/demo.sh).
+  shots="$PWD/screenshots"
+  QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software \
+    "$PWD/build/src/app/survey-screenshots" "$shots" examples/forms >/dev/null
+  echo "no display here: the app's pages at phone, tablet and desktop sizes in both languages are in $shots"
+  if [ -t 0 ]; then
+    step "survey-sync keeps serving $url (admin / demo-admin-password). Ctrl-C stops it."
+    wait "$server_pid"
+  fi
 fi

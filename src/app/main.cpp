@@ -73,8 +73,18 @@ int main(int argc, char **argv)
                                         QStringLiteral("DIR"));
     const QCommandLineOption selfTestOption(QStringLiteral("self-test"),
                                             QStringLiteral("Load every page and exit."));
+    const QCommandLineOption serverOption(
+        QStringLiteral("server"),
+        QStringLiteral("Sign in to this server at start (the password comes from "
+                       "SURVEY_PASSWORD)."),
+        QStringLiteral("URL"));
+    const QCommandLineOption userOption(QStringLiteral("user"),
+                                        QStringLiteral("The user name for --server."),
+                                        QStringLiteral("NAME"));
     parser.addOption(dataOption);
     parser.addOption(selfTestOption);
+    parser.addOption(serverOption);
+    parser.addOption(userOption);
     parser.process(app);
     const bool testing = parser.isSet(selfTestOption);
     if (testing)
@@ -90,6 +100,17 @@ int main(int argc, char **argv)
     backend.start(dataDir, &engine);
     if (testing)
         return selfTest(engine);
+    if (parser.isSet(serverOption)) {
+        // Signed in from the start (demo.sh, kiosk set-ups): once the store is open.
+        const QString server = parser.value(serverOption);
+        const QString user = parser.value(userOption);
+        const QString password = qEnvironmentVariable("SURVEY_PASSWORD");
+        QObject::connect(&backend, &survey::app::Backend::readyChanged, &backend,
+                         [&backend, server, user, password] {
+                             if (backend.ready() && backend.serverUrl().isEmpty())
+                                 backend.signIn(server, user, password);
+                         });
+    }
     engine.load(QUrl(QStringLiteral("qrc:/Survey/Main.qml")));
     if (engine.rootObjects().isEmpty())
         return 1;
