@@ -29,6 +29,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void fillAndFinalize();
+    void repeatsAndDrafts();
     void sendReturnCorrect();
 
 private:
@@ -162,6 +163,80 @@ void TestApp::fillAndFinalize()
     QVERIFY(s->recordXml(finalized[0].instanceId, &e)->contains("<kwh>312</kwh>"));
 }
 
+void TestApp::repeatsAndDrafts()
+{
+    // A roster: people added as repeat instances (one removed again, after asking), a
+    // constraint inside the repeat, saved as a draft midway and resumed with its answers.
+    m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/roster.xml"));
+    QTRY_VERIFY(visibleItem(QStringLiteral("form_roster")));
+    click(visibleItem(QStringLiteral("form_roster")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/village")));
+    answerWith(QStringLiteral("/data/village"), QStringLiteral("Dongshan"));
+    click(visibleItem(QStringLiteral("nextButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("addRepeatButton")));
+    click(visibleItem(QStringLiteral("addRepeatButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/person[1]/name")));
+    answerWith(QStringLiteral("/data/person[1]/name"), QStringLiteral("王芳"));
+    answerWith(QStringLiteral("/data/person[1]/age"), QStringLiteral("140"));
+    QTRY_COMPARE(
+        visibleItem(QStringLiteral("problem_/data/person[1]/age"))->property("text").toString(),
+        QStringLiteral("Ages stop at 129"));
+    answerWith(QStringLiteral("/data/person[1]/age"), QStringLiteral("41"));
+    click(visibleItem(QStringLiteral("nextButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("addRepeatButton")));
+    click(visibleItem(QStringLiteral("addRepeatButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/person[2]/name")));
+    answerWith(QStringLiteral("/data/person[2]/name"), QStringLiteral("mistake"));
+    // Removing asks first.
+    click(visibleItem(QStringLiteral("removeRepeatButton")));
+    QObject *dialog = visibleItem(QStringLiteral("formPage"))
+                          ->findChild<QObject *>(QStringLiteral("removeRepeatDialog"));
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->property("opened").toBool());
+    QVERIFY(visibleItem(QStringLiteral("answer_/data/person[2]/name"))); // nothing removed yet
+    QMetaObject::invokeMethod(dialog, "accept");
+    QTRY_VERIFY(!visibleItem(QStringLiteral("answer_/data/person[2]/name")));
+    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
+                 QStringLiteral("Saved"));
+
+    // Save and exit: a draft on the home screen; reopened with its answers.
+    click(visibleItem(QStringLiteral("closeFormButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    m_backend->worker().drain();
+    store::StoreError e;
+    auto s = store::Store::open(m_dir.filePath(QStringLiteral("device")), &e);
+    QVERIFY(s);
+    QString draft;
+    for (const auto &r : s->records(store::RecordState::Draft, &e)) {
+        if (r.formId == QLatin1String("roster"))
+            draft = r.instanceId;
+    }
+    QVERIFY(!draft.isEmpty());
+    QVERIFY(s->recordXml(draft, &e)->contains("王芳"));
+    QVERIFY(!s->recordXml(draft, &e)->contains("mistake"));
+    QTRY_VERIFY(visibleItem(QStringLiteral("record_") + draft));
+    click(visibleItem(QStringLiteral("record_") + draft));
+    QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/village")));
+    QCOMPARE(visibleItem(QStringLiteral("answer_/data/village"))->property("text").toString(),
+             QStringLiteral("Dongshan"));
+    // On to the end and finalize: one person.
+    for (int i = 0; i < 10 && !visibleItem(QStringLiteral("finalizeButton")); ++i) {
+        if (QQuickItem *skip = visibleItem(QStringLiteral("skipRepeatButton")))
+            click(skip);
+        else
+            click(visibleItem(QStringLiteral("nextButton")));
+        QCoreApplication::processEvents();
+    }
+    QTRY_VERIFY(visibleItem(QStringLiteral("finalizeButton")));
+    click(visibleItem(QStringLiteral("finalizeButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    m_backend->worker().drain();
+    QTRY_COMPARE(s->record(draft, &e)->state, store::RecordState::Finalized);
+    const QByteArray xml = *s->recordXml(draft, &e);
+    QCOMPARE(xml.count("<person>"), 1);
+    QVERIFY(xml.contains("<age>41</age>"));
+}
+
 void TestApp::sendReturnCorrect()
 {
     // A real survey-sync on 127.0.0.1 with the same form; the app signs in through its
@@ -183,10 +258,11 @@ void TestApp::sendReturnCorrect()
                   "enum-password\n")
                  .exitCode,
              0);
-    QCOMPARE(sync({QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"), db,
-                   QStringLiteral(SURVEY_TEST_DATA "/meter_check.xml")})
-                 .exitCode,
-             0);
+    for (const char *form : {"/meter_check.xml", "/roster.xml"})
+        QCOMPARE(sync({QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"),
+                       db, QStringLiteral(SURVEY_TEST_DATA) + QLatin1String(form)})
+                     .exitCode,
+                 0);
     m_server.start(QStringLiteral(SURVEY_SYNC),
                    {QStringLiteral("serve"), QStringLiteral("--db"), db, QStringLiteral("--listen"),
                     QStringLiteral("127.0.0.1:0"), QStringLiteral("--insecure-http")});
@@ -206,16 +282,21 @@ void TestApp::sendReturnCorrect()
         ->setProperty("text", QStringLiteral("enum-password"));
     click(visibleItem(QStringLiteral("signInButton")));
     QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
-    // Signing in sends what was ready (the record of the first test).
+    // Signing in sends what was ready (the records of the first tests).
     QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing() && m_backend->readyCount() == 0, 30000);
     QTRY_COMPARE(visibleItem(QStringLiteral("syncStatus"))->property("text").toString(),
-                 QStringLiteral("1 sent"));
+                 QStringLiteral("2 sent"));
     store::StoreError e;
     auto s = store::Store::open(m_dir.filePath(QStringLiteral("device")), &e);
     QVERIFY(s);
     const auto sent = s->records(store::RecordState::Sent, &e);
-    QCOMPARE(sent.size(), std::size_t(1));
-    const QString id = sent[0].instanceId;
+    QCOMPARE(sent.size(), std::size_t(2));
+    QString id;
+    for (const auto &r : sent) {
+        if (r.formId == QLatin1String("meter_check"))
+            id = r.instanceId;
+    }
+    QVERIFY(!id.isEmpty());
     QTRY_VERIFY(visibleItem(QStringLiteral("record_") + id)); // under Sent
 
     // The supervisor sends it back.

@@ -701,6 +701,18 @@
         <source>Next</source>
         <translation>Next</translation>
     </message>
+    <message>
+        <source>Remove this entry…</source>
+        <translation>Remove this entry…</translation>
+    </message>
+    <message>
+        <source>Remove this entry?</source>
+        <translation>Remove this entry?</translation>
+    </message>
+    <message>
+        <source>Its answers are deleted from this record.</source>
+        <translation>Its answers are deleted from this record.</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>
@@ -1363,6 +1375,10 @@
     <message>
         <source>This question type (%1) cannot be answered in this version of the app; you can skip it.</source>
         <translation>This question type (%1) cannot be answered in this version of the app; you can skip it.</translation>
+    </message>
+    <message>
+        <source>Type the code</source>
+        <translation>Type the code</translation>
     </message>
 </context>
 <context>

@@ -696,6 +696,18 @@
         <source>Next</source>
         <translation>下一题</translation>
     </message>
+    <message>
+        <source>Remove this entry…</source>
+        <translation>删除此条…</translation>
+    </message>
+    <message>
+        <source>Remove this entry?</source>
+        <translation>删除此条？</translation>
+    </message>
+    <message>
+        <source>Its answers are deleted from this record.</source>
+        <translation>其中的答案将从本记录中删除。</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>
@@ -1356,6 +1368,10 @@
     <message>
         <source>This question type (%1) cannot be answered in this version of the app; you can skip it.</source>
         <translation>此版本的应用还不能回答这类题目（%1）；可以跳过。</translation>
+    </message>
+    <message>
+        <source>Type the code</source>
+        <translation>输入编码</translation>
     </message>
 </context>
 <context>

@@ -36,13 +36,26 @@ ColumnLayout {
         wrapMode: Text.Wrap
     }
 
+    readonly property bool multiline: view.question.appearance.indexOf("multiline") >= 0
+
+    // Long text.
+    TextArea {
+        objectName: "answer_" + view.ref
+        Layout.fillWidth: true
+        Layout.minimumHeight: 3 * Theme.touch
+        visible: view.question.control === "input" && view.type === "string" && view.multiline
+                 && !view.question.readonly
+        text: view.question.value
+        wrapMode: TextEdit.Wrap
+        onEditingFinished: view.answer(text)
+    }
     // Text, numbers, dates and everything typed.
     TextField {
         objectName: "answer_" + view.ref
         Layout.fillWidth: true
         Layout.minimumHeight: Theme.touch
         visible: view.question.control === "input" && view.type !== "binary"
-                 && !view.question.readonly
+                 && !view.question.readonly && !(view.type === "string" && view.multiline)
         text: view.question.value
         inputMethodHints: view.numeric ? Qt.ImhFormattedNumbersOnly
                           : view.type === "date" ? Qt.ImhDate
@@ -50,6 +63,7 @@ ColumnLayout {
         placeholderText: view.type === "date" ? qsTr("YYYY-MM-DD")
                          : view.type === "time" ? qsTr("HH:MM")
                          : view.type === "geopoint" ? qsTr("latitude longitude")
+                         : view.type === "barcode" ? qsTr("Type the code")
                          : ""
         onEditingFinished: view.answer(text)
     }
@@ -113,11 +127,29 @@ ColumnLayout {
         checked: view.question.value === "OK"
         onClicked: view.answer(checked ? "OK" : "")
     }
+    // A range: a slider in the form's steps, with its value.
+    RowLayout {
+        Layout.fillWidth: true
+        visible: view.question.control === "range"
+        Slider {
+            objectName: "answer_" + view.ref
+            Layout.fillWidth: true
+            Layout.minimumHeight: Theme.touch
+            from: view.question.rangeStart
+            to: view.question.rangeEnd
+            stepSize: view.question.rangeStep
+            snapMode: Slider.SnapAlways
+            value: view.question.value === "" ? view.question.rangeStart : Number(view.question.value)
+            onMoved: view.answer(String(value))
+        }
+        Label {
+            text: view.question.value === "" ? "–" : view.question.value
+        }
+    }
     // Not yet on this device: said plainly, the form goes on.
     Label {
         Layout.fillWidth: true
-        visible: view.question.control === "upload" || view.question.control === "range"
-                 || view.question.control === "rank"
+        visible: view.question.control === "upload" || view.question.control === "rank"
         text: qsTr("This question type (%1) cannot be answered in this version of the app; you can skip it.")
               .arg(view.question.control)
         wrapMode: Text.Wrap

@@ -104,6 +104,17 @@ Page {
                     }
                 }
 
+                // Inside a repeat instance: it can be removed (after asking).
+                Button {
+                    objectName: "removeRepeatButton"
+                    Layout.leftMargin: Theme.margin
+                    Layout.minimumHeight: Theme.touch
+                    visible: page.controller !== null && page.controller.removableRepeat !== ""
+                    flat: true
+                    text: qsTr("Remove this entry…")
+                    onClicked: removeDialog.open()
+                }
+
                 // A repeat: add another, or go on.
                 ColumnLayout {
                     Layout.fillWidth: true
@@ -186,6 +197,21 @@ Page {
                 onClicked: page.controller.next()
             }
         }
+    }
+
+    Dialog {
+        id: removeDialog
+        objectName: "removeRepeatDialog"
+        anchors.centerIn: parent
+        modal: true
+        title: qsTr("Remove this entry?")
+        standardButtons: Dialog.Yes | Dialog.No
+        Label {
+            width: parent.width
+            text: qsTr("Its answers are deleted from this record.")
+            wrapMode: Text.Wrap
+        }
+        onAccepted: page.controller.removeRepeat(page.controller.removableRepeat)
     }
 
     // Swipe left / right for next / previous, as on paper.

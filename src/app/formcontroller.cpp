@@ -184,6 +184,25 @@ QVariantList FormController::outline() const
     return out;
 }
 
+QString FormController::removableRepeat() const
+{
+    const auto p = m_session->current();
+    const XmlNode *node = p.node;
+    if (!node && !p.questions.empty())
+        node = p.questions.front().second;
+    if (p.kind == FormSession::Prompt::Kind::RepeatPrompt ||
+        p.kind == FormSession::Prompt::Kind::End)
+        return QString();
+    for (const XmlNode *n = node; n; n = n->parent()) {
+        if (n->schemaIndex < 0)
+            continue;
+        const auto &schema = m_def->schema[static_cast<std::size_t>(n->schemaIndex)];
+        if (schema.isRepeat)
+            return m_session->canAddRemove(n->schemaIndex) ? m_session->pathOf(n) : QString();
+    }
+    return QString();
+}
+
 QStringList FormController::formLanguages() const
 {
     return m_session->languages();
@@ -268,7 +287,8 @@ void FormController::addRepeat()
     if (!m_session->addRepeat(p.node, repeatSchema))
         return;
     save();
-    m_session->next(); // into the new instance
+    // The new instance's first page takes the place of the repeat prompt (which now
+    // follows it): the current index already shows it.
     Q_EMIT pageChanged();
 }
 

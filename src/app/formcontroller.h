@@ -38,6 +38,8 @@ class FormController : public QObject
     Q_PROPERTY(QStringList formLanguages READ formLanguages CONSTANT)
     Q_PROPERTY(QString formLanguage READ formLanguage NOTIFY pageChanged)
     Q_PROPERTY(bool finalized READ finalized NOTIFY finalizedChanged)
+    /// The repeat instance the current page is in (its path), when it may be removed.
+    Q_PROPERTY(QString removableRepeat READ removableRepeat NOTIFY pageChanged)
 
 public:
     /// `isNew`: a record to create in the store first; `comment`: a returned record's.
@@ -60,6 +62,7 @@ public:
     QStringList formLanguages() const;
     QString formLanguage() const;
     bool finalized() const { return m_finalized; }
+    QString removableRepeat() const;
 
     /// Sets an answer ("" clears it). Returns the reason when the value does not fit its
     /// type or choices (then nothing changes); saved at once otherwise.
