@@ -5,6 +5,7 @@
 #include "store.h"
 #include "testutil.h"
 
+#include <QImage>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QQmlApplicationEngine>
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void fillAndFinalize();
     void repeatsAndDrafts();
+    void photoAnswer();
     void sendReturnCorrect();
 
 private:
@@ -235,6 +237,47 @@ void TestApp::repeatsAndDrafts()
     const QByteArray xml = *s->recordXml(draft, &e);
     QCOMPARE(xml.count("<person>"), 1);
     QVERIFY(xml.contains("<age>41</age>"));
+}
+
+void TestApp::photoAnswer()
+{
+    // A photo answer: chosen from a file, scaled to the question's max-pixels, kept with
+    // the record and named in the answer.
+    m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/photo_check.xml"));
+    QTRY_VERIFY(visibleItem(QStringLiteral("form_photo_check")));
+    click(visibleItem(QStringLiteral("form_photo_check")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/photo")));
+    QImage big(1000, 500, QImage::Format_RGB32);
+    big.fill(Qt::darkGreen);
+    const QString file = m_dir.filePath(QStringLiteral("meter.png"));
+    QVERIFY(big.save(file));
+    auto *controller =
+        visibleItem(QStringLiteral("formPage"))->property("controller").value<QObject *>();
+    QVERIFY(controller);
+    QMetaObject::invokeMethod(controller, "attachFile",
+                              Q_ARG(QString, QStringLiteral("/data/photo")),
+                              Q_ARG(QString, QUrl::fromLocalFile(file).toString()));
+    QTRY_COMPARE(visibleItem(QStringLiteral("answer_/data/photo"))->property("text").toString(),
+                 QStringLiteral("Replace…"));
+    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
+                 QStringLiteral("Saved"));
+    m_backend->worker().drain();
+    store::StoreError e;
+    auto s = store::Store::open(m_dir.filePath(QStringLiteral("device")), &e);
+    QString id;
+    for (const auto &r : s->records(store::RecordState::Draft, &e)) {
+        if (r.formId == QLatin1String("photo_check"))
+            id = r.instanceId;
+    }
+    const auto files = s->attachments(id, &e);
+    QCOMPARE(files.size(), std::size_t(1));
+    QVERIFY(files[0].name.startsWith(QStringLiteral("meter-")));
+    const QImage kept(files[0].path);
+    QCOMPARE(kept.width(), 200);
+    QCOMPARE(kept.height(), 100);
+    QVERIFY(s->recordXml(id, &e)->contains("<photo>" + files[0].name.toUtf8() + "</photo>"));
+    click(visibleItem(QStringLiteral("closeFormButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
 }
 
 void TestApp::sendReturnCorrect()

@@ -713,6 +713,10 @@
         <source>Its answers are deleted from this record.</source>
         <translation>Its answers are deleted from this record.</translation>
     </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>Choose a file</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>
@@ -1379,6 +1383,14 @@
     <message>
         <source>Type the code</source>
         <translation>Type the code</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>Choose a file…</translation>
+    </message>
+    <message>
+        <source>Replace…</source>
+        <translation>Replace…</translation>
     </message>
 </context>
 <context>
@@ -2462,6 +2474,14 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>This record is finalized; reopen it to change answers.</source>
         <translation>This record is finalized; reopen it to change answers.</translation>
+    </message>
+    <message>
+        <source>The data folder is not open.</source>
+        <translation type="unfinished">The data folder is not open.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished">Cannot read %1: %2</translation>
     </message>
 </context>
 </TS>

@@ -708,6 +708,10 @@
         <source>Its answers are deleted from this record.</source>
         <translation>其中的答案将从本记录中删除。</translation>
     </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>选择文件</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>
@@ -1372,6 +1376,14 @@
     <message>
         <source>Type the code</source>
         <translation>输入编码</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Replace…</source>
+        <translation>替换…</translation>
     </message>
 </context>
 <context>
@@ -2447,6 +2459,14 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>This record is finalized; reopen it to change answers.</source>
         <translation>此记录已定稿；请重新打开后再修改答案。</translation>
+    </message>
+    <message>
+        <source>The data folder is not open.</source>
+        <translation type="unfinished">数据文件夹未打开。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished">无法读取 %1：%2</translation>
     </message>
 </context>
 </TS>

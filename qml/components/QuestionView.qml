@@ -10,6 +10,8 @@ ColumnLayout {
     required property var question
     required property FormController controller
     property string typeError: ""
+    /// A file answer wants a file: the page opens its chooser.
+    signal fileWanted(string ref)
 
     readonly property string ref: question.ref
     readonly property string type: question.type
@@ -146,10 +148,27 @@ ColumnLayout {
             text: view.question.value === "" ? "–" : view.question.value
         }
     }
+    // A photo or other file: chosen from the device (the camera comes later).
+    RowLayout {
+        Layout.fillWidth: true
+        visible: view.question.control === "upload"
+        Button {
+            objectName: "answer_" + view.ref
+            Layout.minimumHeight: Theme.touch
+            text: view.question.value === "" ? qsTr("Choose a file…") : qsTr("Replace…")
+            onClicked: view.fileWanted(view.ref)
+        }
+        Label {
+            Layout.fillWidth: true
+            text: view.question.value
+            elide: Text.ElideMiddle
+            color: Theme.muted
+        }
+    }
     // Not yet on this device: said plainly, the form goes on.
     Label {
         Layout.fillWidth: true
-        visible: view.question.control === "upload" || view.question.control === "rank"
+        visible: view.question.control === "rank"
         text: qsTr("This question type (%1) cannot be answered in this version of the app; you can skip it.")
               .arg(view.question.control)
         wrapMode: Text.Wrap

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import Survey
 
@@ -101,6 +102,10 @@ Page {
                         Layout.rightMargin: Theme.margin
                         question: entry.modelData
                         controller: page.controller
+                        onFileWanted: ref => {
+                            fileDialog.ref = ref
+                            fileDialog.open()
+                        }
                     }
                 }
 
@@ -197,6 +202,13 @@ Page {
                 onClicked: page.controller.next()
             }
         }
+    }
+
+    FileDialog {
+        id: fileDialog
+        property string ref: ""
+        title: qsTr("Choose a file")
+        onAccepted: page.controller.attachFile(ref, selectedFile)
     }
 
     Dialog {

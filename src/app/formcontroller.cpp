@@ -6,7 +6,13 @@
 #include "formsession.h"
 #include "store.h"
 
+#include <QBuffer>
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
 #include <QPointer>
+#include <QUrl>
 
 namespace survey::app {
 
@@ -252,6 +258,66 @@ QString FormController::setAnswer(const QString &ref, const QString &value)
     save();
     Q_EMIT pageChanged(); // relevance, calculations and outputs may have changed
     return QString();
+}
+
+void FormController::attachFile(const QString &ref, const QString &pathOrUrl)
+{
+    QString why;
+    XmlNode *node = m_session->resolve(ref, false, &why);
+    if (!node || node->schemaIndex < 0) {
+        Q_EMIT m_backend->notice(why);
+        return;
+    }
+    const int bind = m_def->schema[static_cast<std::size_t>(node->schemaIndex)].bind;
+    const int maxPixels = bind >= 0 ? m_def->binds[static_cast<std::size_t>(bind)].maxPixels : 0;
+    const QUrl url(pathOrUrl);
+    const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
+    const QFileInfo info(path);
+    // A name of its own per answer, so that a retaken photo never overwrites another one.
+    const QString name = QStringLiteral("%1-%2.%3")
+                             .arg(info.completeBaseName().left(40))
+                             .arg(QDateTime::currentMSecsSinceEpoch())
+                             .arg(info.suffix().isEmpty() ? QStringLiteral("bin") : info.suffix());
+    const QString id = m_instanceId;
+    ++m_pending;
+    Q_EMIT savingChanged();
+    QPointer<FormController> self(this);
+    // Read, scaled and stored on the worker thread; the answer follows once it is kept.
+    m_backend->worker().post([self, id, path, name, maxPixels, ref](store::Store *s) {
+        QFile f(path);
+        QString error;
+        bool ok = false;
+        if (!s) {
+            error = tr("The data folder is not open.");
+        } else if (!f.open(QIODevice::ReadOnly)) {
+            error = tr("Cannot read %1: %2").arg(path, f.errorString());
+        } else {
+            QByteArray bytes = f.readAll();
+            QImage image;
+            if (maxPixels > 0 && image.loadFromData(bytes) &&
+                std::max(image.width(), image.height()) > maxPixels) {
+                QBuffer out(&bytes);
+                bytes.clear();
+                out.open(QIODevice::WriteOnly);
+                image.scaled(maxPixels, maxPixels, Qt::KeepAspectRatio, Qt::SmoothTransformation)
+                    .save(&out, "JPEG", 90);
+            }
+            store::StoreError e;
+            ok = s->putAttachment(id, name, bytes, &e);
+            error = e.message;
+        }
+        onThreadOf(Backend::instance(), [self, ok, error, name, ref] {
+            if (!self)
+                return;
+            --self->m_pending;
+            Q_EMIT self->savingChanged();
+            if (!ok) {
+                Q_EMIT self->m_backend->notice(error);
+                return;
+            }
+            self->setAnswer(ref, name);
+        });
+    });
 }
 
 bool FormController::next()

@@ -67,6 +67,9 @@ public:
     /// Sets an answer ("" clears it). Returns the reason when the value does not fit its
     /// type or choices (then nothing changes); saved at once otherwise.
     Q_INVOKABLE QString setAnswer(const QString &ref, const QString &value);
+    /// A file answer (a photo from the camera or a file): scaled to the question's
+    /// max-pixels when it is an image, kept with the record, and the answer set to its name.
+    Q_INVOKABLE void attachFile(const QString &ref, const QString &pathOrUrl);
     Q_INVOKABLE bool next();
     Q_INVOKABLE bool previous();
     Q_INVOKABLE bool jumpTo(int index);

@@ -123,6 +123,7 @@ struct Bind
     QString preload;
     QString preloadParams;
     bool saveIncomplete = false;
+    int maxPixels = 0; ///< orx:max-pixels for image answers; 0: keep the size
 };
 
 enum class ActionEvent : std::uint8_t { InstanceFirstLoad, InstanceLoad, NewRepeat, ValueChanged };

@@ -737,6 +737,9 @@ void FormParser::parseBind(const XmlNode *b)
     }
     if (hasAttr(b, "saveIncomplete"))
         bind.saveIncomplete = attr(b, "saveIncomplete").trimmed() == QLatin1String("true()");
+    // orx:max-pixels: images are scaled down to this longest side before they are kept.
+    if (hasAttr(b, "max-pixels"))
+        bind.maxPixels = std::max(0, attr(b, "max-pixels").trimmed().toInt());
 }
 
 void FormParser::parseAction(const XmlNode *a, bool inModel, int controlSchema)
