@@ -2477,11 +2477,11 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     </message>
     <message>
         <source>The data folder is not open.</source>
-        <translation type="unfinished">The data folder is not open.</translation>
+        <translation>The data folder is not open.</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished">Cannot read %1: %2</translation>
+        <translation>Cannot read %1: %2</translation>
     </message>
 </context>
 </TS>

@@ -2462,11 +2462,11 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     </message>
     <message>
         <source>The data folder is not open.</source>
-        <translation type="unfinished">数据文件夹未打开。</translation>
+        <translation>数据文件夹未打开。</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished">无法读取 %1：%2</translation>
+        <translation>无法读取 %1：%2</translation>
     </message>
 </context>
 </TS>
