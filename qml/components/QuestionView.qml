@@ -85,7 +85,8 @@ ColumnLayout {
         model: view.question.choices
         textRole: "label"
         valueRole: "value"
-        currentIndex: indexOfValue(view.question.value)
+        // `count` makes the binding wait for the model (indexOfValue() alone does not).
+        currentIndex: count > 0 ? indexOfValue(view.question.value) : -1
         onActivated: view.answer(currentValue)
     }
     Repeater {

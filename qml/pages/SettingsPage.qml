@@ -73,7 +73,7 @@ Page {
                     { value: "wifi", text: qsTr("On Wi-Fi only") },
                     { value: "any", text: qsTr("On any network") }
                 ]
-                currentIndex: indexOfValue(Backend.autoSend)
+                currentIndex: count > 0 ? indexOfValue(Backend.autoSend) : -1
                 onActivated: Backend.setAutoSend(currentValue)
             }
 

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Qt Quick Test: the app's components on their own, fed the data the C++ side gives them.
+import QtQuick
+import QtTest
+import Survey
+
+Item {
+    id: root
+    width: 400
+    height: 800
+
+    Component {
+        id: questionComponent
+        QuestionView {
+            width: root.width
+            controller: null
+        }
+    }
+    Component {
+        id: recordComponent
+        RecordDelegate {
+            width: root.width
+        }
+    }
+
+    function question(extra) {
+        const q = {
+            ref: "/data/q", control: "input", type: "string", appearance: "", mediatype: "",
+            label: "Question", hint: "", value: "", choices: [], required: false,
+            readonly: false, problem: "", rangeStart: 0, rangeEnd: 10, rangeStep: 1
+        }
+        for (const key in extra)
+            q[key] = extra[key]
+        return q
+    }
+
+    function visibleChild(item, name) {
+        if (item.objectName === name && item.visible)
+            return item
+        for (let i = 0; i < item.children.length; ++i) {
+            const found = visibleChild(item.children[i], name)
+            if (found)
+                return found
+        }
+        return null
+    }
+
+    TestCase {
+        name: "Components"
+        when: windowShown
+
+        function test_theme() {
+            verify(Theme.touch >= 48, "touch targets are at least 48 dp")
+            compare(Theme.fontSize, 16 * Backend.textScale)
+        }
+
+        function test_requiredMarkerAndHint() {
+            const view = createTemporaryObject(questionComponent, root, {
+                question: root.question({ required: true, hint: "In kWh" })
+            })
+            verify(view)
+            let texts = []
+            for (let i = 0; i < view.children.length; ++i)
+                if (view.children[i].text !== undefined && view.children[i].visible)
+                    texts.push(view.children[i].text)
+            verify(texts.indexOf("Question *") >= 0, texts)
+            verify(texts.indexOf("In kWh") >= 0, texts)
+        }
+
+        function test_selectOneButtons() {
+            const view = createTemporaryObject(questionComponent, root, {
+                question: root.question({
+                    control: "select1", type: "select1", value: "b",
+                    choices: [{ value: "a", label: "Apple" }, { value: "b", label: "Banana" }]
+                })
+            })
+            const a = root.visibleChild(view, "choice_/data/q_a")
+            const b = root.visibleChild(view, "choice_/data/q_b")
+            verify(a && b)
+            compare(a.text, "Apple")
+            verify(!a.checked)
+            verify(b.checked, "the stored value is the checked choice")
+        }
+
+        function test_minimalIsADropDown() {
+            const view = createTemporaryObject(questionComponent, root, {
+                question: root.question({
+                    control: "select1", type: "select1", appearance: "minimal", value: "b",
+                    choices: [{ value: "a", label: "Apple" }, { value: "b", label: "Banana" }]
+                })
+            })
+            const box = root.visibleChild(view, "answer_/data/q")
+            verify(box)
+            compare(box.currentText, "Banana")
+            verify(!root.visibleChild(view, "choice_/data/q_a"), "no buttons as well")
+        }
+
+        function test_selectManyChecksEachChosen() {
+            const view = createTemporaryObject(questionComponent, root, {
+                question: root.question({
+                    control: "select", type: "select", value: "a c",
+                    choices: [{ value: "a", label: "A" }, { value: "b", label: "B" },
+                              { value: "c", label: "C" }]
+                })
+            })
+            verify(root.visibleChild(view, "choice_/data/q_a").checked)
+            verify(!root.visibleChild(view, "choice_/data/q_b").checked)
+            verify(root.visibleChild(view, "choice_/data/q_c").checked)
+        }
+
+        function test_problemShown() {
+            const view = createTemporaryObject(questionComponent, root, {
+                question: root.question({ type: "int", value: "-5", problem: "Not negative" })
+            })
+            const problem = root.visibleChild(view, "problem_/data/q")
+            verify(problem)
+            compare(problem.text, "Not negative")
+            const field = root.visibleChild(view, "answer_/data/q")
+            compare(field.text, "-5")
+            verify(field.inputMethodHints & Qt.ImhFormattedNumbersOnly, "a numeric keyboard")
+        }
+
+        function test_rangeIsASlider() {
+            const view = createTemporaryObject(questionComponent, root, {
+                question: root.question({ control: "range", type: "int", value: "6",
+                                          rangeStart: 0, rangeEnd: 10, rangeStep: 2 })
+            })
+            const slider = root.visibleChild(view, "answer_/data/q")
+            verify(slider)
+            compare(slider.value, 6)
+            compare(slider.stepSize, 2)
+        }
+
+        function test_recordShowsComment() {
+            const row = createTemporaryObject(recordComponent, root, {
+                instanceId: "uuid:1", instanceName: "HH-1", formTitle: "Household",
+                updatedAt: new Date(), comment: "Check the bill", lastError: ""
+            })
+            verify(row)
+            compare(row.objectName, "record_uuid:1")
+            let found = false
+            const stack = [row.contentItem]
+            while (stack.length > 0) {
+                const item = stack.pop()
+                if (item.text !== undefined && item.visible && String(item.text).indexOf("Check the bill") >= 0)
+                    found = true
+                for (let i = 0; i < item.children.length; ++i)
+                    stack.push(item.children[i])
+            }
+            verify(found, "the supervisor's comment is shown")
+        }
+    }
+}
