@@ -8,7 +8,8 @@ pkgs=(cmake ninja-build ccache g++ clang-format qt6-base-dev qt6-tools-dev qt6-t
       qt6-declarative-dev qt6-declarative-dev-tools qml6-module-qtquick qml6-module-qtqml
       qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
       qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qtqml-models
-      qml6-module-qttest qml6-module-qtquick-dialogs qt6-qpa-plugins fonts-noto-cjk)
+      qml6-module-qttest qml6-module-qtquick-dialogs qml6-module-qtpositioning
+      libqt6positioning6-plugins qt6-positioning-dev qt6-qpa-plugins fonts-noto-cjk)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

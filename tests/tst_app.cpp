@@ -32,6 +32,7 @@ private Q_SLOTS:
     void fillAndFinalize();
     void repeatsAndDrafts();
     void photoAnswer();
+    void location();
     void sendReturnCorrect();
 
 private:
@@ -276,6 +277,34 @@ void TestApp::photoAnswer()
     QCOMPARE(kept.width(), 200);
     QCOMPARE(kept.height(), 100);
     QVERIFY(s->recordXml(id, &e)->contains("<photo>" + files[0].name.toUtf8() + "</photo>"));
+    click(visibleItem(QStringLiteral("closeFormButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+}
+
+void TestApp::location()
+{
+    // A geopoint from positioning: here an NMEA file (SURVEY_NMEA_FILE, as on a desktop
+    // without a receiver) placing the house at 38.8739 N, 115.4646 E.
+    m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/geo_check.xml"));
+    QTRY_VERIFY(visibleItem(QStringLiteral("form_geo_check")));
+    click(visibleItem(QStringLiteral("form_geo_check")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("locate_/data/where")));
+    click(visibleItem(QStringLiteral("locate_/data/where")));
+    QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("answer_/data/where"))
+                                 ->property("text")
+                                 .toString()
+                                 .startsWith(QStringLiteral("38.87")),
+                             20000);
+    const QStringList parts = visibleItem(QStringLiteral("answer_/data/where"))
+                                  ->property("text")
+                                  .toString()
+                                  .split(QLatin1Char(' '));
+    QCOMPARE(parts.size(), 4);
+    QVERIFY(qAbs(parts[0].toDouble() - 38.8739) < 1e-4);
+    QVERIFY(qAbs(parts[1].toDouble() - 115.4646) < 1e-4);
+    QCOMPARE(parts[2].toDouble(), 21.0);
+    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
+                 QStringLiteral("Saved"));
     click(visibleItem(QStringLiteral("closeFormButton")));
     QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
 }

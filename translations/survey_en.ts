@@ -1392,6 +1392,18 @@
         <source>Replace…</source>
         <translation>Replace…</translation>
     </message>
+    <message>
+        <source>Finding the location…</source>
+        <translation>Finding the location…</translation>
+    </message>
+    <message>
+        <source>Record location</source>
+        <translation>Record location</translation>
+    </message>
+    <message>
+        <source>accuracy %1 m</source>
+        <translation>accuracy %1 m</translation>
+    </message>
 </context>
 <context>
     <name>RecordDelegate</name>
@@ -2467,6 +2479,22 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>This record cannot be opened: %1</source>
         <translation>This record cannot be opened: %1</translation>
+    </message>
+    <message>
+        <source>This device has no positioning.</source>
+        <translation>This device has no positioning.</translation>
+    </message>
+    <message>
+        <source>The app may not use the location: allow it in the device&apos;s settings.</source>
+        <translation>The app may not use the location: allow it in the device&apos;s settings.</translation>
+    </message>
+    <message>
+        <source>No location within a minute: go outside or near a window and try again.</source>
+        <translation>No location within a minute: go outside or near a window and try again.</translation>
+    </message>
+    <message>
+        <source>The location cannot be found on this device.</source>
+        <translation>The location cannot be found on this device.</translation>
     </message>
 </context>
 <context>

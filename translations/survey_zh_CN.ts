@@ -1385,6 +1385,18 @@
         <source>Replace…</source>
         <translation>替换…</translation>
     </message>
+    <message>
+        <source>Finding the location…</source>
+        <translation>正在定位…</translation>
+    </message>
+    <message>
+        <source>Record location</source>
+        <translation>记录位置</translation>
+    </message>
+    <message>
+        <source>accuracy %1 m</source>
+        <translation>精度 %1 米</translation>
+    </message>
 </context>
 <context>
     <name>RecordDelegate</name>
@@ -2452,6 +2464,22 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>This record cannot be opened: %1</source>
         <translation>无法打开此记录：%1</translation>
+    </message>
+    <message>
+        <source>This device has no positioning.</source>
+        <translation>本设备没有定位功能。</translation>
+    </message>
+    <message>
+        <source>The app may not use the location: allow it in the device&apos;s settings.</source>
+        <translation>本应用无权使用位置信息：请在设备设置中允许。</translation>
+    </message>
+    <message>
+        <source>No location within a minute: go outside or near a window and try again.</source>
+        <translation>一分钟内未能定位：请到室外或靠近窗户后重试。</translation>
+    </message>
+    <message>
+        <source>The location cannot be found on this device.</source>
+        <translation>本设备无法获取位置。</translation>
     </message>
 </context>
 <context>

@@ -130,6 +130,45 @@ ColumnLayout {
         checked: view.question.value === "OK"
         onClicked: view.answer(checked ? "OK" : "")
     }
+    // A location: from the device's positioning (or an NMEA file on desktops and in tests),
+    // with its accuracy; it can also be typed above.
+    property bool locating: false
+    property string locationProblem: ""
+    Connections {
+        target: Backend
+        enabled: view.locating
+        function onLocationFound(value, accuracy) {
+            view.locating = false
+            view.locationProblem = ""
+            view.answer(value)
+        }
+        function onLocationFailed(reason) {
+            view.locating = false
+            view.locationProblem = reason
+        }
+    }
+    RowLayout {
+        Layout.fillWidth: true
+        visible: view.type === "geopoint" && !view.question.readonly
+        Button {
+            objectName: "locate_" + view.ref
+            Layout.minimumHeight: Theme.touch
+            text: view.locating ? qsTr("Finding the location…") : qsTr("Record location")
+            enabled: !view.locating
+            onClicked: {
+                view.locating = true
+                Backend.requestLocation()
+            }
+        }
+        Label {
+            Layout.fillWidth: true
+            text: view.locationProblem !== "" ? view.locationProblem
+                  : view.question.value !== "" && view.question.value.split(" ").length > 3
+                    ? qsTr("accuracy %1 m").arg(view.question.value.split(" ")[3]) : ""
+            color: view.locationProblem !== "" ? Theme.warning : Theme.muted
+            wrapMode: Text.Wrap
+        }
+    }
     // A range: a slider in the form's steps, with its value.
     RowLayout {
         Layout.fillWidth: true

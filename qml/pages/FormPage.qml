@@ -215,11 +215,12 @@ Page {
         id: removeDialog
         objectName: "removeRepeatDialog"
         anchors.centerIn: parent
+        width: Math.min(page.width - 2 * Theme.margin, 420)
         modal: true
         title: qsTr("Remove this entry?")
         standardButtons: Dialog.Yes | Dialog.No
         Label {
-            width: parent.width
+            width: removeDialog.availableWidth
             text: qsTr("Its answers are deleted from this record.")
             wrapMode: Text.Wrap
         }

@@ -13,9 +13,13 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QGeoPositionInfoSource>
 #include <QLoggingCategory>
+#include <QNmeaPositionInfoSource>
 #include <QPointer>
 #include <QUrl>
+
+#include <cmath>
 
 Q_LOGGING_CATEGORY(lcApp, "survey.app", QtInfoMsg)
 
@@ -523,6 +527,61 @@ void Backend::openRecord(const QString &instanceId)
             Q_EMIT recordOpened(controller);
         });
     });
+}
+
+void Backend::requestLocation()
+{
+    if (!m_positions) {
+        // A receiver where there is one; an NMEA file on desktops and in tests.
+        const QString nmea = nmeaFile();
+        if (nmea.isEmpty()) {
+            m_positions = QGeoPositionInfoSource::createDefaultSource(this);
+        } else {
+            // Replayed from the file as a receiver would send it.
+            auto *replay =
+                new QNmeaPositionInfoSource(QNmeaPositionInfoSource::SimulationMode, this);
+            auto *file = new QFile(nmea, replay);
+            if (file->open(QIODevice::ReadOnly)) {
+                replay->setDevice(file);
+                m_positions = replay;
+            } else {
+                delete replay;
+            }
+        }
+        if (!m_positions) {
+            Q_EMIT locationFailed(tr("This device has no positioning."));
+            return;
+        }
+        connect(m_positions, &QGeoPositionInfoSource::positionUpdated, this,
+                [this](const QGeoPositionInfo &info) {
+                    const QGeoCoordinate c = info.coordinate();
+                    if (!c.isValid())
+                        return;
+                    const qreal accuracy =
+                        info.hasAttribute(QGeoPositionInfo::HorizontalAccuracy)
+                            ? info.attribute(QGeoPositionInfo::HorizontalAccuracy)
+                            : 0;
+                    const double altitude = std::isnan(c.altitude()) ? 0 : c.altitude();
+                    Q_EMIT locationFound(QStringLiteral("%1 %2 %3 %4")
+                                             .arg(c.latitude(), 0, 'f', 7)
+                                             .arg(c.longitude(), 0, 'f', 7)
+                                             .arg(altitude, 0, 'f', 1)
+                                             .arg(accuracy, 0, 'f', 1),
+                                         accuracy);
+                });
+        connect(m_positions, &QGeoPositionInfoSource::errorOccurred, this,
+                [this](QGeoPositionInfoSource::Error error) {
+                    Q_EMIT locationFailed(
+                        error == QGeoPositionInfoSource::AccessError
+                            ? tr("The app may not use the location: allow it in the device's "
+                                 "settings.")
+                        : error == QGeoPositionInfoSource::UpdateTimeoutError
+                            ? tr("No location within a minute: go outside or near a window "
+                                 "and try again.")
+                            : tr("The location cannot be found on this device."));
+                });
+    }
+    m_positions->requestUpdate(60000);
 }
 
 void Backend::loadSyncLog()

@@ -5,6 +5,7 @@
 #include "recordsmodel.h"
 #include "worker.h"
 
+#include <QGeoPositionInfoSource>
 #include <QHash>
 #include <QObject>
 #include <QQmlEngine>
@@ -43,6 +44,9 @@ class Backend : public QObject
     Q_PROPERTY(qreal syncProgress READ syncProgress NOTIFY syncProgressChanged)
     Q_PROPERTY(QString syncStatus READ syncStatus NOTIFY syncStatusChanged)
     Q_PROPERTY(QString version READ version CONSTANT)
+    /// An NMEA file to read positions from instead of a receiver (desktop, tests):
+    /// SURVEY_NMEA_FILE. Empty: the system's positioning.
+    Q_PROPERTY(QString nmeaFile READ nmeaFile CONSTANT)
     Q_PROPERTY(QVariantList syncLogEntries READ syncLogEntries NOTIFY syncLogChanged)
 
 public:
@@ -70,6 +74,7 @@ public:
     qreal syncProgress() const { return m_syncProgress; }
     QString syncStatus() const { return m_syncStatus; }
     QString version() const;
+    QString nmeaFile() const { return qEnvironmentVariable("SURVEY_NMEA_FILE"); }
     Worker &worker() { return m_worker; }
 
     /// Signs in: the password goes to the system keystore; forms are pulled at once.
@@ -90,6 +95,9 @@ public:
     Q_INVOKABLE survey::app::FormController *newRecord(const QString &formId);
     /// Reopens a draft, or a returned record (as its correction); recordOpened() follows.
     Q_INVOKABLE void openRecord(const QString &instanceId);
+    /// Asks positioning for one fix; locationFound("lat lon altitude accuracy") or
+    /// locationFailed(reason) follows.
+    Q_INVOKABLE void requestLocation();
     /// Reloads the sync log (newest first) into syncLogEntries: [{at, instanceId, outcome,
     /// text}], in the current language.
     Q_INVOKABLE void loadSyncLog();
@@ -113,6 +121,8 @@ Q_SIGNALS:
     void recordQueued();
     void recordOpened(survey::app::FormController *controller);
     void syncLogChanged();
+    void locationFound(const QString &value, qreal accuracy);
+    void locationFailed(const QString &reason);
 
 private:
     void setError(const QString &text);
@@ -152,6 +162,7 @@ private:
     sync::SyncClient *m_client = nullptr;
     sync::AutoSender *m_autoSender = nullptr;
     sync::SystemNetworkState *m_network = nullptr;
+    QGeoPositionInfoSource *m_positions = nullptr;
     static Backend *s_instance;
 };
 
