@@ -215,12 +215,11 @@ Page {
         id: removeDialog
         objectName: "removeRepeatDialog"
         anchors.centerIn: parent
-        width: Math.min(page.width - 2 * Theme.margin, 420)
+        width: Math.max(240, Math.min(page.width - 2 * Theme.margin, 420))
         modal: true
         title: qsTr("Remove this entry?")
         standardButtons: Dialog.Yes | Dialog.No
-        Label {
-            width: removeDialog.availableWidth
+        contentItem: Label {
             text: qsTr("Its answers are deleted from this record.")
             wrapMode: Text.Wrap
         }
