@@ -283,6 +283,17 @@
     </message>
 </context>
 <context>
+    <name>DateTimeDialog</name>
+    <message>
+        <source>Choose a date</source>
+        <translation>Choose a date</translation>
+    </message>
+    <message>
+        <source>Choose a time</source>
+        <translation>Choose a time</translation>
+    </message>
+</context>
+<context>
     <name>Expression</name>
     <message>
         <source>&apos;/&apos; can only follow a node-set, not a %1</source>
@@ -1403,6 +1414,14 @@
     <message>
         <source>accuracy %1 m</source>
         <translation>accuracy %1 m</translation>
+    </message>
+    <message>
+        <source>Choose a date…</source>
+        <translation>Choose a date…</translation>
+    </message>
+    <message>
+        <source>Choose a time…</source>
+        <translation>Choose a time…</translation>
     </message>
 </context>
 <context>

@@ -283,6 +283,17 @@
     </message>
 </context>
 <context>
+    <name>DateTimeDialog</name>
+    <message>
+        <source>Choose a date</source>
+        <translation>选择日期</translation>
+    </message>
+    <message>
+        <source>Choose a time</source>
+        <translation>选择时间</translation>
+    </message>
+</context>
+<context>
     <name>Expression</name>
     <message>
         <source>&apos;/&apos; can only follow a node-set, not a %1</source>
@@ -1396,6 +1407,14 @@
     <message>
         <source>accuracy %1 m</source>
         <translation>精度 %1 米</translation>
+    </message>
+    <message>
+        <source>Choose a date…</source>
+        <translation>选择日期…</translation>
+    </message>
+    <message>
+        <source>Choose a time…</source>
+        <translation>选择时间…</translation>
     </message>
 </context>
 <context>

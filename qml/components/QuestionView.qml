@@ -12,13 +12,17 @@ ColumnLayout {
     property string typeError: ""
     /// A file answer wants a file: the page opens its chooser.
     signal fileWanted(string ref)
+    /// Every value given (after the controller took it, or refused it).
+    signal answered(string value)
+    property alias picker: picker
 
     readonly property string ref: question.ref
     readonly property string type: question.type
     readonly property bool numeric: type === "int" || type === "decimal"
 
     function answer(value) {
-        typeError = controller.setAnswer(ref, value)
+        typeError = controller ? controller.setAnswer(ref, value) : ""
+        answered(value)
     }
 
     spacing: 4
@@ -130,6 +134,24 @@ ColumnLayout {
         checked: view.question.value === "OK"
         onClicked: view.answer(checked ? "OK" : "")
     }
+    // Dates and times: typed above, or chosen on wheels.
+    Button {
+        objectName: "pick_" + view.ref
+        Layout.minimumHeight: Theme.touch
+        visible: (view.type === "date" || view.type === "time") && !view.question.readonly
+        text: view.type === "date" ? qsTr("Choose a date…") : qsTr("Choose a time…")
+        onClicked: {
+            picker.mode = view.type
+            picker.initial = view.question.value
+            picker.open()
+        }
+    }
+    DateTimeDialog {
+        id: picker
+        parent: Overlay.overlay
+        onChosen: value => view.answer(value)
+    }
+
     // A location: from the device's positioning (or an NMEA file on desktops and in tests),
     // with its accuracy; it can also be typed above.
     property bool locating: false

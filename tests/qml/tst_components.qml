@@ -17,6 +17,10 @@ Item {
         }
     }
     Component {
+        id: spyComponent
+        SignalSpy {}
+    }
+    Component {
         id: recordComponent
         RecordDelegate {
             width: root.width
@@ -129,6 +133,31 @@ Item {
             verify(slider)
             compare(slider.value, 6)
             compare(slider.stepSize, 2)
+        }
+
+        function test_datePickedOnWheels() {
+            const view = createTemporaryObject(questionComponent, root, {
+                question: root.question({ type: "date", value: "2026-02-10" })
+            })
+            const spy = createTemporaryObject(spyComponent, root, { target: view, signalName: "answered" })
+            const pick = root.visibleChild(view, "pick_/data/q")
+            verify(pick, "a date has a picker")
+            pick.clicked()
+            const dialog = view.picker
+            tryCompare(dialog, "opened", true)
+            const month = findChild(dialog.contentItem, "monthWheel")
+            const day = findChild(dialog.contentItem, "dayWheel")
+            verify(month && day)
+            // It starts from the stored value; the day wheel follows February's length.
+            compare(month.currentIndex, 1)
+            compare(day.currentIndex, 9)
+            compare(day.count, 28)
+            month.currentIndex = 2 // March
+            compare(day.count, 31)
+            day.currentIndex = 30 // the 31st
+            dialog.accept()
+            compare(spy.count, 1)
+            compare(spy.signalArguments[0][0], "2026-03-31")
         }
 
         function test_recordShowsComment() {
