@@ -1423,6 +1423,10 @@
         <source>Choose a time…</source>
         <translation>Choose a time…</translation>
     </message>
+    <message>
+        <source>Type to narrow the list</source>
+        <translation>Type to narrow the list</translation>
+    </message>
 </context>
 <context>
     <name>RecordDelegate</name>

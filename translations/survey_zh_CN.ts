@@ -1416,6 +1416,10 @@
         <source>Choose a time…</source>
         <translation>选择时间…</translation>
     </message>
+    <message>
+        <source>Type to narrow the list</source>
+        <translation>输入文字以缩小列表</translation>
+    </message>
 </context>
 <context>
     <name>RecordDelegate</name>

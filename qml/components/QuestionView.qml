@@ -93,22 +93,48 @@ ColumnLayout {
         currentIndex: count > 0 ? indexOfValue(view.question.value) : -1
         onActivated: view.answer(currentValue)
     }
-    Repeater {
-        model: view.question.control === "select1" && view.question.appearance.indexOf("minimal") < 0
-               ? view.question.choices : []
-        delegate: RadioButton {
-            id: entry
-            required property var modelData
-            objectName: "choice_" + view.ref + "_" + entry.modelData.value
-            Layout.minimumHeight: Theme.touch
-            text: entry.modelData.label
-            checked: view.question.value === entry.modelData.value
-            onClicked: view.answer(entry.modelData.value)
+    // Long lists ("autocomplete" / "search"): a filter over the choices.
+    readonly property bool searchable: view.question.appearance.indexOf("autocomplete") >= 0
+                                       || view.question.appearance.indexOf("search") >= 0
+    readonly property bool likert: view.question.appearance.indexOf("likert") >= 0
+    TextField {
+        id: filter
+        objectName: "filter_" + view.ref
+        Layout.fillWidth: true
+        visible: view.searchable && (view.question.control === "select1"
+                                     || view.question.control === "select")
+        placeholderText: qsTr("Type to narrow the list")
+    }
+    function shown(choices) {
+        const needle = filter.text.trim().toLowerCase()
+        if (!view.searchable || needle === "")
+            return choices
+        return choices.filter(c => c.label.toLowerCase().indexOf(needle) >= 0
+                                   || c.value === view.question.value)
+    }
+    // Select one: buttons, in a row for "likert" (a scale read left to right).
+    GridLayout {
+        Layout.fillWidth: true
+        columns: view.likert ? Math.max(1, view.question.choices.length) : 1
+        columnSpacing: 0
+        Repeater {
+            model: view.question.control === "select1" && view.question.appearance.indexOf("minimal") < 0
+                   ? view.shown(view.question.choices) : []
+            delegate: RadioButton {
+                id: entry
+                required property var modelData
+                objectName: "choice_" + view.ref + "_" + entry.modelData.value
+                Layout.minimumHeight: Theme.touch
+                Layout.fillWidth: view.likert
+                text: entry.modelData.label
+                checked: view.question.value === entry.modelData.value
+                onClicked: view.answer(entry.modelData.value)
+            }
         }
     }
     // Select many.
     Repeater {
-        model: view.question.control === "select" ? view.question.choices : []
+        model: view.question.control === "select" ? view.shown(view.question.choices) : []
         delegate: CheckBox {
             id: box
             required property var modelData

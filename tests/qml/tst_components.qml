@@ -86,6 +86,39 @@ Item {
             verify(b.checked, "the stored value is the checked choice")
         }
 
+        function test_searchNarrowsTheList() {
+            const view = createTemporaryObject(questionComponent, root, {
+                question: root.question({
+                    control: "select1", type: "select1", appearance: "autocomplete",
+                    choices: [{ value: "bj", label: "Beijing" }, { value: "bd", label: "Baoding" },
+                              { value: "sh", label: "Shanghai" }]
+                })
+            })
+            const filter = root.visibleChild(view, "filter_/data/q")
+            verify(filter, "a searchable list has a filter")
+            verify(root.visibleChild(view, "choice_/data/q_sh"))
+            filter.text = "bao"
+            tryVerify(() => !root.visibleChild(view, "choice_/data/q_sh"))
+            verify(root.visibleChild(view, "choice_/data/q_bd"))
+            verify(!root.visibleChild(view, "choice_/data/q_bj"))
+        }
+
+        function test_likertInOneRow() {
+            const view = createTemporaryObject(questionComponent, root, {
+                question: root.question({
+                    control: "select1", type: "select1", appearance: "likert",
+                    choices: [{ value: "1", label: "1" }, { value: "2", label: "2" },
+                              { value: "3", label: "3" }]
+                })
+            })
+            const first = root.visibleChild(view, "choice_/data/q_1")
+            const last = root.visibleChild(view, "choice_/data/q_3")
+            verify(first && last)
+            tryVerify(() => first.mapToItem(root, 0, 0).y === last.mapToItem(root, 0, 0).y)
+            verify(last.mapToItem(root, 0, 0).x > first.mapToItem(root, 0, 0).x)
+            verify(!root.visibleChild(view, "filter_/data/q"), "no filter without the appearance")
+        }
+
         function test_minimalIsADropDown() {
             const view = createTemporaryObject(questionComponent, root, {
                 question: root.question({
