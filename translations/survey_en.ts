@@ -1388,10 +1388,6 @@
         <translation>OK</translation>
     </message>
     <message>
-        <source>This question type (%1) cannot be answered in this version of the app; you can skip it.</source>
-        <translation>This question type (%1) cannot be answered in this version of the app; you can skip it.</translation>
-    </message>
-    <message>
         <source>Type the code</source>
         <translation>Type the code</translation>
     </message>
@@ -1426,6 +1422,10 @@
     <message>
         <source>Type to narrow the list</source>
         <translation>Type to narrow the list</translation>
+    </message>
+    <message>
+        <source>Keep this order</source>
+        <translation>Keep this order</translation>
     </message>
 </context>
 <context>

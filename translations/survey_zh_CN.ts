@@ -1381,10 +1381,6 @@
         <translation>确认</translation>
     </message>
     <message>
-        <source>This question type (%1) cannot be answered in this version of the app; you can skip it.</source>
-        <translation>此版本的应用还不能回答这类题目（%1）；可以跳过。</translation>
-    </message>
-    <message>
         <source>Type the code</source>
         <translation>输入编码</translation>
     </message>
@@ -1419,6 +1415,10 @@
     <message>
         <source>Type to narrow the list</source>
         <translation>输入文字以缩小列表</translation>
+    </message>
+    <message>
+        <source>Keep this order</source>
+        <translation>保持此顺序</translation>
     </message>
 </context>
 <context>

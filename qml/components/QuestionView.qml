@@ -253,14 +253,62 @@ ColumnLayout {
             color: Theme.muted
         }
     }
-    // Not yet on this device: said plainly, the form goes on.
-    Label {
-        Layout.fillWidth: true
-        visible: view.question.control === "rank"
-        text: qsTr("This question type (%1) cannot be answered in this version of the app; you can skip it.")
-              .arg(view.question.control)
-        wrapMode: Text.Wrap
-        color: Theme.notice
+    // Rank: the choices in the person's order, moved up and down.
+    readonly property var rankOrder: {
+        if (view.question.control !== "rank")
+            return []
+        const labels = {}
+        for (const c of view.question.choices)
+            labels[c.value] = c.label
+        const order = view.question.value === "" ? view.question.choices.map(c => c.value)
+                                                 : view.question.value.split(" ")
+        return order.filter(v => labels[v] !== undefined).map(v => ({ value: v, label: labels[v] }))
+    }
+    function moveRank(index, step) {
+        const order = view.rankOrder.map(c => c.value)
+        const target = index + step
+        if (target < 0 || target >= order.length)
+            return
+        const moved = order.splice(index, 1)[0]
+        order.splice(target, 0, moved)
+        view.answer(order.join(" "))
+    }
+    Repeater {
+        model: view.rankOrder
+        delegate: RowLayout {
+            id: rankRow
+            required property var modelData
+            required property int index
+            Layout.fillWidth: true
+            Label {
+                Layout.fillWidth: true
+                text: (rankRow.index + 1) + ". " + rankRow.modelData.label
+                elide: Text.ElideRight
+            }
+            ToolButton {
+                objectName: "rankUp_" + view.ref + "_" + rankRow.modelData.value
+                Layout.minimumWidth: Theme.touch
+                Layout.minimumHeight: Theme.touch
+                text: "▲"
+                enabled: rankRow.index > 0
+                onClicked: view.moveRank(rankRow.index, -1)
+            }
+            ToolButton {
+                objectName: "rankDown_" + view.ref + "_" + rankRow.modelData.value
+                Layout.minimumWidth: Theme.touch
+                Layout.minimumHeight: Theme.touch
+                text: "▼"
+                enabled: rankRow.index + 1 < view.rankOrder.length
+                onClicked: view.moveRank(rankRow.index, 1)
+            }
+        }
+    }
+    Button {
+        objectName: "rankAccept_" + view.ref
+        Layout.minimumHeight: Theme.touch
+        visible: view.question.control === "rank" && view.question.value === ""
+        text: qsTr("Keep this order")
+        onClicked: view.answer(view.rankOrder.map(c => c.value).join(" "))
     }
 
     Label {

@@ -119,6 +119,30 @@ Item {
             verify(!root.visibleChild(view, "filter_/data/q"), "no filter without the appearance")
         }
 
+        function test_rankMovesChoices() {
+            const view = createTemporaryObject(questionComponent, root, {
+                question: root.question({
+                    control: "rank", type: "rank", value: "",
+                    choices: [{ value: "audit", label: "Energy audit" },
+                              { value: "solar", label: "Rooftop solar" },
+                              { value: "emc", label: "Energy performance contract" }]
+                })
+            })
+            const spy = createTemporaryObject(spyComponent, root, { target: view, signalName: "answered" })
+            // Unanswered: the form's order, which can be kept as it is.
+            root.visibleChild(view, "rankAccept_/data/q").clicked()
+            compare(spy.signalArguments[0][0], "audit solar emc")
+            // Moving "emc" up one place.
+            view.question = root.question({
+                control: "rank", type: "rank", value: "audit solar emc",
+                choices: view.question.choices
+            })
+            verify(!root.visibleChild(view, "rankAccept_/data/q"))
+            verify(!root.visibleChild(view, "rankDown_/data/q_emc").enabled, "the last cannot go down")
+            root.visibleChild(view, "rankUp_/data/q_emc").clicked()
+            compare(spy.signalArguments[1][0], "audit emc solar")
+        }
+
         function test_minimalIsADropDown() {
             const view = createTemporaryObject(questionComponent, root, {
                 question: root.question({
