@@ -156,6 +156,14 @@ void TestApp::fillAndFinalize()
     QTRY_COMPARE(visibleItem(QStringLiteral("readyCount"))->property("text").toString(),
                  QStringLiteral("Ready to send: 1"));
 
+    // A wide window (a tablet in landscape, a desktop): the forms beside the records.
+    auto *window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+    QCOMPARE(visibleItem(QStringLiteral("homeGrid"))->property("columns").toInt(), 1);
+    window->resize(1280, 800);
+    QTRY_COMPARE(visibleItem(QStringLiteral("homeGrid"))->property("columns").toInt(), 2);
+    window->resize(400, 720);
+    QTRY_COMPARE(visibleItem(QStringLiteral("homeGrid"))->property("columns").toInt(), 1);
+
     // What the store holds.
     m_backend->worker().drain();
     store::StoreError e;

@@ -59,99 +59,122 @@ Page {
                 placeholderText: qsTr("Search records")
             }
 
-            RecordSection {
+            // Phones: one column. Tablets in landscape and desktops: the forms beside the
+            // records.
+            GridLayout {
+                id: homeGrid
+                objectName: "homeGrid"
                 Layout.fillWidth: true
-                title: qsTr("Returned for correction")
-                recordState: "returned"
-                search: search.text
-                onShowAll: page.showAll("returned", qsTr("Returned for correction"), true)
-                onOpened: instanceId => Backend.openRecord(instanceId)
-            }
+                columns: scroll.availableWidth >= Theme.wide ? 2 : 1
+                columnSpacing: Theme.spacing
 
-            Label {
-                Layout.leftMargin: Theme.margin
-                text: qsTr("Forms")
-                font.bold: true
-                color: Theme.muted
-            }
-            Label {
-                Layout.leftMargin: Theme.margin
-                Layout.rightMargin: Theme.margin
-                Layout.fillWidth: true
-                visible: Backend.forms.length === 0
-                text: Backend.serverUrl === ""
-                      ? qsTr("No forms yet. Add a form file, or sign in to a server in Settings.")
-                      : qsTr("No forms yet. Send / receive to download the project's forms.")
-                wrapMode: Text.Wrap
-            }
-            Repeater {
-                model: Backend.forms
-                delegate: ItemDelegate {
-                    id: entry
-                    required property var modelData
-                    objectName: "form_" + entry.modelData.formId
+                ColumnLayout {
+                    objectName: "formsColumn"
                     Layout.fillWidth: true
-                    Layout.minimumHeight: Theme.touch
-                    text: entry.modelData.title + "  ·  " + qsTr("version %1").arg(entry.modelData.version)
-                    onClicked: page.openForm(entry.modelData.formId)
-                }
-            }
+                    Layout.preferredWidth: 1
+                    Layout.alignment: Qt.AlignTop
+                    spacing: Theme.spacing
+                    RecordSection {
+                        Layout.fillWidth: true
+                        title: qsTr("Returned for correction")
+                        recordState: "returned"
+                        search: search.text
+                        onShowAll: page.showAll("returned", qsTr("Returned for correction"), true)
+                        onOpened: instanceId => Backend.openRecord(instanceId)
+                    }
 
-            RecordSection {
-                Layout.fillWidth: true
-                title: qsTr("Drafts")
-                recordState: "draft"
-                search: search.text
-                onShowAll: page.showAll("draft", qsTr("Drafts"), true)
-                onOpened: instanceId => Backend.openRecord(instanceId)
-            }
+                    Label {
+                        Layout.leftMargin: Theme.margin
+                        text: qsTr("Forms")
+                        font.bold: true
+                        color: Theme.muted
+                    }
+                    Label {
+                        Layout.leftMargin: Theme.margin
+                        Layout.rightMargin: Theme.margin
+                        Layout.fillWidth: true
+                        visible: Backend.forms.length === 0
+                        text: Backend.serverUrl === ""
+                              ? qsTr("No forms yet. Add a form file, or sign in to a server in Settings.")
+                              : qsTr("No forms yet. Send / receive to download the project's forms.")
+                        wrapMode: Text.Wrap
+                    }
+                    Repeater {
+                        model: Backend.forms
+                        delegate: ItemDelegate {
+                            id: entry
+                            required property var modelData
+                            objectName: "form_" + entry.modelData.formId
+                            Layout.fillWidth: true
+                            Layout.minimumHeight: Theme.touch
+                            text: entry.modelData.title + "  ·  " + qsTr("version %1").arg(entry.modelData.version)
+                            onClicked: page.openForm(entry.modelData.formId)
+                        }
+                    }
+                }
+                ColumnLayout {
+                    objectName: "recordsColumn"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    Layout.alignment: Qt.AlignTop
+                    spacing: Theme.spacing
+                    RecordSection {
+                        Layout.fillWidth: true
+                        title: qsTr("Drafts")
+                        recordState: "draft"
+                        search: search.text
+                        onShowAll: page.showAll("draft", qsTr("Drafts"), true)
+                        onOpened: instanceId => Backend.openRecord(instanceId)
+                    }
 
-            ColumnLayout {
-                Layout.fillWidth: true
-                Layout.margins: Theme.margin
-                Label {
-                    objectName: "readyCount"
-                    text: qsTr("Ready to send: %1").arg(Backend.readyCount)
-                    font.bold: true
-                }
-                Button {
-                    objectName: "sendButton"
-                    Layout.fillWidth: true
-                    Layout.minimumHeight: Theme.touch
-                    highlighted: true
-                    text: Backend.syncing ? qsTr("Stop") : qsTr("Send and receive")
-                    onClicked: Backend.syncing ? Backend.cancelSync() : Backend.sync()
-                }
-                ProgressBar {
-                    objectName: "syncProgress"
-                    Layout.fillWidth: true
-                    visible: Backend.syncing
-                    value: Backend.syncProgress
-                }
-                Label {
-                    objectName: "syncStatus"
-                    Layout.fillWidth: true
-                    text: Backend.syncStatus
-                    wrapMode: Text.Wrap
-                    color: Theme.muted
-                }
-            }
+                    ColumnLayout {
+                        Layout.fillWidth: true
+                        Layout.margins: Theme.margin
+                        Label {
+                            objectName: "readyCount"
+                            text: qsTr("Ready to send: %1").arg(Backend.readyCount)
+                            font.bold: true
+                        }
+                        Button {
+                            objectName: "sendButton"
+                            Layout.fillWidth: true
+                            Layout.minimumHeight: Theme.touch
+                            highlighted: true
+                            text: Backend.syncing ? qsTr("Stop") : qsTr("Send and receive")
+                            onClicked: Backend.syncing ? Backend.cancelSync() : Backend.sync()
+                        }
+                        ProgressBar {
+                            objectName: "syncProgress"
+                            Layout.fillWidth: true
+                            visible: Backend.syncing
+                            value: Backend.syncProgress
+                        }
+                        Label {
+                            objectName: "syncStatus"
+                            Layout.fillWidth: true
+                            text: Backend.syncStatus
+                            wrapMode: Text.Wrap
+                            color: Theme.muted
+                        }
+                    }
 
-            RecordSection {
-                Layout.fillWidth: true
-                title: qsTr("Ready to send")
-                recordState: "finalized"
-                search: search.text
-                onShowAll: page.showAll("finalized", qsTr("Ready to send"), true)
-                onOpened: instanceId => Backend.openRecord(instanceId)
-            }
-            RecordSection {
-                Layout.fillWidth: true
-                title: qsTr("Sent")
-                recordState: "sent"
-                search: search.text
-                onShowAll: page.showAll("sent", qsTr("Sent"), false)
-                openable: false
+                    RecordSection {
+                        Layout.fillWidth: true
+                        title: qsTr("Ready to send")
+                        recordState: "finalized"
+                        search: search.text
+                        onShowAll: page.showAll("finalized", qsTr("Ready to send"), true)
+                        onOpened: instanceId => Backend.openRecord(instanceId)
+                    }
+                    RecordSection {
+                        Layout.fillWidth: true
+                        title: qsTr("Sent")
+                        recordState: "sent"
+                        search: search.text
+                        onShowAll: page.showAll("sent", qsTr("Sent"), false)
+                        openable: false
+                    }
+                }
             }
         }
     }
