@@ -65,6 +65,7 @@ FormController::FormController(Backend *backend, std::shared_ptr<const form::For
     , m_instanceId(m_session->instanceId())
     , m_comment(std::move(comment))
 {
+    m_prompts = m_session->prompts();
     followAppLanguage(backend->language());
     connect(backend, &Backend::languageChanged, this,
             [this] { followAppLanguage(m_backend->language()); });
@@ -99,6 +100,19 @@ QString FormController::title() const
     return m_def->title;
 }
 
+void FormController::pagesChanged()
+{
+    m_prompts = m_session->prompts();
+    Q_EMIT pageChanged();
+}
+
+const FormSession::Prompt &FormController::currentPrompt() const
+{
+    // prompts() always ends with the End page, so the list is never empty.
+    const int last = static_cast<int>(m_prompts.size()) - 1;
+    return m_prompts[static_cast<std::size_t>(std::clamp(m_session->currentIndex(), 0, last))];
+}
+
 int FormController::index() const
 {
     return m_session->currentIndex();
@@ -106,17 +120,17 @@ int FormController::index() const
 
 int FormController::count() const
 {
-    return static_cast<int>(m_session->prompts().size());
+    return static_cast<int>(m_prompts.size());
 }
 
 QString FormController::pageKind() const
 {
-    return kindName(m_session->current().kind);
+    return kindName(currentPrompt().kind);
 }
 
 QString FormController::pageLabel() const
 {
-    const auto p = m_session->current();
+    const auto &p = currentPrompt();
     if (p.control < 0)
         return QString();
     return m_session->label(p.control, p.node);
@@ -156,7 +170,7 @@ QVariantMap FormController::questionMap(int control, void *nodePtr) const
 QVariantList FormController::questions() const
 {
     QVariantList out;
-    const auto p = m_session->current();
+    const auto &p = currentPrompt();
     if (p.kind == FormSession::Prompt::Kind::Question)
         out.append(questionMap(p.control, p.node));
     else if (p.kind == FormSession::Prompt::Kind::FieldList)
@@ -169,7 +183,7 @@ QVariantList FormController::outline() const
 {
     // The hierarchy view: every page with its label and whether it is answered.
     QVariantList out;
-    const auto all = m_session->prompts();
+    const auto &all = m_prompts;
     for (std::size_t i = 0; i < all.size(); ++i) {
         const auto &p = all[i];
         if (p.kind == FormSession::Prompt::Kind::End)
@@ -192,7 +206,7 @@ QVariantList FormController::outline() const
 
 QString FormController::removableRepeat() const
 {
-    const auto p = m_session->current();
+    const auto &p = currentPrompt();
     const XmlNode *node = p.node;
     if (!node && !p.questions.empty())
         node = p.questions.front().second;
@@ -256,7 +270,7 @@ QString FormController::setAnswer(const QString &ref, const QString &value)
     if (!why.isEmpty())
         return why;
     save();
-    Q_EMIT pageChanged(); // relevance, calculations and outputs may have changed
+    pagesChanged(); // relevance, calculations, counts and outputs may have changed
     return QString();
 }
 
@@ -346,7 +360,7 @@ bool FormController::jumpTo(int target)
 
 void FormController::addRepeat()
 {
-    const auto p = m_session->current();
+    const auto &p = currentPrompt();
     if (p.kind != FormSession::Prompt::Kind::RepeatPrompt)
         return;
     const int repeatSchema = m_def->controls[static_cast<std::size_t>(p.control)].schema;
@@ -355,7 +369,7 @@ void FormController::addRepeat()
     save();
     // The new instance's first page takes the place of the repeat prompt (which now
     // follows it): the current index already shows it.
-    Q_EMIT pageChanged();
+    pagesChanged();
 }
 
 bool FormController::removeRepeat(const QString &ref)
@@ -368,6 +382,7 @@ bool FormController::removeRepeat(const QString &ref)
             m_def->schema[static_cast<std::size_t>(n->schemaIndex)].isRepeat) {
             if (!m_session->removeRepeat(n))
                 return false;
+            m_prompts = m_session->prompts();
             m_session->jumpTo(std::min(m_session->currentIndex(), count() - 1));
             save();
             Q_EMIT pageChanged();
@@ -380,7 +395,7 @@ bool FormController::removeRepeat(const QString &ref)
 void FormController::setFormLanguage(const QString &language)
 {
     if (m_session->setLanguage(language))
-        Q_EMIT pageChanged();
+        pagesChanged();
 }
 
 void FormController::followAppLanguage(const QString &code)
@@ -393,7 +408,7 @@ void FormController::followAppLanguage(const QString &code)
 QVariantList FormController::problems()
 {
     // Each problem with its question's label and the page that shows it.
-    const auto all = m_session->prompts();
+    const auto &all = m_prompts;
     QVariantList out;
     for (const FormSession::Problem &p : m_session->validate()) {
         int page = -1;

@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "formsession.h"
+
 #include <QObject>
 #include <QQmlEngine>
 #include <QVariantList>
 
 #include <memory>
-
-namespace survey::form {
-class FormDefinition;
-class FormSession;
-} // namespace survey::form
 
 namespace survey::app {
 
@@ -95,11 +92,16 @@ Q_SIGNALS:
 
 private:
     void save();
+    /// The pages changed (an answer, a repeat, the language): read them again, once.
+    void pagesChanged();
+    const form::FormSession::Prompt &currentPrompt() const;
     QVariantMap questionMap(int control, void *node) const;
 
     Backend *m_backend;
     std::shared_ptr<const form::FormDefinition> m_def;
     std::unique_ptr<form::FormSession> m_session;
+    /// The session's pages, read once per change (every property below reads them).
+    std::vector<form::FormSession::Prompt> m_prompts;
     qint64 m_formRow;
     QString m_instanceId;
     QString m_comment;
