@@ -136,10 +136,6 @@
         <translation>form %1 version &apos;%2&apos; is already published: give the draft a new version (publish with ?version=…)</translation>
     </message>
     <message>
-        <source>removing the published draft</source>
-        <translation>removing the published draft</translation>
-    </message>
-    <message>
         <source>reading the form&apos;s media files</source>
         <translation>reading the form&apos;s media files</translation>
     </message>

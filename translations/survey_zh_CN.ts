@@ -136,10 +136,6 @@
         <translation>表单 %1 的版本“%2”已经发布：请为草稿设置新的版本号（发布时使用 ?version=…）</translation>
     </message>
     <message>
-        <source>removing the published draft</source>
-        <translation>删除已发布的草稿</translation>
-    </message>
-    <message>
         <source>reading the form&apos;s media files</source>
         <translation>读取表单的媒体文件</translation>
     </message>

@@ -412,16 +412,8 @@ Admin::publish(const QByteArray &xml, int projectId, const QString &mediaDir,
                 if (!run(m, tr("storing media file %1").arg(name), e))
                     return false;
             }
-            if (draftToRemove > 0) {
-                for (const char *sql : {"DELETE FROM form_draft_media WHERE draft_id = ?",
-                                        "DELETE FROM form_drafts WHERE id = ?"}) {
-                    QSqlQuery d(m_db.db());
-                    d.prepare(QLatin1String(sql));
-                    d.addBindValue(draftToRemove);
-                    if (!run(d, tr("removing the published draft"), e))
-                        return false;
-                }
-            }
+            if (draftToRemove > 0 && !removeDraftRows(draftToRemove, e))
+                return false;
             QSqlQuery cur(m_db.db());
             cur.prepare(QStringLiteral("UPDATE forms SET current_version_id = ? WHERE id = ?"));
             cur.addBindValue(versionRow);
@@ -657,6 +649,40 @@ std::optional<Admin::Published> Admin::saveDraft(int projectId, DraftOf of, cons
     return out;
 }
 
+int Admin::findDraft(int projectId, const QString &formId, DraftRow *out, QString *error)
+{
+    QSqlQuery q(m_db.db());
+    q.prepare(QStringLiteral("SELECT d.id, d.xml, f.id, f.current_version_id FROM forms f JOIN "
+                             "form_drafts d ON d.form_id = f.id WHERE f.project_id = ? AND "
+                             "f.xml_form_id = ?"));
+    q.addBindValue(projectId);
+    q.addBindValue(formId);
+    if (!run(q, tr("looking up the draft"), error))
+        return 503;
+    if (!q.next()) {
+        *error = tr("form %1 has no draft in project %2").arg(formId).arg(projectId);
+        return 404;
+    }
+    out->id = q.value(0);
+    out->xml = q.value(1).toByteArray();
+    out->form = q.value(2);
+    out->neverPublished = q.value(3).isNull();
+    return 0;
+}
+
+bool Admin::removeDraftRows(const QVariant &draftRow, QString *error)
+{
+    for (const char *sql : {"DELETE FROM form_draft_media WHERE draft_id = ?",
+                            "DELETE FROM form_drafts WHERE id = ?"}) {
+        QSqlQuery d(m_db.db());
+        d.prepare(QLatin1String(sql));
+        d.addBindValue(draftRow);
+        if (!run(d, tr("removing the draft"), error))
+            return false;
+    }
+    return true;
+}
+
 bool Admin::putDraftMedia(int projectId, const QString &formId, const QString &name,
                           const QByteArray &content, int *status, QString *error)
 {
@@ -668,22 +694,13 @@ bool Admin::putDraftMedia(int projectId, const QString &formId, const QString &n
     int code = 503;
     const bool ok = m_db.write(
         [&](QString *e) {
-            QSqlQuery q(m_db.db());
-            q.prepare(QStringLiteral("SELECT d.id, d.xml FROM forms f JOIN form_drafts d ON "
-                                     "d.form_id = f.id WHERE f.project_id = ? AND "
-                                     "f.xml_form_id = ?"));
-            q.addBindValue(projectId);
-            q.addBindValue(formId);
-            if (!run(q, tr("looking up the draft"), e))
-                return false;
-            if (!q.next()) {
-                code = 404;
-                *e = tr("form %1 has no draft in project %2").arg(formId).arg(projectId);
+            DraftRow draft;
+            if (const int found = findDraft(projectId, formId, &draft, e); found != 0) {
+                code = found;
                 return false;
             }
-            const QVariant draftRow = q.value(0);
-            const QByteArray xml = q.value(1).toByteArray();
-            q.finish();
+            const QVariant draftRow = draft.id;
+            const QByteArray &xml = draft.xml;
             form::FormDefinition::LoadOptions options;
             options.allowMissingMedia = true;
             form::FormError fe;
@@ -764,32 +781,15 @@ bool Admin::deleteDraft(int projectId, const QString &formId, int *status, QStri
     int code = 503;
     const bool ok = m_db.write(
         [&](QString *e) {
-            QSqlQuery q(m_db.db());
-            q.prepare(QStringLiteral("SELECT d.id, f.id, f.current_version_id FROM forms f JOIN "
-                                     "form_drafts d ON d.form_id = f.id WHERE f.project_id = ? "
-                                     "AND f.xml_form_id = ?"));
-            q.addBindValue(projectId);
-            q.addBindValue(formId);
-            if (!run(q, tr("looking up the draft"), e))
-                return false;
-            if (!q.next()) {
-                code = 404;
-                *e = tr("form %1 has no draft in project %2").arg(formId).arg(projectId);
+            DraftRow draft;
+            if (const int found = findDraft(projectId, formId, &draft, e); found != 0) {
+                code = found;
                 return false;
             }
-            const QVariant draftRow = q.value(0);
-            const QVariant form = q.value(1);
-            const bool neverPublished = q.value(2).isNull();
-            q.finish();
-            for (const char *sql : {"DELETE FROM form_draft_media WHERE draft_id = ?",
-                                    "DELETE FROM form_drafts WHERE id = ?"}) {
-                QSqlQuery d(m_db.db());
-                d.prepare(QLatin1String(sql));
-                d.addBindValue(draftRow);
-                if (!run(d, tr("removing the draft"), e))
-                    return false;
-            }
-            if (neverPublished) {
+            if (!removeDraftRows(draft.id, e))
+                return false;
+            const QVariant form = draft.form;
+            if (draft.neverPublished) {
                 // A form that only ever was a draft goes with it, as in Central.
                 for (const char *sql : {"DELETE FROM assignments WHERE form_id = ?",
                                         "DELETE FROM forms WHERE id = ?"}) {
@@ -813,23 +813,13 @@ std::optional<Admin::Published> Admin::publishDraft(int projectId, const QString
                                                     const QString &version, int *status,
                                                     QString *error)
 {
-    QSqlQuery q(m_db.db());
-    q.prepare(QStringLiteral("SELECT d.id, d.xml FROM forms f JOIN form_drafts d ON d.form_id = "
-                             "f.id WHERE f.project_id = ? AND f.xml_form_id = ?"));
-    q.addBindValue(projectId);
-    q.addBindValue(formId);
-    if (!run(q, tr("looking up the draft"), error)) {
-        *status = 503;
+    DraftRow draft;
+    if (const int found = findDraft(projectId, formId, &draft, error); found != 0) {
+        *status = found;
         return std::nullopt;
     }
-    if (!q.next()) {
-        *status = 404;
-        *error = tr("form %1 has no draft in project %2").arg(formId).arg(projectId);
-        return std::nullopt;
-    }
-    const int draftRow = q.value(0).toInt();
-    QByteArray xml = q.value(1).toByteArray();
-    q.finish();
+    const int draftRow = draft.id.toInt();
+    QByteArray xml = draft.xml;
     MediaList media;
     if (!readMedia(m_db.db(), "SELECT filename, content FROM form_draft_media WHERE draft_id = ?",
                    draftRow, &media, error)) {

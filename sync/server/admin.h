@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QString>
+#include <QVariant>
 
 #include <optional>
 #include <vector>
@@ -97,6 +98,17 @@ private:
                                      const std::vector<std::pair<QString, QByteArray>> &media,
                                      const QString &sourceName, int draftToRemove, int *status,
                                      QString *error);
+    struct DraftRow
+    {
+        QVariant id;
+        QByteArray xml;
+        QVariant form;
+        bool neverPublished = false; ///< the form has no published version
+    };
+    /// The form's draft: 0, or 404 / 503 with `error`.
+    int findDraft(int projectId, const QString &formId, DraftRow *out, QString *error);
+    /// Deletes a draft and its media rows (inside the caller's transaction).
+    bool removeDraftRows(const QVariant &draftRow, QString *error);
     /// The form's row id; 0 when there is none, -1 (with `error`) on a database failure.
     int formRow(int projectId, const QString &formId, QString *error);
     bool audit(const QString &action, const QString &details, QString *error);
