@@ -209,8 +209,9 @@ void Backend::setAutoSend(const QString &mode)
 void Backend::loadLists()
 {
     QPointer<Backend> self(this);
-    const QString language = m_language;
-    m_worker.post([self, this, language](store::Store *s) {
+    // A form version's bytes never change: only versions not cached yet are read.
+    const QHash<QString, CachedForm> known = m_formCache;
+    m_worker.post([self, this, known](store::Store *s) {
         if (!s)
             return;
         store::StoreError e;
@@ -224,8 +225,12 @@ void Backend::loadLists()
             forms.append(QVariantMap{{QStringLiteral("formId"), f.formId},
                                      {QStringLiteral("title"), f.title},
                                      {QStringLiteral("version"), f.version}});
-            cache.insert(f.formId, {f.row, s->formXml(f.row, nullptr).value_or(QByteArray()),
-                                    s->formMediaDir(f.row), f.title});
+            const auto cached = known.constFind(f.formId);
+            if (cached != known.cend() && cached->row == f.row)
+                cache.insert(f.formId, *cached);
+            else
+                cache.insert(f.formId, {f.row, s->formXml(f.row, nullptr).value_or(QByteArray()),
+                                        s->formMediaDir(f.row), f.title});
         }
         QHash<QString, QString> errors;
         for (const auto &o : s->outbox(false, nullptr))
