@@ -5,6 +5,7 @@
 #include <QProcess>
 #include <QString>
 #include <QTest>
+#include <QUrl>
 
 namespace testutil {
 
@@ -46,6 +47,22 @@ inline Run runProgram(const QString &program, const QStringList &args, const QBy
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     return r;
+}
+
+/// Starts a server program (survey-sync serve …) and waits for the first line it prints
+/// once it listens: its address. Invalid when it does not start (its stderr is shown).
+inline QUrl startAndReadUrl(QProcess &process, const QString &program, const QStringList &args)
+{
+    process.start(program, args);
+    if (!process.waitForStarted())
+        return {};
+    while (!process.canReadLine()) {
+        if (!process.waitForReadyRead(20000)) {
+            qWarning("%s", process.readAllStandardError().constData());
+            return {};
+        }
+    }
+    return QUrl(QString::fromUtf8(process.readLine().trimmed()));
 }
 
 /// Runs survey-cli.

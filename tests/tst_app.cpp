@@ -343,13 +343,12 @@ void TestApp::sendReturnCorrect()
                        db, QStringLiteral(SURVEY_TEST_DATA) + QLatin1String(form)})
                      .exitCode,
                  0);
-    m_server.start(QStringLiteral(SURVEY_SYNC),
-                   {QStringLiteral("serve"), QStringLiteral("--db"), db, QStringLiteral("--listen"),
-                    QStringLiteral("127.0.0.1:0"), QStringLiteral("--insecure-http")});
-    QVERIFY(m_server.waitForStarted());
-    while (!m_server.canReadLine())
-        QVERIFY(m_server.waitForReadyRead(20000));
-    const QString base = QString::fromUtf8(m_server.readLine().trimmed());
+    const QUrl url = testutil::startAndReadUrl(
+        m_server, QStringLiteral(SURVEY_SYNC),
+        {QStringLiteral("serve"), QStringLiteral("--db"), db, QStringLiteral("--listen"),
+         QStringLiteral("127.0.0.1:0"), QStringLiteral("--insecure-http")});
+    QVERIFY(url.isValid());
+    const QString base = url.toString();
 
     // Sign out (Settings), then sign in on the first-run page.
     click(visibleItem(QStringLiteral("settingsButton")));

@@ -126,19 +126,11 @@ private:
     /// when listening (an invalid URL if it does not start).
     QUrl serve(QProcess &process, const QStringList &extra)
     {
-        process.start(QStringLiteral(SURVEY_SYNC),
-                      QStringList{QStringLiteral("serve"), QStringLiteral("--db"), db(),
-                                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
-                          extra);
-        if (!process.waitForStarted())
-            return {};
-        while (!process.canReadLine()) {
-            if (!process.waitForReadyRead(10000)) {
-                qWarning("%s", process.readAllStandardError().constData());
-                return {};
-            }
-        }
-        return QUrl(QString::fromUtf8(process.readLine().trimmed()));
+        return testutil::startAndReadUrl(
+            process, QStringLiteral(SURVEY_SYNC),
+            QStringList{QStringLiteral("serve"), QStringLiteral("--db"), db(),
+                        QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
+                extra);
     }
     QByteArray filledForm()
     {

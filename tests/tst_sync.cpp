@@ -201,18 +201,11 @@ private:
     QUrl startServer(quint16 port)
     {
         m_server = std::make_unique<QProcess>();
-        m_server->start(QStringLiteral(SURVEY_SYNC),
-                        {QStringLiteral("serve"), QStringLiteral("--db"), db(),
-                         QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
-                         QStringLiteral("--insecure-http"), QStringLiteral("--max-body-mb"),
-                         QStringLiteral("1")});
-        if (!m_server->waitForStarted())
-            return {};
-        while (!m_server->canReadLine()) {
-            if (!m_server->waitForReadyRead(20000))
-                return {};
-        }
-        return QUrl(QString::fromUtf8(m_server->readLine().trimmed()));
+        return testutil::startAndReadUrl(
+            *m_server, QStringLiteral(SURVEY_SYNC),
+            {QStringLiteral("serve"), QStringLiteral("--db"), db(), QStringLiteral("--listen"),
+             QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--insecure-http"),
+             QStringLiteral("--max-body-mb"), QStringLiteral("1")});
     }
     void stopServer()
     {
