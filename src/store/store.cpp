@@ -47,6 +47,20 @@ bool fail(StoreError *error, StoreError::Kind kind, const QString &message)
     return false;
 }
 
+/// One statement with bound values, reported as `what` on failure.
+bool run(QSqlDatabase &db, const char *sql, const QVariantList &values, StoreError *e,
+         const std::function<StoreError(const QSqlError &)> &report)
+{
+    QSqlQuery q(db);
+    q.prepare(QLatin1String(sql));
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    if (q.exec())
+        return true;
+    *e = report(q.lastError());
+    return false;
+}
+
 QString sha256Hex(const QByteArray &bytes)
 {
     return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
@@ -485,17 +499,13 @@ std::optional<FormInfo> Store::addForm(const QByteArray &xml,
                     *e = fileError(path, content.size(), whyFile);
                     return false;
                 }
-                QSqlQuery m(m_db);
-                m.prepare(QStringLiteral(
-                    "INSERT INTO form_media (form_row, name, hash, size) VALUES (?, ?, ?, ?)"));
-                m.addBindValue(row);
-                m.addBindValue(name);
-                m.addBindValue(md5Hash(content));
-                m.addBindValue(content.size());
-                if (!m.exec()) {
-                    *e = fromSql(tr("adding the form"), m.lastError());
+                if (!run(m_db,
+                         "INSERT INTO form_media (form_row, name, hash, size) VALUES (?, ?, ?, ?)",
+                         {row, name, md5Hash(content), content.size()}, e,
+                         [this](const QSqlError &err) {
+                             return fromSql(tr("adding the form"), err);
+                         }))
                     return false;
-                }
             }
             return true;
         },
@@ -525,18 +535,12 @@ bool Store::putFormMedia(qint64 formRow, const QString &name, const QByteArray &
     }
     return write(
         [&](StoreError *e) {
-            QSqlQuery q(m_db);
-            q.prepare(QStringLiteral("INSERT OR REPLACE INTO form_media (form_row, name, hash, "
-                                     "size) VALUES (?, ?, ?, ?)"));
-            q.addBindValue(formRow);
-            q.addBindValue(name);
-            q.addBindValue(md5Hash(content));
-            q.addBindValue(content.size());
-            if (!q.exec()) {
-                *e = fromSql(tr("saving a media file"), q.lastError());
-                return false;
-            }
-            return true;
+            return run(
+                m_db,
+                "INSERT OR REPLACE INTO form_media (form_row, name, hash, size) VALUES (?, "
+                "?, ?, ?)",
+                {formRow, name, md5Hash(content), content.size()}, e,
+                [this](const QSqlError &err) { return fromSql(tr("saving a media file"), err); });
         },
         error);
 }
@@ -825,24 +829,6 @@ bool Store::changeState(const QString &instanceId, RecordState to,
         },
         error);
 }
-
-namespace {
-
-/// One statement with bound values, reported as `what` on failure.
-bool run(QSqlDatabase &db, const char *sql, const QVariantList &values, StoreError *e,
-         const std::function<StoreError(const QSqlError &)> &report)
-{
-    QSqlQuery q(db);
-    q.prepare(QLatin1String(sql));
-    for (const QVariant &v : values)
-        q.addBindValue(v);
-    if (q.exec())
-        return true;
-    *e = report(q.lastError());
-    return false;
-}
-
-} // namespace
 
 bool Store::saveDraft(const QString &instanceId, const QByteArray &xml, const QString &instanceName,
                       StoreError *error)
