@@ -6,6 +6,9 @@
 #include "testutil.h"
 
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QQmlApplicationEngine>
@@ -34,6 +37,7 @@ private Q_SLOTS:
     void photoAnswer();
     void location();
     void sendReturnCorrect();
+    void householdThroughTheUi();
 
 private:
     QObject *find(const QString &name) const
@@ -81,6 +85,33 @@ private:
         field->setProperty("text", value);
         QMetaObject::invokeMethod(field, "editingFinished");
     }
+    /// A button or check box pressed as a click does it: toggled (when checkable), then
+    /// clicked.
+    void press(QObject *button)
+    {
+        if (button->property("checkable").toBool())
+            QMetaObject::invokeMethod(button, "toggle");
+        click(button);
+    }
+    QObject *controller() const
+    {
+        QQuickItem *page = visibleItem(QStringLiteral("formPage"));
+        return page ? page->property("controller").value<QObject *>() : nullptr;
+    }
+    /// The current value of a question on the page ("" when it is not there).
+    QString valueOf(const QString &ref) const
+    {
+        for (const QVariant &q : controller()->property("questions").toList()) {
+            if (q.toMap().value(QStringLiteral("ref")).toString() == ref)
+                return q.toMap().value(QStringLiteral("value")).toString();
+        }
+        return QString();
+    }
+    void fillQuestion(const QVariantMap &question, const QString &want);
+    /// Walks the open form as a person would, answering from `answers` (path -> value)
+    /// through each question's widget, adding repeat entries the answers have, until a
+    /// page shows `stopAt` (or the end).
+    void fillUntil(const QJsonObject &answers, const QString &stopAt);
 
     QTemporaryDir m_dir;
     QProcess m_server;
@@ -311,6 +342,8 @@ void TestApp::location()
     QVERIFY(qAbs(parts[0].toDouble() - 38.8739) < 1e-4);
     QVERIFY(qAbs(parts[1].toDouble() - 115.4646) < 1e-4);
     QCOMPARE(parts[2].toDouble(), 21.0);
+    // From HDOP 0.9 and a 5 m range error (Qt takes twice their product, for 95 %).
+    QCOMPARE(parts[3], QStringLiteral("9.0"));
     QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
                  QStringLiteral("Saved"));
     click(visibleItem(QStringLiteral("closeFormButton")));
@@ -349,6 +382,7 @@ void TestApp::sendReturnCorrect()
          QStringLiteral("127.0.0.1:0"), QStringLiteral("--insecure-http")});
     QVERIFY(url.isValid());
     const QString base = url.toString();
+    m_server.setProperty("base", base);
 
     // Sign out (Settings), then sign in on the first-run page.
     click(visibleItem(QStringLiteral("settingsButton")));
@@ -421,6 +455,236 @@ void TestApp::sendReturnCorrect()
     const QByteArray body = reply->readAll();
     reply->deleteLater();
     QVERIFY2(body.contains("\"reviewState\":\"edited\""), body.constData());
+}
+
+void TestApp::fillQuestion(const QVariantMap &question, const QString &want)
+{
+    const QString ref = question.value(QStringLiteral("ref")).toString();
+    const QString control = question.value(QStringLiteral("control")).toString();
+    const QString type = question.value(QStringLiteral("type")).toString();
+    const QString appearance = question.value(QStringLiteral("appearance")).toString();
+    if (type == QLatin1String("geopoint")) {
+        // From positioning (the NMEA file): the same place as the answers file.
+        click(visibleItem(QStringLiteral("locate_") + ref));
+        QTRY_VERIFY_WITH_TIMEOUT(!valueOf(ref).isEmpty(), 20000);
+        const QStringList got = valueOf(ref).split(QLatin1Char(' '));
+        const QStringList wanted = want.split(QLatin1Char(' '));
+        QVERIFY(qAbs(got[0].toDouble() - wanted[0].toDouble()) < 1e-4);
+        QVERIFY(qAbs(got[1].toDouble() - wanted[1].toDouble()) < 1e-4);
+        return;
+    }
+    if (control == QLatin1String("upload")) {
+        // A photo file named as in the answers: the stored name keeps its stem.
+        QImage photo(640, 480, QImage::Format_RGB32);
+        photo.fill(Qt::gray);
+        const QString file = m_dir.filePath(want);
+        QVERIFY(photo.save(file));
+        QMetaObject::invokeMethod(controller(), "attachFile", Q_ARG(QString, ref),
+                                  Q_ARG(QString, QUrl::fromLocalFile(file).toString()));
+        QTRY_VERIFY(valueOf(ref).startsWith(QFileInfo(want).completeBaseName()));
+        return;
+    }
+    if (control == QLatin1String("select1") && appearance.contains(QLatin1String("minimal"))) {
+        QQuickItem *box = visibleItem(QStringLiteral("answer_") + ref);
+        QVERIFY(box);
+        int index = -1;
+        QMetaObject::invokeMethod(box, "indexOfValue", Q_RETURN_ARG(int, index),
+                                  Q_ARG(QVariant, want));
+        QVERIFY(index >= 0);
+        box->setProperty("currentIndex", index);
+        QMetaObject::invokeMethod(box, "activated", Q_ARG(int, index));
+    } else if (control == QLatin1String("select1")) {
+        QQuickItem *choice = visibleItem(QStringLiteral("choice_%1_%2").arg(ref, want));
+        QVERIFY2(choice, qPrintable(ref + QLatin1Char(' ') + want));
+        press(choice);
+    } else if (control == QLatin1String("select")) {
+        // Each box ticked or unticked in turn; the page is drawn again after each one.
+        const QStringList wanted = want.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        for (const QVariant &c : question.value(QStringLiteral("choices")).toList()) {
+            const QString v = c.toMap().value(QStringLiteral("value")).toString();
+            const bool on = wanted.contains(v);
+            if (valueOf(ref).split(QLatin1Char(' ')).contains(v) == on)
+                continue;
+            QQuickItem *box = visibleItem(QStringLiteral("choice_%1_%2").arg(ref, v));
+            QVERIFY2(box, qPrintable(ref + QLatin1Char(' ') + v));
+            press(box);
+            QTRY_COMPARE(valueOf(ref).split(QLatin1Char(' ')).contains(v), on);
+        }
+    } else if (control == QLatin1String("trigger")) {
+        press(visibleItem(QStringLiteral("answer_") + ref));
+    } else {
+        answerWith(ref, want);
+    }
+    QTRY_COMPARE(valueOf(ref), want);
+}
+
+void TestApp::fillUntil(const QJsonObject &answers, const QString &stopAt)
+{
+    for (int page = 0; page < 200; ++page) {
+        QObject *form = controller();
+        QVERIFY(form);
+        const QString kind = form->property("pageKind").toString();
+        if (kind == QLatin1String("end"))
+            return;
+        if (kind == QLatin1String("repeat")) {
+            // Another entry when the answers have one.
+            const QString next = QStringLiteral("%1[%2]/").arg(
+                form->property("repeatRef").toString(),
+                QString::number(form->property("repeatCount").toInt() + 1));
+            const auto keys = answers.keys();
+            const bool more = std::any_of(keys.begin(), keys.end(),
+                                          [&](const QString &k) { return k.startsWith(next); });
+            const int index = form->property("index").toInt();
+            click(visibleItem(more ? QStringLiteral("addRepeatButton")
+                                   : QStringLiteral("skipRepeatButton")));
+            QTRY_VERIFY(form->property("index").toInt() != index ||
+                        form->property("pageKind").toString() != QLatin1String("repeat"));
+            continue;
+        }
+        // Answer what the page asks, reading it again after each answer (relevance may
+        // show or hide questions on a field-list page).
+        QSet<QString> done;
+        for (bool answered = true; answered;) {
+            answered = false;
+            for (const QVariant &q : form->property("questions").toList()) {
+                const QVariantMap question = q.toMap();
+                const QString ref = question.value(QStringLiteral("ref")).toString();
+                if (ref == stopAt)
+                    return;
+                if (done.contains(ref) || !answers.contains(ref) ||
+                    question.value(QStringLiteral("readonly")).toBool())
+                    continue;
+                done.insert(ref);
+                const QString want = answers.value(ref).toVariant().toString();
+                if (question.value(QStringLiteral("value")).toString() == want)
+                    continue;
+                fillQuestion(question, want);
+                if (QTest::currentTestFailed())
+                    return;
+                answered = true;
+                break;
+            }
+        }
+        const int index = form->property("index").toInt();
+        click(visibleItem(QStringLiteral("nextButton")));
+        QTRY_VERIFY2(form->property("index").toInt() > index,
+                     qPrintable(QStringLiteral("stuck on page %1").arg(index)));
+    }
+    QFAIL("the form did not end");
+}
+
+void TestApp::householdThroughTheUi()
+{
+    // The household example form, published on the server, pulled by the app and filled
+    // through its widgets from the example answers: a wrong household ID first (the
+    // form's message shows), a draft saved midway and resumed, three members and three
+    // vehicles in repeats, the photo, the location, then finalized and sent.
+    const QString base = m_server.property("base").toString();
+    QVERIFY(!base.isEmpty());
+    QNetworkAccessManager net;
+    QNetworkRequest post(QUrl(base + QStringLiteral("/forms?publish=true")));
+    post.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/xml"));
+    post.setRawHeader("Authorization", "Basic " + QByteArray("admin:admin-password").toBase64());
+    QNetworkReply *reply =
+        net.post(post, testutil::readFile(QStringLiteral(SURVEY_SOURCE_DIR
+                                                         "/examples/forms/household_energy.xml")));
+    QSignalSpy posted(reply, &QNetworkReply::finished);
+    QVERIFY(posted.wait(20000));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    reply->deleteLater();
+    const QJsonObject answers =
+        QJsonDocument::fromJson(
+            testutil::readFile(
+                QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.answers.json")))
+            .object();
+    QVERIFY(answers.size() > 30);
+
+    // Sending also pulls the new form.
+    click(visibleItem(QStringLiteral("sendButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("form_household_energy")), 30000);
+    click(visibleItem(QStringLiteral("form_household_energy")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("formPage")));
+    // A required answer left empty: Next stays, and the form's message shows.
+    fillUntil(answers, QStringLiteral("/data/enumerator"));
+    QVERIFY(!QTest::currentTestFailed());
+    QVERIFY(!visibleItem(QStringLiteral("problem_/data/enumerator")));
+    click(visibleItem(QStringLiteral("nextButton")));
+    QTRY_COMPARE(
+        visibleItem(QStringLiteral("problem_/data/enumerator"))->property("text").toString(),
+        QStringLiteral("Please enter the enumerator's name."));
+    QVERIFY(visibleItem(QStringLiteral("answer_/data/enumerator")));
+    fillUntil(answers, QStringLiteral("/data/hh_id"));
+    QVERIFY(!QTest::currentTestFailed());
+    answerWith(QStringLiteral("/data/hh_id"), QStringLiteral("bd127"));
+    QTRY_COMPARE(visibleItem(QStringLiteral("problem_/data/hh_id"))->property("text").toString(),
+                 QStringLiteral("The household ID must be two capital letters followed by four "
+                                "digits, e.g. BD0127."));
+    // Until it is right, the form does not go on.
+    const int index = controller()->property("index").toInt();
+    click(visibleItem(QStringLiteral("nextButton")));
+    QCoreApplication::processEvents();
+    QCOMPARE(controller()->property("index").toInt(), index);
+    fillUntil(answers, QStringLiteral("/data/appliances"));
+    QVERIFY(!QTest::currentTestFailed());
+    QTRY_VERIFY(!visibleItem(QStringLiteral("problem_/data/hh_id")));
+    const QString id = controller()->property("instanceId").toString();
+
+    // Save and exit: a draft with the three members, reopened with its answers.
+    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
+                 QStringLiteral("Saved"));
+    click(visibleItem(QStringLiteral("closeFormButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    m_backend->worker().drain();
+    store::StoreError e;
+    auto s = store::Store::open(m_dir.filePath(QStringLiteral("device")), &e);
+    QVERIFY(s);
+    QCOMPARE(s->record(id, &e)->state, store::RecordState::Draft);
+    QCOMPARE(s->recordXml(id, &e)->count("<member>"), 3);
+    QTRY_VERIFY(visibleItem(QStringLiteral("record_") + id));
+    click(visibleItem(QStringLiteral("record_") + id));
+    QTRY_VERIFY(visibleItem(QStringLiteral("formPage")));
+    QTRY_COMPARE(controller()->property("instanceId").toString(), id);
+    QStringList kept;
+    for (const QVariant &entry : controller()->property("outline").toList())
+        kept << entry.toMap().value(QStringLiteral("value")).toString();
+    QVERIFY(kept.contains(QStringLiteral("BD0127")));
+    QVERIFY(kept.contains(QStringLiteral("王小雨")));
+    fillUntil(answers, QString());
+    QVERIFY(!QTest::currentTestFailed());
+    QTRY_VERIFY(visibleItem(QStringLiteral("finalizeButton")));
+    click(visibleItem(QStringLiteral("finalizeButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QTRY_COMPARE(m_backend->readyCount(), 1);
+    click(visibleItem(QStringLiteral("sendButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing() && m_backend->readyCount() == 0, 30000);
+    QTRY_VERIFY(visibleItem(QStringLiteral("record_") + id)); // under Sent
+    QCOMPARE(s->record(id, &e)->state, store::RecordState::Sent);
+
+    // On the server: every answer as the answers file has it, and the photo.
+    QNetworkRequest get(
+        QUrl(base + QStringLiteral("/forms/household_energy/submissions/") + id + "/answers"));
+    get.setRawHeader("Authorization", "Basic " + QByteArray("sup:sup-password-1").toBase64());
+    reply = net.get(get);
+    QSignalSpy got(reply, &QNetworkReply::finished);
+    QVERIFY(got.wait(20000));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QHash<QString, QString> stored;
+    for (const QJsonValue &v : QJsonDocument::fromJson(reply->readAll()).array())
+        stored.insert(v[QStringLiteral("ref")].toString(), v[QStringLiteral("value")].toString());
+    reply->deleteLater();
+    for (auto it = answers.begin(); it != answers.end(); ++it) {
+        const QString want = it.value().toVariant().toString();
+        const QString have = stored.value(it.key());
+        if (it.key() == QLatin1String("/data/location")) {
+            QCOMPARE(have.section(QLatin1Char(' '), 0, 0).toDouble(),
+                     want.section(QLatin1Char(' '), 0, 0).toDouble());
+            QCOMPARE(have.section(QLatin1Char(' '), 1, 1).toDouble(),
+                     want.section(QLatin1Char(' '), 1, 1).toDouble());
+        } else if (it.key() == QLatin1String("/data/house_photo"))
+            QVERIFY2(have.startsWith(QStringLiteral("bd0127_house")), qPrintable(have));
+        else
+            QVERIFY2(have == want, qPrintable(it.key() + QStringLiteral(": ") + have));
+    }
 }
 
 QTEST_MAIN(TestApp)

@@ -724,6 +724,13 @@
         <source>Choose a file</source>
         <translation>Choose a file</translation>
     </message>
+    <message numerus="yes">
+        <source>%n entered so far</source>
+        <translation>
+            <numerusform>%n entered so far</numerusform>
+            <numerusform>%n entered so far</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>

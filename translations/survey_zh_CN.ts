@@ -719,6 +719,12 @@
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
+    <message numerus="yes">
+        <source>%n entered so far</source>
+        <translation>
+            <numerusform>已填写 %n 条</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>

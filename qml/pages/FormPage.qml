@@ -131,6 +131,12 @@ Page {
                         wrapMode: Text.Wrap
                         font.pixelSize: Theme.titleSize
                     }
+                    Label {
+                        objectName: "repeatCount"
+                        Layout.fillWidth: true
+                        text: page.controller ? qsTr("%n entered so far", "", page.controller.repeatCount) : ""
+                        color: Theme.muted
+                    }
                     Button {
                         objectName: "addRepeatButton"
                         Layout.fillWidth: true

@@ -548,6 +548,9 @@ void Backend::requestLocation()
             auto *file = new QFile(nmea, replay);
             if (file->open(QIODevice::ReadOnly)) {
                 replay->setDevice(file);
+                // Accuracy from the receiver's HDOP, times a typical range error of a
+                // consumer GNSS receiver (5 m): without it NMEA gives no accuracy at all.
+                replay->setUserEquivalentRangeError(5.0);
                 m_positions = replay;
             } else {
                 delete replay;
@@ -562,17 +565,20 @@ void Backend::requestLocation()
                     const QGeoCoordinate c = info.coordinate();
                     if (!c.isValid())
                         return;
+                    // "lat lon altitude accuracy"; an accuracy the receiver does not
+                    // give is left out rather than written as a guess.
                     const qreal accuracy =
                         info.hasAttribute(QGeoPositionInfo::HorizontalAccuracy)
                             ? info.attribute(QGeoPositionInfo::HorizontalAccuracy)
-                            : 0;
+                            : qQNaN();
                     const double altitude = std::isnan(c.altitude()) ? 0 : c.altitude();
-                    Q_EMIT locationFound(QStringLiteral("%1 %2 %3 %4")
-                                             .arg(c.latitude(), 0, 'f', 7)
-                                             .arg(c.longitude(), 0, 'f', 7)
-                                             .arg(altitude, 0, 'f', 1)
-                                             .arg(accuracy, 0, 'f', 1),
-                                         accuracy);
+                    QString value = QStringLiteral("%1 %2 %3")
+                                        .arg(c.latitude(), 0, 'f', 7)
+                                        .arg(c.longitude(), 0, 'f', 7)
+                                        .arg(altitude, 0, 'f', 1);
+                    if (!std::isnan(accuracy))
+                        value += QStringLiteral(" %1").arg(accuracy, 0, 'f', 1);
+                    Q_EMIT locationFound(value, std::isnan(accuracy) ? -1 : accuracy);
                 });
         connect(m_positions, &QGeoPositionInfoSource::errorOccurred, this,
                 [this](QGeoPositionInfoSource::Error error) {

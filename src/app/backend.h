@@ -95,7 +95,8 @@ public:
     Q_INVOKABLE survey::app::FormController *newRecord(const QString &formId);
     /// Reopens a draft, or a returned record (as its correction); recordOpened() follows.
     Q_INVOKABLE void openRecord(const QString &instanceId);
-    /// Asks positioning for one fix; locationFound("lat lon altitude accuracy") or
+    /// Asks positioning for one fix; locationFound("lat lon altitude [accuracy]", accuracy
+    /// or -1 when the receiver gives none) or
     /// locationFailed(reason) follows.
     Q_INVOKABLE void requestLocation();
     /// Reloads the sync log (newest first) into syncLogEntries: [{at, instanceId, outcome,

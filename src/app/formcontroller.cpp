@@ -13,6 +13,7 @@
 #include <QImage>
 #include <QPointer>
 #include <QUrl>
+#include <algorithm>
 
 namespace survey::app {
 
@@ -148,7 +149,8 @@ QVariantMap FormController::questionMap(int control, void *nodePtr) const
                                        {QStringLiteral("label"), choice.label}});
     }
     QString problem;
-    if (const auto p = m_session->check(node); p && p->kind != FormSession::Problem::Kind::Required)
+    if (const auto p = m_session->check(node);
+        p && (m_showRequired || p->kind != FormSession::Problem::Kind::Required))
         problem = p->message;
     return QVariantMap{{QStringLiteral("ref"), m_session->pathOf(node)},
                        {QStringLiteral("control"), form::controlKindName(c.kind)},
@@ -221,6 +223,27 @@ QString FormController::removableRepeat() const
             return m_session->canAddRemove(n->schemaIndex) ? m_session->pathOf(n) : QString();
     }
     return QString();
+}
+
+QString FormController::repeatRef() const
+{
+    const auto &p = currentPrompt();
+    if (p.kind != FormSession::Prompt::Kind::RepeatPrompt || !p.node)
+        return QString();
+    const int schema = m_def->controls[static_cast<std::size_t>(p.control)].schema;
+    return m_session->pathOf(p.node) + QLatin1Char('/') +
+           m_def->schema[static_cast<std::size_t>(schema)].name;
+}
+
+int FormController::repeatCount() const
+{
+    const auto &p = currentPrompt();
+    if (p.kind != FormSession::Prompt::Kind::RepeatPrompt || !p.node)
+        return 0;
+    const int schema = m_def->controls[static_cast<std::size_t>(p.control)].schema;
+    return static_cast<int>(
+        std::count_if(p.node->children().begin(), p.node->children().end(),
+                      [schema](const auto &child) { return child->schemaIndex == schema; }));
 }
 
 QStringList FormController::formLanguages() const
@@ -336,26 +359,43 @@ void FormController::attachFile(const QString &ref, const QString &pathOrUrl)
 
 bool FormController::next()
 {
-    const bool moved = m_session->next();
-    if (moved)
+    // Forward only from a page without problems (as ODK Collect does): a broken rule or a
+    // missing required answer keeps the person here, with the message beside the question.
+    // The outline still jumps anywhere, and finalizing lists whatever is left.
+    const auto &p = currentPrompt();
+    std::vector<XmlNode *> nodes;
+    if (p.kind == FormSession::Prompt::Kind::Question)
+        nodes.push_back(p.node);
+    for (const auto &q : p.questions)
+        nodes.push_back(q.second);
+    const bool blocked = std::any_of(nodes.begin(), nodes.end(), [this](XmlNode *n) {
+        return n && m_session->check(n).has_value();
+    });
+    if (blocked) {
+        m_showRequired = true;
         Q_EMIT pageChanged();
+        return false;
+    }
+    return moved(m_session->next());
+}
+
+bool FormController::moved(bool moved)
+{
+    if (moved) {
+        m_showRequired = false;
+        Q_EMIT pageChanged();
+    }
     return moved;
 }
 
 bool FormController::previous()
 {
-    const bool moved = m_session->previous();
-    if (moved)
-        Q_EMIT pageChanged();
-    return moved;
+    return moved(m_session->previous());
 }
 
 bool FormController::jumpTo(int target)
 {
-    const bool moved = m_session->jumpTo(target);
-    if (moved)
-        Q_EMIT pageChanged();
-    return moved;
+    return moved(m_session->jumpTo(target));
 }
 
 void FormController::addRepeat()
@@ -369,6 +409,7 @@ void FormController::addRepeat()
     save();
     // The new instance's first page takes the place of the repeat prompt (which now
     // follows it): the current index already shows it.
+    m_showRequired = false;
     pagesChanged();
 }
 

@@ -37,6 +37,10 @@ class FormController : public QObject
     Q_PROPERTY(bool finalized READ finalized NOTIFY finalizedChanged)
     /// The repeat instance the current page is in (its path), when it may be removed.
     Q_PROPERTY(QString removableRepeat READ removableRepeat NOTIFY pageChanged)
+    /// On a repeat prompt: the path of the repeat ("/data/members/member", no position)
+    /// and how many entries it has so far.
+    Q_PROPERTY(QString repeatRef READ repeatRef NOTIFY pageChanged)
+    Q_PROPERTY(int repeatCount READ repeatCount NOTIFY pageChanged)
 
 public:
     /// `isNew`: a record to create in the store first; `comment`: a returned record's.
@@ -60,6 +64,8 @@ public:
     QString formLanguage() const;
     bool finalized() const { return m_finalized; }
     QString removableRepeat() const;
+    QString repeatRef() const;
+    int repeatCount() const;
 
     /// Sets an answer ("" clears it). Returns the reason when the value does not fit its
     /// type or choices (then nothing changes); saved at once otherwise.
@@ -92,6 +98,8 @@ Q_SIGNALS:
 
 private:
     void save();
+    /// After a move: the new page starts without required messages.
+    bool moved(bool moved);
     /// The pages changed (an answer, a repeat, the language): read them again, once.
     void pagesChanged();
     const form::FormSession::Prompt &currentPrompt() const;
@@ -108,6 +116,8 @@ private:
     int m_pending = 0;
     QString m_saveError;
     bool m_finalized = false;
+    /// Next was refused on this page: its required messages show too.
+    bool m_showRequired = false;
 };
 
 } // namespace survey::app
