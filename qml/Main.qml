@@ -45,6 +45,14 @@ ApplicationWindow {
         }
     }
 
+    // Keyboard: back from any page but a form (there Alt+Left is the previous question).
+    Shortcut {
+        objectName: "backShortcut"
+        sequences: [StandardKey.Back]
+        enabled: stack.depth > 1 && stack.currentItem && stack.currentItem.objectName !== "formPage"
+        onActivated: stack.pop()
+    }
+
     Connections {
         target: Backend
         function onReadyChanged() { window.showStart() }

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void fillAndFinalize();
+    void keyboard();
     void repeatsAndDrafts();
     void photoAnswer();
     void location();
@@ -92,6 +93,14 @@ private:
         if (button->property("checkable").toBool())
             QMetaObject::invokeMethod(button, "toggle");
         click(button);
+    }
+    /// Waits until no page is coming or going (a page's shortcuts work once it is in
+    /// place).
+    void settle()
+    {
+        QObject *stack = find(QStringLiteral("stack"));
+        QVERIFY(stack);
+        QTRY_VERIFY(!stack->property("busy").toBool());
     }
     QObject *controller() const
     {
@@ -203,6 +212,61 @@ void TestApp::fillAndFinalize()
     const auto finalized = s->records(store::RecordState::Finalized, &e);
     QCOMPARE(finalized.size(), std::size_t(1));
     QVERIFY(s->recordXml(finalized[0].instanceId, &e)->contains("<kwh>312</kwh>"));
+}
+
+void TestApp::keyboard()
+{
+    // Full keyboard use on a desktop: a form opened with Enter, its first field ready to
+    // type into, pages turned with Page Down / Alt+arrows, the outline with Ctrl+G and
+    // arrow keys, closed with Ctrl+W; search with Ctrl+F, settings with Ctrl+, and back.
+    auto *window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+    window->requestActivate();
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    settle();
+    QTest::keyClick(window, Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(visibleItem(QStringLiteral("searchField"))->hasActiveFocus());
+    QTest::keyClick(window, Qt::Key_Comma, Qt::ControlModifier);
+    QTRY_VERIFY(visibleItem(QStringLiteral("settingsPage")));
+    settle();
+    QTest::keyClick(window, Qt::Key_Left, Qt::AltModifier);
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QTRY_VERIFY(!visibleItem(QStringLiteral("settingsPage")));
+    settle();
+
+    visibleItem(QStringLiteral("form_meter_check"))->forceActiveFocus();
+    QTest::keyClick(window, Qt::Key_Return);
+    QTRY_VERIFY(visibleItem(QStringLiteral("formPage")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/kwh")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/kwh"))->hasActiveFocus());
+    settle();
+    for (const char key : {'2', '7', '5'})
+        QTest::keyClick(window, key);
+    QTest::keyClick(window, Qt::Key_Tab); // leaving the field gives the answer
+    QTRY_COMPARE(valueOf(QStringLiteral("/data/kwh")), QStringLiteral("275"));
+    QObject *form = controller();
+    QCOMPARE(form->property("index").toInt(), 0);
+    QTest::keyClick(window, Qt::Key_PageDown);
+    QTRY_COMPARE(form->property("pageKind").toString(), QStringLiteral("end"));
+    QTest::keyClick(window, Qt::Key_PageUp);
+    QTRY_COMPARE(form->property("index").toInt(), 0);
+    QTest::keyClick(window, Qt::Key_Right, Qt::AltModifier);
+    QTRY_COMPARE(form->property("pageKind").toString(), QStringLiteral("end"));
+    QTest::keyClick(window, Qt::Key_G, Qt::ControlModifier);
+    QTRY_VERIFY(visibleItem(QStringLiteral("outlineList")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("outlineList"))->hasActiveFocus());
+    settle();
+    QTest::keyClick(window, Qt::Key_Up);
+    QTest::keyClick(window, Qt::Key_Return);
+    QTRY_VERIFY(visibleItem(QStringLiteral("formPage")));
+    QTRY_COMPARE(form->property("index").toInt(), 0);
+    settle();
+    QTest::keyClick(window, Qt::Key_Left, Qt::AltModifier); // nothing before the first page
+    QCOMPARE(form->property("index").toInt(), 0);
+    QVERIFY(visibleItem(QStringLiteral("formPage")));
+    QTest::keyClick(window, Qt::Key_W, Qt::ControlModifier);
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QTRY_VERIFY(!visibleItem(QStringLiteral("formPage")));
 }
 
 void TestApp::repeatsAndDrafts()
@@ -425,9 +489,12 @@ void TestApp::sendReturnCorrect()
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     reply->deleteLater();
 
-    click(visibleItem(QStringLiteral("sendButton")));
-    QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("record_") + id), 30000);
-    QTRY_COMPARE(s->record(id, &e)->state, store::RecordState::Returned);
+    // F5 does what the Send button does (once no automatic run is going).
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing(), 30000);
+    settle();
+    QTest::keyClick(qobject_cast<QWindow *>(m_engine->rootObjects().first()), Qt::Key_F5);
+    QTRY_COMPARE_WITH_TIMEOUT(s->record(id, &e)->state, store::RecordState::Returned, 30000);
+    QTRY_VERIFY(visibleItem(QStringLiteral("record_") + id));
     // Opened: a correction, with the comment shown.
     click(visibleItem(QStringLiteral("record_") + id));
     QTRY_VERIFY(visibleItem(QStringLiteral("supervisorComment")));
@@ -624,9 +691,24 @@ void TestApp::householdThroughTheUi()
     click(visibleItem(QStringLiteral("nextButton")));
     QCoreApplication::processEvents();
     QCOMPARE(controller()->property("index").toInt(), index);
-    fillUntil(answers, QStringLiteral("/data/appliances"));
+    // On a page of several questions, typed from the keyboard: Tab gives the answer and
+    // moves to the next question, and the focus stays there as the page is redrawn.
+    fillUntil(answers, QStringLiteral("/data/dwelling/floor_area"));
     QVERIFY(!QTest::currentTestFailed());
     QTRY_VERIFY(!visibleItem(QStringLiteral("problem_/data/hh_id")));
+    auto *window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+    visibleItem(QStringLiteral("answer_/data/dwelling/floor_area"))->forceActiveFocus();
+    for (const char key : {'9', '6', '.', '5'})
+        QTest::keyClick(window, key);
+    QTest::keyClick(window, Qt::Key_Tab);
+    QTRY_COMPARE(valueOf(QStringLiteral("/data/dwelling/floor_area")), QStringLiteral("96.5"));
+    QCoreApplication::processEvents();
+    QVERIFY(window->activeFocusItem());
+    QVERIFY2(window->activeFocusItem()->objectName().startsWith(
+                 QStringLiteral("choice_/data/dwelling/tenure_")),
+             qPrintable(window->activeFocusItem()->objectName()));
+    fillUntil(answers, QStringLiteral("/data/appliances"));
+    QVERIFY(!QTest::currentTestFailed());
     const QString id = controller()->property("instanceId").toString();
 
     // Save and exit: a draft with the three members, reopened with its answers.

@@ -731,6 +731,26 @@
             <numerusform>%n entered so far</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Your answers are already saved (Ctrl+W)</source>
+        <translation>Your answers are already saved (Ctrl+W)</translation>
+    </message>
+    <message>
+        <source>Every question, to go to any of them (Ctrl+G)</source>
+        <translation>Every question, to go to any of them (Ctrl+G)</translation>
+    </message>
+    <message>
+        <source>Check every answer and mark the record ready to send (Ctrl+Enter)</source>
+        <translation>Check every answer and mark the record ready to send (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Previous page (Page Up, Alt+Left)</source>
+        <translation>Previous page (Page Up, Alt+Left)</translation>
+    </message>
+    <message>
+        <source>Next page (Page Down, Alt+Right)</source>
+        <translation>Next page (Page Down, Alt+Right)</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>
@@ -1097,6 +1117,10 @@
     <message>
         <source>Sent</source>
         <translation>Sent</translation>
+    </message>
+    <message>
+        <source>Send what is ready, get new forms and returned records (F5)</source>
+        <translation>Send what is ready, get new forms and returned records (F5)</translation>
     </message>
 </context>
 <context>

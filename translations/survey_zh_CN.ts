@@ -725,6 +725,26 @@
             <numerusform>已填写 %n 条</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Your answers are already saved (Ctrl+W)</source>
+        <translation>答案已自动保存（Ctrl+W）</translation>
+    </message>
+    <message>
+        <source>Every question, to go to any of them (Ctrl+G)</source>
+        <translation>所有题目，可跳转到任意一题（Ctrl+G）</translation>
+    </message>
+    <message>
+        <source>Check every answer and mark the record ready to send (Ctrl+Enter)</source>
+        <translation>检查所有答案并将记录标记为待发送（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Previous page (Page Up, Alt+Left)</source>
+        <translation>上一页（Page Up、Alt+左方向键）</translation>
+    </message>
+    <message>
+        <source>Next page (Page Down, Alt+Right)</source>
+        <translation>下一页（Page Down、Alt+右方向键）</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>
@@ -1089,6 +1109,10 @@
     <message>
         <source>Sent</source>
         <translation>已发送</translation>
+    </message>
+    <message>
+        <source>Send what is ready, get new forms and returned records (F5)</source>
+        <translation>发送待发送的记录，获取新表单和退回的记录（F5）</translation>
     </message>
 </context>
 <context>

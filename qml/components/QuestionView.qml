@@ -44,8 +44,17 @@ ColumnLayout {
 
     readonly property bool multiline: view.question.appearance.indexOf("multiline") >= 0
 
+    /// The keyboard to this question's field (the page's first question, on a new page).
+    function takeFocus() {
+        if (shortText.visible)
+            shortText.forceActiveFocus()
+        else if (longText.visible)
+            longText.forceActiveFocus()
+    }
+
     // Long text.
     TextArea {
+        id: longText
         objectName: "answer_" + view.ref
         Layout.fillWidth: true
         Layout.minimumHeight: 3 * Theme.touch
@@ -57,6 +66,7 @@ ColumnLayout {
     }
     // Text, numbers, dates and everything typed.
     TextField {
+        id: shortText
         objectName: "answer_" + view.ref
         Layout.fillWidth: true
         Layout.minimumHeight: Theme.touch

@@ -17,6 +17,8 @@ ItemDelegate {
     objectName: "record_" + instanceId
     Layout.fillWidth: true
     Layout.minimumHeight: Theme.touch
+    Keys.onReturnPressed: clicked()
+    Keys.onEnterPressed: clicked()
 
     contentItem: ColumnLayout {
         spacing: 2

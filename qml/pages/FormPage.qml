@@ -26,6 +26,8 @@ Page {
             ToolButton {
                 objectName: "closeFormButton"
                 text: qsTr("Save and exit")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Your answers are already saved (Ctrl+W)")
                 onClicked: page.StackView.view.pop()
             }
             Label {
@@ -45,6 +47,8 @@ Page {
             ToolButton {
                 objectName: "outlineButton"
                 text: qsTr("Questions")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Every question, to go to any of them (Ctrl+G)")
                 onClicked: page.StackView.view.push("OutlinePage.qml", { controller: page.controller })
             }
         }
@@ -92,15 +96,18 @@ Page {
                     font.pixelSize: Theme.titleSize
                     wrapMode: Text.Wrap
                 }
+                // By count, not by the list itself: an answer changes the list, and the
+                // question views (with the keyboard focus in one of them) stay.
                 Repeater {
-                    model: page.controller ? page.controller.questions : []
+                    id: questionViews
+                    model: page.questions.length
                     delegate: QuestionView {
                         id: entry
-                        required property var modelData
+                        required property int index
                         Layout.fillWidth: true
                         Layout.leftMargin: Theme.margin
                         Layout.rightMargin: Theme.margin
-                        question: entry.modelData
+                        question: page.questions[entry.index]
                         controller: page.controller
                         onFileWanted: ref => {
                             fileDialog.ref = ref
@@ -171,6 +178,8 @@ Page {
                         Layout.minimumHeight: Theme.touch
                         highlighted: true
                         text: qsTr("Finalize")
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Check every answer and mark the record ready to send (Ctrl+Enter)")
                         onClicked: page.finish()
                     }
                     Button {
@@ -192,6 +201,8 @@ Page {
                 Layout.fillWidth: true
                 Layout.minimumHeight: Theme.touch
                 text: qsTr("Previous")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Previous page (Page Up, Alt+Left)")
                 enabled: page.controller !== null && page.controller.index > 0
                 onClicked: page.controller.previous()
             }
@@ -204,10 +215,63 @@ Page {
                 Layout.fillWidth: true
                 Layout.minimumHeight: Theme.touch
                 text: qsTr("Next")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Next page (Page Down, Alt+Right)")
                 enabled: page.controller !== null && page.controller.index + 1 < page.controller.count
                 onClicked: page.controller.next()
             }
         }
+    }
+
+    readonly property var questions: controller ? controller.questions : []
+
+    // Keyboard use on desktops: the form without the mouse. A new page's first question
+    // takes the keyboard once the page is in place.
+    readonly property bool active: page.StackView.status === StackView.Active
+    property int focusedIndex: -1
+    function focusFirst() {
+        if (!page.active || !page.controller || page.controller.index === page.focusedIndex)
+            return
+        page.focusedIndex = page.controller.index
+        const first = questionViews.itemAt(0) as QuestionView
+        if (first)
+            first.takeFocus()
+    }
+    onActiveChanged: focusFirst()
+    Timer {
+        id: focusTimer
+        interval: 0
+        onTriggered: page.focusFirst()
+    }
+    Connections {
+        target: page.controller
+        // After the page's own bindings have taken the new questions.
+        function onPageChanged() { focusTimer.restart() }
+    }
+    Shortcut {
+        sequences: [StandardKey.MoveToNextPage, StandardKey.Forward]
+        enabled: page.active && page.controller !== null
+        onActivated: page.controller.next()
+    }
+    Shortcut {
+        sequences: [StandardKey.MoveToPreviousPage, StandardKey.Back]
+        enabled: page.active && page.controller !== null
+        onActivated: page.controller.previous()
+    }
+    Shortcut {
+        sequences: [StandardKey.Close]
+        enabled: page.active
+        onActivated: page.StackView.view.pop()
+    }
+    Shortcut {
+        sequence: "Ctrl+G"
+        enabled: page.active && page.controller !== null
+        onActivated: page.StackView.view.push("OutlinePage.qml", { controller: page.controller })
+    }
+    Shortcut {
+        sequences: ["Ctrl+Return", "Ctrl+Enter"]
+        enabled: page.active && page.controller !== null && page.controller.pageKind === "end"
+        onActivated: page.finish()
     }
 
     FileDialog {

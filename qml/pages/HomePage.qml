@@ -20,6 +20,24 @@ Page {
             StackView.view.push("FormPage.qml", { controller: controller })
     }
 
+    // Keyboard: send and receive, search, settings.
+    readonly property bool active: page.StackView.status === StackView.Active
+    Shortcut {
+        sequences: [StandardKey.Refresh]
+        enabled: page.active && !Backend.syncing
+        onActivated: Backend.sync()
+    }
+    Shortcut {
+        sequences: [StandardKey.Find]
+        enabled: page.active
+        onActivated: search.forceActiveFocus()
+    }
+    Shortcut {
+        sequence: "Ctrl+,"
+        enabled: page.active
+        onActivated: page.StackView.view.push("SettingsPage.qml")
+    }
+
     header: ToolBar {
         RowLayout {
             anchors.fill: parent
@@ -109,6 +127,8 @@ Page {
                             Layout.minimumHeight: Theme.touch
                             text: entry.modelData.title + "  ·  " + qsTr("version %1").arg(entry.modelData.version)
                             onClicked: page.openForm(entry.modelData.formId)
+                            Keys.onReturnPressed: clicked()
+                            Keys.onEnterPressed: clicked()
                         }
                     }
                 }
@@ -141,6 +161,8 @@ Page {
                             Layout.minimumHeight: Theme.touch
                             highlighted: true
                             text: Backend.syncing ? qsTr("Stop") : qsTr("Send and receive")
+                            ToolTip.visible: hovered
+                            ToolTip.text: qsTr("Send what is ready, get new forms and returned records (F5)")
                             onClicked: Backend.syncing ? Backend.cancelSync() : Backend.sync()
                         }
                         ProgressBar {

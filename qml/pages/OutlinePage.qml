@@ -28,14 +28,26 @@ Page {
     }
 
     ListView {
+        id: list
+        objectName: "outlineList"
         anchors.fill: parent
         model: page.controller ? page.controller.outline : []
+        // Arrow keys move through the questions, Enter goes to one; it starts at the
+        // current page.
+        focus: true
+        Component.onCompleted: {
+            if (page.controller)
+                currentIndex = Math.min(page.controller.index, count - 1)
+            positionViewAtIndex(currentIndex, ListView.Center)
+        }
         delegate: ItemDelegate {
             id: entry
             required property var modelData
             width: ListView.view.width
             leftPadding: Theme.margin + entry.modelData.depth * Theme.margin
-            highlighted: page.controller && page.controller.index === entry.modelData.index
+            highlighted: ListView.isCurrentItem
+            Keys.onReturnPressed: clicked()
+            Keys.onEnterPressed: clicked()
             contentItem: ColumnLayout {
                 Label {
                     Layout.fillWidth: true

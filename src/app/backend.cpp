@@ -536,6 +536,12 @@ void Backend::openRecord(const QString &instanceId)
 
 void Backend::requestLocation()
 {
+    // A file is replayed from its start for each request (a replay reads on in real time
+    // and would otherwise reach the file's end and give nothing more).
+    if (m_positions && !nmeaFile().isEmpty()) {
+        m_positions->deleteLater();
+        m_positions = nullptr;
+    }
     if (!m_positions) {
         // A receiver where there is one; an NMEA file on desktops and in tests.
         const QString nmea = nmeaFile();
