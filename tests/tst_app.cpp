@@ -2,6 +2,7 @@
 // The real app, offscreen (QT_QPA_PLATFORM=offscreen): its pages driven through the
 // controls a person uses, found by objectName, and what the store holds checked after.
 #include "backend.h"
+#include "barcode.h"
 #include "store.h"
 #include "testutil.h"
 
@@ -11,6 +12,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QPainter>
 #include <QQmlApplicationEngine>
 #include <QQmlExtensionPlugin>
 #include <QQuickItem>
@@ -19,12 +21,38 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#if SURVEY_HAVE_MULTIMEDIA
+#include <QVideoFrame>
+#include <QVideoFrameFormat>
+#include <QVideoSink>
+#endif
+#if SURVEY_HAVE_ZXING
+#define ZX_USE_UTF8 1
+#include <ZXing/BitMatrix.h>
+#include <ZXing/MultiFormatWriter.h>
+#endif
 
 Q_IMPORT_QML_PLUGIN(SurveyPlugin)
 
 using namespace survey;
 
-namespace {} // namespace
+namespace {
+
+#if SURVEY_HAVE_ZXING
+/// A code drawn as a printer would: black modules on white, with a quiet zone around.
+QImage drawCode(ZXing::BarcodeFormat format, const std::string &text, int width, int height)
+{
+    const ZXing::BitMatrix bits =
+        ZXing::MultiFormatWriter(format).setMargin(10).encode(text, width, height);
+    QImage image(bits.width(), bits.height(), QImage::Format_RGB32);
+    for (int y = 0; y < bits.height(); ++y)
+        for (int x = 0; x < bits.width(); ++x)
+            image.setPixel(x, y, bits.get(x, y) ? qRgb(0, 0, 0) : qRgb(255, 255, 255));
+    return image;
+}
+#endif
+
+} // namespace
 
 class TestApp : public QObject
 {
@@ -36,6 +64,8 @@ private Q_SLOTS:
     void keyboard();
     void repeatsAndDrafts();
     void photoAnswer();
+    void barcodeAnswer();
+    void barcodeScannerFrames();
     void location();
     void sendReturnCorrect();
     void householdThroughTheUi();
@@ -380,8 +410,114 @@ void TestApp::photoAnswer()
     QCOMPARE(kept.width(), 200);
     QCOMPARE(kept.height(), 100);
     QVERIFY(s->recordXml(id, &e)->contains("<photo>" + files[0].name.toUtf8() + "</photo>"));
+
+    // Retaken with the camera: the camera writes into the data folder, and its file goes
+    // once the record holds its (scaled) copy; the earlier photo is no longer the answer.
+    const QString capture = m_backend->newCaptureFile();
+    QVERIFY(capture.startsWith(m_dir.filePath(QStringLiteral("device"))));
+    QVERIFY(big.save(capture, "JPEG"));
+    QMetaObject::invokeMethod(controller, "attachCapture",
+                              Q_ARG(QString, QStringLiteral("/data/photo")),
+                              Q_ARG(QString, capture));
+    QTRY_VERIFY(valueOf(QStringLiteral("/data/photo")).startsWith(QStringLiteral("photo-")));
+    QVERIFY(valueOf(QStringLiteral("/data/photo")).endsWith(QStringLiteral(".jpg")));
+    QTRY_VERIFY(!QFile::exists(capture));
+    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
+                 QStringLiteral("Saved"));
     click(visibleItem(QStringLiteral("closeFormButton")));
     QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+}
+
+void TestApp::barcodeAnswer()
+{
+    // A barcode question: typed, or read from a picture of the label (the desktop's way,
+    // and a phone's without a camera). Here a QR code and then a picture with no code.
+    m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/barcode_check.xml"));
+    QTRY_VERIFY(visibleItem(QStringLiteral("form_barcode_check")));
+    click(visibleItem(QStringLiteral("form_barcode_check")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/meter_code")));
+    const QString ref = QStringLiteral("/data/meter_code");
+    // Scanning live needs a camera; this machine has none, so the button is not offered.
+    QCOMPARE(visibleItem(QStringLiteral("scan_") + ref) != nullptr,
+             m_backend->cameraAvailable() && m_backend->barcodeSupported());
+#if SURVEY_HAVE_ZXING
+    QVERIFY(visibleItem(QStringLiteral("scanPicture_") + ref));
+    const QString label = m_dir.filePath(QStringLiteral("label.png"));
+    QVERIFY(drawCode(ZXing::BarcodeFormat::QRCode, "MTR-BD0127-88213", 300, 300).save(label));
+    QMetaObject::invokeMethod(controller(), "scanImage", Q_ARG(QString, ref),
+                              Q_ARG(QString, QUrl::fromLocalFile(label).toString()));
+    QTRY_COMPARE(valueOf(ref), QStringLiteral("MTR-BD0127-88213"));
+    QCOMPARE(visibleItem(QStringLiteral("answer_") + ref)->property("text").toString(),
+             QStringLiteral("MTR-BD0127-88213"));
+    QVERIFY(!visibleItem(QStringLiteral("problem_") + ref));
+
+    // A picture without a code: the answer stays, and the person is told what to do.
+    QImage blank(400, 300, QImage::Format_RGB32);
+    blank.fill(Qt::white);
+    const QString empty = m_dir.filePath(QStringLiteral("wall.png"));
+    QVERIFY(blank.save(empty));
+    QMetaObject::invokeMethod(controller(), "scanImage", Q_ARG(QString, ref),
+                              Q_ARG(QString, QUrl::fromLocalFile(empty).toString()));
+    QTRY_VERIFY(visibleItem(QStringLiteral("problem_") + ref));
+    QVERIFY(visibleItem(QStringLiteral("problem_") + ref)
+                ->property("text")
+                .toString()
+                .startsWith(QStringLiteral("No barcode or QR code was found")));
+    QCOMPARE(valueOf(ref), QStringLiteral("MTR-BD0127-88213"));
+#else
+    QVERIFY(!visibleItem(QStringLiteral("scanPicture_") + ref));
+#endif
+    // Typed, as always possible.
+    answerWith(ref, QStringLiteral("typed-0042"));
+    QTRY_COMPARE(valueOf(ref), QStringLiteral("typed-0042"));
+    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
+                 QStringLiteral("Saved"));
+    click(visibleItem(QStringLiteral("closeFormButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+}
+
+void TestApp::barcodeScannerFrames()
+{
+#if SURVEY_HAVE_MULTIMEDIA && SURVEY_HAVE_ZXING
+    // The live scanner's path without a camera: frames as a camera's video sink gets them
+    // (BGRX, as GStreamer delivers), the first without a code, then an EAN-13 label.
+    QVideoSink sink;
+    app::BarcodeScanner scanner;
+    scanner.setVideoSink(&sink);
+    QSignalSpy found(&scanner, &app::BarcodeScanner::found);
+    const auto frameOf = [](const QImage &picture) {
+        const QImage image = picture.convertToFormat(QImage::Format_RGB32);
+        QVideoFrame frame(QVideoFrameFormat(image.size(), QVideoFrameFormat::Format_BGRX8888));
+        if (!frame.map(QVideoFrame::WriteOnly))
+            return QVideoFrame();
+        for (int y = 0; y < image.height(); ++y)
+            std::memcpy(frame.bits(0) + y * frame.bytesPerLine(0), image.constScanLine(y),
+                        static_cast<std::size_t>(image.width()) * 4);
+        frame.unmap();
+        return frame;
+    };
+    QImage empty(640, 480, QImage::Format_RGB32);
+    empty.fill(Qt::lightGray);
+    QSignalSpy busy(&scanner, &app::BarcodeScanner::busyChanged);
+    sink.setVideoFrame(frameOf(empty));
+    QVERIFY(scanner.busy());            // being read, off this thread
+    sink.setVideoFrame(frameOf(empty)); // skipped meanwhile
+    QTRY_VERIFY(!scanner.busy());
+    QCOMPARE(busy.size(), 2); // one frame read, not two
+    QVERIFY(found.isEmpty());
+    QImage shot(640, 480, QImage::Format_RGB32);
+    shot.fill(Qt::white);
+    QPainter(&shot).drawImage(120, 140,
+                              drawCode(ZXing::BarcodeFormat::EAN13, "6901234567892", 400, 200));
+    sink.setVideoFrame(frameOf(shot));
+    QVERIFY(found.wait(20000));
+    QCOMPARE(found.size(), 1);
+    QCOMPARE(found[0][0].toString(), QStringLiteral("6901234567892"));
+    QCOMPARE(found[0][1].toString(), QStringLiteral("EAN-13"));
+    QVERIFY(!scanner.active()); // stops at the first code
+#else
+    QSKIP("built without Qt Multimedia or ZXing: no live scanner");
+#endif
 }
 
 void TestApp::location()

@@ -225,6 +225,29 @@
     </message>
 </context>
 <context>
+    <name>CameraPage</name>
+    <message>
+        <source>Take a photo</source>
+        <translation>Take a photo</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>The camera failed: %1</source>
+        <translation>The camera failed: %1</translation>
+    </message>
+    <message>
+        <source>The photo was not taken: %1</source>
+        <translation>The photo was not taken: %1</translation>
+    </message>
+    <message>
+        <source>Take</source>
+        <translation>Take</translation>
+    </message>
+</context>
+<context>
     <name>Database</name>
     <message>
         <source>%1 failed: %2</source>
@@ -750,6 +773,14 @@
     <message>
         <source>Next page (Page Down, Alt+Right)</source>
         <translation>Next page (Page Down, Alt+Right)</translation>
+    </message>
+    <message>
+        <source>Choose a picture of the code</source>
+        <translation>Choose a picture of the code</translation>
+    </message>
+    <message>
+        <source>Pictures (*.jpg *.jpeg *.png *.bmp *.gif *.webp)</source>
+        <translation>Pictures (*.jpg *.jpeg *.png *.bmp *.gif *.webp)</translation>
     </message>
 </context>
 <context>
@@ -1454,6 +1485,22 @@
         <source>Keep this order</source>
         <translation>Keep this order</translation>
     </message>
+    <message>
+        <source>Take a photo</source>
+        <translation>Take a photo</translation>
+    </message>
+    <message>
+        <source>Take again</source>
+        <translation>Take again</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>Scan</translation>
+    </message>
+    <message>
+        <source>Read from a picture…</source>
+        <translation>Read from a picture…</translation>
+    </message>
 </context>
 <context>
     <name>RecordDelegate</name>
@@ -1486,6 +1533,25 @@
     <message>
         <source>Show all %1</source>
         <translation>Show all %1</translation>
+    </message>
+</context>
+<context>
+    <name>ScannerPage</name>
+    <message>
+        <source>Scan a code</source>
+        <translation>Scan a code</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>The camera failed: %1</source>
+        <translation>The camera failed: %1</translation>
+    </message>
+    <message>
+        <source>Hold the code inside the picture; it is read by itself.</source>
+        <translation>Hold the code inside the picture; it is read by itself.</translation>
     </message>
 </context>
 <context>
@@ -2560,6 +2626,14 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>Cannot read %1: %2</source>
         <translation>Cannot read %1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot read the picture %1: %2</source>
+        <translation>Cannot read the picture %1: %2</translation>
+    </message>
+    <message>
+        <source>No barcode or QR code was found in this picture. Take it again closer and sharper, or type the code.</source>
+        <translation>No barcode or QR code was found in this picture. Take it again closer and sharper, or type the code.</translation>
     </message>
 </context>
 </TS>

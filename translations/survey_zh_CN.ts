@@ -225,6 +225,29 @@
     </message>
 </context>
 <context>
+    <name>CameraPage</name>
+    <message>
+        <source>Take a photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The camera failed: %1</source>
+        <translation>相机出错：%1</translation>
+    </message>
+    <message>
+        <source>The photo was not taken: %1</source>
+        <translation>照片未拍成：%1</translation>
+    </message>
+    <message>
+        <source>Take</source>
+        <translation>拍摄</translation>
+    </message>
+</context>
+<context>
     <name>Database</name>
     <message>
         <source>%1 failed: %2</source>
@@ -744,6 +767,14 @@
     <message>
         <source>Next page (Page Down, Alt+Right)</source>
         <translation>下一页（Page Down、Alt+右方向键）</translation>
+    </message>
+    <message>
+        <source>Choose a picture of the code</source>
+        <translation>选择条码的图片</translation>
+    </message>
+    <message>
+        <source>Pictures (*.jpg *.jpeg *.png *.bmp *.gif *.webp)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.bmp *.gif *.webp)</translation>
     </message>
 </context>
 <context>
@@ -1446,6 +1477,22 @@
         <source>Keep this order</source>
         <translation>保持此顺序</translation>
     </message>
+    <message>
+        <source>Take a photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>Take again</source>
+        <translation>重新拍摄</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>扫码</translation>
+    </message>
+    <message>
+        <source>Read from a picture…</source>
+        <translation>从图片识别…</translation>
+    </message>
 </context>
 <context>
     <name>RecordDelegate</name>
@@ -1478,6 +1525,25 @@
     <message>
         <source>Show all %1</source>
         <translation>显示全部 %1 条</translation>
+    </message>
+</context>
+<context>
+    <name>ScannerPage</name>
+    <message>
+        <source>Scan a code</source>
+        <translation>扫描条码</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The camera failed: %1</source>
+        <translation>相机出错：%1</translation>
+    </message>
+    <message>
+        <source>Hold the code inside the picture; it is read by itself.</source>
+        <translation>将条码对准画面，识别后会自动填入。</translation>
     </message>
 </context>
 <context>
@@ -2544,6 +2610,14 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot read the picture %1: %2</source>
+        <translation>无法读取图片 %1：%2</translation>
+    </message>
+    <message>
+        <source>No barcode or QR code was found in this picture. Take it again closer and sharper, or type the code.</source>
+        <translation>这张图片中没有找到条形码或二维码。请靠近一些、对准焦距后重拍，或直接输入编码。</translation>
     </message>
 </context>
 </TS>

@@ -12,6 +12,10 @@ ColumnLayout {
     property string typeError: ""
     /// A file answer wants a file: the page opens its chooser.
     signal fileWanted(string ref)
+    /// A photo from the camera; a code from the camera; a code read from a picture file.
+    signal cameraWanted(string ref)
+    signal scanWanted(string ref)
+    signal pictureScanWanted(string ref)
     /// Every value given (after the controller took it, or refused it).
     signal answered(string value)
     property alias picker: picker
@@ -246,21 +250,60 @@ ColumnLayout {
             text: view.question.value === "" ? "–" : view.question.value
         }
     }
-    // A photo or other file: chosen from the device (the camera comes later).
-    RowLayout {
+    // A photo or other file: from the camera where there is one, or chosen from the device.
+    readonly property bool image: view.question.control === "upload"
+                                  && (view.question.mediatype === "" || view.question.mediatype.startsWith("image"))
+    Flow {
         Layout.fillWidth: true
         visible: view.question.control === "upload"
+        spacing: Theme.spacing
+        Button {
+            objectName: "camera_" + view.ref
+            height: Theme.touch
+            visible: view.image && Backend.cameraAvailable
+            highlighted: true
+            text: view.question.value === "" ? qsTr("Take a photo") : qsTr("Take again")
+            onClicked: view.cameraWanted(view.ref)
+        }
         Button {
             objectName: "answer_" + view.ref
-            Layout.minimumHeight: Theme.touch
+            height: Theme.touch
             text: view.question.value === "" ? qsTr("Choose a file…") : qsTr("Replace…")
             onClicked: view.fileWanted(view.ref)
         }
-        Label {
-            Layout.fillWidth: true
-            text: view.question.value
-            elide: Text.ElideMiddle
-            color: Theme.muted
+    }
+    Label {
+        Layout.fillWidth: true
+        visible: view.question.control === "upload" && view.question.value !== ""
+        text: view.question.value
+        elide: Text.ElideMiddle
+        color: Theme.muted
+    }
+    // A barcode: typed above, scanned with the camera, or read from a picture.
+    Flow {
+        Layout.fillWidth: true
+        visible: view.type === "barcode" && !view.question.readonly && Backend.barcodeSupported
+        spacing: Theme.spacing
+        Button {
+            objectName: "scan_" + view.ref
+            height: Theme.touch
+            visible: view.type === "barcode" && Backend.cameraAvailable
+            highlighted: true
+            text: qsTr("Scan")
+            onClicked: view.scanWanted(view.ref)
+        }
+        Button {
+            objectName: "scanPicture_" + view.ref
+            height: Theme.touch
+            text: qsTr("Read from a picture…")
+            onClicked: view.pictureScanWanted(view.ref)
+        }
+    }
+    Connections {
+        target: view.controller
+        function onBarcodeRead(ref, problem) {
+            if (ref === view.ref)
+                view.typeError = problem
         }
     }
     // Rank: the choices in the person's order, moved up and down.

@@ -111,8 +111,18 @@ Page {
                         controller: page.controller
                         onFileWanted: ref => {
                             fileDialog.ref = ref
+                            fileDialog.scan = false
                             fileDialog.open()
                         }
+                        onPictureScanWanted: ref => {
+                            fileDialog.ref = ref
+                            fileDialog.scan = true
+                            fileDialog.open()
+                        }
+                        onCameraWanted: ref => page.StackView.view.push(
+                                            "CameraPage.qml", { controller: page.controller, ref: ref })
+                        onScanWanted: ref => page.StackView.view.push(
+                                          "ScannerPage.qml", { controller: page.controller, ref: ref })
                     }
                 }
 
@@ -277,8 +287,16 @@ Page {
     FileDialog {
         id: fileDialog
         property string ref: ""
-        title: qsTr("Choose a file")
-        onAccepted: page.controller.attachFile(ref, selectedFile)
+        /// A picture to read a code from, rather than a file to keep.
+        property bool scan: false
+        title: scan ? qsTr("Choose a picture of the code") : qsTr("Choose a file")
+        nameFilters: scan ? [qsTr("Pictures (*.jpg *.jpeg *.png *.bmp *.gif *.webp)")] : []
+        onAccepted: {
+            if (scan)
+                page.controller.scanImage(ref, selectedFile)
+            else
+                page.controller.attachFile(ref, selectedFile)
+        }
     }
 
     Dialog {

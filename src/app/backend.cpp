@@ -2,6 +2,7 @@
 #include "backend.h"
 
 #include "autosender.h"
+#include "barcode.h"
 #include "credentials.h"
 #include "formcontroller.h"
 #include "formdefinition.h"
@@ -11,6 +12,7 @@
 #include "syncclient.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QGeoPositionInfoSource>
@@ -18,6 +20,10 @@
 #include <QNmeaPositionInfoSource>
 #include <QPointer>
 #include <QUrl>
+#if SURVEY_HAVE_MULTIMEDIA
+#include <QCameraDevice>
+#include <QMediaDevices>
+#endif
 
 #include <cmath>
 
@@ -80,7 +86,10 @@ QString Backend::version() const
 void Backend::start(const QString &dataDir, QQmlEngine *engine)
 {
     m_engine = engine;
+    m_dataDir = dataDir;
     applyTranslator();
+    // Photos taken but never kept (the app stopped while the camera was open).
+    QDir(dataDir + QStringLiteral("/captures")).removeRecursively();
     QPointer<Backend> self(this);
     m_worker.open(dataDir, [self, this](bool ok, QString error) {
         onThreadOf(this, [self, this, ok, error] {
@@ -532,6 +541,43 @@ void Backend::openRecord(const QString &instanceId)
             Q_EMIT recordOpened(controller);
         });
     });
+}
+
+bool Backend::barcodeSupported() const
+{
+    return barcodeReadingSupported();
+}
+
+bool Backend::cameraAvailable()
+{
+    if (!m_watchingCameras)
+        watchCameras();
+    return m_cameraAvailable;
+}
+
+void Backend::watchCameras()
+{
+    m_watchingCameras = true;
+#if SURVEY_HAVE_MULTIMEDIA
+    // Cameras come and go (a USB camera on a desktop).
+    auto *devices = new QMediaDevices(this);
+    const auto update = [this] {
+        const bool available = !QMediaDevices::videoInputs().isEmpty();
+        if (available == m_cameraAvailable)
+            return;
+        m_cameraAvailable = available;
+        Q_EMIT cameraAvailableChanged();
+    };
+    connect(devices, &QMediaDevices::videoInputsChanged, this, update);
+    update();
+#endif
+}
+
+QString Backend::newCaptureFile() const
+{
+    const QString dir = m_dataDir + QStringLiteral("/captures");
+    QDir().mkpath(dir);
+    return dir + QStringLiteral("/photo-%1.jpg").arg(QDateTime::currentMSecsSinceEpoch());
 }
 
 void Backend::requestLocation()

@@ -48,6 +48,10 @@ class Backend : public QObject
     /// SURVEY_NMEA_FILE. Empty: the system's positioning.
     Q_PROPERTY(QString nmeaFile READ nmeaFile CONSTANT)
     Q_PROPERTY(QVariantList syncLogEntries READ syncLogEntries NOTIFY syncLogChanged)
+    /// A camera to take photos and scan codes with (Qt Multimedia and a camera present).
+    Q_PROPERTY(bool cameraAvailable READ cameraAvailable NOTIFY cameraAvailableChanged)
+    /// Barcodes can be read from pictures and the camera (this build has a reader).
+    Q_PROPERTY(bool barcodeSupported READ barcodeSupported CONSTANT)
 
 public:
     /// Made once, in main() (or a test); QML gets it through create().
@@ -75,6 +79,13 @@ public:
     QString syncStatus() const { return m_syncStatus; }
     QString version() const;
     QString nmeaFile() const { return qEnvironmentVariable("SURVEY_NMEA_FILE"); }
+    /// Looked for on first use (a photo or barcode question): Qt Multimedia's start-up is
+    /// not paid by people who never take a photo.
+    bool cameraAvailable();
+    bool barcodeSupported() const;
+    /// Where the camera writes a new photo (in the data folder, not shared storage; the
+    /// file is removed once the record keeps its copy).
+    Q_INVOKABLE QString newCaptureFile() const;
     Worker &worker() { return m_worker; }
 
     /// Signs in: the password goes to the system keystore; forms are pulled at once.
@@ -122,6 +133,7 @@ Q_SIGNALS:
     void recordQueued();
     void recordOpened(survey::app::FormController *controller);
     void syncLogChanged();
+    void cameraAvailableChanged();
     void locationFound(const QString &value, qreal accuracy);
     void locationFailed(const QString &reason);
 
@@ -164,6 +176,10 @@ private:
     sync::AutoSender *m_autoSender = nullptr;
     sync::SystemNetworkState *m_network = nullptr;
     QGeoPositionInfoSource *m_positions = nullptr;
+    QString m_dataDir;
+    bool m_cameraAvailable = false;
+    bool m_watchingCameras = false;
+    void watchCameras();
     static Backend *s_instance;
 };
 

@@ -2,6 +2,7 @@
 #include "formcontroller.h"
 
 #include "backend.h"
+#include "barcode.h"
 #include "formdefinition.h"
 #include "formsession.h"
 #include "store.h"
@@ -11,7 +12,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QImageReader>
 #include <QPointer>
+#include <QThreadPool>
 #include <QUrl>
 #include <algorithm>
 
@@ -299,6 +302,16 @@ QString FormController::setAnswer(const QString &ref, const QString &value)
 
 void FormController::attachFile(const QString &ref, const QString &pathOrUrl)
 {
+    attach(ref, pathOrUrl, false);
+}
+
+void FormController::attachCapture(const QString &ref, const QString &path)
+{
+    attach(ref, path, true);
+}
+
+void FormController::attach(const QString &ref, const QString &pathOrUrl, bool removeSource)
+{
     QString why;
     XmlNode *node = m_session->resolve(ref, false, &why);
     if (!node || node->schemaIndex < 0) {
@@ -311,18 +324,20 @@ void FormController::attachFile(const QString &ref, const QString &pathOrUrl)
     const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
     const QFileInfo info(path);
     // A name of its own per answer, so that a retaken photo never overwrites another one.
-    const QString name = QStringLiteral("%1-%2.%3")
+    const QString stem = QStringLiteral("%1-%2")
                              .arg(info.completeBaseName().left(40))
-                             .arg(QDateTime::currentMSecsSinceEpoch())
-                             .arg(info.suffix().isEmpty() ? QStringLiteral("bin") : info.suffix());
+                             .arg(QDateTime::currentMSecsSinceEpoch());
+    const QString suffix = info.suffix().isEmpty() ? QStringLiteral("bin") : info.suffix();
     const QString id = m_instanceId;
     ++m_pending;
     Q_EMIT savingChanged();
     QPointer<FormController> self(this);
     // Read, scaled and stored on the worker thread; the answer follows once it is kept.
-    m_backend->worker().post([self, id, path, name, maxPixels, ref](store::Store *s) {
+    m_backend->worker().post([self, id, path, stem, suffix, maxPixels, ref,
+                              removeSource](store::Store *s) {
         QFile f(path);
         QString error;
+        QString name = stem + QLatin1Char('.') + suffix;
         bool ok = false;
         if (!s) {
             error = tr("The data folder is not open.");
@@ -330,18 +345,32 @@ void FormController::attachFile(const QString &ref, const QString &pathOrUrl)
             error = tr("Cannot read %1: %2").arg(path, f.errorString());
         } else {
             QByteArray bytes = f.readAll();
-            QImage image;
-            if (maxPixels > 0 && image.loadFromData(bytes) &&
-                std::max(image.width(), image.height()) > maxPixels) {
-                QBuffer out(&bytes);
-                bytes.clear();
-                out.open(QIODevice::WriteOnly);
-                image.scaled(maxPixels, maxPixels, Qt::KeepAspectRatio, Qt::SmoothTransformation)
-                    .save(&out, "JPEG", 90);
+            f.close();
+            // Turned upright as the camera meant it (its EXIF orientation), then scaled.
+            QBuffer in(&bytes);
+            QImageReader reader(&in);
+            reader.setAutoTransform(true);
+            const QSize size = reader.size();
+            if (maxPixels > 0 && size.isValid() &&
+                std::max(size.width(), size.height()) > maxPixels) {
+                const QImage image = reader.read();
+                if (!image.isNull()) {
+                    QByteArray scaled;
+                    QBuffer out(&scaled);
+                    out.open(QIODevice::WriteOnly);
+                    image
+                        .scaled(maxPixels, maxPixels, Qt::KeepAspectRatio, Qt::SmoothTransformation)
+                        .save(&out, "JPEG", 90);
+                    bytes = scaled;
+                    name = stem + QStringLiteral(".jpg");
+                }
             }
             store::StoreError e;
             ok = s->putAttachment(id, name, bytes, &e);
             error = e.message;
+            // The camera's own file goes once the record has its copy (never before).
+            if (ok && removeSource)
+                QFile::remove(path);
         }
         onThreadOf(Backend::instance(), [self, ok, error, name, ref] {
             if (!self)
@@ -353,6 +382,33 @@ void FormController::attachFile(const QString &ref, const QString &pathOrUrl)
                 return;
             }
             self->setAnswer(ref, name);
+        });
+    });
+}
+
+void FormController::scanImage(const QString &ref, const QString &pathOrUrl)
+{
+    const QUrl url(pathOrUrl);
+    const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
+    QPointer<FormController> self(this); // checked on the GUI thread only
+    QThreadPool::globalInstance()->start([self, ref, path] {
+        QImageReader reader(path);
+        reader.setAutoTransform(true);
+        const QImage image = reader.read();
+        QString problem;
+        BarcodeResult result;
+        if (image.isNull())
+            problem = tr("Cannot read the picture %1: %2").arg(path, reader.errorString());
+        else if (result = readBarcode(image); result.text.isEmpty())
+            problem = tr("No barcode or QR code was found in this picture. Take it again "
+                         "closer and sharper, or type the code.");
+        onThreadOf(Backend::instance(), [self, ref, problem, result] {
+            if (!self)
+                return;
+            QString why = problem;
+            if (why.isEmpty())
+                why = self->setAnswer(ref, result.text);
+            Q_EMIT self->barcodeRead(ref, why);
         });
     });
 }

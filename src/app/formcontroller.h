@@ -73,6 +73,12 @@ public:
     /// A file answer (a photo from the camera or a file): scaled to the question's
     /// max-pixels when it is an image, kept with the record, and the answer set to its name.
     Q_INVOKABLE void attachFile(const QString &ref, const QString &pathOrUrl);
+    /// A photo the camera just wrote: kept as attachFile() does, then the camera's file is
+    /// removed.
+    Q_INVOKABLE void attachCapture(const QString &ref, const QString &path);
+    /// Reads a barcode from a picture (off the GUI thread) and, when there is one, makes its
+    /// text the answer; barcodeRead() follows either way.
+    Q_INVOKABLE void scanImage(const QString &ref, const QString &pathOrUrl);
     Q_INVOKABLE bool next();
     Q_INVOKABLE bool previous();
     Q_INVOKABLE bool jumpTo(int index);
@@ -95,9 +101,12 @@ Q_SIGNALS:
     void finalizedChanged();
     /// The store has confirmed the finalization.
     void finalizedSaved();
+    /// scanImage() is done: `problem` is empty when the code became the answer.
+    void barcodeRead(const QString &ref, const QString &problem);
 
 private:
     void save();
+    void attach(const QString &ref, const QString &pathOrUrl, bool removeSource);
     /// After a move: the new page starts without required messages.
     bool moved(bool moved);
     /// The pages changed (an answer, a repeat, the language): read them again, once.

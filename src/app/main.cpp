@@ -20,9 +20,13 @@ namespace {
 
 QStringList g_problems; ///< QML warnings and errors seen during --self-test
 
-void collect(QtMsgType type, const QMessageLogContext &, const QString &message)
+/// Counts what the pages' QML reports (warnings name their .qml file) and anything critical;
+/// other libraries' notes about the host (no PulseAudio, no camera) are shown, not counted.
+void collect(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    if (type != QtDebugMsg && type != QtInfoMsg)
+    const bool fromQml = QByteArray(context.file ? context.file : "").contains(".qml") ||
+                         message.contains(QLatin1String(".qml"));
+    if ((type == QtWarningMsg && fromQml) || type == QtCriticalMsg || type == QtFatalMsg)
         g_problems << message;
     std::fprintf(stderr, "%s\n", qPrintable(message));
 }
@@ -30,10 +34,13 @@ void collect(QtMsgType type, const QMessageLogContext &, const QString &message)
 /// Loads every page (each one created and destroyed) and reports what QML complained of.
 int selfTest(QQmlApplicationEngine &engine)
 {
-    const QStringList pages{QStringLiteral("FirstRunPage"), QStringLiteral("HomePage"),
-                            QStringLiteral("SettingsPage"), QStringLiteral("SyncLogPage"),
-                            QStringLiteral("FormPage"),     QStringLiteral("FinalizePage"),
-                            QStringLiteral("OutlinePage"),  QStringLiteral("RecordListPage")};
+    QStringList pages{QStringLiteral("FirstRunPage"), QStringLiteral("HomePage"),
+                      QStringLiteral("SettingsPage"), QStringLiteral("SyncLogPage"),
+                      QStringLiteral("FormPage"),     QStringLiteral("FinalizePage"),
+                      QStringLiteral("OutlinePage"),  QStringLiteral("RecordListPage")};
+#if SURVEY_HAVE_MULTIMEDIA
+    pages << QStringLiteral("CameraPage") << QStringLiteral("ScannerPage");
+#endif
     for (const QString &page : pages) {
         QQmlComponent component(&engine,
                                 QUrl(QStringLiteral("qrc:/Survey/pages/%1.qml").arg(page)));
