@@ -6,6 +6,7 @@
 #include "store.h"
 #include "testutil.h"
 
+#include <QDir>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void photoAnswer();
     void barcodeAnswer();
     void barcodeScannerFrames();
+    void labelMedia();
     void location();
     void sendReturnCorrect();
     void householdThroughTheUi();
@@ -518,6 +520,48 @@ void TestApp::barcodeScannerFrames()
 #else
     QSKIP("built without Qt Multimedia or ZXing: no live scanner");
 #endif
+}
+
+void TestApp::labelMedia()
+{
+    // A label's picture from the form's media folder, in the form's language, and the
+    // hint's guidance folded away until asked for.
+    QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("forms/label_media-media"))));
+    const QString form = m_dir.filePath(QStringLiteral("forms/label_media.xml"));
+    QVERIFY(QFile::copy(QStringLiteral(SURVEY_TEST_DATA "/label_media.xml"), form));
+    for (const auto &[name, colour] :
+         {std::pair{"meter_en.png", Qt::blue}, std::pair{"meter_zh.png", Qt::red}}) {
+        QImage picture(480, 240, QImage::Format_RGB32);
+        picture.fill(colour);
+        QVERIFY(picture.save(
+            m_dir.filePath(QStringLiteral("forms/label_media-media/") + QLatin1String(name))));
+    }
+    m_backend->addFormFile(form);
+    QTRY_VERIFY(visibleItem(QStringLiteral("form_label_media")));
+    click(visibleItem(QStringLiteral("form_label_media")));
+    const QString ref = QStringLiteral("/data/reading");
+    QTRY_VERIFY(visibleItem(QStringLiteral("image_") + ref));
+    QQuickItem *image = visibleItem(QStringLiteral("image_") + ref);
+    QVERIFY(
+        image->property("source").toUrl().toLocalFile().endsWith(QStringLiteral("meter_en.png")));
+    QTRY_COMPARE(image->property("status").toInt(), 1); // Image.Ready: the file was read
+    QVERIFY(image->height() > 0);
+    m_backend->setLanguage(QStringLiteral("zh_CN"));
+    QTRY_VERIFY(visibleItem(QStringLiteral("image_") + ref)
+                    ->property("source")
+                    .toUrl()
+                    .toLocalFile()
+                    .endsWith(QStringLiteral("meter_zh.png")));
+    m_backend->setLanguage(QStringLiteral("en"));
+
+    QVERIFY(!visibleItem(QStringLiteral("guidance_") + ref));
+    click(visibleItem(QStringLiteral("moreHelp_") + ref));
+    QTRY_VERIFY(visibleItem(QStringLiteral("guidance_") + ref));
+    QCOMPARE(visibleItem(QStringLiteral("guidance_") + ref)->property("text").toString(),
+             QStringLiteral("Read the black digits only; the red one is a tenth."));
+    QVERIFY(!visibleItem(QStringLiteral("moreHelp_") + ref));
+    click(visibleItem(QStringLiteral("closeFormButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
 }
 
 void TestApp::location()

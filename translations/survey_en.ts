@@ -1501,6 +1501,18 @@
         <source>Read from a picture…</source>
         <translation>Read from a picture…</translation>
     </message>
+    <message>
+        <source>More help</source>
+        <translation>More help</translation>
+    </message>
+    <message>
+        <source>latitude longitude; latitude longitude; …</source>
+        <translation>latitude longitude; latitude longitude; …</translation>
+    </message>
+    <message>
+        <source>This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form&apos;s author.</source>
+        <translation>This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form&apos;s author.</translation>
+    </message>
 </context>
 <context>
     <name>RecordDelegate</name>

@@ -1493,6 +1493,18 @@
         <source>Read from a picture…</source>
         <translation>从图片识别…</translation>
     </message>
+    <message>
+        <source>More help</source>
+        <translation>更多说明</translation>
+    </message>
+    <message>
+        <source>latitude longitude; latitude longitude; …</source>
+        <translation>纬度 经度; 纬度 经度; …</translation>
+    </message>
+    <message>
+        <source>This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form&apos;s author.</source>
+        <translation>本应用无法回答这类题目（%1，类型 %2）。请跳过此题，并告知表单的作者。</translation>
+    </message>
 </context>
 <context>
     <name>RecordDelegate</name>

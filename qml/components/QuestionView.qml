@@ -45,6 +45,37 @@ ColumnLayout {
         color: Theme.muted
         wrapMode: Text.Wrap
     }
+    // Guidance for the enumerator (the hint's "guidance" form): folded away until asked for.
+    property bool guidanceShown: false
+    Button {
+        objectName: "moreHelp_" + view.ref
+        visible: (view.question.guidance || "") !== "" && !view.guidanceShown
+        flat: true
+        Layout.minimumHeight: Theme.touch
+        text: qsTr("More help")
+        onClicked: view.guidanceShown = true
+    }
+    Label {
+        objectName: "guidance_" + view.ref
+        Layout.fillWidth: true
+        visible: (view.question.guidance || "") !== "" && view.guidanceShown
+        text: view.question.guidance || ""
+        font.pixelSize: Theme.smallSize
+        color: Theme.muted
+        wrapMode: Text.Wrap
+    }
+    // The label's picture, from the form's media, decoded at the size it is shown.
+    Image {
+        objectName: "image_" + view.ref
+        Layout.fillWidth: true
+        Layout.preferredHeight: visible ? Math.min(implicitHeight, 320) : 0
+        visible: (view.question.image || "") !== ""
+        source: view.question.image || ""
+        sourceSize.width: 760
+        fillMode: Image.PreserveAspectFit
+        horizontalAlignment: Image.AlignLeft
+        asynchronous: true
+    }
 
     readonly property bool multiline: view.question.appearance.indexOf("multiline") >= 0
 
@@ -83,6 +114,8 @@ ColumnLayout {
         placeholderText: view.type === "date" ? qsTr("YYYY-MM-DD")
                          : view.type === "time" ? qsTr("HH:MM")
                          : view.type === "geopoint" ? qsTr("latitude longitude")
+                         : view.type === "geotrace" || view.type === "geoshape"
+                           ? qsTr("latitude longitude; latitude longitude; …")
                          : view.type === "barcode" ? qsTr("Type the code")
                          : ""
         onEditingFinished: view.answer(text)
@@ -362,6 +395,20 @@ ColumnLayout {
         visible: view.question.control === "rank" && view.question.value === ""
         text: qsTr("Keep this order")
         onClicked: view.answer(view.rankOrder.map(c => c.value).join(" "))
+    }
+
+    // A question this app has no widget for: said plainly; the rest of the form goes on.
+    readonly property bool supported: ["select1", "select", "trigger", "upload", "range", "rank"]
+                                      .indexOf(view.question.control) >= 0
+                                      || (view.question.control === "input" && view.type !== "binary")
+    Label {
+        objectName: "unsupported_" + view.ref
+        Layout.fillWidth: true
+        visible: !view.supported
+        text: qsTr("This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form's author.")
+                .arg(view.question.control).arg(view.type)
+        color: Theme.warning
+        wrapMode: Text.Wrap
     }
 
     Label {

@@ -474,6 +474,7 @@ FormController *Backend::newRecord(const QString &formId)
     session->start();
     auto *controller =
         new FormController(this, def, std::move(session), cached->row, true, QString(), this);
+    controller->setMediaDir(cached->mediaDir);
     QJSEngine::setObjectOwnership(controller, QJSEngine::JavaScriptOwnership);
     return controller;
 }
@@ -536,6 +537,7 @@ void Backend::openRecord(const QString &instanceId)
             }
             auto *controller =
                 new FormController(this, def, std::move(session), formRow, false, comment, this);
+            controller->setMediaDir(mediaDir);
             QJSEngine::setObjectOwnership(controller, QJSEngine::JavaScriptOwnership);
             loadLists();
             Q_EMIT recordOpened(controller);

@@ -9,6 +9,7 @@
 
 #include <QBuffer>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
@@ -155,6 +156,14 @@ QVariantMap FormController::questionMap(int control, void *nodePtr) const
     if (const auto p = m_session->check(node);
         p && (m_showRequired || p->kind != FormSession::Problem::Kind::Required))
         problem = p->message;
+    // A label's image (jr://images/NAME, in the form's language) from the form's media.
+    QString image;
+    if (const QString uri = m_session->text(c.label, node, QStringLiteral("image")).trimmed();
+        !uri.isEmpty() && !m_mediaDir.isEmpty()) {
+        const QString file = QDir(m_mediaDir).filePath(uri.section(QLatin1Char('/'), -1, -1));
+        if (QFileInfo::exists(file))
+            image = QUrl::fromLocalFile(file).toString();
+    }
     return QVariantMap{{QStringLiteral("ref"), m_session->pathOf(node)},
                        {QStringLiteral("control"), form::controlKindName(c.kind)},
                        {QStringLiteral("type"), m_def->typeNameOf(c)},
@@ -162,6 +171,9 @@ QVariantMap FormController::questionMap(int control, void *nodePtr) const
                        {QStringLiteral("mediatype"), c.mediatype},
                        {QStringLiteral("label"), m_session->label(control, node)},
                        {QStringLiteral("hint"), m_session->hint(control, node)},
+                       {QStringLiteral("guidance"),
+                        m_session->text(c.hint, node, QStringLiteral("guidance")).trimmed()},
+                       {QStringLiteral("image"), image},
                        {QStringLiteral("value"), node ? node->stringValue() : QString()},
                        {QStringLiteral("choices"), choices},
                        {QStringLiteral("required"), node && m_session->isRequired(node)},

@@ -87,6 +87,8 @@ public:
     /// Removes the repeat instance `ref` points into (the page asks first).
     Q_INVOKABLE bool removeRepeat(const QString &ref);
     Q_INVOKABLE void setFormLanguage(const QString &language);
+    /// Where the form's media files are (images in labels are shown from there).
+    void setMediaDir(const QString &dir) { m_mediaDir = dir; }
     /// Follows the app's language ("zh_CN" / "en") when the form has it.
     void followAppLanguage(const QString &code);
     /// Every remaining problem: [{ref, label, message, index}] (index: the page to jump to).
@@ -122,6 +124,7 @@ private:
     qint64 m_formRow;
     QString m_instanceId;
     QString m_comment;
+    QString m_mediaDir;
     int m_pending = 0;
     QString m_saveError;
     bool m_finalized = false;

@@ -235,5 +235,37 @@ Item {
             }
             verify(found, "the supervisor's comment is shown")
         }
+
+        function test_unsupportedKindIsSaid() {
+            // An input bound to binary has no widget here: a message, not an empty space.
+            const odd = createTemporaryObject(questionComponent, root, {
+                question: root.question({ type: "binary" })
+            })
+            verify(odd)
+            const message = root.visibleChild(odd, "unsupported_/data/q")
+            verify(message, "the message is shown")
+            verify(message.text.indexOf("binary") >= 0, message.text)
+            verify(!root.visibleChild(odd, "answer_/data/q"))
+            const plain = createTemporaryObject(questionComponent, root, {
+                question: root.question({})
+            })
+            verify(!root.visibleChild(plain, "unsupported_/data/q"))
+            verify(root.visibleChild(plain, "answer_/data/q"))
+        }
+
+        function test_guidanceFoldedAway() {
+            const view = createTemporaryObject(questionComponent, root, {
+                question: root.question({ hint: "In kWh", guidance: "Black digits only" })
+            })
+            verify(view)
+            verify(!root.visibleChild(view, "guidance_/data/q"))
+            const more = root.visibleChild(view, "moreHelp_/data/q")
+            verify(more)
+            mouseClick(more)
+            const guidance = root.visibleChild(view, "guidance_/data/q")
+            verify(guidance, "shown once asked for")
+            compare(guidance.text, "Black digits only")
+            verify(!root.visibleChild(view, "moreHelp_/data/q"))
+        }
     }
 }
