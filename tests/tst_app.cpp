@@ -91,7 +91,11 @@ private:
             auto *window = qobject_cast<QQuickWindow *>(root);
             if (!window)
                 continue;
-            std::vector<QQuickItem *> todo{window->contentItem()};
+            // From the root item: the overlay (menus, dialogs) is beside the content.
+            QQuickItem *top = window->contentItem();
+            while (top->parentItem())
+                top = top->parentItem();
+            std::vector<QQuickItem *> todo{top};
             while (!todo.empty()) {
                 QQuickItem *item = todo.back();
                 todo.pop_back();
@@ -560,8 +564,52 @@ void TestApp::labelMedia()
     QCOMPARE(visibleItem(QStringLiteral("guidance_") + ref)->property("text").toString(),
              QStringLiteral("Read the black digits only; the red one is a tenth."));
     QVERIFY(!visibleItem(QStringLiteral("moreHelp_") + ref));
+
+    // This filling in Chinese, from the form's language menu.
+    const auto label = [this] {
+        return controller()
+            ->property("questions")
+            .toList()
+            .value(0)
+            .toMap()
+            .value(QStringLiteral("label"))
+            .toString();
+    };
+    QCOMPARE(label(), QStringLiteral("Reading on the meter"));
+    click(visibleItem(QStringLiteral("formLanguageButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("formLanguage_中文 (zh)")));
+    QMetaObject::invokeMethod(visibleItem(QStringLiteral("formLanguage_中文 (zh)")), "triggered");
+    QTRY_COMPARE(label(), QStringLiteral("电表读数"));
     click(visibleItem(QStringLiteral("closeFormButton")));
     QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+
+    // The settings' form language: English forms in a Chinese app.
+    m_backend->setLanguage(QStringLiteral("zh_CN"));
+    settle();
+    click(visibleItem(QStringLiteral("settingsButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("formLanguageBox")));
+    QQuickItem *box = visibleItem(QStringLiteral("formLanguageBox"));
+    int index = -1;
+    QMetaObject::invokeMethod(box, "indexOfValue", Q_RETURN_ARG(int, index),
+                              Q_ARG(QVariant, QStringLiteral("English (en)")));
+    QVERIFY(index > 0);
+    box->setProperty("currentIndex", index);
+    QMetaObject::invokeMethod(box, "activated", Q_ARG(int, index));
+    QTRY_COMPARE(m_backend->formLanguage(), QStringLiteral("English (en)"));
+    click(visibleItem(QStringLiteral("backButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    click(visibleItem(QStringLiteral("form_label_media")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("image_") + ref));
+    QCOMPARE(label(), QStringLiteral("Reading on the meter"));
+    QVERIFY(visibleItem(QStringLiteral("image_") + ref)
+                ->property("source")
+                .toUrl()
+                .toLocalFile()
+                .endsWith(QStringLiteral("meter_en.png")));
+    click(visibleItem(QStringLiteral("closeFormButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    m_backend->setFormLanguage(QString());
+    m_backend->setLanguage(QStringLiteral("en"));
 }
 
 void TestApp::location()

@@ -782,6 +782,10 @@
         <source>Pictures (*.jpg *.jpeg *.png *.bmp *.gif *.webp)</source>
         <translation>Pictures (*.jpg *.jpeg *.png *.bmp *.gif *.webp)</translation>
     </message>
+    <message>
+        <source>Language of this form</source>
+        <translation>Language of this form</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>
@@ -1621,8 +1625,20 @@
         <translation>About</translation>
     </message>
     <message>
-        <source>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD) and the Noto CJK fonts (OFL).</source>
-        <translation>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD) and the Noto CJK fonts (OFL).</translation>
+        <source>Form language</source>
+        <translation>Form language</translation>
+    </message>
+    <message>
+        <source>Same as the app</source>
+        <translation>Same as the app</translation>
+    </message>
+    <message>
+        <source>Forms without this language use the app&apos;s language, or their own default.</source>
+        <translation>Forms without this language use the app&apos;s language, or their own default.</translation>
+    </message>
+    <message>
+        <source>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL) and the Noto CJK fonts (OFL).</source>
+        <translation>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL) and the Noto CJK fonts (OFL).</translation>
     </message>
 </context>
 <context>

@@ -776,6 +776,10 @@
         <source>Pictures (*.jpg *.jpeg *.png *.bmp *.gif *.webp)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.bmp *.gif *.webp)</translation>
     </message>
+    <message>
+        <source>Language of this form</source>
+        <translation>本表单的语言</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>
@@ -1613,8 +1617,20 @@
         <translation>关于</translation>
     </message>
     <message>
-        <source>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD) and the Noto CJK fonts (OFL).</source>
-        <translation>调查采集 %1。自由软件，按 GNU GPL 第 3 版或更高版本授权。使用了 Qt（LGPL v3）、SQLite（公有领域）、QtKeychain（BSD）和 Noto CJK 字体（OFL）。</translation>
+        <source>Form language</source>
+        <translation>表单语言</translation>
+    </message>
+    <message>
+        <source>Same as the app</source>
+        <translation>与应用相同</translation>
+    </message>
+    <message>
+        <source>Forms without this language use the app&apos;s language, or their own default.</source>
+        <translation>没有该语言的表单将使用应用的语言，或表单自身的默认语言。</translation>
+    </message>
+    <message>
+        <source>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL) and the Noto CJK fonts (OFL).</source>
+        <translation>调查采集 %1。自由软件，采用 GNU GPL 第 3 版或更高版本授权。使用了 Qt（LGPL v3）、SQLite（公有领域）、QtKeychain（BSD）、zxing-cpp（Apache 2.0）、GStreamer（LGPL）和 Noto CJK 字体（OFL）。</translation>
     </message>
 </context>
 <context>

@@ -44,6 +44,30 @@ Page {
                 color: page.controller && page.controller.saveError !== "" ? Theme.warning : Theme.muted
                 font.pixelSize: Theme.smallSize
             }
+            // This filling's language (the settings choose the one forms open in).
+            ToolButton {
+                objectName: "formLanguageButton"
+                visible: page.controller !== null && page.controller.formLanguages.length > 1
+                text: "文/A"
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Language of this form")
+                onClicked: languageMenu.open()
+                Menu {
+                    id: languageMenu
+                    Repeater {
+                        model: page.controller ? page.controller.formLanguages : []
+                        delegate: MenuItem {
+                            id: languageEntry
+                            required property string modelData
+                            objectName: "formLanguage_" + languageEntry.modelData
+                            text: languageEntry.modelData
+                            checkable: true
+                            checked: page.controller && page.controller.formLanguage === languageEntry.modelData
+                            onTriggered: page.controller.setFormLanguage(languageEntry.modelData)
+                        }
+                    }
+                }
+            }
             ToolButton {
                 objectName: "outlineButton"
                 text: qsTr("Questions")

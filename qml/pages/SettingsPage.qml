@@ -79,6 +79,34 @@ Page {
 
             Label {
                 Layout.leftMargin: Theme.margin
+                text: qsTr("Form language")
+                font.bold: true
+            }
+            ComboBox {
+                objectName: "formLanguageBox"
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.margin
+                Layout.rightMargin: Theme.margin
+                Layout.minimumHeight: Theme.touch
+                textRole: "text"
+                valueRole: "value"
+                model: [{ value: "", text: qsTr("Same as the app") }].concat(
+                           Backend.formLanguages.map(l => ({ value: l, text: l })))
+                currentIndex: count > 0 ? Math.max(0, indexOfValue(Backend.formLanguage)) : -1
+                onActivated: Backend.setFormLanguage(currentValue)
+            }
+            Label {
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.margin
+                Layout.rightMargin: Theme.margin
+                text: qsTr("Forms without this language use the app's language, or their own default.")
+                font.pixelSize: Theme.smallSize
+                color: Theme.muted
+                wrapMode: Text.Wrap
+            }
+
+            Label {
+                Layout.leftMargin: Theme.margin
                 text: qsTr("Text size")
                 font.bold: true
             }
@@ -124,7 +152,7 @@ Page {
                 objectName: "aboutText"
                 Layout.fillWidth: true
                 Layout.margins: Theme.margin
-                text: qsTr("Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD) and the Noto CJK fonts (OFL).").arg(Backend.version)
+                text: qsTr("Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL) and the Noto CJK fonts (OFL).").arg(Backend.version)
                 wrapMode: Text.Wrap
                 font.pixelSize: Theme.smallSize
             }

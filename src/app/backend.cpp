@@ -20,6 +20,7 @@
 #include <QNmeaPositionInfoSource>
 #include <QPointer>
 #include <QUrl>
+#include <QXmlStreamReader>
 #if SURVEY_HAVE_MULTIMEDIA
 #include <QCameraDevice>
 #include <QMediaDevices>
@@ -41,6 +42,26 @@ const QString kUser = QStringLiteral("user");
 const QString kConfigured = QStringLiteral("configured");
 const QString kLanguage = QStringLiteral("language");
 const QString kTextScale = QStringLiteral("textScale");
+const QString kFormLanguage = QStringLiteral("formLanguage");
+
+/// The itext languages a form declares, read without building the whole form.
+QStringList itextLanguages(const QByteArray &xml)
+{
+    QStringList out;
+    QXmlStreamReader reader(xml);
+    while (!reader.atEnd()) {
+        if (reader.readNext() != QXmlStreamReader::StartElement)
+            continue;
+        if (reader.name() == QLatin1String("translation")) {
+            const QString lang = reader.attributes().value(QLatin1String("lang")).toString();
+            if (!lang.isEmpty() && !out.contains(lang))
+                out << lang;
+        } else if (reader.name() == QLatin1String("body")) {
+            break; // itext lives in the head
+        }
+    }
+    return out;
+}
 
 } // namespace
 
@@ -108,6 +129,7 @@ void Backend::start(const QString &dataDir, QQmlEngine *engine)
                 const QString autoSend =
                     s->setting(QStringLiteral("autoSend"), QStringLiteral("off"));
                 const qreal scale = s->setting(kTextScale, QStringLiteral("1")).toDouble();
+                const QString formLanguage = s->setting(kFormLanguage);
                 onThreadOf(this, [=, this] {
                     if (!self)
                         return;
@@ -116,6 +138,8 @@ void Backend::start(const QString &dataDir, QQmlEngine *engine)
                     m_configured = configured;
                     m_autoSend = autoSend;
                     m_textScale = scale > 0 ? scale : 1.0;
+                    m_formLanguage = formLanguage;
+                    Q_EMIT formLanguageChanged();
                     Q_EMIT accountChanged();
                     Q_EMIT autoSendChanged();
                     Q_EMIT textScaleChanged();
@@ -201,6 +225,28 @@ void Backend::setTextScale(qreal scale)
     Q_EMIT textScaleChanged();
 }
 
+QStringList Backend::formLanguages() const
+{
+    QStringList out;
+    for (const CachedForm &f : m_formCache) {
+        for (const QString &l : f.languages) {
+            if (!out.contains(l))
+                out << l;
+        }
+    }
+    out.sort();
+    return out;
+}
+
+void Backend::setFormLanguage(const QString &language)
+{
+    if (language == m_formLanguage)
+        return;
+    m_formLanguage = language;
+    saveSetting(kFormLanguage, language);
+    Q_EMIT formLanguageChanged();
+}
+
 void Backend::setAutoSend(const QString &mode)
 {
     m_autoSend = sync::AutoSender::modeName(sync::AutoSender::modeFromName(mode));
@@ -237,9 +283,12 @@ void Backend::loadLists()
             const auto cached = known.constFind(f.formId);
             if (cached != known.cend() && cached->row == f.row)
                 cache.insert(f.formId, *cached);
-            else
-                cache.insert(f.formId, {f.row, s->formXml(f.row, nullptr).value_or(QByteArray()),
-                                        s->formMediaDir(f.row), f.title});
+            else {
+                QByteArray xml = s->formXml(f.row, nullptr).value_or(QByteArray());
+                QStringList languages = itextLanguages(xml);
+                cache.insert(f.formId, {f.row, std::move(xml), s->formMediaDir(f.row), f.title,
+                                        std::move(languages)});
+            }
         }
         QHash<QString, QString> errors;
         for (const auto &o : s->outbox(false, nullptr))

@@ -39,6 +39,10 @@ class Backend : public QObject
     Q_PROPERTY(QString autoSend READ autoSend NOTIFY autoSendChanged)
     Q_PROPERTY(qreal textScale READ textScale WRITE setTextScale NOTIFY textScaleChanged)
     Q_PROPERTY(QVariantList forms READ forms NOTIFY formsChanged)
+    /// Every language the device's forms have (their itext names), for the settings.
+    Q_PROPERTY(QStringList formLanguages READ formLanguages NOTIFY formsChanged)
+    /// The language forms open in, when a form has it; "" follows the app's language.
+    Q_PROPERTY(QString formLanguage READ formLanguage NOTIFY formLanguageChanged)
     Q_PROPERTY(int readyCount READ readyCount NOTIFY countsChanged)
     Q_PROPERTY(bool syncing READ syncing NOTIFY syncingChanged)
     Q_PROPERTY(qreal syncProgress READ syncProgress NOTIFY syncProgressChanged)
@@ -73,6 +77,9 @@ public:
     qreal textScale() const { return m_textScale; }
     void setTextScale(qreal scale);
     QVariantList forms() const { return m_forms; }
+    QStringList formLanguages() const;
+    QString formLanguage() const { return m_formLanguage; }
+    Q_INVOKABLE void setFormLanguage(const QString &language);
     int readyCount() const { return m_readyCount; }
     bool syncing() const { return m_syncing; }
     qreal syncProgress() const { return m_syncProgress; }
@@ -121,6 +128,7 @@ Q_SIGNALS:
     void accountChanged();
     void languageChanged();
     void autoSendChanged();
+    void formLanguageChanged();
     void textScaleChanged();
     void formsChanged();
     void countsChanged();
@@ -156,6 +164,7 @@ private:
     QString m_password; ///< for this session; kept in the keystore between sessions
     QString m_language = QStringLiteral("zh_CN");
     QString m_autoSend = QStringLiteral("off");
+    QString m_formLanguage;
     qreal m_textScale = 1.0;
     QVariantList m_forms;
     QVariantList m_syncLog;
@@ -165,6 +174,7 @@ private:
         QByteArray xml;
         QString mediaDir;
         QString title;
+        QStringList languages;
     };
     QHash<QString, CachedForm> m_formCache; ///< current version of each formID
     int m_readyCount = 0;

@@ -74,6 +74,8 @@ FormController::FormController(Backend *backend, std::shared_ptr<const form::For
     followAppLanguage(backend->language());
     connect(backend, &Backend::languageChanged, this,
             [this] { followAppLanguage(m_backend->language()); });
+    connect(backend, &Backend::formLanguageChanged, this,
+            [this] { followAppLanguage(m_backend->language()); });
     if (!isNew)
         return;
     // The new record exists in the store before its first answer is saved (the worker
@@ -509,6 +511,11 @@ void FormController::setFormLanguage(const QString &language)
 
 void FormController::followAppLanguage(const QString &code)
 {
+    // The settings' form language first, where this form has it; else the app's.
+    if (m_session->languages().contains(m_backend->formLanguage())) {
+        setFormLanguage(m_backend->formLanguage());
+        return;
+    }
     const QString match = matchLanguage(m_session->languages(), code);
     if (!match.isEmpty())
         setFormLanguage(match);

@@ -89,7 +89,8 @@ public:
     Q_INVOKABLE void setFormLanguage(const QString &language);
     /// Where the form's media files are (images in labels are shown from there).
     void setMediaDir(const QString &dir) { m_mediaDir = dir; }
-    /// Follows the app's language ("zh_CN" / "en") when the form has it.
+    /// The language from the settings, or else the app's ("zh_CN" / "en"), when the form
+    /// has it.
     void followAppLanguage(const QString &code);
     /// Every remaining problem: [{ref, label, message, index}] (index: the page to jump to).
     Q_INVOKABLE QVariantList problems();
