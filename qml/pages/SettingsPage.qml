@@ -90,8 +90,13 @@ Page {
                 Layout.minimumHeight: Theme.touch
                 textRole: "text"
                 valueRole: "value"
-                model: [{ value: "", text: qsTr("Same as the app") }].concat(
-                           Backend.formLanguages.map(l => ({ value: l, text: l })))
+                model: {
+                    const choices = [{ value: "", text: qsTr("Same as the app") }]
+                    const languages = Backend.formLanguages
+                    for (let i = 0; i < languages.length; ++i)
+                        choices.push({ value: languages[i], text: languages[i] })
+                    return choices
+                }
                 currentIndex: count > 0 ? Math.max(0, indexOfValue(Backend.formLanguage)) : -1
                 onActivated: Backend.setFormLanguage(currentValue)
             }
