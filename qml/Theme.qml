@@ -17,6 +17,8 @@ QtObject {
     readonly property color notice: "#ef6c00"
     readonly property color muted: "#616161"
     readonly property color surface: "#f5f5f5"
+    readonly property color onAccentMuted: "#c8e6c9" // quieter words on the accent bar
+    readonly property color onAccentWarning: "#ffcdd2"
     readonly property string fontFamily: "Noto Sans CJK SC"
     readonly property int wide: 720 // from here on, two columns where it helps
 }

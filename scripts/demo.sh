@@ -70,11 +70,10 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   echo "survey-collector opens on the display; close it (or Ctrl-C) to stop everything."
   SURVEY_PASSWORD=demo-enumerator-1 "$app" --data "$work/app" --server "$url" --user enumerator
 else
-  # No display: the app's pages are drawn offscreen instead (xvfb-run would show the real
-  # window: apt-get install xvfb, then xvfb-run scripts/demo.sh).
+  # No display: the app's pages are drawn on a virtual one instead (to use the real window
+  # there: xvfb-run scripts/demo.sh).
   shots="$PWD/screenshots"
-  QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software \
-    "$PWD/build/src/app/survey-screenshots" "$shots" examples/forms >/dev/null
+  bash scripts/render-pages.sh "$shots" >/dev/null
   echo "no display here: the app's pages at phone, tablet and desktop sizes in both languages are in $shots"
   if [ -t 0 ]; then
     step "survey-sync keeps serving $url (admin / demo-admin-password). Ctrl-C stops it."

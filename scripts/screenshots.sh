@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # scripts/screenshots.sh [OUT_DIR]: renders home, a filled form page, the finalize summary,
 # the sync log and settings at phone (360×640), tablet (800×1280, 1280×800) and desktop
-# (1920×1080) sizes in Chinese and English into OUT_DIR (default ./screenshots), offscreen.
+# (1920×1080) sizes in Chinese and English into OUT_DIR (default ./screenshots), on a
+# virtual display (scripts/render-pages.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-screenshots}"
 bash scripts/build.sh
 mkdir -p "$out"
-QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software \
-  build/src/app/survey-screenshots "$out" examples/forms
+bash scripts/render-pages.sh "$out"
 echo "screenshots are in $out"

@@ -4,6 +4,7 @@
 // camera's file removed; nothing goes to the shared gallery.
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.Material
 import QtQuick.Layouts
 import QtMultimedia
 import Survey
@@ -18,6 +19,8 @@ Page {
     title: qsTr("Take a photo")
 
     header: ToolBar {
+        // Light words on the accent-coloured bar.
+        Material.theme: Material.Dark
         RowLayout {
             anchors.fill: parent
             ToolButton {

@@ -2,6 +2,7 @@
 // What is left before a record can be finalized: each problem, and a way to it.
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Survey
 
@@ -13,6 +14,8 @@ Page {
     title: qsTr("Not finished yet")
 
     header: ToolBar {
+        // Light words on the accent-coloured bar.
+        Material.theme: Material.Dark
         RowLayout {
             anchors.fill: parent
             ToolButton {

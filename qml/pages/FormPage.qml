@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.Material
 import QtQuick.Dialogs
 import QtQuick.Layouts
 import Survey
@@ -21,6 +22,8 @@ Page {
     }
 
     header: ToolBar {
+        // Light words on the accent-coloured bar.
+        Material.theme: Material.Dark
         RowLayout {
             anchors.fill: parent
             ToolButton {
@@ -41,7 +44,9 @@ Page {
                 text: !page.controller ? ""
                       : page.controller.saveError !== "" ? qsTr("Not saved")
                       : page.controller.saving ? qsTr("Saving…") : qsTr("Saved")
-                color: page.controller && page.controller.saveError !== "" ? Theme.warning : Theme.muted
+                // On the accent bar: a pale red for "not saved", a pale green otherwise.
+                color: page.controller && page.controller.saveError !== "" ? Theme.onAccentWarning
+                                                                           : Theme.onAccentMuted
                 font.pixelSize: Theme.smallSize
             }
             // This filling's language (the settings choose the one forms open in).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Survey
 
@@ -39,6 +40,8 @@ Page {
     }
 
     header: ToolBar {
+        // Light words on the accent-coloured bar.
+        Material.theme: Material.Dark
         RowLayout {
             anchors.fill: parent
             Label {

@@ -2,6 +2,7 @@
 // Every question of the record, to jump anywhere.
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Survey
 
@@ -12,6 +13,8 @@ Page {
     title: qsTr("Questions")
 
     header: ToolBar {
+        // Light words on the accent-coloured bar.
+        Material.theme: Material.Dark
         RowLayout {
             anchors.fill: parent
             ToolButton {

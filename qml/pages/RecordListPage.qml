@@ -2,6 +2,7 @@
 // All records in one state: searchable, sortable, drawn only as far as they are seen.
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Survey
 
@@ -13,6 +14,8 @@ Page {
     property bool openable: true
 
     header: ToolBar {
+        // Light words on the accent-coloured bar.
+        Material.theme: Material.Dark
         RowLayout {
             anchors.fill: parent
             ToolButton {

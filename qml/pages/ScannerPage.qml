@@ -2,6 +2,7 @@
 // A barcode or QR code read live from the camera: the first code seen becomes the answer.
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.Material
 import QtQuick.Layouts
 import QtMultimedia
 import Survey
@@ -16,6 +17,8 @@ Page {
     title: qsTr("Scan a code")
 
     header: ToolBar {
+        // Light words on the accent-coloured bar.
+        Material.theme: Material.Dark
         RowLayout {
             anchors.fill: parent
             ToolButton {

@@ -2,6 +2,7 @@
 // Every sending attempt and its result, in words, in the current language.
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Survey
 
@@ -17,6 +18,8 @@ Page {
     }
 
     header: ToolBar {
+        // Light words on the accent-coloured bar.
+        Material.theme: Material.Dark
         RowLayout {
             anchors.fill: parent
             ToolButton {

@@ -165,11 +165,26 @@ int main(int argc, char **argv)
             const QString prefix = sizeName + QLatin1Char('-') + language + QLatin1Char('-');
             settle([] { return visibleItem(QStringLiteral("homePage")) != nullptr; });
             ok &= grab(out, prefix + QStringLiteral("home"));
-            // A form page with answers: the household form's first questions.
+            // A form page with answers: the household form's dwelling questions (a page of
+            // several), answered as in the example answers.
             click(QStringLiteral("form_household_energy"));
             settle([] { return visibleItem(QStringLiteral("formPage")) != nullptr; });
-            for (int i = 0; i < 3; ++i)
-                click(QStringLiteral("nextButton"));
+            if (QQuickItem *page = visibleItem(QStringLiteral("formPage"))) {
+                auto *controller = page->property("controller").value<app::FormController *>();
+                for (const auto &[ref, value] : {std::pair{"/data/enumerator", "李明"},
+                                                 {"/data/interview_date", "2026-11-20"},
+                                                 {"/data/hh_id", "BD0127"},
+                                                 {"/data/district", "suburban"},
+                                                 {"/data/dwelling/dwelling_type", "bungalow"},
+                                                 {"/data/dwelling/floor_area", "96.5"},
+                                                 {"/data/dwelling/tenure", "owned"}})
+                    controller->setAnswer(QString::fromUtf8(ref), QString::fromUtf8(value));
+                for (int i = 0; i < controller->count(); ++i) {
+                    controller->jumpTo(i);
+                    if (controller->pageKind() == QLatin1String("fieldList"))
+                        break;
+                }
+            }
             settle([] { return true; });
             ok &= grab(out, prefix + QStringLiteral("form"));
             // The finalize summary: straight to the end, with everything still to answer.
