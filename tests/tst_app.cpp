@@ -278,14 +278,15 @@ void TestApp::keyboard()
     settle();
     for (const char key : {'2', '7', '5'})
         QTest::keyClick(window, key);
-    QTest::keyClick(window, Qt::Key_Tab); // leaving the field gives the answer
-    QTRY_COMPARE(valueOf(QStringLiteral("/data/kwh")), QStringLiteral("275"));
     QObject *form = controller();
     QCOMPARE(form->property("index").toInt(), 0);
+    // Page Down straight from the field: what was typed is the answer before the page
+    // turns (the reading is required: an untaken answer would keep the page here).
     QTest::keyClick(window, Qt::Key_PageDown);
     QTRY_COMPARE(form->property("pageKind").toString(), QStringLiteral("end"));
     QTest::keyClick(window, Qt::Key_PageUp);
     QTRY_COMPARE(form->property("index").toInt(), 0);
+    QTRY_COMPARE(valueOf(QStringLiteral("/data/kwh")), QStringLiteral("275"));
     QTest::keyClick(window, Qt::Key_Right, Qt::AltModifier);
     QTRY_COMPARE(form->property("pageKind").toString(), QStringLiteral("end"));
     QTest::keyClick(window, Qt::Key_G, Qt::ControlModifier);
@@ -298,8 +299,11 @@ void TestApp::keyboard()
     QTRY_COMPARE(form->property("index").toInt(), 0);
     settle();
     QTest::keyClick(window, Qt::Key_Left, Qt::AltModifier); // nothing before the first page
+    settle();
     QCOMPARE(form->property("index").toInt(), 0);
-    QVERIFY(visibleItem(QStringLiteral("formPage")));
+    QCOMPARE(
+        find(QStringLiteral("stack"))->property("currentItem").value<QObject *>()->objectName(),
+        QStringLiteral("formPage"));
     QTest::keyClick(window, Qt::Key_W, Qt::ControlModifier);
     QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
     QTRY_VERIFY(!visibleItem(QStringLiteral("formPage")));
@@ -443,6 +447,19 @@ void TestApp::barcodeAnswer()
     click(visibleItem(QStringLiteral("form_barcode_check")));
     QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/meter_code")));
     const QString ref = QStringLiteral("/data/meter_code");
+    // Finalized too early: the list names the missing code; tapping it goes back to the
+    // question with its message.
+    QMetaObject::invokeMethod(controller(), "jumpTo",
+                              Q_ARG(int, controller()->property("count").toInt() - 1));
+    QTRY_VERIFY(visibleItem(QStringLiteral("finalizeButton")));
+    click(visibleItem(QStringLiteral("finalizeButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("problemItem_0")));
+    click(visibleItem(QStringLiteral("problemItem_0")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("problem_/data/meter_code")));
+    QVERIFY(!visibleItem(QStringLiteral("problem_/data/meter_code"))
+                 ->property("text")
+                 .toString()
+                 .isEmpty());
     // Scanning live needs a camera; this machine has none, so the button is not offered.
     QCOMPARE(visibleItem(QStringLiteral("scan_") + ref) != nullptr,
              m_backend->cameraAvailable() && m_backend->barcodeSupported());
@@ -875,7 +892,8 @@ void TestApp::householdThroughTheUi()
     // form's message shows), a draft saved midway and resumed, three members and three
     // vehicles in repeats, the photo, the location, then finalized and sent.
     const QString base = m_server.property("base").toString();
-    QVERIFY(!base.isEmpty());
+    if (base.isEmpty())
+        QSKIP("uses the server and account sendReturnCorrect sets up: run the whole suite");
     QNetworkAccessManager net;
     QNetworkRequest post(QUrl(base + QStringLiteral("/forms?publish=true")));
     post.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/xml"));

@@ -21,6 +21,16 @@ ColumnLayout {
     property alias picker: picker
 
     readonly property string ref: question.ref
+    // The view is kept from page to page (only its question changes): what belonged to the
+    // question before goes with it.
+    onRefChanged: {
+        view.typeError = ""
+        view.locating = false
+        view.locationProblem = ""
+        view.guidanceShown = false
+        filter.text = ""
+        picker.close()
+    }
     readonly property string type: question.type
     readonly property bool numeric: type === "int" || type === "decimal"
 

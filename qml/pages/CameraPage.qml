@@ -15,6 +15,14 @@ Page {
     property FormController controller: null
     property string ref: ""
     property string problem: ""
+    /// One photo per visit: a second tap while the first is being written does nothing.
+    property bool taken: false
+    function take() {
+        if (page.taken || !capture.readyForCapture)
+            return
+        page.taken = true
+        capture.captureToFile(Backend.newCaptureFile())
+    }
     readonly property bool active: page.StackView.status === StackView.Active
     title: qsTr("Take a photo")
 
@@ -46,9 +54,13 @@ Page {
             id: capture
             onImageSaved: (requestId, path) => {
                 page.controller.attachCapture(page.ref, path)
-                page.StackView.view.pop()
+                if (page.active)
+                    page.StackView.view.pop()
             }
-            onErrorOccurred: (requestId, error, message) => page.problem = qsTr("The photo was not taken: %1").arg(message)
+            onErrorOccurred: (requestId, error, message) => {
+                page.taken = false
+                page.problem = qsTr("The photo was not taken: %1").arg(message)
+            }
         }
         videoOutput: viewfinder
     }
@@ -80,13 +92,13 @@ Page {
         width: 2 * Theme.touch
         height: 2 * Theme.touch
         highlighted: true
-        enabled: capture.readyForCapture
+        enabled: capture.readyForCapture && !page.taken
         text: qsTr("Take")
-        onClicked: capture.captureToFile(Backend.newCaptureFile())
+        onClicked: page.take()
     }
     Shortcut {
         sequences: ["Space", "Return"]
-        enabled: page.active && capture.readyForCapture
-        onActivated: capture.captureToFile(Backend.newCaptureFile())
+        enabled: page.active && capture.readyForCapture && !page.taken
+        onActivated: page.take()
     }
 }

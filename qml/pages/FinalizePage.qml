@@ -64,7 +64,7 @@ Page {
                 }
             }
             onClicked: {
-                page.controller.jumpTo(entry.modelData.index)
+                page.controller.jumpToProblem(entry.modelData.index)
                 page.StackView.view.pop()
             }
         }

@@ -12,7 +12,33 @@ Page {
     property FormController controller: null
     title: controller ? controller.title : ""
 
+    /// Whatever is being typed is given as the answer first (a field gives its answer when
+    /// it loses the keyboard), then the page moves: keys and swipes lose nothing.
+    function commitTyping() {
+        focusSink.forceActiveFocus()
+    }
+    Item {
+        id: focusSink
+    }
+    function next() {
+        page.commitTyping()
+        page.controller.next()
+    }
+    function previous() {
+        page.commitTyping()
+        page.controller.previous()
+    }
+    function close() {
+        page.commitTyping()
+        page.StackView.view.pop()
+    }
+    function showOutline() {
+        page.commitTyping()
+        page.StackView.view.push("OutlinePage.qml", { controller: page.controller })
+    }
+
     function finish() {
+        page.commitTyping()
         if (!page.controller)
             return
         if (page.controller.finalizeRecord())
@@ -31,7 +57,7 @@ Page {
                 text: qsTr("Save and exit")
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Your answers are already saved (Ctrl+W)")
-                onClicked: page.StackView.view.pop()
+                onClicked: page.close()
             }
             Label {
                 Layout.fillWidth: true
@@ -78,7 +104,7 @@ Page {
                 text: qsTr("Questions")
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Every question, to go to any of them (Ctrl+G)")
-                onClicked: page.StackView.view.push("OutlinePage.qml", { controller: page.controller })
+                onClicked: page.showOutline()
             }
         }
     }
@@ -189,14 +215,17 @@ Page {
                         Layout.minimumHeight: Theme.touch
                         highlighted: true
                         text: qsTr("Add")
-                        onClicked: page.controller.addRepeat()
+                        onClicked: {
+                            page.focusedIndex = -1 // the new entry's first field takes the keyboard
+                            page.controller.addRepeat()
+                        }
                     }
                     Button {
                         objectName: "skipRepeatButton"
                         Layout.fillWidth: true
                         Layout.minimumHeight: Theme.touch
                         text: qsTr("Do not add; go on")
-                        onClicked: page.controller.next()
+                        onClicked: page.next()
                     }
                 }
 
@@ -226,7 +255,7 @@ Page {
                         Layout.fillWidth: true
                         Layout.minimumHeight: Theme.touch
                         text: qsTr("Save as draft and exit")
-                        onClicked: page.StackView.view.pop()
+                        onClicked: page.close()
                     }
                 }
             }
@@ -243,7 +272,7 @@ Page {
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Previous page (Page Up, Alt+Left)")
                 enabled: page.controller !== null && page.controller.index > 0
-                onClicked: page.controller.previous()
+                onClicked: page.previous()
             }
             Label {
                 text: page.controller ? (page.controller.index + 1) + " / " + page.controller.count : ""
@@ -257,7 +286,7 @@ Page {
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Next page (Page Down, Alt+Right)")
                 enabled: page.controller !== null && page.controller.index + 1 < page.controller.count
-                onClicked: page.controller.next()
+                onClicked: page.next()
             }
         }
     }
@@ -272,6 +301,11 @@ Page {
         if (!page.active || !page.controller || page.controller.index === page.focusedIndex)
             return
         page.focusedIndex = page.controller.index
+        // On phones and tablets the on-screen keyboard would cover a page of several
+        // questions: there only a page's single question takes it (as ODK Collect does).
+        const touch = Qt.platform.os === "android" || Qt.platform.os === "ios"
+        if (touch && questionViews.count > 1)
+            return
         const first = questionViews.itemAt(0) as QuestionView
         if (first)
             first.takeFocus()
@@ -290,22 +324,22 @@ Page {
     Shortcut {
         sequences: [StandardKey.MoveToNextPage, StandardKey.Forward]
         enabled: page.active && page.controller !== null
-        onActivated: page.controller.next()
+        onActivated: page.next()
     }
     Shortcut {
         sequences: [StandardKey.MoveToPreviousPage, StandardKey.Back]
         enabled: page.active && page.controller !== null
-        onActivated: page.controller.previous()
+        onActivated: page.previous()
     }
     Shortcut {
         sequences: [StandardKey.Close]
         enabled: page.active
-        onActivated: page.StackView.view.pop()
+        onActivated: page.close()
     }
     Shortcut {
         sequence: "Ctrl+G"
         enabled: page.active && page.controller !== null
-        onActivated: page.StackView.view.push("OutlinePage.qml", { controller: page.controller })
+        onActivated: page.showOutline()
     }
     Shortcut {
         sequences: ["Ctrl+Return", "Ctrl+Enter"]
@@ -352,9 +386,9 @@ Page {
             if (active || !page.controller)
                 return
             if (centroid.position.x - centroid.pressPosition.x < -80)
-                page.controller.next()
+                page.next()
             else if (centroid.position.x - centroid.pressPosition.x > 80)
-                page.controller.previous()
+                page.previous()
         }
     }
 }

@@ -51,16 +51,19 @@ Page {
     }
 
     BarcodeScanner {
+        id: scanner
         videoSink: viewfinder.videoSink
         active: page.active
         onFound: (text, format) => {
+            if (!page.active)
+                return // leaving (Cancel): nothing more is answered
             const why = page.controller.setAnswer(page.ref, text)
             if (why === "") {
                 page.StackView.view.pop()
             } else {
                 // Not an answer this question takes: say so and keep looking.
                 page.problem = why
-                active = true
+                scanner.active = Qt.binding(() => page.active)
             }
         }
     }

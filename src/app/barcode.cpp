@@ -76,18 +76,16 @@ void BarcodeScanner::setActive(bool active)
     Q_EMIT activeChanged();
 }
 
-void BarcodeScanner::frameArrived()
+void BarcodeScanner::frameArrived(const QVideoFrame &frame)
 {
-    if (!m_active || m_busy || !m_sink)
-        return;
-    const QImage image = m_sink->videoFrame().toImage();
-    if (image.isNull())
+    if (!m_active || m_busy || !frame.isValid())
         return;
     m_busy = true;
     Q_EMIT busyChanged();
     QPointer<BarcodeScanner> self(this); // checked on this (the GUI) thread only
-    QThreadPool::globalInstance()->start([self, image] {
-        const BarcodeResult result = readBarcode(image);
+    // The frame (shared, not copied) is turned into a picture and read off the GUI thread.
+    QThreadPool::globalInstance()->start([self, frame] {
+        const BarcodeResult result = readBarcode(frame.toImage());
         onThreadOf(QCoreApplication::instance(), [self, result] {
             if (!self)
                 return;

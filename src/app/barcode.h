@@ -57,7 +57,7 @@ Q_SIGNALS:
     void found(const QString &text, const QString &format);
 
 private:
-    void frameArrived();
+    void frameArrived(const QVideoFrame &frame);
 
     QPointer<QVideoSink> m_sink;
     bool m_active = true;

@@ -438,8 +438,10 @@ bool FormController::next()
         nodes.push_back(p.node);
     for (const auto &q : p.questions)
         nodes.push_back(q.second);
+    // Only what the person can change holds them here: a read-only note or calculation
+    // with a problem is left to the finalize check.
     const bool blocked = std::any_of(nodes.begin(), nodes.end(), [this](XmlNode *n) {
-        return n && m_session->check(n).has_value();
+        return n && !m_session->isReadonly(n) && m_session->check(n).has_value();
     });
     if (blocked) {
         m_showRequired = true;
@@ -466,6 +468,16 @@ bool FormController::previous()
 bool FormController::jumpTo(int target)
 {
     return moved(m_session->jumpTo(target));
+}
+
+bool FormController::jumpToProblem(int target)
+{
+    if (!m_session->jumpTo(target))
+        return false;
+    // Sent here to fix it: the page shows its messages, required ones included.
+    m_showRequired = true;
+    Q_EMIT pageChanged();
+    return true;
 }
 
 void FormController::addRepeat()
@@ -495,6 +507,7 @@ bool FormController::removeRepeat(const QString &ref)
                 return false;
             m_prompts = m_session->prompts();
             m_session->jumpTo(std::min(m_session->currentIndex(), count() - 1));
+            m_showRequired = false;
             save();
             Q_EMIT pageChanged();
             return true;

@@ -82,6 +82,8 @@ public:
     Q_INVOKABLE bool next();
     Q_INVOKABLE bool previous();
     Q_INVOKABLE bool jumpTo(int index);
+    /// To a page from the finalize list: its messages show at once.
+    Q_INVOKABLE bool jumpToProblem(int index);
     /// On a repeat prompt: adds an instance and goes to it.
     Q_INVOKABLE void addRepeat();
     /// Removes the repeat instance `ref` points into (the page asks first).

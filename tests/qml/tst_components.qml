@@ -267,5 +267,21 @@ Item {
             compare(guidance.text, "Black digits only")
             verify(!root.visibleChild(view, "moreHelp_/data/q"))
         }
+
+        function test_nextQuestionStartsClean() {
+            // The page keeps its question views and gives them the next page's questions:
+            // nothing of the old question stays (a refusal, unfolded guidance, a filter).
+            const view = createTemporaryObject(questionComponent, root, {
+                question: root.question({ guidance: "Black digits only" })
+            })
+            view.typeError = "not a number"
+            view.guidanceShown = true
+            view.locating = true
+            view.question = root.question({ ref: "/data/other", guidance: "Other help" })
+            compare(view.typeError, "")
+            compare(view.guidanceShown, false)
+            compare(view.locating, false)
+            verify(root.visibleChild(view, "moreHelp_/data/other"))
+        }
     }
 }
