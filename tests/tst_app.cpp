@@ -68,6 +68,7 @@ private Q_SLOTS:
     void barcodeAnswer();
     void barcodeScannerFrames();
     void labelMedia();
+    void questionViewsStay();
     void location();
     void sendReturnCorrect();
     void householdThroughTheUi();
@@ -627,6 +628,32 @@ void TestApp::labelMedia()
     QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
     m_backend->setFormLanguage(QString());
     m_backend->setLanguage(QStringLiteral("en"));
+}
+
+void TestApp::questionViewsStay()
+{
+    // On a page of several questions, an answer that shows another question ("Other:
+    // which?") adds that one view; the others, and the keyboard focus in one, stay.
+    m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/other_specify.xml"));
+    QTRY_VERIFY(visibleItem(QStringLiteral("form_other_specify")));
+    click(visibleItem(QStringLiteral("form_other_specify")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/kitchen/notes")));
+    settle();
+    QQuickItem *notes = visibleItem(QStringLiteral("answer_/data/kitchen/notes"));
+    notes->forceActiveFocus();
+    QVERIFY(notes->hasActiveFocus());
+    QVERIFY(!visibleItem(QStringLiteral("answer_/data/kitchen/fuel_other")));
+    press(visibleItem(QStringLiteral("choice_/data/kitchen/fuel_other")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/kitchen/fuel_other")));
+    QCOMPARE(visibleItem(QStringLiteral("answer_/data/kitchen/notes")), notes);
+    QVERIFY(notes->hasActiveFocus());
+    // And hidden again: the same.
+    press(visibleItem(QStringLiteral("choice_/data/kitchen/fuel_gas")));
+    QTRY_VERIFY(!visibleItem(QStringLiteral("answer_/data/kitchen/fuel_other")));
+    QCOMPARE(visibleItem(QStringLiteral("answer_/data/kitchen/notes")), notes);
+    QVERIFY(notes->hasActiveFocus());
+    click(visibleItem(QStringLiteral("closeFormButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
 }
 
 void TestApp::location()

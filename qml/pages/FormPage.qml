@@ -151,18 +151,17 @@ Page {
                     font.pixelSize: Theme.titleSize
                     wrapMode: Text.Wrap
                 }
-                // By count, not by the list itself: an answer changes the list, and the
-                // question views (with the keyboard focus in one of them) stay.
+                // Rows that stay put across answers: the question views (with the keyboard
+                // focus in one of them) stay, and only a question relevance shows or hides
+                // comes or goes.
                 Repeater {
                     id: questionViews
-                    model: page.questions.length
+                    model: page.controller ? page.controller.questionModel : null
                     delegate: QuestionView {
                         id: entry
-                        required property int index
                         Layout.fillWidth: true
                         Layout.leftMargin: Theme.margin
                         Layout.rightMargin: Theme.margin
-                        question: page.questions[entry.index]
                         controller: page.controller
                         onFileWanted: ref => {
                             fileDialog.ref = ref
@@ -290,8 +289,6 @@ Page {
             }
         }
     }
-
-    readonly property var questions: controller ? controller.questions : []
 
     // Keyboard use on desktops: the form without the mouse. A new page's first question
     // takes the keyboard once the page is in place.

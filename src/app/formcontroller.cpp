@@ -71,7 +71,11 @@ FormController::FormController(Backend *backend, std::shared_ptr<const form::For
     , m_comment(std::move(comment))
 {
     m_prompts = m_session->prompts();
+    // The page's model follows every change (the page binds to it, not to `questions`).
+    connect(this, &FormController::pageChanged, this,
+            [this] { m_questionModel.update(questions()); });
     followAppLanguage(backend->language());
+    m_questionModel.update(questions());
     connect(backend, &Backend::languageChanged, this,
             [this] { followAppLanguage(m_backend->language()); });
     connect(backend, &Backend::formLanguageChanged, this,
@@ -101,6 +105,12 @@ FormController::FormController(Backend *backend, std::shared_ptr<const form::For
 }
 
 FormController::~FormController() = default;
+
+void FormController::setMediaDir(const QString &dir)
+{
+    m_mediaDir = dir;
+    m_questionModel.update(questions());
+}
 
 QString FormController::title() const
 {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "formsession.h"
+#include "questionsmodel.h"
 
 #include <QObject>
 #include <QQmlEngine>
@@ -29,6 +30,8 @@ class FormController : public QObject
     Q_PROPERTY(QString pageKind READ pageKind NOTIFY pageChanged)
     Q_PROPERTY(QString pageLabel READ pageLabel NOTIFY pageChanged)
     Q_PROPERTY(QVariantList questions READ questions NOTIFY pageChanged)
+    /// The same questions as a model whose rows survive answers (what the page shows).
+    Q_PROPERTY(QAbstractItemModel *questionModel READ questionModel CONSTANT)
     Q_PROPERTY(QVariantList outline READ outline NOTIFY pageChanged)
     Q_PROPERTY(bool saving READ saving NOTIFY savingChanged)
     Q_PROPERTY(QString saveError READ saveError NOTIFY savingChanged)
@@ -57,6 +60,7 @@ public:
     QString pageKind() const;
     QString pageLabel() const;
     QVariantList questions() const;
+    QAbstractItemModel *questionModel() { return &m_questionModel; }
     QVariantList outline() const;
     bool saving() const { return m_pending > 0; }
     QString saveError() const { return m_saveError; }
@@ -90,7 +94,7 @@ public:
     Q_INVOKABLE bool removeRepeat(const QString &ref);
     Q_INVOKABLE void setFormLanguage(const QString &language);
     /// Where the form's media files are (images in labels are shown from there).
-    void setMediaDir(const QString &dir) { m_mediaDir = dir; }
+    void setMediaDir(const QString &dir);
     /// The language from the settings, or else the app's ("zh_CN" / "en"), when the form
     /// has it.
     void followAppLanguage(const QString &code);
@@ -128,6 +132,7 @@ private:
     QString m_instanceId;
     QString m_comment;
     QString m_mediaDir;
+    QuestionsModel m_questionModel;
     int m_pending = 0;
     QString m_saveError;
     bool m_finalized = false;
