@@ -552,7 +552,8 @@ void TestApp::labelMedia()
     const QString form = m_dir.filePath(QStringLiteral("forms/label_media.xml"));
     QVERIFY(QFile::copy(QStringLiteral(SURVEY_TEST_DATA "/label_media.xml"), form));
     for (const auto &[name, colour] :
-         {std::pair{"meter_en.png", Qt::blue}, std::pair{"meter_zh.png", Qt::red}}) {
+         {std::pair{"meter_en.png", Qt::blue}, std::pair{"meter_zh.png", Qt::red},
+          std::pair{"dial.png", Qt::darkGray}}) {
         QImage picture(480, 240, QImage::Format_RGB32);
         picture.fill(colour);
         QVERIFY(picture.save(
@@ -575,6 +576,16 @@ void TestApp::labelMedia()
                     .toLocalFile()
                     .endsWith(QStringLiteral("meter_zh.png")));
     m_backend->setLanguage(QStringLiteral("en"));
+
+    // A choice's picture beside its words; a choice without one shows none.
+    click(visibleItem(QStringLiteral("nextButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("choiceImage_/data/meter_type_analog")));
+    QQuickItem *dial = visibleItem(QStringLiteral("choiceImage_/data/meter_type_analog"));
+    QVERIFY(dial->property("source").toUrl().toLocalFile().endsWith(QStringLiteral("dial.png")));
+    QTRY_COMPARE(dial->property("status").toInt(), 1);
+    QVERIFY(!visibleItem(QStringLiteral("choiceImage_/data/meter_type_smart")));
+    click(visibleItem(QStringLiteral("previousButton")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("moreHelp_") + ref));
 
     QVERIFY(!visibleItem(QStringLiteral("guidance_") + ref));
     click(visibleItem(QStringLiteral("moreHelp_") + ref));

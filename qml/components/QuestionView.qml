@@ -186,6 +186,13 @@ ColumnLayout {
                 text: entry.modelData.label
                 checked: view.question.value === entry.modelData.value
                 onClicked: view.answer(entry.modelData.value)
+                // A choice's picture, beside its words (tapping it chooses too).
+                contentItem: ChoiceContent {
+                    text: entry.text
+                    indent: entry.indicator ? entry.indicator.width + entry.spacing : 0
+                    image: entry.modelData.image || ""
+                    imageName: "choiceImage_" + view.ref + "_" + entry.modelData.value
+                }
             }
         }
     }
@@ -198,6 +205,12 @@ ColumnLayout {
             objectName: "choice_" + view.ref + "_" + box.modelData.value
             Layout.minimumHeight: Theme.touch
             text: box.modelData.label
+            contentItem: ChoiceContent {
+                text: box.text
+                indent: box.indicator ? box.indicator.width + box.spacing : 0
+                image: box.modelData.image || ""
+                imageName: "choiceImage_" + view.ref + "_" + box.modelData.value
+            }
             checked: (" " + view.question.value + " ").indexOf(" " + box.modelData.value + " ") >= 0
             onClicked: {
                 let chosen = view.question.value === "" ? [] : view.question.value.split(" ")

@@ -153,6 +153,15 @@ QString FormController::pageLabel() const
     return m_session->label(p.control, p.node);
 }
 
+QString FormController::mediaUrl(const QString &uri) const
+{
+    const QString name = uri.trimmed().section(QLatin1Char('/'), -1, -1);
+    if (name.isEmpty() || m_mediaDir.isEmpty())
+        return QString();
+    const QString file = QDir(m_mediaDir).filePath(name);
+    return QFileInfo::exists(file) ? QUrl::fromLocalFile(file).toString() : QString();
+}
+
 QVariantMap FormController::questionMap(int control, void *nodePtr) const
 {
     auto *node = static_cast<XmlNode *>(nodePtr);
@@ -160,22 +169,26 @@ QVariantMap FormController::questionMap(int control, void *nodePtr) const
     QVariantList choices;
     if (c.kind == Control::Kind::Select1 || c.kind == Control::Kind::Select ||
         c.kind == Control::Kind::Rank) {
+        // Pictures of the form's own choices (pictorial answers for people who read
+        // little), by value: the session may have shuffled them.
+        QHash<QString, QString> images;
+        for (const form::Item &item : c.items) {
+            const QString image =
+                mediaUrl(m_session->text(item.label, node, QStringLiteral("image")));
+            if (!image.isEmpty())
+                images.insert(item.value, image);
+        }
         for (const auto &choice : m_session->choices(control, node))
             choices.append(QVariantMap{{QStringLiteral("value"), choice.value},
-                                       {QStringLiteral("label"), choice.label}});
+                                       {QStringLiteral("label"), choice.label},
+                                       {QStringLiteral("image"), images.value(choice.value)}});
     }
     QString problem;
     if (const auto p = m_session->check(node);
         p && (m_showRequired || p->kind != FormSession::Problem::Kind::Required))
         problem = p->message;
     // A label's image (jr://images/NAME, in the form's language) from the form's media.
-    QString image;
-    if (const QString uri = m_session->text(c.label, node, QStringLiteral("image")).trimmed();
-        !uri.isEmpty() && !m_mediaDir.isEmpty()) {
-        const QString file = QDir(m_mediaDir).filePath(uri.section(QLatin1Char('/'), -1, -1));
-        if (QFileInfo::exists(file))
-            image = QUrl::fromLocalFile(file).toString();
-    }
+    const QString image = mediaUrl(m_session->text(c.label, node, QStringLiteral("image")));
     return QVariantMap{{QStringLiteral("ref"), m_session->pathOf(node)},
                        {QStringLiteral("control"), form::controlKindName(c.kind)},
                        {QStringLiteral("type"), m_def->typeNameOf(c)},

@@ -122,6 +122,8 @@ private:
     void pagesChanged();
     const form::FormSession::Prompt &currentPrompt() const;
     QVariantMap questionMap(int control, void *node) const;
+    /// A jr://images/NAME (or similar) as a file URL in the form's media; "" when absent.
+    QString mediaUrl(const QString &uri) const;
 
     Backend *m_backend;
     std::shared_ptr<const form::FormDefinition> m_def;
