@@ -139,6 +139,57 @@ private:
         QVERIFY(stack);
         QTRY_VERIFY(!stack->property("busy").toBool());
     }
+    /// Adds a form from the test data and opens a new filling of it.
+    bool openFormFile(const QString &file, const QString &formId)
+    {
+        m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/") + file);
+        const QString entry = QStringLiteral("form_") + formId;
+        if (!QTest::qWaitFor([&] { return visibleItem(entry) != nullptr; }))
+            return false;
+        click(visibleItem(entry));
+        return QTest::qWaitFor([&] { return visibleItem(QStringLiteral("formPage")) != nullptr; });
+    }
+    /// The device's store as the app left it (every job the app posted has run).
+    std::unique_ptr<store::Store> deviceStore()
+    {
+        m_backend->worker().drain();
+        store::StoreError e;
+        auto s = store::Store::open(m_dir.filePath(QStringLiteral("device")), &e);
+        if (!s)
+            qWarning("the device store does not open: %s", qPrintable(e.message));
+        return s;
+    }
+    /// The page says "Saved": the store has confirmed every answer.
+    bool saved()
+    {
+        return QTest::qWaitFor([this] {
+            QQuickItem *state = visibleItem(QStringLiteral("saveState"));
+            return state && state->property("text").toString() == QLatin1String("Saved");
+        });
+    }
+    /// Finalize at the end of the form, then Send: true once the one record is sent.
+    bool finalizeAndSend()
+    {
+        if (!QTest::qWaitFor([this] { return visibleItem(QStringLiteral("finalizeButton")); }))
+            return false;
+        click(visibleItem(QStringLiteral("finalizeButton")));
+        if (!QTest::qWaitFor([this] {
+                return visibleItem(QStringLiteral("homePage")) && m_backend->readyCount() == 1;
+            }))
+            return false;
+        click(visibleItem(QStringLiteral("sendButton")));
+        return QTest::qWaitFor(
+            [this] { return !m_backend->syncing() && m_backend->readyCount() == 0; }, 30000);
+    }
+    /// Save and exit: back on the home page.
+    bool closeForm()
+    {
+        QQuickItem *close = visibleItem(QStringLiteral("closeFormButton"));
+        if (!close)
+            return false;
+        click(close);
+        return QTest::qWaitFor([&] { return visibleItem(QStringLiteral("homePage")) != nullptr; });
+    }
     QObject *controller() const
     {
         QQuickItem *page = visibleItem(QStringLiteral("formPage"));
@@ -222,8 +273,7 @@ void TestApp::fillAndFinalize()
     QMetaObject::invokeMethod(answer, "editingFinished");
     QTRY_VERIFY(!visibleItem(QStringLiteral("problem_/data/kwh")));
     // Saved: the store confirms before "Saved" shows.
-    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
-                 QStringLiteral("Saved"));
+    QVERIFY(saved());
 
     // To the end, and finalize.
     click(visibleItem(QStringLiteral("nextButton")));
@@ -242,10 +292,9 @@ void TestApp::fillAndFinalize()
     QTRY_COMPARE(visibleItem(QStringLiteral("homeGrid"))->property("columns").toInt(), 1);
 
     // What the store holds.
-    m_backend->worker().drain();
     store::StoreError e;
-    auto s = store::Store::open(m_dir.filePath(QStringLiteral("device")), &e);
-    QVERIFY2(s, qPrintable(e.message));
+    auto s = deviceStore();
+    QVERIFY(s);
     const auto finalized = s->records(store::RecordState::Finalized, &e);
     QCOMPARE(finalized.size(), std::size_t(1));
     QVERIFY(s->recordXml(finalized[0].instanceId, &e)->contains("<kwh>312</kwh>"));
@@ -314,9 +363,7 @@ void TestApp::repeatsAndDrafts()
 {
     // A roster: people added as repeat instances (one removed again, after asking), a
     // constraint inside the repeat, saved as a draft midway and resumed with its answers.
-    m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/roster.xml"));
-    QTRY_VERIFY(visibleItem(QStringLiteral("form_roster")));
-    click(visibleItem(QStringLiteral("form_roster")));
+    QVERIFY(openFormFile(QStringLiteral("roster.xml"), QStringLiteral("roster")));
     QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/village")));
     answerWith(QStringLiteral("/data/village"), QStringLiteral("Dongshan"));
     click(visibleItem(QStringLiteral("nextButton")));
@@ -343,15 +390,12 @@ void TestApp::repeatsAndDrafts()
     QVERIFY(visibleItem(QStringLiteral("answer_/data/person[2]/name"))); // nothing removed yet
     QMetaObject::invokeMethod(dialog, "accept");
     QTRY_VERIFY(!visibleItem(QStringLiteral("answer_/data/person[2]/name")));
-    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
-                 QStringLiteral("Saved"));
+    QVERIFY(saved());
 
     // Save and exit: a draft on the home screen; reopened with its answers.
-    click(visibleItem(QStringLiteral("closeFormButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
-    m_backend->worker().drain();
+    QVERIFY(closeForm());
     store::StoreError e;
-    auto s = store::Store::open(m_dir.filePath(QStringLiteral("device")), &e);
+    auto s = deviceStore();
     QVERIFY(s);
     QString draft;
     for (const auto &r : s->records(store::RecordState::Draft, &e)) {
@@ -388,9 +432,7 @@ void TestApp::photoAnswer()
 {
     // A photo answer: chosen from a file, scaled to the question's max-pixels, kept with
     // the record and named in the answer.
-    m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/photo_check.xml"));
-    QTRY_VERIFY(visibleItem(QStringLiteral("form_photo_check")));
-    click(visibleItem(QStringLiteral("form_photo_check")));
+    QVERIFY(openFormFile(QStringLiteral("photo_check.xml"), QStringLiteral("photo_check")));
     QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/photo")));
     QImage big(1000, 500, QImage::Format_RGB32);
     big.fill(Qt::darkGreen);
@@ -404,11 +446,10 @@ void TestApp::photoAnswer()
                               Q_ARG(QString, QUrl::fromLocalFile(file).toString()));
     QTRY_COMPARE(visibleItem(QStringLiteral("answer_/data/photo"))->property("text").toString(),
                  QStringLiteral("Replace…"));
-    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
-                 QStringLiteral("Saved"));
-    m_backend->worker().drain();
+    QVERIFY(saved());
     store::StoreError e;
-    auto s = store::Store::open(m_dir.filePath(QStringLiteral("device")), &e);
+    auto s = deviceStore();
+    QVERIFY(s);
     QString id;
     for (const auto &r : s->records(store::RecordState::Draft, &e)) {
         if (r.formId == QLatin1String("photo_check"))
@@ -433,19 +474,15 @@ void TestApp::photoAnswer()
     QTRY_VERIFY(valueOf(QStringLiteral("/data/photo")).startsWith(QStringLiteral("photo-")));
     QVERIFY(valueOf(QStringLiteral("/data/photo")).endsWith(QStringLiteral(".jpg")));
     QTRY_VERIFY(!QFile::exists(capture));
-    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
-                 QStringLiteral("Saved"));
-    click(visibleItem(QStringLiteral("closeFormButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QVERIFY(saved());
+    QVERIFY(closeForm());
 }
 
 void TestApp::barcodeAnswer()
 {
     // A barcode question: typed, or read from a picture of the label (the desktop's way,
     // and a phone's without a camera). Here a QR code and then a picture with no code.
-    m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/barcode_check.xml"));
-    QTRY_VERIFY(visibleItem(QStringLiteral("form_barcode_check")));
-    click(visibleItem(QStringLiteral("form_barcode_check")));
+    QVERIFY(openFormFile(QStringLiteral("barcode_check.xml"), QStringLiteral("barcode_check")));
     QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/meter_code")));
     const QString ref = QStringLiteral("/data/meter_code");
     // Finalized too early: the list names the missing code; tapping it goes back to the
@@ -494,10 +531,8 @@ void TestApp::barcodeAnswer()
     // Typed, as always possible.
     answerWith(ref, QStringLiteral("typed-0042"));
     QTRY_COMPARE(valueOf(ref), QStringLiteral("typed-0042"));
-    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
-                 QStringLiteral("Saved"));
-    click(visibleItem(QStringLiteral("closeFormButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QVERIFY(saved());
+    QVERIFY(closeForm());
 }
 
 void TestApp::barcodeScannerFrames()
@@ -609,8 +644,7 @@ void TestApp::labelMedia()
     QTRY_VERIFY(visibleItem(QStringLiteral("formLanguage_中文 (zh)")));
     QMetaObject::invokeMethod(visibleItem(QStringLiteral("formLanguage_中文 (zh)")), "triggered");
     QTRY_COMPARE(label(), QStringLiteral("电表读数"));
-    click(visibleItem(QStringLiteral("closeFormButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QVERIFY(closeForm());
 
     // The settings' form language: English forms in a Chinese app.
     m_backend->setLanguage(QStringLiteral("zh_CN"));
@@ -635,8 +669,7 @@ void TestApp::labelMedia()
                 .toUrl()
                 .toLocalFile()
                 .endsWith(QStringLiteral("meter_en.png")));
-    click(visibleItem(QStringLiteral("closeFormButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QVERIFY(closeForm());
     m_backend->setFormLanguage(QString());
     m_backend->setLanguage(QStringLiteral("en"));
 }
@@ -645,9 +678,7 @@ void TestApp::questionViewsStay()
 {
     // On a page of several questions, an answer that shows another question ("Other:
     // which?") adds that one view; the others, and the keyboard focus in one, stay.
-    m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/other_specify.xml"));
-    QTRY_VERIFY(visibleItem(QStringLiteral("form_other_specify")));
-    click(visibleItem(QStringLiteral("form_other_specify")));
+    QVERIFY(openFormFile(QStringLiteral("other_specify.xml"), QStringLiteral("other_specify")));
     QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/kitchen/notes")));
     settle();
     QQuickItem *notes = visibleItem(QStringLiteral("answer_/data/kitchen/notes"));
@@ -663,17 +694,14 @@ void TestApp::questionViewsStay()
     QTRY_VERIFY(!visibleItem(QStringLiteral("answer_/data/kitchen/fuel_other")));
     QCOMPARE(visibleItem(QStringLiteral("answer_/data/kitchen/notes")), notes);
     QVERIFY(notes->hasActiveFocus());
-    click(visibleItem(QStringLiteral("closeFormButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QVERIFY(closeForm());
 }
 
 void TestApp::location()
 {
     // A geopoint from positioning: here an NMEA file (SURVEY_NMEA_FILE, as on a desktop
     // without a receiver) placing the house at 38.8739 N, 115.4646 E.
-    m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/geo_check.xml"));
-    QTRY_VERIFY(visibleItem(QStringLiteral("form_geo_check")));
-    click(visibleItem(QStringLiteral("form_geo_check")));
+    QVERIFY(openFormFile(QStringLiteral("geo_check.xml"), QStringLiteral("geo_check")));
     QTRY_VERIFY(visibleItem(QStringLiteral("locate_/data/where")));
     click(visibleItem(QStringLiteral("locate_/data/where")));
     QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("answer_/data/where"))
@@ -691,10 +719,8 @@ void TestApp::location()
     QCOMPARE(parts[2].toDouble(), 21.0);
     // From HDOP 0.9 and a 5 m range error (Qt takes twice their product, for 95 %).
     QCOMPARE(parts[3], QStringLiteral("9.0"));
-    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
-                 QStringLiteral("Saved"));
-    click(visibleItem(QStringLiteral("closeFormButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QVERIFY(saved());
+    QVERIFY(closeForm());
 }
 
 void TestApp::sendReturnCorrect()
@@ -747,7 +773,7 @@ void TestApp::sendReturnCorrect()
     QTRY_COMPARE(visibleItem(QStringLiteral("syncStatus"))->property("text").toString(),
                  QStringLiteral("2 sent"));
     store::StoreError e;
-    auto s = store::Store::open(m_dir.filePath(QStringLiteral("device")), &e);
+    auto s = deviceStore();
     QVERIFY(s);
     const auto sent = s->records(store::RecordState::Sent, &e);
     QCOMPARE(sent.size(), std::size_t(2));
@@ -786,15 +812,9 @@ void TestApp::sendReturnCorrect()
                 .toString()
                 .contains(QStringLiteral("Photo of the meter")));
     answerWith(QStringLiteral("/data/kwh"), QStringLiteral("298"));
-    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
-                 QStringLiteral("Saved"));
+    QVERIFY(saved());
     click(visibleItem(QStringLiteral("nextButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("finalizeButton")));
-    click(visibleItem(QStringLiteral("finalizeButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
-    QTRY_COMPARE(m_backend->readyCount(), 1);
-    click(visibleItem(QStringLiteral("sendButton")));
-    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing() && m_backend->readyCount() == 0, 30000);
+    QVERIFY(finalizeAndSend());
 
     // On the server: the same submission, now edited, with the corrected reading.
     QNetworkRequest get(QUrl(base + QStringLiteral("/forms/meter_check/submissions/") + id));
@@ -996,13 +1016,10 @@ void TestApp::householdThroughTheUi()
     const QString id = controller()->property("instanceId").toString();
 
     // Save and exit: a draft with the three members, reopened with its answers.
-    QTRY_COMPARE(visibleItem(QStringLiteral("saveState"))->property("text").toString(),
-                 QStringLiteral("Saved"));
-    click(visibleItem(QStringLiteral("closeFormButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
-    m_backend->worker().drain();
+    QVERIFY(saved());
+    QVERIFY(closeForm());
     store::StoreError e;
-    auto s = store::Store::open(m_dir.filePath(QStringLiteral("device")), &e);
+    auto s = deviceStore();
     QVERIFY(s);
     QCOMPARE(s->record(id, &e)->state, store::RecordState::Draft);
     QCOMPARE(s->recordXml(id, &e)->count("<member>"), 3);
@@ -1017,12 +1034,7 @@ void TestApp::householdThroughTheUi()
     QVERIFY(kept.contains(QStringLiteral("王小雨")));
     fillUntil(answers, QString());
     QVERIFY(!QTest::currentTestFailed());
-    QTRY_VERIFY(visibleItem(QStringLiteral("finalizeButton")));
-    click(visibleItem(QStringLiteral("finalizeButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
-    QTRY_COMPARE(m_backend->readyCount(), 1);
-    click(visibleItem(QStringLiteral("sendButton")));
-    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing() && m_backend->readyCount() == 0, 30000);
+    QVERIFY(finalizeAndSend());
     QTRY_VERIFY(visibleItem(QStringLiteral("record_") + id)); // under Sent
     QCOMPARE(s->record(id, &e)->state, store::RecordState::Sent);
 
