@@ -173,13 +173,48 @@ private:
         if (!QTest::qWaitFor([this] { return visibleItem(QStringLiteral("finalizeButton")); }))
             return false;
         click(visibleItem(QStringLiteral("finalizeButton")));
-        if (!QTest::qWaitFor([this] {
-                return visibleItem(QStringLiteral("homePage")) && m_backend->readyCount() == 1;
-            }))
+        if (!QTest::qWaitFor([this] { return atHome() && m_backend->readyCount() == 1; }))
             return false;
         click(visibleItem(QStringLiteral("sendButton")));
         return QTest::qWaitFor(
             [this] { return !m_backend->syncing() && m_backend->readyCount() == 0; }, 30000);
+    }
+    /// A request to the test server as `credentials` ("user:password"): status and body.
+    std::pair<int, QByteArray> serverRequest(const QByteArray &verb, const QString &url,
+                                             const QByteArray &credentials,
+                                             const QByteArray &body = {}, const QString &type = {})
+    {
+        QNetworkRequest request{QUrl(url)};
+        if (!type.isEmpty())
+            request.setHeader(QNetworkRequest::ContentTypeHeader, type);
+        request.setRawHeader("Authorization", "Basic " + credentials.toBase64());
+        std::unique_ptr<QNetworkReply> reply(m_net.sendCustomRequest(request, verb, body));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        if (!finished.wait(20000))
+            return {0, QByteArray()};
+        return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+                reply->readAll()};
+    }
+    /// The page that shows `ref`, through the question list's jumps.
+    bool jumpToQuestion(const QString &ref)
+    {
+        QObject *form = controller();
+        for (int i = 0; form && i < form->property("count").toInt(); ++i) {
+            QMetaObject::invokeMethod(form, "jumpTo", Q_ARG(int, i));
+            for (const QVariant &q : form->property("questions").toList()) {
+                if (q.toMap().value(QStringLiteral("ref")).toString() == ref)
+                    return true;
+            }
+        }
+        return false;
+    }
+    QString labelOf(const QString &ref) const
+    {
+        for (const QVariant &q : controller()->property("questions").toList()) {
+            if (q.toMap().value(QStringLiteral("ref")).toString() == ref)
+                return q.toMap().value(QStringLiteral("label")).toString();
+        }
+        return QString();
     }
     /// Save and exit: back on the home page.
     bool closeForm()
@@ -188,7 +223,15 @@ private:
         if (!close)
             return false;
         click(close);
-        return QTest::qWaitFor([&] { return visibleItem(QStringLiteral("homePage")) != nullptr; });
+        return QTest::qWaitFor([this] { return atHome(); });
+    }
+    /// On the home page with nothing coming or going (a page being popped is still visible,
+    /// and still takes clicks, while its transition runs).
+    bool atHome() const
+    {
+        QObject *stack = find(QStringLiteral("stack"));
+        return stack && !stack->property("busy").toBool() &&
+               stack->property("depth").toInt() == 1 && visibleItem(QStringLiteral("homePage"));
     }
     QObject *controller() const
     {
@@ -212,6 +255,7 @@ private:
 
     QTemporaryDir m_dir;
     QProcess m_server;
+    QNetworkAccessManager m_net;
     std::unique_ptr<app::Backend> m_backend;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
 };
@@ -245,7 +289,7 @@ void TestApp::fillAndFinalize()
     // First run: use forms on this device only; the home screen follows.
     QTRY_VERIFY(visibleItem(QStringLiteral("localOnlyButton")));
     click(visibleItem(QStringLiteral("localOnlyButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QTRY_VERIFY(atHome());
     m_backend->setLanguage(QStringLiteral("en"));
 
     // A form from a file.
@@ -279,7 +323,7 @@ void TestApp::fillAndFinalize()
     click(visibleItem(QStringLiteral("nextButton")));
     QTRY_VERIFY(visibleItem(QStringLiteral("finalizeButton")));
     click(visibleItem(QStringLiteral("finalizeButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QTRY_VERIFY(atHome());
     QTRY_COMPARE(visibleItem(QStringLiteral("readyCount"))->property("text").toString(),
                  QStringLiteral("Ready to send: 1"));
 
@@ -308,7 +352,7 @@ void TestApp::keyboard()
     auto *window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
     window->requestActivate();
     QVERIFY(QTest::qWaitForWindowActive(window));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QTRY_VERIFY(atHome());
     settle();
     QTest::keyClick(window, Qt::Key_F, Qt::ControlModifier);
     QTRY_VERIFY(visibleItem(QStringLiteral("searchField"))->hasActiveFocus());
@@ -316,7 +360,7 @@ void TestApp::keyboard()
     QTRY_VERIFY(visibleItem(QStringLiteral("settingsPage")));
     settle();
     QTest::keyClick(window, Qt::Key_Left, Qt::AltModifier);
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QTRY_VERIFY(atHome());
     QTRY_VERIFY(!visibleItem(QStringLiteral("settingsPage")));
     settle();
 
@@ -355,7 +399,7 @@ void TestApp::keyboard()
         find(QStringLiteral("stack"))->property("currentItem").value<QObject *>()->objectName(),
         QStringLiteral("formPage"));
     QTest::keyClick(window, Qt::Key_W, Qt::ControlModifier);
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QTRY_VERIFY(atHome());
     QTRY_VERIFY(!visibleItem(QStringLiteral("formPage")));
 }
 
@@ -420,7 +464,7 @@ void TestApp::repeatsAndDrafts()
     }
     QTRY_VERIFY(visibleItem(QStringLiteral("finalizeButton")));
     click(visibleItem(QStringLiteral("finalizeButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QTRY_VERIFY(atHome());
     m_backend->worker().drain();
     QTRY_COMPARE(s->record(draft, &e)->state, store::RecordState::Finalized);
     const QByteArray xml = *s->recordXml(draft, &e);
@@ -660,7 +704,7 @@ void TestApp::labelMedia()
     QMetaObject::invokeMethod(box, "activated", Q_ARG(int, index));
     QTRY_COMPARE(m_backend->formLanguage(), QStringLiteral("English (en)"));
     click(visibleItem(QStringLiteral("backButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QTRY_VERIFY(atHome());
     click(visibleItem(QStringLiteral("form_label_media")));
     QTRY_VERIFY(visibleItem(QStringLiteral("image_") + ref));
     QCOMPARE(label(), QStringLiteral("Reading on the meter"));
@@ -767,7 +811,7 @@ void TestApp::sendReturnCorrect()
     visibleItem(QStringLiteral("passwordField"))
         ->setProperty("text", QStringLiteral("enum-password"));
     click(visibleItem(QStringLiteral("signInButton")));
-    QTRY_VERIFY(visibleItem(QStringLiteral("homePage")));
+    QTRY_VERIFY(atHome());
     // Signing in sends what was ready (the records of the first tests).
     QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing() && m_backend->readyCount() == 0, 30000);
     QTRY_COMPARE(visibleItem(QStringLiteral("syncStatus"))->property("text").toString(),
@@ -952,17 +996,12 @@ void TestApp::householdThroughTheUi()
     const QString base = m_server.property("base").toString();
     if (base.isEmpty())
         QSKIP("uses the server and account sendReturnCorrect sets up: run the whole suite");
-    QNetworkAccessManager net;
-    QNetworkRequest post(QUrl(base + QStringLiteral("/forms?publish=true")));
-    post.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/xml"));
-    post.setRawHeader("Authorization", "Basic " + QByteArray("admin:admin-password").toBase64());
-    QNetworkReply *reply =
-        net.post(post, testutil::readFile(QStringLiteral(SURVEY_SOURCE_DIR
-                                                         "/examples/forms/household_energy.xml")));
-    QSignalSpy posted(reply, &QNetworkReply::finished);
-    QVERIFY(posted.wait(20000));
-    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
-    reply->deleteLater();
+    const auto published =
+        serverRequest("POST", base + QStringLiteral("/forms?publish=true"), "admin:admin-password",
+                      testutil::readFile(
+                          QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.xml")),
+                      QStringLiteral("application/xml"));
+    QVERIFY2(published.first == 200, published.second.constData());
     const QJsonObject answers =
         QJsonDocument::fromJson(
             testutil::readFile(
@@ -1039,17 +1078,17 @@ void TestApp::householdThroughTheUi()
     QCOMPARE(s->record(id, &e)->state, store::RecordState::Sent);
 
     // On the server: every answer as the answers file has it, and the photo.
-    QNetworkRequest get(
-        QUrl(base + QStringLiteral("/forms/household_energy/submissions/") + id + "/answers"));
-    get.setRawHeader("Authorization", "Basic " + QByteArray("sup:sup-password-1").toBase64());
-    reply = net.get(get);
-    QSignalSpy got(reply, &QNetworkReply::finished);
-    QVERIFY(got.wait(20000));
-    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
-    QHash<QString, QString> stored;
-    for (const QJsonValue &v : QJsonDocument::fromJson(reply->readAll()).array())
-        stored.insert(v[QStringLiteral("ref")].toString(), v[QStringLiteral("value")].toString());
-    reply->deleteLater();
+    const QString submission = base + QStringLiteral("/forms/household_energy/submissions/") + id;
+    const auto serverAnswers = [&] {
+        QHash<QString, QString> out;
+        const auto [status, body] =
+            serverRequest("GET", submission + QStringLiteral("/answers"), "sup:sup-password-1");
+        for (const QJsonValue &v : QJsonDocument::fromJson(body).array())
+            out.insert(v[QStringLiteral("ref")].toString(), v[QStringLiteral("value")].toString());
+        return status == 200 ? out : QHash<QString, QString>();
+    };
+    const QHash<QString, QString> stored = serverAnswers();
+    QVERIFY(!stored.isEmpty());
     for (auto it = answers.begin(); it != answers.end(); ++it) {
         const QString want = it.value().toVariant().toString();
         const QString have = stored.value(it.key());
@@ -1063,6 +1102,37 @@ void TestApp::householdThroughTheUi()
         else
             QVERIFY2(have == want, qPrintable(it.key() + QStringLiteral(": ") + have));
     }
+
+    // The supervisor sends it back; the correction is made through the app (the summary's
+    // live outputs follow the new reading) and resent as an edit of the same submission.
+    const auto returned =
+        serverRequest("PATCH", submission, "sup:sup-password-1",
+                      R"({"reviewState":"hasIssues","comment":"用电量与电费不一致，请核实"})",
+                      QStringLiteral("application/json"));
+    QVERIFY2(returned.first == 200, returned.second.constData());
+    click(visibleItem(QStringLiteral("sendButton")));
+    QTRY_COMPARE_WITH_TIMEOUT(s->record(id, &e)->state, store::RecordState::Returned, 30000);
+    QTRY_VERIFY(visibleItem(QStringLiteral("record_") + id));
+    click(visibleItem(QStringLiteral("record_") + id));
+    QTRY_VERIFY(visibleItem(QStringLiteral("supervisorComment")));
+    QVERIFY(visibleItem(QStringLiteral("supervisorComment"))
+                ->property("text")
+                .toString()
+                .contains(QStringLiteral("用电量与电费不一致")));
+    QVERIFY(jumpToQuestion(QStringLiteral("/data/summary")));
+    const QString summaryBefore = labelOf(QStringLiteral("/data/summary"));
+    QVERIFY2(summaryBefore.contains(QStringLiteral("3 members")), qPrintable(summaryBefore));
+    QVERIFY(jumpToQuestion(QStringLiteral("/data/elec_kwh")));
+    answerWith(QStringLiteral("/data/elec_kwh"), QStringLiteral("298"));
+    QVERIFY(saved());
+    QVERIFY(jumpToQuestion(QStringLiteral("/data/summary")));
+    QVERIFY(labelOf(QStringLiteral("/data/summary")) != summaryBefore);
+    QMetaObject::invokeMethod(controller(), "jumpTo",
+                              Q_ARG(int, controller()->property("count").toInt() - 1));
+    QVERIFY(finalizeAndSend());
+    QCOMPARE(serverAnswers().value(QStringLiteral("/data/elec_kwh")), QStringLiteral("298"));
+    const auto review = serverRequest("GET", submission, "sup:sup-password-1");
+    QVERIFY2(review.second.contains("\"reviewState\":\"edited\""), review.second.constData());
 }
 
 QTEST_MAIN(TestApp)
