@@ -10,6 +10,9 @@ Page {
     id: page
     objectName: "formPage"
     property FormController controller: null
+    // A page on its way out takes no more taps (a double tap on Finalize or Save and exit
+    // would act twice).
+    enabled: page.StackView.status !== StackView.Deactivating
     title: controller ? controller.title : ""
 
     /// Whatever is being typed is given as the answer first (a field gives its answer when
@@ -39,7 +42,7 @@ Page {
 
     function finish() {
         page.commitTyping()
-        if (!page.controller)
+        if (!page.controller || page.controller.finalized)
             return
         if (page.controller.finalizeRecord())
             page.StackView.view.pop()
