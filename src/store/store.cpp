@@ -205,6 +205,19 @@ bool Store::openDb(StoreError *error)
     return true;
 }
 
+bool Store::firstRow(QSqlQuery &q, const QString &reading, const QString &missing,
+                     StoreError *error) const
+{
+    if (!q.exec()) {
+        if (error)
+            *error = fromSql(reading, q.lastError());
+        return false;
+    }
+    if (!q.next())
+        return fail(error, StoreError::Kind::NotFound, missing);
+    return true;
+}
+
 StoreError Store::fromSql(const QString &what, const QSqlError &e) const
 {
     bool numeric = false;
@@ -588,15 +601,8 @@ std::optional<FormInfo> Store::form(qint64 formRow, StoreError *error)
     QSqlQuery q(m_db);
     q.prepare(QLatin1String(kFormColumns) + QStringLiteral(" WHERE id = ?"));
     q.addBindValue(formRow);
-    if (!q.exec()) {
-        if (error)
-            *error = fromSql(tr("reading a form"), q.lastError());
+    if (!firstRow(q, tr("reading a form"), tr("There is no such form on this device."), error))
         return std::nullopt;
-    }
-    if (!q.next()) {
-        fail(error, StoreError::Kind::NotFound, tr("There is no such form on this device."));
-        return std::nullopt;
-    }
     return formFrom(q);
 }
 
@@ -606,17 +612,11 @@ std::optional<FormInfo> Store::currentForm(const QString &formId, StoreError *er
     q.prepare(QLatin1String(kFormColumns) +
               QStringLiteral(" WHERE form_id = ? ORDER BY current DESC, id DESC LIMIT 1"));
     q.addBindValue(formId);
-    if (!q.exec()) {
-        if (error)
-            *error = fromSql(tr("reading a form"), q.lastError());
+    if (!firstRow(q, tr("reading a form"),
+                  tr("The form '%1' is not on this device: add it or sync with the server first.")
+                      .arg(formId),
+                  error))
         return std::nullopt;
-    }
-    if (!q.next()) {
-        fail(error, StoreError::Kind::NotFound,
-             tr("The form '%1' is not on this device: add it or sync with the server first.")
-                 .arg(formId));
-        return std::nullopt;
-    }
     return formFrom(q);
 }
 
@@ -627,16 +627,9 @@ std::optional<FormInfo> Store::formVersion(const QString &formId, const QString 
     q.prepare(QLatin1String(kFormColumns) + QStringLiteral(" WHERE form_id = ? AND version = ?"));
     q.addBindValue(formId);
     q.addBindValue(version);
-    if (!q.exec()) {
-        if (error)
-            *error = fromSql(tr("reading a form"), q.lastError());
+    if (!firstRow(q, tr("reading a form"),
+                  tr("Form '%1' version '%2' is not on this device.").arg(formId, version), error))
         return std::nullopt;
-    }
-    if (!q.next()) {
-        fail(error, StoreError::Kind::NotFound,
-             tr("Form '%1' version '%2' is not on this device.").arg(formId, version));
-        return std::nullopt;
-    }
     return formFrom(q);
 }
 
@@ -645,14 +638,8 @@ std::optional<QByteArray> Store::formXml(qint64 formRow, StoreError *error)
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT xml FROM forms WHERE id = ?"));
     q.addBindValue(formRow);
-    if (!q.exec() || !q.next()) {
-        if (error)
-            *error = q.lastError().isValid()
-                         ? fromSql(tr("reading a form"), q.lastError())
-                         : makeError(StoreError::Kind::NotFound,
-                                     tr("There is no such form on this device."));
+    if (!firstRow(q, tr("reading a form"), tr("There is no such form on this device."), error))
         return std::nullopt;
-    }
     return q.value(0).toByteArray();
 }
 
@@ -741,16 +728,9 @@ std::optional<RecordInfo> Store::record(const QString &instanceId, StoreError *e
     q.prepare(QStringLiteral("SELECT %1%2 WHERE i.instance_id = ?")
                   .arg(QLatin1String(kRecordColumns), QLatin1String(kRecordFrom)));
     q.addBindValue(instanceId);
-    if (!q.exec()) {
-        if (error)
-            *error = fromSql(tr("reading a record"), q.lastError());
+    if (!firstRow(q, tr("reading a record"),
+                  tr("There is no record %1 on this device.").arg(instanceId), error))
         return std::nullopt;
-    }
-    if (!q.next()) {
-        fail(error, StoreError::Kind::NotFound,
-             tr("There is no record %1 on this device.").arg(instanceId));
-        return std::nullopt;
-    }
     return recordFrom(q);
 }
 
@@ -759,16 +739,9 @@ std::optional<QByteArray> Store::recordXml(const QString &instanceId, StoreError
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT xml FROM instances WHERE instance_id = ?"));
     q.addBindValue(instanceId);
-    if (!q.exec()) {
-        if (error)
-            *error = fromSql(tr("reading a record"), q.lastError());
+    if (!firstRow(q, tr("reading a record"),
+                  tr("There is no record %1 on this device.").arg(instanceId), error))
         return std::nullopt;
-    }
-    if (!q.next()) {
-        fail(error, StoreError::Kind::NotFound,
-             tr("There is no record %1 on this device.").arg(instanceId));
-        return std::nullopt;
-    }
     return q.value(0).toByteArray();
 }
 
@@ -800,13 +773,9 @@ bool Store::changeState(const QString &instanceId, RecordState to,
             QSqlQuery q(m_db);
             q.prepare(QStringLiteral("SELECT id, state FROM instances WHERE instance_id = ?"));
             q.addBindValue(instanceId);
-            if (!q.exec()) {
-                *e = fromSql(tr("reading a record"), q.lastError());
+            if (!firstRow(q, tr("reading a record"),
+                          tr("There is no record %1 on this device.").arg(instanceId), e))
                 return false;
-            }
-            if (!q.next())
-                return fail(e, StoreError::Kind::NotFound,
-                            tr("There is no record %1 on this device.").arg(instanceId));
             const qint64 row = q.value(0).toLongLong();
             const RecordState from =
                 stateFromName(q.value(1).toString()).value_or(RecordState::Draft);

@@ -241,6 +241,10 @@ private:
     bool write(const std::function<bool(StoreError *)> &work, StoreError *error);
     bool exec(const QString &sql, StoreError *error);
     StoreError fromSql(const QString &what, const class QSqlError &e) const;
+    /// Runs `q`, which should find one row, and moves onto it: false with a read error
+    /// (`reading`) or NotFound (`missing`) otherwise.
+    bool firstRow(class QSqlQuery &q, const QString &reading, const QString &missing,
+                  StoreError *error) const;
     bool changeState(const QString &instanceId, RecordState to,
                      const std::function<bool(qint64 row, RecordState from, StoreError *)> &work,
                      StoreError *error);
