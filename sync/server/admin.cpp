@@ -29,6 +29,21 @@ bool run(QSqlQuery &q, const QString &what, QString *error)
     return false;
 }
 
+/// A statement that must change exactly one row: a failure is reported as `what`, no such
+/// row as `missing` (and `*status` 404, when given).
+bool changeOne(QSqlQuery &q, const QString &what, const QString &missing, QString *error,
+               int *status = nullptr)
+{
+    if (!run(q, what, error))
+        return false;
+    if (q.numRowsAffected() == 1)
+        return true;
+    if (status)
+        *status = 404;
+    *error = missing;
+    return false;
+}
+
 QString md5(const QByteArray &bytes)
 {
     return QStringLiteral("md5:") +
@@ -188,12 +203,9 @@ bool Admin::disableUser(const QString &name, QString *error)
             QSqlQuery q(m_db.db());
             q.prepare(QStringLiteral("UPDATE users SET disabled = 1 WHERE name = ?"));
             q.addBindValue(name);
-            if (!run(q, tr("disabling the user"), e))
+            if (!changeOne(q, tr("disabling the user"), tr("there is no user named '%1'").arg(name),
+                           e))
                 return false;
-            if (q.numRowsAffected() != 1) {
-                *e = tr("there is no user named '%1'").arg(name);
-                return false;
-            }
             return audit(QStringLiteral("user.disable"), name, e);
         },
         error);
@@ -760,13 +772,10 @@ bool Admin::deleteDraftMedia(int projectId, const QString &formId, const QString
             q.addBindValue(name);
             q.addBindValue(projectId);
             q.addBindValue(formId);
-            if (!run(q, tr("removing media file %1").arg(name), e))
+            if (!changeOne(q, tr("removing media file %1").arg(name),
+                           tr("the draft of form %1 has no media file '%2'").arg(formId, name), e,
+                           &code))
                 return false;
-            if (q.numRowsAffected() != 1) {
-                code = 404;
-                *e = tr("the draft of form %1 has no media file '%2'").arg(formId, name);
-                return false;
-            }
             return audit(QStringLiteral("form.draft.attachment.delete"),
                          QStringLiteral("%1 %2 project %3").arg(formId, name).arg(projectId), e);
         },
@@ -873,13 +882,10 @@ bool Admin::setFormState(int projectId, const QString &formId, const QString &st
             q.addBindValue(state);
             q.addBindValue(projectId);
             q.addBindValue(formId);
-            if (!run(q, tr("changing the form's state"), e))
+            if (!changeOne(q, tr("changing the form's state"),
+                           tr("there is no form %1 in project %2").arg(formId).arg(projectId), e,
+                           &code))
                 return false;
-            if (q.numRowsAffected() != 1) {
-                code = 404;
-                *e = tr("there is no form %1 in project %2").arg(formId).arg(projectId);
-                return false;
-            }
             return audit(QStringLiteral("form.state"),
                          QStringLiteral("%1 %2 project %3").arg(formId, state).arg(projectId), e);
         },
