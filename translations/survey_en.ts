@@ -1919,22 +1919,6 @@
         </translation>
     </message>
     <message>
-        <source>%1: error: cannot read the answers: %2
-</source>
-        <translation>%1: error: cannot read the answers: %2
-</translation>
-    </message>
-    <message>
-        <source>%1: error: the answers must be a JSON object of path: value (%2)
-</source>
-        <translation>%1: error: the answers must be a JSON object of path: value (%2)
-</translation>
-    </message>
-    <message>
-        <source>found another JSON value</source>
-        <translation>found another JSON value</translation>
-    </message>
-    <message>
         <source>warning: the form has no language &apos;%1&apos;
 </source>
         <translation>warning: the form has no language &apos;%1&apos;

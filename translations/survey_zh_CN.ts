@@ -1909,22 +1909,6 @@
         </translation>
     </message>
     <message>
-        <source>%1: error: cannot read the answers: %2
-</source>
-        <translation>%1：错误：无法读取答案：%2
-</translation>
-    </message>
-    <message>
-        <source>%1: error: the answers must be a JSON object of path: value (%2)
-</source>
-        <translation>%1：错误：答案必须是由 路径: 值 组成的 JSON 对象（%2）
-</translation>
-    </message>
-    <message>
-        <source>found another JSON value</source>
-        <translation>发现的是其他 JSON 值</translation>
-    </message>
-    <message>
         <source>warning: the form has no language &apos;%1&apos;
 </source>
         <translation>警告：表单中没有语言“%1”

@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <optional>
+
 namespace survey::form {
 class FormSession;
 }
@@ -27,6 +29,9 @@ int syncCommand(const QStringList &args);
 void writeOut(const QByteArray &bytes);
 void writeErr(const QString &text);
 QJsonObject problemJson(const QString &ref, const QString &kind, const QString &message);
+/// Reads an answers file ({"/data/path[2]/q": value}); on failure says why on stderr and
+/// gives nothing.
+std::optional<QJsonObject> readAnswers(const QString &path);
 /// Applies answers given as {"/data/path[2]/q": value} in form order; the problems found.
 QJsonArray applyAnswers(form::FormSession &session, const QJsonObject &answers);
 

@@ -244,6 +244,25 @@ QString answerText(const QJsonValue &v)
 
 } // namespace
 
+std::optional<QJsonObject> readAnswers(const QString &path)
+{
+    QFile af(path);
+    if (!af.open(QIODevice::ReadOnly)) {
+        writeErr(Tr::tr("%1: error: cannot read the answers: %2\n").arg(path, af.errorString()));
+        return std::nullopt;
+    }
+    QJsonParseError perr;
+    const QJsonDocument jd = QJsonDocument::fromJson(af.readAll(), &perr);
+    if (!jd.isObject()) {
+        writeErr(Tr::tr("%1: error: the answers must be a JSON object of path: value (%2)\n")
+                     .arg(path, perr.error == QJsonParseError::NoError
+                                    ? Tr::tr("found another JSON value")
+                                    : perr.errorString()));
+        return std::nullopt;
+    }
+    return jd.object();
+}
+
 QJsonArray applyAnswers(FormSession &session, const QJsonObject &obj)
 {
     // Apply answers in form order so that counts and relevance are in place first.
@@ -335,21 +354,9 @@ int fillCommand(const QStringList &args)
     const auto def = loadOrReport(path, media);
     if (!def)
         return 1;
-    QFile af(answersPath);
-    if (!af.open(QIODevice::ReadOnly)) {
-        writeErr(
-            Tr::tr("%1: error: cannot read the answers: %2\n").arg(answersPath, af.errorString()));
+    const auto answers = readAnswers(answersPath);
+    if (!answers)
         return 1;
-    }
-    QJsonParseError perr;
-    const QJsonDocument jd = QJsonDocument::fromJson(af.readAll(), &perr);
-    if (!jd.isObject()) {
-        writeErr(Tr::tr("%1: error: the answers must be a JSON object of path: value (%2)\n")
-                     .arg(answersPath, perr.error == QJsonParseError::NoError
-                                           ? Tr::tr("found another JSON value")
-                                           : perr.errorString()));
-        return 1;
-    }
     FormSession session(def);
     if (!lang.isEmpty() && !def->languages().isEmpty() && !session.setLanguage(lang)) {
         // Only the messages' language is at stake: say so and go on in the default one.
@@ -359,7 +366,7 @@ int fillCommand(const QStringList &args)
     }
     session.start();
 
-    QJsonArray problems = applyAnswers(session, jd.object());
+    QJsonArray problems = applyAnswers(session, *answers);
     session.finalize();
     for (const FormSession::Problem &p : session.validate())
         problems.append(problemJson(p.ref, FormSession::kindName(p.kind), p.message));

@@ -203,21 +203,9 @@ int newCommand(const QStringList &arguments)
     }
     if (dataDir.isEmpty() || formId.isEmpty() || answersPath.isEmpty())
         return usage(usageText);
-    QFile af(answersPath);
-    if (!af.open(QIODevice::ReadOnly)) {
-        writeErr(
-            Tr::tr("%1: error: cannot read the answers: %2\n").arg(answersPath, af.errorString()));
+    const auto answers = readAnswers(answersPath);
+    if (!answers)
         return 1;
-    }
-    QJsonParseError perr;
-    const QJsonDocument answers = QJsonDocument::fromJson(af.readAll(), &perr);
-    if (!answers.isObject()) {
-        writeErr(Tr::tr("%1: error: the answers must be a JSON object of path: value (%2)\n")
-                     .arg(answersPath, perr.error == QJsonParseError::NoError
-                                           ? Tr::tr("found another JSON value")
-                                           : perr.errorString()));
-        return 1;
-    }
     auto store = openStore(dataDir);
     if (!store)
         return 1;
@@ -230,7 +218,7 @@ int newCommand(const QStringList &arguments)
         return 1;
     // File answers ("/data/photo": "some/file.jpg") name files to attach: the answer becomes
     // the file's name, the file goes with the record.
-    QJsonObject values = answers.object();
+    QJsonObject values = *answers;
     std::vector<std::pair<QString, QString>> files; // name, source path
     for (auto it = values.begin(); it != values.end(); ++it) {
         const int schema = it.key().startsWith(QLatin1Char('/'))
@@ -407,17 +395,10 @@ int storeCorrect(Store &store, const QStringList &args)
     }
     QJsonObject answers;
     if (!answersPath.isEmpty()) {
-        QFile af(answersPath);
-        QJsonParseError perr;
-        const QJsonDocument doc = af.open(QIODevice::ReadOnly)
-                                      ? QJsonDocument::fromJson(af.readAll(), &perr)
-                                      : QJsonDocument();
-        if (!doc.isObject()) {
-            writeErr(Tr::tr("%1: error: the answers must be a JSON object of path: value (%2)\n")
-                         .arg(answersPath, af.errorString()));
+        const auto read = readAnswers(answersPath);
+        if (!read)
             return 1;
-        }
-        answers = doc.object();
+        answers = *read;
     }
     StoreError e;
     const auto next = store.correct(instanceId, &e);
