@@ -7,6 +7,8 @@
 #include <QTest>
 #include <QUrl>
 
+#include <vector>
+
 namespace testutil {
 
 inline QByteArray readFile(const QString &path)
@@ -63,6 +65,52 @@ inline QUrl startAndReadUrl(QProcess &process, const QString &program, const QSt
         }
     }
     return QUrl(QString::fromUtf8(process.readLine().trimmed()));
+}
+
+/// A user seedServer() adds: name, role, password, and an enumerator's supervisor.
+struct ServerUser
+{
+    QString name;
+    QString role;
+    QString password;
+    QString supervisor;
+};
+
+/// A new survey-sync database at `db` (admin "admin", password "admin-password") with
+/// `users` added in order and `forms` published; false when a step fails (its stderr shown).
+inline bool seedServer(const QString &syncProgram, const QString &db,
+                       const std::vector<ServerUser> &users, const QStringList &forms = {})
+{
+    const auto step = [&](const QStringList &args, const QByteArray &input = {}) {
+        const Run r = runProgram(syncProgram, args, input);
+        if (r.exitCode != 0)
+            qWarning("survey-sync %s: %s", qPrintable(args.join(QLatin1Char(' '))),
+                     r.err.constData());
+        return r.exitCode == 0;
+    };
+    if (!step({QStringLiteral("init"), QStringLiteral("--db"), db, QStringLiteral("--admin"),
+               QStringLiteral("admin")},
+              "admin-password\n"))
+        return false;
+    for (const ServerUser &u : users) {
+        QStringList args{QStringLiteral("user"),
+                         QStringLiteral("add"),
+                         QStringLiteral("--db"),
+                         db,
+                         u.name,
+                         QStringLiteral("--role"),
+                         u.role};
+        if (!u.supervisor.isEmpty())
+            args << QStringLiteral("--supervisor") << u.supervisor;
+        if (!step(args, u.password.toUtf8() + '\n'))
+            return false;
+    }
+    for (const QString &form : forms) {
+        if (!step({QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"), db,
+                   form}))
+            return false;
+    }
+    return true;
 }
 
 /// Runs survey-cli.

@@ -776,23 +776,16 @@ QString TestApp::serverBase()
     if (m_server.state() == QProcess::Running)
         return m_serverBase;
     const QString db = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("server.db"));
-    const auto ok = [](const testutil::Run &run) { return run.exitCode == 0; };
-    if (!ok(sync({QStringLiteral("init"), QStringLiteral("--db"), db, QStringLiteral("--admin"),
-                  QStringLiteral("admin")},
-                 "admin-password\n")) ||
-        !ok(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db,
-                  QStringLiteral("sup"), QStringLiteral("--role"), QStringLiteral("supervisor")},
-                 "sup-password-1\n")) ||
-        !ok(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db,
-                  QStringLiteral("enu"), QStringLiteral("--role"), QStringLiteral("enumerator"),
-                  QStringLiteral("--supervisor"), QStringLiteral("sup")},
-                 "enum-password\n")))
+    if (!testutil::seedServer(QStringLiteral(SURVEY_SYNC), db,
+                              {{QStringLiteral("sup"),
+                                QStringLiteral("supervisor"),
+                                QStringLiteral("sup-password-1"),
+                                {}},
+                               {QStringLiteral("enu"), QStringLiteral("enumerator"),
+                                QStringLiteral("enum-password"), QStringLiteral("sup")}},
+                              {QStringLiteral(SURVEY_TEST_DATA "/meter_check.xml"),
+                               QStringLiteral(SURVEY_TEST_DATA "/roster.xml")}))
         return QString();
-    for (const char *form : {"/meter_check.xml", "/roster.xml"}) {
-        if (!ok(sync({QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"), db,
-                      QStringLiteral(SURVEY_TEST_DATA) + QLatin1String(form)})))
-            return QString();
-    }
     const QUrl url = testutil::startAndReadUrl(
         m_server, QStringLiteral(SURVEY_SYNC),
         {QStringLiteral("serve"), QStringLiteral("--db"), db, QStringLiteral("--listen"),

@@ -151,38 +151,22 @@ private:
 void TestServerOpenRosa::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QCOMPARE(sync({QStringLiteral("init"), QStringLiteral("--db"), db(), QStringLiteral("--admin"),
-                   QStringLiteral("admin")},
-                  "admin-password\n")
-                 .exitCode,
-             0);
-    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
-                   QStringLiteral("enu"), QStringLiteral("--role"), QStringLiteral("enumerator")},
-                  "enum-password\n")
-                 .exitCode,
-             0);
-    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
-                   QStringLiteral("gone"), QStringLiteral("--role"), QStringLiteral("enumerator")},
-                  "gone-password\n")
-                 .exitCode,
-             0);
+    QVERIFY(testutil::seedServer(
+        QStringLiteral(SURVEY_SYNC), db(),
+        {{QStringLiteral("enu"), QStringLiteral("enumerator"), QStringLiteral("enum-password"), {}},
+         {QStringLiteral("gone"),
+          QStringLiteral("enumerator"),
+          QStringLiteral("gone-password"),
+          {}},
+         {QStringLiteral("sup"),
+          QStringLiteral("supervisor"),
+          QStringLiteral("sup-password-1"),
+          {}},
+         {QStringLiteral("enu2"), QStringLiteral("enumerator"), QStringLiteral("enu2-password"),
+          QStringLiteral("sup")}},
+        {m_form}));
     QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("disable"), QStringLiteral("--db"), db(),
                    QStringLiteral("gone")})
-                 .exitCode,
-             0);
-    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
-                   QStringLiteral("sup"), QStringLiteral("--role"), QStringLiteral("supervisor")},
-                  "sup-password-1\n")
-                 .exitCode,
-             0);
-    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
-                   QStringLiteral("enu2"), QStringLiteral("--role"), QStringLiteral("enumerator"),
-                   QStringLiteral("--supervisor"), QStringLiteral("sup")},
-                  "enu2-password\n")
-                 .exitCode,
-             0);
-    QCOMPARE(sync({QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"), db(),
-                   m_form})
                  .exitCode,
              0);
     const QUrl base = serve(m_server, {QStringLiteral("--insecure-http"),

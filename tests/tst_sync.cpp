@@ -298,29 +298,16 @@ private:
 void TestSync::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QCOMPARE(sync({QStringLiteral("init"), QStringLiteral("--db"), db(), QStringLiteral("--admin"),
-                   QStringLiteral("admin")},
-                  "admin-password\n")
-                 .exitCode,
-             0);
-    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
-                   QStringLiteral("sup"), QStringLiteral("--role"), QStringLiteral("supervisor")},
-                  "sup-password-1\n")
-                 .exitCode,
-             0);
-    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
-                   QStringLiteral("enu"), QStringLiteral("--role"), QStringLiteral("enumerator"),
-                   QStringLiteral("--supervisor"), QStringLiteral("sup")},
-                  "enum-password\n")
-                 .exitCode,
-             0);
     // The meter form, and the photo form with a media file (a CSV it does not read).
-    for (const char *form : {"/meter.xml", "/photos.xml"}) {
-        const auto r =
-            sync({QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"), db(),
-                  QStringLiteral(SURVEY_TEST_DATA) + QLatin1String(form)});
-        QVERIFY2(r.exitCode == 0, r.err.constData());
-    }
+    QVERIFY(testutil::seedServer(QStringLiteral(SURVEY_SYNC), db(),
+                                 {{QStringLiteral("sup"),
+                                   QStringLiteral("supervisor"),
+                                   QStringLiteral("sup-password-1"),
+                                   {}},
+                                  {QStringLiteral("enu"), QStringLiteral("enumerator"),
+                                   QStringLiteral("enum-password"), QStringLiteral("sup")}},
+                                 {QStringLiteral(SURVEY_TEST_DATA "/meter.xml"),
+                                  QStringLiteral(SURVEY_TEST_DATA "/photos.xml")}));
     m_base = startServer(0);
     QVERIFY(m_base.isValid());
 }
