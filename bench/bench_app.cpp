@@ -4,6 +4,7 @@
 // Offscreen. Run: build/bench/bench_app [--records 10000]
 #include "backend.h"
 #include "store.h"
+#include "visibleitem.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -18,41 +19,13 @@
 
 #include <cstdio>
 
+#include "benchutil.h"
+
 Q_IMPORT_QML_PLUGIN(SurveyPlugin)
 
 using namespace survey;
 
-namespace {
-
-double rssMb()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    }
-    return 0;
-}
-
-QQuickItem *visibleItem(QQuickWindow *window, const QString &name)
-{
-    std::vector<QQuickItem *> todo{window->contentItem()};
-    while (!todo.empty()) {
-        QQuickItem *item = todo.back();
-        todo.pop_back();
-        if (!item->isVisible())
-            continue;
-        if (item->objectName() == name)
-            return item;
-        const auto children = item->childItems();
-        todo.insert(todo.end(), children.begin(), children.end());
-    }
-    return nullptr;
-}
-
-} // namespace
+namespace {} // namespace
 
 int main(int argc, char **argv)
 {
@@ -98,7 +71,7 @@ int main(int argc, char **argv)
         QSqlQuery(s->db()).exec(QStringLiteral("COMMIT"));
         s->setSetting(QStringLiteral("configured"), QStringLiteral("yes"), &e);
     }
-    const double rssBefore = rssMb();
+    const double rssBefore = bench::rssMb();
     QElapsedTimer clock;
     clock.start();
     app::Backend backend(nullptr);
@@ -113,7 +86,7 @@ int main(int argc, char **argv)
     qint64 filled = -1;
     while (clock.elapsed() < 120000 && filled < 0) {
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-        if (home < 0 && visibleItem(window, QStringLiteral("homePage")))
+        if (home < 0 && app::findVisibleItem(window, QStringLiteral("homePage")))
             home = clock.elapsed();
         if (home >= 0 && backend.readyCount() > 0)
             filled = clock.elapsed();
@@ -128,6 +101,6 @@ int main(int argc, char **argv)
     std::printf("home page shown:        %6lld ms\n", static_cast<long long>(home));
     std::printf("lists filled:           %6lld ms\n", static_cast<long long>(filled));
     std::printf("first frame with lists: %6lld ms\n", static_cast<long long>(drawn));
-    std::printf("RSS: %.1f MB before the app, %.1f MB after\n", rssBefore, rssMb());
+    std::printf("RSS: %.1f MB before the app, %.1f MB after\n", rssBefore, bench::rssMb());
     return filled >= 0 ? 0 : 1;
 }

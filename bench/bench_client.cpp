@@ -17,22 +17,11 @@
 
 #include <cstdio>
 
+#include "benchutil.h"
+
 using namespace survey;
 
 namespace {
-
-/// Resident memory of this process in MB (Linux).
-double rssMb()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    }
-    return 0;
-}
 
 int run(const QStringList &args, const QByteArray &in = {})
 {
@@ -60,10 +49,11 @@ Result push(store::Store &store, const QUrl &base, double megabytes)
     sync::SyncClient client(store, {base, QStringLiteral("enu"), QStringLiteral("bench-password")});
     Result r;
     r.megabytes = megabytes;
-    r.rssBefore = rssMb();
+    r.rssBefore = bench::rssMb();
     r.rssPeak = r.rssBefore;
-    QObject::connect(&client, &sync::SyncClient::progress,
-                     [&r](int, int, qint64, qint64) { r.rssPeak = std::max(r.rssPeak, rssMb()); });
+    QObject::connect(&client, &sync::SyncClient::progress, [&r](int, int, qint64, qint64) {
+        r.rssPeak = std::max(r.rssPeak, bench::rssMb());
+    });
     QElapsedTimer timer;
     timer.start();
     QObject::connect(&client, &sync::SyncClient::finished, [&](const sync::SyncSummary &s) {

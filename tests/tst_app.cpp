@@ -5,6 +5,7 @@
 #include "barcode.h"
 #include "store.h"
 #include "testutil.h"
+#include "visibleitem.h"
 
 #include <QDir>
 #include <QImage>
@@ -84,28 +85,13 @@ private:
         }
         return nullptr;
     }
-    /// The visible item with this objectName, searched through the visual tree (pages a
-    /// StackView made are its visual children, not QObject children).
+    /// The visible item with this objectName, in any of the app's windows.
     QQuickItem *visibleItem(const QString &name) const
     {
         for (QObject *root : m_engine->rootObjects()) {
-            auto *window = qobject_cast<QQuickWindow *>(root);
-            if (!window)
-                continue;
-            // From the root item: the overlay (menus, dialogs) is beside the content.
-            QQuickItem *top = window->contentItem();
-            while (top->parentItem())
-                top = top->parentItem();
-            std::vector<QQuickItem *> todo{top};
-            while (!todo.empty()) {
-                QQuickItem *item = todo.back();
-                todo.pop_back();
-                if (!item->isVisible())
-                    continue;
-                if (item->objectName() == name)
+            if (auto *window = qobject_cast<QQuickWindow *>(root)) {
+                if (QQuickItem *item = app::findVisibleItem(window, name))
                     return item;
-                const auto children = item->childItems();
-                todo.insert(todo.end(), children.begin(), children.end());
             }
         }
         return nullptr;

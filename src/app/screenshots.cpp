@@ -5,6 +5,7 @@
 // a few records. Used by scripts/screenshots.sh.
 #include "backend.h"
 #include "store.h"
+#include "visibleitem.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -31,18 +32,7 @@ QQuickWindow *g_window = nullptr;
 
 QQuickItem *visibleItem(const QString &name)
 {
-    std::vector<QQuickItem *> todo{g_window->contentItem()};
-    while (!todo.empty()) {
-        QQuickItem *item = todo.back();
-        todo.pop_back();
-        if (!item->isVisible())
-            continue;
-        if (item->objectName() == name)
-            return item;
-        const auto children = item->childItems();
-        todo.insert(todo.end(), children.begin(), children.end());
-    }
-    return nullptr;
+    return app::findVisibleItem(g_window, name);
 }
 
 /// Lets the event loop run until `done` holds (or 10 s pass), then until a frame is drawn.
