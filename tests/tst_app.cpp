@@ -202,6 +202,27 @@ private:
         }
         return QString();
     }
+    /// The record `id`, just received back from the supervisor, opened as its correction with
+    /// the comment (containing `comment`) on top.
+    bool openReturned(store::Store &s, const QString &id, const QString &comment)
+    {
+        store::StoreError e;
+        if (!QTest::qWaitFor(
+                [&] {
+                    // Listed where it can be opened (under Sent it cannot).
+                    const auto r = s.record(id, &e);
+                    QQuickItem *entry = visibleItem(QStringLiteral("record_") + id);
+                    return r && r->state == store::RecordState::Returned && entry &&
+                           entry->isEnabled();
+                },
+                30000))
+            return false;
+        click(visibleItem(QStringLiteral("record_") + id));
+        return QTest::qWaitFor([&] {
+            QQuickItem *shown = visibleItem(QStringLiteral("supervisorComment"));
+            return shown && shown->property("text").toString().contains(comment);
+        });
+    }
     /// Save and exit: back on the home page.
     bool closeForm()
     {
@@ -832,15 +853,8 @@ void TestApp::sendReturnCorrect()
     QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing(), 30000);
     settle();
     QTest::keyClick(qobject_cast<QWindow *>(m_engine->rootObjects().first()), Qt::Key_F5);
-    QTRY_COMPARE_WITH_TIMEOUT(s->record(id, &e)->state, store::RecordState::Returned, 30000);
-    QTRY_VERIFY(visibleItem(QStringLiteral("record_") + id));
     // Opened: a correction, with the comment shown.
-    click(visibleItem(QStringLiteral("record_") + id));
-    QTRY_VERIFY(visibleItem(QStringLiteral("supervisorComment")));
-    QVERIFY(visibleItem(QStringLiteral("supervisorComment"))
-                ->property("text")
-                .toString()
-                .contains(QStringLiteral("Photo of the meter")));
+    QVERIFY(openReturned(*s, id, QStringLiteral("Photo of the meter")));
     answerWith(QStringLiteral("/data/kwh"), QStringLiteral("298"));
     QVERIFY(saved());
     click(visibleItem(QStringLiteral("nextButton")));
@@ -1103,14 +1117,7 @@ void TestApp::householdThroughTheUi()
                       QStringLiteral("application/json"));
     QVERIFY2(returned.first == 200, returned.second.constData());
     click(visibleItem(QStringLiteral("sendButton")));
-    QTRY_COMPARE_WITH_TIMEOUT(s->record(id, &e)->state, store::RecordState::Returned, 30000);
-    QTRY_VERIFY(visibleItem(QStringLiteral("record_") + id));
-    click(visibleItem(QStringLiteral("record_") + id));
-    QTRY_VERIFY(visibleItem(QStringLiteral("supervisorComment")));
-    QVERIFY(visibleItem(QStringLiteral("supervisorComment"))
-                ->property("text")
-                .toString()
-                .contains(QStringLiteral("用电量与电费不一致")));
+    QVERIFY(openReturned(*s, id, QStringLiteral("用电量与电费不一致")));
     QVERIFY(jumpToQuestion(QStringLiteral("/data/summary")));
     const QString summaryBefore = labelOf(QStringLiteral("/data/summary"));
     QVERIFY2(summaryBefore.contains(QStringLiteral("3 members")), qPrintable(summaryBefore));

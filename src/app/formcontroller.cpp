@@ -84,24 +84,14 @@ FormController::FormController(Backend *backend, std::shared_ptr<const form::For
         return;
     // The new record exists in the store before its first answer is saved (the worker
     // runs jobs in order).
-    ++m_pending;
     const QByteArray xml = m_session->toXml(false);
     const QString id = m_instanceId;
     const QString name = m_session->instanceName();
-    QPointer<FormController> self(this);
-    backend->worker().post([self, xml, id, name, formRow](store::Store *s) {
-        store::StoreError e;
-        const bool ok = s && s->createDraft(formRow, id, xml, name, &e).has_value();
-        const QString why = s ? e.message : QString();
-        onThreadOf(Backend::instance(), [self, ok, why] {
-            if (!self)
-                return;
-            --self->m_pending;
-            self->m_saveError = ok ? QString() : why;
-            Q_EMIT self->savingChanged();
-            Backend::instance()->refresh();
-        });
-    });
+    persist(
+        [xml, id, name, formRow](store::Store *s, store::StoreError *e) {
+            return s->createDraft(formRow, id, xml, name, e).has_value();
+        },
+        true);
 }
 
 FormController::~FormController() = default;
@@ -299,17 +289,28 @@ QString FormController::formLanguage() const
 void FormController::save()
 {
     // Each change is its own durable transaction, in order, on the worker thread.
-    ++m_pending;
-    Q_EMIT savingChanged();
     const QByteArray xml = m_session->toXml(false);
     const QString id = m_instanceId;
     const QString name = m_session->instanceName();
-    QPointer<FormController> self(this);
-    m_backend->worker().post([self, xml, id, name](store::Store *s) {
+    persist([xml, id, name](store::Store *s, store::StoreError *e) {
+        return s->saveDraft(id, xml, name, e);
+    });
+}
+
+void FormController::persist(std::function<bool(store::Store *, store::StoreError *)> write,
+                             bool refreshLists)
+{
+    // `saving` stays true until the store has confirmed every write.
+    ++m_pending;
+    Q_EMIT savingChanged();
+    QPointer<FormController> self(this); // checked on the GUI thread only
+    m_backend->worker().post([self, write = std::move(write), refreshLists](store::Store *s) {
         store::StoreError e;
-        const bool ok = s && s->saveDraft(id, xml, name, &e);
-        const QString why = e.message;
-        onThreadOf(Backend::instance(), [self, ok, why] {
+        const bool ok = s && write(s, &e);
+        const QString why = s ? e.message : tr("The data folder is not open.");
+        onThreadOf(Backend::instance(), [self, ok, why, refreshLists] {
+            if (refreshLists)
+                Backend::instance()->refresh();
             if (!self)
                 return;
             --self->m_pending;

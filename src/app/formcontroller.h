@@ -8,7 +8,13 @@
 #include <QQmlEngine>
 #include <QVariantList>
 
+#include <functional>
 #include <memory>
+
+namespace survey::store {
+class Store;
+struct StoreError;
+} // namespace survey::store
 
 namespace survey::app {
 
@@ -115,6 +121,9 @@ Q_SIGNALS:
 
 private:
     void save();
+    /// Runs `write` on the worker thread; `saving` until it is done, `saveError` if it failed.
+    void persist(std::function<bool(store::Store *, store::StoreError *)> write,
+                 bool refreshLists = false);
     void attach(const QString &ref, const QString &pathOrUrl, bool removeSource);
     /// After a move: the new page starts without required messages.
     bool moved(bool moved);
