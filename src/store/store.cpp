@@ -205,14 +205,20 @@ bool Store::openDb(StoreError *error)
     return true;
 }
 
+bool Store::exec(QSqlQuery &q, const QString &what, StoreError *error) const
+{
+    if (q.exec())
+        return true;
+    if (error)
+        *error = fromSql(what, q.lastError());
+    return false;
+}
+
 bool Store::firstRow(QSqlQuery &q, const QString &reading, const QString &missing,
                      StoreError *error) const
 {
-    if (!q.exec()) {
-        if (error)
-            *error = fromSql(reading, q.lastError());
+    if (!exec(q, reading, error))
         return false;
-    }
     if (!q.next())
         return fail(error, StoreError::Kind::NotFound, missing);
     return true;
@@ -650,11 +656,8 @@ std::vector<MediaInfo> Store::formMedia(qint64 formRow, StoreError *error)
                              "BY name"));
     q.addBindValue(formRow);
     std::vector<MediaInfo> out;
-    if (!q.exec()) {
-        if (error)
-            *error = fromSql(tr("reading a form's media"), q.lastError());
+    if (!exec(q, tr("reading a form's media"), error))
         return out;
-    }
     while (q.next())
         out.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong()});
     return out;
@@ -754,11 +757,8 @@ std::vector<RecordInfo> Store::records(std::optional<RecordState> state, StoreEr
     if (state)
         q.addBindValue(stateName(*state));
     std::vector<RecordInfo> out;
-    if (!q.exec()) {
-        if (error)
-            *error = fromSql(tr("listing records"), q.lastError());
+    if (!exec(q, tr("listing records"), error))
         return out;
-    }
     while (q.next())
         out.push_back(recordFrom(q));
     return out;
@@ -1099,11 +1099,8 @@ std::vector<AttachmentInfo> Store::attachments(const QString &instanceId, StoreE
                              "i.instance_id = ? ORDER BY a.name"));
     q.addBindValue(instanceId);
     std::vector<AttachmentInfo> out;
-    if (!q.exec()) {
-        if (error)
-            *error = fromSql(tr("listing a record's files"), q.lastError());
+    if (!exec(q, tr("listing a record's files"), error))
         return out;
-    }
     while (q.next())
         out.push_back({q.value(1).toString(),
                        QDir(attachmentDir(q.value(0).toLongLong())).filePath(q.value(4).toString()),
@@ -1126,11 +1123,8 @@ std::vector<OutboxEntry> Store::outbox(bool dueOnly, StoreError *error)
     if (dueOnly)
         q.addBindValue(now());
     std::vector<OutboxEntry> out;
-    if (!q.exec()) {
-        if (error)
-            *error = fromSql(tr("reading the outbox"), q.lastError());
+    if (!exec(q, tr("reading the outbox"), error))
         return out;
-    }
     while (q.next())
         out.push_back({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toInt(),
                        parseTime(q.value(3)), q.value(4).toString()});
@@ -1264,11 +1258,8 @@ std::vector<LogEntry> Store::syncLog(int limit, const QString &instanceId, Store
         q.addBindValue(instanceId);
     q.addBindValue(limit);
     std::vector<LogEntry> out;
-    if (!q.exec()) {
-        if (error)
-            *error = fromSql(tr("reading the sync log"), q.lastError());
+    if (!exec(q, tr("reading the sync log"), error))
         return out;
-    }
     while (q.next()) {
         QStringList args;
         for (const QJsonValue &v : QJsonDocument::fromJson(q.value(5).toByteArray()).array())

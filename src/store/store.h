@@ -241,6 +241,8 @@ private:
     bool write(const std::function<bool(StoreError *)> &work, StoreError *error);
     bool exec(const QString &sql, StoreError *error);
     StoreError fromSql(const QString &what, const class QSqlError &e) const;
+    /// Runs `q`; false with the error reported as `what` when it fails.
+    bool exec(class QSqlQuery &q, const QString &what, StoreError *error) const;
     /// Runs `q`, which should find one row, and moves onto it: false with a read error
     /// (`reading`) or NotFound (`missing`) otherwise.
     bool firstRow(class QSqlQuery &q, const QString &reading, const QString &missing,
