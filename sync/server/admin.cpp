@@ -52,6 +52,16 @@ QString md5(const QByteArray &bytes)
 
 } // namespace
 
+bool Admin::writeWithStatus(const std::function<bool(QString *, int *)> &work, int *status,
+                            QString *error)
+{
+    int code = 503; // the database's own failure, unless `work` says otherwise
+    const bool ok = m_db.write([&](QString *e) { return work(e, &code); }, error);
+    if (!ok)
+        *status = code;
+    return ok;
+}
+
 bool Admin::validRole(const QString &role)
 {
     return role == QLatin1String("admin") || role == QLatin1String("supervisor") ||
@@ -703,12 +713,11 @@ bool Admin::putDraftMedia(int projectId, const QString &formId, const QString &n
         *error = tr("media file name '%1' must be a plain file name").arg(name);
         return false;
     }
-    int code = 503;
-    const bool ok = m_db.write(
-        [&](QString *e) {
+    return writeWithStatus(
+        [&](QString *e, int *code) {
             DraftRow draft;
             if (const int found = findDraft(projectId, formId, &draft, e); found != 0) {
-                code = found;
+                *code = found;
                 return false;
             }
             const QVariant draftRow = draft.id;
@@ -718,7 +727,7 @@ bool Admin::putDraftMedia(int projectId, const QString &formId, const QString &n
             form::FormError fe;
             const auto def = form::FormDefinition::load(xml, options, &fe);
             if (!def || !refersTo(*def, name)) {
-                code = 404;
+                *code = 404;
                 QStringList names;
                 if (def) {
                     for (const auto &r : def->mediaReferences())
@@ -752,18 +761,14 @@ bool Admin::putDraftMedia(int projectId, const QString &formId, const QString &n
                              .arg(projectId),
                          e);
         },
-        error);
-    if (!ok)
-        *status = code;
-    return ok;
+        status, error);
 }
 
 bool Admin::deleteDraftMedia(int projectId, const QString &formId, const QString &name, int *status,
                              QString *error)
 {
-    int code = 503;
-    const bool ok = m_db.write(
-        [&](QString *e) {
+    return writeWithStatus(
+        [&](QString *e, int *code) {
             QSqlQuery q(m_db.db());
             q.prepare(QStringLiteral(
                 "DELETE FROM form_draft_media WHERE filename = ? AND draft_id = (SELECT d.id FROM "
@@ -774,25 +779,21 @@ bool Admin::deleteDraftMedia(int projectId, const QString &formId, const QString
             q.addBindValue(formId);
             if (!changeOne(q, tr("removing media file %1").arg(name),
                            tr("the draft of form %1 has no media file '%2'").arg(formId, name), e,
-                           &code))
+                           code))
                 return false;
             return audit(QStringLiteral("form.draft.attachment.delete"),
                          QStringLiteral("%1 %2 project %3").arg(formId, name).arg(projectId), e);
         },
-        error);
-    if (!ok)
-        *status = code;
-    return ok;
+        status, error);
 }
 
 bool Admin::deleteDraft(int projectId, const QString &formId, int *status, QString *error)
 {
-    int code = 503;
-    const bool ok = m_db.write(
-        [&](QString *e) {
+    return writeWithStatus(
+        [&](QString *e, int *code) {
             DraftRow draft;
             if (const int found = findDraft(projectId, formId, &draft, e); found != 0) {
-                code = found;
+                *code = found;
                 return false;
             }
             if (!removeDraftRows(draft.id, e))
@@ -812,10 +813,7 @@ bool Admin::deleteDraft(int projectId, const QString &formId, int *status, QStri
             return audit(QStringLiteral("form.draft.delete"),
                          QStringLiteral("%1 project %2").arg(formId).arg(projectId), e);
         },
-        error);
-    if (!ok)
-        *status = code;
-    return ok;
+        status, error);
 }
 
 std::optional<Admin::Published> Admin::publishDraft(int projectId, const QString &formId,
@@ -873,9 +871,8 @@ bool Admin::setFormState(int projectId, const QString &formId, const QString &st
         *error = tr("unknown form state '%1' (use open, closing or closed)").arg(state);
         return false;
     }
-    int code = 503;
-    const bool ok = m_db.write(
-        [&](QString *e) {
+    return writeWithStatus(
+        [&](QString *e, int *code) {
             QSqlQuery q(m_db.db());
             q.prepare(QStringLiteral(
                 "UPDATE forms SET state = ? WHERE project_id = ? AND xml_form_id = ?"));
@@ -884,15 +881,12 @@ bool Admin::setFormState(int projectId, const QString &formId, const QString &st
             q.addBindValue(formId);
             if (!changeOne(q, tr("changing the form's state"),
                            tr("there is no form %1 in project %2").arg(formId).arg(projectId), e,
-                           &code))
+                           code))
                 return false;
             return audit(QStringLiteral("form.state"),
                          QStringLiteral("%1 %2 project %3").arg(formId, state).arg(projectId), e);
         },
-        error);
-    if (!ok)
-        *status = code;
-    return ok;
+        status, error);
 }
 
 std::optional<QByteArray> Admin::withVersion(const QByteArray &xml, const QString &version,

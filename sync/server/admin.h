@@ -7,6 +7,7 @@
 #include <QString>
 #include <QVariant>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -94,6 +95,10 @@ public:
                                                  QString *error);
 
 private:
+    /// A write whose refusal carries an HTTP status: `work` sets `*code` when it refuses
+    /// (otherwise a failure is the database's: 503).
+    bool writeWithStatus(const std::function<bool(QString *, int *)> &work, int *status,
+                         QString *error);
     std::optional<Published> publish(const QByteArray &xml, int projectId, const QString &mediaDir,
                                      const std::vector<std::pair<QString, QByteArray>> &media,
                                      const QString &sourceName, int draftToRemove, int *status,
