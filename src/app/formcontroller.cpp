@@ -99,6 +99,7 @@ FormController::~FormController() = default;
 void FormController::setMediaDir(const QString &dir)
 {
     m_mediaDir = dir;
+    m_mediaUrls.clear();
     m_questionModel.update(questions());
 }
 
@@ -148,8 +149,14 @@ QString FormController::mediaUrl(const QString &uri) const
     const QString name = uri.trimmed().section(QLatin1Char('/'), -1, -1);
     if (name.isEmpty() || m_mediaDir.isEmpty())
         return QString();
+    // Looked up on the disk once per file, not at every answer (the page is rebuilt each time).
+    const auto known = m_mediaUrls.constFind(name);
+    if (known != m_mediaUrls.cend())
+        return *known;
     const QString file = QDir(m_mediaDir).filePath(name);
-    return QFileInfo::exists(file) ? QUrl::fromLocalFile(file).toString() : QString();
+    const QString url = QFileInfo::exists(file) ? QUrl::fromLocalFile(file).toString() : QString();
+    m_mediaUrls.insert(name, url);
+    return url;
 }
 
 QVariantMap FormController::questionMap(int control, void *nodePtr) const

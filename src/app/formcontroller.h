@@ -4,6 +4,7 @@
 #include "formsession.h"
 #include "questionsmodel.h"
 
+#include <QHash>
 #include <QObject>
 #include <QQmlEngine>
 #include <QVariantList>
@@ -143,6 +144,7 @@ private:
     QString m_instanceId;
     QString m_comment;
     QString m_mediaDir;
+    mutable QHash<QString, QString> m_mediaUrls; ///< media file name -> URL ("" if absent)
     QuestionsModel m_questionModel;
     int m_pending = 0;
     QString m_saveError;
