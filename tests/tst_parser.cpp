@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QDirIterator>
+#include <QStringEncoder>
 #include <QTemporaryDir>
 
 using namespace survey::form;
@@ -24,6 +25,9 @@ private Q_SLOTS:
     void fastXmlMatchesQt();
     void fastXmlRefuses_data();
     void fastXmlRefuses();
+    void attributeLimits();
+    void namespacesAtDepth();
+    void otherEncodings();
 };
 
 namespace {
@@ -343,6 +347,120 @@ void TestParser::fastXmlRefuses()
     // The reference parser refuses the same input.
     XmlError qtErr;
     QVERIFY(!XmlDocument::parseWithQt(xml, {}, &qtErr));
+}
+
+namespace {
+
+/// `<a a0="0" a1="1" …/>` with `n` attributes.
+QByteArray manyAttributes(int n)
+{
+    QByteArray xml("<a");
+    for (int i = 0; i < n; ++i)
+        xml += " a" + QByteArray::number(i) + "=\"" + QByteArray::number(i) + '"';
+    return xml + "/>";
+}
+
+} // namespace
+
+void TestParser::attributeLimits()
+{
+    // An element's attributes are bounded (and read in linear time: 40,000 of them took 52 s
+    // before, 200,000 more than five minutes).
+    XmlError err;
+    const auto atLimit = XmlDocument::parse(manyAttributes(1000), &err);
+    QVERIFY2(atLimit, qPrintable(err.message));
+    const XmlNode *a = atLimit->documentElement();
+    QCOMPARE(a->attributes().size(), std::size_t(1000));
+    QCOMPARE(a->attributeValue(QStringLiteral("a999")), QStringLiteral("999"));
+    for (const int n : {1001, 40000, 200000}) {
+        XmlError over;
+        QVERIFY(!XmlDocument::parse(manyAttributes(n), &over));
+        QCOMPARE(over.message,
+                 QStringLiteral("not well-formed XML: an element has more than 1000 attributes"));
+        QCOMPARE(over.line, 1);
+        QCOMPARE(over.column, 1);
+    }
+    // Namespace declarations count too.
+    QByteArray decls("<a");
+    for (int i = 0; i < 1001; ++i)
+        decls += " xmlns:p" + QByteArray::number(i) + "='u" + QByteArray::number(i) + "'";
+    QVERIFY(!XmlDocument::parse(decls + "/>", &err));
+    QVERIFY2(err.message.contains(QLatin1String("more than 1000 attributes")),
+             qPrintable(err.message));
+    // The same document in UTF-16 meets the same bound (it used to go to QXmlStreamReader).
+    QStringEncoder utf16(QStringConverter::Utf16LE, QStringConverter::Flag::WriteBom);
+    const QByteArray wide = utf16(QString::fromLatin1(manyAttributes(40000)));
+    QVERIFY(!XmlDocument::parse(wide, &err));
+    QCOMPARE(err.message,
+             QStringLiteral("not well-formed XML: an element has more than 1000 attributes"));
+}
+
+void TestParser::namespacesAtDepth()
+{
+    // 200 levels each declaring the same 500 prefixes: every name resolves to its innermost
+    // declaration, and leaving an element brings back the outer ones.
+    QByteArray xml;
+    const int depth = 200;
+    for (int level = 0; level < depth; ++level) {
+        xml += "<e";
+        for (int p = 0; p < 500; ++p)
+            xml += " xmlns:p" + QByteArray::number(p) + "='urn:" + QByteArray::number(level) + ':' +
+                   QByteArray::number(p) + "'";
+        xml += '>';
+    }
+    xml += "<p7:inner p9:x='1'/>";
+    for (int level = depth - 1; level >= 0; --level) {
+        if (level == 0)
+            xml += "<p3:after/>";
+        xml += "</e>";
+    }
+    XmlError err;
+    const auto doc = XmlDocument::parse(xml, &err);
+    QVERIFY2(doc, qPrintable(err.message));
+    const XmlNode *n = doc->documentElement();
+    for (int level = 1; level < depth; ++level)
+        n = n->firstChildElement(QStringLiteral("e"));
+    const XmlNode *inner = n->firstChildElement(QStringLiteral("inner"));
+    QVERIFY(inner);
+    QCOMPARE(inner->namespaceUri(), QStringLiteral("urn:199:7"));
+    QCOMPARE(inner->attributes().front()->namespaceUri(), QStringLiteral("urn:199:9"));
+    const XmlNode *after = doc->documentElement()->firstChildElement(QStringLiteral("after"));
+    QVERIFY(after);
+    QCOMPARE(after->namespaceUri(), QStringLiteral("urn:0:3"));
+    // Out of every scope, the prefix is undeclared again.
+    QVERIFY(!XmlDocument::parse("<r><a xmlns:p='u'/><p:b/></r>", &err));
+    QVERIFY2(err.message.contains(QLatin1String("prefix 'p'")), qPrintable(err.message));
+}
+
+void TestParser::otherEncodings()
+{
+    // UTF-16 (with or without a byte order mark) and Latin-1 read as their UTF-8 equal.
+    const QString text = QStringLiteral("<?xml version='1.0' encoding='%1'?><a b='é'>王芳</a>");
+    XmlError err;
+    const auto reference = XmlDocument::parse(text.arg(QStringLiteral("UTF-8")).toUtf8(), &err);
+    QVERIFY2(reference, qPrintable(err.message));
+    const QString expected = dump(reference.get());
+    QStringEncoder le(QStringConverter::Utf16LE, QStringConverter::Flag::WriteBom);
+    QStringEncoder be(QStringConverter::Utf16BE);
+    for (const QByteArray &bytes : {QByteArray(le(text.arg(QStringLiteral("UTF-16")))),
+                                    QByteArray(be(text.arg(QStringLiteral("UTF-16BE"))))}) {
+        const auto doc = XmlDocument::parse(bytes, &err);
+        QVERIFY2(doc, qPrintable(err.message));
+        QCOMPARE(dump(doc.get()), expected);
+    }
+    const QString latin = QStringLiteral("<?xml version='1.0' encoding='ISO-8859-1'?><a b='é'/>");
+    const auto doc = XmlDocument::parse(latin.toLatin1(), &err);
+    QVERIFY2(doc, qPrintable(err.message));
+    QCOMPARE(doc->documentElement()->attributeValue(QStringLiteral("b")), QStringLiteral("é"));
+    // An encoding Qt cannot decode is named; bytes that do not fit theirs are refused.
+    QVERIFY(!XmlDocument::parse("<?xml version='1.0' encoding='x-unknown'?><a/>", &err));
+    QCOMPARE(err.message,
+             QStringLiteral("the encoding 'x-unknown' is not supported: send the document in "
+                            "UTF-8"));
+    QByteArray broken = QByteArray(le(QStringLiteral("<a>x</a>")));
+    broken.insert(8, "\x00\xD8", 2); // a lone high surrogate
+    QVERIFY(!XmlDocument::parse(broken, &err));
+    QCOMPARE(err.message, QStringLiteral("the document is not valid UTF-16LE"));
 }
 
 QTEST_GUILESS_MAIN(TestParser)

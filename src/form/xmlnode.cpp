@@ -26,8 +26,10 @@ QString internName(QStringView name)
     auto it = table.find(name);
     if (it != table.end())
         return it->second;
-    if (table.size() > 200000)
-        return name.toString(); // hostile input with endless distinct names: stop sharing
+    // Real names are short and few; hostile input with endless or huge distinct names stops
+    // being shared, so the table (which lives as long as the process) stays small.
+    if (name.size() > 256 || table.size() > 200000)
+        return name.toString();
     QString stored = name.toString();
     table.emplace(QStringView(stored), stored);
     return stored;

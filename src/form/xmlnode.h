@@ -163,15 +163,20 @@ public:
         bool keepProcessingInstructions = true;
         /// Deepest element nesting accepted; deeper input is refused, not recursed into.
         int maxDepth = 256;
+        /// Most attributes (namespace declarations included) one element may have: real
+        /// forms and submissions use a handful, and a bound keeps hostile input cheap.
+        int maxAttributes = 1000;
     };
 
-    /// Parses XML. A DTD or entity declaration is refused: no document type may expand
-    /// entities, so no input can grow memory beyond its own size.
+    /// Parses XML in time linear in its size. A DTD or entity declaration is refused: no
+    /// document type may expand entities, so no input can grow memory beyond its own size.
+    /// Documents in UTF-16, UTF-32 or Latin-1 are converted to UTF-8 first; other encodings
+    /// are refused by name.
     static std::unique_ptr<XmlDocument> parse(const QByteArray &data, XmlError *error);
     static std::unique_ptr<XmlDocument> parse(const QByteArray &data, const ParseOptions &options,
                                               XmlError *error);
-    /// The same through QXmlStreamReader: used for encodings other than UTF-8, and by
-    /// tests as a second opinion on the fast parser.
+    /// The same through QXmlStreamReader: tests use it as a second opinion on the fast
+    /// parser. (Not for hostile input: its duplicate-attribute check is quadratic.)
     static std::unique_ptr<XmlDocument> parseWithQt(const QByteArray &data,
                                                     const ParseOptions &options, XmlError *error);
 

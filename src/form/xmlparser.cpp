@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A strict, non-validating XML 1.0 + Namespaces parser for UTF-8 input that builds the
-// XmlNode tree directly. It refuses any DTD, so no entity can expand. Documents in other
-// encodings go through QXmlStreamReader (XmlDocument::parseWithQt).
+// XmlNode tree directly, in time linear in the input. It refuses any DTD, so no entity can
+// expand. Documents in other encodings Qt can decode are converted to UTF-8 first.
 #include "xmlnode.h"
 
+#include <QHash>
+#include <QSet>
+#include <QStringDecoder>
+
 #include <cstring>
+#include <string_view>
+#include <unordered_set>
 
 namespace survey::form {
 
@@ -170,18 +176,43 @@ private:
     const char *m_colFrom = nullptr;
     int m_col = 1;
     int m_line = 1;
+    /// Declares `prefix` for the element being read (undone by unwindScope()).
+    void declare(const QString &prefix, const QString &uri)
+    {
+        m_scope.push_back(prefix);
+        m_bindings[prefix].push_back(uri);
+    }
+    /// Forgets the declarations made after the scope had `size` entries.
+    void unwindScope(std::size_t size)
+    {
+        while (m_scope.size() > size) {
+            auto it = m_bindings.find(m_scope.back());
+            it->pop_back();
+            if (it->empty())
+                m_bindings.erase(it);
+            m_scope.pop_back();
+        }
+    }
+
     const XmlDocument::ParseOptions &m_options;
     std::vector<Open> m_open;
-    std::vector<std::pair<QString, QString>> m_scope; // prefix -> uri
+    // In-scope namespace declarations: the prefixes in declaration order (to undo them at
+    // the end tag), and each prefix's URIs, innermost last. A lookup is one hash probe, so
+    // a document declaring many namespaces at many depths still parses in linear time.
+    std::vector<QString> m_scope;
+    QHash<QString, std::vector<QString>> m_bindings;
     std::vector<Attr> m_attrs;
+    std::unordered_set<std::string_view> m_attrNames; ///< this start tag's, for duplicates
+    QSet<QString> m_expandedNames;                    ///< the same by namespace and local name
     QString m_text;
 };
 
 std::optional<QString> Parser::lookupPrefix(QStringView prefix) const
 {
-    for (auto it = m_scope.rbegin(); it != m_scope.rend(); ++it) {
-        if (it->first == prefix)
-            return it->second;
+    if (!m_bindings.isEmpty()) {
+        const auto it = m_bindings.constFind(prefix.toString());
+        if (it != m_bindings.constEnd())
+            return it->back();
     }
     if (prefix == QLatin1String("xml"))
         return QStringLiteral("http://www.w3.org/XML/1998/namespace");
@@ -460,6 +491,7 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
     if (readName(nb, ne) != Outcome::Ok)
         return Outcome::Error;
     m_attrs.clear();
+    m_attrNames.clear();
     for (;;) {
         const char *beforeSpace = m_p;
         skipSpace();
@@ -469,6 +501,10 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
             break;
         if (m_p == beforeSpace)
             return fail(tr("white space is needed between attributes"));
+        if (static_cast<int>(m_attrs.size()) >= m_options.maxAttributes)
+            return fail(
+                tr("an element has more than %n attributes", nullptr, m_options.maxAttributes),
+                tagStart);
         Attr a;
         if (readName(a.nameBegin, a.nameEnd) != Outcome::Ok)
             return Outcome::Error;
@@ -480,14 +516,11 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
         if (m_p >= m_end || readAttributeValue(a.value) != Outcome::Ok)
             return m_p >= m_end ? fail(tr("the start tag is not closed"), tagStart)
                                 : Outcome::Error;
-        for (const Attr &o : m_attrs) {
-            if (o.nameEnd - o.nameBegin == a.nameEnd - a.nameBegin &&
-                std::memcmp(o.nameBegin, a.nameBegin,
-                            static_cast<std::size_t>(a.nameEnd - a.nameBegin)) == 0)
-                return fail(tr("the attribute '%1' appears twice")
-                                .arg(QString::fromUtf8(a.nameBegin, a.nameEnd - a.nameBegin)),
-                            a.nameBegin);
-        }
+        if (!m_attrNames.emplace(a.nameBegin, static_cast<std::size_t>(a.nameEnd - a.nameBegin))
+                 .second)
+            return fail(tr("the attribute '%1' appears twice")
+                            .arg(QString::fromUtf8(a.nameBegin, a.nameEnd - a.nameBegin)),
+                        a.nameBegin);
         m_attrs.push_back(std::move(a));
     }
     selfClosed = *m_p == '/';
@@ -508,7 +541,7 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
                  a.value != QLatin1String("http://www.w3.org/XML/1998/namespace")))
                 return fail(tr("invalid namespace declaration '%1'").arg(QString::fromUtf8(name)),
                             a.nameBegin);
-            m_scope.emplace_back(internName(prefix), internName(a.value));
+            declare(prefix, a.value);
             element->namespaceDeclarations().emplace_back(internName(prefix), internName(a.value));
         }
     }
@@ -530,7 +563,7 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
         return fail(tr("the namespace prefix '%1' is not declared").arg(prefix), nb);
     element->setName(internName(local), internName(prefix), internName(*uri));
     markPosition(element.get(), tagStart);
-    std::vector<std::pair<QString, QString>> expanded;
+    m_expandedNames.clear();
     for (Attr &a : m_attrs) {
         const qsizetype n = a.nameEnd - a.nameBegin;
         if ((n == 5 && std::memcmp(a.nameBegin, "xmlns", 5) == 0) ||
@@ -549,11 +582,10 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
             auri = *u;
         }
         const QString alocal = internName(al);
-        for (const auto &[eu, el] : expanded) {
-            if (eu == auri && el == alocal)
-                return fail(tr("the attribute '%1' appears twice").arg(astorage), a.nameBegin);
-        }
-        expanded.emplace_back(auri, alocal);
+        const QString expandedName = auri + QChar(0) + alocal;
+        if (m_expandedNames.contains(expandedName))
+            return fail(tr("the attribute '%1' appears twice").arg(astorage), a.nameBegin);
+        m_expandedNames.insert(expandedName);
         auto attrNode = std::make_unique<XmlNode>(XmlNode::Kind::Attribute);
         attrNode->setName(alocal, internName(ap), internName(auri));
         attrNode->setValue(std::move(a.value));
@@ -562,7 +594,7 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
     }
     XmlNode *raw = parent->appendChild(std::move(element));
     if (selfClosed) {
-        m_scope.resize(scopeSize);
+        unwindScope(scopeSize);
     } else {
         m_open.push_back({nb, ne, raw, scopeSize});
         parent = raw;
@@ -592,7 +624,7 @@ Outcome Parser::readEndTag(XmlNode *&parent)
                         .arg(QString::fromUtf8(nb, ne - nb),
                              QString::fromUtf8(o.nameBegin, o.nameEnd - o.nameBegin)),
                     start);
-    m_scope.resize(o.scopeSize);
+    unwindScope(o.scopeSize);
     m_open.pop_back();
     parent = parent->parent();
     return Outcome::Ok;
@@ -741,22 +773,101 @@ Outcome Parser::run(XmlDocument &doc)
 
 } // namespace
 
+namespace {
+
+/// `data` (not UTF-8) as UTF-8 with its XML declaration saying so; empty with `error` set
+/// when its encoding is unknown or the bytes do not fit it.
+QByteArray toUtf8(const QByteArray &data, XmlError *error)
+{
+    auto refuse = [error](const QString &message) {
+        error->line = 1;
+        error->column = 1;
+        error->message = message;
+        return QByteArray();
+    };
+    // A byte order mark, or the first character '<' in UTF-16 or UTF-32; else the name in the
+    // declaration (an ASCII-compatible encoding).
+    std::optional<QStringConverter::Encoding> encoding =
+        QStringConverter::encodingForData(data, u'<');
+    QByteArray name;
+    if (!encoding) {
+        const qsizetype close = data.indexOf("?>");
+        const QByteArray decl = close > 0 ? data.left(close) : QByteArray();
+        const qsizetype at = decl.indexOf("encoding");
+        if (at >= 0) {
+            QByteArray rest = decl.mid(at + 8).trimmed();
+            if (rest.startsWith('='))
+                rest = rest.mid(1).trimmed();
+            const char quote = rest.isEmpty() ? 0 : rest[0];
+            const qsizetype endQuote = quote ? rest.indexOf(quote, 1) : -1;
+            name = endQuote > 0 ? rest.mid(1, endQuote - 1) : QByteArray();
+        }
+        encoding = QStringConverter::encodingForName(name.constData());
+    }
+    if (!encoding)
+        return refuse(XmlDocument::tr("the encoding '%1' is not supported: send the document "
+                                      "in UTF-8")
+                          .arg(QString::fromLatin1(name)));
+    QStringDecoder decode(*encoding);
+    QString text = decode(data);
+    bool unpaired = false; // a lone surrogate would be changed silently into '?' in UTF-8
+    for (qsizetype i = 0; i < text.size() && !unpaired; ++i) {
+        if (text[i].isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate())
+            ++i;
+        else
+            unpaired = text[i].isSurrogate();
+    }
+    if (decode.hasError() || unpaired)
+        return refuse(XmlDocument::tr("the document is not valid %1")
+                          .arg(QString::fromLatin1(QStringConverter::nameForEncoding(*encoding))));
+    if (text.startsWith(QChar(0xFEFF)))
+        text.remove(0, 1);
+    // The declaration now names UTF-8 (the rest of the text is unchanged).
+    if (text.startsWith(QLatin1String("<?xml"))) {
+        const qsizetype close = text.indexOf(QLatin1String("?>"));
+        const qsizetype at = text.indexOf(QLatin1String("encoding"));
+        if (close > 0 && at > 0 && at < close) {
+            qsizetype q1 = text.indexOf(QLatin1Char('"'), at);
+            const qsizetype a1 = text.indexOf(QLatin1Char('\''), at);
+            if (q1 < 0 || (a1 >= 0 && a1 < q1))
+                q1 = a1;
+            const qsizetype q2 = q1 >= 0 && q1 < close ? text.indexOf(text[q1], q1 + 1) : -1;
+            if (q2 > q1 && q2 < close)
+                text.replace(q1 + 1, q2 - q1 - 1, QStringLiteral("UTF-8"));
+        }
+    }
+    return text.toUtf8();
+}
+
+} // namespace
+
 std::unique_ptr<XmlDocument> XmlDocument::parse(const QByteArray &data, const ParseOptions &options,
                                                 XmlError *error)
 {
+    XmlError ignored;
+    XmlError &err = error ? *error : ignored;
     auto doc = std::make_unique<XmlDocument>();
     Parser parser(data, options);
     switch (parser.run(*doc)) {
     case Outcome::Ok:
         return doc;
     case Outcome::Error:
-        if (error)
-            *error = parser.error;
+        err = parser.error;
         return nullptr;
     case Outcome::Fallback:
         break;
     }
-    return parseWithQt(data, options, error);
+    const QByteArray utf8 = toUtf8(data, &err);
+    if (utf8.isEmpty())
+        return nullptr;
+    doc = std::make_unique<XmlDocument>();
+    Parser again(utf8, options);
+    if (again.run(*doc) == Outcome::Ok)
+        return doc;
+    err = again.error;
+    if (err.message.isEmpty())
+        err.message = tr("not well-formed XML: the document's encoding cannot be read");
+    return nullptr;
 }
 
 } // namespace survey::form
