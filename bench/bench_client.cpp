@@ -150,12 +150,13 @@ int main(int argc, char **argv)
     for (int i = 0; i < photos; ++i) {
         const QString id =
             QStringLiteral("uuid:") + QUuid::createUuid().toString(QUuid::WithoutBraces);
-        const QByteArray xml = QStringLiteral("<data id=\"photos\" version=\"1\"><site>%1</site>"
-                                              "<photo>p.jpg</photo><meta><instanceID>%2"
-                                              "</instanceID></meta></data>")
-                                   .arg(i)
-                                   .arg(id)
-                                   .toUtf8();
+        const QByteArray xml =
+            QStringLiteral("<data id=\"photos\" version=\"1\"><site>%1</site>"
+                           "<shot><photo>p.jpg</photo></shot><meta><instanceID>%2"
+                           "</instanceID></meta></data>")
+                .arg(i)
+                .arg(id)
+                .toUtf8();
         photo[0] = static_cast<char>(i); // every photo different
         if (!store->createDraft(photoForm->row, id, xml, QString(), &e) ||
             !store->putAttachment(id, QStringLiteral("p.jpg"), photo, &e) ||

@@ -214,7 +214,7 @@ std::unique_ptr<XmlDocument> geoJsonToInstance(const QByteArray &data, ExternalD
     return doc;
 }
 
-std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const QString &mediaDir,
+std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const MediaSource &media,
                                                   ExternalDataError *error)
 {
     QString name;
@@ -239,18 +239,33 @@ std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const QStr
             error->message = Tr::tr("external file name '%1' must be a plain file name").arg(name);
         return nullptr;
     }
-    const QString path = QDir(mediaDir).filePath(name);
-    QFile f(path);
-    if (mediaDir.isEmpty() || !f.open(QIODevice::ReadOnly)) {
-        if (error) {
-            error->missing = mediaDir.isEmpty() || !f.exists();
-            error->message = Tr::tr("the external file '%1' is missing: put it in the form's "
-                                    "media folder (%2)")
-                                 .arg(name, mediaDir.isEmpty() ? Tr::tr("none given") : mediaDir);
+    QByteArray data;
+    if (media.files) {
+        const auto it = media.files->constFind(name);
+        if (it == media.files->constEnd()) {
+            if (error) {
+                error->missing = true;
+                error->message =
+                    Tr::tr("the external file '%1' is missing: add it to the form's media files")
+                        .arg(name);
+            }
+            return nullptr;
         }
-        return nullptr;
+        data = *it;
+    } else {
+        QFile f(QDir(media.dir).filePath(name));
+        if (media.dir.isEmpty() || !f.open(QIODevice::ReadOnly)) {
+            if (error) {
+                error->missing = media.dir.isEmpty() || !f.exists();
+                error->message =
+                    Tr::tr("the external file '%1' is missing: put it in the form's "
+                           "media folder (%2)")
+                        .arg(name, media.dir.isEmpty() ? Tr::tr("none given") : media.dir);
+            }
+            return nullptr;
+        }
+        data = f.readAll();
     }
-    const QByteArray data = f.readAll();
     if (csv)
         return csvToInstance(data, error);
     if (name.endsWith(QLatin1String(".geojson"), Qt::CaseInsensitive))

@@ -3,6 +3,8 @@
 
 #include "xmlnode.h"
 
+#include <QHash>
+
 namespace survey::form {
 
 struct ExternalDataError
@@ -11,10 +13,18 @@ struct ExternalDataError
     bool missing = false; ///< the file is not there (rather than unreadable or malformed)
 };
 
+/// Files a form's external instances are read from: held in memory (a server reading
+/// them from its database never writes them to disk), else a folder.
+struct MediaSource
+{
+    QString dir;
+    const QHash<QString, QByteArray> *files = nullptr; ///< when set, the only source
+};
+
 /// Loads an external secondary instance (`jr://file/NAME.xml`, `jr://file-csv/NAME.csv`,
-/// `jr://file/NAME.csv`, `jr://file/NAME.geojson`) from `mediaDir`. A CSV becomes
+/// `jr://file/NAME.csv`, `jr://file/NAME.geojson`) from `media`. A CSV becomes
 /// <root><item><col>…</col>…</item>…</root> with one child per header column.
-std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const QString &mediaDir,
+std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const MediaSource &media,
                                                   ExternalDataError *error);
 
 /// A GeoJSON FeatureCollection as <root><item><geometry>lat lon alt 0</geometry>

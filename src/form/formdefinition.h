@@ -237,6 +237,8 @@ public:
     {
         /// Folder holding external instances (jr://file/…, jr://file-csv/…); empty: none.
         QString mediaDir;
+        /// The same files held in memory, by file name; when set, the folder is not read.
+        std::optional<QHash<QString, QByteArray>> media;
         /// Load a form whose external files are not there yet (a draft waiting for its
         /// media): each missing one becomes an empty instance and is named in
         /// `missingMedia`. Files that are there must still be valid.

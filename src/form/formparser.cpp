@@ -329,7 +329,8 @@ void FormParser::parseSecondaryInstance(const XmlNode *instance)
             fail(instance, tr("instance '%1': there is no primary instance to copy").arg(si.id));
     } else if (!si.src.isEmpty()) {
         ExternalDataError err;
-        si.doc = loadExternalInstance(si.src, m_options.mediaDir, &err);
+        si.doc = loadExternalInstance(
+            si.src, {m_options.mediaDir, m_options.media ? &*m_options.media : nullptr}, &err);
         if (!si.doc && err.missing && m_options.allowMissingMedia) {
             // A draft waiting for this file: an empty instance until it is uploaded.
             si.doc = std::make_unique<XmlDocument>();

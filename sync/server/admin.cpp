@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "admin.h"
+#include "names.h"
 
 #include "formdefinition.h"
 #include "passwords.h"
@@ -235,27 +236,12 @@ std::optional<std::vector<Admin::UserRow>> Admin::listUsers(QString *error)
     return out;
 }
 
-bool validMediaName(const QString &name)
+QHash<QString, QByteArray> mediaMap(const std::vector<std::pair<QString, QByteArray>> &media)
 {
-    return !name.isEmpty() && !name.startsWith(QLatin1Char('.')) &&
-           !name.contains(QLatin1Char('/')) && !name.contains(QLatin1Char('\\'));
-}
-
-bool writeMediaFiles(const QString &dir, const std::vector<std::pair<QString, QByteArray>> &media,
-                     QString *error)
-{
-    for (const auto &[name, content] : media) {
-        if (!validMediaName(name)) {
-            *error = Admin::tr("media file name '%1' must be a plain file name").arg(name);
-            return false;
-        }
-        QFile file(QDir(dir).filePath(name));
-        if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size()) {
-            *error = Admin::tr("cannot write media file %1: %2").arg(name, file.errorString());
-            return false;
-        }
-    }
-    return true;
+    QHash<QString, QByteArray> out;
+    for (const auto &[name, content] : media)
+        out.insert(name, content);
+    return out;
 }
 
 std::optional<Admin::Published> Admin::publishForm(const QString &file, int projectId,
@@ -303,28 +289,18 @@ Admin::publish(const QByteArray &xml, int projectId, const QString &mediaDir,
 {
     *status = 400;
     // The engine decides whether the form is usable; its message is the server's. Media
-    // received without a folder (over the API) are put in one for it.
+    // received without a folder (over the API) are read from memory.
     form::FormDefinition::LoadOptions options;
     options.mediaDir = mediaDir;
-    std::optional<QTemporaryDir> received;
-    QString mediaError;
     for (const auto &m : media) {
-        if (!validMediaName(m.first)) {
+        if (!validFileName(m.first)) {
             if (error)
                 *error = tr("media file name '%1' must be a plain file name").arg(m.first);
             return std::nullopt;
         }
     }
-    if (mediaDir.isEmpty() && !media.empty()) {
-        received.emplace();
-        if (!received->isValid() || !writeMediaFiles(received->path(), media, &mediaError)) {
-            if (error)
-                *error = mediaError.isEmpty() ? tr("no temporary folder for the form's media files")
-                                              : mediaError;
-            return std::nullopt;
-        }
-        options.mediaDir = received->path();
-    }
+    if (mediaDir.isEmpty() && !media.empty())
+        options.media = mediaMap(media);
     form::FormError fe;
     const auto def = form::FormDefinition::load(xml, options, &fe);
     if (!def) {
@@ -532,17 +508,12 @@ std::optional<Admin::Published> Admin::saveDraft(int projectId, DraftOf of, cons
             return fail(503, *error);
     }
     for (const auto &m : given) {
-        if (!validMediaName(m.first))
+        if (!validFileName(m.first))
             return fail(400, tr("media file name '%1' must be a plain file name").arg(m.first));
     }
     // The draft must be a form the engine takes, apart from media still to come.
-    QTemporaryDir dir;
-    QString writeError;
-    if (!dir.isValid() || !writeMediaFiles(dir.path(), given, &writeError))
-        return fail(503, writeError.isEmpty() ? tr("no temporary folder for the form's media files")
-                                              : writeError);
     form::FormDefinition::LoadOptions options;
-    options.mediaDir = dir.path();
+    options.media = mediaMap(given);
     options.allowMissingMedia = true;
     form::FormError fe;
     const auto def = form::FormDefinition::load(formXml, options, &fe);
@@ -708,7 +679,7 @@ bool Admin::removeDraftRows(const QVariant &draftRow, QString *error)
 bool Admin::putDraftMedia(int projectId, const QString &formId, const QString &name,
                           const QByteArray &content, int *status, QString *error)
 {
-    if (!validMediaName(name)) {
+    if (!validFileName(name)) {
         *status = 400;
         *error = tr("media file name '%1' must be a plain file name").arg(name);
         return false;

@@ -3,7 +3,9 @@
 
 #include "database.h"
 
+#include <QByteArray>
 #include <QCoreApplication>
+#include <QHash>
 #include <QString>
 #include <QVariant>
 
@@ -13,11 +15,8 @@
 
 namespace survey::server {
 
-/// A form media file's name: a plain file name (no folders, not hidden).
-bool validMediaName(const QString &name);
-/// Writes media files into `dir` for the form engine to read; names must be valid.
-bool writeMediaFiles(const QString &dir, const std::vector<std::pair<QString, QByteArray>> &media,
-                     QString *error);
+/// Media files by name, for the form engine to read from memory.
+QHash<QString, QByteArray> mediaMap(const std::vector<std::pair<QString, QByteArray>> &media);
 
 /// Administration shared by the command line and (later) the JSON API: projects, users,
 /// forms. Every change is one transaction and leaves an audit-log entry.

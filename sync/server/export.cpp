@@ -2,6 +2,7 @@
 // CSV export as ODK Central shapes it: one CSV for the root and one per repeat, joined by
 // KEY / PARENT_KEY, UTF-8 with a byte-order mark so that spreadsheet programs show Chinese,
 // attachments beside them; written through temporary files into a zip (libzip) and streamed.
+#include "names.h"
 #include "serverimpl.h"
 
 #include <zip.h>
@@ -11,6 +12,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -38,8 +40,26 @@ struct Table
     std::unique_ptr<QFile> file;
 };
 
-QString csvField(const QString &value)
+/// Whether a spreadsheet would take `value` for a formula: it starts with '=', '+', '-', '@',
+/// a tab or a carriage return and is not a number or a list of numbers (a negative decimal,
+/// a geopoint "-1.29 36.82 1700 5", a geotrace), which stay as they are for analysis.
+bool formulaLike(const QString &value)
 {
+    static const QRegularExpression numbers(QStringLiteral(
+        R"(^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?([ ;]+[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)*;?$)"));
+    if (value.isEmpty())
+        return false;
+    const QChar c = value.front();
+    return (c == QLatin1Char('=') || c == QLatin1Char('+') || c == QLatin1Char('-') ||
+            c == QLatin1Char('@') || c == QLatin1Char('\t') || c == QLatin1Char('\r')) &&
+           !numbers.match(value).hasMatch();
+}
+
+/// One CSV cell: quoted when needed; a formula-like text gets a leading apostrophe, so a
+/// spreadsheet shows it as text instead of running it (CSV injection).
+QString csvField(const QString &text)
+{
+    const QString value = formulaLike(text) ? QLatin1Char('\'') + text : text;
     if (value.contains(QLatin1Char(',')) || value.contains(QLatin1Char('"')) ||
         value.contains(QLatin1Char('\n')) || value.contains(QLatin1Char('\r')))
         return QLatin1Char('"') + QString(value).replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
@@ -89,6 +109,13 @@ const XmlNode *find(const FormDefinition &def, const XmlNode *from, int fromSche
     for (auto it = chain.rbegin(); it != chain.rend() && cur; ++it)
         cur = cur->firstChildElement(def.schema[static_cast<std::size_t>(*it)].name);
     return cur;
+}
+
+/// The form ID as a file name for the zip and its entries.
+QString exportName(const QString &formId)
+{
+    const QString name = safeComponent(formId);
+    return name.isEmpty() ? QStringLiteral("form") : name;
 }
 
 } // namespace
@@ -144,16 +171,21 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
         return;
     }
     // Tables: the root, then each repeat.
+    // Names in the zip come from the form ID (cleaned: it is the form author's text) and the
+    // repeat's element name; files on disk have names of their own.
     std::vector<Table> tables;
+    const QString baseName = exportName(formId);
     auto addTable = [&](int schema) {
         Table t;
         t.schema = schema;
-        t.fileName = schema == 0 ? formId + QStringLiteral(".csv")
-                                 : formId + QLatin1Char('-') +
-                                       def->schema[static_cast<std::size_t>(schema)].name +
-                                       QStringLiteral(".csv");
+        t.fileName = schema == 0
+                         ? baseName + QStringLiteral(".csv")
+                         : baseName + QLatin1Char('-') +
+                               safeComponent(def->schema[static_cast<std::size_t>(schema)].name) +
+                               QStringLiteral(".csv");
         collectColumns(*def, schema, t.columns);
-        t.file = std::make_unique<QFile>(work->filePath(t.fileName));
+        t.file = std::make_unique<QFile>(
+            work->filePath(QStringLiteral("table-%1.csv").arg(tables.size())));
         if (!t.file->open(QIODevice::WriteOnly))
             return false;
         t.file->write("\xEF\xBB\xBF"); // UTF-8 byte-order mark
@@ -204,13 +236,20 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
         jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
         return;
     }
-    std::vector<std::pair<QString, qint64>> attachmentVersions; // (folder name, version id)
+    std::vector<std::pair<QString, qint64>> attachmentVersions; // (folder in the zip, version)
+    QSet<QString> folders;
+    QStringList problems; // rows that could not be exported whole, said in the zip
     while (q.next()) {
+        const QString key = q.value(0).toString();
         XmlError xe;
         const auto doc = XmlDocument::parse(q.value(6).toByteArray(), &xe);
-        if (!doc)
-            continue; // stored submissions were parsed on intake; nothing to export
-        const QString key = q.value(0).toString();
+        if (!doc) {
+            // Stored before intake refused such XML: named, not exported, not fatal.
+            problems << Tr::tr("submission %1: its XML cannot be read (%2); it is not in the "
+                               "CSV files")
+                            .arg(printable(key), xe.message);
+            continue;
+        }
         // Labels come from the submission reopened in the form engine (itemsets filter on
         // answers); values always come from the stored XML, never recomputed.
         std::unique_ptr<form::FormSession> session;
@@ -286,8 +325,13 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
                 }
             };
         emit(doc->documentElement(), session ? session->root() : nullptr, 0, key);
-        attachmentVersions.emplace_back(QString(key).replace(QLatin1Char(':'), QLatin1Char('_')),
-                                        q.value(7).toLongLong());
+        // media/<instanceID with ':' as '_'>/: a name that is not plain or already used
+        // (stored before intake checked names) gets the row's number instead.
+        QString folder = safeComponent(key);
+        if (!validInstanceId(key) || folder.isEmpty() || folders.contains(folder))
+            folder = QStringLiteral("submission-%1").arg(q.value(7).toLongLong());
+        folders.insert(folder);
+        attachmentVersions.emplace_back(folder, q.value(7).toLongLong());
     }
     for (Table &t : tables)
         t.file->close();
@@ -308,27 +352,58 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
         zipOk = zipOk && src &&
                 zip_file_add(archive, t.fileName.toUtf8().constData(), src, ZIP_FL_ENC_UTF_8) >= 0;
     }
+    int fileNumber = 0;
+    bool readOk = true;
     for (const auto &[folder, versionId] : attachmentVersions) {
         QSqlQuery a(db().db());
         a.prepare(QStringLiteral(
-            "SELECT name, content FROM submission_attachments WHERE version_id = ?"));
+            "SELECT id, name, content FROM submission_attachments WHERE version_id = ?"));
         a.addBindValue(versionId);
-        if (!a.exec())
-            continue;
-        while (a.next()) {
-            const QString path = work->filePath(folder + QLatin1Char('-') + a.value(0).toString());
+        if (!a.exec()) {
+            readOk = false;
+            break;
+        }
+        QSet<QString> names;
+        while (zipOk && a.next()) {
+            // Written under a number of our own; in the zip under its name when plain.
+            const QString path = work->filePath(QStringLiteral("file-%1").arg(fileNumber++));
             QFile out(path);
-            if (!out.open(QIODevice::WriteOnly) || out.write(a.value(1).toByteArray()) < 0) {
+            if (!out.open(QIODevice::WriteOnly) || out.write(a.value(2).toByteArray()) < 0) {
                 zipOk = false;
                 break;
             }
             out.close();
+            QString name = a.value(1).toString();
+            if (!validFileName(name) || names.contains(name)) {
+                problems << Tr::tr("submission file '%1' is stored as attachment-%2: its name is "
+                                   "not a plain file name")
+                                .arg(printable(name))
+                                .arg(a.value(0).toLongLong());
+                name = QStringLiteral("attachment-%1").arg(a.value(0).toLongLong());
+            }
+            names.insert(name);
             zip_source_t *src =
                 zip_source_file(archive, QFile::encodeName(path).constData(), 0, -1);
-            const QString inZip = QStringLiteral("media/%1/%2").arg(folder, a.value(0).toString());
+            const QString inZip = QStringLiteral("media/%1/%2").arg(folder, name);
             zipOk = zipOk && src &&
                     zip_file_add(archive, inZip.toUtf8().constData(), src, ZIP_FL_ENC_UTF_8) >= 0;
         }
+    }
+    if (!readOk) {
+        zip_discard(archive);
+        jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        return;
+    }
+    if (zipOk && !problems.isEmpty()) {
+        // Said inside the export, beside the data it concerns.
+        const QString path = work->filePath(QStringLiteral("problems.txt"));
+        QFile out(path);
+        zipOk = out.open(QIODevice::WriteOnly) &&
+                out.write((problems.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8()) >= 0;
+        out.close();
+        zip_source_t *src =
+            zipOk ? zip_source_file(archive, QFile::encodeName(path).constData(), 0, -1) : nullptr;
+        zipOk = src && zip_file_add(archive, "export-problems.txt", src, ZIP_FL_ENC_UTF_8) >= 0;
     }
     if (!zipOk || zip_close(archive) != 0) {
         zip_discard(archive); // after a failed close the archive is still ours to free
@@ -341,7 +416,7 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
     const auto size = static_cast<size_t>(QFileInfo(zipPath).size());
     res.status = 200;
     res.set_header("Content-Disposition",
-                   ("attachment; filename=\"" + formId.toStdString() + ".csv.zip\"").c_str());
+                   ("attachment; filename=\"" + baseName.toStdString() + ".csv.zip\"").c_str());
     res.set_content_provider(size, "application/zip",
                              [file, work](size_t offset, size_t length, httplib::DataSink &sink) {
                                  char buffer[64 * 1024];

@@ -4,6 +4,7 @@
 #include "serverimpl.h"
 
 #include "admin.h"
+#include "names.h"
 
 #include "formsession.h"
 #include "passwords.h"
@@ -127,6 +128,32 @@ void jsonError(httplib::Response &res, int status, const QString &message)
 } // namespace detail
 
 using namespace detail;
+
+namespace {
+
+/// The text of every element without element children: the values a submission's
+/// attachments must be named by.
+QSet<QString> leafValues(const XmlNode *root)
+{
+    QSet<QString> out;
+    std::vector<const XmlNode *> stack{root};
+    while (!stack.empty()) {
+        const XmlNode *n = stack.back();
+        stack.pop_back();
+        bool leaf = true;
+        for (const auto &c : n->children()) {
+            if (c->isElement()) {
+                leaf = false;
+                stack.push_back(c.get());
+            }
+        }
+        if (leaf)
+            out.insert(n->stringValue().trimmed());
+    }
+    return out;
+}
+
+} // namespace
 
 OpenRosaServer::OpenRosaServer(Options options)
     : d(std::make_unique<Impl>())
@@ -273,10 +300,10 @@ OpenRosaServer::Impl::definition(int versionId, const QByteArray &xml, QString *
         if (auto it = definitions.constFind(versionId); it != definitions.constEnd())
             return *it;
     }
-    // Forms with external instances (CSV/XML choice lists) need their media files on disk
-    // while loading; the definition keeps what it read, so the folder can go afterwards.
+    // Forms with external instances (CSV/XML choice lists) read their media files from
+    // memory: no file is ever named after what a user gave.
     form::FormDefinition::LoadOptions options;
-    std::vector<std::pair<QString, QByteArray>> media;
+    options.media.emplace();
     QSqlQuery m(db().db());
     m.prepare(QStringLiteral("SELECT filename, content FROM form_media WHERE form_version_id = ?"));
     m.addBindValue(versionId);
@@ -285,18 +312,7 @@ OpenRosaServer::Impl::definition(int versionId, const QByteArray &xml, QString *
         return nullptr;
     }
     while (m.next())
-        media.emplace_back(m.value(0).toString(), m.value(1).toByteArray());
-    std::unique_ptr<QTemporaryDir> mediaDir; // made only for forms that have media
-    if (!media.empty()) {
-        mediaDir = workDir();
-        if (!mediaDir->isValid()) {
-            *error = Tr::tr("no temporary folder for the form's media files");
-            return nullptr;
-        }
-        if (!writeMediaFiles(mediaDir->path(), media, error))
-            return nullptr;
-        options.mediaDir = mediaDir->path();
-    }
+        options.media->insert(m.value(0).toString(), m.value(1).toByteArray());
     form::FormError fe;
     auto def = form::FormDefinition::load(xml, options, &fe);
     if (!def) {
@@ -473,10 +489,13 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
     std::vector<httplib::MultipartFormData> parts;
     std::size_t received = 0;
     bool tooLarge = false;
+    bool tooMany = false;
     const bool read = content(
-        [&parts](const httplib::MultipartFormData &part) {
+        [&parts, &tooMany](const httplib::MultipartFormData &part) {
+            // The XML and at most kMaxAttachmentParts files in one request.
+            tooMany = parts.size() > kMaxAttachmentParts;
             parts.push_back(part);
-            return true;
+            return !tooMany;
         },
         [&](const char *data, std::size_t n) {
             received += n;
@@ -488,6 +507,13 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
                 parts.back().content.append(data, n);
             return true;
         });
+    if (tooMany) {
+        error(res, 413,
+              Tr::tr("a submission request may carry at most %n files; send the rest in further "
+                     "requests",
+                     nullptr, static_cast<int>(kMaxAttachmentParts)));
+        return refuseUnread();
+    }
     if (!read || tooLarge) {
         if (tooLarge || res.status == 413)
             error(res, 413,
@@ -502,7 +528,9 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
     }
     const auto xmlPart = std::find_if(
         parts.begin(), parts.end(), [](const auto &p) { return p.name == "xml_submission_file"; });
-    if (xmlPart == parts.end()) {
+    if (xmlPart == parts.end() || std::count_if(parts.begin(), parts.end(), [](const auto &p) {
+                                      return p.name == "xml_submission_file";
+                                  }) > 1) {
         error(res, 400, multipartNeeded);
         return;
     }
@@ -571,16 +599,51 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
         error(res, 400, Tr::tr("the submission has no meta/instanceID"));
         return;
     }
+    // Identifiers become keys and, in exports, names: only plain, printable ones are taken.
+    const QString idRule = Tr::tr("use the OpenRosa form uuid:… (printable characters, no '/' or "
+                                  "'\\', at most %1)")
+                               .arg(kMaxInstanceIdLength);
+    if (!validInstanceId(instanceId)) {
+        error(res, 400, Tr::tr("the instanceID is not acceptable: %1").arg(idRule));
+        return;
+    }
     QString deprecatedId;
     if (const XmlNode *meta = root->firstChildElement(QStringLiteral("meta"))) {
         if (const XmlNode *dep = meta->firstChildElement(QStringLiteral("deprecatedID")))
             deprecatedId = dep->stringValue().trimmed();
     }
+    if (!deprecatedId.isEmpty() && !validInstanceId(deprecatedId)) {
+        error(res, 400, Tr::tr("the deprecatedID is not acceptable: %1").arg(idRule));
+        return;
+    }
+    // Attachments: plain file names, each once, and only files the submission refers to
+    // (a photo answer, the audit log); others are left out, as ODK Central does.
+    const QSet<QString> referenced = leafValues(root);
     std::vector<std::pair<QString, QByteArray>> attachments;
+    QStringList ignored;
+    QSet<QString> seen;
     for (const auto &part : parts) {
-        if (part.name == "xml_submission_file" || part.filename.empty())
+        if (part.name == "xml_submission_file")
             continue;
-        attachments.emplace_back(fromUtf8(part.filename), QByteArray::fromStdString(part.content));
+        const QString name = fromUtf8(part.filename.empty() ? part.name : part.filename);
+        if (!validFileName(name)) {
+            error(res, 400,
+                  Tr::tr("the attachment name '%1' is not a plain file name (one name, no "
+                         "folders, no control characters, at most %2 bytes)")
+                      .arg(printable(name))
+                      .arg(kMaxFileNameBytes));
+            return;
+        }
+        if (seen.contains(name)) {
+            error(res, 400, Tr::tr("the attachment '%1' is sent twice in one request").arg(name));
+            return;
+        }
+        seen.insert(name);
+        if (!referenced.contains(name)) {
+            ignored << name;
+            continue;
+        }
+        attachments.emplace_back(name, QByteArray::fromStdString(part.content));
     }
     const QString hash = md5(xml);
     int status = 201;
@@ -622,20 +685,28 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
                 }
                 return true;
             };
-            // The same instanceID again: the same XML is a resend, other XML a conflict.
+            // The same instanceID again: the same XML from its own submitter is a resend,
+            // other XML a conflict; to anyone else it is taken, whatever it holds (nothing
+            // tells another team's device whose submission it met or what is in it).
             QSqlQuery existing(database.db());
             existing.prepare(
-                QStringLiteral("SELECT v.id, v.xml_hash FROM submission_versions v JOIN "
-                               "submissions s ON s.id = v.submission_id WHERE "
+                QStringLiteral("SELECT v.id, v.xml_hash, s.submitter_id FROM submission_versions "
+                               "v JOIN submissions s ON s.id = v.submission_id WHERE "
                                "s.form_id = ? AND v.instance_id = ?"));
             existing.addBindValue(formRow);
             existing.addBindValue(instanceId);
             if (!existing.exec())
                 return dbFail(existing);
             if (existing.next()) {
-                if (existing.value(1).toString() != hash)
+                const bool own = user->isAdmin() || existing.value(2).toInt() == user->id;
+                if (own && existing.value(1).toString() != hash)
                     return fail(409, Tr::tr("a different submission with instanceID %1 is "
                                             "already stored; an edit needs a new instanceID and "
+                                            "deprecatedID %1")
+                                         .arg(instanceId));
+                if (!own)
+                    return fail(409, Tr::tr("instanceID %1 is already taken by another "
+                                            "submission; an edit needs a new instanceID and "
                                             "deprecatedID %1")
                                          .arg(instanceId));
                 message = Tr::tr("this submission was already received; nothing stored twice");
@@ -645,15 +716,17 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
             if (!deprecatedId.isEmpty()) {
                 // An edit: deprecatedID must be the current version of a stored submission.
                 QSqlQuery base(database.db());
-                base.prepare(QStringLiteral("SELECT s.id, s.current_version_id, v.id FROM "
-                                            "submission_versions v JOIN submissions s ON s.id = "
-                                            "v.submission_id WHERE s.form_id = ? AND "
-                                            "v.instance_id = ?"));
+                // Only its submitter (or an admin) may edit a submission; to anyone else it is
+                // as if there were none.
+                base.prepare(QStringLiteral("SELECT s.id, s.current_version_id, v.id, "
+                                            "s.submitter_id FROM submission_versions v JOIN "
+                                            "submissions s ON s.id = v.submission_id WHERE "
+                                            "s.form_id = ? AND v.instance_id = ?"));
                 base.addBindValue(formRow);
                 base.addBindValue(deprecatedId);
                 if (!base.exec())
                     return dbFail(base);
-                if (!base.next())
+                if (!base.next() || (!user->isAdmin() && base.value(3).toInt() != user->id))
                     return fail(
                         409,
                         Tr::tr("deprecatedID %1 names no stored submission").arg(deprecatedId));
@@ -725,6 +798,11 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
         error(res, status, why);
         return;
     }
+    if (!ignored.isEmpty())
+        message +=
+            QLatin1Char(' ') + Tr::tr("Left out %n file(s) the submission does not refer to: %1",
+                                      nullptr, static_cast<int>(ignored.size()))
+                                   .arg(printable(ignored.join(QStringLiteral(", "))));
     respond(res, 201, QStringLiteral("submit_success"), message);
 }
 
