@@ -13,10 +13,13 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QUuid>
 
 #include <map>
+
+#include <csignal>
 
 namespace {
 
@@ -111,6 +114,7 @@ private Q_SLOTS:
     void hostileStoredRowsExportSafely();
     void otherTeamsSubmissionsUntouchable();
     void csvCellsNeverFormulas();
+    void acknowledgedSubmissionsAreSynced();
 
 private:
     QString db() const
@@ -497,6 +501,65 @@ void TestServerSecurity::csvCellsNeverFormulas()
         const QString expectedCells = cases[i].second + QStringLiteral(",,-1.29 36.82 1700 5,");
         QCOMPARE(line.mid(firstComma + 1), expectedCells);
     }
+}
+
+void TestServerSecurity::acknowledgedSubmissionsAreSynced()
+{
+    // A 201 is sent only after the submission's commit reached the disk: between reading the
+    // request and writing the 201, the server syncs the database's write-ahead log (with
+    // synchronous=NORMAL it did not, and a power cut could lose what a device was told was
+    // stored, and then deleted). Watched from outside with strace.
+    const QString strace = QStandardPaths::findExecutable(QStringLiteral("strace"));
+    QVERIFY2(!strace.isEmpty(), "strace is needed (scripts/deps.sh installs it)");
+    const QString log = m_dir.filePath(QStringLiteral("strace.log"));
+    QProcess traced;
+    const QUrl base = testutil::startAndReadUrl(
+        traced, strace,
+        {QStringLiteral("-f"), QStringLiteral("-y"), QStringLiteral("-s"), QStringLiteral("48"),
+         QStringLiteral("-e"),
+         QStringLiteral("trace=fsync,fdatasync,read,recvfrom,write,sendto,sendmsg,writev"),
+         QStringLiteral("-o"), log, QStringLiteral(SURVEY_SYNC), QStringLiteral("serve"),
+         QStringLiteral("--db"), db(), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+         QStringLiteral("--insecure-http")});
+    QVERIFY(base.isValid());
+    httplib::Client c(base.host().toStdString(), base.port());
+    c.set_basic_auth("enuA", "enuA-password");
+    c.set_read_timeout(30);
+    // Two submissions: the first one's commit may create the write-ahead log, which SQLite
+    // syncs in any mode; the second one is the one watched.
+    for (int i = 0; i < 2; ++i) {
+        auto r = c.Post("/v1/projects/1/submission", {{"X-OpenRosa-Version", "1.0"}},
+                        httplib::MultipartFormDataItems{{"xml_submission_file",
+                                                         submission(newId()).toStdString(),
+                                                         "submission.xml", "text/xml"}});
+        QVERIFY(r);
+        QCOMPARE(r->status, 201);
+    }
+    // strace ends with the server it runs: its child, stopped here.
+    const QByteArray children =
+        testutil::readFile(QStringLiteral("/proc/%1/task/%1/children").arg(traced.processId()));
+    QVERIFY(!children.trimmed().isEmpty());
+    QCOMPARE(
+        ::kill(static_cast<pid_t>(children.trimmed().split(' ').first().toLongLong()), SIGTERM), 0);
+    QVERIFY(traced.waitForFinished(20000));
+    const QList<QByteArray> lines = testutil::readFile(log).split('\n');
+    qsizetype request = -1;
+    qsizetype answer = -1;
+    int posts = 0;
+    for (qsizetype i = 0; i < lines.size() && answer < 0; ++i) {
+        if (lines[i].contains("POST /v1/projects/1/submission") && ++posts == 2)
+            request = i;
+        else if (request >= 0 && lines[i].contains("HTTP/1.1 201"))
+            answer = i;
+    }
+    QVERIFY2(request >= 0 && answer > request, "the request and its answer are in the trace");
+    bool synced = false;
+    for (qsizetype i = request; i < answer; ++i) {
+        const QByteArray &l = lines[i];
+        synced = synced || ((l.contains("fdatasync(") || l.contains("fsync(")) &&
+                            l.contains(".db-wal>") && l.contains("= 0"));
+    }
+    QVERIFY2(synced, "no sync of the write-ahead log between the request and its 201");
 }
 
 QTEST_GUILESS_MAIN(TestServerSecurity)

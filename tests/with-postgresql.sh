@@ -3,7 +3,15 @@
 # Runs a test program against a throwaway PostgreSQL cluster: initdb in a temporary folder,
 # listening on 127.0.0.1 only (no system service), an empty database named in
 # SURVEY_TEST_DB; the cluster and its folder are removed afterwards, whatever happens.
+# Tests run it with fsync off (nothing there must survive a power cut); --durable keeps
+# PostgreSQL's own default, fsync on, for benchmarks whose figures must be honest.
+#   usage: with-postgresql.sh [--durable] PROGRAM [ARGS...]
 set -euo pipefail
+fsync=off
+if [ "${1:-}" = "--durable" ]; then
+  fsync=on
+  shift
+fi
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 if [ -z "$bin" ]; then
   echo "with-postgresql.sh: PostgreSQL is not installed (scripts/deps.sh installs it)" >&2
@@ -28,7 +36,7 @@ started=0
 for _ in 1 2 3 4 5 6 7 8; do
   port=$((20000 + RANDOM % 30000))
   if "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off" start >/dev/null 2>&1; then
+       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=$fsync" start >/dev/null 2>&1; then
     started=1
     break
   fi

@@ -142,11 +142,18 @@ bool Database::open(QString *error)
     }
     if (isSqlite()) {
         // WAL lets readers work while one writer commits; waits instead of failing busy.
+        // synchronous=FULL: every commit is on the disk (the WAL synced) before it returns,
+        // so what the server acknowledges survives a power cut, not only a crash.
         for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000",
-                                   "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
+                                   "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
             if (!exec(QLatin1String(pragma), error))
                 return false;
         }
+    } else {
+        // The same on PostgreSQL, whatever the server's configuration says: a commit returns
+        // once its WAL is flushed.
+        if (!exec(QStringLiteral("SET synchronous_commit = on"), error))
+            return false;
     }
     return true;
 }
@@ -183,6 +190,38 @@ bool Database::write(const std::function<bool(QString *)> &work, QString *error)
         exec(QStringLiteral("ROLLBACK"), &ignored);
         return false;
     }
+    return true;
+}
+
+bool Database::writeEach(const std::vector<Step> &steps, std::vector<StepResult> *results,
+                         QString *commitError)
+{
+    m_outOfSpace = false;
+    results->assign(steps.size(), StepResult());
+    if (!exec(isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"), commitError,
+              tr("starting a change")))
+        return false;
+    const auto abandon = [this] {
+        QString ignored;
+        exec(QStringLiteral("ROLLBACK"), &ignored);
+        return false;
+    };
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        if (!exec(QStringLiteral("SAVEPOINT step"), commitError, tr("starting a change")))
+            return abandon();
+        StepResult &r = (*results)[i];
+        r.ok = steps[i](&r.error);
+        // A failed step is undone back to its savepoint. If even that fails (SQLite may
+        // have rolled the whole transaction back after a full disk or an I/O error), the
+        // group fails whole: nothing of it was acknowledged yet.
+        if (!r.ok && !exec(QStringLiteral("ROLLBACK TO SAVEPOINT step"), commitError,
+                           tr("undoing a refused change")))
+            return abandon();
+        if (!exec(QStringLiteral("RELEASE SAVEPOINT step"), commitError, tr("saving the change")))
+            return abandon();
+    }
+    if (!exec(QStringLiteral("COMMIT"), commitError, tr("saving the change")))
+        return abandon();
     return true;
 }
 

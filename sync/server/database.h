@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <vector>
 
 namespace survey::server {
 
@@ -58,6 +59,19 @@ public:
     /// holds an old snapshot, and SQLite then refuses the write at once ("database is
     /// locked") whenever another writer committed meanwhile, without waiting.
     bool write(const std::function<bool(QString *)> &work, QString *error);
+
+    /// One write of a group (see GroupCommit): false with a message undoes it alone.
+    using Step = std::function<bool(QString *)>;
+    struct StepResult
+    {
+        bool ok = false;
+        QString error;
+    };
+    /// Runs `steps` in one transaction, each in a savepoint of its own (a failed step is
+    /// rolled back to it, the others stay), and commits them together. False with
+    /// `commitError` when the transaction as a whole failed: then none of them is stored.
+    bool writeEach(const std::vector<Step> &steps, std::vector<StepResult> *results,
+                   QString *commitError);
 
     /// A message for a failed query, naming what was being done.
     static QString failure(const QString &what, const QString &driverText);

@@ -548,8 +548,7 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
     const XmlNode *root = doc->documentElement();
     const QString formId = root->attributeValue(QStringLiteral("id"));
     const QString version = root->attributeValue(QStringLiteral("version"));
-    Database &database = db();
-    QSqlQuery f(database.db());
+    QSqlQuery f(db().db());
     f.prepare(
         QStringLiteral("SELECT f.id, f.state, v.id, v.xml FROM forms f LEFT JOIN form_versions v "
                        "ON v.form_id = f.id AND v.version = ? WHERE f.project_id = ? AND "
@@ -648,154 +647,140 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
     const QString hash = md5(xml);
     int status = 201;
     QString message;
-    const bool ok = database.write(
-        [&](QString *e) {
-            auto fail = [&](int code, const QString &text) {
-                status = code;
-                *e = text;
-                return false;
-            };
-            auto dbFail = [&](const QSqlQuery &q) {
-                // 507 when the disk is full: the device keeps the record and sends it later.
-                return fail(Database::outOfSpace(q.lastError()) ? 507 : 503,
-                            Database::failure(Tr::tr("storing the submission"), q.lastError()));
-            };
-            auto storeAttachments = [&](const QVariant &version) {
-                for (const auto &[name, content] : attachments) {
-                    QSqlQuery a(database.db());
-                    a.prepare(
-                        QStringLiteral("SELECT 1 FROM submission_attachments WHERE version_id = "
-                                       "? AND name = ?"));
-                    a.addBindValue(version);
-                    a.addBindValue(name);
-                    if (!a.exec())
-                        return dbFail(a);
-                    if (a.next())
-                        continue; // already here: a resend stores nothing twice
-                    QSqlQuery ins(database.db());
-                    ins.prepare(
-                        QStringLiteral("INSERT INTO submission_attachments (version_id, name, "
-                                       "hash, content) VALUES (?, ?, ?, ?)"));
-                    ins.addBindValue(version);
-                    ins.addBindValue(name);
-                    ins.addBindValue(md5(content));
-                    ins.addBindValue(content);
-                    if (!ins.exec())
-                        return dbFail(ins);
-                }
-                return true;
-            };
-            // The same instanceID again: the same XML from its own submitter is a resend,
-            // other XML a conflict; to anyone else it is taken, whatever it holds (nothing
-            // tells another team's device whose submission it met or what is in it).
-            QSqlQuery existing(database.db());
-            existing.prepare(
-                QStringLiteral("SELECT v.id, v.xml_hash, s.submitter_id FROM submission_versions "
-                               "v JOIN submissions s ON s.id = v.submission_id WHERE "
-                               "s.form_id = ? AND v.instance_id = ?"));
-            existing.addBindValue(formRow);
-            existing.addBindValue(instanceId);
-            if (!existing.exec())
-                return dbFail(existing);
-            if (existing.next()) {
-                const bool own = user->isAdmin() || existing.value(2).toInt() == user->id;
-                if (own && existing.value(1).toString() != hash)
-                    return fail(409, Tr::tr("a different submission with instanceID %1 is "
-                                            "already stored; an edit needs a new instanceID and "
-                                            "deprecatedID %1")
-                                         .arg(instanceId));
-                if (!own)
-                    return fail(409, Tr::tr("instanceID %1 is already taken by another "
-                                            "submission; an edit needs a new instanceID and "
-                                            "deprecatedID %1")
-                                         .arg(instanceId));
-                message = Tr::tr("this submission was already received; nothing stored twice");
-                return storeAttachments(existing.value(0));
-            }
-            QVariant submissionRow;
-            if (!deprecatedId.isEmpty()) {
-                // An edit: deprecatedID must be the current version of a stored submission.
-                QSqlQuery base(database.db());
-                // Only its submitter (or an admin) may edit a submission; to anyone else it is
-                // as if there were none.
-                base.prepare(QStringLiteral("SELECT s.id, s.current_version_id, v.id, "
-                                            "s.submitter_id FROM submission_versions v JOIN "
-                                            "submissions s ON s.id = v.submission_id WHERE "
-                                            "s.form_id = ? AND v.instance_id = ?"));
-                base.addBindValue(formRow);
-                base.addBindValue(deprecatedId);
-                if (!base.exec())
-                    return dbFail(base);
-                if (!base.next() || (!user->isAdmin() && base.value(3).toInt() != user->id))
-                    return fail(
-                        409,
-                        Tr::tr("deprecatedID %1 names no stored submission").arg(deprecatedId));
-                if (base.value(1) != base.value(2))
-                    return fail(409, Tr::tr("deprecatedID %1 is not the current version of its "
-                                            "submission: the edit started from an old copy")
-                                         .arg(deprecatedId));
-                submissionRow = base.value(0);
-            } else {
+    // Written in the next group commit, on the writer's connection; answered once durable.
+    const GroupCommit::Result written = committer->run([&](Database &database, QString *e) {
+        // Each attempt starts afresh (the status of an earlier one is forgotten).
+        status = 201;
+        auto fail = [&](int code, const QString &text) {
+            status = code;
+            *e = text;
+            return false;
+        };
+        auto dbFail = [&](const QSqlQuery &q) {
+            // 507 when the disk is full: the device keeps the record and sends it later.
+            return fail(Database::outOfSpace(q.lastError()) ? 507 : 503,
+                        Database::failure(Tr::tr("storing the submission"), q.lastError()));
+        };
+        auto storeAttachments = [&](const QVariant &version) {
+            for (const auto &[name, content] : attachments) {
+                QSqlQuery a(database.db());
+                a.prepare(QStringLiteral("SELECT 1 FROM submission_attachments WHERE version_id = "
+                                         "? AND name = ?"));
+                a.addBindValue(version);
+                a.addBindValue(name);
+                if (!a.exec())
+                    return dbFail(a);
+                if (a.next())
+                    continue; // already here: a resend stores nothing twice
                 QSqlQuery ins(database.db());
-                ins.prepare(QStringLiteral("INSERT INTO submissions (form_id, instance_id, "
-                                           "submitter_id, created_at) VALUES (?, ?, ?, ?)"));
-                ins.addBindValue(formRow);
-                ins.addBindValue(instanceId);
-                ins.addBindValue(user->id);
-                ins.addBindValue(Database::now());
+                ins.prepare(QStringLiteral("INSERT INTO submission_attachments (version_id, name, "
+                                           "hash, content) VALUES (?, ?, ?, ?)"));
+                ins.addBindValue(version);
+                ins.addBindValue(name);
+                ins.addBindValue(md5(content));
+                ins.addBindValue(content);
                 if (!ins.exec())
                     return dbFail(ins);
-                QSqlQuery back(database.db());
-                back.prepare(QStringLiteral(
-                    "SELECT id FROM submissions WHERE form_id = ? AND instance_id = ?"));
-                back.addBindValue(formRow);
-                back.addBindValue(instanceId);
-                if (!back.exec() || !back.next())
-                    return dbFail(back);
-                submissionRow = back.value(0);
             }
-            QSqlQuery v(database.db());
-            v.prepare(
-                QStringLiteral("INSERT INTO submission_versions (submission_id, form_version_id, "
-                               "instance_id, deprecated_id, xml, xml_hash, submitter_id, "
-                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-            v.addBindValue(submissionRow);
-            v.addBindValue(versionRow);
-            v.addBindValue(instanceId);
-            v.addBindValue(deprecatedId.isEmpty() ? QVariant() : QVariant(deprecatedId));
-            v.addBindValue(xml);
-            v.addBindValue(hash);
-            v.addBindValue(user->id);
-            v.addBindValue(Database::now());
-            if (!v.exec())
-                return dbFail(v);
-            QSqlQuery vid(database.db());
-            vid.prepare(QStringLiteral("SELECT id FROM submission_versions WHERE submission_id = ? "
-                                       "AND instance_id = ?"));
-            vid.addBindValue(submissionRow);
-            vid.addBindValue(instanceId);
-            if (!vid.exec() || !vid.next())
-                return dbFail(vid);
-            QSqlQuery cur(database.db());
-            cur.prepare(
-                QStringLiteral("UPDATE submissions SET current_version_id = ?, updated_at = ?, "
-                               "review_state = CASE WHEN ? = 1 THEN 'edited' ELSE review_state END "
-                               "WHERE id = ?"));
-            cur.addBindValue(vid.value(0));
-            cur.addBindValue(Database::now());
-            cur.addBindValue(deprecatedId.isEmpty() ? 0 : 1);
-            cur.addBindValue(submissionRow);
-            if (!cur.exec())
-                return dbFail(cur);
-            message = deprecatedId.isEmpty() ? Tr::tr("submission received")
-                                             : Tr::tr("corrected submission received");
-            return storeAttachments(vid.value(0));
-        },
-        &why);
-    if (!ok) {
+            return true;
+        };
+        // The same instanceID again: the same XML from its own submitter is a resend,
+        // other XML a conflict; to anyone else it is taken, whatever it holds (nothing
+        // tells another team's device whose submission it met or what is in it).
+        QSqlQuery existing(database.db());
+        existing.prepare(
+            QStringLiteral("SELECT v.id, v.xml_hash, s.submitter_id FROM submission_versions "
+                           "v JOIN submissions s ON s.id = v.submission_id WHERE "
+                           "s.form_id = ? AND v.instance_id = ?"));
+        existing.addBindValue(formRow);
+        existing.addBindValue(instanceId);
+        if (!existing.exec())
+            return dbFail(existing);
+        if (existing.next()) {
+            const bool own = user->isAdmin() || existing.value(2).toInt() == user->id;
+            if (own && existing.value(1).toString() != hash)
+                return fail(409, Tr::tr("a different submission with instanceID %1 is "
+                                        "already stored; an edit needs a new instanceID and "
+                                        "deprecatedID %1")
+                                     .arg(instanceId));
+            if (!own)
+                return fail(409, Tr::tr("instanceID %1 is already taken by another "
+                                        "submission; an edit needs a new instanceID and "
+                                        "deprecatedID %1")
+                                     .arg(instanceId));
+            message = Tr::tr("this submission was already received; nothing stored twice");
+            return storeAttachments(existing.value(0));
+        }
+        QVariant submissionRow;
+        if (!deprecatedId.isEmpty()) {
+            // An edit: deprecatedID must be the current version of a stored submission.
+            QSqlQuery base(database.db());
+            // Only its submitter (or an admin) may edit a submission; to anyone else it is
+            // as if there were none.
+            base.prepare(QStringLiteral("SELECT s.id, s.current_version_id, v.id, "
+                                        "s.submitter_id FROM submission_versions v JOIN "
+                                        "submissions s ON s.id = v.submission_id WHERE "
+                                        "s.form_id = ? AND v.instance_id = ?"));
+            base.addBindValue(formRow);
+            base.addBindValue(deprecatedId);
+            if (!base.exec())
+                return dbFail(base);
+            if (!base.next() || (!user->isAdmin() && base.value(3).toInt() != user->id))
+                return fail(409,
+                            Tr::tr("deprecatedID %1 names no stored submission").arg(deprecatedId));
+            if (base.value(1) != base.value(2))
+                return fail(409, Tr::tr("deprecatedID %1 is not the current version of its "
+                                        "submission: the edit started from an old copy")
+                                     .arg(deprecatedId));
+            submissionRow = base.value(0);
+        } else {
+            QSqlQuery ins(database.db());
+            ins.prepare(
+                QStringLiteral("INSERT INTO submissions (form_id, instance_id, "
+                               "submitter_id, created_at) VALUES (?, ?, ?, ?) RETURNING id"));
+            ins.addBindValue(formRow);
+            ins.addBindValue(instanceId);
+            ins.addBindValue(user->id);
+            ins.addBindValue(Database::now());
+            if (!ins.exec() || !ins.next())
+                return dbFail(ins);
+            submissionRow = ins.value(0);
+        }
+        QSqlQuery v(database.db());
+        v.prepare(QStringLiteral("INSERT INTO submission_versions (submission_id, form_version_id, "
+                                 "instance_id, deprecated_id, xml, xml_hash, submitter_id, "
+                                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+        v.addBindValue(submissionRow);
+        v.addBindValue(versionRow);
+        v.addBindValue(instanceId);
+        v.addBindValue(deprecatedId.isEmpty() ? QVariant() : QVariant(deprecatedId));
+        v.addBindValue(xml);
+        v.addBindValue(hash);
+        v.addBindValue(user->id);
+        v.addBindValue(Database::now());
+        if (!v.exec() || !v.next())
+            return dbFail(v);
+        const QVariant versionId = v.value(0);
+        v.finish();
+        QSqlQuery cur(database.db());
+        cur.prepare(
+            QStringLiteral("UPDATE submissions SET current_version_id = ?, updated_at = ?, "
+                           "review_state = CASE WHEN ? = 1 THEN 'edited' ELSE review_state END "
+                           "WHERE id = ?"));
+        cur.addBindValue(versionId);
+        cur.addBindValue(Database::now());
+        cur.addBindValue(deprecatedId.isEmpty() ? 0 : 1);
+        cur.addBindValue(submissionRow);
+        if (!cur.exec())
+            return dbFail(cur);
+        message = deprecatedId.isEmpty() ? Tr::tr("submission received")
+                                         : Tr::tr("corrected submission received");
+        return storeAttachments(versionId);
+    });
+    if (!written.ok) {
         if (status == 201) // the transaction itself failed (BEGIN or COMMIT)
-            status = database.lastWriteOutOfSpace() ? 507 : 503;
-        error(res, status, why);
+            status = written.outOfSpace ? 507 : 503;
+        error(res, status, written.error);
         return;
     }
     if (!ignored.isEmpty())
@@ -826,6 +811,8 @@ int OpenRosaServer::bind(QString *error)
         }
         d->server = std::move(tls);
     }
+    d->committer = std::make_unique<GroupCommit>(
+        d->options.database, d->options.database.kind == DatabaseUrl::Kind::Sqlite ? 1 : 4);
     httplib::Server &s = *d->server;
     s.new_task_queue = [this] {
         return new httplib::ThreadPool(static_cast<std::size_t>(d->options.threads));

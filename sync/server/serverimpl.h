@@ -5,6 +5,7 @@
 #include "database.h"
 #include "formdefinition.h"
 #include "formsession.h"
+#include "groupcommit.h"
 #include "openrosa.h"
 
 #include <httplib.h>
@@ -63,6 +64,7 @@ struct OpenRosaServer::Impl
 {
     Options options;
     std::unique_ptr<httplib::Server> server; ///< made by bind(): plain or TLS
+    std::unique_ptr<GroupCommit> committer;  ///< submissions' durable writes, made by bind()
     std::mutex cacheMutex;
     /// Argon2id needs 64 MiB per check: at most two at once keeps a burst of first sign-ins
     /// (a whole team after a day offline) from taking the server's memory.
