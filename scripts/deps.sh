@@ -3,7 +3,7 @@
 # Installs the Debian 12 packages the build needs, only when something is missing.
 set -euo pipefail
 pkgs=(cmake ninja-build ccache g++ clang-format qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
-      libqt6sql6-sqlite libsodium-dev libcpp-httplib-dev libzip-dev pkg-config openssl curl
+      libqt6sql6-sqlite libsodium-dev libcpp-httplib-dev libssl-dev libzip-dev pkg-config openssl curl
       postgresql libqt6sql6-psql qtkeychain-qt6-dev gnome-keyring dbus-daemon dbus-bin
       qt6-declarative-dev qt6-declarative-dev-tools qml6-module-qtquick qml6-module-qtqml
       qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window

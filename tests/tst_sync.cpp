@@ -52,6 +52,10 @@ public:
     void setUpstream(quint16 port) { m_upstream = port; }
 
     std::function<Fault()> choose = [] { return Fault::Pass; };
+    /// Relayed requests per connection: the next one finds the connection closed, as when
+    /// a server or proxy ends a kept connection (0: no limit). Keeps connections coming, so
+    /// that `choose` has connections to spoil.
+    int requestsPerConnection = 0;
     QStringList requests; ///< "GET /v1/…" of every request that went through
     QByteArrayList heads; ///< the first bytes (request line and headers) of each
     int faults = 0;
@@ -112,20 +116,28 @@ private:
             server->write(*pending);
             pending->clear();
         });
-        connect(client, &QTcpSocket::readyRead, server, [this, client, server, pending] {
-            const QByteArray data = client->readAll();
-            static const QRegularExpression line(
-                QStringLiteral("^(GET|HEAD|POST|PUT|PATCH|DELETE) (\\S+) HTTP/1\\.1\\r\\n"));
-            const auto m = line.match(QString::fromLatin1(data.left(2048)));
-            if (m.hasMatch()) {
-                requests << m.captured(1) + QLatin1Char(' ') + m.captured(2);
-                heads << data.left(data.indexOf("\r\n\r\n"));
-            }
-            if (server->state() == QAbstractSocket::ConnectedState)
-                server->write(data);
-            else
-                *pending += data;
-        });
+        auto relayedRequests = std::make_shared<int>(0);
+        connect(client, &QTcpSocket::readyRead, server,
+                [this, client, server, pending, relayedRequests] {
+                    const QByteArray data = client->readAll();
+                    static const QRegularExpression line(QStringLiteral(
+                        "^(GET|HEAD|POST|PUT|PATCH|DELETE) (\\S+) HTTP/1\\.1\\r\\n"));
+                    const auto m = line.match(QString::fromLatin1(data.left(2048)));
+                    if (m.hasMatch() && requestsPerConnection > 0 &&
+                        ++*relayedRequests > requestsPerConnection) {
+                        server->abort();
+                        client->abort();
+                        return;
+                    }
+                    if (m.hasMatch()) {
+                        requests << m.captured(1) + QLatin1Char(' ') + m.captured(2);
+                        heads << data.left(data.indexOf("\r\n\r\n"));
+                    }
+                    if (server->state() == QAbstractSocket::ConnectedState)
+                        server->write(data);
+                    else
+                        *pending += data;
+                });
         // Cut: the server gets the whole request and answers, but the answer is lost
         // after a few bytes: the client cannot know whether its record arrived.
         auto relayed = std::make_shared<qint64>(0);
@@ -734,6 +746,7 @@ void TestSync::faultyNetwork()
     QVERIFY(s);
     const QStringList ids = addReadings(*s, 300);
     const int before = serverCount(QStringLiteral("SELECT COUNT(*) FROM submissions"));
+    proxy.requestsPerConnection = 3;
     auto *c = client(*s, through(proxy, m_base));
     c->setTransferTimeout(std::chrono::milliseconds(500)); // stalls end quickly
     StoreError e;

@@ -451,7 +451,7 @@ void OpenRosaServer::Impl::registerFormRoutes()
             (this->*h)(req, res);
         };
     };
-    const std::string forms = R"(/v1/projects/(\d+)/forms)";
+    const std::string forms = R"(/v1/projects/(\d{1,9})/forms)";
     const std::string form = forms + R"(/([^/]+))";
     server->Get(forms, bind(&Impl::listForms));
     server->Post(forms, bind(&Impl::createForm));

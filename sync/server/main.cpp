@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <tuple>
 
 namespace {
 
@@ -54,7 +55,9 @@ int usage()
             "  form publish --db URL FILE.xml [--project N] [--media DIR]\n"
             "                                       check a form with the engine and publish it\n"
             "  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]\n"
-            "        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)\n"
+            "        [--data-dir DIR] [--max-connections-per-address N] [--workers N]\n"
+            "        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http\n"
+            "         [--allow-insecure-remote])\n"
             "                                       serve OpenRosa; prints the base URL when "
             "ready\n"
             "URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or\n"
@@ -243,16 +246,20 @@ int runServe(const QStringList &args)
 {
     QStringList rest;
     bool insecure = false;
+    bool insecureRemote = false;
     for (const QString &a : args) {
         if (a == QLatin1String("--insecure-http"))
             insecure = true;
+        else if (a == QLatin1String("--allow-insecure-remote"))
+            insecureRemote = true;
         else
             rest << a;
     }
-    const Args a = parse(rest, {QStringLiteral("--db"), QStringLiteral("--listen"),
-                                QStringLiteral("--max-body-mb"), QStringLiteral("--timeout-s"),
-                                QStringLiteral("--data-dir"), QStringLiteral("--tls-cert"),
-                                QStringLiteral("--tls-key")});
+    const Args a = parse(
+        rest, {QStringLiteral("--db"), QStringLiteral("--listen"), QStringLiteral("--max-body-mb"),
+               QStringLiteral("--timeout-s"), QStringLiteral("--data-dir"),
+               QStringLiteral("--tls-cert"), QStringLiteral("--tls-key"),
+               QStringLiteral("--max-connections-per-address"), QStringLiteral("--workers")});
     if (!a.ok || !a.positional.isEmpty())
         return usage();
     const QString tlsCert = a.options.value(QStringLiteral("--tls-cert"));
@@ -270,6 +277,26 @@ int runServe(const QStringList &args)
     const int port = colon > 0 ? listen.mid(colon + 1).toInt(&portOk) : 0;
     if (!portOk || port < 0 || port > 65535)
         return fail(Tr::tr("--listen needs HOST:PORT, not '%1'").arg(listen));
+    // Plain HTTP carries passwords in clear: only on this machine (behind a TLS proxy on it),
+    // unless the operator says otherwise in so many words.
+    const QString host = listen.left(colon);
+    const bool loopback = host == QLatin1String("localhost") || host == QLatin1String("::1") ||
+                          host == QLatin1String("[::1]") || host.startsWith(QLatin1String("127."));
+    if (insecure && tlsCert.isEmpty() && !loopback) {
+        if (!insecureRemote)
+            return fail(Tr::tr("--insecure-http on %1 would send passwords across the network "
+                               "in clear: listen on 127.0.0.1 behind a TLS proxy, give "
+                               "--tls-cert and --tls-key, or add --allow-insecure-remote if "
+                               "this network is really private")
+                            .arg(host));
+        const QByteArray warning =
+            (Tr::tr("survey-sync: warning: serving plain HTTP on %1: passwords and answers "
+                    "cross the network unencrypted")
+                 .arg(host) +
+             QLatin1Char('\n'))
+                .toUtf8();
+        std::fwrite(warning.constData(), 1, static_cast<std::size_t>(warning.size()), stderr);
+    }
     const QString url = a.options.value(QStringLiteral("--db"), kDefaultDb);
     QString error;
     const auto db = openReady(url, &error); // schema checked and migrated before serving
@@ -295,6 +322,16 @@ int runServe(const QStringList &args)
         if (!QDir().mkpath(options.dataDir) || !dir.isDir() || !dir.isWritable())
             return fail(
                 Tr::tr("the data folder %1 cannot be created or written to").arg(options.dataDir));
+    }
+    for (const auto &[flag, target, least] :
+         {std::tuple{QStringLiteral("--max-connections-per-address"), &options.maxPerAddress, 0},
+          std::tuple{QStringLiteral("--workers"), &options.workers, 1}}) {
+        if (a.options.contains(flag)) {
+            bool ok = false;
+            *target = a.options.value(flag).toInt(&ok);
+            if (!ok || *target < least || *target > 100000)
+                return usage();
+        }
     }
     if (a.options.contains(QStringLiteral("--timeout-s"))) {
         bool ok = false;

@@ -11,9 +11,10 @@
 namespace survey::server {
 
 /// The HTTP side of survey-sync: OpenRosa form list, form and media download, and
-/// submission intake, on ODK Central's paths. Handlers run on cpp-httplib's thread pool,
-/// each thread with its own database connection; nothing about a user is kept in memory
-/// between requests except a short-lived cache of verified passwords.
+/// submission intake, on ODK Central's paths. Connections are held by a front (HttpFront)
+/// that hands complete requests to a few workers, each with its own database connection;
+/// nothing about a user is kept in memory between requests except a short-lived cache of
+/// verified passwords.
 class OpenRosaServer
 {
     Q_DECLARE_TR_FUNCTIONS(OpenRosaServer)
@@ -28,10 +29,11 @@ public:
         /// loaded); empty: the system's temporary folder.
         QString dataDir;
         int timeoutSeconds = 30;   ///< a client silent this long while sending or reading is cut
+        int maxPerAddress = 64;    ///< connections from one client address (0: no limit)
         bool insecureHttp = false; ///< HTTP Basic over plain HTTP (loopback, tests)
         QString tlsCert;           ///< PEM certificate (chain) file: serve HTTPS when set
         QString tlsKey;            ///< PEM private key file for tlsCert
-        int threads = 8;
+        int workers = 8;           ///< requests served at once
     };
 
     explicit OpenRosaServer(Options options);

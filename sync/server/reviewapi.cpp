@@ -784,7 +784,7 @@ void OpenRosaServer::Impl::answers(const httplib::Request &req, httplib::Respons
 
 void OpenRosaServer::Impl::registerJsonRoutes()
 {
-    const std::string project = R"(/v1/projects/(\d+))";
+    const std::string project = R"(/v1/projects/(\d{1,9}))";
     const std::string submission = project + R"(/forms/([^/]+)/submissions/([^/]+?))";
     server->Post("/v1/sessions", [this](const httplib::Request &req, httplib::Response &res) {
         createSession(req, res);

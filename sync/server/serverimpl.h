@@ -6,6 +6,7 @@
 #include "formdefinition.h"
 #include "formsession.h"
 #include "groupcommit.h"
+#include "httpfront.h"
 #include "openrosa.h"
 
 #include <httplib.h>
@@ -16,6 +17,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,15 +58,36 @@ void error(httplib::Response &res, int status, const QString &message);
 void json(httplib::Response &res, int status, const QJsonDocument &doc);
 void jsonError(httplib::Response &res, int status, const QString &message);
 
+/// cpp-httplib's routing and handler calls, fed by our front (HttpFront) one complete
+/// request at a time instead of reading sockets itself.
+class RoutedServer : public httplib::Server
+{
+public:
+    RoutedServer()
+    {
+        // Streamed answers (exports) stop when this says the server is shutting down.
+        svr_sock_ = std::numeric_limits<socket_t>::max();
+    }
+    bool handle(httplib::Stream &stream, bool closeAfter, bool &closed)
+    {
+        return process_request(stream, closeAfter, closed, nullptr);
+    }
+};
+
+/// An httplib::Response as HTTP bytes (for answers made outside cpp-httplib), closing the
+/// connection.
+std::string serialize(const httplib::Response &res);
+
 } // namespace survey::server::detail
 
 namespace survey::server {
 
-struct OpenRosaServer::Impl
+struct OpenRosaServer::Impl : public FrontApp
 {
     Options options;
-    std::unique_ptr<httplib::Server> server; ///< made by bind(): plain or TLS
-    std::unique_ptr<GroupCommit> committer;  ///< submissions' durable writes, made by bind()
+    std::unique_ptr<detail::RoutedServer> server; ///< the routes, made by bind()
+    std::unique_ptr<HttpFront> front;             ///< connections, made by bind()
+    std::unique_ptr<GroupCommit> committer;       ///< submissions' durable writes
     std::mutex cacheMutex;
     /// Argon2id needs 64 MiB per check: at most two at once keeps a burst of first sign-ins
     /// (a whole team after a day offline) from taking the server's memory.
@@ -87,6 +110,16 @@ struct OpenRosaServer::Impl
         }
         return *connection;
     }
+
+    // FrontApp (serve.cpp): how a request reaches the handlers.
+    std::uint64_t bodyCap(const http::Head &head) const override;
+    std::optional<std::string> admit(const http::Head &head, const std::string &peer) override;
+    std::string refusal(const http::Head *head, int status,
+                        const std::string &reason) const override;
+    bool serve(httplib::Stream &stream, bool closeAfter) override;
+    void registerRoutes();
+    /// nosniff and no-store on every answer, HSTS under TLS.
+    void addSecurityHeaders(httplib::Response &res) const;
 
     std::optional<detail::User> authenticate(const httplib::Request &req, httplib::Response &res);
     std::optional<detail::User> checkCredentials(const QString &name, const QString &password,
