@@ -9,7 +9,9 @@
 
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -18,6 +20,13 @@
 #include <QUuid>
 
 #include <map>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/ssl.h>
 
 #include <csignal>
 
@@ -69,6 +78,93 @@ QString message(const httplib::Result &r)
                                  : QString::fromUtf8(body.mid(open + 1, close - open - 1));
 }
 
+/// A TCP connection to 127.0.0.1:`port` from the local address `source` (any 127.x.y.z:
+/// loopback has them all, so one test can be many clients). -1 on failure.
+int connectFrom(const char *source, int port)
+{
+    const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    inet_pton(AF_INET, source, &from.sin_addr);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<quint16>(port));
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (s < 0 || ::bind(s, reinterpret_cast<sockaddr *>(&from), sizeof from) != 0 ||
+        ::connect(s, reinterpret_cast<sockaddr *>(&to), sizeof to) != 0) {
+        if (s >= 0)
+            ::close(s);
+        return -1;
+    }
+    timeval wait{10, 0}; // no test waits forever on a socket
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+    return s;
+}
+
+bool sendAll(int s, const std::string &bytes)
+{
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::send(s, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+        if (n <= 0)
+            return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+/// One whole response (head and Content-Length body) read from `s`; empty if the
+/// connection ends or stalls first.
+std::string readResponse(int s)
+{
+    std::string in;
+    char buf[4096];
+    for (;;) {
+        const std::size_t end = in.find("\r\n\r\n");
+        if (end != std::string::npos) {
+            const std::size_t at = in.find("Content-Length: ");
+            const std::size_t length = at < end ? std::stoul(in.substr(at + 16)) : 0;
+            if (in.size() >= end + 4 + length)
+                return in.substr(0, end + 4 + length);
+        }
+        const ssize_t n = ::recv(s, buf, sizeof buf, 0);
+        if (n <= 0)
+            return {};
+        in.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+/// Whether the server closed `s`: reads (and drops) until the end, false after `seconds`.
+bool closedWithin(int s, int seconds)
+{
+    timeval wait{seconds, 0};
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::recv(s, buf, sizeof buf, 0);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            return true;
+        if (n < 0)
+            return false;
+    }
+}
+
+/// A figure (kB) of /proc/PID/status: VmRSS, VmHWM.
+long statusKb(qint64 pid, const char *field)
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(static_cast<qsizetype>(std::strlen(field)))
+                .trimmed()
+                .split(' ')[0]
+                .toLong();
+    }
+    return -1;
+}
+
 /// Every entry of a zip, by name.
 std::map<QString, QByteArray> unzip(const std::string &bytes, const QString &scratch)
 {
@@ -115,6 +211,14 @@ private Q_SLOTS:
     void otherTeamsSubmissionsUntouchable();
     void csvCellsNeverFormulas();
     void acknowledgedSubmissionsAreSynced();
+    void slowAndIdleClientsHoldNoWorker();
+    void slowHeadsCutAtTheDeadline();
+    void connectionsPerAddressCapped();
+    void unauthenticatedBodiesKeepMemoryFlat();
+    void jsonWritesNeedJson();
+    void plainHttpStaysOnLoopback();
+    void tlsPolicy();
+    void securityHeaders();
 
 private:
     QString db() const
@@ -560,6 +664,297 @@ void TestServerSecurity::acknowledgedSubmissionsAreSynced()
                             l.contains(".db-wal>") && l.contains("= 0"));
     }
     QVERIFY2(synced, "no sync of the write-ahead log between the request and its 201");
+}
+
+void TestServerSecurity::slowAndIdleClientsHoldNoWorker()
+{
+    // 200 clients send half a request head and wait (slow loris), 200 more keep their
+    // connection open and idle after a request (phones on HTTP/1.1): with 8 workers, such
+    // clients used to hold all of them. Now a signed-in form list still answers at once.
+    std::vector<int> sockets;
+    const auto closeAll = qScopeGuard([&] {
+        for (int s : sockets)
+            ::close(s);
+    });
+    for (int i = 0; i < 200; ++i) {
+        const QByteArray from = "127.0.1." + QByteArray::number(1 + i / 50);
+        const int s = connectFrom(from.constData(), m_port);
+        QVERIFY(s >= 0);
+        sockets.push_back(s);
+        QVERIFY(sendAll(s, "GET /v1/projects/1/formList HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Open"));
+    }
+    for (int i = 0; i < 200; ++i) {
+        const QByteArray from = "127.0.2." + QByteArray::number(1 + i / 50);
+        const int s = connectFrom(from.constData(), m_port);
+        QVERIFY(s >= 0);
+        sockets.push_back(s);
+        QVERIFY(sendAll(s, "GET /v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+        const std::string r = readResponse(s);
+        QVERIFY2(r.rfind("HTTP/1.1 404", 0) == 0, r.c_str());
+        QVERIFY(r.find("Connection: close") == std::string::npos); // kept open, idle
+    }
+    httplib::Client c(m_host, m_port);
+    c.set_basic_auth("enuA", "enuA-password");
+    c.set_connection_timeout(5);
+    c.set_read_timeout(5); // the old server kept it waiting for the slow clients' 30 s
+    QElapsedTimer timer;
+    timer.start();
+    auto r = c.Get("/v1/projects/1/formList", {{"X-OpenRosa-Version", "1.0"}});
+    const qint64 ms = timer.elapsed();
+    QVERIFY2(r, httplib::to_string(r.error()).c_str());
+    QCOMPARE(r->status, 200);
+    QVERIFY(r->body.find("<formID>probe</formID>") != std::string::npos);
+    qInfo("form list with 200 slow and 200 idle clients connected: %lld ms", ms);
+}
+
+void TestServerSecurity::slowHeadsCutAtTheDeadline()
+{
+    // A client trickling its head a byte every 300 ms is cut once the head's deadline
+    // (--timeout-s, counted from the connection) has passed: a read timeout alone never ended
+    // it, as every byte came in time.
+    QProcess server;
+    const QUrl base = testutil::startAndReadUrl(
+        server, QStringLiteral(SURVEY_SYNC),
+        {QStringLiteral("serve"), QStringLiteral("--db"), db(), QStringLiteral("--listen"),
+         QStringLiteral("127.0.0.1:0"), QStringLiteral("--insecure-http"),
+         QStringLiteral("--timeout-s"), QStringLiteral("2")});
+    QVERIFY(base.isValid());
+    const int s = connectFrom("127.0.0.1", base.port());
+    QVERIFY(s >= 0);
+    const std::string head = "GET /v1/projects/1/formList HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "X-OpenRosa-Version: 1.0\r\n\r\n";
+    QElapsedTimer timer;
+    timer.start();
+    std::size_t sent = 0;
+    std::string answer;
+    for (; sent < head.size() && timer.elapsed() < 8000; ++sent) {
+        if (::send(s, head.data() + sent, 1, MSG_NOSIGNAL) != 1)
+            break;
+        // Wait 300 ms for the server to say something (it closes with a 408).
+        timeval wait{0, 300'000};
+        setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+        char buf[1024];
+        const ssize_t n = ::recv(s, buf, sizeof buf, 0);
+        if (n > 0)
+            answer.append(buf, static_cast<std::size_t>(n));
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+            break;
+    }
+    ::close(s);
+    QVERIFY2(sent < head.size(), "the whole head went through byte by byte");
+    QVERIFY2(answer.rfind("HTTP/1.1 408", 0) == 0, answer.c_str());
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+}
+
+void TestServerSecurity::connectionsPerAddressCapped()
+{
+    // At most --max-connections-per-address (64 by default) from one address; the next is
+    // told so and closed; other addresses are served; a freed place can be taken again.
+    std::vector<int> held;
+    const auto closeAll = qScopeGuard([&] {
+        for (int s : held)
+            ::close(s);
+    });
+    for (int i = 0; i < 64; ++i) {
+        const int s = connectFrom("127.0.3.1", m_port);
+        QVERIFY(s >= 0);
+        held.push_back(s);
+    }
+    // The 64 are accepted once a request on the last one is answered.
+    QVERIFY(sendAll(held.back(), "GET /v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n"));
+    QVERIFY(readResponse(held.back()).rfind("HTTP/1.1 404", 0) == 0);
+    const int extra = connectFrom("127.0.3.1", m_port);
+    QVERIFY(extra >= 0);
+    const std::string refused = readResponse(extra);
+    QVERIFY2(refused.rfind("HTTP/1.1 503", 0) == 0, refused.c_str());
+    QVERIFY(refused.find("too many connections from your address") != std::string::npos);
+    QVERIFY(closedWithin(extra, 5));
+    ::close(extra);
+    auto c = client("enuA", "enuA-password");
+    auto r = c.Get("/v1/projects/1/formList", {{"X-OpenRosa-Version", "1.0"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    ::close(held.back());
+    held.pop_back();
+    // Once the server has seen that one close, the address may connect again.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const int again = connectFrom("127.0.3.1", m_port);
+            const bool served = again >= 0 &&
+                                sendAll(again, "GET /v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n") &&
+                                readResponse(again).rfind("HTTP/1.1 404", 0) == 0;
+            if (again >= 0)
+                ::close(again);
+            return served;
+        }(),
+        5000);
+}
+
+void TestServerSecurity::unauthenticatedBodiesKeepMemoryFlat()
+{
+    // 100 MB sent by someone not signed in, three ways that each grew the server by as much:
+    // a sign-in without Content-Length followed by endless bytes, a chunked submission, and a
+    // declared 10 GB body. The server's peak memory stays where it was.
+    const qint64 pid = m_server.processId();
+    const long before = statusKb(pid, "VmHWM:");
+    QVERIFY(before > 0);
+    const std::string megabyte(1 << 20, 'x');
+    const auto flood = [&](const std::string &head, std::string *answer) {
+        const int s = connectFrom("127.0.4.1", m_port);
+        if (s < 0)
+            return -1;
+        int sent = 0;
+        if (sendAll(s, head)) {
+            for (; sent < 100 && sendAll(s, megabyte); ++sent) {
+            }
+        }
+        ::shutdown(s, SHUT_WR);
+        *answer = readResponse(s);
+        ::close(s);
+        return sent;
+    };
+    std::string answer;
+    flood("POST /v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\r\n",
+          &answer);
+    // No length: the body is empty (HTTP/1.1), the bytes after it are no request.
+    QVERIFY2(answer.rfind("HTTP/1.1 400", 0) == 0 || answer.rfind("HTTP/1.1 431", 0) == 0,
+             answer.c_str());
+    flood("POST /v1/projects/1/submission HTTP/1.1\r\nHost: x\r\nX-OpenRosa-Version: 1.0\r\n"
+          "Transfer-Encoding: chunked\r\nContent-Type: multipart/form-data; boundary=b\r\n\r\n"
+          "100000\r\n",
+          &answer);
+    QVERIFY2(answer.rfind("HTTP/1.1 401", 0) == 0, answer.c_str());
+    flood("POST /v1/projects/1/submission HTTP/1.1\r\nHost: x\r\nX-OpenRosa-Version: 1.0\r\n"
+          "Content-Length: 10000000000\r\nContent-Type: multipart/form-data; boundary=b\r\n\r\n",
+          &answer);
+    QVERIFY2(answer.rfind("HTTP/1.1 413", 0) == 0, answer.c_str());
+    const long after = statusKb(pid, "VmHWM:");
+    qInfo("server peak memory: %ld kB before, %ld kB after 300 MB of refused bodies", before,
+          after);
+    QVERIFY2(after - before < 20 * 1024, qPrintable(QString::number(after - before)));
+}
+
+void TestServerSecurity::jsonWritesNeedJson()
+{
+    // A web page can make a browser send text/plain (or a form) anywhere without asking: an
+    // admin's browser must not be made to create an admin. JSON writes want application/json.
+    auto c = client("admin", "admin-password");
+    const std::string body =
+        R"({"displayName":"mallory","role":"admin","password":"mallory-password"})";
+    for (const char *type : {"text/plain", "application/x-www-form-urlencoded"}) {
+        auto r = c.Post("/v1/users", body, type);
+        QVERIFY(r);
+        QCOMPARE(r->status, 415);
+    }
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM users WHERE name = 'mallory'")), 0);
+    auto r =
+        c.Post("/v1/sessions", R"({"username":"enuA","password":"enuA-password"})", "text/plain");
+    QVERIFY(r);
+    QCOMPARE(r->status, 415);
+    // Nor from another site's page, whatever it says it sends.
+    r = c.Post("/v1/users", {{"Origin", "https://evil.example"}}, body, "application/json");
+    QVERIFY(r);
+    QCOMPARE(r->status, 403);
+    r = c.Post("/v1/projects/1/forms/probe/draft", {{"Sec-Fetch-Site", "cross-site"}}, "",
+               "text/plain");
+    QVERIFY(r);
+    QCOMPARE(r->status, 403);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM users WHERE name = 'mallory'")), 0);
+    r = c.Post("/v1/users", body, "application/json; charset=utf-8");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM users WHERE name = 'mallory'")), 1);
+    QVERIFY(c.Delete("/v1/users/mallory"));
+}
+
+void TestServerSecurity::plainHttpStaysOnLoopback()
+{
+    // --insecure-http on an address other machines reach is refused unless said twice,
+    // and then warned about.
+    auto r = testutil::runProgram(QStringLiteral(SURVEY_SYNC),
+                                  {QStringLiteral("serve"), QStringLiteral("--db"), db(),
+                                   QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0"),
+                                   QStringLiteral("--insecure-http")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("--allow-insecure-remote"), r.err.constData());
+    QProcess server;
+    server.setProcessChannelMode(QProcess::SeparateChannels);
+    const QUrl base = testutil::startAndReadUrl(
+        server, QStringLiteral(SURVEY_SYNC),
+        {QStringLiteral("serve"), QStringLiteral("--db"), db(), QStringLiteral("--listen"),
+         QStringLiteral("0.0.0.0:0"), QStringLiteral("--insecure-http"),
+         QStringLiteral("--allow-insecure-remote")});
+    QVERIFY(base.isValid());
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+    QVERIFY(server.readAllStandardError().contains("unencrypted"));
+}
+
+void TestServerSecurity::tlsPolicy()
+{
+    // TLS 1.2 or newer, and for 1.2 only ciphers with forward secrecy.
+    const QString cert = m_dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = m_dir.filePath(QStringLiteral("key.pem"));
+    const auto made = testutil::runProgram(
+        QStringLiteral("openssl"),
+        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+         QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"), key,
+         QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("2"),
+         QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
+    QCOMPARE(made.exitCode, 0);
+    QProcess server;
+    const QUrl base = testutil::startAndReadUrl(
+        server, QStringLiteral(SURVEY_SYNC),
+        {QStringLiteral("serve"), QStringLiteral("--db"), db(), QStringLiteral("--listen"),
+         QStringLiteral("127.0.0.1:0"), QStringLiteral("--tls-cert"), cert,
+         QStringLiteral("--tls-key"), key});
+    QVERIFY(base.isValid());
+    const auto handshake = [&](int minVersion, int maxVersion, const char *ciphers) {
+        SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+        SSL_CTX_set_security_level(ctx, 0); // let the client offer old things
+        SSL_CTX_set_min_proto_version(ctx, minVersion);
+        SSL_CTX_set_max_proto_version(ctx, maxVersion);
+        if (ciphers)
+            SSL_CTX_set_cipher_list(ctx, ciphers);
+        const int s = connectFrom("127.0.0.1", base.port());
+        SSL *ssl = SSL_new(ctx);
+        SSL_set_fd(ssl, s);
+        const bool ok = SSL_connect(ssl) == 1;
+        const std::string version = ok ? SSL_get_version(ssl) : "";
+        SSL_free(ssl);
+        ::close(s);
+        SSL_CTX_free(ctx);
+        return version;
+    };
+    QCOMPARE(handshake(TLS1_VERSION, TLS1_1_VERSION, "ALL:@SECLEVEL=0"), std::string());
+    QCOMPARE(handshake(TLS1_2_VERSION, TLS1_2_VERSION, "AES128-GCM-SHA256:AES256-SHA"),
+             std::string()); // RSA key exchange: no forward secrecy
+    QCOMPARE(handshake(TLS1_2_VERSION, TLS1_2_VERSION, "ECDHE-RSA-AES128-GCM-SHA256"),
+             std::string("TLSv1.2"));
+    QCOMPARE(handshake(TLS1_3_VERSION, TLS1_3_VERSION, nullptr), std::string("TLSv1.3"));
+    // Under TLS, browsers are told to keep to HTTPS.
+    httplib::SSLClient tls(base.host().toStdString(), base.port());
+    tls.enable_server_certificate_verification(false);
+    auto r = tls.Get("/v1/nothing");
+    QVERIFY(r);
+    QCOMPARE(r->get_header_value("Strict-Transport-Security"), std::string("max-age=31536000"));
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+}
+
+void TestServerSecurity::securityHeaders()
+{
+    // Answers holding answers are not to be cached, nor sniffed into another type.
+    auto c = client("supA", "supA-password");
+    for (const char *path :
+         {"/v1/projects/1/forms/probe/submissions", "/v1/projects/1/formList", "/v1/nothing"}) {
+        auto r = c.Get(path, {{"X-OpenRosa-Version", "1.0"}});
+        QVERIFY(r);
+        QCOMPARE(r->get_header_value("X-Content-Type-Options"), std::string("nosniff"));
+        QCOMPARE(r->get_header_value("Cache-Control"), std::string("no-store"));
+        QCOMPARE(r->get_header_value("Strict-Transport-Security"), std::string()); // plain HTTP
+    }
 }
 
 QTEST_GUILESS_MAIN(TestServerSecurity)

@@ -158,9 +158,10 @@ void OpenRosaServer::Impl::patchForm(const httplib::Request &req, httplib::Respo
     int project = 0;
     if (!projectUser(req, res, true, &user, &project))
         return;
-    QJsonParseError perr;
-    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &perr);
-    if (!doc.isObject() || !doc.object().value(QStringLiteral("state")).isString()) {
+    const auto body = jsonBody(req, res);
+    if (!body)
+        return;
+    if (!body->value(QStringLiteral("state")).isString()) {
         jsonError(res, 400,
                   Tr::tr("send {\"state\": \"open\"}, {\"state\": \"closing\"} or "
                          "{\"state\": \"closed\"}"));
@@ -170,8 +171,7 @@ void OpenRosaServer::Impl::patchForm(const httplib::Request &req, httplib::Respo
     int status = 0;
     QString err;
     if (!admin.setFormState(project, urlPart(req, 2),
-                            doc.object().value(QStringLiteral("state")).toString(), &status,
-                            &err)) {
+                            body->value(QStringLiteral("state")).toString(), &status, &err)) {
         jsonError(res, status, err);
         return;
     }

@@ -13,6 +13,8 @@
 #include <QUrl>
 #include <QUuid>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <functional>
 
@@ -20,10 +22,18 @@ namespace survey::server {
 
 using namespace detail;
 
-namespace {
-
-std::optional<QJsonObject> jsonBody(const httplib::Request &req, httplib::Response &res)
+std::optional<QJsonObject> detail::jsonBody(const httplib::Request &req, httplib::Response &res)
 {
+    // Only JSON said to be JSON: a web page can make a browser post text/plain or a form
+    // anywhere without asking first, but not application/json.
+    std::string type = req.get_header_value("Content-Type");
+    std::transform(type.begin(), type.end(), type.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (type.rfind("application/json", 0) != 0) {
+        jsonError(res, 415,
+                  Tr::tr("send the request body as JSON, with Content-Type: application/json"));
+        return std::nullopt;
+    }
     QJsonParseError perr;
     const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(req.body), &perr);
     if (!doc.isObject()) {
@@ -32,8 +42,6 @@ std::optional<QJsonObject> jsonBody(const httplib::Request &req, httplib::Respon
     }
     return doc.object();
 }
-
-} // namespace
 
 std::optional<User> OpenRosaServer::Impl::apiUser(const httplib::Request &req,
                                                   httplib::Response &res)

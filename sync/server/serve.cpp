@@ -235,6 +235,21 @@ void OpenRosaServer::Impl::registerRoutes()
     });
     s.set_post_routing_handler(
         [this](const httplib::Request &, httplib::Response &res) { addSecurityHeaders(res); });
+    // A change asked for by a page of another site (a browser remembers a signed-in admin's
+    // password for this server and sends it along) is refused: browsers say where a request
+    // comes from; the app, ODK Collect and scripts send no Origin.
+    s.set_pre_routing_handler([](const httplib::Request &req, httplib::Response &res) {
+        if (req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS")
+            return httplib::Server::HandlerResponse::Unhandled;
+        const std::string origin = req.get_header_value("Origin");
+        const std::string host = req.get_header_value("Host");
+        const bool foreignOrigin =
+            !origin.empty() && origin != "http://" + host && origin != "https://" + host;
+        if (!foreignOrigin && req.get_header_value("Sec-Fetch-Site") != "cross-site")
+            return httplib::Server::HandlerResponse::Unhandled;
+        jsonError(res, 403, Tr::tr("requests from the pages of other sites are refused"));
+        return httplib::Server::HandlerResponse::Handled;
+    });
 }
 
 int OpenRosaServer::bind(QString *error)

@@ -14,6 +14,7 @@
 #include <QCoreApplication>
 #include <QHash>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
@@ -73,6 +74,10 @@ public:
         return process_request(stream, closeAfter, closed, nullptr);
     }
 };
+
+/// The body of a JSON write as an object: 415 unless it is said to be application/json,
+/// 400 unless it is a JSON object.
+std::optional<QJsonObject> jsonBody(const httplib::Request &req, httplib::Response &res);
 
 /// An httplib::Response as HTTP bytes (for answers made outside cpp-httplib), closing the
 /// connection.
