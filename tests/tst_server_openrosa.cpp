@@ -209,10 +209,17 @@ void TestServerOpenRosa::signIn()
     auto wrong = client(true, "enu", "not-the-password");
     r = wrong.Get((m_base + "/formList").c_str(), {{"X-OpenRosa-Version", "1.0"}});
     QCOMPARE(r->status, 401);
+    const std::string wrongPassword = r->body;
+    QVERIFY(wrongPassword.find("the user name or password is wrong") != std::string::npos);
+    // A disabled account and an unknown name answer exactly as a wrong password does.
     auto disabled = client(true, "gone", "gone-password");
     r = disabled.Get((m_base + "/formList").c_str(), {{"X-OpenRosa-Version", "1.0"}});
     QCOMPARE(r->status, 401);
-    QVERIFY(r->body.find("disabled") != std::string::npos);
+    QCOMPARE(r->body, wrongPassword);
+    auto unknown = client(true, "nobody-here", "whatever-password");
+    r = unknown.Get((m_base + "/formList").c_str(), {{"X-OpenRosa-Version", "1.0"}});
+    QCOMPARE(r->status, 401);
+    QCOMPARE(r->body, wrongPassword);
     auto other = client();
     r = other.Get("/v1/projects/2/formList", {{"X-OpenRosa-Version", "1.0"}});
     QCOMPARE(r->status, 403);

@@ -219,6 +219,7 @@ private Q_SLOTS:
     void plainHttpStaysOnLoopback();
     void tlsPolicy();
     void securityHeaders();
+    void passwordGuessingThrottled();
 
 private:
     QString db() const
@@ -313,7 +314,9 @@ void TestServerSecurity::initTestCase()
                                   {QStringLiteral("enuA"), QStringLiteral("enumerator"),
                                    QStringLiteral("enuA-password"), QStringLiteral("supA")},
                                   {QStringLiteral("enuB"), QStringLiteral("enumerator"),
-                                   QStringLiteral("enuB-password"), QStringLiteral("supB")}},
+                                   QStringLiteral("enuB-password"), QStringLiteral("supB")},
+                                  {QStringLiteral("victim"), QStringLiteral("enumerator"),
+                                   QStringLiteral("victim-password"), QStringLiteral("supA")}},
                                  {form}));
     QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("data"))));
     const QUrl base = testutil::startAndReadUrl(
@@ -955,6 +958,52 @@ void TestServerSecurity::securityHeaders()
         QCOMPARE(r->get_header_value("Cache-Control"), std::string("no-store"));
         QCOMPARE(r->get_header_value("Strict-Transport-Security"), std::string()); // plain HTTP
     }
+}
+
+void TestServerSecurity::passwordGuessingThrottled()
+{
+    // Guessing is refused at once (429, Retry-After) after 10 failures for an account or 30
+    // from an address, without checking a password or holding a worker; a device that signed
+    // in a moment ago goes on working meanwhile.
+    const auto formList = [&](const char *from, const char *user, const char *password) {
+        const int s = connectFrom(from, m_port);
+        const QByteArray auth = QByteArray(user) + ':' + password;
+        const bool sent =
+            s >= 0 &&
+            sendAll(s, "GET /v1/projects/1/formList HTTP/1.1\r\nHost: x\r\nX-OpenRosa-Version: "
+                       "1.0\r\nAuthorization: Basic " +
+                           auth.toBase64().toStdString() + "\r\n\r\n");
+        const std::string r = sent ? readResponse(s) : std::string();
+        if (s >= 0)
+            ::close(s);
+        return r;
+    };
+    const auto status = [](const std::string &r) { return r.substr(0, 12); };
+    QCOMPARE(status(formList("127.0.6.9", "victim", "victim-password")),
+             std::string("HTTP/1.1 200"));
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(status(formList("127.0.6.1", "victim", "guess")), std::string("HTTP/1.1 401"));
+    std::string r = formList("127.0.6.1", "victim", "guess");
+    QCOMPARE(status(r), std::string("HTTP/1.1 429"));
+    QVERIFY2(r.find("Retry-After: 15\r\n") != std::string::npos, r.c_str());
+    QVERIFY(r.find("too many failed sign-ins") != std::string::npos);
+    // The account, not only the address: another address's guess is refused too.
+    QCOMPARE(status(formList("127.0.6.2", "victim", "guess")), std::string("HTTP/1.1 429"));
+    // The victim's device, whose password was checked a moment ago, carries on.
+    QCOMPARE(status(formList("127.0.6.9", "victim", "victim-password")),
+             std::string("HTTP/1.1 200"));
+    // Made-up names from one address: 30 are checked, then the address waits.
+    int refusedAtOnce = 0;
+    for (int i = 0; i < 60; ++i) {
+        const QByteArray name = "made-up-" + QByteArray::number(i);
+        const std::string answer = formList("127.0.6.3", name.constData(), "guess");
+        if (i < 30)
+            QCOMPARE(status(answer), std::string("HTTP/1.1 401"));
+        else
+            refusedAtOnce += status(answer) == "HTTP/1.1 429" ? 1 : 0;
+    }
+    QCOMPARE(refusedAtOnce, 30);
+    QCOMPARE(status(formList("127.0.6.4", "enuA", "enuA-password")), std::string("HTTP/1.1 200"));
 }
 
 QTEST_GUILESS_MAIN(TestServerSecurity)

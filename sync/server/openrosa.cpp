@@ -164,33 +164,49 @@ OpenRosaServer::OpenRosaServer(Options options)
 OpenRosaServer::~OpenRosaServer() = default;
 
 std::optional<User> OpenRosaServer::Impl::checkCredentials(const QString &name,
-                                                           const QString &password, int *status,
-                                                           QString *why)
+                                                           const QString &password,
+                                                           const QString &address, SignIn *outcome)
 {
-    *status = 401;
+    *outcome = SignIn();
     QSqlQuery q(db().db());
     q.prepare(QStringLiteral(
         "SELECT id, role, project_id, password_hash, disabled FROM users WHERE name = ?"));
     q.addBindValue(name);
     if (!q.exec()) {
-        *status = 503;
-        *why = Tr::tr("the server cannot read its database; try again later");
+        outcome->status = 503;
+        outcome->why = Tr::tr("the server cannot read its database; try again later");
         return std::nullopt;
     }
     const bool found = q.next();
     const QString hash = found ? q.value(3).toString() : QString();
+    const bool disabled = found && q.value(4).toInt() != 0;
     const QByteArray key = QCryptographicHash::hash(
         (name + QLatin1Char('\n') + password + QLatin1Char('\n') + hash).toUtf8(),
         QCryptographicHash::Sha256);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     bool ok = false;
     {
+        // A password verified a moment ago passes without being checked again, even while
+        // someone else is guessing at the account.
         std::lock_guard lock(cacheMutex);
         ok = verified.value(key, 0) > now;
     }
-    if (!ok && found) {
+    if (!ok) {
+        // Too many failures lately, for the account or from the address: refused at once,
+        // no password checked.
+        if (const qint64 wait = throttle.wait(name, address, now); wait > 0) {
+            outcome->status = 429;
+            outcome->retryAfter = static_cast<int>((wait + 999) / 1000);
+            outcome->why = Tr::tr("too many failed sign-ins for this account or from this "
+                                  "address; try again in %n second(s)",
+                                  nullptr, outcome->retryAfter);
+            return std::nullopt;
+        }
+        // An unknown name costs the same check as a known one, so the answer's timing does
+        // not tell which names exist.
+        static const QString unknownHash = hashPassword(QStringLiteral("no such user, no login"));
         passwordChecks.acquire();
-        ok = verifyPassword(password, hash);
+        ok = verifyPassword(password, found ? hash : unknownHash) && found;
         passwordChecks.release();
         if (ok) {
             std::lock_guard lock(cacheMutex);
@@ -199,21 +215,13 @@ std::optional<User> OpenRosaServer::Impl::checkCredentials(const QString &name,
             verified.insert(key, now + 5 * 60 * 1000);
         }
     }
-    if (!ok || q.value(4).toInt() != 0) {
-        // Repeated failures for a name are slowed down (up to 2 s per attempt).
-        int count = 0;
-        {
-            std::lock_guard lock(cacheMutex);
-            auto &[n, last] = failures[name];
-            n = now - last < 60'000 ? n + 1 : 1;
-            last = now;
-            count = n;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(count, 10) * 200));
-        *why = found && ok ? Tr::tr("this account is disabled")
-                           : Tr::tr("the user name or password is wrong");
+    if (!ok || disabled) {
+        // A disabled account answers as a wrong password does.
+        throttle.failed(name, address, now);
+        outcome->why = Tr::tr("the user name or password is wrong");
         return std::nullopt;
     }
+    throttle.succeeded(name);
     User u;
     u.id = q.value(0).toInt();
     u.name = name;
@@ -222,34 +230,41 @@ std::optional<User> OpenRosaServer::Impl::checkCredentials(const QString &name,
     return u;
 }
 
-std::optional<User> OpenRosaServer::Impl::basicUser(const std::string &header, int *status,
-                                                    QString *why)
+std::optional<User> OpenRosaServer::Impl::basicUser(const httplib::Request &req, SignIn *outcome)
 {
-    *status = 401;
+    *outcome = SignIn();
+    const std::string header = req.get_header_value("Authorization");
     if (header.rfind("Basic ", 0) != 0) {
-        *why = Tr::tr("sign in: this server needs a user name and password");
+        outcome->why = Tr::tr("sign in: this server needs a user name and password");
         return std::nullopt;
     }
     const QByteArray decoded = QByteArray::fromBase64(QByteArray::fromStdString(header.substr(6)));
     const qsizetype colon = decoded.indexOf(':');
     if (colon < 0) {
-        *why = Tr::tr("the sign-in header is malformed");
+        outcome->why = Tr::tr("the sign-in header is malformed");
         return std::nullopt;
     }
     return checkCredentials(QString::fromUtf8(decoded.left(colon)),
-                            QString::fromUtf8(decoded.mid(colon + 1)), status, why);
+                            QString::fromUtf8(decoded.mid(colon + 1)),
+                            QString::fromStdString(req.remote_addr), outcome);
+}
+
+void OpenRosaServer::Impl::refuseSignIn(httplib::Response &res, const SignIn &s)
+{
+    if (s.status == 401)
+        res.set_header("WWW-Authenticate", "Basic realm=\"survey-sync\", charset=\"UTF-8\"");
+    if (s.status == 429)
+        res.set_header("Retry-After", std::to_string(s.retryAfter));
 }
 
 std::optional<User> OpenRosaServer::Impl::authenticate(const httplib::Request &req,
                                                        httplib::Response &res)
 {
-    int status = 401;
-    QString why;
-    const auto user = basicUser(req.get_header_value("Authorization"), &status, &why);
+    SignIn outcome;
+    const auto user = basicUser(req, &outcome);
     if (!user) {
-        if (status == 401)
-            res.set_header("WWW-Authenticate", "Basic realm=\"survey-sync\", charset=\"UTF-8\"");
-        error(res, status, why);
+        error(res, outcome.status, outcome.why);
+        refuseSignIn(res, outcome);
     }
     return user;
 }

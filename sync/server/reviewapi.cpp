@@ -69,13 +69,11 @@ std::optional<User> OpenRosaServer::Impl::apiUser(const httplib::Request &req,
         u.projectId = q.value(3).toInt();
         return u;
     }
-    int status = 401;
-    QString why;
-    auto user = basicUser(header, &status, &why);
+    SignIn outcome;
+    auto user = basicUser(req, &outcome);
     if (!user) {
-        if (status == 401)
-            res.set_header("WWW-Authenticate", "Basic realm=\"survey-sync\", charset=\"UTF-8\"");
-        jsonError(res, status, why);
+        jsonError(res, outcome.status, outcome.why);
+        refuseSignIn(res, outcome);
     }
     return user;
 }
@@ -102,12 +100,12 @@ void OpenRosaServer::Impl::createSession(const httplib::Request &req, httplib::R
     // Central signs in with "email"; our accounts have names, accepted under either key.
     const QString name = body->value(QStringLiteral("username"))
                              .toString(body->value(QStringLiteral("email")).toString());
-    int status = 401;
-    QString why;
-    const auto user =
-        checkCredentials(name, body->value(QStringLiteral("password")).toString(), &status, &why);
+    SignIn outcome;
+    const auto user = checkCredentials(name, body->value(QStringLiteral("password")).toString(),
+                                       QString::fromStdString(req.remote_addr), &outcome);
     if (!user) {
-        jsonError(res, status, why);
+        jsonError(res, outcome.status, outcome.why);
+        refuseSignIn(res, outcome);
         return;
     }
     const QString token = QUuid::createUuid().toString(QUuid::WithoutBraces) +

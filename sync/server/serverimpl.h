@@ -8,6 +8,7 @@
 #include "groupcommit.h"
 #include "httpfront.h"
 #include "openrosa.h"
+#include "throttle.h"
 
 #include <httplib.h>
 
@@ -99,7 +100,7 @@ struct OpenRosaServer::Impl : public FrontApp
     std::counting_semaphore<2> passwordChecks{2};
     /// Verified credentials (a digest of name, password and stored hash) until when.
     QHash<QByteArray, qint64> verified;
-    QHash<QString, std::pair<int, qint64>> failures; ///< name -> (count, last failure ms)
+    SignInThrottle throttle; ///< failed sign-ins per account and per address
     std::mutex formCacheMutex;
     QHash<int, std::shared_ptr<const form::FormDefinition>> definitions; ///< by version id
 
@@ -127,9 +128,19 @@ struct OpenRosaServer::Impl : public FrontApp
     void addSecurityHeaders(httplib::Response &res) const;
 
     std::optional<detail::User> authenticate(const httplib::Request &req, httplib::Response &res);
+    /// Why a sign-in failed: 401 (wrong name or password, disabled account), 429 (too many
+    /// failures: wait retryAfter seconds), 503 (the database).
+    struct SignIn
+    {
+        int status = 401;
+        QString why;
+        int retryAfter = 0;
+    };
+    /// Sets the refusal's status and headers (WWW-Authenticate, Retry-After).
+    static void refuseSignIn(httplib::Response &res, const SignIn &s);
     std::optional<detail::User> checkCredentials(const QString &name, const QString &password,
-                                                 int *status, QString *why);
-    std::optional<detail::User> basicUser(const std::string &header, int *status, QString *why);
+                                                 const QString &address, SignIn *outcome);
+    std::optional<detail::User> basicUser(const httplib::Request &req, SignIn *outcome);
     bool checkProject(const detail::User &u, const httplib::Request &req, httplib::Response &res,
                       int *project);
     bool requireOpenRosaHeader(const httplib::Request &req, httplib::Response &res);
