@@ -7,10 +7,13 @@
 #include <httplib.h>
 #include <zip.h>
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -220,6 +223,12 @@ private Q_SLOTS:
     void tlsPolicy();
     void securityHeaders();
     void passwordGuessingThrottled();
+    void sessionsEndAndAreHashed();
+    void lastAdminStaysAndUsersComeBack();
+    void userNamesArePlain();
+    void supervisorsOfTheirOwnProject();
+    void filesOnlyForTheServer();
+    void sendBackNeedsTheReviewersWords();
 
 private:
     QString db() const
@@ -1004,6 +1013,189 @@ void TestServerSecurity::passwordGuessingThrottled()
     }
     QCOMPARE(refusedAtOnce, 30);
     QCOMPARE(status(formList("127.0.6.4", "enuA", "enuA-password")), std::string("HTTP/1.1 200"));
+}
+
+void TestServerSecurity::sessionsEndAndAreHashed()
+{
+    // The database holds a session token's SHA-256, never the token; DELETE /v1/sessions/{token}
+    // ends a session (its own, or any for an admin); expired rows go as new sessions come.
+    httplib::Client c(m_host, m_port);
+    auto r = c.Post("/v1/sessions", R"({"username":"enuB","password":"enuB-password"})",
+                    "application/json");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    const QString token = QJsonDocument::fromJson(QByteArray::fromStdString(r->body))
+                              .object()
+                              .value(QStringLiteral("token"))
+                              .toString();
+    QCOMPARE(token.size(), 64);
+    const QString hash = QString::fromLatin1(
+        QCryptographicHash::hash(token.toLatin1(), QCryptographicHash::Sha256).toHex());
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM sessions WHERE token_hash = ?"), {hash}),
+             1);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM sessions WHERE token_hash = ? OR "
+                                  "created_at = ? OR expires_at = ?"),
+                   {token, token, token}),
+             0);
+    const httplib::Headers bearer{{"Authorization", "Bearer " + token.toStdString()}};
+    QCOMPARE(c.Get("/v1/projects/1/forms/probe/submissions", bearer)->status, 200);
+    // Someone else's token: as if there were none.
+    auto other = client("enuA", "enuA-password");
+    QCOMPARE(other.Delete(("/v1/sessions/" + token).toStdString())->status, 404);
+    QCOMPARE(c.Get("/v1/projects/1/forms/probe/submissions", bearer)->status, 200);
+    // Signing out.
+    r = c.Delete(("/v1/sessions/" + token).toStdString(), bearer);
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QCOMPARE(c.Get("/v1/projects/1/forms/probe/submissions", bearer)->status, 401);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM sessions WHERE token_hash = ?"), {hash}),
+             0);
+    // An expired row is removed when the next session starts.
+    QCOMPARE(count(QStringLiteral("INSERT INTO sessions (token_hash, user_id, created_at, "
+                                  "expires_at) SELECT 'old', id, '2020-01-01', '2020-01-02' FROM "
+                                  "users WHERE name = 'enuB'")),
+             1);
+    r = c.Post("/v1/sessions", R"({"username":"enuB","password":"enuB-password"})",
+               "application/json");
+    QCOMPARE(r->status, 200);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM sessions WHERE token_hash = 'old'")), 0);
+}
+
+void TestServerSecurity::lastAdminStaysAndUsersComeBack()
+{
+    // Nobody (the admin itself included) can disable the last active admin; a disabled user
+    // can be enabled again (survey-sync user enable).
+    const auto cli = [&](const QStringList &args) {
+        return testutil::runProgram(QStringLiteral(SURVEY_SYNC),
+                                    QStringList{QStringLiteral("user")} + args +
+                                        QStringList{QStringLiteral("--db"), db()});
+    };
+    auto r = cli({QStringLiteral("disable"), QStringLiteral("admin")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("admin is the last active admin"), r.err.constData());
+    auto admin = client("admin", "admin-password");
+    auto res = admin.Delete("/v1/users/admin");
+    QVERIFY(res);
+    QCOMPARE(res->status, 409);
+    QCOMPARE(count(QStringLiteral("SELECT disabled FROM users WHERE name = 'admin'")), 0);
+    // enuB: disabled (its sessions end), then enabled and signing in again.
+    httplib::Client c(m_host, m_port);
+    auto session = c.Post("/v1/sessions", R"({"username":"enuB","password":"enuB-password"})",
+                          "application/json");
+    QCOMPARE(session->status, 200);
+    QCOMPARE(cli({QStringLiteral("disable"), QStringLiteral("enuB")}).exitCode, 0);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = "
+                                  "s.user_id WHERE u.name = 'enuB'")),
+             0);
+    auto enuB = client("enuB", "enuB-password");
+    QCOMPARE(enuB.Get("/v1/projects/1/formList", {{"X-OpenRosa-Version", "1.0"}})->status, 401);
+    r = cli({QStringLiteral("enable"), QStringLiteral("enuB")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.out, QByteArray("enabled enuB\n"));
+    QCOMPARE(enuB.Get("/v1/projects/1/formList", {{"X-OpenRosa-Version", "1.0"}})->status, 200);
+    r = cli({QStringLiteral("enable"), QStringLiteral("nobody")});
+    QCOMPARE(r.exitCode, 1);
+}
+
+void TestServerSecurity::userNamesArePlain()
+{
+    // ':' would split an HTTP Basic sign-in; line breaks and control characters would forge
+    // lines in logs and lists.
+    for (const QString &name :
+         {QStringLiteral("a:b"), QStringLiteral("line\nbreak"), QStringLiteral(" padded"),
+          QStringLiteral("bell\a"), QStringLiteral("sla/sh"), QString(65, QLatin1Char('n'))}) {
+        const auto r = testutil::runProgram(
+            QStringLiteral(SURVEY_SYNC),
+            {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(), name,
+             QStringLiteral("--role"), QStringLiteral("enumerator")},
+            "long-enough-password\n");
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("user name"), r.err.constData());
+    }
+    auto admin = client("admin", "admin-password");
+    auto res = admin.Post("/v1/users",
+                          R"({"displayName":"x:y","role":"enumerator","password":"long-enough-1"})",
+                          "application/json");
+    QVERIFY(res);
+    QCOMPARE(res->status, 400);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM users WHERE name LIKE '%:%'")), 0);
+}
+
+void TestServerSecurity::supervisorsOfTheirOwnProject()
+{
+    // A supervisor of project 2 cannot be given an enumerator of project 1.
+    const auto sync = [&](const QStringList &args, const QByteArray &in = {}) {
+        return testutil::runProgram(QStringLiteral(SURVEY_SYNC), args, in);
+    };
+    auto r = sync({QStringLiteral("project"), QStringLiteral("add"), QStringLiteral("--db"), db(),
+                   QStringLiteral("Enterprises")});
+    QCOMPARE(r.exitCode, 0);
+    const int project = count(QStringLiteral("SELECT MAX(id) FROM projects"));
+    QVERIFY(project >= 2);
+    QCOMPARE(r.out, QStringLiteral("added project %1 (Enterprises)\n").arg(project).toUtf8());
+    const QString sup = QStringLiteral("supP%1").arg(project);
+    QCOMPARE(sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(), sup,
+                   QStringLiteral("--role"), QStringLiteral("supervisor"),
+                   QStringLiteral("--project"), QString::number(project)},
+                  "long-enough-password\n")
+                 .exitCode,
+             0);
+    r = sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
+              QStringLiteral("enuP%1").arg(project), QStringLiteral("--role"),
+              QStringLiteral("enumerator"), QStringLiteral("--supervisor"), sup},
+             "long-enough-password\n");
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(
+                 QStringLiteral("belongs to project %1, not project 1").arg(project).toUtf8()),
+             r.err.constData());
+    r = sync({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--db"), db(),
+              QStringLiteral("enuP%1").arg(project), QStringLiteral("--role"),
+              QStringLiteral("enumerator"), QStringLiteral("--supervisor"), sup,
+              QStringLiteral("--project"), QString::number(project)},
+             "long-enough-password\n");
+    QCOMPARE(r.exitCode, 0);
+}
+
+void TestServerSecurity::filesOnlyForTheServer()
+{
+    // The database, its write-ahead log and the working folder hold password hashes, answers
+    // and session hashes: readable by the server's own user alone.
+    const QString path = db().mid(7);
+    for (const QString &file :
+         {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")}) {
+        QVERIFY2(QFileInfo::exists(file), qPrintable(file));
+        const auto p = QFileInfo(file).permissions();
+        QCOMPARE(p & (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther |
+                      QFileDevice::WriteOther),
+                 QFileDevice::Permissions());
+    }
+    const auto dir = QFileInfo(m_dir.filePath(QStringLiteral("data"))).permissions();
+    QCOMPARE(dir & (QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                    QFileDevice::ExeOther),
+             QFileDevice::Permissions());
+}
+
+void TestServerSecurity::sendBackNeedsTheReviewersWords()
+{
+    // A supervisor sends a submission back only with words of their own: a comment the
+    // enumerator left does not count.
+    const QString id = newId();
+    QCOMPARE(post(submission(id))->status, 201);
+    auto enu = client("enuA", "enuA-password");
+    const std::string path = "/v1/projects/1/forms/probe/submissions/" + id.toStdString();
+    auto r = enu.Post(path + "/comments", R"({"body":"please accept"})", "application/json");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    auto sup = client("supA", "supA-password");
+    r = sup.Patch(path, R"({"reviewState":"hasIssues"})", "application/json");
+    QVERIFY(r);
+    QCOMPARE(r->status, 400);
+    QVERIFY(r->body.find("needs a comment") != std::string::npos);
+    r = sup.Post(path + "/comments", R"({"body":"the meter reading is missing"})",
+                 "application/json");
+    QCOMPARE(r->status, 200);
+    r = sup.Patch(path, R"({"reviewState":"hasIssues"})", "application/json");
+    QCOMPARE(r->status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestServerSecurity)

@@ -76,6 +76,22 @@ QString Admin::passwordProblem(const QString &password)
     return QString();
 }
 
+QString Admin::nameProblem(const QString &name)
+{
+    if (name.isEmpty() || name.size() > 64)
+        return tr("a user name has 1 to 64 characters");
+    if (name.trimmed() != name)
+        return tr("a user name may not begin or end with a space");
+    for (const QChar c : name) {
+        const char16_t u = c.unicode();
+        if (u < 0x20 || u == 0x7F || (u >= 0x80 && u < 0xA0) || u == ':' || u == '/' || u == '\\' ||
+            c.category() == QChar::Other_Format || u == 0x2028 || u == 0x2029)
+            return tr("a user name may not hold ':', '/', '\\', line breaks or other control "
+                      "characters");
+    }
+    return QString();
+}
+
 bool Admin::audit(const QString &action, const QString &details, QString *error)
 {
     QSqlQuery q(m_db.db());
@@ -107,6 +123,11 @@ bool Admin::init(const QString &adminName, const QString &password, QString *err
     if (adminName.trimmed().isEmpty()) {
         if (error)
             *error = tr("give the first admin's name with --admin NAME");
+        return false;
+    }
+    if (const QString p = nameProblem(adminName); !p.isEmpty()) {
+        if (error)
+            *error = p;
         return false;
     }
     if (const QString p = passwordProblem(password); !p.isEmpty()) {
@@ -156,6 +177,8 @@ bool Admin::addUser(const QString &name, const QString &role, const QString &sup
     };
     if (name.trimmed().isEmpty())
         return fail(tr("a user needs a name"));
+    if (const QString p = nameProblem(name); !p.isEmpty())
+        return fail(p);
     if (!validRole(role))
         return fail(tr("unknown role '%1' (use admin, supervisor or enumerator)").arg(role));
     if (!supervisor.isEmpty() && role != QLatin1String("enumerator"))
@@ -170,12 +193,20 @@ bool Admin::addUser(const QString &name, const QString &role, const QString &sup
             QVariant supervisorId;
             if (!supervisor.isEmpty()) {
                 QSqlQuery s(m_db.db());
-                s.prepare(QStringLiteral("SELECT id, role FROM users WHERE name = ?"));
+                s.prepare(QStringLiteral("SELECT id, role, project_id FROM users WHERE name = ?"));
                 s.addBindValue(supervisor);
                 if (!run(s, tr("looking up the supervisor"), e))
                     return false;
                 if (!s.next() || s.value(1).toString() != QLatin1String("supervisor")) {
                     *e = tr("there is no supervisor named '%1'").arg(supervisor);
+                    return false;
+                }
+                // A supervisor reviews the work of their own project's enumerators only.
+                if (s.value(2).toInt() != projectId) {
+                    *e = tr("supervisor '%1' belongs to project %2, not project %3")
+                             .arg(supervisor)
+                             .arg(s.value(2).toInt())
+                             .arg(projectId);
                     return false;
                 }
                 supervisorId = s.value(0);
@@ -207,19 +238,101 @@ bool Admin::addUser(const QString &name, const QString &role, const QString &sup
         error);
 }
 
-bool Admin::disableUser(const QString &name, QString *error)
+bool Admin::disableUser(const QString &name, QString *error, int *status)
 {
-    return m_db.write(
+    int code = 503;
+    const bool ok = m_db.write(
         [&](QString *e) {
+            // Someone must still be able to manage the server.
+            QSqlQuery admins(m_db.db());
+            admins.prepare(QStringLiteral(
+                "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND name <> ?"));
+            admins.addBindValue(name);
+            QSqlQuery role(m_db.db());
+            role.prepare(QStringLiteral("SELECT role FROM users WHERE name = ? AND disabled = 0"));
+            role.addBindValue(name);
+            if (!run(admins, tr("counting the admins"), e) || !admins.next() ||
+                !run(role, tr("looking up the user"), e))
+                return false;
+            if (role.next() && role.value(0).toString() == QLatin1String("admin") &&
+                admins.value(0).toInt() == 0) {
+                *e = tr("%1 is the last active admin: add or enable another admin first").arg(name);
+                code = 409;
+                return false;
+            }
+            admins.finish();
+            role.finish();
             QSqlQuery q(m_db.db());
             q.prepare(QStringLiteral("UPDATE users SET disabled = 1 WHERE name = ?"));
             q.addBindValue(name);
             if (!changeOne(q, tr("disabling the user"), tr("there is no user named '%1'").arg(name),
-                           e))
+                           e, &code))
                 return false;
-            return audit(QStringLiteral("user.disable"), name, e);
+            // Their sessions end with it, in the same change.
+            QSqlQuery sessions(m_db.db());
+            sessions.prepare(QStringLiteral(
+                "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)"));
+            sessions.addBindValue(name);
+            return run(sessions, tr("ending the user's sessions"), e) &&
+                   audit(QStringLiteral("user.disable"), name, e);
         },
         error);
+    if (!ok && status)
+        *status = code;
+    return ok;
+}
+
+bool Admin::enableUser(const QString &name, QString *error)
+{
+    return m_db.write(
+        [&](QString *e) {
+            QSqlQuery q(m_db.db());
+            q.prepare(QStringLiteral("UPDATE users SET disabled = 0 WHERE name = ?"));
+            q.addBindValue(name);
+            return changeOne(q, tr("enabling the user"),
+                             tr("there is no user named '%1'").arg(name), e) &&
+                   audit(QStringLiteral("user.enable"), name, e);
+        },
+        error);
+}
+
+std::optional<int> Admin::addProject(const QString &name, QString *error)
+{
+    if (name.trimmed().isEmpty() || name.size() > 200) {
+        if (error)
+            *error = tr("a project needs a name of 1 to 200 characters");
+        return std::nullopt;
+    }
+    int id = 0;
+    const bool ok = m_db.write(
+        [&](QString *e) {
+            // The next number after the highest (project 1 was given its number at init).
+            QSqlQuery q(m_db.db());
+            q.prepare(QStringLiteral("INSERT INTO projects (id, name, created_at) SELECT "
+                                     "COALESCE(MAX(id), 0) + 1, ?, ? FROM projects RETURNING id"));
+            q.addBindValue(name.trimmed());
+            q.addBindValue(Database::now());
+            if (!run(q, tr("adding the project"), e) || !q.next())
+                return false;
+            id = q.value(0).toInt();
+            q.finish();
+            return audit(QStringLiteral("project.add"),
+                         QStringLiteral("%1 %2").arg(id).arg(name.trimmed()), e);
+        },
+        error);
+    return ok ? std::optional<int>(id) : std::nullopt;
+}
+
+std::optional<std::vector<Admin::ProjectRow>> Admin::listProjects(QString *error)
+{
+    QSqlQuery q(m_db.db());
+    q.prepare(QStringLiteral("SELECT id, name FROM projects ORDER BY id"));
+    if (!run(q, tr("listing projects"), error))
+        return std::nullopt;
+    std::vector<ProjectRow> out;
+    while (q.next())
+        out.push_back({q.value(0).toInt(), q.value(1).toString()});
+    return out;
 }
 
 std::optional<std::vector<Admin::UserRow>> Admin::listUsers(QString *error)

@@ -32,12 +32,27 @@ public:
     static bool validRole(const QString &role);
     /// Passwords: at least 10 characters (as ODK Central requires).
     static QString passwordProblem(const QString &password);
+    /// User names: 1 to 64 printable characters, no ':' (HTTP Basic's separator), no '/',
+    /// no spaces around. Empty when the name is fine.
+    static QString nameProblem(const QString &name);
 
     /// Creates the schema, project 1 and the first admin.
     bool init(const QString &adminName, const QString &password, QString *error);
     bool addUser(const QString &name, const QString &role, const QString &supervisor, int projectId,
                  const QString &password, QString *error);
-    bool disableUser(const QString &name, QString *error);
+    /// Stops a user from signing in and ends their sessions; the last active admin stays.
+    /// `status`: 404 no such user, 409 the last active admin, 503 the database.
+    bool disableUser(const QString &name, QString *error, int *status = nullptr);
+    bool enableUser(const QString &name, QString *error);
+
+    /// A new project (its number is the next free one).
+    std::optional<int> addProject(const QString &name, QString *error);
+    struct ProjectRow
+    {
+        int id = 0;
+        QString name;
+    };
+    std::optional<std::vector<ProjectRow>> listProjects(QString *error);
 
     struct UserRow
     {

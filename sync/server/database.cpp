@@ -3,6 +3,7 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSqlError>
@@ -141,6 +142,13 @@ bool Database::open(QString *error)
         return false;
     }
     if (isSqlite()) {
+        // A database made by an older server may be readable by all: no longer.
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
+                                      QStringLiteral("-journal")}) {
+            const QString file = m_url.path + suffix;
+            if (QFileInfo::exists(file))
+                QFile::setPermissions(file, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        }
         // WAL lets readers work while one writer commits; waits instead of failing busy.
         // synchronous=FULL: every commit is on the disk (the WAL synced) before it returns,
         // so what the server acknowledges survives a power cut, not only a crash.
@@ -247,6 +255,8 @@ bool Database::migrate(QString *error)
     if (version < 4 && !write([this](QString *e) { return migrateTo4(e); }, error))
         return false;
     if (version < 5 && !write([this](QString *e) { return migrateTo5(e); }, error))
+        return false;
+    if (version < 6 && !write([this](QString *e) { return migrateTo6(e); }, error))
         return false;
     return true;
 }
@@ -391,6 +401,15 @@ bool Database::migrateTo5(QString *error)
             return false;
     }
     return true;
+}
+
+bool Database::migrateTo6(QString *error)
+{
+    // Session tokens are kept as their SHA-256 only: a copy of the database signs no one in.
+    // Sessions open until now end (they lasted a day at most): their tokens were in clear.
+    return exec(QStringLiteral("DELETE FROM sessions"), error) &&
+           exec(QStringLiteral("ALTER TABLE sessions RENAME COLUMN token TO token_hash"), error) &&
+           exec(QStringLiteral("UPDATE schema_meta SET version = 6"), error);
 }
 
 } // namespace survey::server

@@ -37,7 +37,7 @@ class Database
 {
     Q_DECLARE_TR_FUNCTIONS(Database)
 public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     explicit Database(DatabaseUrl url);
     ~Database();
@@ -91,6 +91,7 @@ private:
     bool migrateTo3(QString *error);
     bool migrateTo4(QString *error);
     bool migrateTo5(QString *error);
+    bool migrateTo6(QString *error);
 
     DatabaseUrl m_url;
     QString m_connection;

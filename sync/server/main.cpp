@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <sys/stat.h>
 #include <tuple>
 
 namespace {
@@ -48,9 +49,12 @@ int usage()
             "  init --db URL --admin NAME           create the schema, project 1 and the first "
             "admin\n"
             "                                       (password on standard input)\n"
+            "  project add --db URL NAME            add a project; prints its number\n"
+            "  project list --db URL                number and name (tab-separated)\n"
             "  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]\n"
             "           [--project N]               add a user (password on standard input)\n"
             "  user disable --db URL NAME           stop a user from signing in\n"
+            "  user enable --db URL NAME            let a disabled user sign in again\n"
             "  user list --db URL                   name, role, project, supervisor, status\n"
             "  form publish --db URL FILE.xml [--project N] [--media DIR]\n"
             "                                       check a form with the engine and publish it\n"
@@ -194,6 +198,14 @@ int runUser(const QStringList &args)
         out(Tr::tr("disabled %1\n").arg(a.positional.first()));
         return 0;
     }
+    if (verb == QLatin1String("enable")) {
+        if (a.positional.size() != 1)
+            return usage();
+        if (!admin.enableUser(a.positional.first(), &error))
+            return fail(error);
+        out(Tr::tr("enabled %1\n").arg(a.positional.first()));
+        return 0;
+    }
     if (verb == QLatin1String("list")) {
         if (!a.positional.isEmpty())
             return usage();
@@ -207,6 +219,37 @@ int runUser(const QStringList &args)
                     .arg(u.projectId)
                     .arg(u.supervisor.isEmpty() ? QStringLiteral("-") : u.supervisor,
                          u.disabled ? QStringLiteral("disabled") : QStringLiteral("active")));
+        return 0;
+    }
+    return usage();
+}
+
+int runProject(const QStringList &args)
+{
+    if (args.isEmpty())
+        return usage();
+    const QString verb = args.first();
+    const Args a = parse(args.mid(1), {QStringLiteral("--db")});
+    if (!a.ok)
+        return usage();
+    QString error;
+    const auto db = openReady(a.options.value(QStringLiteral("--db"), kDefaultDb), &error);
+    if (!db)
+        return fail(error);
+    Admin admin(*db);
+    if (verb == QLatin1String("add") && a.positional.size() == 1) {
+        const auto id = admin.addProject(a.positional.first(), &error);
+        if (!id)
+            return fail(error);
+        out(Tr::tr("added project %1 (%2)\n").arg(*id).arg(a.positional.first()));
+        return 0;
+    }
+    if (verb == QLatin1String("list") && a.positional.isEmpty()) {
+        const auto projects = admin.listProjects(&error);
+        if (!projects)
+            return fail(error);
+        for (const Admin::ProjectRow &p : *projects)
+            out(QStringLiteral("%1\t%2\n").arg(p.id).arg(p.name));
         return 0;
     }
     return usage();
@@ -319,7 +362,10 @@ int runServe(const QStringList &args)
     if (a.options.contains(QStringLiteral("--data-dir"))) {
         options.dataDir = QDir(a.options.value(QStringLiteral("--data-dir"))).absolutePath();
         const QFileInfo dir(options.dataDir);
-        if (!QDir().mkpath(options.dataDir) || !dir.isDir() || !dir.isWritable())
+        if (!QDir().mkpath(options.dataDir) || !dir.isDir() || !dir.isWritable() ||
+            !QFile::setPermissions(options.dataDir, QFileDevice::ReadOwner |
+                                                        QFileDevice::WriteOwner |
+                                                        QFileDevice::ExeOwner))
             return fail(
                 Tr::tr("the data folder %1 cannot be created or written to").arg(options.dataDir));
     }
@@ -354,6 +400,10 @@ int runServe(const QStringList &args)
 
 int main(int argc, char **argv)
 {
+    // Everything the server writes (the database and its journal, which hold password hashes,
+    // answers and session hashes; working files) is for its own user alone: 0600 files and
+    // 0700 folders.
+    ::umask(077);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("survey-sync"));
     QTranslator translator;
@@ -370,6 +420,8 @@ int main(int argc, char **argv)
         return runUser(args);
     if (command == QLatin1String("form"))
         return runForm(args);
+    if (command == QLatin1String("project"))
+        return runProject(args);
     if (command == QLatin1String("serve"))
         return runServe(args);
     return usage();

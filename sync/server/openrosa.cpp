@@ -310,32 +310,34 @@ std::unique_ptr<QTemporaryDir> OpenRosaServer::Impl::workDir() const
 std::shared_ptr<const form::FormDefinition>
 OpenRosaServer::Impl::definition(int versionId, const QByteArray &xml, QString *error)
 {
-    {
-        std::lock_guard lock(formCacheMutex);
-        if (auto it = definitions.constFind(versionId); it != definitions.constEnd())
-            return *it;
-    }
-    // Forms with external instances (CSV/XML choice lists) read their media files from
-    // memory: no file is ever named after what a user gave.
+    if (auto cached = definitions.find(versionId))
+        return cached;
+    // Forms with external instances (CSV/XML choice lists) read those files from memory: no
+    // file is ever named after what a user gave. Pictures and sounds are not needed here.
     form::FormDefinition::LoadOptions options;
     options.media.emplace();
     QSqlQuery m(db().db());
-    m.prepare(QStringLiteral("SELECT filename, content FROM form_media WHERE form_version_id = ?"));
+    m.prepare(QStringLiteral("SELECT filename, content FROM form_media WHERE form_version_id = ? "
+                             "AND (LOWER(filename) LIKE '%.csv' OR LOWER(filename) LIKE '%.xml' "
+                             "OR LOWER(filename) LIKE '%.geojson')"));
     m.addBindValue(versionId);
     if (!m.exec()) {
         *error = m.lastError().text();
         return nullptr;
     }
-    while (m.next())
-        options.media->insert(m.value(0).toString(), m.value(1).toByteArray());
+    qint64 bytes = xml.size();
+    while (m.next()) {
+        const QByteArray content = m.value(1).toByteArray();
+        bytes += content.size();
+        options.media->insert(m.value(0).toString(), content);
+    }
     form::FormError fe;
-    auto def = form::FormDefinition::load(xml, options, &fe);
+    std::shared_ptr<const form::FormDefinition> def = form::FormDefinition::load(xml, options, &fe);
     if (!def) {
         *error = fe.message;
         return nullptr;
     }
-    std::lock_guard lock(formCacheMutex);
-    definitions.insert(versionId, def);
+    definitions.insert(versionId, def, bytes);
     return def;
 }
 

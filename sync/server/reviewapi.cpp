@@ -5,9 +5,11 @@
 #include "formsession.h"
 #include "serverimpl.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUrl>
@@ -43,16 +45,24 @@ std::optional<QJsonObject> detail::jsonBody(const httplib::Request &req, httplib
     return doc.object();
 }
 
+QString detail::tokenHash(const std::string &token)
+{
+    return QString::fromLatin1(
+        QCryptographicHash::hash(QByteArray::fromStdString(token), QCryptographicHash::Sha256)
+            .toHex());
+}
+
 std::optional<User> OpenRosaServer::Impl::apiUser(const httplib::Request &req,
                                                   httplib::Response &res)
 {
     const std::string header = req.get_header_value("Authorization");
     if (header.rfind("Bearer ", 0) == 0) {
         QSqlQuery q(db().db());
-        q.prepare(QStringLiteral("SELECT u.id, u.name, u.role, u.project_id, u.disabled FROM "
-                                 "sessions s JOIN users u ON u.id = s.user_id WHERE s.token = ? "
-                                 "AND s.expires_at > ?"));
-        q.addBindValue(QString::fromStdString(header.substr(7)));
+        q.prepare(
+            QStringLiteral("SELECT u.id, u.name, u.role, u.project_id, u.disabled FROM "
+                           "sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? "
+                           "AND s.expires_at > ?"));
+        q.addBindValue(tokenHash(header.substr(7)));
         q.addBindValue(Database::now());
         if (!q.exec()) {
             jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
@@ -108,23 +118,29 @@ void OpenRosaServer::Impl::createSession(const httplib::Request &req, httplib::R
         refuseSignIn(res, outcome);
         return;
     }
-    const QString token = QUuid::createUuid().toString(QUuid::WithoutBraces) +
-                          QUuid::createUuid().toString(QUuid::Id128);
+    // 256 random bits from the system's generator; only their hash is stored.
+    QByteArray random(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(random.begin(), random.end());
+    const std::string token = random.toHex().toStdString();
     const QString created = Database::now();
     const QString expires =
         QDateTime::currentDateTimeUtc().addSecs(24 * 3600).toString(Qt::ISODateWithMs);
     QString err;
     const bool ok = db().write(
         [&](QString *e) {
+            // Sessions past their time go as new ones come: the table holds live ones only.
+            QSqlQuery old(db().db());
+            old.prepare(QStringLiteral("DELETE FROM sessions WHERE expires_at <= ?"));
+            old.addBindValue(created);
             QSqlQuery q(db().db());
-            q.prepare(QStringLiteral("INSERT INTO sessions (token, user_id, created_at, "
+            q.prepare(QStringLiteral("INSERT INTO sessions (token_hash, user_id, created_at, "
                                      "expires_at) VALUES (?, ?, ?, ?)"));
-            q.addBindValue(token);
+            q.addBindValue(tokenHash(token));
             q.addBindValue(user->id);
             q.addBindValue(created);
             q.addBindValue(expires);
-            if (!q.exec()) {
-                *e = q.lastError().text();
+            if (!old.exec() || !q.exec()) {
+                *e = (old.lastError().isValid() ? old : q).lastError().text();
                 return false;
             }
             return true;
@@ -135,9 +151,49 @@ void OpenRosaServer::Impl::createSession(const httplib::Request &req, httplib::R
         return;
     }
     json(res, 200,
-         QJsonDocument(QJsonObject{{QStringLiteral("token"), token},
+         QJsonDocument(QJsonObject{{QStringLiteral("token"), QString::fromStdString(token)},
                                    {QStringLiteral("createdAt"), created},
                                    {QStringLiteral("expiresAt"), expires}}));
+}
+
+void OpenRosaServer::Impl::endSession(const httplib::Request &req, httplib::Response &res)
+{
+    // Signing out, as in Central: DELETE /v1/sessions/{token}, by that session itself or an
+    // admin. Any other token answers as an unknown one does.
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    const std::string token = req.matches[1].str();
+    const std::string own = req.get_header_value("Authorization");
+    if (!user->isAdmin() && own != "Bearer " + token) {
+        jsonError(res, 404, Tr::tr("there is no such session"));
+        return;
+    }
+    QString err;
+    int status = 200;
+    const bool ok = db().write(
+        [&](QString *e) {
+            QSqlQuery q(db().db());
+            q.prepare(QStringLiteral("DELETE FROM sessions WHERE token_hash = ?"));
+            q.addBindValue(tokenHash(token));
+            if (!q.exec()) {
+                status = 503;
+                *e = q.lastError().text();
+                return false;
+            }
+            if (q.numRowsAffected() == 0) {
+                status = 404;
+                *e = Tr::tr("there is no such session");
+                return false;
+            }
+            return true;
+        },
+        &err);
+    if (!ok) {
+        jsonError(res, status, err);
+        return;
+    }
+    json(res, 200, QJsonDocument(QJsonObject{{QStringLiteral("success"), true}}));
 }
 
 namespace {
@@ -299,14 +355,15 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
         [&](QString *e) {
             if ((state == QLatin1String("hasIssues") || state == QLatin1String("rejected")) &&
                 comment.isEmpty()) {
-                // Sending back needs words for the enumerator: in this request, or a comment
-                // made since the current version arrived.
+                // Sending back needs the reviewer's own words for the enumerator: in this
+                // request, or a comment of theirs made since the current version arrived.
                 QSqlQuery c(db().db());
                 c.prepare(QStringLiteral("SELECT COUNT(*) FROM comments c JOIN submissions s ON "
                                          "s.id = c.submission_id JOIN submission_versions v ON "
                                          "v.id = s.current_version_id WHERE s.id = ? AND "
-                                         "c.created_at >= v.created_at"));
+                                         "c.created_at >= v.created_at AND c.author_id = ?"));
                 c.addBindValue(row);
+                c.addBindValue(user->id);
                 if (!c.exec() || !c.next()) {
                     status = 503;
                     *e = c.lastError().text();
@@ -708,18 +765,11 @@ void OpenRosaServer::Impl::disableUser(const httplib::Request &req, httplib::Res
     Admin admin(db(), user->name);
     QString err;
     const QString name = urlPart(req, 1);
-    if (!admin.disableUser(name, &err)) {
-        jsonError(res, 404, err);
+    int status = 404;
+    if (!admin.disableUser(name, &err, &status)) {
+        jsonError(res, status, err);
         return;
     }
-    // Sessions of a disabled account end now.
-    QSqlQuery q(db().db());
-    q.prepare(QStringLiteral(
-        "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)"));
-    q.addBindValue(name);
-    if (!q.exec())
-        qWarning("survey-sync: sessions of %s stay until they expire: %s", qPrintable(name),
-                 qPrintable(q.lastError().text()));
     json(res, 200, QJsonDocument(QJsonObject{{QStringLiteral("success"), true}}));
 }
 
@@ -792,6 +842,9 @@ void OpenRosaServer::Impl::registerJsonRoutes()
 {
     const std::string project = R"(/v1/projects/(\d{1,9}))";
     const std::string submission = project + R"(/forms/([^/]+)/submissions/([^/]+?))";
+    server->Delete(
+        R"(/v1/sessions/([0-9a-fA-F]{1,128}))",
+        [this](const httplib::Request &req, httplib::Response &res) { endSession(req, res); });
     server->Post("/v1/sessions", [this](const httplib::Request &req, httplib::Response &res) {
         createSession(req, res);
     });

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "database.h"
+#include "definitioncache.h"
 #include "formdefinition.h"
 #include "formsession.h"
 #include "groupcommit.h"
@@ -76,6 +77,9 @@ public:
     }
 };
 
+/// How a session token is kept: its SHA-256, in hex.
+QString tokenHash(const std::string &token);
+
 /// The body of a JSON write as an object: 415 unless it is said to be application/json,
 /// 400 unless it is a JSON object.
 std::optional<QJsonObject> jsonBody(const httplib::Request &req, httplib::Response &res);
@@ -100,9 +104,8 @@ struct OpenRosaServer::Impl : public FrontApp
     std::counting_semaphore<2> passwordChecks{2};
     /// Verified credentials (a digest of name, password and stored hash) until when.
     QHash<QByteArray, qint64> verified;
-    SignInThrottle throttle; ///< failed sign-ins per account and per address
-    std::mutex formCacheMutex;
-    QHash<int, std::shared_ptr<const form::FormDefinition>> definitions; ///< by version id
+    SignInThrottle throttle;     ///< failed sign-ins per account and per address
+    DefinitionCache definitions; ///< loaded forms by version id, bounded
 
     Database &db()
     {
@@ -157,6 +160,7 @@ struct OpenRosaServer::Impl : public FrontApp
 
     // JSON API (reviewapi.cpp): sessions, submissions and the review loop.
     void createSession(const httplib::Request &req, httplib::Response &res);
+    void endSession(const httplib::Request &req, httplib::Response &res);
     void listSubmissions(const httplib::Request &req, httplib::Response &res);
     void getSubmission(const httplib::Request &req, httplib::Response &res);
     void getSubmissionXml(const httplib::Request &req, httplib::Response &res);
