@@ -4,6 +4,7 @@
 #pragma once
 
 #include "formsession.h"
+#include "httphead.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -63,6 +64,42 @@ inline void runXpath(const std::uint8_t *data, std::size_t size)
         (void)v.toNumber();
     } catch (const EvalError &) {
     }
+}
+
+/// Bytes as they would reach the server's front: a request head, then (if it says so) a
+/// chunked body. Besides not crashing: nothing is taken from beyond the input, and a chunked
+/// body never decodes to more than it was.
+inline bool runHttp(const std::uint8_t *data, std::size_t size)
+{
+    using namespace survey::server::http;
+    const std::string_view in(reinterpret_cast<const char *>(data), size);
+    HeadLimits limits;
+    limits.maxHeadBytes = 4096; // small, so the fuzzer reaches the limits too
+    limits.maxTargetBytes = 512;
+    limits.maxHeaders = 20;
+    Head head;
+    const HeadResult r = parseHead(in, limits, &head);
+    if (r.kind != HeadResult::Kind::Complete)
+        return r.kind != HeadResult::Kind::Refused || (r.status >= 400 && !r.reason.empty());
+    if (r.length > size || r.length > limits.maxHeadBytes)
+        return false;
+    (void)rebuildHead(head, 0);
+    if (!head.chunked)
+        return true;
+    ChunkDecoder chunks;
+    std::size_t decoded = 0;
+    const std::string_view body = in.substr(r.length);
+    // Fed in two pieces, as the network would.
+    std::size_t used = chunks.feed(body.substr(0, body.size() / 2), [&](std::string_view d) {
+        decoded += d.size();
+        return true;
+    });
+    if (used == body.size() / 2)
+        used += chunks.feed(body.substr(used), [&](std::string_view d) {
+            decoded += d.size();
+            return true;
+        });
+    return used <= body.size() && decoded <= body.size();
 }
 
 } // namespace survey::fuzz

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the libFuzzer targets with clang-14 and runs each for SECONDS (default 600).
-# Seeds: the shared form corpus and the XPath test cases. Crashes land in fuzz/crashes/.
+# Seeds: the shared form corpus, the XPath test cases and a few HTTP requests (the server's
+# request framing). Crashes land in fuzz/crashes/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
@@ -12,8 +13,9 @@ for p in clang-14 libfuzzer-14-dev libclang-rt-14-dev; do
 done
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSURVEY_BUILD_FUZZ=ON -DSURVEY_BUILD_TESTS=OFF -DSURVEY_BUILD_BENCH=OFF >/dev/null
-cmake --build build-fuzz --target fuzz_xform fuzz_xpath
-mkdir -p fuzz/corpus-xform fuzz/corpus-xpath fuzz/crashes
+cmake --build build-fuzz --target fuzz_xform fuzz_xpath fuzz_http
+mkdir -p fuzz/corpus-xform fuzz/corpus-xpath fuzz/corpus-http fuzz/crashes
+cp -n tests/data/fuzz-regressions/http/* fuzz/corpus-http/ 2>/dev/null || true
 if [ -d ../shared/forms ]; then
   find ../shared/forms -name '*.xml' -size -64k -exec cp -n {} fuzz/corpus-xform/ \; 2>/dev/null || true
 fi
@@ -28,7 +30,7 @@ for f in glob.glob('tests/data/xpath/*.jsonl'):
         expr = json.loads(line)['expr'].encode()
         open(os.path.join('fuzz/corpus-xpath', hashlib.sha1(expr).hexdigest()), 'wb').write(expr)
 PY
-for t in xform xpath; do
+for t in xform xpath http; do
   echo "== fuzz_$t for ${seconds}s"
   ./build-fuzz/fuzz/fuzz_$t -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix=fuzz/crashes/$t- fuzz/corpus-$t 2>&1 | tail -n 12

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Replays every input the fuzzers crashed on (tests/data/fuzz-regressions/{xform,xpath}/),
+// Replays every input the fuzzers crashed on (tests/data/fuzz-regressions/{xform,xpath,http}/),
 // plus hand-made hostile inputs, through the fuzz targets' own code.
 #include "testutil.h"
 
@@ -20,7 +20,7 @@ void TestFuzzRegressions::replay_data()
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("path");
     int n = 0;
-    for (const char *k : {"xform", "xpath"}) {
+    for (const char *k : {"xform", "xpath", "http"}) {
         const QString kind = QLatin1String(k);
         const QDir dir(QStringLiteral(SURVEY_TEST_DATA "/fuzz-regressions/") + kind);
         for (const QString &f : dir.entryList(QDir::Files, QDir::Name)) {
@@ -42,6 +42,8 @@ void TestFuzzRegressions::replay()
     // that hostile XPath is refused with a message rather than accepted silently.
     if (kind == QLatin1String("xform")) {
         survey::fuzz::runXform(bytes, size);
+    } else if (kind == QLatin1String("http")) {
+        QVERIFY(survey::fuzz::runHttp(bytes, size));
     } else {
         survey::fuzz::runXpath(bytes, size);
         survey::form::xpath::Expression::CompileError err;

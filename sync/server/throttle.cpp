@@ -26,7 +26,7 @@ void SignInThrottle::count(QHash<QString, Entry> &table, const QString &key, int
     if (table.size() >= m_limits.maxEntries) {
         // Forget what is over; if that is not enough, forget everyone not blocked.
         for (auto it = table.begin(); it != table.end();) {
-            const bool over = now - it->first > m_limits.windowMs && it->blockedUntil <= now;
+            const bool over = now - it->last > m_limits.windowMs && it->blockedUntil <= now;
             it = over ? table.erase(it) : std::next(it);
         }
         if (table.size() >= m_limits.maxEntries) {
@@ -35,9 +35,10 @@ void SignInThrottle::count(QHash<QString, Entry> &table, const QString &key, int
         }
     }
     Entry &e = table[key];
-    if (now - e.first > m_limits.windowMs && e.blockedUntil <= now)
-        e = Entry{0, now, 0};
+    if (now - e.last > m_limits.windowMs && e.blockedUntil <= now)
+        e = Entry();
     ++e.failures;
+    e.last = now;
     if (e.failures >= limit) {
         // 15 s, then 30 s, 1 min, … for each failure after the wait, up to the cap.
         const int doublings = std::min(e.failures - limit, 20);

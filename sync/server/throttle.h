@@ -13,7 +13,7 @@ struct SignInLimits
 {
     int perAccount = 10;            ///< failures before an account is slowed down
     int perAddress = 30;            ///< failures before an address is slowed down
-    qint64 windowMs = 15 * 60'000;  ///< failures older than this are forgotten
+    qint64 windowMs = 15 * 60'000;  ///< failures are forgotten after this long without one
     qint64 firstBlockMs = 15'000;   ///< the first wait, doubled for each later failure
     qint64 maxBlockMs = 5 * 60'000; ///< the longest wait asked for
     int maxEntries = 100'000;       ///< names and addresses remembered at most
@@ -41,7 +41,7 @@ private:
     struct Entry
     {
         int failures = 0;
-        qint64 first = 0;
+        qint64 last = 0; ///< the latest failure
         qint64 blockedUntil = 0;
     };
     void count(QHash<QString, Entry> &table, const QString &key, int limit, qint64 now);
