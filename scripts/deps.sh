@@ -11,7 +11,7 @@ pkgs=(cmake ninja-build ccache g++ clang-format qt6-base-dev qt6-tools-dev qt6-t
       qml6-module-qttest qml6-module-qtquick-dialogs qml6-module-qtpositioning
       libqt6positioning6-plugins qt6-positioning-dev qt6-qpa-plugins fonts-noto-cjk
       qt6-multimedia-dev qml6-module-qtmultimedia libzxing-dev gstreamer1.0-plugins-good
-      xvfb xauth libgl1-mesa-dri strace)
+      xvfb xauth libgl1-mesa-dri strace nginx)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

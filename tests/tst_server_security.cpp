@@ -2,6 +2,7 @@
 // survey-sync under attack: the real binary on 127.0.0.1, attacked the way issue 10 found
 // it could be — hostile names, another team's submissions, formula cells — each test
 // performing the attack and checking that nothing it aimed at happened.
+#include "probe.h"
 #include "testutil.h"
 
 #include <httplib.h>
@@ -34,52 +35,6 @@
 #include <csignal>
 
 namespace {
-
-constexpr const char *kProbeForm =
-    R"FORM(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml"
- xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms">
-<h:head><h:title>Security probe</h:title><model>
-<instance><data id="probe" version="1"><note/><photo/><where/>
-<meta><instanceID/></meta></data></instance>
-<bind nodeset="/data/note" type="string"/>
-<bind nodeset="/data/photo" type="binary"/>
-<bind nodeset="/data/where" type="geopoint"/>
-<bind nodeset="/data/meta/instanceID" type="string" readonly="true()" jr:preload="uid"/>
-</model></h:head>
-<h:body><input ref="/data/note"><label>Note</label></input>
-<upload ref="/data/photo" mediatype="image/*"><label>Photo</label></upload>
-<input ref="/data/where"><label>Where</label></input></h:body></h:html>
-)FORM";
-
-QString newId()
-{
-    return QStringLiteral("uuid:") + QUuid::createUuid().toString(QUuid::WithoutBraces);
-}
-
-/// A probe submission; `id` and `deprecated` are written as given (escaped for XML).
-QByteArray submission(const QString &id, const QString &note = QStringLiteral("hello"),
-                      const QString &photo = {}, const QString &deprecated = {},
-                      const QString &where = {})
-{
-    auto esc = [](const QString &s) { return s.toHtmlEscaped().toUtf8(); };
-    QByteArray xml = "<data xmlns:orx=\"http://openrosa.org/xforms\" id=\"probe\" version=\"1\">"
-                     "<note>" +
-                     esc(note) + "</note><photo>" + esc(photo) + "</photo><where>" + esc(where) +
-                     "</where><meta><instanceID>" + esc(id) + "</instanceID>";
-    if (!deprecated.isEmpty())
-        xml += "<deprecatedID>" + esc(deprecated) + "</deprecatedID>";
-    return xml + "</meta></data>";
-}
-
-/// The message inside an OpenRosaResponse.
-QString message(const httplib::Result &r)
-{
-    const QByteArray body = QByteArray::fromStdString(r->body);
-    const qsizetype open = body.indexOf('>', body.indexOf("<message"));
-    const qsizetype close = body.indexOf("</message>");
-    return open < 0 || close < 0 ? QString()
-                                 : QString::fromUtf8(body.mid(open + 1, close - open - 1));
-}
 
 /// A TCP connection to 127.0.0.1:`port` from the local address `source` (any 127.x.y.z:
 /// loopback has them all, so one test can be many clients). -1 on failure.
@@ -199,6 +154,8 @@ std::map<QString, QByteArray> unzip(const std::string &bytes, const QString &scr
 
 } // namespace
 
+using namespace probe;
+
 class TestServerSecurity : public QObject
 {
     Q_OBJECT
@@ -305,12 +262,7 @@ private:
 void TestServerSecurity::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    const QString form = m_dir.filePath(QStringLiteral("probe.xml"));
-    {
-        QFile f(form);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(kProbeForm);
-    }
+    const QString form = QStringLiteral(SURVEY_TEST_DATA "/probe.xml");
     QVERIFY(testutil::seedServer(QStringLiteral(SURVEY_SYNC), db(),
                                  {{QStringLiteral("supA"),
                                    QStringLiteral("supervisor"),

@@ -179,16 +179,35 @@ int Database::schemaVersion(QString *error)
     return q.value(0).toInt();
 }
 
+bool Database::uniqueViolation(const QSqlError &error)
+{
+    // PostgreSQL: SQLSTATE 23505. SQLite: SQLITE_CONSTRAINT_UNIQUE (2067) or _PRIMARYKEY (1555).
+    const QString code = error.nativeErrorCode();
+    return code == QLatin1String("23505") || code == QLatin1String("2067") ||
+           code == QLatin1String("1555");
+}
+
+bool Database::retryOnConflict(const QSqlQuery &failed)
+{
+    m_retry = m_retry || uniqueViolation(failed.lastError());
+    return m_retry;
+}
+
 bool Database::write(const std::function<bool(QString *)> &work, QString *error)
 {
     m_outOfSpace = false;
-    if (!exec(isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"), error,
-              tr("starting a change")))
-        return false;
-    QString why;
-    if (!work(&why)) {
+    for (int attempt = 0;; ++attempt) {
+        if (!exec(isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"), error,
+                  tr("starting a change")))
+            return false;
+        QString why;
+        m_retry = false;
+        if (work(&why))
+            break;
         QString ignored;
         exec(QStringLiteral("ROLLBACK"), &ignored);
+        if (m_retry && attempt < 2)
+            continue; // another server stored the same key meanwhile: look again
         if (error)
             *error = why;
         return false;
@@ -218,13 +237,19 @@ bool Database::writeEach(const std::vector<Step> &steps, std::vector<StepResult>
         if (!exec(QStringLiteral("SAVEPOINT step"), commitError, tr("starting a change")))
             return abandon();
         StepResult &r = (*results)[i];
-        r.ok = steps[i](&r.error);
-        // A failed step is undone back to its savepoint. If even that fails (SQLite may
-        // have rolled the whole transaction back after a full disk or an I/O error), the
-        // group fails whole: nothing of it was acknowledged yet.
-        if (!r.ok && !exec(QStringLiteral("ROLLBACK TO SAVEPOINT step"), commitError,
-                           tr("undoing a refused change")))
-            return abandon();
+        for (int attempt = 0;; ++attempt) {
+            m_retry = false;
+            r.error.clear();
+            r.ok = steps[i](&r.error);
+            // A failed step is undone back to its savepoint. If even that fails (SQLite may
+            // have rolled the whole transaction back after a full disk or an I/O error), the
+            // group fails whole: nothing of it was acknowledged yet.
+            if (!r.ok && !exec(QStringLiteral("ROLLBACK TO SAVEPOINT step"), commitError,
+                               tr("undoing a refused change")))
+                return abandon();
+            if (r.ok || !m_retry || attempt >= 2)
+                break; // done, or failed for good; else another server just stored the key
+        }
         if (!exec(QStringLiteral("RELEASE SAVEPOINT step"), commitError, tr("saving the change")))
             return abandon();
     }

@@ -80,6 +80,12 @@ public:
     static QString failure(const QString &what, const QSqlError &error);
     /// The database could not grow or write: disk (or file size limit) full, I/O error.
     static bool outOfSpace(const QSqlError &error);
+    /// Several servers on one PostgreSQL: two of them inserting the same key at once, the
+    /// second waits for the first and then fails on the unique constraint. A write that
+    /// failed so calls this (true when it was that); write() and writeEach() then undo it and
+    /// run it once more, when it sees what the other server stored.
+    bool retryOnConflict(const QSqlQuery &failed);
+    static bool uniqueViolation(const QSqlError &error);
     /// Whether the last failed write() failed for want of space (see outOfSpace()).
     bool lastWriteOutOfSpace() const { return m_outOfSpace; }
     static QString now();
@@ -97,6 +103,7 @@ private:
     QString m_connection;
     QSqlDatabase m_db;
     bool m_outOfSpace = false;
+    bool m_retry = false; ///< the step that just failed is to run again
 };
 
 } // namespace survey::server

@@ -674,6 +674,9 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
             return false;
         };
         auto dbFail = [&](const QSqlQuery &q) {
+            // Another server stored the same instanceID a moment ago: this write runs again
+            // and finds it (a resend, or a conflict).
+            database.retryOnConflict(q);
             // 507 when the disk is full: the device keeps the record and sends it later.
             return fail(Database::outOfSpace(q.lastError()) ? 507 : 503,
                         Database::failure(Tr::tr("storing the submission"), q.lastError()));
@@ -729,6 +732,7 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
             return storeAttachments(existing.value(0));
         }
         QVariant submissionRow;
+        QVariant baseVersion; // an edit's: still current when the edit is stored, or 409
         if (!deprecatedId.isEmpty()) {
             // An edit: deprecatedID must be the current version of a stored submission.
             QSqlQuery base(database.db());
@@ -750,6 +754,7 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
                                         "submission: the edit started from an old copy")
                                      .arg(deprecatedId));
             submissionRow = base.value(0);
+            baseVersion = base.value(1);
         } else {
             QSqlQuery ins(database.db());
             ins.prepare(
@@ -780,16 +785,27 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
         const QVariant versionId = v.value(0);
         v.finish();
         QSqlQuery cur(database.db());
+        // The version it replaces must still be current as it is replaced: of two edits of
+        // one version stored at once (by two servers on one database), one wins, the other
+        // is told the edit started from an old copy. Nothing is overwritten unseen.
         cur.prepare(
             QStringLiteral("UPDATE submissions SET current_version_id = ?, updated_at = ?, "
-                           "review_state = CASE WHEN ? = 1 THEN 'edited' ELSE review_state END "
-                           "WHERE id = ?"));
+                           "review_state = CASE "
+                           "WHEN ? = 1 THEN 'edited' ELSE review_state END WHERE id = ? AND %1")
+                .arg(baseVersion.isValid() ? QStringLiteral("current_version_id = ?")
+                                           : QStringLiteral("current_version_id IS NULL")));
         cur.addBindValue(versionId);
         cur.addBindValue(Database::now());
         cur.addBindValue(deprecatedId.isEmpty() ? 0 : 1);
         cur.addBindValue(submissionRow);
+        if (baseVersion.isValid())
+            cur.addBindValue(baseVersion);
         if (!cur.exec())
             return dbFail(cur);
+        if (cur.numRowsAffected() != 1)
+            return fail(409, Tr::tr("deprecatedID %1 is not the current version of its "
+                                    "submission: the edit started from an old copy")
+                                 .arg(deprecatedId));
         message = deprecatedId.isEmpty() ? Tr::tr("submission received")
                                          : Tr::tr("corrected submission received");
         return storeAttachments(versionId);

@@ -656,6 +656,7 @@ void OpenRosaServer::Impl::setAssignment(const httplib::Request &req, httplib::R
                                .arg(urlPart(req, 2), urlPart(req, 3))
                                .arg(target.toInt()));
             if (!del.exec() || !ins.exec() || !a.exec()) {
+                db().retryOnConflict(ins); // set at once elsewhere: set again after it
                 *e = del.lastError().text() + ins.lastError().text() + a.lastError().text();
                 return false;
             }
