@@ -205,15 +205,38 @@ std::optional<User> OpenRosaServer::Impl::checkCredentials(const QString &name,
         // An unknown name costs the same check as a known one, so the answer's timing does
         // not tell which names exist.
         static const QString unknownHash = hashPassword(QStringLiteral("no such user, no login"));
-        passwordChecks.acquire();
-        ok = verifyPassword(password, found ? hash : unknownHash) && found;
-        passwordChecks.release();
-        if (ok) {
+        std::shared_ptr<PendingCheck> pending;
+        bool mine = false;
+        {
             std::lock_guard lock(cacheMutex);
-            if (verified.size() > 10000)
-                verified.clear();
-            verified.insert(key, now + 5 * 60 * 1000);
+            pending = checking.value(key);
+            if (!pending) {
+                pending = std::make_shared<PendingCheck>();
+                checking.insert(key, pending);
+                mine = true;
+            }
         }
+        if (mine) {
+            passwordChecks.acquire();
+            ok = verifyPassword(password, found ? hash : unknownHash) && found;
+            passwordChecks.release();
+            std::lock_guard lock(cacheMutex);
+            pending->done = true;
+            pending->ok = ok;
+            checking.remove(key);
+            if (ok) {
+                if (verified.size() > 10000)
+                    verified.clear();
+                verified.insert(key, now + 5 * 60 * 1000);
+            }
+        } else {
+            // The same name, password and hash are being checked right now: that answer.
+            std::unique_lock lock(cacheMutex);
+            checked.wait(lock, [&pending] { return pending->done; });
+            ok = pending->ok;
+        }
+        if (mine)
+            checked.notify_all();
     }
     if (!ok || disabled) {
         // A disabled account answers as a wrong password does.

@@ -20,6 +20,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
+#include <condition_variable>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -104,8 +105,17 @@ struct OpenRosaServer::Impl : public FrontApp
     std::counting_semaphore<2> passwordChecks{2};
     /// Verified credentials (a digest of name, password and stored hash) until when.
     QHash<QByteArray, qint64> verified;
-    SignInThrottle throttle;     ///< failed sign-ins per account and per address
-    DefinitionCache definitions; ///< loaded forms by version id, bounded
+    /// Checks running now, by the same digest: a device sending three records at once, or a
+    /// team after a restart, has its password checked once, not once per request.
+    struct PendingCheck
+    {
+        bool done = false;
+        bool ok = false;
+    };
+    QHash<QByteArray, std::shared_ptr<PendingCheck>> checking;
+    std::condition_variable checked; ///< with cacheMutex: a pending check finished
+    SignInThrottle throttle;         ///< failed sign-ins per account and per address
+    DefinitionCache definitions;     ///< loaded forms by version id, bounded
 
     Database &db()
     {
