@@ -634,14 +634,13 @@ void OpenRosaServer::Impl::setAssignment(const httplib::Request &req, httplib::R
     QString err;
     const bool ok = db().write(
         [&](QString *e) {
-            QSqlQuery del(db().db());
-            del.prepare(
-                QStringLiteral("DELETE FROM assignments WHERE form_id = ? AND enumerator_id = ?"));
-            del.addBindValue(formRow);
-            del.addBindValue(enumeratorRow);
+            // One statement that inserts or updates: two servers setting it at once do not
+            // collide.
             QSqlQuery ins(db().db());
             ins.prepare(QStringLiteral("INSERT INTO assignments (form_id, enumerator_id, target, "
-                                       "updated_at) VALUES (?, ?, ?, ?)"));
+                                       "updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (form_id, "
+                                       "enumerator_id) DO UPDATE SET target = excluded.target, "
+                                       "updated_at = excluded.updated_at"));
             ins.addBindValue(formRow);
             ins.addBindValue(enumeratorRow);
             ins.addBindValue(target.toInt());
@@ -655,9 +654,8 @@ void OpenRosaServer::Impl::setAssignment(const httplib::Request &req, httplib::R
             a.addBindValue(QStringLiteral("%1 %2 %3")
                                .arg(urlPart(req, 2), urlPart(req, 3))
                                .arg(target.toInt()));
-            if (!del.exec() || !ins.exec() || !a.exec()) {
-                db().retryOnConflict(ins); // set at once elsewhere: set again after it
-                *e = del.lastError().text() + ins.lastError().text() + a.lastError().text();
+            if (!ins.exec() || !a.exec()) {
+                *e = ins.lastError().text() + a.lastError().text();
                 return false;
             }
             return true;
