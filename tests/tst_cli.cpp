@@ -21,6 +21,7 @@ private Q_SLOTS:
     void chineseMessages();
     void timeZoneFollowsTz();
     void fillAnswersBeforeTheirCount();
+    void fillStopsOnFormErrors();
 
 private:
     const QString m_examples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/");
@@ -245,6 +246,30 @@ void TestCli::fillAnswersBeforeTheirCount()
         testutil::runCli({QStringLiteral("fill"), formPath, QStringLiteral("--answers"), answers});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY(r.out.contains("<rep><x>a</x></rep><rep><x>b</x></rep>"));
+}
+
+void TestCli::fillStopsOnFormErrors()
+{
+    // A rule the engine cannot evaluate is never passed: fill exits 2 and names it (kind
+    // "error", with the expression and the reason), as it does for a missing answer.
+    const QString formPath = writeTemp(
+        QStringLiteral("bad-rule.xml"),
+        R"XF(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml"><h:head><h:title>r</h:title><model>
+<instance><data id="r"><code/><meta><instanceID/></meta></data></instance>
+<bind nodeset="/data/code" type="string" constraint="regex(., '[')"/>
+</model></h:head><h:body><input ref="/data/code"><label>Code</label></input></h:body></h:html>)XF");
+    const QString answers = writeTemp(QStringLiteral("code.json"), R"({"/data/code": "A1"})");
+    const auto r =
+        testutil::runCli({QStringLiteral("fill"), formPath, QStringLiteral("--answers"), answers});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.out.isEmpty());
+    const QJsonArray problems = QJsonDocument::fromJson(r.err).array();
+    QCOMPARE(problems.size(), 1);
+    const QJsonObject p = problems[0].toObject();
+    QCOMPARE(p.value(QStringLiteral("ref")).toString(), QStringLiteral("/data/code"));
+    QCOMPARE(p.value(QStringLiteral("kind")).toString(), QStringLiteral("error"));
+    QVERIFY2(p.value(QStringLiteral("message")).toString().contains(QLatin1String("regex(., '[')")),
+             qPrintable(p.value(QStringLiteral("message")).toString()));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

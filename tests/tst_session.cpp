@@ -31,6 +31,7 @@ private Q_SLOTS:
     void reviewRegressions();
     void countShrinksUnderAnEvent();
     void sizeLimits();
+    void evaluationErrorsAreProblems();
 
 private:
     std::shared_ptr<const FormDefinition> m_def;
@@ -688,6 +689,84 @@ void TestSession::sizeLimits()
     QVERIFY(!t.resolve(QStringLiteral("/data/hh[9999999]/page"), true, &why));
     QVERIFY2(why.contains(QStringLiteral("9999999")), qPrintable(why));
     QVERIFY(t.resolve(QStringLiteral("/data/hh[2]/page"), true, nullptr));
+}
+
+namespace {
+
+// Every kind of expression failing at run time (a bad regular expression, a number where a
+// node-set must be, an instance that is not there), beside questions that work.
+const char *kBroken =
+    R"XF(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa">
+<h:head><h:title>Broken</h:title><model>
+<instance><data id="broken"><ok/><code/><shown/><total/><pick/><n/><row jr:template=""><x/></row><meta><instanceID/></meta></data></instance>
+<instance id="places"><root><item><name>a</name></item></root></instance>
+<bind nodeset="/data/ok" type="int" constraint=". &gt; 0"/>
+<bind nodeset="/data/code" type="string" constraint="regex(., '(')"/>
+<bind nodeset="/data/shown" type="string" relevant="count(1) = 1"/>
+<bind nodeset="/data/total" type="int" calculate="count(2)"/>
+<bind nodeset="/data/pick" type="select1"/>
+<bind nodeset="/data/n" type="int"/>
+</model></h:head>
+<h:body>
+ <input ref="/data/ok"><label>OK</label></input>
+ <input ref="/data/code"><label>Code</label></input>
+ <input ref="/data/shown"><label>Shown</label></input>
+ <select1 ref="/data/pick"><label>Pick</label>
+  <itemset nodeset="instance('nowhere')/root/item"><value ref="name"/><label ref="name"/></itemset></select1>
+ <repeat nodeset="/data/row" jr:count="count(/data/n + 1)"><input ref="/data/row/x"><label>X</label></input></repeat>
+</h:body></h:html>)XF";
+
+} // namespace
+
+void TestSession::evaluationErrorsAreProblems()
+{
+    // What the form could not work out is never taken as fine: each failing expression is a
+    // problem of kind "error" on its question, with the expression and the reason, and blocks
+    // finalize; what the failure decides takes the harmless default meanwhile (shown, empty,
+    // no entries), so the rest of the form can still be filled.
+    FormError err;
+    auto def = FormDefinition::load(kBroken, {}, &err);
+    QVERIFY2(def, qPrintable(err.message));
+    FormSession s(def);
+    s.start();
+    const auto set = [&s](const char *path, const QString &value) {
+        return s.setValue(s.resolve(QLatin1String(path), false, nullptr), value);
+    };
+    QCOMPARE(set("/data/ok", QStringLiteral("5")), QString());
+    QCOMPARE(set("/data/code", QStringLiteral("A1")), QString());
+    const auto problems = s.validate();
+    std::map<QString, QString> errors;
+    for (const auto &p : problems) {
+        QCOMPARE(FormSession::kindName(p.kind), QStringLiteral("error"));
+        errors[p.ref] = p.message;
+    }
+    QCOMPARE(errors.size(), std::size_t(5));
+    QCOMPARE(errors.at(QStringLiteral("/data/code")),
+             QStringLiteral("The rule that checks this answer could not be worked out: invalid "
+                            "regular expression '(': missing closing parenthesis (expression: "
+                            "regex(., '(')). The form needs fixing; tell whoever made it."));
+    QVERIFY(errors.at(QStringLiteral("/data/shown"))
+                .startsWith(QLatin1String("The condition for showing this question")));
+    QVERIFY(errors.at(QStringLiteral("/data/total"))
+                .contains(QLatin1String("argument 1 of count() must be a node-set")));
+    QVERIFY(errors.at(QStringLiteral("/data/pick")).contains(QLatin1String("'nowhere'")));
+    QVERIFY(errors.at(QStringLiteral("/data/row"))
+                .startsWith(QLatin1String("The number of entries of this repeat")));
+    // The defaults: shown, empty, no entries, no choices.
+    QVERIFY(s.isRelevant(s.resolve(QStringLiteral("/data/shown"), false, nullptr)));
+    QCOMPARE(s.value(QStringLiteral("/data/total")), QString());
+    QCOMPARE(s.resolve(QStringLiteral("/data/row[1]"), false, nullptr), nullptr);
+    // The rest works: a bad answer to a sound rule is a constraint problem as ever.
+    QCOMPARE(set("/data/ok", QStringLiteral("-1")), QString());
+    bool constraint = false;
+    for (const auto &p : s.validate())
+        constraint = constraint || (p.ref == QLatin1String("/data/ok") &&
+                                    p.kind == FormSession::Problem::Kind::Constraint);
+    QVERIFY(constraint);
+    // With no answer the broken rule is not checked, and its problem is gone.
+    QCOMPARE(set("/data/code", QString()), QString());
+    for (const auto &p : s.validate())
+        QVERIFY2(p.ref != QLatin1String("/data/code"), qPrintable(p.message));
 }
 
 QTEST_GUILESS_MAIN(TestSession)

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void cliContract();
     void cliDiskFull();
     void cliReadOnlyStorage();
+    void finalizeNeedsItsFiles();
 
 private:
     std::unique_ptr<Store> fresh(QTemporaryDir &dir)
@@ -671,6 +672,72 @@ void TestStore::cliReadOnlyStorage()
     auto s = Store::open(data, &e);
     QVERIFY2(s, qPrintable(e.message));
     QCOMPARE(s->records(std::nullopt, &e).size(), std::size_t(1));
+}
+
+void TestStore::finalizeNeedsItsFiles()
+{
+    // A record whose answer names a file it does not keep is not finalized: by the store
+    // (naming the file), nor by survey-cli new, which also stores nothing when a file given
+    // in the answers does not exist.
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    const qint64 form = addMeterForm(*s);
+    StoreError e;
+    const QString id = QStringLiteral("uuid:needs-photo");
+    QVERIFY(s->createDraft(form, id, instance(id, 1), QString(), &e));
+    const QStringList files{QStringLiteral("meter.jpg")};
+    QVERIFY(!s->finalize(id, instance(id, 1), files, &e));
+    QCOMPARE(e.kind, StoreError::Kind::Invalid);
+    QVERIFY2(e.message.contains(QLatin1String("meter.jpg")), qPrintable(e.message));
+    QCOMPARE(s->record(id, &e)->state, RecordState::Draft);
+    // Kept, but its copy removed behind the store's back: refused too.
+    QVERIFY(s->putAttachment(id, QStringLiteral("meter.jpg"), "JPEG", &e));
+    QVERIFY(QFile::remove(s->attachments(id, &e).front().path));
+    QVERIFY(!s->finalize(id, instance(id, 1), files, &e));
+    QVERIFY(s->putAttachment(id, QStringLiteral("meter.jpg"), "JPEG again", &e));
+    QVERIFY2(s->finalize(id, instance(id, 1), files, &e), qPrintable(e.message));
+    QCOMPARE(s->record(id, &e)->state, RecordState::Finalized);
+
+    // survey-cli new: the household sample names its photo; without the file, exit 2 and
+    // nothing stored; with it, finalized with the photo.
+    const QString data = dir.filePath(QStringLiteral("cli"));
+    const QString examples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/");
+    QCOMPARE(
+        testutil::runCli({QStringLiteral("form"), QStringLiteral("add"), QStringLiteral("--data"),
+                          data, examples + QStringLiteral("household_energy.xml")})
+            .exitCode,
+        0);
+    QJsonObject answers =
+        QJsonDocument::fromJson(
+            testutil::readFile(examples + QStringLiteral("household_energy.answers.json")))
+            .object();
+    answers.insert(QStringLiteral("/data/house_photo"), QStringLiteral("no-such-photo.jpg"));
+    QFile a(dir.filePath(QStringLiteral("answers.json")));
+    QVERIFY(a.open(QIODevice::WriteOnly));
+    a.write(QJsonDocument(answers).toJson());
+    a.close();
+    auto r = testutil::runCli({QStringLiteral("new"), QStringLiteral("--data"), data,
+                               QStringLiteral("household_energy"), QStringLiteral("--answers"),
+                               a.fileName(), QStringLiteral("--finalize")});
+    QCOMPARE(r.exitCode, 2);
+    const QJsonArray problems = QJsonDocument::fromJson(r.err).array();
+    QCOMPARE(problems.size(), 1);
+    QCOMPARE(problems[0][QStringLiteral("ref")].toString(), QStringLiteral("/data/house_photo"));
+    QCOMPARE(problems[0][QStringLiteral("kind")].toString(), QStringLiteral("missing-file"));
+    r = testutil::runCli({QStringLiteral("store"), QStringLiteral("--data"), data,
+                          QStringLiteral("list"), QStringLiteral("--json")});
+    QCOMPARE(QJsonDocument::fromJson(r.out).array().size(), 0);
+    r = testutil::runCli({QStringLiteral("new"), QStringLiteral("--data"), data,
+                          QStringLiteral("household_energy"), QStringLiteral("--answers"),
+                          examples + QStringLiteral("household_energy.answers.json"),
+                          QStringLiteral("--finalize")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QString made = QString::fromUtf8(r.out).trimmed();
+    r = testutil::runCli(
+        {QStringLiteral("store"), QStringLiteral("--data"), data, QStringLiteral("show"), made});
+    QVERIFY(r.out.contains("state: finalized"));
+    QVERIFY(r.out.contains("file: bd0127_house.jpg"));
 }
 
 QTEST_GUILESS_MAIN(TestStore)

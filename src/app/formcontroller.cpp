@@ -604,10 +604,12 @@ bool FormController::finalizeRecord()
     Q_EMIT savingChanged();
     const QByteArray xml = m_session->toXml(true);
     const QString id = m_instanceId;
+    // The store refuses, naming it, while a file an answer names is not kept with the record.
+    const QStringList files = FormSession::fileNames(m_session->fileAnswers());
     QPointer<FormController> self(this);
-    m_backend->worker().post([self, xml, id](store::Store *s) {
+    m_backend->worker().post([self, xml, id, files](store::Store *s) {
         store::StoreError e;
-        const bool ok = s && s->finalize(id, xml, &e);
+        const bool ok = s && s->finalize(id, xml, files, &e);
         const QString why = e.message;
         onThreadOf(Backend::instance(), [self, ok, why] {
             Backend *backend = Backend::instance();

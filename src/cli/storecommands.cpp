@@ -13,6 +13,8 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace survey::cli {
 
 using namespace survey::form;
@@ -89,6 +91,46 @@ QJsonArray validationProblems(const FormSession &session)
     for (const FormSession::Problem &p : session.validate())
         out.append(problemJson(p.ref, FormSession::kindName(p.kind), p.message));
     return out;
+}
+
+/// The answers naming a file the record does not have (kind "missing-file").
+QJsonArray missingFiles(Store &store, const QString &instanceId, const FormSession &session)
+{
+    StoreError e;
+    const std::vector<AttachmentInfo> kept = store.attachments(instanceId, &e);
+    QJsonArray out;
+    for (const FormSession::FileAnswer &f : session.fileAnswers()) {
+        const bool there = std::any_of(kept.begin(), kept.end(), [&f](const AttachmentInfo &a) {
+            return a.name == f.name && QFileInfo(a.path).isFile();
+        });
+        if (!there)
+            out.append(
+                problemJson(f.ref, QStringLiteral("missing-file"),
+                            Tr::tr("the file %1 that this answer names is not kept with the record")
+                                .arg(f.name)));
+    }
+    return out;
+}
+
+/// Finalizes after checking problems and files: 0, or 2 with the problems (1 on a store error).
+int finalizeChecked(Store &store, const QString &instanceId, FormSession &session,
+                    const QString &intro = {})
+{
+    session.finalize();
+    QJsonArray problems = validationProblems(session);
+    for (const auto &p : missingFiles(store, instanceId, session))
+        problems.append(p);
+    if (!problems.isEmpty()) {
+        if (!intro.isEmpty())
+            writeErr(intro);
+        printProblems(problems);
+        return 2;
+    }
+    StoreError e;
+    if (!store.finalize(instanceId, session.toXml(true),
+                        FormSession::fileNames(session.fileAnswers()), &e))
+        return storeFailure(e);
+    return 0;
 }
 
 int formAdd(const QStringList &args, const QString &dataDir)
@@ -220,6 +262,7 @@ int newCommand(const QStringList &arguments)
     // the file's name, the file goes with the record.
     QJsonObject values = *answers;
     std::vector<std::pair<QString, QString>> files; // name, source path
+    QJsonArray missing;
     for (auto it = values.begin(); it != values.end(); ++it) {
         const int schema = it.key().startsWith(QLatin1Char('/'))
                                ? def->schemaForPath(FormDefinition::schemaPathOf(it.key(), {}))
@@ -230,10 +273,19 @@ int newCommand(const QStringList &arguments)
         if (bind < 0 || def->binds[static_cast<std::size_t>(bind)].type != DataType::Binary)
             continue;
         const QFileInfo source(QDir(QFileInfo(answersPath).path()).filePath(it.value().toString()));
-        if (!source.isFile())
+        if (!source.isFile()) {
+            missing.append(
+                problemJson(it.key(), QStringLiteral("missing-file"),
+                            Tr::tr("the file %1 does not exist").arg(source.filePath())));
             continue;
+        }
         files.emplace_back(source.fileName(), source.filePath());
         it.value() = source.fileName();
+    }
+    if (!missing.isEmpty()) {
+        // Nothing is stored for answers whose files are not there.
+        printProblems(missing);
+        return 2;
     }
     FormSession session(def);
     if (!lang.isEmpty() && !session.setLanguage(lang))
@@ -261,17 +313,9 @@ int newCommand(const QStringList &arguments)
     writeOut(created->instanceId.toUtf8() + '\n');
     if (!finalize)
         return 0;
-    session.finalize();
-    const QJsonArray remaining = validationProblems(session);
-    if (!remaining.isEmpty()) {
-        writeErr(Tr::tr("%1 is saved as a draft; it cannot be finalized yet:\n")
-                     .arg(created->instanceId));
-        printProblems(remaining);
-        return 2;
-    }
-    if (!store->finalize(created->instanceId, session.toXml(true), &e))
-        return storeFailure(e);
-    return 0;
+    return finalizeChecked(
+        *store, created->instanceId, session,
+        Tr::tr("%1 is saved as a draft; it cannot be finalized yet:\n").arg(created->instanceId));
 }
 
 namespace {
@@ -350,15 +394,7 @@ int storeFinalize(Store &store, const QString &instanceId)
         writeErr(Tr::tr("error: the draft cannot be reopened: %1\n").arg(why));
         return 1;
     }
-    session.finalize();
-    const QJsonArray problems = validationProblems(session);
-    if (!problems.isEmpty()) {
-        printProblems(problems);
-        return 2;
-    }
-    if (!store.finalize(instanceId, session.toXml(true), &e))
-        return storeFailure(e);
-    return 0;
+    return finalizeChecked(store, instanceId, session);
 }
 
 /// The sync log, newest first, in the current language.

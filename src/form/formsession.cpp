@@ -25,6 +25,7 @@ constexpr std::uint32_t kRequired = 1u << 2;
 constexpr std::uint32_t kSelfReadonly = 1u << 3;
 constexpr std::uint32_t kReadonly = 1u << 4;
 constexpr std::uint32_t kConstraintFailed = 1u << 5;
+constexpr std::uint32_t kEvalFailed = 1u << 6; ///< an entry in m_failures is about this node
 
 /// Limits that keep a hostile or mistaken form (a jr:count of a million, nested counts,
 /// an answer for position 9999999) from exhausting the device's memory.
@@ -132,8 +133,89 @@ QString FormSession::kindName(Problem::Kind kind)
         return QStringLiteral("type");
     case Problem::Kind::UnknownRef:
         return QStringLiteral("unknown-ref");
+    case Problem::Kind::Error:
+        return QStringLiteral("error");
     }
     return QString();
+}
+
+std::optional<xpath::Value> FormSession::evaluateFor(const xpath::Expression &e, XmlNode *node,
+                                                     Role role, const xpath::Context &ctx,
+                                                     const QString &ref) const
+{
+    const auto key = std::make_pair(static_cast<const XmlNode *>(node), role);
+    QString reason;
+    try {
+        xpath::Value v = e.evaluate(ctx);
+        if (node && (node->stateBits & kEvalFailed))
+            m_failures.erase(key);
+        return v;
+    } catch (const xpath::EvalError &err) {
+        reason = err.message;
+    } catch (const std::bad_alloc &) {
+        reason = tr("it needs more memory than the device allows");
+    } catch (const std::exception &err) { // e.g. a string doubled until it is too long
+        reason = tr("it cannot be computed (%1)").arg(QString::fromLocal8Bit(err.what()));
+    }
+    if (node) {
+        node->stateBits |= kEvalFailed;
+        m_failures[key] = EvalFailure{e.source(), reason, ref};
+    }
+    return std::nullopt;
+}
+
+void FormSession::forgetFailures(const XmlNode *subtree)
+{
+    if (m_failures.empty())
+        return;
+    std::vector<const XmlNode *> stack{subtree};
+    while (!stack.empty()) {
+        const XmlNode *n = stack.back();
+        stack.pop_back();
+        if (n->stateBits & kEvalFailed) {
+            for (auto it = m_failures.lower_bound({n, Role::Calculate});
+                 it != m_failures.end() && it->first.first == n;)
+                it = m_failures.erase(it);
+        }
+        for (const auto &a : n->attributes())
+            stack.push_back(a.get());
+        for (const auto &c : n->children())
+            stack.push_back(c.get());
+    }
+}
+
+QString FormSession::failureMessage(Role role, const EvalFailure &f) const
+{
+    QString what;
+    switch (role) {
+    case Role::Calculate:
+        what = tr("The calculation of this answer");
+        break;
+    case Role::Relevant:
+        what = tr("The condition for showing this question");
+        break;
+    case Role::Required:
+        what = tr("The condition that makes this question required");
+        break;
+    case Role::Readonly:
+        what = tr("The condition that makes this question read-only");
+        break;
+    case Role::Constraint:
+        what = tr("The rule that checks this answer");
+        break;
+    case Role::Count:
+        what = tr("The number of entries of this repeat");
+        break;
+    case Role::Choices:
+        what = tr("The list of choices of this question");
+        break;
+    case Role::Action:
+        what = tr("A value the form sets here");
+        break;
+    }
+    return tr("%1 could not be worked out: %2 (expression: %3). The form needs fixing; tell "
+              "whoever made it.")
+        .arg(what, f.reason, f.expression);
 }
 
 FormSession::FormSession(std::shared_ptr<const FormDefinition> definition, Properties properties)
@@ -145,6 +227,7 @@ FormSession::FormSession(std::shared_ptr<const FormDefinition> definition, Prope
     m_defaultLanguageIndex = static_cast<int>(langs.indexOf(m_def->defaultLanguage));
     m_languageIndex = m_defaultLanguageIndex;
     m_language = m_def->defaultLanguage;
+    m_failures.clear();
     m_doc = std::make_unique<XmlDocument>();
     m_doc->appendChild(m_def->initialInstance->documentElement()->clone());
     initStates(m_doc->documentElement());
@@ -336,13 +419,9 @@ std::vector<FormSession::Change> FormSession::applyAction(const Action &a, XmlNo
 {
     std::vector<XmlNode *> targets;
     if (context) {
-        try {
-            const xpath::Value v = a.ref->evaluate(this->context(context));
-            if (v.isNodeSet())
-                targets = v.nodes();
-        } catch (const xpath::EvalError &) {
-        } catch (const std::exception &) {
-        }
+        const auto v = evaluateFor(*a.ref, context, Role::Action, this->context(context));
+        if (v && v->isNodeSet())
+            targets = v->nodes();
     } else {
         targets = m_live[static_cast<std::size_t>(a.target)];
     }
@@ -357,13 +436,8 @@ std::vector<FormSession::Change> FormSession::applyAction(const Action &a, XmlNo
         } else if (a.value) {
             // The value is computed in the context of the node it is set on (as JavaRosa's
             // setvalue does: value="../../age + 2" in a new repeat instance).
-            try {
-                v = a.value->evaluate(this->context(t)).toString();
-            } catch (const xpath::EvalError &) {
-                v.clear();
-            } catch (const std::exception &) {
-                v.clear();
-            }
+            const auto r = evaluateFor(*a.value, t, Role::Action, this->context(t));
+            v = r ? r->toString() : QString();
         }
         if (t->stringValue() != v) {
             assignValue(t, v);
@@ -424,8 +498,10 @@ bool FormSession::loadInstance(const QByteArray &xml, QString *error)
             if (!cs.isRepeat)
                 continue;
             for (int i = static_cast<int>(live->children().size()) - 1; i >= 0; --i) {
-                if (live->children()[static_cast<std::size_t>(i)]->schemaIndex == childSchema)
+                if (live->children()[static_cast<std::size_t>(i)]->schemaIndex == childSchema) {
+                    forgetFailures(live->children()[static_cast<std::size_t>(i)].get());
                     live->takeChild(static_cast<std::size_t>(i));
+                }
             }
             for (const auto &sc : src->children()) {
                 if (sc->isElement() && sc->localName() == cs.name) {
@@ -471,6 +547,7 @@ bool FormSession::loadInstance(const QByteArray &xml, QString *error)
             merge(target, sc.get());
         }
     };
+    m_failures.clear();
     m_doc = std::make_unique<XmlDocument>();
     m_doc->appendChild(m_def->initialInstance->documentElement()->clone());
     initStates(m_doc->documentElement());
@@ -521,6 +598,40 @@ QString FormSession::instanceId() const
         return QString();
     const auto &nodes = m_live[static_cast<std::size_t>(m_def->instanceIdSchema)];
     return nodes.empty() ? QString() : nodes.front()->stringValue();
+}
+
+QStringList FormSession::fileNames(const std::vector<FileAnswer> &answers)
+{
+    QStringList out;
+    for (const FileAnswer &a : answers) {
+        if (!out.contains(a.name))
+            out << a.name;
+    }
+    return out;
+}
+
+std::vector<FormSession::FileAnswer> FormSession::fileAnswers() const
+{
+    std::vector<FileAnswer> out;
+    std::vector<const XmlNode *> stack{root()};
+    while (!stack.empty()) {
+        const XmlNode *n = stack.back();
+        stack.pop_back();
+        if (!isRelevant(n))
+            continue;
+        const Bind *b = bindOf(n);
+        if (b && b->type == DataType::Binary) {
+            const QString name = n->stringValue().trimmed();
+            if (!name.isEmpty())
+                out.push_back({pathOf(n), name});
+        }
+        const auto &children = n->children();
+        for (auto c = children.rbegin(); c != children.rend(); ++c) { // document order
+            if ((*c)->isElement())
+                stack.push_back(c->get());
+        }
+    }
+    return out;
 }
 
 QString FormSession::instanceName() const
@@ -592,14 +703,9 @@ bool FormSession::evaluateCalculate(int schema, XmlNode *node)
     if (schema == m_def->instanceIdSchema && !node->stringValue().isEmpty())
         return false;
     ++m_evaluations;
-    QString v;
-    try {
-        v = normalizeComputed(b->calculate->evaluate(context(node)), b->type);
-    } catch (const xpath::EvalError &) {
-        v.clear();
-    } catch (const std::exception &) { // e.g. an expression that doubles a string endlessly
-        v.clear();
-    }
+    // A calculation that fails leaves the answer empty and says so (see validate()).
+    const auto r = evaluateFor(*b->calculate, node, Role::Calculate, context(node));
+    const QString v = r ? normalizeComputed(*r, b->type) : QString();
     if (node->stringValue() == v)
         return false;
     assignValue(node, v);
@@ -612,28 +718,27 @@ void FormSession::evaluateProps(int schema, XmlNode *node)
     const Bind *b = bindOf(node);
     if (!b)
         return;
-    auto boolOf = [&](const std::shared_ptr<xpath::Expression> &e, bool fallback) {
+    // A condition that fails counts as its default (shown, not required, not read-only) so
+    // that the rest of the form stays usable, and is noted as a problem that blocks finalize.
+    auto boolOf = [&](const std::shared_ptr<xpath::Expression> &e, bool fallback, Role role) {
         if (!e)
             return fallback;
         ++m_evaluations;
-        try {
-            return e->evaluate(context(node)).toBoolean();
-        } catch (const xpath::EvalError &) {
-            return fallback;
-        } catch (const std::exception &) {
-            return fallback;
-        }
+        const auto v = evaluateFor(*e, node, role, context(node));
+        return v ? v->toBoolean() : fallback;
     };
-    const bool selfRelevant = boolOf(b->relevant, true);
-    const bool selfReadonly = boolOf(b->readonly, false) || b->calculate != nullptr;
+    const bool selfRelevant = boolOf(b->relevant, true, Role::Relevant);
+    const bool selfReadonly = boolOf(b->readonly, false, Role::Readonly) || b->calculate != nullptr;
     const bool oldRelevantSelf = node->stateBits & kSelfRelevant;
     const bool oldReadonlySelf = node->stateBits & kSelfReadonly;
     setBit(node, kSelfRelevant, selfRelevant);
     setBit(node, kSelfReadonly, selfReadonly);
-    setBit(node, kRequired, boolOf(b->required, false));
+    setBit(node, kRequired, boolOf(b->required, false, Role::Required));
     bool failed = false;
     if (b->constraint && !node->stringValue().isEmpty())
-        failed = !boolOf(b->constraint, true);
+        failed = !boolOf(b->constraint, true, Role::Constraint);
+    else if (node->stateBits & kEvalFailed)
+        m_failures.erase({node, Role::Constraint}); // no answer: the rule is not checked
     setBit(node, kConstraintFailed, failed);
     if (oldRelevantSelf != selfRelevant || oldReadonlySelf != selfReadonly)
         refreshInherited(node);
@@ -673,15 +778,10 @@ bool FormSession::adjustCounts(int repeatSchema)
     bool changed = false;
     const std::vector<XmlNode *> parents = m_live[static_cast<std::size_t>(rs.parent)];
     for (XmlNode *parent : parents) {
-        double want = 0;
         ++m_evaluations;
-        try {
-            want = countExpr->evaluate(context(parent)).toNumber();
-        } catch (const xpath::EvalError &) {
-            want = 0;
-        } catch (const std::exception &) {
-            want = 0;
-        }
+        const auto v = evaluateFor(*countExpr, parent, Role::Count, context(parent),
+                                   pathOf(parent) + QLatin1Char('/') + rs.name);
+        double want = v ? v->toNumber() : 0;
         if (std::isnan(want) || want < 0)
             want = 0;
         want = std::min(want, 10000.0); // a runaway count must not exhaust memory
@@ -697,6 +797,7 @@ bool FormSession::adjustCounts(int repeatSchema)
         while (have.size() > target) {
             XmlNode *last = have.back();
             have.pop_back();
+            forgetFailures(last);
             parent->takeChild(static_cast<std::size_t>(last->indexInParent()));
             ++m_removals;
             changed = true;
@@ -1277,6 +1378,7 @@ bool FormSession::removeRepeat(XmlNode *instance)
         return false;
     const int schema = instance->schemaIndex;
     XmlNode *parent = instance->parent();
+    forgetFailures(instance);
     parent->takeChild(static_cast<std::size_t>(instance->indexInParent()));
     ++m_removals;
     rebuildLive();
@@ -1324,6 +1426,8 @@ QString FormSession::defaultMessage(Problem::Kind kind) const
         return tr("This answer has the wrong type.");
     case Problem::Kind::UnknownRef:
         return tr("This question does not exist in the form.");
+    case Problem::Kind::Error:
+        return tr("Part of the form could not be worked out.");
     }
     return QString();
 }
@@ -1355,14 +1459,37 @@ std::optional<FormSession::Problem> FormSession::check(XmlNode *node) const
 std::vector<FormSession::Problem> FormSession::validate() const
 {
     std::vector<Problem> out;
+    // Expressions that failed for this node: each is a problem of its own.
+    const auto failures = [&](XmlNode *n) {
+        if (!(n->stateBits & kEvalFailed))
+            return;
+        for (auto it = m_failures.lower_bound({n, Role::Calculate});
+             it != m_failures.end() && it->first.first == n; ++it) {
+            Problem p;
+            p.kind = Problem::Kind::Error;
+            p.node = n;
+            p.ref = it->second.ref.isEmpty() ? pathOf(n) : it->second.ref;
+            p.message = failureMessage(it->first.second, it->second);
+            out.push_back(std::move(p));
+        }
+    };
     std::function<void(XmlNode *)> walk = [&](XmlNode *n) {
         if (!isRelevant(n))
             return;
+        // A choice list is worked out here too, so that one that cannot be is found even if
+        // nobody opened its question.
+        if (n->schemaIndex >= 0) {
+            const int control = m_def->schema[static_cast<std::size_t>(n->schemaIndex)].control;
+            if (control >= 0 && m_def->controls[static_cast<std::size_t>(control)].itemset)
+                (void)choices(control, n);
+        }
         if (auto p = check(n))
             out.push_back(*p);
+        failures(n);
         for (const auto &a : n->attributes()) {
             if (auto p = check(a.get()))
                 out.push_back(*p);
+            failures(a.get());
         }
         for (const auto &c : n->children()) {
             if (c->isElement())
@@ -1451,36 +1578,42 @@ std::vector<FormSession::Choice> FormSession::choices(int control, XmlNode *node
         for (const Item &item : c.items)
             out.push_back({item.value, text(item.label, node).trimmed()});
     } else {
+        // A list that cannot be worked out is empty, and noted as the question's problem.
         const Itemset &is = *c.itemset;
-        try {
-            const xpath::Value items = is.nodeset->evaluate(context(node ? node : root()));
-            if (items.isNodeSet()) {
-                out.reserve(items.nodes().size());
-                for (XmlNode *item : items.nodes()) {
-                    xpath::Context ic = context(item);
-                    ic.current = node;
-                    Choice ch;
-                    ch.value = is.valueRef->evaluate(ic).toString();
-                    if (is.labelRef) {
-                        ch.label = is.labelRef->evaluate(ic).toString();
-                    } else {
-                        TextSource ts;
-                        ts.itextId = is.labelItextRef->evaluate(ic).toString();
-                        ch.label = text(ts, node);
-                    }
-                    out.push_back(std::move(ch));
+        const auto items =
+            evaluateFor(*is.nodeset, node, Role::Choices, context(node ? node : root()));
+        if (items && items->isNodeSet()) {
+            out.reserve(items->nodes().size());
+            for (XmlNode *item : items->nodes()) {
+                xpath::Context ic = context(item);
+                ic.current = node;
+                Choice ch;
+                const auto value = evaluateFor(*is.valueRef, node, Role::Choices, ic);
+                const auto label = is.labelRef
+                                       ? evaluateFor(*is.labelRef, node, Role::Choices, ic)
+                                       : evaluateFor(*is.labelItextRef, node, Role::Choices, ic);
+                if (!value || !label) {
+                    out.clear();
+                    break;
                 }
+                ch.value = value->toString();
+                if (is.labelRef) {
+                    ch.label = label->toString();
+                } else {
+                    TextSource ts;
+                    ts.itextId = label->toString();
+                    ch.label = text(ts, node);
+                }
+                out.push_back(std::move(ch));
             }
-        } catch (const xpath::EvalError &) {
         }
     }
     if (c.randomize && out.size() > 1) {
         std::optional<double> seed;
         if (c.seed) {
-            try {
-                seed = c.seed->evaluate(context(node ? node : root())).toNumber();
-            } catch (const xpath::EvalError &) {
-            }
+            if (const auto v =
+                    evaluateFor(*c.seed, node, Role::Choices, context(node ? node : root())))
+                seed = v->toNumber();
         }
         const std::vector<std::size_t> order = xpath::shuffledOrder(out.size(), seed, *m_env);
         std::vector<Choice> shuffled;

@@ -7,6 +7,7 @@
 #include <QHash>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -41,7 +42,11 @@ public:
     /// loadInstance). Keep `ref` paths, not nodes, across such changes.
     struct Problem
     {
-        enum class Kind { Required, Constraint, Type, UnknownRef };
+        /// Error: an expression of the form could not be evaluated for this node; what it
+        /// decides (the answer of a calculation, whether the question shows, is required or
+        /// allowed, how many entries a repeat has, its choices) is unknown, so the filling
+        /// cannot be finalized until the form is fixed.
+        enum class Kind { Required, Constraint, Type, UnknownRef, Error };
         Kind kind = Kind::Required;
         QString ref; ///< "/data/hh/member[2]/name"
         XmlNode *node = nullptr;
@@ -137,6 +142,16 @@ public:
     QString instanceId() const;
     /// meta/instanceName as calculated for this filling (empty when the form has none).
     QString instanceName() const;
+    /// The relevant answers of file questions (photos, audio, files, the audit log): the
+    /// files that must go with the record.
+    struct FileAnswer
+    {
+        QString ref;
+        QString name;
+    };
+    std::vector<FileAnswer> fileAnswers() const;
+    /// Their file names, once each.
+    static QStringList fileNames(const std::vector<FileAnswer> &answers);
 
     /// Why the last repeat instance could not be added (the session's size limit), if so.
     QString limitMessage() const { return m_limitMessage; }
@@ -182,6 +197,23 @@ private:
     const Bind *bindOf(const XmlNode *node) const;
     void addLive(XmlNode *node);
 
+    /// What an expression decides for a node, for the message when it cannot be evaluated.
+    enum class Role { Calculate, Relevant, Required, Readonly, Constraint, Count, Choices, Action };
+    struct EvalFailure
+    {
+        QString expression;
+        QString reason;
+        QString ref; ///< where to report it; empty: the node's own path
+    };
+    /// Evaluates `e` for `node`; on failure notes it on the node (see Problem::Kind::Error)
+    /// and returns nothing; on success forgets an earlier failure of the same role.
+    std::optional<xpath::Value> evaluateFor(const xpath::Expression &e, XmlNode *node, Role role,
+                                            const xpath::Context &ctx,
+                                            const QString &ref = {}) const;
+    /// Forgets the failures noted on `subtree` and below (it is being removed).
+    void forgetFailures(const XmlNode *subtree);
+    QString failureMessage(Role role, const EvalFailure &f) const;
+
     std::shared_ptr<const FormDefinition> m_def;
     Properties m_props;
     std::unique_ptr<Env> m_env;
@@ -192,6 +224,8 @@ private:
     int m_defaultLanguageIndex = -1;
     int m_index = 0;
     quint64 m_evaluations = 0;
+    /// Expressions that could not be evaluated, by node and role; nodes carry kEvalFailed.
+    mutable std::map<std::pair<const XmlNode *, Role>, EvalFailure> m_failures;
     bool m_recomputing = false;
     std::size_t m_nodeCount = 0;
     QString m_limitMessage;

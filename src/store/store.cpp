@@ -18,6 +18,8 @@
 #include <QTemporaryDir>
 #include <QUuid>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcStore, "survey.store", QtInfoMsg)
 
 namespace survey::store {
@@ -844,6 +846,30 @@ bool Store::finalize(const QString &instanceId, const QByteArray &xml, StoreErro
                        {row, t}, e, report);
         },
         error);
+}
+
+bool Store::finalize(const QString &instanceId, const QByteArray &xml, const QStringList &files,
+                     StoreError *error)
+{
+    // Every file an answer names must be there: a record sent without it would reach the
+    // server with a hole nobody sees until the analysis.
+    StoreError listing;
+    const std::vector<AttachmentInfo> kept = attachments(instanceId, &listing);
+    if (listing) {
+        if (error)
+            *error = listing;
+        return false;
+    }
+    for (const QString &name : files) {
+        const auto it = std::find_if(kept.begin(), kept.end(),
+                                     [&name](const AttachmentInfo &a) { return a.name == name; });
+        if (it == kept.end() || !QFileInfo(it->path).isFile())
+            return fail(error, StoreError::Kind::Invalid,
+                        tr("The file %1 that an answer names is missing from this record: take "
+                           "or choose it again, then finalize.")
+                            .arg(name));
+    }
+    return finalize(instanceId, xml, error);
 }
 
 bool Store::reopen(const QString &instanceId, StoreError *error)

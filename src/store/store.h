@@ -173,6 +173,10 @@ public:
                    StoreError *error);
     /// Draft → finalized with its final XML; queued in the outbox.
     bool finalize(const QString &instanceId, const QByteArray &xml, StoreError *error);
+    /// The same, refusing (Kind::Invalid, naming it) while a file the answers name (`files`:
+    /// FormSession::fileAnswers()) is not kept with the record or its copy is gone.
+    bool finalize(const QString &instanceId, const QByteArray &xml, const QStringList &files,
+                  StoreError *error);
     /// Finalized → draft (edited before it was sent); off the outbox. Refused while the
     /// record is being sent (claimForSending()).
     bool reopen(const QString &instanceId, StoreError *error);
