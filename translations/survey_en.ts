@@ -124,14 +124,6 @@
         <translation>media file name &apos;%1&apos; must be a plain file name</translation>
     </message>
     <message>
-        <source>cannot write media file %1: %2</source>
-        <translation>cannot write media file %1: %2</translation>
-    </message>
-    <message>
-        <source>no temporary folder for the form&apos;s media files</source>
-        <translation>no temporary folder for the form&apos;s media files</translation>
-    </message>
-    <message>
         <source>form %1 version &apos;%2&apos; is already published: give the draft a new version (publish with ?version=…)</source>
         <translation>form %1 version &apos;%2&apos; is already published: give the draft a new version (publish with ?version=…)</translation>
     </message>
@@ -223,6 +215,50 @@
         <source>cannot set the version: the instance&apos;s start tag was not found</source>
         <translation>cannot set the version: the instance&apos;s start tag was not found</translation>
     </message>
+    <message>
+        <source>a user name has 1 to 64 characters</source>
+        <translation>a user name has 1 to 64 characters</translation>
+    </message>
+    <message>
+        <source>a user name may not begin or end with a space</source>
+        <translation>a user name may not begin or end with a space</translation>
+    </message>
+    <message>
+        <source>a user name may not hold &apos;:&apos;, &apos;/&apos;, &apos;\&apos;, line breaks or other control characters</source>
+        <translation>a user name may not hold &apos;:&apos;, &apos;/&apos;, &apos;\&apos;, line breaks or other control characters</translation>
+    </message>
+    <message>
+        <source>supervisor &apos;%1&apos; belongs to project %2, not project %3</source>
+        <translation>supervisor &apos;%1&apos; belongs to project %2, not project %3</translation>
+    </message>
+    <message>
+        <source>counting the admins</source>
+        <translation>counting the admins</translation>
+    </message>
+    <message>
+        <source>%1 is the last active admin: add or enable another admin first</source>
+        <translation>%1 is the last active admin: add or enable another admin first</translation>
+    </message>
+    <message>
+        <source>ending the user&apos;s sessions</source>
+        <translation>ending the user&apos;s sessions</translation>
+    </message>
+    <message>
+        <source>enabling the user</source>
+        <translation>enabling the user</translation>
+    </message>
+    <message>
+        <source>a project needs a name of 1 to 200 characters</source>
+        <translation>a project needs a name of 1 to 200 characters</translation>
+    </message>
+    <message>
+        <source>adding the project</source>
+        <translation>adding the project</translation>
+    </message>
+    <message>
+        <source>listing projects</source>
+        <translation>listing projects</translation>
+    </message>
 </context>
 <context>
     <name>CameraPage</name>
@@ -284,6 +320,10 @@
     <message>
         <source>saving the change</source>
         <translation>saving the change</translation>
+    </message>
+    <message>
+        <source>undoing a refused change</source>
+        <translation>undoing a refused change</translation>
     </message>
 </context>
 <context>
@@ -566,6 +606,10 @@
     <message>
         <source>GeoJSON property &apos;%1&apos; cannot be used as an element name</source>
         <translation>GeoJSON property &apos;%1&apos; cannot be used as an element name</translation>
+    </message>
+    <message>
+        <source>the external file &apos;%1&apos; is missing: add it to the form&apos;s media files</source>
+        <translation>the external file &apos;%1&apos; is missing: add it to the form&apos;s media files</translation>
     </message>
 </context>
 <context>
@@ -1090,6 +1134,61 @@
         <source>the form would grow beyond %1 answers; no more repeat instances were added</source>
         <translation>the form would grow beyond %1 answers; no more repeat instances were added</translation>
     </message>
+    <message>
+        <source>it needs more memory than the device allows</source>
+        <translation>it needs more memory than the device allows</translation>
+    </message>
+    <message>
+        <source>it cannot be computed (%1)</source>
+        <translation>it cannot be computed (%1)</translation>
+    </message>
+    <message>
+        <source>The calculation of this answer</source>
+        <translation>The calculation of this answer</translation>
+    </message>
+    <message>
+        <source>The condition for showing this question</source>
+        <translation>The condition for showing this question</translation>
+    </message>
+    <message>
+        <source>The condition that makes this question required</source>
+        <translation>The condition that makes this question required</translation>
+    </message>
+    <message>
+        <source>The condition that makes this question read-only</source>
+        <translation>The condition that makes this question read-only</translation>
+    </message>
+    <message>
+        <source>The rule that checks this answer</source>
+        <translation>The rule that checks this answer</translation>
+    </message>
+    <message>
+        <source>The number of entries of this repeat</source>
+        <translation>The number of entries of this repeat</translation>
+    </message>
+    <message>
+        <source>The list of choices of this question</source>
+        <translation>The list of choices of this question</translation>
+    </message>
+    <message>
+        <source>A value the form sets here</source>
+        <translation>A value the form sets here</translation>
+    </message>
+    <message>
+        <source>%1 could not be worked out: %2 (expression: %3). The form needs fixing; tell whoever made it.</source>
+        <translation>%1 could not be worked out: %2 (expression: %3). The form needs fixing; tell whoever made it.</translation>
+    </message>
+    <message>
+        <source>Part of the form could not be worked out.</source>
+        <translation>Part of the form could not be worked out.</translation>
+    </message>
+</context>
+<context>
+    <name>GroupCommit</name>
+    <message>
+        <source>the server cannot open its database: %1</source>
+        <translation>the server cannot open its database: %1</translation>
+    </message>
 </context>
 <context>
     <name>HomePage</name>
@@ -1180,10 +1279,6 @@
         <translation>the server cannot read its database; try again later</translation>
     </message>
     <message>
-        <source>this account is disabled</source>
-        <translation>this account is disabled</translation>
-    </message>
-    <message>
         <source>the user name or password is wrong</source>
         <translation>the user name or password is wrong</translation>
     </message>
@@ -1272,10 +1367,6 @@
         <translation>the server failed on this request; the data stored before it is intact</translation>
     </message>
     <message>
-        <source>cannot listen on %1:%2</source>
-        <translation>cannot listen on %1:%2</translation>
-    </message>
-    <message>
         <source>the request body must be a JSON object</source>
         <translation>the request body must be a JSON object</translation>
     </message>
@@ -1356,16 +1447,8 @@
         <translation>the form has no language &apos;%1&apos; (it has: %2)</translation>
     </message>
     <message>
-        <source>no temporary folder for the form&apos;s media files</source>
-        <translation>no temporary folder for the form&apos;s media files</translation>
-    </message>
-    <message>
         <source>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</source>
         <translation>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</translation>
-    </message>
-    <message>
-        <source>cannot use the TLS certificate %1 with the key %2: both must be readable PEM files and the key must belong to the certificate</source>
-        <translation>cannot use the TLS certificate %1 with the key %2: both must be readable PEM files and the key must belong to the certificate</translation>
     </message>
     <message>
         <source>a multipart form upload needs the XForm in a part named &apos;form&apos;</source>
@@ -1374,10 +1457,6 @@
     <message>
         <source>media file %1 is sent twice</source>
         <translation>media file %1 is sent twice</translation>
-    </message>
-    <message>
-        <source>send the request body with a Content-Length header, not in chunks</source>
-        <translation>send the request body with a Content-Length header, not in chunks</translation>
     </message>
     <message>
         <source>only admins may change forms</source>
@@ -1418,6 +1497,111 @@
     <message>
         <source>the submission&apos;s multipart body is malformed or was cut off: %1</source>
         <translation>the submission&apos;s multipart body is malformed or was cut off: %1</translation>
+    </message>
+    <message>
+        <source>submission %1: its XML cannot be read (%2); it is not in the CSV files</source>
+        <translation>submission %1: its XML cannot be read (%2); it is not in the CSV files</translation>
+    </message>
+    <message>
+        <source>submission file &apos;%1&apos; is stored as attachment-%2: its name is not a plain file name</source>
+        <translation>submission file &apos;%1&apos; is stored as attachment-%2: its name is not a plain file name</translation>
+    </message>
+    <message numerus="yes">
+        <source>too many failed sign-ins for this account or from this address; try again in %n second(s)</source>
+        <translation>
+            <numerusform>too many failed sign-ins for this account or from this address; try again in %n second</numerusform>
+            <numerusform>too many failed sign-ins for this account or from this address; try again in %n seconds</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>a submission request may carry at most %n files; send the rest in further requests</source>
+        <translation>
+            <numerusform>a submission request may carry at most %n file; send the rest in further requests</numerusform>
+            <numerusform>a submission request may carry at most %n files; send the rest in further requests</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>use the OpenRosa form uuid:… (printable characters, no &apos;/&apos; or &apos;\&apos;, at most %1)</source>
+        <translation>use the OpenRosa form uuid:… (printable characters, no &apos;/&apos; or &apos;\&apos;, at most %1)</translation>
+    </message>
+    <message>
+        <source>the instanceID is not acceptable: %1</source>
+        <translation>the instanceID is not acceptable: %1</translation>
+    </message>
+    <message>
+        <source>the deprecatedID is not acceptable: %1</source>
+        <translation>the deprecatedID is not acceptable: %1</translation>
+    </message>
+    <message>
+        <source>the attachment name &apos;%1&apos; is not a plain file name (one name, no folders, no control characters, at most %2 bytes)</source>
+        <translation>the attachment name &apos;%1&apos; is not a plain file name (one name, no folders, no control characters, at most %2 bytes)</translation>
+    </message>
+    <message>
+        <source>the attachment &apos;%1&apos; is sent twice in one request</source>
+        <translation>the attachment &apos;%1&apos; is sent twice in one request</translation>
+    </message>
+    <message>
+        <source>instanceID %1 is already taken by another submission; an edit needs a new instanceID and deprecatedID %1</source>
+        <translation>instanceID %1 is already taken by another submission; an edit needs a new instanceID and deprecatedID %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Left out %n file(s) the submission does not refer to: %1</source>
+        <translation>
+            <numerusform>Left out %n file the submission does not refer to: %1</numerusform>
+            <numerusform>Left out %n files the submission does not refer to: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>send the request body as JSON, with Content-Type: application/json</source>
+        <translation>send the request body as JSON, with Content-Type: application/json</translation>
+    </message>
+    <message>
+        <source>there is no such session</source>
+        <translation>there is no such session</translation>
+    </message>
+    <message>
+        <source>the request came too slowly and was cut off; send it again</source>
+        <translation>the request came too slowly and was cut off; send it again</translation>
+    </message>
+    <message>
+        <source>the request is larger than the server takes for it (at most %1 bytes)</source>
+        <translation>the request is larger than the server takes for it (at most %1 bytes)</translation>
+    </message>
+    <message>
+        <source>the request&apos;s headers are too large</source>
+        <translation>the request&apos;s headers are too large</translation>
+    </message>
+    <message>
+        <source>the request&apos;s address is too long</source>
+        <translation>the request&apos;s address is too long</translation>
+    </message>
+    <message>
+        <source>too many connections from your address at once; try again later</source>
+        <translation>too many connections from your address at once; try again later</translation>
+    </message>
+    <message>
+        <source>the server has no room on its disk for the request; try again later</source>
+        <translation>the server has no room on its disk for the request; try again later</translation>
+    </message>
+    <message>
+        <source>the request is malformed: %1</source>
+        <translation>the request is malformed: %1</translation>
+    </message>
+    <message>
+        <source>there is nothing at this address</source>
+        <translation>there is nothing at this address</translation>
+    </message>
+    <message>
+        <source>requests from the pages of other sites are refused</source>
+        <translation>requests from the pages of other sites are refused</translation>
+    </message>
+    <message>
+        <source>cannot use the TLS certificate %1 with the key %2: both must be readable PEM files and the key must belong to the certificate (%3)</source>
+        <translation>cannot use the TLS certificate %1 with the key %2: both must be readable PEM files and the key must belong to the certificate (%3)</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1:%2 (%3)</source>
+        <translation>cannot listen on %1:%2 (%3)</translation>
     </message>
 </context>
 <context>
@@ -1875,6 +2059,10 @@
         <source>preparing to send</source>
         <translation>preparing to send</translation>
     </message>
+    <message>
+        <source>The file %1 that an answer names is missing from this record: take or choose it again, then finalize.</source>
+        <translation>The file %1 that an answer names is missing from this record: take or choose it again, then finalize.</translation>
+    </message>
 </context>
 <context>
     <name>StoreCommands</name>
@@ -2002,6 +2190,14 @@
         <translation>error: the draft cannot be reopened: %1
 </translation>
     </message>
+    <message>
+        <source>the file %1 that this answer names is not kept with the record</source>
+        <translation>the file %1 that this answer names is not kept with the record</translation>
+    </message>
+    <message>
+        <source>the file %1 does not exist</source>
+        <translation>the file %1 does not exist</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>
@@ -2113,17 +2309,26 @@
         <translation>passwords must not cross the network in clear: give --tls-cert and --tls-key, or start with --insecure-http only on loopback or behind a TLS proxy</translation>
     </message>
     <message>
+        <source>the data folder %1 cannot be created or written to</source>
+        <translation>the data folder %1 cannot be created or written to</translation>
+    </message>
+    <message>
         <source>usage: survey-sync COMMAND ...
   init --db URL --admin NAME           create the schema, project 1 and the first admin
                                        (password on standard input)
+  project add --db URL NAME            add a project; prints its number
+  project list --db URL                number and name (tab-separated)
   user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
            [--project N]               add a user (password on standard input)
   user disable --db URL NAME           stop a user from signing in
+  user enable --db URL NAME            let a disabled user sign in again
   user list --db URL                   name, role, project, supervisor, status
   form publish --db URL FILE.xml [--project N] [--media DIR]
                                        check a form with the engine and publish it
   serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
-        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)
+        [--data-dir DIR] [--max-connections-per-address N] [--workers N]
+        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http
+         [--allow-insecure-remote])
                                        serve OpenRosa; prints the base URL when ready
 URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
      postgresql://USER:PASS@HOST:PORT/DB
@@ -2131,22 +2336,43 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <translation>usage: survey-sync COMMAND ...
   init --db URL --admin NAME           create the schema, project 1 and the first admin
                                        (password on standard input)
+  project add --db URL NAME            add a project; prints its number
+  project list --db URL                number and name (tab-separated)
   user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
            [--project N]               add a user (password on standard input)
   user disable --db URL NAME           stop a user from signing in
+  user enable --db URL NAME            let a disabled user sign in again
   user list --db URL                   name, role, project, supervisor, status
   form publish --db URL FILE.xml [--project N] [--media DIR]
                                        check a form with the engine and publish it
   serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
-        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)
+        [--data-dir DIR] [--max-connections-per-address N] [--workers N]
+        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http
+         [--allow-insecure-remote])
                                        serve OpenRosa; prints the base URL when ready
 URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
      postgresql://USER:PASS@HOST:PORT/DB
 </translation>
     </message>
     <message>
-        <source>the data folder %1 cannot be created or written to</source>
-        <translation>the data folder %1 cannot be created or written to</translation>
+        <source>enabled %1
+</source>
+        <translation>enabled %1
+</translation>
+    </message>
+    <message>
+        <source>added project %1 (%2)
+</source>
+        <translation>added project %1 (%2)
+</translation>
+    </message>
+    <message>
+        <source>--insecure-http on %1 would send passwords across the network in clear: listen on 127.0.0.1 behind a TLS proxy, give --tls-cert and --tls-key, or add --allow-insecure-remote if this network is really private</source>
+        <translation>--insecure-http on %1 would send passwords across the network in clear: listen on 127.0.0.1 behind a TLS proxy, give --tls-cert and --tls-key, or add --allow-insecure-remote if this network is really private</translation>
+    </message>
+    <message>
+        <source>survey-sync: warning: serving plain HTTP on %1: passwords and answers cross the network unencrypted</source>
+        <translation>survey-sync: warning: serving plain HTTP on %1: passwords and answers cross the network unencrypted</translation>
     </message>
 </context>
 <context>
@@ -2535,6 +2761,25 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>&apos;&amp;&apos; must start an entity or character reference ending in &apos;;&apos; (write &amp;amp; for a literal &amp;)</source>
         <translation>&apos;&amp;&apos; must start an entity or character reference ending in &apos;;&apos; (write &amp;amp; for a literal &amp;)</translation>
+    </message>
+    <message numerus="yes">
+        <source>an element has more than %n attributes</source>
+        <translation>
+            <numerusform>an element has more than %n attribute</numerusform>
+            <numerusform>an element has more than %n attributes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the encoding &apos;%1&apos; is not supported: send the document in UTF-8</source>
+        <translation>the encoding &apos;%1&apos; is not supported: send the document in UTF-8</translation>
+    </message>
+    <message>
+        <source>the document is not valid %1</source>
+        <translation>the document is not valid %1</translation>
+    </message>
+    <message>
+        <source>not well-formed XML: the document&apos;s encoding cannot be read</source>
+        <translation>not well-formed XML: the document&apos;s encoding cannot be read</translation>
     </message>
 </context>
 <context>

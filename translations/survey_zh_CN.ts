@@ -124,14 +124,6 @@
         <translation>媒体文件名“%1”必须是单纯的文件名（不含文件夹，不以点开头）</translation>
     </message>
     <message>
-        <source>cannot write media file %1: %2</source>
-        <translation>无法写入媒体文件 %1：%2</translation>
-    </message>
-    <message>
-        <source>no temporary folder for the form&apos;s media files</source>
-        <translation>无法为表单的媒体文件创建临时文件夹</translation>
-    </message>
-    <message>
         <source>form %1 version &apos;%2&apos; is already published: give the draft a new version (publish with ?version=…)</source>
         <translation>表单 %1 的版本“%2”已经发布：请为草稿设置新的版本号（发布时使用 ?version=…）</translation>
     </message>
@@ -223,6 +215,50 @@
         <source>cannot set the version: the instance&apos;s start tag was not found</source>
         <translation>无法设置版本：找不到实例的起始标签</translation>
     </message>
+    <message>
+        <source>a user name has 1 to 64 characters</source>
+        <translation>用户名须为 1 到 64 个字符</translation>
+    </message>
+    <message>
+        <source>a user name may not begin or end with a space</source>
+        <translation>用户名的开头和结尾不能是空格</translation>
+    </message>
+    <message>
+        <source>a user name may not hold &apos;:&apos;, &apos;/&apos;, &apos;\&apos;, line breaks or other control characters</source>
+        <translation>用户名不能包含“:”、“/”、“\”、换行或其他控制字符</translation>
+    </message>
+    <message>
+        <source>supervisor &apos;%1&apos; belongs to project %2, not project %3</source>
+        <translation>督导“%1”属于项目 %2，不属于项目 %3</translation>
+    </message>
+    <message>
+        <source>counting the admins</source>
+        <translation>统计管理员</translation>
+    </message>
+    <message>
+        <source>%1 is the last active admin: add or enable another admin first</source>
+        <translation>%1 是最后一个在用的管理员：请先添加或启用另一个管理员</translation>
+    </message>
+    <message>
+        <source>ending the user&apos;s sessions</source>
+        <translation>结束该用户的会话</translation>
+    </message>
+    <message>
+        <source>enabling the user</source>
+        <translation>启用用户</translation>
+    </message>
+    <message>
+        <source>a project needs a name of 1 to 200 characters</source>
+        <translation>项目名称须为 1 到 200 个字符</translation>
+    </message>
+    <message>
+        <source>adding the project</source>
+        <translation>添加项目</translation>
+    </message>
+    <message>
+        <source>listing projects</source>
+        <translation>列出项目</translation>
+    </message>
 </context>
 <context>
     <name>CameraPage</name>
@@ -284,6 +320,10 @@
     <message>
         <source>saving the change</source>
         <translation>保存修改</translation>
+    </message>
+    <message>
+        <source>undoing a refused change</source>
+        <translation>撤销被拒绝的更改</translation>
     </message>
 </context>
 <context>
@@ -564,6 +604,10 @@
     <message>
         <source>GeoJSON property &apos;%1&apos; cannot be used as an element name</source>
         <translation>GeoJSON 属性 &apos;%1&apos; 不能用作元素名</translation>
+    </message>
+    <message>
+        <source>the external file &apos;%1&apos; is missing: add it to the form&apos;s media files</source>
+        <translation>缺少外部文件“%1”：请把它加入表单的媒体文件</translation>
     </message>
 </context>
 <context>
@@ -1082,6 +1126,61 @@
         <source>the form would grow beyond %1 answers; no more repeat instances were added</source>
         <translation>表单将超过 %1 个答案；未再添加重复实例</translation>
     </message>
+    <message>
+        <source>it needs more memory than the device allows</source>
+        <translation>它需要的内存超出了设备允许的范围</translation>
+    </message>
+    <message>
+        <source>it cannot be computed (%1)</source>
+        <translation>无法计算（%1）</translation>
+    </message>
+    <message>
+        <source>The calculation of this answer</source>
+        <translation>这个答案的计算</translation>
+    </message>
+    <message>
+        <source>The condition for showing this question</source>
+        <translation>显示这个问题的条件</translation>
+    </message>
+    <message>
+        <source>The condition that makes this question required</source>
+        <translation>使这个问题必答的条件</translation>
+    </message>
+    <message>
+        <source>The condition that makes this question read-only</source>
+        <translation>使这个问题只读的条件</translation>
+    </message>
+    <message>
+        <source>The rule that checks this answer</source>
+        <translation>检查这个答案的规则</translation>
+    </message>
+    <message>
+        <source>The number of entries of this repeat</source>
+        <translation>这个重复组的条目数</translation>
+    </message>
+    <message>
+        <source>The list of choices of this question</source>
+        <translation>这个问题的选项列表</translation>
+    </message>
+    <message>
+        <source>A value the form sets here</source>
+        <translation>表单在此设置的值</translation>
+    </message>
+    <message>
+        <source>%1 could not be worked out: %2 (expression: %3). The form needs fixing; tell whoever made it.</source>
+        <translation>%1无法求出：%2（表达式：%3）。表单需要修正，请告知表单的制作者。</translation>
+    </message>
+    <message>
+        <source>Part of the form could not be worked out.</source>
+        <translation>表单的一部分无法求出。</translation>
+    </message>
+</context>
+<context>
+    <name>GroupCommit</name>
+    <message>
+        <source>the server cannot open its database: %1</source>
+        <translation>服务器无法打开数据库：%1</translation>
+    </message>
 </context>
 <context>
     <name>HomePage</name>
@@ -1172,10 +1271,6 @@
         <translation>服务器无法读取其数据库，请稍后重试</translation>
     </message>
     <message>
-        <source>this account is disabled</source>
-        <translation>此账户已停用</translation>
-    </message>
-    <message>
         <source>the user name or password is wrong</source>
         <translation>用户名或密码错误</translation>
     </message>
@@ -1264,10 +1359,6 @@
         <translation>服务器处理此请求时出错；之前存储的数据完好无损</translation>
     </message>
     <message>
-        <source>cannot listen on %1:%2</source>
-        <translation>无法在 %1:%2 上监听</translation>
-    </message>
-    <message>
         <source>the request body must be a JSON object</source>
         <translation>请求体必须是 JSON 对象</translation>
     </message>
@@ -1348,16 +1439,8 @@
         <translation>表单中没有语言 &apos;%1&apos;（可用语言：%2）</translation>
     </message>
     <message>
-        <source>no temporary folder for the form&apos;s media files</source>
-        <translation>无法为表单的媒体文件创建临时文件夹</translation>
-    </message>
-    <message>
         <source>TLS needs both a certificate (--tls-cert) and its key (--tls-key)</source>
         <translation>TLS 需要证书（--tls-cert）及其私钥（--tls-key）两者</translation>
-    </message>
-    <message>
-        <source>cannot use the TLS certificate %1 with the key %2: both must be readable PEM files and the key must belong to the certificate</source>
-        <translation>无法使用 TLS 证书 %1 和私钥 %2：两者都必须是可读的 PEM 文件，且私钥必须与证书配对</translation>
     </message>
     <message>
         <source>a multipart form upload needs the XForm in a part named &apos;form&apos;</source>
@@ -1366,10 +1449,6 @@
     <message>
         <source>media file %1 is sent twice</source>
         <translation>媒体文件 %1 被发送了两次</translation>
-    </message>
-    <message>
-        <source>send the request body with a Content-Length header, not in chunks</source>
-        <translation>请求正文须带 Content-Length 头一次发送，不能分块（chunked）发送</translation>
     </message>
     <message>
         <source>only admins may change forms</source>
@@ -1410,6 +1489,108 @@
     <message>
         <source>the submission&apos;s multipart body is malformed or was cut off: %1</source>
         <translation>提交的 multipart 正文格式错误或被截断：%1</translation>
+    </message>
+    <message>
+        <source>submission %1: its XML cannot be read (%2); it is not in the CSV files</source>
+        <translation>提交 %1：无法读取其 XML（%2）；它没有写入 CSV 文件</translation>
+    </message>
+    <message>
+        <source>submission file &apos;%1&apos; is stored as attachment-%2: its name is not a plain file name</source>
+        <translation>提交的文件“%1”保存为 attachment-%2：它的名字不是普通文件名</translation>
+    </message>
+    <message numerus="yes">
+        <source>too many failed sign-ins for this account or from this address; try again in %n second(s)</source>
+        <translation>
+            <numerusform>此账号或此地址的登录失败次数过多；请在 %n 秒后再试</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>a submission request may carry at most %n files; send the rest in further requests</source>
+        <translation>
+            <numerusform>一次提交请求最多携带 %n 个文件；其余的请分多次请求发送</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>use the OpenRosa form uuid:… (printable characters, no &apos;/&apos; or &apos;\&apos;, at most %1)</source>
+        <translation>请使用 OpenRosa 格式 uuid:…（可打印字符，不含“/”或“\”，最多 %1 个）</translation>
+    </message>
+    <message>
+        <source>the instanceID is not acceptable: %1</source>
+        <translation>instanceID 不可接受：%1</translation>
+    </message>
+    <message>
+        <source>the deprecatedID is not acceptable: %1</source>
+        <translation>deprecatedID 不可接受：%1</translation>
+    </message>
+    <message>
+        <source>the attachment name &apos;%1&apos; is not a plain file name (one name, no folders, no control characters, at most %2 bytes)</source>
+        <translation>附件名“%1”不是普通文件名（只能是一个名字，不含文件夹和控制字符，最多 %2 字节）</translation>
+    </message>
+    <message>
+        <source>the attachment &apos;%1&apos; is sent twice in one request</source>
+        <translation>附件“%1”在一次请求中发送了两次</translation>
+    </message>
+    <message>
+        <source>instanceID %1 is already taken by another submission; an edit needs a new instanceID and deprecatedID %1</source>
+        <translation>instanceID %1 已被另一份提交使用；修改需要新的 instanceID，并把 deprecatedID 设为 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Left out %n file(s) the submission does not refer to: %1</source>
+        <translation>
+            <numerusform>略去了提交中未引用的 %n 个文件：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>send the request body as JSON, with Content-Type: application/json</source>
+        <translation>请以 JSON 发送请求正文，并带上 Content-Type: application/json</translation>
+    </message>
+    <message>
+        <source>there is no such session</source>
+        <translation>没有这个会话</translation>
+    </message>
+    <message>
+        <source>the request came too slowly and was cut off; send it again</source>
+        <translation>请求到达太慢，已被中断；请重新发送</translation>
+    </message>
+    <message>
+        <source>the request is larger than the server takes for it (at most %1 bytes)</source>
+        <translation>请求超出了服务器对它的接收上限（最多 %1 字节）</translation>
+    </message>
+    <message>
+        <source>the request&apos;s headers are too large</source>
+        <translation>请求头过大</translation>
+    </message>
+    <message>
+        <source>the request&apos;s address is too long</source>
+        <translation>请求的地址过长</translation>
+    </message>
+    <message>
+        <source>too many connections from your address at once; try again later</source>
+        <translation>来自你的地址的同时连接过多；请稍后再试</translation>
+    </message>
+    <message>
+        <source>the server has no room on its disk for the request; try again later</source>
+        <translation>服务器磁盘没有空间存放该请求；请稍后再试</translation>
+    </message>
+    <message>
+        <source>the request is malformed: %1</source>
+        <translation>请求格式有误：%1</translation>
+    </message>
+    <message>
+        <source>there is nothing at this address</source>
+        <translation>此地址下没有内容</translation>
+    </message>
+    <message>
+        <source>requests from the pages of other sites are refused</source>
+        <translation>来自其他网站页面的请求会被拒绝</translation>
+    </message>
+    <message>
+        <source>cannot use the TLS certificate %1 with the key %2: both must be readable PEM files and the key must belong to the certificate (%3)</source>
+        <translation>无法使用 TLS 证书 %1 和密钥 %2：两者都必须是可读取的 PEM 文件，且密钥必须属于该证书（%3）</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1:%2 (%3)</source>
+        <translation>无法在 %1:%2 上监听（%3）</translation>
     </message>
 </context>
 <context>
@@ -1867,6 +2048,10 @@
         <source>preparing to send</source>
         <translation>准备发送</translation>
     </message>
+    <message>
+        <source>The file %1 that an answer names is missing from this record: take or choose it again, then finalize.</source>
+        <translation>答案中提到的文件 %1 不在这条记录里：请重新拍摄或选择它，然后再定稿。</translation>
+    </message>
 </context>
 <context>
     <name>StoreCommands</name>
@@ -1992,6 +2177,14 @@
         <translation>错误：无法重新打开草稿：%1
 </translation>
     </message>
+    <message>
+        <source>the file %1 that this answer names is not kept with the record</source>
+        <translation>这个答案提到的文件 %1 没有保存在记录中</translation>
+    </message>
+    <message>
+        <source>the file %1 does not exist</source>
+        <translation>文件 %1 不存在</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>
@@ -2101,17 +2294,26 @@
         <translation>密码不得以明文在网络上传输：请提供 --tls-cert 和 --tls-key，或仅在回环地址或 TLS 代理之后使用 --insecure-http 启动</translation>
     </message>
     <message>
+        <source>the data folder %1 cannot be created or written to</source>
+        <translation>无法创建或写入数据文件夹 %1</translation>
+    </message>
+    <message>
         <source>usage: survey-sync COMMAND ...
   init --db URL --admin NAME           create the schema, project 1 and the first admin
                                        (password on standard input)
+  project add --db URL NAME            add a project; prints its number
+  project list --db URL                number and name (tab-separated)
   user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
            [--project N]               add a user (password on standard input)
   user disable --db URL NAME           stop a user from signing in
+  user enable --db URL NAME            let a disabled user sign in again
   user list --db URL                   name, role, project, supervisor, status
   form publish --db URL FILE.xml [--project N] [--media DIR]
                                        check a form with the engine and publish it
   serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
-        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)
+        [--data-dir DIR] [--max-connections-per-address N] [--workers N]
+        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http
+         [--allow-insecure-remote])
                                        serve OpenRosa; prints the base URL when ready
 URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
      postgresql://USER:PASS@HOST:PORT/DB
@@ -2119,22 +2321,43 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <translation>用法：survey-sync COMMAND ...
   init --db URL --admin NAME           创建数据库结构、项目 1 和第一个管理员
                                        （密码从标准输入读取）
+  project add --db URL NAME            添加项目；输出其编号
+  project list --db URL                编号和名称（以制表符分隔）
   user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
            [--project N]               添加用户（密码从标准输入读取）
   user disable --db URL NAME           禁止用户登录
+  user enable --db URL NAME            允许被禁用的用户再次登录
   user list --db URL                   名字、角色、项目、督导、状态
   form publish --db URL FILE.xml [--project N] [--media DIR]
                                        用表单引擎检查表单并发布
   serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
-        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http)
+        [--data-dir DIR] [--max-connections-per-address N] [--workers N]
+        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http
+         [--allow-insecure-remote])
                                        提供 OpenRosa 服务；就绪后输出基础网址
 URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
      postgresql://USER:PASS@HOST:PORT/DB
 </translation>
     </message>
     <message>
-        <source>the data folder %1 cannot be created or written to</source>
-        <translation>无法创建或写入数据文件夹 %1</translation>
+        <source>enabled %1
+</source>
+        <translation>已启用 %1
+</translation>
+    </message>
+    <message>
+        <source>added project %1 (%2)
+</source>
+        <translation>已添加项目 %1（%2）
+</translation>
+    </message>
+    <message>
+        <source>--insecure-http on %1 would send passwords across the network in clear: listen on 127.0.0.1 behind a TLS proxy, give --tls-cert and --tls-key, or add --allow-insecure-remote if this network is really private</source>
+        <translation>在 %1 上使用 --insecure-http 会让密码以明文在网络上传输：请在 TLS 代理后面监听 127.0.0.1，或提供 --tls-cert 和 --tls-key；如果该网络确实是私有的，可加上 --allow-insecure-remote</translation>
+    </message>
+    <message>
+        <source>survey-sync: warning: serving plain HTTP on %1: passwords and answers cross the network unencrypted</source>
+        <translation>survey-sync：警告：在 %1 上提供明文 HTTP 服务：密码和答案未加密地在网络上传输</translation>
     </message>
 </context>
 <context>
@@ -2522,6 +2745,24 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>&apos;&amp;&apos; must start an entity or character reference ending in &apos;;&apos; (write &amp;amp; for a literal &amp;)</source>
         <translation>&apos;&amp;&apos; 必须开始一个以 &apos;;&apos; 结尾的实体或字符引用（字面的 &amp; 请写作 &amp;amp;）</translation>
+    </message>
+    <message numerus="yes">
+        <source>an element has more than %n attributes</source>
+        <translation>
+            <numerusform>一个元素的属性超过 %n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the encoding &apos;%1&apos; is not supported: send the document in UTF-8</source>
+        <translation>不支持编码“%1”：请以 UTF-8 发送文档</translation>
+    </message>
+    <message>
+        <source>the document is not valid %1</source>
+        <translation>文档不是有效的 %1</translation>
+    </message>
+    <message>
+        <source>not well-formed XML: the document&apos;s encoding cannot be read</source>
+        <translation>XML 格式不正确：无法读取文档的编码</translation>
     </message>
 </context>
 <context>
