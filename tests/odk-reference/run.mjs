@@ -34,14 +34,23 @@ async function mainThread() {
 	let worker = null;
 	let pending = null; // { resolve } for the request in flight
 
+	// Events are only acted on while they come from the current worker: a
+	// worker killed after a timeout still emits 'exit' later, which must not
+	// touch the request (or the worker) that replaced it.
 	const startWorker = () => {
-		worker = new Worker(new URL(import.meta.url));
-		worker.on('message', (msg) => pending?.resolve(msg));
-		worker.on('error', (err) => pending?.resolve(failure(`worker error: ${err?.message ?? err}`)));
-		worker.on('exit', (code) => {
+		const w = new Worker(new URL(import.meta.url));
+		worker = w;
+		w.on('message', (msg) => {
+			if (w === worker) pending?.resolve(msg);
+		});
+		w.on('error', (err) => {
+			if (w === worker) pending?.resolve(failure(`engine worker error: ${err?.message ?? err}`));
+		});
+		w.on('exit', (code) => {
 			// An unexpected exit (e.g. out of memory) fails the request in flight.
+			if (w !== worker) return;
 			worker = null;
-			pending?.resolve(failure(`engine worker exited (code ${code})`));
+			pending?.resolve(failure(`engine worker exited unexpectedly (code ${code})`));
 		});
 	};
 
@@ -78,7 +87,10 @@ async function mainThread() {
 		}
 		writeLine(await runOne(request));
 	}
-	await worker?.terminate();
+	const last = worker;
+	worker = null;
+	await last?.terminate();
+	process.exit(0);
 }
 
 // stdout writes to pipes and files are synchronous on Linux, so each line is
