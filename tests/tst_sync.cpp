@@ -40,7 +40,17 @@ class FaultProxy : public QObject
 {
     Q_OBJECT
 public:
-    enum class Fault { Pass, Drop, Stall, Cut, Error500, Error502, LoginPage };
+    enum class Fault {
+        Pass,
+        Drop,
+        Stall,
+        Cut,
+        Error500,
+        Error502,
+        LoginPage,
+        Unauthorized,
+        Forbidden
+    };
 
     explicit FaultProxy(quint16 upstream)
         : m_upstream(upstream)
@@ -78,20 +88,41 @@ private:
                 break;
             case Fault::Error500:
             case Fault::Error502:
-            case Fault::LoginPage: {
+            case Fault::LoginPage:
+            case Fault::Unauthorized:
+            case Fault::Forbidden: {
+                // A server's refusal in its own words, as ODK Central gives them.
+                const auto refusal = [](const char *status, const QByteArray &words) {
+                    const QByteArray body = "<OpenRosaResponse xmlns=\"http://openrosa.org/http/"
+                                            "response\"><message nature=\"error\">" +
+                                            words + "</message></OpenRosaResponse>";
+                    return QByteArray("HTTP/1.1 ") + status +
+                           "\r\nContent-Type: text/xml\r\nContent-Length: " +
+                           QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+                };
                 const QByteArray answer =
                     fault == Fault::LoginPage
                         ? QByteArray("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
                                      "Content-Length: 48\r\nConnection: close\r\n\r\n"
                                      "<html><body>Wi-Fi login: accept</body></html>\n\n\n")
+                    : fault == Fault::Unauthorized
+                        ? refusal("401 Unauthorized",
+                                  "This authentication method is only available over HTTPS")
+                    : fault == Fault::Forbidden
+                        ? refusal("403 Forbidden", "The authenticated actor does not have rights")
                         : QByteArray("HTTP/1.1 ") +
                               (fault == Fault::Error500 ? "500 Internal Server Error"
                                                         : "502 Bad Gateway") +
                               "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
                 auto buffer = std::make_shared<QByteArray>();
-                connect(client, &QTcpSocket::readyRead, client, [client, buffer, answer] {
+                connect(client, &QTcpSocket::readyRead, client, [this, client, buffer, answer] {
                     *buffer += client->readAll();
                     if (buffer->contains("\r\n\r\n") && !buffer->isEmpty()) {
+                        static const QRegularExpression line(
+                            QStringLiteral("^(GET|HEAD|POST|PUT|PATCH|DELETE) (\\S+) HTTP"));
+                        const auto m = line.match(QString::fromLatin1(buffer->left(2048)));
+                        if (m.hasMatch())
+                            requests << m.captured(1) + QLatin1Char(' ') + m.captured(2);
                         buffer->clear();
                         client->write(answer);
                         client->disconnectFromHost();
@@ -199,6 +230,8 @@ private Q_SLOTS:
     void returnedAndCorrected();
     void cancelAndResume();
     void autoSend();
+    void identifiesItself();
+    void refusalsInTheServersWords();
 
 private:
     testutil::Run sync(const QStringList &args, const QByteArray &in = {})
@@ -908,6 +941,64 @@ void TestSync::autoSend()
     QCOMPARE(s->setting(QStringLiteral("autoSend")), QStringLiteral("any"));
     sync::AutoSender again(*c, *s, network);
     QCOMPARE(again.mode(), sync::AutoSender::Mode::AnyNetwork);
+}
+
+void TestSync::identifiesItself()
+{
+    // Every request names the app and its version and system (User-Agent); the form list and
+    // submissions carry the OpenRosa deviceID.
+    FaultProxy proxy(static_cast<quint16>(m_base.port()));
+    QVERIFY(proxy.listen());
+    QTemporaryDir dir;
+    auto s = device(dir);
+    QVERIFY(s);
+    addReadings(*s, 1);
+    auto *c = client(*s, through(proxy, m_base));
+    c->setDeviceId(QStringLiteral("survey-collector:test-device-1"));
+    QCOMPARE(runSync(c).sent, 1);
+    QVERIFY(!proxy.heads.isEmpty());
+    const QByteArray agent = "\r\nUser-Agent: survey-collector/" SURVEY_VERSION " (";
+    for (const QByteArray &head : proxy.heads)
+        QVERIFY2(head.contains(agent), head.constData());
+    QVERIFY2(proxy.requests.contains(QStringLiteral(
+                 "GET /v1/projects/1/formList?deviceID=survey-collector%3Atest-device-1")),
+             qPrintable(proxy.requests.join(QLatin1Char('\n'))));
+    QVERIFY2(proxy.requests.contains(QStringLiteral(
+                 "POST /v1/projects/1/submission?deviceID=survey-collector%3Atest-device-1")),
+             qPrintable(proxy.requests.join(QLatin1Char('\n'))));
+}
+
+void TestSync::refusalsInTheServersWords()
+{
+    // A 401 says what the server said (ODK Central over plain HTTP: "only available over
+    // HTTPS"), in the run's problems and in each record's log; a 403 (this account may not
+    // use the project) ends the run: the returned records are not asked for.
+    FaultProxy proxy(static_cast<quint16>(m_base.port()));
+    QVERIFY(proxy.listen());
+    proxy.choose = [] { return FaultProxy::Fault::Unauthorized; };
+    QTemporaryDir dir;
+    auto s = device(dir);
+    QVERIFY(s);
+    const QString id = addReadings(*s, 1).first();
+    auto summary = runSync(client(*s, through(proxy, m_base)));
+    QVERIFY(summary.signInFailed);
+    QVERIFY2(summary.problems.join(QLatin1Char(' '))
+                 .contains(QLatin1String("only available over HTTPS")),
+             qPrintable(summary.problems.join(QLatin1Char('\n'))));
+    StoreError e;
+    const auto log = s->syncLog(5, id, &e);
+    QVERIFY(!log.empty());
+    QVERIFY2(log[0].message.contains(QLatin1String("only available over HTTPS")),
+             qPrintable(log[0].message));
+    proxy.choose = [] { return FaultProxy::Fault::Forbidden; };
+    proxy.requests.clear();
+    summary = runSync(client(*s, through(proxy, m_base)));
+    QVERIFY(summary.forbidden);
+    QVERIFY(!summary.signInFailed);
+    QVERIFY(!proxy.requests.isEmpty());
+    for (const QString &r : proxy.requests)
+        QVERIFY2(!r.endsWith(QLatin1String("/returned")), qPrintable(r));
+    QCOMPARE(s->record(id, &e)->state, RecordState::Finalized);
 }
 
 QTEST_GUILESS_MAIN(TestSync)

@@ -2509,6 +2509,10 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <source>The server listed a returned record without its instanceId or formId; it was skipped.</source>
         <translation>The server listed a returned record without its instanceId or formId; it was skipped.</translation>
     </message>
+    <message>
+        <source>The server refused the sign-in, saying: %1. Check the server address, user name and password, then sign in again.</source>
+        <translation>The server refused the sign-in, saying: %1. Check the server address, user name and password, then sign in again.</translation>
+    </message>
 </context>
 <context>
     <name>SyncCommand</name>

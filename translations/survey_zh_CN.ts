@@ -2494,6 +2494,10 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <source>The server listed a returned record without its instanceId or formId; it was skipped.</source>
         <translation>服务器列出的一条退回记录缺少 instanceId 或 formId；已跳过。</translation>
     </message>
+    <message>
+        <source>The server refused the sign-in, saying: %1. Check the server address, user name and password, then sign in again.</source>
+        <translation>服务器拒绝了登录，原因是：%1。请检查服务器地址、用户名和密码，然后重新登录。</translation>
+    </message>
 </context>
 <context>
     <name>SyncCommand</name>

@@ -56,8 +56,12 @@ QString describe(const QString &code, const QStringList &args)
                    "again. Nothing was lost.")
             .arg(arg(0));
     if (code == QLatin1String("signIn"))
-        return Messages::tr("The server refused the user name or password. Check them and sign in "
-                            "again.");
+        return arg(1).isEmpty()
+                   ? Messages::tr("The server refused the user name or password. Check them and "
+                                  "sign in again.")
+                   : Messages::tr("The server refused the sign-in, saying: %1. Check the server "
+                                  "address, user name and password, then sign in again.")
+                         .arg(arg(1));
     if (code == QLatin1String("retryLater"))
         return Messages::tr("The server could not take it now (HTTP %1%2); it will be tried again.")
             .arg(arg(0), said);
@@ -129,8 +133,8 @@ Outcome classify(QNetworkReply::NetworkError error, const QString &errorText, in
     const QString code = QString::number(status);
     if (status >= 200 && status < 300)
         return outcome(K::NotServer, status, QStringLiteral("notServer"), {code});
-    if (status == 401)
-        return outcome(K::SignIn, status, QStringLiteral("signIn"), {});
+    if (status == 401) // with the server's own words (Central: "only available over HTTPS")
+        return outcome(K::SignIn, status, QStringLiteral("signIn"), {code, serverText});
     if (status == 408 || status == 429 || status >= 500)
         return outcome(K::Retry, status, QStringLiteral("retryLater"), {code, serverText});
     switch (status) {

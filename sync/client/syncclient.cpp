@@ -14,6 +14,7 @@
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
+#include <QSysInfo>
 #include <QTimer>
 #include <QXmlStreamReader>
 
@@ -65,6 +66,8 @@ SyncClient::SyncClient(store::Store &store, ServerAccount account, QObject *pare
 {
     qRegisterMetaType<SyncSummary>();
     m_net.setAutoDeleteReplies(false);
+    m_deviceId =
+        QStringLiteral("survey-collector:") + QString::fromLatin1(QSysInfo::machineUniqueId());
 }
 
 SyncClient::~SyncClient()
@@ -86,13 +89,49 @@ QUrl SyncClient::url(const QString &path) const
     while (p.endsWith(QLatin1Char('/')))
         p.chop(1);
     u.setPath(p + path);
+    // The OpenRosa form list and submissions name the device (servers may record it).
+    if (!m_deviceId.isEmpty() &&
+        (path == QLatin1String("/formList") || path == QLatin1String("/submission")))
+        u.setQuery(QStringLiteral("deviceID=") +
+                   QString::fromLatin1(QUrl::toPercentEncoding(m_deviceId)));
     return u;
+}
+
+void SyncClient::noteRefusal(const Outcome &outcome)
+{
+    // A refused sign-in (401) or an account without access (403) ends the run's asking: the
+    // same answer would come again. The first refusal's words are kept for every record.
+    if (outcome.kind == Outcome::Kind::SignIn && !m_summary.signInFailed) {
+        m_summary.signInFailed = true;
+        m_signInRefusal = outcome;
+    }
+    if (outcome.status == 403)
+        m_summary.forbidden = true;
+}
+
+void SyncClient::noteStoreFailure(bool ok)
+{
+    // The device's own store failed while the run went on: said, once, never dropped.
+    if (ok || !m_storeError)
+        return;
+    qCWarning(lcSync) << "store:" << m_storeError.message;
+    if (!m_summary.problems.contains(m_storeError.message))
+        m_summary.problems << m_storeError.message;
+    m_storeError = StoreError();
+}
+
+QByteArray SyncClient::userAgent()
+{
+    return QStringLiteral("survey-collector/%1 (%2)")
+        .arg(QStringLiteral(SURVEY_VERSION), QSysInfo::prettyProductName())
+        .toUtf8();
 }
 
 QNetworkRequest SyncClient::request(const QUrl &target) const
 {
     QNetworkRequest r(target);
     r.setRawHeader("X-OpenRosa-Version", "1.0");
+    r.setHeader(QNetworkRequest::UserAgentHeader, userAgent());
     r.setRawHeader("Date", QLocale::c()
                                .toString(QDateTime::currentDateTimeUtc(),
                                          QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"))
@@ -166,7 +205,9 @@ void SyncClient::run(std::vector<std::function<void(std::function<void()>)>> pha
     m_running = true;
     m_cancelled = false;
     m_summary = SyncSummary();
-    m_store.releaseAllSending(nullptr); // claims of a sender that died
+    StoreError released;
+    if (!m_store.releaseAllSending(&released)) // claims of a sender that died
+        m_summary.problems << released.message;
     auto shared = std::make_shared<decltype(phases)>(std::move(phases));
     auto step = std::make_shared<std::function<void(std::size_t)>>();
     std::weak_ptr<std::function<void(std::size_t)>> weak = step;
@@ -235,11 +276,11 @@ void SyncClient::pullFormsPhase(std::function<void()> next)
     exchange([this] { return m_net.get(request(url(QStringLiteral("/formList")))); }, {200},
              [this, next](const Exchange &ex, const Outcome &outcome) {
                  if (outcome.kind != Outcome::Kind::Success) {
-                     m_summary.signInFailed = outcome.kind == Outcome::Kind::SignIn;
+                     noteRefusal(outcome);
                      m_summary.problems
                          << Messages::tr("The forms could not be updated: %1").arg(outcome.message);
-                     m_store.log(QString(), QStringLiteral("failed"), m_summary.problems.last(),
-                                 nullptr);
+                     noteStoreFailure(m_store.log(QString(), QStringLiteral("failed"),
+                                                  m_summary.problems.last(), &m_storeError));
                      next();
                      return;
                  }
@@ -291,7 +332,14 @@ void SyncClient::fetchForm(std::shared_ptr<std::deque<FormEntry>> queue, std::fu
     const FormEntry form = queue->front();
     queue->pop_front();
     const auto continueWith = [this, queue, next] { fetchForm(queue, next); };
-    const auto stored = m_store.formVersion(form.formId, form.version, nullptr);
+    StoreError e;
+    const auto stored = m_store.formVersion(form.formId, form.version, &e);
+    if (!stored && e.kind != StoreError::Kind::NotFound) {
+        // The device's store cannot be read: said, and this form left for the next time.
+        m_summary.problems << e.message;
+        continueWith();
+        return;
+    }
     if (stored && stored->hash == form.hash) {
         // The form is current; its media may still have changed.
         if (!form.manifest.isValid()) {
@@ -401,13 +449,15 @@ void SyncClient::fetchMedia(const FormEntry &form, const QByteArray &xml,
                     }
                 }
                 // Files this device already has with the same hash are not downloaded.
-                const auto current = m_store.currentForm(form.formId, nullptr);
-                const auto have =
-                    newForm ? (current ? m_store.formMedia(current->row, nullptr)
-                                       : std::vector<store::MediaInfo>())
-                            : m_store.formMedia(
-                                  m_store.formVersion(form.formId, form.version, nullptr)->row,
-                                  nullptr);
+                StoreError readError;
+                const auto current =
+                    newForm ? m_store.currentForm(form.formId, &readError)
+                            : m_store.formVersion(form.formId, form.version, &readError);
+                std::vector<store::MediaInfo> have;
+                if (current)
+                    have = m_store.formMedia(current->row, &readError);
+                if (readError && readError.kind != StoreError::Kind::NotFound)
+                    m_summary.problems << readError.message; // all are downloaded then
                 auto missing = std::make_shared<std::deque<std::tuple<QString, QString, QUrl>>>();
                 for (const auto &file : *list) {
                     const auto same = std::find_if(have.begin(), have.end(), [&](const auto &m) {
@@ -483,9 +533,8 @@ void SyncClient::pushPhase(bool everything, std::function<void()> next)
         // without asking the server again (which slows down repeated failed sign-ins).
         const std::deque<QString> queued = std::exchange(m_queue, {});
         m_inFlight += static_cast<int>(queued.size());
-        const Outcome refused = outcome(Outcome::Kind::SignIn, 401, QStringLiteral("signIn"), {});
         for (const QString &id : queued)
-            recordDone(id, refused);
+            recordDone(id, m_signInRefusal);
         return;
     }
     preflight([this] { pumpRecords(); });
@@ -689,8 +738,9 @@ void SyncClient::recordDone(const QString &instanceId, const Outcome &outcome)
         if (m_store.markSent(instanceId, &e)) {
             ++m_summary.sent;
             const QStringList args{m_account.base.host()};
-            m_store.log(instanceId, QStringLiteral("sent"), describe(QStringLiteral("sent"), args),
-                        nullptr, QStringLiteral("sent"), args);
+            noteStoreFailure(m_store.log(instanceId, QStringLiteral("sent"),
+                                         describe(QStringLiteral("sent"), args), &m_storeError,
+                                         QStringLiteral("sent"), args));
             Q_EMIT recordSent(instanceId);
         } else {
             ++m_summary.failed;
@@ -698,18 +748,18 @@ void SyncClient::recordDone(const QString &instanceId, const Outcome &outcome)
         }
     } else if (outcome.code == QLatin1String("stopped")) {
         // Cancelled: not a failure; the record keeps its place and its retry time.
-        m_store.releaseSending(instanceId, nullptr);
+        noteStoreFailure(m_store.releaseSending(instanceId, &m_storeError));
     } else {
-        if (outcome.kind == Outcome::Kind::SignIn && !m_summary.signInFailed) {
-            m_summary.signInFailed = true;
+        if (outcome.kind == Outcome::Kind::SignIn && !m_summary.signInFailed)
             m_summary.problems << outcome.message;
-        }
+        noteRefusal(outcome);
         ++m_summary.failed;
         int attempts = 0;
-        for (const auto &entry : m_store.outbox(false, nullptr)) {
+        for (const auto &entry : m_store.outbox(false, &m_storeError)) {
             if (entry.instanceId == instanceId)
                 attempts = entry.attempts;
         }
+        noteStoreFailure(!m_storeError);
         if (!m_store.recordFailure(instanceId, outcome.message,
                                    retryTime(attempts, outcome.kind == Outcome::Kind::Refused), &e,
                                    outcome.code, outcome.args))
@@ -721,8 +771,8 @@ void SyncClient::recordDone(const QString &instanceId, const Outcome &outcome)
                 const QString next = m_queue.front();
                 m_queue.pop_front();
                 ++m_summary.failed;
-                m_store.recordFailure(next, outcome.message, retryTime(0, false), nullptr,
-                                      outcome.code, outcome.args);
+                noteStoreFailure(m_store.recordFailure(next, outcome.message, retryTime(0, false),
+                                                       &m_storeError, outcome.code, outcome.args));
                 Q_EMIT recordFailed(next, outcome.message);
                 ++m_recordsDone;
             }
@@ -738,8 +788,8 @@ void SyncClient::recordDone(const QString &instanceId, const Outcome &outcome)
 
 void SyncClient::pullReturnedPhase(std::function<void()> next)
 {
-    if (m_summary.signInFailed) {
-        next(); // the same password would be refused again
+    if (m_summary.signInFailed || m_summary.forbidden) {
+        next(); // the same password would be refused again; this account may not use it
         return;
     }
     exchange(
@@ -750,7 +800,7 @@ void SyncClient::pullReturnedPhase(std::function<void()> next)
                 return;
             }
             if (outcome.kind != Outcome::Kind::Success) {
-                m_summary.signInFailed = outcome.kind == Outcome::Kind::SignIn;
+                noteRefusal(outcome);
                 m_summary.problems << Messages::tr("Returned records could not be fetched: %1")
                                           .arg(outcome.message);
                 next();
@@ -811,9 +861,9 @@ void SyncClient::pullReturnedPhase(std::function<void()> next)
                 if (news) {
                     ++m_summary.returned;
                     const QStringList args{comments.empty() ? QString() : comments.back().body};
-                    m_store.log(r->instanceId, QStringLiteral("returned"),
-                                describe(QStringLiteral("returned"), args), nullptr,
-                                QStringLiteral("returned"), args);
+                    noteStoreFailure(m_store.log(r->instanceId, QStringLiteral("returned"),
+                                                 describe(QStringLiteral("returned"), args),
+                                                 &m_storeError, QStringLiteral("returned"), args));
                 }
             }
             next();

@@ -35,6 +35,7 @@ struct SyncSummary
     int failed = 0;
     int returned = 0;
     bool signInFailed = false; ///< the server refused the credentials: nothing else was tried
+    bool forbidden = false;    ///< the account may not use this project (403): run stopped
     bool cancelled = false;
     QStringList problems; ///< readable messages, in the current language
 };
@@ -60,6 +61,11 @@ public:
     void setConcurrency(int n) { m_concurrency = std::max(1, n); }
     /// A request with no progress for this long is abandoned (and retried).
     void setTransferTimeout(std::chrono::milliseconds t) { m_timeout = t; }
+    /// The OpenRosa deviceID sent with the form list and submissions ("scheme:id"); by
+    /// default "survey-collector:" and this machine's id, as the forms' meta/deviceID has.
+    void setDeviceId(const QString &id) { m_deviceId = id; }
+    /// "survey-collector/VERSION (OS)", sent with every request.
+    static QByteArray userAgent();
 
     /// Pulls forms, sends every due finalized record, pulls returned records; emits
     /// finished() once. Each part can also run alone.
@@ -132,6 +138,11 @@ private:
     RetryPolicy m_policy;
     int m_concurrency = 3;
     std::chrono::milliseconds m_timeout{60000};
+    QString m_deviceId;
+    store::StoreError m_storeError; ///< the last failed store call's, for noteStoreFailure
+    void noteStoreFailure(bool ok);
+    void noteRefusal(const Outcome &outcome);
+    Outcome m_signInRefusal; ///< the server's answer to the first refused sign-in of a run
     bool m_running = false;
     bool m_pumping = false;
     std::vector<std::function<void(std::function<void()>)>> m_next; ///< asked for meanwhile

@@ -5,7 +5,8 @@
 //
 // Protocol (see README.md): JSON Lines on stdin, one JSON line out per
 // non-blank input line, in order.
-//   in : {"form": "/abs/form.xml", "answers": {"/data/q": "v", ...}, "mediaDir": "/abs/dir"}
+//   in : {"form": "/abs/form.xml", "answers": {"/data/q": "v", ...},
+//         "mediaDir": "/abs/dir" (optional), "timeoutMs": 20000 (optional)}
 //   out: {"loaded", "error", "valid", "problems", "submission", "warnings"}
 //
 // Structure: the main thread reads stdin and hands one request at a time to a
@@ -57,14 +58,15 @@ async function mainThread() {
 	const runOne = (request) =>
 		new Promise((resolve) => {
 			if (worker == null) startWorker();
+			const timeoutMs = Number(request?.timeoutMs) || TIMEOUT_MS;
 			const timer = setTimeout(() => {
 				// A hang (even a synchronous one) is cut off by killing the worker;
 				// the next request gets a fresh one.
 				const w = worker;
 				worker = null;
-				pending?.resolve(failure(`timeout: form did not finish within ${TIMEOUT_MS} ms`));
+				pending?.resolve(failure(`timeout: form did not finish within ${timeoutMs} ms`));
 				w?.terminate();
-			}, TIMEOUT_MS);
+			}, timeoutMs);
 			pending = {
 				resolve: (msg) => {
 					clearTimeout(timer);
@@ -74,6 +76,9 @@ async function mainThread() {
 			};
 			worker.postMessage(request);
 		});
+
+	// If the reader goes away (EPIPE), there is no one left to answer: stop.
+	process.stdout.on('error', (err) => process.exit(err.code === 'EPIPE' ? 0 : 1));
 
 	const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
 	for await (const line of rl) {
@@ -108,6 +113,9 @@ function failure(message) {
 // ---------------------------------------------------------------------------
 
 async function workerThread() {
+	// stdout carries the protocol: anything the engine or jsdom logs goes to
+	// stderr instead.
+	console.log = console.info = console.debug = console.error;
 	await installDomGlobals();
 	// The engine bundles an Emscripten build of web-tree-sitter which, on
 	// Node, reads the CommonJS-only `__dirname` while initialising (its WASM
@@ -186,7 +194,7 @@ async function processRequest(engine, request) {
 	for (const [ref, rawValue] of Object.entries(answers)) {
 		try {
 			const node = resolveNode(root, ref, warnings);
-			if (node) setNodeValue(node, ref, rawValue == null ? '' : String(rawValue), warnings);
+			if (node) setNodeValue(node, ref, answerText(rawValue), warnings);
 		} catch (err) {
 			warnings.push(`${ref}: engine rejected value: ${errorMessage(err)}`);
 		}
@@ -367,6 +375,14 @@ function setNodeValue(node, ref, value, warnings) {
 }
 
 // --- Helpers -----------------------------------------------------------------
+
+// Answers are meant to be strings; numbers/booleans are stringified and an
+// array (e.g. select-multiple values) is joined with spaces.
+function answerText(value) {
+	if (value == null) return '';
+	if (Array.isArray(value)) return value.map(String).join(' ');
+	return String(value);
+}
 
 function errorMessage(err) {
 	if (err == null) return 'unknown error';
