@@ -32,6 +32,7 @@ private Q_SLOTS:
     void countShrinksUnderAnEvent();
     void sizeLimits();
     void evaluationErrorsAreProblems();
+    void serialisedAsOdkDoes();
 
 private:
     std::shared_ptr<const FormDefinition> m_def;
@@ -767,6 +768,33 @@ void TestSession::evaluationErrorsAreProblems()
     QCOMPARE(set("/data/code", QString()), QString());
     for (const auto &p : s.validate())
         QVERIFY2(p.ref != QLatin1String("/data/code"), qPrintable(p.message));
+}
+
+void TestSession::serialisedAsOdkDoes()
+{
+    // As the ODK engines write them: a location's altitude and accuracy as decimals, each
+    // point of a trace the same; a calculation whose value is not a number (NaN) as empty.
+    FormError err;
+    auto def = FormDefinition::load(
+        R"XF(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml"><h:head><h:title>S</h:title><model>
+<instance><data id="s"><p/><t/><nan/><meta><instanceID/></meta></data></instance>
+<bind nodeset="/data/p" type="geopoint"/><bind nodeset="/data/t" type="geotrace"/>
+<bind nodeset="/data/nan" type="string" calculate="/data/p div 'x'"/>
+</model></h:head><h:body><input ref="/data/p"><label>P</label></input><input ref="/data/t"><label>T</label></input></h:body></h:html>)XF",
+        {}, &err);
+    QVERIFY2(def, qPrintable(err.message));
+    FormSession s(def);
+    s.start();
+    QCOMPARE(s.setValue(s.resolve(QStringLiteral("/data/p"), false, nullptr),
+                        QStringLiteral("-1.2921 36.8219 1700 5")),
+             QString());
+    QCOMPARE(s.value(QStringLiteral("/data/p")), QStringLiteral("-1.2921 36.8219 1700.0 5.0"));
+    QCOMPARE(s.setValue(s.resolve(QStringLiteral("/data/t"), false, nullptr),
+                        QStringLiteral("1 2 3 4; 1.5 2.5 3.5 4.5")),
+             QString());
+    QCOMPARE(s.value(QStringLiteral("/data/t")), QStringLiteral("1 2 3.0 4.0;1.5 2.5 3.5 4.5"));
+    QCOMPARE(s.value(QStringLiteral("/data/nan")), QString());
+    QVERIFY(s.toXml(true).contains("<nan/>") || s.toXml(true).contains("<nan></nan>"));
 }
 
 QTEST_GUILESS_MAIN(TestSession)

@@ -709,6 +709,12 @@
         <translation>warning: the form has no language &apos;%1&apos; (it has: %2); messages are in %3
 </translation>
     </message>
+    <message>
+        <source>%1: warning: %2
+</source>
+        <translation>%1: warning: %2
+</translation>
+    </message>
 </context>
 <context>
     <name>FormDefinition</name>
@@ -901,10 +907,6 @@
         <translation>&lt;output&gt; needs a value attribute</translation>
     </message>
     <message>
-        <source>&lt;translation&gt; needs a lang attribute</source>
-        <translation>&lt;translation&gt; needs a lang attribute</translation>
-    </message>
-    <message>
         <source>&lt;text&gt; needs an id attribute</source>
         <translation>&lt;text&gt; needs an id attribute</translation>
     </message>
@@ -927,18 +929,6 @@
     <message>
         <source>unsupported: %1 %2=&quot;%3&quot; is not a plain path</source>
         <translation>unsupported: %1 %2=&quot;%3&quot; is not a plain path</translation>
-    </message>
-    <message>
-        <source>%1 %2=&quot;%3&quot; refers to %4, which is not in the primary instance</source>
-        <translation>%1 %2=&quot;%3&quot; refers to %4, which is not in the primary instance</translation>
-    </message>
-    <message>
-        <source>&lt;bind&gt; needs a nodeset attribute</source>
-        <translation>&lt;bind&gt; needs a nodeset attribute</translation>
-    </message>
-    <message>
-        <source>unsupported: data type &apos;%1&apos; on the bind for %2</source>
-        <translation>unsupported: data type &apos;%1&apos; on the bind for %2</translation>
     </message>
     <message>
         <source>the %1 expression for %2</source>
@@ -977,16 +967,8 @@
         <translation>%1 directly in the body needs an enclosing control or repeat</translation>
     </message>
     <message>
-        <source>unsupported: body element %1</source>
-        <translation>unsupported: body element %1</translation>
-    </message>
-    <message>
         <source>%1 jr:imageDimensionScaledMax=&quot;%2&quot; is not a size in pixels (e.g. 800px)</source>
         <translation>%1 jr:imageDimensionScaledMax=&quot;%2&quot; is not a size in pixels (e.g. 800px)</translation>
-    </message>
-    <message>
-        <source>&lt;rank&gt; must be in the ODK namespace, write it as odk:rank</source>
-        <translation>&lt;rank&gt; must be in the ODK namespace, write it as odk:rank</translation>
     </message>
     <message>
         <source>%1 bind=&quot;%2&quot; names no &lt;bind id&gt;</source>
@@ -999,10 +981,6 @@
     <message>
         <source>&lt;item&gt; needs a &lt;value&gt;</source>
         <translation>&lt;item&gt; needs a &lt;value&gt;</translation>
-    </message>
-    <message>
-        <source>choice value &apos;%1&apos; contains a space, which a multiple-choice answer cannot hold</source>
-        <translation>choice value &apos;%1&apos; contains a space, which a multiple-choice answer cannot hold</translation>
     </message>
     <message>
         <source>%1 for %2 has no choices (no &lt;item&gt; and no &lt;itemset&gt;)</source>
@@ -1023,6 +1001,34 @@
     <message>
         <source>a &lt;repeat&gt; cannot repeat the primary instance&apos;s root element (%1)</source>
         <translation>a &lt;repeat&gt; cannot repeat the primary instance&apos;s root element (%1)</translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation>line %1: %2</translation>
+    </message>
+    <message>
+        <source>a &lt;translation&gt; without a lang attribute is taken as the language &apos;default&apos;</source>
+        <translation>a &lt;translation&gt; without a lang attribute is taken as the language &apos;default&apos;</translation>
+    </message>
+    <message>
+        <source>%1 %2=&quot;%3&quot; refers to %4, which is not in the primary instance; it is ignored</source>
+        <translation>%1 %2=&quot;%3&quot; refers to %4, which is not in the primary instance; it is ignored</translation>
+    </message>
+    <message>
+        <source>a &lt;bind&gt; without a nodeset is ignored</source>
+        <translation>a &lt;bind&gt; without a nodeset is ignored</translation>
+    </message>
+    <message>
+        <source>the data type &apos;%1&apos; on the bind for %2 is not an XForms type; the answer is kept as text</source>
+        <translation>the data type &apos;%1&apos; on the bind for %2 is not an XForms type; the answer is kept as text</translation>
+    </message>
+    <message>
+        <source>the body element %1 is not an XForms control; it is skipped</source>
+        <translation>the body element %1 is not an XForms control; it is skipped</translation>
+    </message>
+    <message>
+        <source>choice value &apos;%1&apos; contains a space: as a multiple-choice answer it reads as several values</source>
+        <translation>choice value &apos;%1&apos; contains a space: as a multiple-choice answer it reads as several values</translation>
     </message>
 </context>
 <context>

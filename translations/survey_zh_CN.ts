@@ -704,6 +704,12 @@
         <translation>警告：表单中没有语言 &apos;%1&apos;（可用语言：%2）；提示信息将使用 %3
 </translation>
     </message>
+    <message>
+        <source>%1: warning: %2
+</source>
+        <translation>%1: 警告：%2
+</translation>
+    </message>
 </context>
 <context>
     <name>FormDefinition</name>
@@ -894,10 +900,6 @@
         <translation>&lt;output&gt; 必须有 value 属性</translation>
     </message>
     <message>
-        <source>&lt;translation&gt; needs a lang attribute</source>
-        <translation>&lt;translation&gt; 必须有 lang 属性</translation>
-    </message>
-    <message>
         <source>&lt;text&gt; needs an id attribute</source>
         <translation>&lt;text&gt; 必须有 id 属性</translation>
     </message>
@@ -920,18 +922,6 @@
     <message>
         <source>unsupported: %1 %2=&quot;%3&quot; is not a plain path</source>
         <translation>unsupported: 不支持 %1 %2=&quot;%3&quot;，它不是简单路径</translation>
-    </message>
-    <message>
-        <source>%1 %2=&quot;%3&quot; refers to %4, which is not in the primary instance</source>
-        <translation>%1 %2=&quot;%3&quot; 引用了 %4，但它不在主实例中</translation>
-    </message>
-    <message>
-        <source>&lt;bind&gt; needs a nodeset attribute</source>
-        <translation>&lt;bind&gt; 必须有 nodeset 属性</translation>
-    </message>
-    <message>
-        <source>unsupported: data type &apos;%1&apos; on the bind for %2</source>
-        <translation>unsupported: 不支持的数据类型 &apos;%1&apos;（%2 的 bind）</translation>
     </message>
     <message>
         <source>the %1 expression for %2</source>
@@ -970,16 +960,8 @@
         <translation>直接位于 body 中的 %1 必须放在某个控件或 repeat 之内</translation>
     </message>
     <message>
-        <source>unsupported: body element %1</source>
-        <translation>unsupported: 不支持的 body 元素 %1</translation>
-    </message>
-    <message>
         <source>%1 jr:imageDimensionScaledMax=&quot;%2&quot; is not a size in pixels (e.g. 800px)</source>
         <translation>%1 jr:imageDimensionScaledMax=&quot;%2&quot; 不是以像素为单位的尺寸（例如 800px）</translation>
-    </message>
-    <message>
-        <source>&lt;rank&gt; must be in the ODK namespace, write it as odk:rank</source>
-        <translation>&lt;rank&gt; 必须位于 ODK 命名空间中，请写作 odk:rank</translation>
     </message>
     <message>
         <source>%1 bind=&quot;%2&quot; names no &lt;bind id&gt;</source>
@@ -992,10 +974,6 @@
     <message>
         <source>&lt;item&gt; needs a &lt;value&gt;</source>
         <translation>&lt;item&gt; 必须包含 &lt;value&gt;</translation>
-    </message>
-    <message>
-        <source>choice value &apos;%1&apos; contains a space, which a multiple-choice answer cannot hold</source>
-        <translation>选项值 &apos;%1&apos; 包含空格，而多选题的答案中不能包含空格</translation>
     </message>
     <message>
         <source>%1 for %2 has no choices (no &lt;item&gt; and no &lt;itemset&gt;)</source>
@@ -1016,6 +994,34 @@
     <message>
         <source>a &lt;repeat&gt; cannot repeat the primary instance&apos;s root element (%1)</source>
         <translation>&lt;repeat&gt; 不能重复主实例的根元素（%1）</translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation>第 %1 行：%2</translation>
+    </message>
+    <message>
+        <source>a &lt;translation&gt; without a lang attribute is taken as the language &apos;default&apos;</source>
+        <translation>没有 lang 属性的 &lt;translation&gt; 视为语言“default”</translation>
+    </message>
+    <message>
+        <source>%1 %2=&quot;%3&quot; refers to %4, which is not in the primary instance; it is ignored</source>
+        <translation>%1 %2=&quot;%3&quot; 指向 %4，但主实例中没有它；已忽略</translation>
+    </message>
+    <message>
+        <source>a &lt;bind&gt; without a nodeset is ignored</source>
+        <translation>没有 nodeset 的 &lt;bind&gt; 已忽略</translation>
+    </message>
+    <message>
+        <source>the data type &apos;%1&apos; on the bind for %2 is not an XForms type; the answer is kept as text</source>
+        <translation>%2 的 bind 上的数据类型“%1”不是 XForms 类型；答案按文本保存</translation>
+    </message>
+    <message>
+        <source>the body element %1 is not an XForms control; it is skipped</source>
+        <translation>body 元素 %1 不是 XForms 控件；已跳过</translation>
+    </message>
+    <message>
+        <source>choice value &apos;%1&apos; contains a space: as a multiple-choice answer it reads as several values</source>
+        <translation>选项值“%1”包含空格：作为多选答案时会被读作多个值</translation>
     </message>
 </context>
 <context>

@@ -95,6 +95,9 @@ int validateCommand(const QStringList &args)
                  .arg(def->repeatCount())
                  .arg(langs.isEmpty() ? Tr::tr("none") : langs.join(QStringLiteral(", ")))
                  .toUtf8());
+    // What ODK clients tolerate but the form's author should fix: FORM.xml: warning: …
+    for (const QString &w : def->warnings)
+        writeErr(Tr::tr("%1: warning: %2\n").arg(path, w));
     return 0;
 }
 

@@ -468,8 +468,16 @@ int analyseDependencies(FormDefinition &def, QString *cycleMessage)
             if (!*e)
                 continue;
             const StaticReferences r = staticReferences(def, *(*e)->root(), b.schema);
-            for (int t : r.schemas)
+            for (int t : r.schemas) {
+                // The calculate of a question the person may answer (a control, and a readonly
+                // of its own instead of the calculate's implied true()) may read its own node:
+                // coalesce(., default) is a default they can change, as Enketo and ODK Web
+                // Forms take it. A calculate that only reads itself (../a + 1) stays a cycle.
+                if (e == &b.calculate && t == b.schema && b.readonly &&
+                    def.schema[static_cast<std::size_t>(b.schema)].control >= 0)
+                    continue;
                 addEdge(t, b.schema);
+            }
         }
         if (b.relevant)
             inherit(b.schema, b.schema);

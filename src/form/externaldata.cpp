@@ -226,17 +226,24 @@ std::unique_ptr<XmlDocument> loadExternalInstance(const QString &src, const Medi
         name = src.mid(10);
         csv = name.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive);
     } else {
-        if (error)
+        // A source this device cannot read from (a server address, another tool's scheme):
+        // as good as missing.
+        if (error) {
+            error->missing = true;
             error->message = Tr::tr("unsupported: external instance source '%1' (supported: "
                                     "jr://file/NAME.xml, jr://file/NAME.csv, "
                                     "jr://file-csv/NAME.csv)")
                                  .arg(src);
+        }
         return nullptr;
     }
     if (name.isEmpty() || name.contains(QLatin1Char('/')) || name.contains(QLatin1Char('\\')) ||
         name == QLatin1String("..")) {
-        if (error)
+        // Never opened: as good as missing.
+        if (error) {
+            error->missing = true;
             error->message = Tr::tr("external file name '%1' must be a plain file name").arg(name);
+        }
         return nullptr;
     }
     QByteArray data;

@@ -208,6 +208,7 @@ struct SecondaryInstance
     QString id;
     QString src;
     std::unique_ptr<XmlDocument> doc;
+    QString missing; ///< why its file is not there; reading it is then an error saying so
 };
 
 struct SubmissionInfo
@@ -239,10 +240,12 @@ public:
         QString mediaDir;
         /// The same files held in memory, by file name; when set, the folder is not read.
         std::optional<QHash<QString, QByteArray>> media;
-        /// Load a form whose external files are not there yet (a draft waiting for its
-        /// media): each missing one becomes an empty instance and is named in
-        /// `missingMedia`. Files that are there must still be valid.
-        bool allowMissingMedia = false;
+        /// Load a form whose external files are not there (a draft waiting for its media; a
+        /// form from elsewhere): each missing one becomes an empty instance, is named in
+        /// `missingMedia` and `warnings`, and reading it is an evaluation error saying so.
+        /// Files that are there must still be valid. False: a missing file refuses the form
+        /// (a server publishing it).
+        bool allowMissingMedia = true;
     };
 
     /// A file the form refers to: an external instance or an itext image, audio or video.
@@ -277,6 +280,10 @@ public:
     SubmissionInfo submission;
     /// External files that were missing when loaded with `allowMissingMedia`.
     QStringList missingMedia;
+    /// What the form has that ODK clients tolerate but that is not right (a bind to a node
+    /// the instance lacks, a missing data file, an unknown element or type), each as
+    /// "line L: message": the form loads, these are shown by validate.
+    QStringList warnings;
     /// Namespace prefixes declared on the form's root (and model), prefix -> uri.
     QHash<QString, QString> namespaces;
     /// The primary instance as the form starts (with its initial repeat instances).

@@ -111,6 +111,12 @@ private:
         throw f;
     }
 
+    /// Something ODK clients tolerate: noted, and the form loads.
+    void warn(const XmlNode *at, const QString &message)
+    {
+        m_def.warnings << (at ? tr("line %1: %2").arg(at->line()).arg(message) : message);
+    }
+
     static QString describe(const XmlNode *e)
     {
         return QLatin1Char('<') + e->qualifiedName() + QLatin1Char('>');
@@ -142,6 +148,7 @@ private:
     void collectRepeatPaths(const XmlNode *e, const QString &context);
     void buildSchema(const XmlNode *primaryRoot);
     int addSchema(const XmlNode *e, int parent, const QString &parentPath);
+    void mergeSchema(const XmlNode *e, int index);
     void parseBind(const XmlNode *b);
     void parseAction(const XmlNode *a, bool inModel, int controlSchema);
     void parseBody(const XmlNode *body);
@@ -332,12 +339,15 @@ void FormParser::parseSecondaryInstance(const XmlNode *instance)
         si.doc = loadExternalInstance(
             si.src, {m_options.mediaDir, m_options.media ? &*m_options.media : nullptr}, &err);
         if (!si.doc && err.missing && m_options.allowMissingMedia) {
-            // A draft waiting for this file: an empty instance until it is uploaded.
+            // Not there (a draft waiting for its files, a server-supplied list): an empty
+            // instance, and reading it says the file is missing.
             si.doc = std::make_unique<XmlDocument>();
             auto root = std::make_unique<XmlNode>(XmlNode::Kind::Element);
             root->setName(QStringLiteral("root"));
             si.doc->appendChild(std::move(root));
+            si.missing = err.message;
             m_def.missingMedia.append(si.src.mid(si.src.lastIndexOf(QLatin1Char('/')) + 1));
+            warn(instance, tr("instance '%1': %2").arg(si.id, err.message));
         } else if (!si.doc) {
             fail(instance, tr("instance '%1': %2").arg(si.id, err.message));
         }
@@ -389,8 +399,11 @@ void FormParser::parseItext(const XmlNode *itext)
         tr_.lang = attr(t.get(), "lang");
         const QString def = attr(t.get(), "default");
         tr_.isDefault = !def.isNull() && def.trimmed() != QLatin1String("false()");
-        if (tr_.lang.isEmpty())
-            fail(t.get(), tr("<translation> needs a lang attribute"));
+        if (tr_.lang.isEmpty()) {
+            warn(t.get(), tr("a <translation> without a lang attribute is taken as the language "
+                             "'default'"));
+            tr_.lang = QStringLiteral("default");
+        }
         for (const auto &text : t->children()) {
             if (!text->isElement() || text->localName() != QLatin1String("text"))
                 continue;
@@ -532,9 +545,43 @@ int FormParser::addSchema(const XmlNode *e, int parent, const QString &parentPat
             }
         }
         seen.insert(c->localName());
-        addSchema(templ, index, s.path);
+        const int child = addSchema(templ, index, s.path);
+        // The other instances of a repeat may hold nodes its template lacks (an entity's
+        // update attributes beside the template's create): the schema has them all.
+        for (const auto &o : e->children()) {
+            if (o.get() != templ && o->isElement() && o->localName() == c->localName())
+                mergeSchema(o.get(), child);
+        }
     }
     return index;
+}
+
+void FormParser::mergeSchema(const XmlNode *e, int index)
+{
+    const QString path = m_def.schema[static_cast<std::size_t>(index)].path;
+    const auto childNamed = [this, index](const QString &name, bool attribute) {
+        for (int c : m_def.schema[static_cast<std::size_t>(index)].children) {
+            const SchemaNode &cs = m_def.schema[static_cast<std::size_t>(c)];
+            if (cs.isAttribute == attribute && cs.name == name)
+                return c;
+        }
+        return -1;
+    };
+    for (const auto &a : e->attributes()) {
+        if (a->namespaceUri() == kJrNs && a->localName() == QLatin1String("template"))
+            continue;
+        if (childNamed(a->localName(), true) < 0)
+            addSchema(a.get(), index, path);
+    }
+    for (const auto &c : e->children()) {
+        if (!c->isElement())
+            continue;
+        const int existing = childNamed(c->localName(), false);
+        if (existing < 0)
+            addSchema(c.get(), index, path);
+        else
+            mergeSchema(c.get(), existing);
+    }
 }
 
 namespace {
@@ -639,8 +686,9 @@ int FormParser::schemaForRef(const XmlNode *at, const QString &ref, const QStrin
         fail(at, tr("unsupported: %1 %2=\"%3\" is not a plain path").arg(describe(at), what, ref));
     const QString path = FormDefinition::schemaPathOf(ref, context);
     const int s = m_def.schemaForPath(path);
-    if (s < 0)
-        fail(at, tr("%1 %2=\"%3\" refers to %4, which is not in the primary instance")
+    if (s < 0) // as JavaRosa does: what refers to nothing is left out, with a warning
+        warn(at, tr("%1 %2=\"%3\" refers to %4, which is not in the primary instance; it is "
+                    "ignored")
                      .arg(describe(at), what, ref, path));
     return s;
 }
@@ -678,8 +726,14 @@ std::optional<DataType> parseType(QString t)
         {QStringLiteral("intent"), DataType::Intent},
     };
     auto it = types.constFind(t);
-    if (it == types.constEnd())
+    if (it == types.constEnd()) {
+        // Written in other cases by some tools ("datetime", "Date"): the same types.
+        for (auto k = types.constBegin(); k != types.constEnd(); ++k) {
+            if (k.key().compare(t, Qt::CaseInsensitive) == 0)
+                return *k;
+        }
         return std::nullopt;
+    }
     return *it;
 }
 
@@ -690,9 +744,13 @@ void FormParser::parseBind(const XmlNode *b)
     QString nodeset = attr(b, "nodeset");
     if (nodeset.isEmpty())
         nodeset = attr(b, "ref");
-    if (nodeset.isEmpty())
-        fail(b, tr("<bind> needs a nodeset attribute"));
+    if (nodeset.isEmpty()) {
+        warn(b, tr("a <bind> without a nodeset is ignored"));
+        return;
+    }
     const int schemaIndex = schemaForRef(b, nodeset, m_rootPath, QStringLiteral("nodeset"));
+    if (schemaIndex < 0)
+        return;
     if (hasAttr(b, "id"))
         m_bindIds.insert(attr(b, "id"), FormDefinition::resolvePath(nodeset, m_rootPath));
     SchemaNode &s = m_def.schema[static_cast<std::size_t>(schemaIndex)];
@@ -710,9 +768,10 @@ void FormParser::parseBind(const XmlNode *b)
         bind.typeName = attr(b, "type");
         const auto t = parseType(bind.typeName);
         if (!t)
-            fail(b,
-                 tr("unsupported: data type '%1' on the bind for %2").arg(bind.typeName, nodeset));
-        bind.type = *t;
+            warn(b, tr("the data type '%1' on the bind for %2 is not an XForms type; the answer "
+                       "is kept as text")
+                        .arg(bind.typeName, nodeset));
+        bind.type = t.value_or(DataType::String);
     }
     auto expr = [&](const char *name, std::shared_ptr<xpath::Expression> &slot) {
         const XmlNode *a = b->attribute(QLatin1String(name));
@@ -767,7 +826,7 @@ void FormParser::parseAction(const XmlNode *a, bool inModel, int controlSchema)
         else if (ev == QLatin1String("odk-instance-load"))
             action.events.push_back(ActionEvent::InstanceLoad);
         else if (ev == QLatin1String("odk-new-repeat") || ev == QLatin1String("jr-insert")) {
-            if (inModel && events.size() == 1)
+            if (inModel && events.size() == 1) // as JavaRosa (Enketo takes it)
                 fail(a, tr("the odk-new-repeat event belongs in the body, inside the <repeat> it "
                            "reacts to, not in the <model>"));
             action.events.push_back(ActionEvent::NewRepeat);
@@ -797,6 +856,8 @@ void FormParser::parseAction(const XmlNode *a, bool inModel, int controlSchema)
                                     ? m_def.schema[static_cast<std::size_t>(controlSchema)].path
                                     : m_rootPath;
     action.target = schemaForRef(a, ref, contextPath, QStringLiteral("ref"));
+    if (action.target < 0)
+        return;
     action.ref = compile(a, ref, QStringLiteral("ref"));
     action.trigger = controlSchema;
     if (inModel) // with odk-instance-first-load: also each new instance of the target's repeat
@@ -848,7 +909,8 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
     if (kit == kinds.constEnd()) {
         if (e->namespaceUri() != kXformsNs && e->namespaceUri() != kOdkNs)
             return -1; // presentation markup (e.g. xhtml) carries no questions
-        fail(e, tr("unsupported: body element %1").arg(describe(e)));
+        warn(e, tr("the body element %1 is not an XForms control; it is skipped").arg(describe(e)));
+        return -1;
     }
     if (*kit == Control::Kind::Upload && hasAttr(e, "imageDimensionScaledMax")) {
         static const QRegularExpression dim(QStringLiteral("^\\s*\\d+\\s*(px)?\\s*$"));
@@ -856,8 +918,6 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
             fail(e, tr("%1 jr:imageDimensionScaledMax=\"%2\" is not a size in pixels (e.g. 800px)")
                         .arg(describe(e), attr(e, "imageDimensionScaledMax")));
     }
-    if (*kit == Control::Kind::Rank && e->namespaceUri() != kOdkNs)
-        fail(e, tr("<rank> must be in the ODK namespace, write it as odk:rank"));
 
     const int index = static_cast<int>(m_def.controls.size());
     m_def.controls.emplace_back();
@@ -885,7 +945,12 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
     int schema = -1;
     if (!ref.isEmpty()) {
         schema = schemaForRef(e, ref, context, QLatin1String(isRepeat ? "nodeset" : "ref"));
-        myContext = m_def.schema[static_cast<std::size_t>(schema)].path;
+        if (schema < 0 && *kit != Control::Kind::Group) {
+            m_def.controls.pop_back(); // a question for no node: left out (warned)
+            return -1;
+        }
+        if (schema >= 0)
+            myContext = m_def.schema[static_cast<std::size_t>(schema)].path;
     } else if (*kit != Control::Kind::Group) {
         fail(e, tr("%1 needs a ref attribute").arg(describe(e)));
     }
@@ -948,8 +1013,8 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
                 fail(child.get(), tr("<item> needs a <value>"));
             item.value = v->stringValue().trimmed();
             if (item.value.contains(QLatin1Char(' ')) && *kit == Control::Kind::Select)
-                fail(v, tr("choice value '%1' contains a space, which a multiple-choice answer "
-                           "cannot hold")
+                warn(v, tr("choice value '%1' contains a space: as a multiple-choice answer it "
+                           "reads as several values")
                             .arg(item.value));
             if (const XmlNode *l = child->firstChildElement(QStringLiteral("label")))
                 item.label = textSource(l);
@@ -973,7 +1038,7 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
     Control &c = m_def.controls[static_cast<std::size_t>(index)];
     if (c.kind == Control::Kind::Select1 || c.kind == Control::Kind::Select ||
         c.kind == Control::Kind::Rank) {
-        if (c.items.empty() && !c.itemset)
+        if (c.items.empty() && !c.itemset) // as JavaRosa: "has no choices"
             fail(e,
                  tr("%1 for %2 has no choices (no <item> and no <itemset>)").arg(describe(e), ref));
         const QString r = attr(e, "randomize").trimmed();

@@ -67,6 +67,8 @@ public:
     XmlNode *instance(const QString &id) const override
     {
         const SecondaryInstance *si = m_s.m_def->secondary(id);
+        if (si && !si->missing.isEmpty())
+            throw xpath::EvalError{si->missing}; // its file was not there when loaded
         return si ? si->doc.get() : nullptr;
     }
     QString itext(const QString &id) const override
@@ -473,11 +475,27 @@ bool FormSession::loadInstance(const QByteArray &xml, QString *error)
     }
     // Rebuild the live tree: the form's structure, the saved values and instances.
     std::function<void(XmlNode *, const XmlNode *)> merge = [&](XmlNode *live, const XmlNode *src) {
+        // The saved node's attributes, exactly and in their order: a repeat instance made
+        // from its template does not keep template attributes the saved one did not have.
+        std::vector<std::unique_ptr<XmlNode>> had;
+        while (!live->attributes().empty())
+            had.push_back(live->takeAttribute(live->attributes().size() - 1));
         for (const auto &a : src->attributes()) {
-            if (XmlNode *la = live->attribute(a->localName()))
-                la->setValue(a->value());
-            else if (a->localName() != QLatin1String("template"))
+            if (a->localName() == QLatin1String("template"))
+                continue;
+            const auto same = std::find_if(had.begin(), had.end(), [&a](const auto &h) {
+                return h && h->localName() == a->localName();
+            });
+            if (same != had.end()) {
+                (*same)->setValue(a->value());
+                live->appendAttribute(std::move(*same));
+            } else {
                 live->appendAttribute(a->clone());
+            }
+        }
+        for (const auto &h : had) {
+            if (h)
+                forgetFailures(h.get());
         }
         bool srcHasElements = false;
         for (const auto &c : src->children())
@@ -687,8 +705,28 @@ QString normalizeComputed(const xpath::Value &v, DataType type)
         return isoNow(static_cast<qint64>(std::llround(d * 86400000.0)));
     }
     default:
+        // A number that is not one (NaN) is no answer, as the ODK engines write it.
+        if (v.type() == xpath::Value::Type::Number && std::isnan(v.rawNumber()))
+            return QString();
         return v.toString();
     }
+}
+
+/// A location as the ODK engines write it: altitude and accuracy as decimals ("30.0 5.0"),
+/// points separated by ';'.
+QString normalizeGeo(const QString &value)
+{
+    QStringList points;
+    for (const QString &p : value.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        QStringList f = p.simplified().split(QLatin1Char(' '));
+        for (qsizetype i = 2; i < f.size(); ++i) {
+            if (!f[i].contains(QLatin1Char('.')) &&
+                !f[i].contains(QLatin1Char('e'), Qt::CaseInsensitive))
+                f[i] += QStringLiteral(".0");
+        }
+        points << f.join(QLatin1Char(' '));
+    }
+    return points.join(QLatin1Char(';'));
 }
 
 } // namespace
@@ -728,7 +766,10 @@ void FormSession::evaluateProps(int schema, XmlNode *node)
         return v ? v->toBoolean() : fallback;
     };
     const bool selfRelevant = boolOf(b->relevant, true, Role::Relevant);
-    const bool selfReadonly = boolOf(b->readonly, false, Role::Readonly) || b->calculate != nullptr;
+    // A calculate makes its node read-only, unless the bind says otherwise (XForms: readonly
+    // defaults to true() when there is a calculate).
+    const bool selfReadonly =
+        b->readonly ? boolOf(b->readonly, false, Role::Readonly) : b->calculate != nullptr;
     const bool oldRelevantSelf = node->stateBits & kSelfRelevant;
     const bool oldReadonlySelf = node->stateBits & kSelfReadonly;
     setBit(node, kSelfRelevant, selfRelevant);
@@ -1228,6 +1269,9 @@ QString FormSession::setValue(XmlNode *node, const QString &value)
     if (b && b->type == DataType::Select)
         v = v.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)
                 .join(QLatin1Char(' '));
+    if (b && (b->type == DataType::Geopoint || b->type == DataType::Geotrace ||
+              b->type == DataType::Geoshape))
+        v = normalizeGeo(v);
     if (node->stringValue() == v)
         return QString();
     assignValue(node, v);

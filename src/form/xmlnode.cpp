@@ -58,6 +58,15 @@ std::unique_ptr<XmlNode> XmlNode::takeChild(std::size_t index)
     return child;
 }
 
+std::unique_ptr<XmlNode> XmlNode::takeAttribute(std::size_t index)
+{
+    std::unique_ptr<XmlNode> a = std::move(m_attributes[index]);
+    m_attributes.erase(m_attributes.begin() + static_cast<std::ptrdiff_t>(index));
+    a->m_parent = nullptr;
+    markStructureChanged();
+    return a;
+}
+
 XmlNode *XmlNode::appendAttribute(std::unique_ptr<XmlNode> attribute)
 {
     attribute->m_parent = this;

@@ -66,6 +66,7 @@ public:
     XmlNode *insertChild(std::size_t index, std::unique_ptr<XmlNode> child);
     std::unique_ptr<XmlNode> takeChild(std::size_t index);
     XmlNode *appendAttribute(std::unique_ptr<XmlNode> attribute);
+    std::unique_ptr<XmlNode> takeAttribute(std::size_t index);
     /// Index of this node among its parent's children (or attributes), or -1.
     int indexInParent() const;
 

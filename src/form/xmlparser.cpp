@@ -139,6 +139,19 @@ private:
         return static_cast<std::size_t>(m_end - m_p) >= n && std::memcmp(m_p, lit, n) == 0;
     }
 
+    /// Whether the <!DOCTYPE …> at m_p ends (with '>') before any internal subset ('[')
+    /// and holds no markup: then it declares nothing.
+    bool doctypeWithoutSubset() const
+    {
+        for (const char *q = m_p + 9; q < m_end; ++q) {
+            if (*q == '>')
+                return true;
+            if (*q == '[' || *q == '<')
+                return false;
+        }
+        return false;
+    }
+
     /// The '?>' that ends a processing instruction (or the XML declaration), or null.
     const char *findPiEnd(const char *from) const
     {
@@ -733,6 +746,11 @@ Outcome Parser::run(XmlDocument &doc)
         } else if (startsWith("<![CDATA[")) {
             if (readCData(parent) != Outcome::Ok)
                 return Outcome::Error;
+        } else if (startsWith("<!DOCTYPE") && parent == &doc && !sawRoot &&
+                   doctypeWithoutSubset()) {
+            // <!DOCTYPE html> and the like, before the root: names a type, declares nothing,
+            // so nothing can expand; skipped. An internal subset ([…]) is refused below.
+            m_p = static_cast<const char *>(std::memchr(m_p, '>', m_end - m_p)) + 1;
         } else if (startsWith("<!DOCTYPE") || startsWith("<!ENTITY") || startsWith("<!ELEMENT") ||
                    startsWith("<!ATTLIST")) {
             error.line = 0;

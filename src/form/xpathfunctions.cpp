@@ -104,6 +104,7 @@ const std::vector<FunctionInfo> &table()
         {"format-date-time", FunctionId::FormatDateTime, 2, 2},
         {"area", FunctionId::Area, 1, 1},
         {"distance", FunctionId::Distance, 1, -1},
+        {"geofence", FunctionId::Geofence, 2, 2},
         {"indexed-repeat", FunctionId::IndexedRepeat, 3, -1},
         {"pulldata", FunctionId::Pulldata, 4, 4},
         {"version", FunctionId::Version, 0, 0},
@@ -1028,6 +1029,24 @@ Value callFunction(const Expr &e, const Context &ctx)
         for (std::size_t i = 1; i < pts.size(); ++i)
             total += haversine(pts[i - 1], pts[i]);
         return Value::number(total);
+    }
+    case FunctionId::Geofence: {
+        // Whether a point lies inside a shape (a closed list of points), by crossing count
+        // on latitude and longitude (the shapes forms use are small against the Earth).
+        const std::vector<GeoPoint> point = pointsOf(c, 0);
+        const std::vector<GeoPoint> shape = pointsOf(c, 1);
+        if (point.size() != 1 || shape.size() < 3)
+            return Value::boolean(false);
+        const GeoPoint p = point.front();
+        bool inside = false;
+        for (std::size_t i = 0, j = shape.size() - 1; i < shape.size(); j = i++) {
+            const GeoPoint &a = shape[i];
+            const GeoPoint &b = shape[j];
+            if ((a.lat > p.lat) != (b.lat > p.lat) &&
+                p.lon < (b.lon - a.lon) * (p.lat - a.lat) / (b.lat - a.lat) + a.lon)
+                inside = !inside;
+        }
+        return Value::boolean(inside);
     }
     case FunctionId::IndexedRepeat: {
         if (c.argc() % 2 == 0)

@@ -86,6 +86,7 @@ enum class FunctionId : std::uint16_t {
     FormatDateTime,
     Area,
     Distance,
+    Geofence,
     IndexedRepeat,
     Pulldata,
     Version

@@ -405,6 +405,8 @@ Admin::publish(const QByteArray &xml, int projectId, const QString &mediaDir,
     // received without a folder (over the API) are read from memory.
     form::FormDefinition::LoadOptions options;
     options.mediaDir = mediaDir;
+    // Published forms are checked with their data: a file they read must be there.
+    options.allowMissingMedia = false;
     for (const auto &m : media) {
         if (!validFileName(m.first)) {
             if (error)
