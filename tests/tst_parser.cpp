@@ -466,22 +466,26 @@ void TestParser::loadsWhatOdkLoads()
     // What ODK Collect, Enketo and ODK Web Forms load, loads here too, with a warning each:
     // a bind and a question for nodes the instance lacks (ignored), a type that is not an
     // XForms type (kept as text), a body element that is no control (skipped), <rank>
-    // without its prefix (read), a bind without nodeset, a translation without lang.
+    // without its prefix (read), a bind without nodeset, a translation without lang, a
+    // label whose itext id no translation has (shown empty), a range whose step does not
+    // divide it.
     const QByteArray xml = form(
         "<bind nodeset=\"/data/a\" type=\"string\"/><bind nodeset=\"/data/gone\" "
         "type=\"int\" required=\"true()\"/><bind type=\"string\"/>"
         "<bind nodeset=\"/data/n\" type=\"note\"/><bind nodeset=\"/data/r\" type=\"odk:rank\"/>"
         "<itext><translation><text id=\"l\"><value>A</value></text></translation></itext>",
-        "<a/><n/><r/>",
+        "<a/><n/><r/><a2/><lvl/>",
         "<input ref=\"/data/a\"><label ref=\"jr:itext('l')\"/></input>"
         "<input ref=\"/data/nothere\"><label>X</label></input><blink>odd</blink>"
         "<input ref=\"/data/n\"><label>N</label></input>"
         "<rank ref=\"/data/r\"><label>R</label><item><label>1</label><value>x</value></item>"
-        "<item><label>2</label><value>y</value></item></rank>");
+        "<item><label>2</label><value>y</value></item></rank>"
+        "<input ref=\"/data/a2\"><label ref=\"jr:itext('nowhere')\"/></input>"
+        "<range ref=\"/data/lvl\" start=\"-3\" end=\"4\" step=\"3\"><label>L</label></range>");
     FormError err;
     const auto def = FormDefinition::load(xml, {}, &err);
     QVERIFY2(def, qPrintable(err.message));
-    QCOMPARE(def->warnings.size(), 6);
+    QCOMPARE(def->warnings.size(), 8);
     const QString all = def->warnings.join(QLatin1Char('\n'));
     for (const char *expected :
          {"/data/gone, which is not in the primary instance; it is ignored",
@@ -490,10 +494,12 @@ void TestParser::loadsWhatOdkLoads()
           "the data type 'note' on the bind for /data/n is not an XForms type",
           "the body element <blink> is not an XForms control; it is skipped",
           "a <translation> without a lang attribute is taken as the language "
-          "'default'"})
+          "'default'",
+          "refers to itext id 'nowhere', which no <translation> defines: it is shown empty",
+          "<range> step 3 does not divide -3 to 4: the end cannot be chosen"})
         QVERIFY2(all.contains(QLatin1String(expected)), qPrintable(all));
     QVERIFY(def->warnings.first().startsWith(QLatin1String("line ")));
-    QCOMPARE(def->questionCount(), 3); // a, n and the rank; not the one for /data/nothere
+    QCOMPARE(def->questionCount(), 5); // not the one for /data/nothere
     FormSession s(def);
     s.start();
     QCOMPARE(s.validate().size(), std::size_t(0)); // the ignored required bind asks nothing
@@ -506,7 +512,17 @@ void TestParser::loadsWhatOdkLoads()
     f.close();
     const auto r = testutil::runCli({QStringLiteral("validate"), path});
     QCOMPARE(r.exitCode, 0);
-    QCOMPARE(r.err.count("warning: line "), 6);
+    QCOMPARE(r.err.count("warning: line "), 8);
+
+    // default="" makes a translation the default, as JavaRosa reads it.
+    const auto two = FormDefinition::load(
+        form("<itext><translation lang=\"fr\"><text id=\"l\"><value>F</value></text>"
+             "</translation><translation lang=\"en\" default=\"\"><text id=\"l\"><value>E"
+             "</value></text></translation></itext>",
+             "<a/>", "<input ref=\"/data/a\"><label ref=\"jr:itext('l')\"/></input>"),
+        {}, &err);
+    QVERIFY2(two, qPrintable(err.message));
+    QCOMPARE(two->defaultLanguage, QStringLiteral("en"));
 }
 
 void TestParser::missingDataFileIsAnEvaluationError()
@@ -553,7 +569,7 @@ void TestParser::selfReadingCalculates()
     QVERIFY2(def, qPrintable(err.message));
     FormSession s(def);
     s.start();
-    QCOMPARE(s.value(QStringLiteral("/data/geo")), QStringLiteral("1 2 0 0"));
+    QCOMPARE(s.value(QStringLiteral("/data/geo")), QStringLiteral("1 2 0.0 0.0")); // as ODK writes
     QVERIFY(!s.isReadonly(s.resolve(QStringLiteral("/data/geo"), false, nullptr)));
     QCOMPARE(s.setValue(s.resolve(QStringLiteral("/data/geo"), false, nullptr),
                         QStringLiteral("3 4 0 0")),

@@ -144,6 +144,14 @@ void TestRealForms::soarFacilitySurvey()
         QCOMPARE(s.value(base + QStringLiteral("position_repeat_S1Q1_12")), QString::number(i));
         QCOMPARE(s.value(base + QStringLiteral("row_type_S1Q1_12")), names[i - 1]);
     }
+    // A nested repeat counted relative to its own place (jr:count=" ../S7Q3_repeat_count ",
+    // calculate="3") has its three rows in the section's instance.
+    XmlNode *s7 = s.resolve(QStringLiteral("/data/S7_repeat[1]"), false, nullptr);
+    QVERIFY(s7);
+    QCOMPARE(
+        s.repeatInstances(s7, def->schemaForPath(QStringLiteral("/data/S7_repeat/S7Q3_repeat")))
+            .size(),
+        3u);
     // Rows are not added or removed by hand when the form counts them.
     QVERIFY(!s.canAddRemove(rep));
     // The constraint on the fiscal year: an end before the start is refused with the

@@ -33,6 +33,10 @@ private Q_SLOTS:
     void sizeLimits();
     void evaluationErrorsAreProblems();
     void serialisedAsOdkDoes();
+    void nonRelevantReadsEmpty();
+    void countsFromTheRepeatsPlace();
+    void valueChangedByACalculation();
+    void computedLocationsAndDays();
 
 private:
     std::shared_ptr<const FormDefinition> m_def;
@@ -795,6 +799,155 @@ void TestSession::serialisedAsOdkDoes()
     QCOMPARE(s.value(QStringLiteral("/data/t")), QStringLiteral("1 2 3.0 4.0;1.5 2.5 3.5 4.5"));
     QCOMPARE(s.value(QStringLiteral("/data/nan")), QString());
     QVERIFY(s.toXml(true).contains("<nan/>") || s.toXml(true).contains("<nan></nan>"));
+}
+
+namespace {
+
+std::shared_ptr<const FormDefinition> loadInline(const char *model, const char *body)
+{
+    const QByteArray xml =
+        QByteArray(
+            R"XF(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa"><h:head><h:title>T</h:title><model>)XF") +
+        model + "</model></h:head><h:body>" + body + "</h:body></h:html>";
+    FormError err;
+    auto def = FormDefinition::load(xml, {}, &err);
+    if (!def)
+        qWarning("%s", qPrintable(err.message));
+    return def;
+}
+
+} // namespace
+
+void TestSession::nonRelevantReadsEmpty()
+{
+    // As JavaRosa and ODK Web Forms: a question that is not relevant reads as empty in every
+    // expression (its answer does not count), and counts again when it is relevant again; a
+    // change of relevance recomputes what reads it.
+    auto def = loadInline(
+        R"XF(<instance><data id="nr"><ask/><n/><grp><m/></grp><total/><twice/><meta><instanceID/></meta></data></instance>
+<bind nodeset="/data/ask" type="string"/>
+<bind nodeset="/data/n" type="int" relevant="/data/ask = 'yes'"/>
+<bind nodeset="/data/grp" relevant="/data/ask = 'yes'"/>
+<bind nodeset="/data/grp/m" type="int"/>
+<bind nodeset="/data/total" type="string" calculate="concat('[', /data/n, '|', /data/grp, ']')"/>
+<bind nodeset="/data/twice" type="int" calculate="/data/total != '[|]'"/>)XF",
+        R"XF(<input ref="/data/ask"><label>A</label></input><input ref="/data/n"><label>N</label></input>
+<group ref="/data/grp"><input ref="/data/grp/m"><label>M</label></input></group>)XF");
+    QVERIFY(def);
+    FormSession s(def);
+    s.start();
+    const auto set = [&s](const char *path, const QString &value) {
+        return s.setValue(s.resolve(QLatin1String(path), false, nullptr), value);
+    };
+    QCOMPARE(s.value(QStringLiteral("/data/total")), QStringLiteral("[|]"));
+    QCOMPARE(set("/data/ask", QStringLiteral("yes")), QString());
+    QCOMPARE(set("/data/n", QStringLiteral("4")), QString());
+    QCOMPARE(set("/data/grp/m", QStringLiteral("7")), QString());
+    QCOMPARE(s.value(QStringLiteral("/data/total")), QStringLiteral("[4|7]"));
+    QCOMPARE(s.value(QStringLiteral("/data/twice")), QStringLiteral("1"));
+    // Not relevant: read as empty, by the calculate and what reads the calculate.
+    QCOMPARE(set("/data/ask", QStringLiteral("no")), QString());
+    QCOMPARE(s.value(QStringLiteral("/data/total")), QStringLiteral("[|]"));
+    QCOMPARE(s.value(QStringLiteral("/data/twice")), QStringLiteral("0"));
+    // The answers are kept, and count again once the questions are shown again.
+    QCOMPARE(s.value(QStringLiteral("/data/n")), QStringLiteral("4"));
+    QCOMPARE(set("/data/ask", QStringLiteral("yes")), QString());
+    QCOMPARE(s.value(QStringLiteral("/data/total")), QStringLiteral("[4|7]"));
+}
+
+void TestSession::countsFromTheRepeatsPlace()
+{
+    // jr:count is read where the repeat is, as its nodeset: "../n" is the n beside the
+    // repeat, current() is the repeat; a nested count reads its own instance's answer.
+    auto def = loadInline(
+        R"XF(<instance><data id="c"><n/><outer jr:template=""><k/><inner jr:template=""><v/></inner></outer><rel jr:template=""><w/></rel><meta><instanceID/></meta></data></instance>
+<bind nodeset="/data/n" type="string"/><bind nodeset="/data/outer/k" type="int"/>)XF",
+        R"XF(<input ref="/data/n"><label>N</label></input>
+<repeat nodeset="/data/outer" jr:count="../n"><input ref="/data/outer/k"><label>K</label></input>
+ <repeat nodeset="/data/outer/inner" jr:count=" ../k "><input ref="/data/outer/inner/v"><label>V</label></input></repeat></repeat>
+<repeat nodeset="/data/rel" jr:count="current()/../n"><input ref="/data/rel/w"><label>W</label></input></repeat>)XF");
+    QVERIFY(def);
+    FormSession s(def);
+    s.start();
+    const auto count = [&s, &def](const char *repeat, XmlNode *parent) {
+        return s.repeatInstances(parent, def->schemaForPath(QLatin1String(repeat))).size();
+    };
+    QCOMPARE(s.setValue(s.resolve(QStringLiteral("/data/n"), false, nullptr), QStringLiteral("2")),
+             QString());
+    QCOMPARE(count("/data/outer", s.root()), 2u);
+    QCOMPARE(count("/data/rel", s.root()), 2u);
+    XmlNode *second = s.resolve(QStringLiteral("/data/outer[2]"), false, nullptr);
+    QVERIFY(second);
+    QCOMPARE(s.setValue(s.resolve(QStringLiteral("/data/outer[2]/k"), false, nullptr),
+                        QStringLiteral("3")),
+             QString());
+    QCOMPARE(count("/data/outer/inner", second), 3u);
+    QCOMPARE(
+        count("/data/outer/inner", s.resolve(QStringLiteral("/data/outer[1]"), false, nullptr)),
+        0u);
+    // A count that is not a number changes nothing and is a problem that blocks finalize.
+    QCOMPARE(s.setValue(s.resolve(QStringLiteral("/data/outer[2]/inner[3]/v"), false, nullptr),
+                        QStringLiteral("kept")),
+             QString());
+    QCOMPARE(
+        s.setValue(s.resolve(QStringLiteral("/data/n"), false, nullptr), QStringLiteral("two")),
+        QString());
+    QCOMPARE(count("/data/outer", s.root()), 2u);
+    QCOMPARE(s.value(QStringLiteral("/data/outer[2]/inner[3]/v")), QStringLiteral("kept"));
+    QStringList errors;
+    for (const auto &p : s.validate()) {
+        if (p.kind == FormSession::Problem::Kind::Error)
+            errors << p.ref + QLatin1Char(' ') + p.message;
+    }
+    QCOMPARE(errors.size(), 2); // both counts that read /data/n
+    QVERIFY2(errors.join(QLatin1Char('\n')).contains(QLatin1String("'two' is not a number")),
+             qPrintable(errors.join(QLatin1Char('\n'))));
+}
+
+void TestSession::valueChangedByACalculation()
+{
+    // xforms-value-changed runs when the value changes by a calculation too (Enketo's
+    // setvalue-triggered-by-calc test; ODK Web Forms does the same).
+    auto def = loadInline(
+        R"XF(<instance><data id="v"><a/><copy/><seen/><meta><instanceID/></meta></data></instance>
+<bind nodeset="/data/a" type="string"/><bind nodeset="/data/copy" type="string" calculate="/data/a"/>
+<bind nodeset="/data/seen" type="string" readonly="true()"/>)XF",
+        R"XF(<input ref="/data/a"><label>A</label></input>
+<input ref="/data/copy"><label>C</label><setvalue event="xforms-value-changed" ref="/data/seen" value="concat(/data/a, /data/copy)"/></input>)XF");
+    QVERIFY(def);
+    FormSession s(def);
+    s.start();
+    QCOMPARE(s.value(QStringLiteral("/data/seen")), QString());
+    QCOMPARE(s.setValue(s.resolve(QStringLiteral("/data/a"), false, nullptr), QStringLiteral("1")),
+             QString());
+    QCOMPARE(s.value(QStringLiteral("/data/seen")), QStringLiteral("11"));
+}
+
+void TestSession::computedLocationsAndDays()
+{
+    // A computed location is written as ODK writes one (decimals), and one that is not a
+    // location is no answer and an error that says why; a date question whose default is a
+    // moment holds its day.
+    auto def = loadInline(
+        R"XF(<instance><data id="g"><src/><geo/><day>2025-12-21T23:30:05</day><meta><instanceID/></meta></data></instance>
+<bind nodeset="/data/src" type="string"/><bind nodeset="/data/geo" type="geopoint" calculate="/data/src"/>
+<bind nodeset="/data/day" type="date"/>)XF",
+        R"XF(<input ref="/data/src"><label>S</label></input><input ref="/data/day"><label>D</label></input>)XF");
+    QVERIFY(def);
+    FormSession s(def);
+    s.start();
+    QCOMPARE(s.value(QStringLiteral("/data/day")), QStringLiteral("2025-12-21"));
+    XmlNode *src = s.resolve(QStringLiteral("/data/src"), false, nullptr);
+    QCOMPARE(s.setValue(src, QStringLiteral("1 2 3 4")), QString());
+    QCOMPARE(s.value(QStringLiteral("/data/geo")), QStringLiteral("1 2 3.0 4.0"));
+    QCOMPARE(s.setValue(src, QStringLiteral("somewhere")), QString());
+    QCOMPARE(s.value(QStringLiteral("/data/geo")), QString());
+    const auto problems = s.validate();
+    QCOMPARE(problems.size(), std::size_t(1));
+    QCOMPARE(problems.front().ref, QStringLiteral("/data/geo"));
+    QCOMPARE(problems.front().kind, FormSession::Problem::Kind::Error);
+    QVERIFY2(problems.front().message.contains(QLatin1String("'somewhere' is not a location")),
+             qPrintable(problems.front().message));
 }
 
 QTEST_GUILESS_MAIN(TestSession)

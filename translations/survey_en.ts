@@ -915,10 +915,6 @@
         <translation>unsupported: %1 ref=&quot;%2&quot; (only jr:itext(&apos;id&apos;) is supported here)</translation>
     </message>
     <message>
-        <source>%1 refers to itext id &apos;%2&apos;, which no &lt;translation&gt; defines</source>
-        <translation>%1 refers to itext id &apos;%2&apos;, which no &lt;translation&gt; defines</translation>
-    </message>
-    <message>
         <source>unsupported: %1 with a computed reference &quot;%2&quot;</source>
         <translation>unsupported: %1 with a computed reference &quot;%2&quot;</translation>
     </message>
@@ -975,10 +971,6 @@
         <translation>%1 bind=&quot;%2&quot; names no &lt;bind id&gt;</translation>
     </message>
     <message>
-        <source>&lt;range&gt; needs numeric start, end and step, with a positive step that divides end - start (start=&quot;%1&quot; end=&quot;%2&quot; step=&quot;%3&quot;)</source>
-        <translation>&lt;range&gt; needs numeric start, end and step, with a positive step that divides end - start (start=&quot;%1&quot; end=&quot;%2&quot; step=&quot;%3&quot;)</translation>
-    </message>
-    <message>
         <source>&lt;item&gt; needs a &lt;value&gt;</source>
         <translation>&lt;item&gt; needs a &lt;value&gt;</translation>
     </message>
@@ -1029,6 +1021,18 @@
     <message>
         <source>choice value &apos;%1&apos; contains a space: as a multiple-choice answer it reads as several values</source>
         <translation>choice value &apos;%1&apos; contains a space: as a multiple-choice answer it reads as several values</translation>
+    </message>
+    <message>
+        <source>%1 refers to itext id &apos;%2&apos;, which no &lt;translation&gt; defines: it is shown empty</source>
+        <translation>%1 refers to itext id &apos;%2&apos;, which no &lt;translation&gt; defines: it is shown empty</translation>
+    </message>
+    <message>
+        <source>&lt;range&gt; needs numeric start, end and step, with a positive step not larger than end - start (start=&quot;%1&quot; end=&quot;%2&quot; step=&quot;%3&quot;)</source>
+        <translation>&lt;range&gt; needs numeric start, end and step, with a positive step not larger than end - start (start=&quot;%1&quot; end=&quot;%2&quot; step=&quot;%3&quot;)</translation>
+    </message>
+    <message>
+        <source>&lt;range&gt; step %1 does not divide %2 to %3: the end cannot be chosen</source>
+        <translation>&lt;range&gt; step %1 does not divide %2 to %3: the end cannot be chosen</translation>
     </message>
 </context>
 <context>
@@ -1187,6 +1191,10 @@
     <message>
         <source>Part of the form could not be worked out.</source>
         <translation>Part of the form could not be worked out.</translation>
+    </message>
+    <message>
+        <source>its value &apos;%1&apos; is not a number</source>
+        <translation>its value &apos;%1&apos; is not a number</translation>
     </message>
 </context>
 <context>

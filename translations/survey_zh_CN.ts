@@ -908,10 +908,6 @@
         <translation>unsupported: 不支持 %1 ref=&quot;%2&quot;（此处仅支持 jr:itext(&apos;id&apos;)）</translation>
     </message>
     <message>
-        <source>%1 refers to itext id &apos;%2&apos;, which no &lt;translation&gt; defines</source>
-        <translation>%1 引用了 itext id &apos;%2&apos;，但没有任何 &lt;translation&gt; 定义它</translation>
-    </message>
-    <message>
         <source>unsupported: %1 with a computed reference &quot;%2&quot;</source>
         <translation>unsupported: 不支持带有计算引用 &quot;%2&quot; 的 %1</translation>
     </message>
@@ -968,10 +964,6 @@
         <translation>%1 bind=&quot;%2&quot; 没有对应的 &lt;bind id&gt;</translation>
     </message>
     <message>
-        <source>&lt;range&gt; needs numeric start, end and step, with a positive step that divides end - start (start=&quot;%1&quot; end=&quot;%2&quot; step=&quot;%3&quot;)</source>
-        <translation>&lt;range&gt; 需要数值型的 start、end 和 step，且 step 必须为正数并能整除 end - start（start=&quot;%1&quot; end=&quot;%2&quot; step=&quot;%3&quot;）</translation>
-    </message>
-    <message>
         <source>&lt;item&gt; needs a &lt;value&gt;</source>
         <translation>&lt;item&gt; 必须包含 &lt;value&gt;</translation>
     </message>
@@ -1022,6 +1014,18 @@
     <message>
         <source>choice value &apos;%1&apos; contains a space: as a multiple-choice answer it reads as several values</source>
         <translation>选项值“%1”包含空格：作为多选答案时会被读作多个值</translation>
+    </message>
+    <message>
+        <source>%1 refers to itext id &apos;%2&apos;, which no &lt;translation&gt; defines: it is shown empty</source>
+        <translation>%1 引用的 itext 标识“%2”在任何 &lt;translation&gt; 中都没有定义：将显示为空</translation>
+    </message>
+    <message>
+        <source>&lt;range&gt; needs numeric start, end and step, with a positive step not larger than end - start (start=&quot;%1&quot; end=&quot;%2&quot; step=&quot;%3&quot;)</source>
+        <translation>&lt;range&gt; 需要数值型的 start、end 和 step，且 step 为正数、不大于 end - start（start=&quot;%1&quot; end=&quot;%2&quot; step=&quot;%3&quot;）</translation>
+    </message>
+    <message>
+        <source>&lt;range&gt; step %1 does not divide %2 to %3: the end cannot be chosen</source>
+        <translation>&lt;range&gt; 的步长 %1 不能整除 %2 到 %3 的范围：无法选到终点值</translation>
     </message>
 </context>
 <context>
@@ -1179,6 +1183,10 @@
     <message>
         <source>Part of the form could not be worked out.</source>
         <translation>表单的一部分无法求出。</translation>
+    </message>
+    <message>
+        <source>its value &apos;%1&apos; is not a number</source>
+        <translation>其值“%1”不是数字</translation>
     </message>
 </context>
 <context>

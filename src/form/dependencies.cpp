@@ -406,8 +406,8 @@ int analyseDependencies(FormDefinition &def, QString *cycleMessage)
     for (const Control &c : def.controls) {
         if (c.kind != Control::Kind::Repeat || !c.count || c.schema < 0)
             continue;
-        const int ctx = def.schema[static_cast<std::size_t>(c.schema)].parent;
-        const StaticReferences r = staticReferences(def, *c.count->root(), ctx);
+        // Read from the repeat's own place (FormSession::adjustCounts).
+        const StaticReferences r = staticReferences(def, *c.count->root(), c.schema);
         if (r.unknown)
             pushUnique(def.globalCounts, c.schema);
         for (int t : r.schemas)

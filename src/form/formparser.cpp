@@ -4,6 +4,7 @@
 #include "externaldata.h"
 #include "formdefinition.h"
 
+#include <QDate>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -11,6 +12,7 @@
 #include <QRegularExpression>
 
 #include <cmath>
+#include <functional>
 #include <map>
 
 Q_LOGGING_CATEGORY(lcForm, "survey.form", QtInfoMsg)
@@ -398,7 +400,8 @@ void FormParser::parseItext(const XmlNode *itext)
         Translation tr_;
         tr_.lang = attr(t.get(), "lang");
         const QString def = attr(t.get(), "default");
-        tr_.isDefault = !def.isNull() && def.trimmed() != QLatin1String("false()");
+        // Present makes it the default, even empty (default=""), as JavaRosa reads it.
+        tr_.isDefault = hasAttr(t.get(), "default") && def.trimmed() != QLatin1String("false()");
         if (tr_.lang.isEmpty()) {
             warn(t.get(), tr("a <translation> without a lang attribute is taken as the language "
                              "'default'"));
@@ -443,8 +446,10 @@ TextSource FormParser::textSource(const XmlNode *e)
         bool found = m_def.translations.empty();
         for (const Translation &t : m_def.translations)
             found = found || t.entries.contains(ts.itextId);
+        // Enketo and ODK Web Forms load such a form; the text is then empty.
         if (!found)
-            fail(e, tr("%1 refers to itext id '%2', which no <translation> defines")
+            warn(e, tr("%1 refers to itext id '%2', which no <translation> defines: it is "
+                       "shown empty")
                         .arg(describe(e), ts.itextId));
         return ts;
     }
@@ -986,11 +991,15 @@ int FormParser::parseControl(const XmlNode *e, int parentControl, const QString 
         const double end = attr(e, "end").toDouble(&ok2);
         const double step = attr(e, "step").toDouble(&ok3);
         if (!ok1 || !ok2 || !ok3 || step <= 0 || std::isnan(start) || std::isnan(end) ||
-            std::fabs(end - start) < step ||
-            std::fabs(std::remainder(end - start, step)) > 1e-9 * std::max(1.0, step))
-            fail(e, tr("<range> needs numeric start, end and step, with a positive step that "
-                       "divides end - start (start=\"%1\" end=\"%2\" step=\"%3\")")
+            std::isinf(start) || std::isinf(end) || std::fabs(end - start) < step)
+            fail(e, tr("<range> needs numeric start, end and step, with a positive step not "
+                       "larger than end - start (start=\"%1\" end=\"%2\" step=\"%3\")")
                         .arg(attr(e, "start"), attr(e, "end"), attr(e, "step")));
+        // ODK loads a step that does not divide the range: its last value is then short of
+        // the end.
+        if (std::fabs(std::remainder(end - start, step)) > 1e-9 * std::max(1.0, step))
+            warn(e, tr("<range> step %1 does not divide %2 to %3: the end cannot be chosen")
+                        .arg(attr(e, "step"), attr(e, "start"), attr(e, "end")));
         Control &c = m_def.controls[static_cast<std::size_t>(index)];
         c.rangeStart = start;
         c.rangeEnd = end;
@@ -1130,6 +1139,28 @@ void FormParser::ensureMeta()
 
 void FormParser::finish()
 {
+    // A date question whose default is a moment ("2025-12-21T23:30:05") holds its day, as
+    // the ODK engines store it: the submission then carries a date where the form says date.
+    std::function<void(XmlNode *)> dayOnly = [&](XmlNode *n) {
+        if (n->schemaIndex >= 0) {
+            const int b = m_def.schema[static_cast<std::size_t>(n->schemaIndex)].bind;
+            if (b >= 0 && m_def.binds[static_cast<std::size_t>(b)].type == DataType::Date) {
+                const QString v = n->stringValue().trimmed();
+                if (v.size() > 10 && v[10] == QLatin1Char('T') &&
+                    QDate::fromString(v.left(10), Qt::ISODate).isValid())
+                    n->setText(v.left(10));
+            }
+        }
+        for (const auto &c : n->children()) {
+            if (c->isElement())
+                dayOnly(c.get());
+        }
+    };
+    dayOnly(m_def.initialInstance->documentElement());
+    for (RepeatInfo &r : m_def.repeats) {
+        if (r.templ)
+            dayOnly(r.templ.get());
+    }
     // Number the shared read-only documents now: sessions on several threads then only
     // read the order (ensureOrder() writes when a document is dirty).
     for (SecondaryInstance &si : m_def.secondaryInstances)

@@ -145,7 +145,7 @@ std::optional<xpath::Value> FormSession::evaluateFor(const xpath::Expression &e,
                                                      Role role, const xpath::Context &ctx,
                                                      const QString &ref) const
 {
-    const auto key = std::make_pair(static_cast<const XmlNode *>(node), role);
+    const FailureKey key{node, role, &e};
     QString reason;
     try {
         xpath::Value v = e.evaluate(ctx);
@@ -175,8 +175,8 @@ void FormSession::forgetFailures(const XmlNode *subtree)
         const XmlNode *n = stack.back();
         stack.pop_back();
         if (n->stateBits & kEvalFailed) {
-            for (auto it = m_failures.lower_bound({n, Role::Calculate});
-                 it != m_failures.end() && it->first.first == n;)
+            for (auto it = m_failures.lower_bound({n, Role::Calculate, nullptr});
+                 it != m_failures.end() && std::get<0>(it->first) == n;)
                 it = m_failures.erase(it);
         }
         for (const auto &a : n->attributes())
@@ -229,6 +229,12 @@ FormSession::FormSession(std::shared_ptr<const FormDefinition> definition, Prope
     m_defaultLanguageIndex = static_cast<int>(langs.indexOf(m_def->defaultLanguage));
     m_languageIndex = m_defaultLanguageIndex;
     m_language = m_def->defaultLanguage;
+    m_valueChangedTrigger.assign(m_def->schema.size(), false);
+    for (const Action &a : m_def->actions) {
+        if (a.trigger >= 0 && std::find(a.events.begin(), a.events.end(),
+                                        ActionEvent::ValueChanged) != a.events.end())
+            m_valueChangedTrigger[static_cast<std::size_t>(a.trigger)] = true;
+    }
     m_failures.clear();
     m_doc = std::make_unique<XmlDocument>();
     m_doc->appendChild(m_def->initialInstance->documentElement()->clone());
@@ -743,7 +749,20 @@ bool FormSession::evaluateCalculate(int schema, XmlNode *node)
     ++m_evaluations;
     // A calculation that fails leaves the answer empty and says so (see validate()).
     const auto r = evaluateFor(*b->calculate, node, Role::Calculate, context(node));
-    const QString v = r ? normalizeComputed(*r, b->type) : QString();
+    QString v = r ? normalizeComputed(*r, b->type) : QString();
+    if (!v.isEmpty() && (b->type == DataType::Geopoint || b->type == DataType::Geotrace ||
+                         b->type == DataType::Geoshape)) {
+        // A location is one or it is no answer (the ODK engines store none); say why.
+        const QString why = typeError(node, v);
+        if (why.isEmpty()) {
+            v = normalizeGeo(v);
+        } else {
+            node->stateBits |= kEvalFailed;
+            m_failures[{node, Role::Calculate, b->calculate.get()}] =
+                EvalFailure{b->calculate->source(), why, {}};
+            v.clear();
+        }
+    }
     if (node->stringValue() == v)
         return false;
     assignValue(node, v);
@@ -779,30 +798,48 @@ void FormSession::evaluateProps(int schema, XmlNode *node)
     if (b->constraint && !node->stringValue().isEmpty())
         failed = !boolOf(b->constraint, true, Role::Constraint);
     else if (node->stateBits & kEvalFailed)
-        m_failures.erase({node, Role::Constraint}); // no answer: the rule is not checked
+        m_failures.erase({node, Role::Constraint, b->constraint.get()}); // no answer: not checked
     setBit(node, kConstraintFailed, failed);
     if (oldRelevantSelf != selfRelevant || oldReadonlySelf != selfReadonly)
         refreshInherited(node);
 }
 
-void FormSession::refreshInherited(XmlNode *node)
+bool FormSession::hasReaders(int schema) const
+{
+    const auto &d = m_def->dependents[static_cast<std::size_t>(schema)];
+    return !d.calculates.empty() || !d.props.empty() || !d.counts.empty() ||
+           !m_def->globalCalculates.empty() || !m_def->globalProps.empty() ||
+           !m_def->globalCounts.empty();
+}
+
+void FormSession::refreshInherited(XmlNode *node, bool noteFlips)
 {
     const XmlNode *p = node->parent();
     const bool parentRelevant =
         !p || p->kind() == XmlNode::Kind::Document || (p->stateBits & kRelevant);
     const bool parentReadonly =
         p && p->kind() != XmlNode::Kind::Document && (p->stateBits & kReadonly);
-    setBit(node, kRelevant, parentRelevant && (node->stateBits & kSelfRelevant));
+    // A node that is not relevant reads as empty in every expression (ODK: its answer does
+    // not count), so a change of relevance is a change of value for its readers.
+    const auto setRelevant = [&](XmlNode *n, bool relevant) {
+        // (An empty node reads the same either way: its readers need not look again.)
+        if (noteFlips && n->schemaIndex >= 0 && bool(n->stateBits & kRelevant) != relevant &&
+            hasReaders(n->schemaIndex) && !n->stringValue().isEmpty())
+            m_relevanceFlips.push_back({n->schemaIndex, n, false});
+        setBit(n, kRelevant, relevant);
+        setBit(n, XmlNode::kReadsEmpty, !relevant);
+    };
+    setRelevant(node, parentRelevant && (node->stateBits & kSelfRelevant));
     setBit(node, kReadonly, parentReadonly || (node->stateBits & kSelfReadonly));
     const bool relevant = node->stateBits & kRelevant;
     const bool readonly = node->stateBits & kReadonly;
     for (const auto &a : node->attributes()) {
-        setBit(a.get(), kRelevant, relevant && (a->stateBits & kSelfRelevant));
+        setRelevant(a.get(), relevant && (a->stateBits & kSelfRelevant));
         setBit(a.get(), kReadonly, readonly || (a->stateBits & kSelfReadonly));
     }
     for (const auto &c : node->children()) {
         if (c->isElement())
-            refreshInherited(c.get());
+            refreshInherited(c.get(), noteFlips);
     }
 }
 
@@ -817,14 +854,31 @@ bool FormSession::adjustCounts(int repeatSchema)
         return false;
     const auto &countExpr = m_def->controls[static_cast<std::size_t>(control)].count;
     bool changed = false;
+    // jr:count is read from the repeat's own place, as its nodeset is (jr:count="../n"
+    // means the n beside the repeat), where an instance may not exist yet: a stand-in.
+    XmlNode standIn(XmlNode::Kind::Element);
+    standIn.setName(rs.name);
+    standIn.schemaIndex = repeatSchema;
     const std::vector<XmlNode *> parents = m_live[static_cast<std::size_t>(rs.parent)];
     for (XmlNode *parent : parents) {
         ++m_evaluations;
-        const auto v = evaluateFor(*countExpr, parent, Role::Count, context(parent),
-                                   pathOf(parent) + QLatin1Char('/') + rs.name);
-        double want = v ? v->toNumber() : 0;
+        standIn.setStandInParent(parent);
+        const QString where = pathOf(parent) + QLatin1Char('/') + rs.name;
+        const auto v = evaluateFor(*countExpr, parent, Role::Count, context(&standIn), where);
+        // A count that cannot be computed changes nothing: the instances and their answers
+        // stay, and the failure is a problem that blocks finalize.
+        if (!v)
+            continue;
+        double want = v->toNumber();
+        if (std::isnan(want) && !v->toString().trimmed().isEmpty()) {
+            parent->stateBits |= kEvalFailed;
+            m_failures[{parent, Role::Count, countExpr.get()}] =
+                EvalFailure{countExpr->source(),
+                            tr("its value '%1' is not a number").arg(v->toString()), where};
+            continue;
+        }
         if (std::isnan(want) || want < 0)
-            want = 0;
+            want = 0;                   // not answered yet
         want = std::min(want, 10000.0); // a runaway count must not exhaust memory
         const auto target = static_cast<std::size_t>(want);
         std::vector<XmlNode *> have = repeatInstances(parent, repeatSchema);
@@ -876,8 +930,11 @@ void FormSession::recomputeAll(bool applyCounts)
     }
     refreshInherited(m_doc->documentElement());
     m_recomputing = false;
-    // Instances the counts created: their odk-new-repeat actions, and what those change.
+    // Instances the counts created: their odk-new-repeat actions, and what those change;
+    // and the readers of what turned out not to be relevant (it reads as empty).
     std::vector<Change> fresh = takeFreshInstances();
+    fresh.insert(fresh.end(), m_relevanceFlips.begin(), m_relevanceFlips.end());
+    m_relevanceFlips.clear();
     if (!fresh.empty())
         recompute(std::move(fresh));
 }
@@ -964,8 +1021,6 @@ void FormSession::recompute(std::vector<Change> changed)
     m_recomputing = true;
     const auto &topoPos = m_def->topoPosition;
     std::map<int, Scope> propsTodo;
-    for (int s : m_def->globalProps)
-        propsTodo[s].all = true;
     std::set<int> countsDone;
     std::vector<XmlNode *> nodes;
     auto nodesIn = [&](int schema, const Scope &scope) -> const std::vector<XmlNode *> & {
@@ -976,66 +1031,87 @@ void FormSession::recompute(std::vector<Change> changed)
             collectSchema(root, schema, nodes);
         return nodes;
     };
-    for (int round = 0; round < 16 && !changed.empty(); ++round) {
-        std::map<std::pair<int, int>, Scope> calcQueue; // (topo position, schema)
-        std::set<int> countTodo;
-        auto schedule = [&](int source, XmlNode *node) {
-            const auto &d = m_def->dependents[static_cast<std::size_t>(source)];
-            for (int c : d.calculates)
-                calcQueue[{topoPos[static_cast<std::size_t>(c)], c}].add(
-                    readerScope(source, node, c));
-            for (int p : d.props)
-                propsTodo[p].add(readerScope(source, node, p));
-            countTodo.insert(d.counts.begin(), d.counts.end());
-        };
-        for (const Change &c : changed) {
-            if (c.self) {
-                const int b = m_def->schema[static_cast<std::size_t>(c.schema)].bind;
-                if (b >= 0 && m_def->binds[static_cast<std::size_t>(b)].calculate)
-                    calcQueue[{topoPos[static_cast<std::size_t>(c.schema)], c.schema}].add(c.node);
-                if (b >= 0)
-                    propsTodo[c.schema].add(c.node);
+    // Calculates and counts settle in rounds, then the states (relevance, required, …) of
+    // what they touched; a change of relevance changes what readers see, so it starts the
+    // rounds again. A form whose relevance feeds on itself stops after kMaxRounds.
+    constexpr int kMaxRounds = 64;
+    int round = 0;
+    for (;;) {
+        for (int s : m_def->globalProps)
+            propsTodo[s].all = true;
+        for (; round < kMaxRounds && !changed.empty(); ++round) {
+            std::map<std::pair<int, int>, Scope> calcQueue; // (topo position, schema)
+            std::set<int> countTodo;
+            auto schedule = [&](int source, XmlNode *node) {
+                const auto &d = m_def->dependents[static_cast<std::size_t>(source)];
+                for (int c : d.calculates)
+                    calcQueue[{topoPos[static_cast<std::size_t>(c)], c}].add(
+                        readerScope(source, node, c));
+                for (int p : d.props)
+                    propsTodo[p].add(readerScope(source, node, p));
+                countTodo.insert(d.counts.begin(), d.counts.end());
+            };
+            for (const Change &c : changed) {
+                if (c.self) {
+                    const int b = m_def->schema[static_cast<std::size_t>(c.schema)].bind;
+                    if (b >= 0 && m_def->binds[static_cast<std::size_t>(b)].calculate)
+                        calcQueue[{topoPos[static_cast<std::size_t>(c.schema)], c.schema}].add(
+                            c.node);
+                    if (b >= 0)
+                        propsTodo[c.schema].add(c.node);
+                }
+                schedule(c.schema, c.node);
             }
-            schedule(c.schema, c.node);
-        }
-        for (int c : m_def->globalCalculates)
-            calcQueue[{topoPos[static_cast<std::size_t>(c)], c}].all = true;
-        countTodo.insert(m_def->globalCounts.begin(), m_def->globalCounts.end());
-        changed.clear();
-        while (!calcQueue.empty()) {
-            const auto first = calcQueue.begin();
-            const int s = first->first.second;
-            const Scope scope = std::move(first->second);
-            calcQueue.erase(first);
-            const std::vector<XmlNode *> targets = nodesIn(s, scope);
-            for (XmlNode *n : targets) {
-                if (evaluateCalculate(s, n))
+            for (int c : m_def->globalCalculates)
+                calcQueue[{topoPos[static_cast<std::size_t>(c)], c}].all = true;
+            countTodo.insert(m_def->globalCounts.begin(), m_def->globalCounts.end());
+            changed.clear();
+            while (!calcQueue.empty()) {
+                const auto first = calcQueue.begin();
+                const int s = first->first.second;
+                const Scope scope = std::move(first->second);
+                calcQueue.erase(first);
+                const std::vector<XmlNode *> targets = nodesIn(s, scope);
+                for (XmlNode *n : targets) {
+                    if (!evaluateCalculate(s, n))
+                        continue;
                     schedule(s, n);
+                    // A value the form computed changed: its xforms-value-changed actions
+                    // run as for an answer (as Enketo and ODK Web Forms do).
+                    if (m_valueChangedTrigger[static_cast<std::size_t>(s)])
+                        runActions(ActionEvent::ValueChanged, n, s);
+                }
             }
-        }
-        for (int r : countTodo) {
-            if (!countsDone.insert(r).second)
-                continue;
-            if (adjustCounts(r)) {
-                // Removed instances: readers of anything inside the repeat look again.
-                std::function<void(int)> mark = [&](int s) {
-                    changed.push_back({s, nullptr, false});
-                    for (int c : m_def->schema[static_cast<std::size_t>(s)].children)
-                        mark(c);
-                };
-                mark(r);
-                // New instances: their own calculates, states and odk-new-repeat actions.
-                const std::vector<Change> fresh = takeFreshInstances();
-                changed.insert(changed.end(), fresh.begin(), fresh.end());
+            for (int r : countTodo) {
+                if (!countsDone.insert(r).second)
+                    continue;
+                if (adjustCounts(r)) {
+                    // Removed instances: readers of anything inside the repeat look again.
+                    std::function<void(int)> mark = [&](int s) {
+                        changed.push_back({s, nullptr, false});
+                        for (int c : m_def->schema[static_cast<std::size_t>(s)].children)
+                            mark(c);
+                    };
+                    mark(r);
+                    // New instances: their own calculates, states and odk-new-repeat actions.
+                    const std::vector<Change> fresh = takeFreshInstances();
+                    changed.insert(changed.end(), fresh.begin(), fresh.end());
+                }
             }
+            changed.insert(changed.end(), m_pendingChanges.begin(), m_pendingChanges.end());
+            m_pendingChanges.clear();
         }
-        changed.insert(changed.end(), m_pendingChanges.begin(), m_pendingChanges.end());
-        m_pendingChanges.clear();
-    }
-    for (const auto &[s, scope] : propsTodo) {
-        const std::vector<XmlNode *> targets = nodesIn(s, scope);
-        for (XmlNode *n : targets)
-            evaluateProps(s, n);
+        for (const auto &[s, scope] : propsTodo) {
+            const std::vector<XmlNode *> targets = nodesIn(s, scope);
+            for (XmlNode *n : targets)
+                evaluateProps(s, n);
+        }
+        propsTodo.clear();
+        changed.swap(m_relevanceFlips);
+        m_relevanceFlips.clear();
+        if (changed.empty() || round >= kMaxRounds)
+            break;
+        countsDone.clear();
     }
     if (outer)
         m_recomputing = false;
@@ -1348,7 +1424,7 @@ XmlNode *FormSession::insertRepeat(XmlNode *parent, int repeatSchema)
     }
     XmlNode *raw = parent->insertChild(pos, std::move(inst));
     m_nodeCount += size;
-    refreshInherited(raw);
+    refreshInherited(raw, false); // all of it is new to its readers anyway
     m_fresh.emplace_back(raw, m_removals);
     return raw;
 }
@@ -1507,13 +1583,13 @@ std::vector<FormSession::Problem> FormSession::validate() const
     const auto failures = [&](XmlNode *n) {
         if (!(n->stateBits & kEvalFailed))
             return;
-        for (auto it = m_failures.lower_bound({n, Role::Calculate});
-             it != m_failures.end() && it->first.first == n; ++it) {
+        for (auto it = m_failures.lower_bound({n, Role::Calculate, nullptr});
+             it != m_failures.end() && std::get<0>(it->first) == n; ++it) {
             Problem p;
             p.kind = Problem::Kind::Error;
             p.node = n;
             p.ref = it->second.ref.isEmpty() ? pathOf(n) : it->second.ref;
-            p.message = failureMessage(it->first.second, it->second);
+            p.message = failureMessage(std::get<1>(it->first), it->second);
             out.push_back(std::move(p));
         }
     };

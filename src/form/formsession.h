@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <vector>
 
 namespace survey::form {
@@ -183,7 +184,9 @@ private:
     bool isLive(const XmlNode *node, int schema) const;
     bool evaluateCalculate(int schema, XmlNode *node);
     void evaluateProps(int schema, XmlNode *node);
-    void refreshInherited(XmlNode *node);
+    void refreshInherited(XmlNode *node, bool noteFlips = true);
+    /// Whether any expression reads the value of nodes of this schema.
+    bool hasReaders(int schema) const;
     bool adjustCounts(int repeatSchema);
     std::vector<Change> applyAction(const Action &a, XmlNode *context);
     void assignValue(XmlNode *node, const QString &value);
@@ -225,14 +228,19 @@ private:
     int m_index = 0;
     quint64 m_evaluations = 0;
     /// Expressions that could not be evaluated, by node and role; nodes carry kEvalFailed.
-    mutable std::map<std::pair<const XmlNode *, Role>, EvalFailure> m_failures;
+    /// The node, what the expression decides for it, and which expression (a node can have
+    /// several counts or actions failing at once).
+    using FailureKey = std::tuple<const XmlNode *, Role, const xpath::Expression *>;
+    mutable std::map<FailureKey, EvalFailure> m_failures;
     bool m_recomputing = false;
     std::size_t m_nodeCount = 0;
     QString m_limitMessage;
     /// Instances added and not yet settled, with the removal count when they were made.
     std::vector<std::pair<XmlNode *, quint64>> m_fresh;
     quint64 m_removals = 0; ///< instances removed so far: a pointer check is needed only then
-    std::vector<Change> m_pendingChanges; ///< action changes made during a recomputation
+    std::vector<Change> m_pendingChanges;    ///< action changes made during a recomputation
+    std::vector<bool> m_valueChangedTrigger; ///< by schema: has xforms-value-changed actions
+    std::vector<Change> m_relevanceFlips;    ///< nodes whose relevance changed, for their readers
 };
 
 } // namespace survey::form

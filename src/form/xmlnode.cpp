@@ -163,6 +163,34 @@ QString XmlNode::stringValue() const
     }
 }
 
+static void appendExpressionText(const XmlNode *node, QString &out)
+{
+    for (const auto &c : node->children()) {
+        if (c->kind() == XmlNode::Kind::Text)
+            out += c->value();
+        else if (c->kind() == XmlNode::Kind::Element && !(c->stateBits & XmlNode::kReadsEmpty))
+            appendExpressionText(c.get(), out);
+    }
+}
+
+QString XmlNode::expressionValue() const
+{
+    if (stateBits & kReadsEmpty)
+        return QString();
+    switch (m_kind) {
+    case Kind::Document:
+    case Kind::Element: {
+        if (m_children.size() == 1 && m_children.front()->m_kind == Kind::Text)
+            return m_children.front()->m_value;
+        QString out;
+        appendExpressionText(this, out);
+        return out;
+    }
+    default:
+        return m_value;
+    }
+}
+
 void XmlNode::setText(const QString &text)
 {
     if (m_children.size() == 1 && m_children.front()->m_kind == Kind::Text && !text.isEmpty()) {

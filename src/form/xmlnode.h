@@ -69,6 +69,10 @@ public:
     std::unique_ptr<XmlNode> takeAttribute(std::size_t index);
     /// Index of this node among its parent's children (or attributes), or -1.
     int indexInParent() const;
+    /// Makes a node that is in no tree see `parent` as its parent, which does not list it:
+    /// a stand-in for a node that does not exist yet (a repeat instance to come), so that
+    /// an expression can be evaluated where it would be.
+    void setStandInParent(XmlNode *parent) { m_parent = parent; }
 
     XmlNode *attribute(const QString &localName) const;
     QString attributeValue(const QString &localName) const;
@@ -78,6 +82,10 @@ public:
 
     /// XPath string-value: concatenated descendant text for elements and the document.
     QString stringValue() const;
+    /// The value expressions see: the string-value, but empty for a node marked
+    /// kReadsEmpty and without the text of marked descendants. A form marks its
+    /// non-relevant nodes so, as ODK's engines do; the value itself is kept.
+    QString expressionValue() const;
     /// Replace the content of an element with one text node (or none when empty).
     void setText(const QString &text);
 
@@ -109,6 +117,8 @@ public:
     int schemaIndex = -1;
     /// Free slot for the form session's per-node state bits.
     std::uint32_t stateBits = 0;
+    /// The state bit that makes a node read as empty in expressions (expressionValue()).
+    static constexpr std::uint32_t kReadsEmpty = 1u << 31;
 
 private:
     friend class XmlDocument;

@@ -354,7 +354,7 @@ Value evalPredicateFilter(const std::vector<ExprPtr> &predicates, NodeList nodes
                 const NodeTest &t = varying->steps[0].test;
                 for (const auto &child : nodes[i]->children()) {
                     if (matches(t, child.get(), Axis::Child, formMode) &&
-                        (child->stringValue() == *fixedString) ==
+                        (child->expressionValue() == *fixedString) ==
                             (pred->kind == Expr::Kind::Equal)) {
                         keep = true;
                         break;
@@ -365,7 +365,7 @@ Value evalPredicateFilter(const std::vector<ExprPtr> &predicates, NodeList nodes
                 for (const auto &child : nodes[i]->children()) {
                     if (!matches(t, child.get(), Axis::Child, formMode))
                         continue;
-                    const Value v = Value::string(child->stringValue());
+                    const Value v = Value::string(child->expressionValue());
                     if (fixedSide == 1 ? compareValues(pred->kind, v, fixed, odkDates)
                                        : compareValues(pred->kind, fixed, v, odkDates)) {
                         keep = true;
@@ -519,9 +519,9 @@ bool compareValues(Expr::Kind op, const Value &a, const Value &b, bool odkDates)
             // String comparison of every pair, without building values.
             const bool want = op == Expr::Kind::Equal;
             if (b.nodes().size() == 1) {
-                const QString r = b.nodes().front()->stringValue();
+                const QString r = b.nodes().front()->expressionValue();
                 for (XmlNode *n : a.nodes()) {
-                    if ((n->stringValue() == r) == want)
+                    if ((n->expressionValue() == r) == want)
                         return true;
                 }
                 return false;
@@ -530,9 +530,9 @@ bool compareValues(Expr::Kind op, const Value &a, const Value &b, bool odkDates)
         std::vector<Value> right;
         right.reserve(b.nodes().size());
         for (XmlNode *n : b.nodes())
-            right.push_back(Value::string(n->stringValue()));
+            right.push_back(Value::string(n->expressionValue()));
         for (XmlNode *n : a.nodes()) {
-            const Value l = Value::string(n->stringValue());
+            const Value l = Value::string(n->expressionValue());
             for (const Value &r : right) {
                 if (compareAtoms(op, l, r, odkDates))
                     return true;
@@ -550,7 +550,7 @@ bool compareValues(Expr::Kind op, const Value &a, const Value &b, bool odkDates)
                              : compareAtoms(op, other, sb, odkDates);
         }
         for (XmlNode *n : set.nodes()) {
-            const Value s = Value::string(n->stringValue());
+            const Value s = Value::string(n->expressionValue());
             if (leftIsSet ? compareAtoms(op, s, other, odkDates)
                           : compareAtoms(op, other, s, odkDates))
                 return true;

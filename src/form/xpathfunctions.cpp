@@ -134,7 +134,7 @@ struct Call
     /// String of the argument, or of the context node when the argument is absent.
     QString strOrContext(std::size_t i) const
     {
-        return i < argc() ? str(i) : (ctx.node ? ctx.node->stringValue() : QString());
+        return i < argc() ? str(i) : (ctx.node ? ctx.node->expressionValue() : QString());
     }
     /// Every argument flattened: each node of a node-set, or the value itself.
     std::vector<Value> flatten(std::size_t from) const
@@ -144,7 +144,7 @@ struct Call
             Value v = arg(i);
             if (v.isNodeSet()) {
                 for (XmlNode *n : v.nodes())
-                    out.push_back(Value::string(n->stringValue()));
+                    out.push_back(Value::string(n->expressionValue()));
             } else {
                 out.push_back(std::move(v));
             }
@@ -729,12 +729,12 @@ Value callFunction(const Expr &e, const Context &ctx)
     case FunctionId::Number:
         if (c.argc() == 0)
             return Value::number(
-                Value::string(ctx.node ? ctx.node->stringValue() : QString()).toNumber(od));
+                Value::string(ctx.node ? ctx.node->expressionValue() : QString()).toNumber(od));
         return Value::number(c.num(0));
     case FunctionId::Sum: {
         double total = 0;
         for (XmlNode *n : c.nodes(0))
-            total += Value::string(n->stringValue()).toNumber(od);
+            total += Value::string(n->expressionValue()).toNumber(od);
         return Value::number(total);
     }
     case FunctionId::Floor:
@@ -851,7 +851,7 @@ Value callFunction(const Expr &e, const Context &ctx)
     case FunctionId::CountNonEmpty: {
         double n = 0;
         for (XmlNode *node : c.nodes(0))
-            n += node->stringValue().isEmpty() ? 0 : 1;
+            n += node->expressionValue().isEmpty() ? 0 : 1;
         return Value::number(n);
     }
     case FunctionId::Checklist: {
@@ -1099,9 +1099,9 @@ Value callFunction(const Expr &e, const Context &ctx)
             if (!item->isElement())
                 continue;
             XmlNode *k = item->firstChildElement(keyColumn);
-            if (k && k->stringValue() == key) {
+            if (k && k->expressionValue() == key) {
                 XmlNode *v = item->firstChildElement(column);
-                return Value::string(v ? v->stringValue() : QString());
+                return Value::string(v ? v->expressionValue() : QString());
             }
         }
         return Value::string(QString());

@@ -60,7 +60,7 @@ QString Value::toString() const
         if (m_nodes.empty())
             return QString();
         if (m_docOrder)
-            return m_nodes.front()->stringValue();
+            return m_nodes.front()->expressionValue();
         // The first in document order, whatever order the set is held in.
         NodeList copy = m_nodes;
         XmlNode *first = copy.front();
@@ -72,7 +72,7 @@ QString Value::toString() const
                     first = n;
             }
         }
-        return first->stringValue();
+        return first->expressionValue();
     }
     }
     return QString();
