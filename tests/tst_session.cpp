@@ -37,6 +37,7 @@ private Q_SLOTS:
     void countsFromTheRepeatsPlace();
     void valueChangedByACalculation();
     void computedLocationsAndDays();
+    void calculatesAcrossRepeatInstances();
 
 private:
     std::shared_ptr<const FormDefinition> m_def;
@@ -948,6 +949,46 @@ void TestSession::computedLocationsAndDays()
     QCOMPARE(problems.front().kind, FormSession::Problem::Kind::Error);
     QVERIFY2(problems.front().message.contains(QLatin1String("'somewhere' is not a location")),
              qPrintable(problems.front().message));
+}
+
+void TestSession::calculatesAcrossRepeatInstances()
+{
+    // A calculate in one repeat instance that reads other instances (the one before, all of
+    // them) is recomputed when any of those changes, is added or is removed.
+    auto def = loadInline(
+        R"XF(<instance><data id="r"><row jr:template=""><v/><prev/><upto/></row><total/><meta><instanceID/></meta></data></instance>
+<bind nodeset="/data/row/v" type="int"/>
+<bind nodeset="/data/row/prev" type="string" calculate="indexed-repeat(/data/row/v, /data/row, position(..) - 1)"/>
+<bind nodeset="/data/row/upto" type="int" calculate="sum(../../row[position() &lt;= position(current()/..)]/v)"/>
+<bind nodeset="/data/total" type="int" calculate="sum(/data/row/v)"/>)XF",
+        R"XF(<repeat nodeset="/data/row"><input ref="/data/row/v"><label>V</label></input></repeat>)XF");
+    QVERIFY(def);
+    FormSession s(def);
+    s.start();
+    const int row = def->schemaForPath(QStringLiteral("/data/row"));
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(s.addRepeat(s.root(), row));
+    const auto set = [&s](const QString &path, const QString &value) {
+        return s.setValue(s.resolve(path, false, nullptr), value);
+    };
+    QCOMPARE(set(QStringLiteral("/data/row[1]/v"), QStringLiteral("1")), QString());
+    QCOMPARE(set(QStringLiteral("/data/row[2]/v"), QStringLiteral("10")), QString());
+    QCOMPARE(set(QStringLiteral("/data/row[3]/v"), QStringLiteral("100")), QString());
+    QCOMPARE(s.value(QStringLiteral("/data/row[2]/prev")), QStringLiteral("1"));
+    QCOMPARE(s.value(QStringLiteral("/data/row[3]/prev")), QStringLiteral("10"));
+    QCOMPARE(s.value(QStringLiteral("/data/row[3]/upto")), QStringLiteral("111"));
+    QCOMPARE(s.value(QStringLiteral("/data/total")), QStringLiteral("111"));
+    // A change in the first instance reaches the later ones.
+    QCOMPARE(set(QStringLiteral("/data/row[1]/v"), QStringLiteral("5")), QString());
+    QCOMPARE(s.value(QStringLiteral("/data/row[2]/prev")), QStringLiteral("5"));
+    QCOMPARE(s.value(QStringLiteral("/data/row[2]/upto")), QStringLiteral("15"));
+    QCOMPARE(s.value(QStringLiteral("/data/row[3]/upto")), QStringLiteral("115"));
+    // Removing the first moves every instance's view.
+    QVERIFY(s.removeRepeat(s.resolve(QStringLiteral("/data/row[1]"), false, nullptr)));
+    QCOMPARE(s.value(QStringLiteral("/data/row[1]/prev")), QString());
+    QCOMPARE(s.value(QStringLiteral("/data/row[2]/prev")), QStringLiteral("10"));
+    QCOMPARE(s.value(QStringLiteral("/data/row[2]/upto")), QStringLiteral("110"));
+    QCOMPARE(s.value(QStringLiteral("/data/total")), QStringLiteral("110"));
 }
 
 QTEST_GUILESS_MAIN(TestSession)
