@@ -6,6 +6,16 @@
 #include "../fuzz/fuzzbodies.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QScopeGuard>
+
+namespace {
+#ifdef SURVEY_SANITIZED
+constexpr qint64 kSecondsPerInput = 10; // the sanitizers slow everything down several times
+#else
+constexpr qint64 kSecondsPerInput = 2;
+#endif
+} // namespace
 
 class TestFuzzRegressions : public QObject
 {
@@ -36,6 +46,19 @@ void TestFuzzRegressions::replay()
     QFETCH(QString, kind);
     QFETCH(QString, path);
     const QByteArray data = testutil::readFile(path);
+    // Each input must finish in bounded time, as the fuzzer demands of it (-timeout=10): a
+    // hang or a blow-up in work fails here, in both the plain and the sanitized build.
+    QElapsedTimer timer;
+    timer.start();
+    const auto withinLimit = qScopeGuard([&] {
+        const qint64 limit = kSecondsPerInput * 1000;
+        if (timer.elapsed() > limit)
+            QTest::qFail(qPrintable(QStringLiteral("took %1 ms, more than the %2 s an input "
+                                                   "may take")
+                                        .arg(timer.elapsed())
+                                        .arg(kSecondsPerInput)),
+                         __FILE__, __LINE__);
+    });
     const auto *bytes = reinterpret_cast<const std::uint8_t *>(data.constData());
     const auto size = static_cast<std::size_t>(data.size());
     // Reaching the end without a crash or hang is the assertion the fuzzer made; also check
