@@ -63,14 +63,10 @@ ApplicationWindow {
         }
     }
 
-    ToolTip {
+    Toast {
         id: toast
         objectName: "toast"
-        function show(text) {
-            toast.text = text
-            toast.open()
-        }
-        timeout: 4000
+        z: 100 // above the pages (dialogs still cover it)
         x: (window.width - width) / 2
         y: window.height - height - 2 * Theme.margin
     }

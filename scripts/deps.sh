@@ -8,7 +8,8 @@ pkgs=(cmake ninja-build ccache g++ clang-format qt6-base-dev qt6-tools-dev qt6-t
       qt6-declarative-dev qt6-declarative-dev-tools qml6-module-qtquick qml6-module-qtqml
       qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
       qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qtqml-models
-      qml6-module-qttest qml6-module-qtquick-dialogs qml6-module-qtpositioning
+      qml6-module-qttest qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel
+      qml6-module-qtpositioning
       libqt6positioning6-plugins qt6-positioning-dev qt6-qpa-plugins fonts-noto-cjk
       qt6-multimedia-dev qml6-module-qtmultimedia libzxing-dev gstreamer1.0-plugins-good
       xvfb xauth libgl1-mesa-dri strace nginx)

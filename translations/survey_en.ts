@@ -1628,6 +1628,10 @@
         <source>Back</source>
         <translation>Back</translation>
     </message>
+    <message>
+        <source>Go to the end</source>
+        <translation>Go to the end</translation>
+    </message>
 </context>
 <context>
     <name>QuestionView</name>

@@ -1617,6 +1617,10 @@
         <source>Back</source>
         <translation>返回</translation>
     </message>
+    <message>
+        <source>Go to the end</source>
+        <translation>转到末尾</translation>
+    </message>
 </context>
 <context>
     <name>QuestionView</name>

@@ -17,6 +17,8 @@ ItemDelegate {
     objectName: "record_" + instanceId
     Layout.fillWidth: true
     Layout.minimumHeight: Theme.touch
+    // Reached with Tab too, as a keyboard user goes down the home page.
+    focusPolicy: Qt.StrongFocus
     Keys.onReturnPressed: clicked()
     Keys.onEnterPressed: clicked()
 

@@ -130,6 +130,8 @@ Page {
                             Layout.minimumHeight: Theme.touch
                             text: entry.modelData.title + "  ·  " + qsTr("version %1").arg(entry.modelData.version)
                             onClicked: page.openForm(entry.modelData.formId)
+                            // Reached with Tab, opened with Enter.
+                            focusPolicy: Qt.StrongFocus
                             Keys.onReturnPressed: clicked()
                             Keys.onEnterPressed: clicked()
                         }

@@ -27,6 +27,15 @@ Page {
                 text: page.title
                 font.pixelSize: Theme.titleSize
             }
+            // As Collect's hierarchy: straight to the end, to finalize or see what is left.
+            ToolButton {
+                objectName: "outlineEndButton"
+                text: qsTr("Go to the end")
+                onClicked: {
+                    page.controller.jumpTo(page.controller.count - 1)
+                    page.StackView.view.pop()
+                }
+            }
         }
     }
 
@@ -46,6 +55,8 @@ Page {
         delegate: ItemDelegate {
             id: entry
             required property var modelData
+            objectName: "outline_" + (entry.modelData.ref !== "" ? entry.modelData.ref
+                                                                 : String(entry.modelData.index))
             width: ListView.view.width
             leftPadding: Theme.margin + entry.modelData.depth * Theme.margin
             highlighted: ListView.isCurrentItem

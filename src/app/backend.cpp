@@ -63,6 +63,15 @@ QStringList itextLanguages(const QByteArray &xml)
     return out;
 }
 
+/// The keystore for one request; it deletes itself once answered (the callback calls
+/// deleteLater). It has no parent: a keystore request still under way when the app's
+/// backend goes (signed out, then the app closed at once) would otherwise be deleted with it
+/// while the Secret Service is still to answer, and that answer would reach freed memory.
+sync::Credentials *newKeystore()
+{
+    return new sync::Credentials(QStringLiteral("survey-collector"), nullptr);
+}
+
 } // namespace
 
 Backend::Backend(QObject *parent)
@@ -153,8 +162,7 @@ void Backend::start(const QString &dataDir, QQmlEngine *engine)
                     loadLists();
                     if (!m_serverUrl.isEmpty() && !m_userName.isEmpty()) {
                         // The password from the keystore, for sending later.
-                        auto *keystore =
-                            new sync::Credentials(QStringLiteral("survey-collector"), this);
+                        auto *keystore = newKeystore();
                         keystore->read(m_serverUrl, m_userName,
                                        [self, this, keystore](const auto &r) {
                                            keystore->deleteLater();
@@ -337,7 +345,7 @@ void Backend::signIn(const QString &serverUrl, const QString &user, const QStrin
     saveSetting(kUser, m_userName);
     saveSetting(kConfigured, QStringLiteral("yes"));
     Q_EMIT accountChanged();
-    auto *keystore = new sync::Credentials(QStringLiteral("survey-collector"), this);
+    auto *keystore = newKeystore();
     QPointer<Backend> self(this);
     keystore->write(m_serverUrl, m_userName, password, [self, this, keystore](const auto &r) {
         keystore->deleteLater();
@@ -362,7 +370,7 @@ void Backend::useWithoutServer()
 void Backend::signOut()
 {
     if (!m_serverUrl.isEmpty() && !m_userName.isEmpty()) {
-        auto *keystore = new sync::Credentials(QStringLiteral("survey-collector"), this);
+        auto *keystore = newKeystore();
         keystore->remove(m_serverUrl, m_userName,
                          [keystore](const auto &) { keystore->deleteLater(); });
     }

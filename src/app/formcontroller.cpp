@@ -233,12 +233,14 @@ QVariantList FormController::outline() const
         int depth = 0;
         for (int c = p.control; c >= 0; c = m_def->controls[static_cast<std::size_t>(c)].parent)
             ++depth;
-        out.append(QVariantMap{{QStringLiteral("index"), static_cast<int>(i)},
-                               {QStringLiteral("kind"), kindName(p.kind)},
-                               {QStringLiteral("label"),
-                                p.control >= 0 ? m_session->label(p.control, p.node) : QString()},
-                               {QStringLiteral("value"), value},
-                               {QStringLiteral("depth"), depth - 1}});
+        out.append(
+            QVariantMap{{QStringLiteral("index"), static_cast<int>(i)},
+                        {QStringLiteral("kind"), kindName(p.kind)},
+                        {QStringLiteral("label"),
+                         p.control >= 0 ? m_session->label(p.control, p.node) : QString()},
+                        {QStringLiteral("value"), value},
+                        {QStringLiteral("ref"), p.node ? m_session->pathOf(p.node) : QString()},
+                        {QStringLiteral("depth"), depth - 1}});
     }
     return out;
 }
