@@ -142,6 +142,59 @@ private:
         return QByteArray(r.out).replace("bd0127_house.jpg", "house.jpg");
     }
 
+    /// A supervisor and their enumerator of their own (made over the admin API, so that a
+    /// test function sees only its own submissions), with one household submitted, sent
+    /// back with a comment and corrected: two versions, the second current.
+    struct Team
+    {
+        std::string supervisor, enumerator;
+        QString firstId, correctedId;
+    };
+    Team correctedTeam(const QString &tag)
+    {
+        Team t{("sup-" + tag).toStdString(), ("enu-" + tag).toStdString(), {}, {}};
+        auto admin = client(true, "admin", "admin-password");
+        const auto made = [&](const std::string &name, const char *role, const std::string &sup) {
+            QJsonObject user{
+                {QStringLiteral("displayName"), QString::fromStdString(name)},
+                {QStringLiteral("role"), QLatin1String(role)},
+                {QStringLiteral("password"), QString::fromStdString(name + "-password")}};
+            if (!sup.empty())
+                user.insert(QStringLiteral("supervisor"), QString::fromStdString(sup));
+            auto r = admin.Post("/v1/users", QJsonDocument(user).toJson().toStdString(),
+                                "application/json");
+            return r && r->status == 200;
+        };
+        if (!made(t.supervisor, "supervisor", {}) ||
+            !made(t.enumerator, "enumerator", t.supervisor))
+            return {};
+        const QByteArray xml = filledForm();
+        const qsizetype start = xml.indexOf("<instanceID>") + 12;
+        const QByteArray id = xml.mid(start, xml.indexOf("</instanceID>") - start);
+        const std::string enuPassword = t.enumerator + "-password";
+        auto r = post(xml, {}, t.enumerator.c_str(), enuPassword.c_str());
+        if (!r || r->status != 201)
+            return {};
+        auto sup = client(true, t.supervisor.c_str(), (t.supervisor + "-password").c_str());
+        r = sup.Patch((m_base + "/forms/household_energy/submissions/" + id.toStdString()).c_str(),
+                      R"({"reviewState":"hasIssues","comment":"请核对煤的用量"})",
+                      "application/json");
+        if (!r || r->status != 200)
+            return {};
+        const QByteArray corrected =
+            "uuid:" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        QByteArray fixed = xml;
+        fixed.replace("<instanceID>" + id + "</instanceID>", "<instanceID>" + corrected +
+                                                                 "</instanceID><deprecatedID>" +
+                                                                 id + "</deprecatedID>");
+        r = post(fixed, {}, t.enumerator.c_str(), enuPassword.c_str());
+        if (!r || r->status != 201)
+            return {};
+        t.firstId = QString::fromUtf8(id);
+        t.correctedId = QString::fromUtf8(corrected);
+        return t;
+    }
+
     QTemporaryDir m_dir;
     QProcess m_server;
     QString m_form = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.xml");
@@ -240,7 +293,11 @@ void TestServerOpenRosa::formListAndDownload()
     QVERIFY(r->body.find("<formID>household_energy</formID>") != std::string::npos);
     QVERIFY(r->body.find("<hash>" + hash + "</hash>") != std::string::npos);
     QVERIFY(r->body.find("xmlns=\"http://openrosa.org/xforms/xformsList\"") != std::string::npos);
-    QVERIFY(r->body.find("manifestUrl") == std::string::npos); // no media
+    // The household form has no media: its entry has no manifest.
+    const std::string::size_type entry = r->body.find("<formID>household_energy</formID>");
+    const std::string::size_type entryEnd = r->body.find("</xform>", entry);
+    QVERIFY(entryEnd != std::string::npos);
+    QCOMPARE(r->body.substr(entry, entryEnd - entry).find("manifestUrl"), std::string::npos);
     r = c.Get((m_base + "/forms/household_energy.xml").c_str());
     QCOMPARE(r->status, 200);
     QCOMPARE(QByteArray::fromStdString(r->body), bytes);
@@ -266,25 +323,36 @@ void TestServerOpenRosa::submissions()
     QVERIFY(r);
     QCOMPARE(r->status, 201);
     QVERIFY(r->body.find("submit_success") != std::string::npos);
-    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_attachments")), 0);
+    // What the database holds of this submission (other test functions add their own).
+    const qsizetype start = xml.indexOf("<instanceID>") + 12;
+    const QByteArray first = xml.mid(start, xml.indexOf("</instanceID>") - start);
+    const auto ofThis = [&](const char *tables) {
+        return QStringLiteral("SELECT COUNT(*) FROM %1 WHERE s.instance_id = '%2'")
+            .arg(QLatin1String(tables), QString::fromUtf8(first));
+    };
+    const QString submissions = ofThis("submissions s");
+    const QString versions =
+        ofThis("submission_versions v JOIN submissions s ON s.id = v.submission_id");
+    const QString attachments =
+        ofThis("submission_attachments a JOIN submission_versions v ON v.id = a.version_id "
+               "JOIN submissions s ON s.id = v.submission_id");
+    QCOMPARE(count(attachments), 0);
     // The same again with its photo (the rest of a split upload): still one submission, the
     // photo added; once more, nothing changes.
     for (int i = 0; i < 2; ++i) {
         r = post(xml, {{"house.jpg", "JPEG-1"}});
         QCOMPARE(r->status, 201);
-        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submissions")), 1);
-        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_versions")), 1);
-        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_attachments")), 1);
+        QCOMPARE(count(submissions), 1);
+        QCOMPARE(count(versions), 1);
+        QCOMPARE(count(attachments), 1);
     }
     // Different XML under the same instanceID is a conflict and stores nothing.
     QByteArray other = xml;
     other.replace("李明", "王五");
     r = post(other);
     QCOMPARE(r->status, 409);
-    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_versions")), 1);
+    QCOMPARE(count(versions), 1);
     // A correction: new instanceID, deprecatedID = the first one.
-    const qsizetype start = xml.indexOf("<instanceID>") + 12;
-    const QByteArray first = xml.mid(start, xml.indexOf("</instanceID>") - start);
     QByteArray edit = other;
     edit.replace(
         "<instanceID>" + first + "</instanceID>",
@@ -292,16 +360,15 @@ void TestServerOpenRosa::submissions()
             "</deprecatedID>");
     r = post(edit);
     QCOMPARE(r->status, 201);
-    QCOMPARE(
-        count(QStringLiteral("SELECT COUNT(*) FROM submissions WHERE review_state = 'edited'")), 1);
-    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_versions")), 2);
+    QCOMPARE(count(submissions + QStringLiteral(" AND s.review_state = 'edited'")), 1);
+    QCOMPARE(count(versions), 2);
     // Editing the old version again is refused: it is no longer current.
     QByteArray stale = edit;
     stale.replace("uuid:0f6b8e52-3f7a-4c31-9d55-2b1f3c4d5e6f",
                   "uuid:9a9a9a9a-3f7a-4c31-9d55-2b1f3c4d5e6f");
     r = post(stale);
     QCOMPARE(r->status, 409);
-    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submission_versions")), 2);
+    QCOMPARE(count(versions), 2);
 }
 
 void TestServerOpenRosa::badSubmissions()
@@ -462,13 +529,21 @@ void TestServerOpenRosa::reviewLoop()
     r = sup.Get(list.c_str());
     QCOMPARE(r->status, 200);
     QJsonArray rows = QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array();
-    QCOMPARE(rows.size(), 1); // only their enumerators' submissions, not enu's
-    QCOMPARE(rows[0].toObject().value(QStringLiteral("instanceId")).toString(),
-             QString::fromUtf8(id));
-    QCOMPARE(rows[0].toObject().value(QStringLiteral("reviewState")).toString(),
+    // Only their enumerators' submissions (enu2's), not enu's; this one among them.
+    const QString mine = QString::fromUtf8(id);
+    QCOMPARE(rows.size(),
+             count(QStringLiteral("SELECT COUNT(*) FROM submissions s JOIN users u ON u.id = "
+                                  "s.submitter_id WHERE u.name = 'enu2'")));
+    const auto listed = std::find_if(rows.begin(), rows.end(), [&](const QJsonValue &v) {
+        return v.toObject().value(QStringLiteral("instanceId")).toString() == mine;
+    });
+    QVERIFY(listed != rows.end());
+    QCOMPARE(listed->toObject().value(QStringLiteral("reviewState")).toString(),
              QStringLiteral("received"));
 
     const std::string one = list + "/" + id.toStdString();
+    const int reviewsBefore =
+        count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'submission.review'"));
     r = sup.Patch(one.c_str(), R"({"reviewState":"hasIssues"})", "application/json");
     QCOMPARE(r->status, 400); // sending back needs a comment
     r = sup.Patch(one.c_str(), R"({"reviewState":"hasIssues","comment":"请核对煤的用量"})",
@@ -533,13 +608,15 @@ void TestServerOpenRosa::reviewLoop()
     QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array().size(), 1);
     QCOMPARE(
         count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'submission.review'")),
-        1);
+        reviewsBefore + 1);
 }
 
 void TestServerOpenRosa::exportCsv()
 {
-    // After reviewLoop: the supervisor exports their enumerator's submission.
-    auto sup = client(true, "sup", "sup-password-1");
+    // A supervisor exports their enumerator's submission.
+    const Team team = correctedTeam(QStringLiteral("csv"));
+    QVERIFY(!team.correctedId.isEmpty());
+    auto sup = client(true, team.supervisor.c_str(), (team.supervisor + "-password").c_str());
     const std::string path = m_base + "/forms/household_energy/submissions.csv.zip";
     // The export's CSVs by name, read back from the zip with libzip.
     auto exportOf = [&](const std::string &url) {
@@ -578,7 +655,7 @@ void TestServerOpenRosa::exportCsv()
     const QByteArray members = files.value(QStringLiteral("household_energy-member.csv"));
     QVERIFY(root.startsWith("\xEF\xBB\xBF")); // spreadsheet programs then read UTF-8
     const QList<QByteArray> rootLines = root.mid(3).trimmed().split('\n');
-    QCOMPARE(rootLines.size(), 2); // header + enu2's one submission (its current version)
+    QCOMPARE(rootLines.size(), 2); // header + the team's one submission (its current version)
     QVERIFY(rootLines[0].contains("enumerator,") && rootLines[0].contains(",KEY,"));
     QVERIFY(rootLines[1].contains("李明"));
     const QList<QByteArray> memberLines = members.mid(3).trimmed().split('\n');
@@ -604,7 +681,9 @@ void TestServerOpenRosa::exportCsv()
 
 void TestServerOpenRosa::versionsAttachmentsAudits()
 {
-    auto sup = client(true, "sup", "sup-password-1");
+    const Team team = correctedTeam(QStringLiteral("versions"));
+    QVERIFY(!team.correctedId.isEmpty());
+    auto sup = client(true, team.supervisor.c_str(), (team.supervisor + "-password").c_str());
     auto list = sup.Get((m_base + "/forms/household_energy/submissions").c_str());
     const QJsonArray rows = QJsonDocument::fromJson(QByteArray::fromStdString(list->body)).array();
     QCOMPARE(rows.size(), 1);
@@ -617,8 +696,10 @@ void TestServerOpenRosa::versionsAttachmentsAudits()
     const QJsonArray versions = QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).array();
     QCOMPARE(versions.size(), 2);
     QVERIFY(versions[0].toObject().value(QStringLiteral("current")).toBool());
-    QCOMPARE(versions[0].toObject().value(QStringLiteral("deprecatedId")).toString(),
-             rows[0].toObject().value(QStringLiteral("instanceId")).toString());
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("instanceId")).toString(), team.firstId);
+    QCOMPARE(versions[0].toObject().value(QStringLiteral("instanceId")).toString(),
+             team.correctedId);
+    QCOMPARE(versions[0].toObject().value(QStringLiteral("deprecatedId")).toString(), team.firstId);
     // Attachments of a submission's current version.
     const QByteArray xml = filledForm();
     QCOMPARE(post(xml, {{"house.jpg", "JPEG"}})->status, 201);
@@ -642,12 +723,14 @@ void TestServerOpenRosa::versionsAttachmentsAudits()
 
 void TestServerOpenRosa::assignments()
 {
-    auto sup = client(true, "sup", "sup-password-1");
+    const Team team = correctedTeam(QStringLiteral("assign"));
+    QVERIFY(!team.correctedId.isEmpty());
+    auto sup = client(true, team.supervisor.c_str(), (team.supervisor + "-password").c_str());
     const std::string base = m_base + "/forms/household_energy/assignments";
-    auto r = sup.Put((base + "/enu2").c_str(), R"({"target": 5})", "application/json");
+    const std::string theirs = base + "/" + team.enumerator;
+    auto r = sup.Put(theirs.c_str(), R"({"target": 5})", "application/json");
     QCOMPARE(r->status, 200);
-    QCOMPARE(sup.Put((base + "/enu2").c_str(), R"({"target": -1})", "application/json")->status,
-             400);
+    QCOMPARE(sup.Put(theirs.c_str(), R"({"target": -1})", "application/json")->status, 400);
     QCOMPARE(sup.Put((base + "/enu").c_str(), R"({"target": 3})", "application/json")->status, 403);
     QCOMPARE(sup.Put((base + "/nobody").c_str(), R"({"target": 3})", "application/json")->status,
              404);
@@ -658,8 +741,8 @@ void TestServerOpenRosa::assignments()
     QCOMPARE(rows[0].toObject().value(QStringLiteral("target")).toInt(), 5);
     QCOMPARE(rows[0].toObject().value(QStringLiteral("submitted")).toInt(), 1); // one, edited once
     // The enumerator sees their own assignment; another enumerator sees none.
-    auto enu2 = client(true, "enu2", "enu2-password");
-    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(enu2.Get(base.c_str())->body))
+    auto own = client(true, team.enumerator.c_str(), (team.enumerator + "-password").c_str());
+    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(own.Get(base.c_str())->body))
                  .array()
                  .size(),
              1);
@@ -668,8 +751,7 @@ void TestServerOpenRosa::assignments()
                  .array()
                  .size(),
              0);
-    QCOMPARE(enu.Put((base + "/enu2").c_str(), R"({"target": 9})", "application/json")->status,
-             403);
+    QCOMPARE(enu.Put(theirs.c_str(), R"({"target": 9})", "application/json")->status, 403);
 }
 
 void TestServerOpenRosa::adminApi()
@@ -719,13 +801,12 @@ void TestServerOpenRosa::adminApi()
 
 void TestServerOpenRosa::answersWithLabels()
 {
-    // enu's latest submission: answers with question and choice labels, in either language.
+    // A submission's answers with question and choice labels, in either language.
+    const QByteArray xml = filledForm();
+    const qsizetype start = xml.indexOf("<instanceID>") + 12;
+    const std::string id = xml.mid(start, xml.indexOf("</instanceID>") - start).toStdString();
+    QCOMPARE(post(xml)->status, 201);
     auto enu = client();
-    auto list = enu.Get((m_base + "/forms/household_energy/submissions").c_str());
-    const QJsonArray rows = QJsonDocument::fromJson(QByteArray::fromStdString(list->body)).array();
-    QVERIFY(!rows.isEmpty());
-    const std::string id =
-        rows[0].toObject().value(QStringLiteral("instanceId")).toString().toStdString();
     const std::string path = m_base + "/forms/household_energy/submissions/" + id + "/answers";
     auto labelOf = [&](const std::string &url, const QString &ref, const char *key) {
         auto r = enu.Get(url.c_str());
@@ -752,7 +833,9 @@ void TestServerOpenRosa::answersWithLabels()
 
 void TestServerOpenRosa::exportJson()
 {
-    auto sup = client(true, "sup", "sup-password-1");
+    const Team team = correctedTeam(QStringLiteral("json"));
+    QVERIFY(!team.correctedId.isEmpty());
+    auto sup = client(true, team.supervisor.c_str(), (team.supervisor + "-password").c_str());
     const std::string path = m_base + "/forms/household_energy/submissions.json";
     auto r = sup.Get(path.c_str());
     QVERIFY(r);
@@ -761,7 +844,7 @@ void TestServerOpenRosa::exportJson()
     const QJsonArray rows =
         QJsonDocument::fromJson(QByteArray::fromStdString(r->body), &perr).array();
     QVERIFY2(perr.error == QJsonParseError::NoError, qPrintable(perr.errorString()));
-    QCOMPARE(rows.size(), 1); // enu2's submission, in its corrected version
+    QCOMPARE(rows.size(), 1); // the team's submission, in its corrected version
     const QJsonObject data = rows[0].toObject().value(QStringLiteral("data")).toObject();
     const QJsonArray members =
         data.value(QStringLiteral("members")).toObject().value(QStringLiteral("member")).toArray();
