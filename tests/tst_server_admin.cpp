@@ -6,11 +6,13 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
+#include <memory>
+
 class TestServerAdmin : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase();
+    void init();
     void initOnce();
     void users();
     void publishing();
@@ -24,13 +26,13 @@ private:
     }
     QString db() const
     {
-        return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("data/s.db"));
+        return QStringLiteral("sqlite:") + m_dir->filePath(QStringLiteral("data/s.db"));
     }
     QVariant scalar(const QString &sql)
     {
         QSqlDatabase c =
             QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("inspect"));
-        c.setDatabaseName(m_dir.filePath(QStringLiteral("data/s.db")));
+        c.setDatabaseName(m_dir->filePath(QStringLiteral("data/s.db")));
         QVariant v;
         if (c.open()) {
             QSqlQuery q(c);
@@ -42,12 +44,24 @@ private:
         QSqlDatabase::removeDatabase(QStringLiteral("inspect"));
         return v;
     }
-    QTemporaryDir m_dir;
+    /// A new database with its first admin, alice.
+    bool initialized()
+    {
+        const auto r = sync({QStringLiteral("init"), QStringLiteral("--db"), db(),
+                             QStringLiteral("--admin"), QStringLiteral("alice")},
+                            "alice-password-1\n");
+        if (r.exitCode != 0)
+            qWarning("survey-sync init: %s", r.err.constData());
+        return r.exitCode == 0;
+    }
+    std::unique_ptr<QTemporaryDir> m_dir;
 };
 
-void TestServerAdmin::initTestCase()
+void TestServerAdmin::init()
 {
-    QVERIFY(m_dir.isValid());
+    // A database of its own for each test function.
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
 }
 
 void TestServerAdmin::initOnce()
@@ -71,6 +85,7 @@ void TestServerAdmin::initOnce()
 
 void TestServerAdmin::users()
 {
+    QVERIFY(initialized());
     auto add = [&](const QStringList &extra, const QByteArray &password) {
         return sync(QStringList{QStringLiteral("user"), QStringLiteral("add"),
                                 QStringLiteral("--db"), db()} +
@@ -126,6 +141,7 @@ void TestServerAdmin::users()
 
 void TestServerAdmin::publishing()
 {
+    QVERIFY(initialized());
     const QString form =
         QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/enterprise_lowcarbon.xml");
     auto r = sync(
@@ -138,7 +154,7 @@ void TestServerAdmin::publishing()
     QVERIFY(r.out.contains("nothing changed"));
     // A changed form under the same version is refused; under a new version it becomes current.
     QByteArray xml = testutil::readFile(form);
-    const QString changed = m_dir.filePath(QStringLiteral("changed.xml"));
+    const QString changed = m_dir->filePath(QStringLiteral("changed.xml"));
     {
         QFile f(changed);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -163,7 +179,7 @@ void TestServerAdmin::publishing()
         QStringLiteral("2026112802"));
     QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM form_versions")).toInt(), 2);
     // A broken form is refused with the engine's own message.
-    const QString broken = m_dir.filePath(QStringLiteral("broken.xml"));
+    const QString broken = m_dir->filePath(QStringLiteral("broken.xml"));
     {
         QFile f(broken);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -179,8 +195,9 @@ void TestServerAdmin::publishing()
 
 void TestServerAdmin::newerDatabaseIsRefused()
 {
+    QVERIFY(initialized());
     QSqlDatabase c = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("bump"));
-    c.setDatabaseName(m_dir.filePath(QStringLiteral("data/s.db")));
+    c.setDatabaseName(m_dir->filePath(QStringLiteral("data/s.db")));
     QVERIFY(c.open());
     QVERIFY(QSqlQuery(c).exec(QStringLiteral("UPDATE schema_meta SET version = 99")));
     c.close();
@@ -194,7 +211,7 @@ void TestServerAdmin::newerDatabaseIsRefused()
 
 void TestServerAdmin::missingDatabase()
 {
-    const QString path = m_dir.filePath(QStringLiteral("none/x.db"));
+    const QString path = m_dir->filePath(QStringLiteral("none/x.db"));
     const auto r = sync({QStringLiteral("user"), QStringLiteral("list"), QStringLiteral("--db"),
                          QStringLiteral("sqlite:") + path});
     QCOMPARE(r.exitCode, 1);
