@@ -69,6 +69,29 @@ inline bool tap(QQuickItem *item)
     return true;
 }
 
+/// A finger's tap in the middle of the item, through its window (a phone's touch screen).
+inline bool touchTap(QQuickItem *item)
+{
+    static QPointingDevice *const screen = QTest::createTouchDevice();
+    if (!item || !item->window()) {
+        qWarning("touchTap: no such control on the screen");
+        return false;
+    }
+    settleLayout(item);
+    scrollIntoView(item);
+    settleLayout(item);
+    QQuickWindow *window = item->window();
+    const QPoint middle =
+        item->mapToScene(QPointF(item->width() / 2, item->height() / 2)).toPoint();
+    if (!QRect(0, 0, window->width(), window->height()).contains(middle)) {
+        qWarning("touchTap: %s is outside the window", qPrintable(item->objectName()));
+        return false;
+    }
+    QTest::touchEvent(window, screen).press(0, middle, window);
+    QTest::touchEvent(window, screen).release(0, middle, window);
+    return true;
+}
+
 /// Text typed on a keyboard into whatever has the focus, one key per character (Chinese
 /// characters as a hardware keyboard with an input method commits them).
 inline void typeText(QQuickWindow *window, const QString &text)
