@@ -378,6 +378,22 @@ void TestParser::attributeLimits()
         QCOMPARE(over.line, 1);
         QCOMPARE(over.column, 1);
     }
+    // A repeated attribute is found among few attributes and among many alike (the parser
+    // compares with each earlier one up to 16, and hashes beyond).
+    for (const int n : {3, 16, 17, 40, 900}) {
+        QByteArray twice = manyAttributes(n - 1);
+        twice.insert(twice.size() - 2, " a1=\"again\"");
+        XmlError e;
+        QVERIFY2(!XmlDocument::parse(twice, &e), twice.left(80).constData());
+        QCOMPARE(e.message,
+                 QStringLiteral("not well-formed XML: the attribute 'a1' appears twice"));
+        QByteArray expanded = manyAttributes(n);
+        expanded.insert(2, " xmlns:p='u' xmlns:q='u'");
+        expanded.insert(expanded.size() - 2, " p:b='1' q:b='2'");
+        QVERIFY(!XmlDocument::parse(expanded, &e));
+        QCOMPARE(e.message,
+                 QStringLiteral("not well-formed XML: the attribute 'q:b' appears twice"));
+    }
     // Namespace declarations count too.
     QByteArray decls("<a");
     for (int i = 0; i < 1001; ++i)

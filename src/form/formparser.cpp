@@ -8,9 +8,11 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QLoggingCategory>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -533,29 +535,35 @@ int FormParser::addSchema(const XmlNode *e, int parent, const QString &parentPat
             continue;
         addSchema(a.get(), index, s.path);
     }
-    // Each child name once: for repeats the template (jr:template or the first instance).
-    QSet<QString> seen;
+    // Each child name once, in the order names first appear: for repeats the template
+    // (jr:template, or the first instance). Children are grouped by name in one pass, so an
+    // element with thousands of children costs time linear in them.
+    std::vector<QString> names;
+    QHash<QString, std::vector<const XmlNode *>> byName;
     for (const auto &c : e->children()) {
-        if (!c->isElement() || seen.contains(c->localName()))
+        if (!c->isElement())
             continue;
-        const QString childPath = s.path + QLatin1Char('/') + c->localName();
-        const XmlNode *templ = c.get();
-        if (m_repeatPaths.contains(childPath)) {
-            for (const auto &o : e->children()) {
-                if (o->isElement() && o->localName() == c->localName() &&
-                    o->attribute(QStringLiteral("template"))) {
-                    templ = o.get();
-                    break;
-                }
-            }
+        auto &same = byName[c->localName()];
+        if (same.empty())
+            names.push_back(c->localName());
+        same.push_back(c.get());
+    }
+    for (const QString &name : names) {
+        const std::vector<const XmlNode *> &same = byName[name];
+        const XmlNode *templ = same.front();
+        if (m_repeatPaths.contains(s.path + QLatin1Char('/') + name)) {
+            const auto marked = std::find_if(same.begin(), same.end(), [](const XmlNode *o) {
+                return o->attribute(QStringLiteral("template")) != nullptr;
+            });
+            if (marked != same.end())
+                templ = *marked;
         }
-        seen.insert(c->localName());
         const int child = addSchema(templ, index, s.path);
         // The other instances of a repeat may hold nodes its template lacks (an entity's
         // update attributes beside the template's create): the schema has them all.
-        for (const auto &o : e->children()) {
-            if (o.get() != templ && o->isElement() && o->localName() == c->localName())
-                mergeSchema(o.get(), child);
+        for (const XmlNode *o : same) {
+            if (o != templ)
+                mergeSchema(o, child);
         }
     }
     return index;

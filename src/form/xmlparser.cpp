@@ -8,6 +8,7 @@
 #include <QSet>
 #include <QStringDecoder>
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 #include <unordered_set>
@@ -215,7 +216,13 @@ private:
     std::vector<QString> m_scope;
     QHash<QString, std::vector<QString>> m_bindings;
     std::vector<Attr> m_attrs;
-    std::unordered_set<std::string_view> m_attrNames; ///< this start tag's, for duplicates
+    /// Duplicate attributes are looked for by comparing with each earlier one up to this
+    /// many attributes (what real elements have), and through hash sets beyond, so that
+    /// a start tag costs time linear in its attributes either way.
+    static constexpr std::size_t kLinearAttributes = 16;
+    /// Whether `a` is the start tag's first attribute of its name (before `a` is added).
+    bool firstAttributeName(const Attr &a);
+    std::unordered_set<std::string_view> m_attrNames; ///< this start tag's, once hashed
     QSet<QString> m_expandedNames;                    ///< the same by namespace and local name
     QString m_text;
 };
@@ -495,6 +502,23 @@ Outcome Parser::readCData(XmlNode *parent)
     return fail(tr("the CDATA section is not closed"), start);
 }
 
+bool Parser::firstAttributeName(const Attr &a)
+{
+    const auto nameOf = [](const Attr &x) {
+        return std::string_view(x.nameBegin, static_cast<std::size_t>(x.nameEnd - x.nameBegin));
+    };
+    const std::string_view name = nameOf(a);
+    if (m_attrs.size() < kLinearAttributes)
+        return std::none_of(m_attrs.begin(), m_attrs.end(),
+                            [&](const Attr &o) { return nameOf(o) == name; });
+    if (m_attrs.size() == kLinearAttributes) {
+        m_attrNames.clear();
+        for (const Attr &o : m_attrs)
+            m_attrNames.insert(nameOf(o));
+    }
+    return m_attrNames.insert(name).second;
+}
+
 Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
 {
     const char *tagStart = m_p;
@@ -504,7 +528,6 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
     if (readName(nb, ne) != Outcome::Ok)
         return Outcome::Error;
     m_attrs.clear();
-    m_attrNames.clear();
     for (;;) {
         const char *beforeSpace = m_p;
         skipSpace();
@@ -529,8 +552,7 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
         if (m_p >= m_end || readAttributeValue(a.value) != Outcome::Ok)
             return m_p >= m_end ? fail(tr("the start tag is not closed"), tagStart)
                                 : Outcome::Error;
-        if (!m_attrNames.emplace(a.nameBegin, static_cast<std::size_t>(a.nameEnd - a.nameBegin))
-                 .second)
+        if (!firstAttributeName(a))
             return fail(tr("the attribute '%1' appears twice")
                             .arg(QString::fromUtf8(a.nameBegin, a.nameEnd - a.nameBegin)),
                         a.nameBegin);
@@ -576,7 +598,9 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
         return fail(tr("the namespace prefix '%1' is not declared").arg(prefix), nb);
     element->setName(internName(local), internName(prefix), internName(*uri));
     markPosition(element.get(), tagStart);
-    m_expandedNames.clear();
+    const bool hashed = m_attrs.size() > kLinearAttributes;
+    if (hashed)
+        m_expandedNames.clear();
     for (Attr &a : m_attrs) {
         const qsizetype n = a.nameEnd - a.nameBegin;
         if ((n == 5 && std::memcmp(a.nameBegin, "xmlns", 5) == 0) ||
@@ -595,10 +619,19 @@ Outcome Parser::readStartTag(XmlNode *&parent, bool &selfClosed)
             auri = *u;
         }
         const QString alocal = internName(al);
-        const QString expandedName = auri + QChar(0) + alocal;
-        if (m_expandedNames.contains(expandedName))
+        bool twice = false;
+        if (hashed) {
+            const QString expandedName = auri + QChar(0) + alocal;
+            twice = m_expandedNames.contains(expandedName);
+            m_expandedNames.insert(expandedName);
+        } else {
+            const auto &seen = element->attributes();
+            twice = std::any_of(seen.begin(), seen.end(), [&](const auto &o) {
+                return o->localName() == alocal && o->namespaceUri() == auri;
+            });
+        }
+        if (twice)
             return fail(tr("the attribute '%1' appears twice").arg(astorage), a.nameBegin);
-        m_expandedNames.insert(expandedName);
         auto attrNode = std::make_unique<XmlNode>(XmlNode::Kind::Attribute);
         attrNode->setName(alocal, internName(ap), internName(auri));
         attrNode->setValue(std::move(a.value));
