@@ -1617,6 +1617,10 @@
         <source>cannot listen on %1:%2 (%3)</source>
         <translation>cannot listen on %1:%2 (%3)</translation>
     </message>
+    <message>
+        <source>form version %1 is not in the database</source>
+        <translation>form version %1 is not in the database</translation>
+    </message>
 </context>
 <context>
     <name>OutlinePage</name>

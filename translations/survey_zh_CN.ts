@@ -1606,6 +1606,10 @@
         <source>cannot listen on %1:%2 (%3)</source>
         <translation>无法在 %1:%2 上监听（%3）</translation>
     </message>
+    <message>
+        <source>form version %1 is not in the database</source>
+        <translation>数据库中没有表单版本 %1</translation>
+    </message>
 </context>
 <context>
     <name>OutlinePage</name>

@@ -138,7 +138,7 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
     if (!mayExport(*user, project, res))
         return;
     QSqlQuery fq(db().db());
-    fq.prepare(QStringLiteral("SELECT v.id, v.xml FROM forms f JOIN form_versions v ON v.id = "
+    fq.prepare(QStringLiteral("SELECT v.id FROM forms f JOIN form_versions v ON v.id = "
                               "f.current_version_id WHERE f.project_id = ? AND f.xml_form_id = ?"));
     fq.addBindValue(project);
     fq.addBindValue(formId);
@@ -147,7 +147,9 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
         return;
     }
     QString why;
-    const auto def = definition(fq.value(0).toInt(), fq.value(1).toByteArray(), &why);
+    const int versionRow = fq.value(0).toInt();
+    fq.finish();
+    const auto def = definition(versionRow, &why);
     if (!def) {
         jsonError(res, 500, Tr::tr("the published form cannot be loaded: %1").arg(why));
         return;

@@ -330,11 +330,24 @@ std::unique_ptr<QTemporaryDir> OpenRosaServer::Impl::workDir() const
                : std::make_unique<QTemporaryDir>(options.dataDir + QStringLiteral("/work-XXXXXX"));
 }
 
-std::shared_ptr<const form::FormDefinition>
-OpenRosaServer::Impl::definition(int versionId, const QByteArray &xml, QString *error)
+std::shared_ptr<const form::FormDefinition> OpenRosaServer::Impl::definition(int versionId,
+                                                                             QString *error)
 {
     if (auto cached = definitions.find(versionId))
         return cached;
+    // Only on a miss is the form's XML read (every submission reading it again cost the
+    // database more than storing the submission did).
+    QSqlQuery v(db().db());
+    v.prepare(QStringLiteral("SELECT xml FROM form_versions WHERE id = ?"));
+    v.addBindValue(versionId);
+    if (!v.exec() || !v.next()) {
+        *error = v.lastError().isValid()
+                     ? v.lastError().text()
+                     : Tr::tr("form version %1 is not in the database").arg(versionId);
+        return nullptr;
+    }
+    const QByteArray xml = v.value(0).toByteArray();
+    v.finish();
     // Forms with external instances (CSV/XML choice lists) read those files from memory: no
     // file is ever named after what a user gave. Pictures and sounds are not needed here.
     form::FormDefinition::LoadOptions options;
@@ -589,10 +602,9 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
     const QString formId = root->attributeValue(QStringLiteral("id"));
     const QString version = root->attributeValue(QStringLiteral("version"));
     QSqlQuery f(db().db());
-    f.prepare(
-        QStringLiteral("SELECT f.id, f.state, v.id, v.xml FROM forms f LEFT JOIN form_versions v "
-                       "ON v.form_id = f.id AND v.version = ? WHERE f.project_id = ? AND "
-                       "f.xml_form_id = ?"));
+    f.prepare(QStringLiteral("SELECT f.id, f.state, v.id FROM forms f LEFT JOIN form_versions v "
+                             "ON v.form_id = f.id AND v.version = ? WHERE f.project_id = ? AND "
+                             "f.xml_form_id = ?"));
     f.addBindValue(version);
     f.addBindValue(project);
     f.addBindValue(formId);
@@ -617,10 +629,9 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
     }
     const int formRow = f.value(0).toInt();
     const int versionRow = f.value(2).toInt();
-    const QByteArray formXml = f.value(3).toByteArray();
     f.finish(); // no read left open on this connection when the write begins (Database::write)
     QString why;
-    const auto def = definition(versionRow, formXml, &why);
+    const auto def = definition(versionRow, &why);
     if (!def) {
         error(res, 500, Tr::tr("the published form cannot be loaded: %1").arg(why));
         return;

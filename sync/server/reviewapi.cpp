@@ -782,7 +782,7 @@ void OpenRosaServer::Impl::answers(const httplib::Request &req, httplib::Respons
         return;
     // The form version the submission was made with: labels are that version's.
     QSqlQuery fv(db().db());
-    fv.prepare(QStringLiteral("SELECT fv.id, fv.xml FROM submission_versions v JOIN form_versions "
+    fv.prepare(QStringLiteral("SELECT fv.id FROM submission_versions v JOIN form_versions "
                               "fv ON fv.id = v.form_version_id JOIN submissions s ON "
                               "s.current_version_id = v.id WHERE s.id = ?"));
     fv.addBindValue(q.value(7));
@@ -791,7 +791,9 @@ void OpenRosaServer::Impl::answers(const httplib::Request &req, httplib::Respons
         return;
     }
     QString why;
-    const auto def = definition(fv.value(0).toInt(), fv.value(1).toByteArray(), &why);
+    const int versionRow = fv.value(0).toInt();
+    fv.finish();
+    const auto def = definition(versionRow, &why);
     if (!def) {
         jsonError(res, 500, Tr::tr("the published form cannot be loaded: %1").arg(why));
         return;

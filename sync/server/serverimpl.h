@@ -157,8 +157,8 @@ struct OpenRosaServer::Impl : public FrontApp
     bool checkProject(const detail::User &u, const httplib::Request &req, httplib::Response &res,
                       int *project);
     bool requireOpenRosaHeader(const httplib::Request &req, httplib::Response &res);
-    std::shared_ptr<const form::FormDefinition> definition(int versionId, const QByteArray &xml,
-                                                           QString *error);
+    /// The loaded definition of a form version, from the cache or read and loaded now.
+    std::shared_ptr<const form::FormDefinition> definition(int versionId, QString *error);
     void formList(const httplib::Request &req, httplib::Response &res);
     void formDownload(const httplib::Request &req, httplib::Response &res);
     void manifest(const httplib::Request &req, httplib::Response &res);
