@@ -73,6 +73,7 @@ private Q_SLOTS:
     void waitingWritesShareOneCommit();
     void refusedWriteChangesNothingElse();
     void failedCommitAcknowledgesNothing();
+    void preparedStatementsKept();
 
 private:
     DatabaseUrl url() const
@@ -210,6 +211,37 @@ void TestGroupCommit::failedCommitAcknowledgesNothing()
     // The writer goes on: the next group commits.
     QVERIFY(committer.run(insert(8)).ok);
     QCOMPARE(rows(), 2);
+}
+
+void TestGroupCommit::preparedStatementsKept()
+{
+    // A statement every submission runs is prepared once per connection and used again
+    // with new values; one that cannot be prepared says why and is not kept.
+    Database db(url());
+    QString error;
+    QVERIFY2(db.open(&error), qPrintable(error));
+    const QString sql = QStringLiteral("INSERT INTO t (v) VALUES (?)");
+    QSqlError why;
+    QSqlQuery *first = db.prepared(sql, &why);
+    QVERIFY2(first, qPrintable(why.text()));
+    for (int v = 1; v <= 3; ++v) {
+        QSqlQuery *q = db.prepared(sql, &why);
+        QCOMPARE(q, first);
+        q->addBindValue(v);
+        QVERIFY2(q->exec(), qPrintable(q->lastError().text()));
+        q->finish();
+    }
+    QCOMPARE(rows(), 3);
+    first->addBindValue(2); // v is UNIQUE
+    QVERIFY(!first->exec());
+    QVERIFY2(first->lastError().text().contains(QLatin1String("UNIQUE")),
+             qPrintable(first->lastError().text()));
+    first->addBindValue(4); // the failure leaves the statement usable
+    QVERIFY2(first->exec(), qPrintable(first->lastError().text()));
+    QCOMPARE(rows(), 4);
+    QVERIFY(!db.prepared(QStringLiteral("INSERT INTO nowhere (v) VALUES (?)"), &why));
+    QVERIFY2(why.text().contains(QLatin1String("nowhere")), qPrintable(why.text()));
+    QCOMPARE(db.prepared(sql, &why), first);
 }
 
 QTEST_GUILESS_MAIN(TestGroupCommit)

@@ -62,6 +62,7 @@ Database::Database(DatabaseUrl url)
 
 Database::~Database()
 {
+    m_prepared.clear(); // before the connection they belong to
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();
@@ -112,8 +113,24 @@ bool Database::exec(const QString &sql, QString *error, const QString &what)
     return true;
 }
 
+QSqlQuery *Database::prepared(const QString &sql, QSqlError *error)
+{
+    auto &q = m_prepared[sql];
+    if (!q) {
+        auto fresh = std::make_unique<QSqlQuery>(m_db);
+        if (!fresh->prepare(sql)) {
+            *error = fresh->lastError();
+            m_prepared.erase(sql);
+            return nullptr;
+        }
+        q = std::move(fresh);
+    }
+    return q.get();
+}
+
 bool Database::open(QString *error)
 {
+    m_prepared.clear();
     if (m_url.kind == DatabaseUrl::Kind::Sqlite) {
         const QFileInfo fi(m_url.path);
         if (!QDir().mkpath(fi.absolutePath())) {

@@ -4,10 +4,13 @@
 #include <QCoreApplication>
 #include <QSqlDatabase>
 #include <QSqlError>
+#include <QSqlQuery>
 #include <QString>
 
 #include <functional>
+#include <memory>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace survey::server {
@@ -51,6 +54,12 @@ public:
     bool migrate(QString *error);
 
     QSqlDatabase &db() { return m_db; }
+    /// A query of this connection prepared once and kept for the connection's life, for the
+    /// statements every submission runs (PostgreSQL otherwise parses, plans and deallocates
+    /// each again, three round trips each time). Bind its values and exec it; finish() it
+    /// once read. Not for two uses at the same time. Null with `error` (what the driver
+    /// said) when it cannot be prepared; it is then not kept, and the next call tries again.
+    QSqlQuery *prepared(const QString &sql, QSqlError *error);
     bool isSqlite() const { return m_url.kind == DatabaseUrl::Kind::Sqlite; }
 
     /// Runs `work` in a write transaction (SQLite: BEGIN IMMEDIATE); commits when it
@@ -102,6 +111,11 @@ private:
     DatabaseUrl m_url;
     QString m_connection;
     QSqlDatabase m_db;
+    struct SqlHash
+    {
+        std::size_t operator()(const QString &sql) const { return qHash(sql); }
+    };
+    std::unordered_map<QString, std::unique_ptr<QSqlQuery>, SqlHash> m_prepared; ///< by SQL
     bool m_outOfSpace = false;
     bool m_retry = false; ///< the step that just failed is to run again
 };

@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QHash>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -715,44 +716,61 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
             return fail(Database::outOfSpace(q.lastError()) ? 507 : 503,
                         Database::failure(Tr::tr("storing the submission"), q.lastError()));
         };
+        // The statements every submission runs, prepared once per connection.
+        auto prepared = [&](const QString &sql) -> QSqlQuery * {
+            QSqlError why;
+            QSqlQuery *q = database.prepared(sql, &why);
+            if (!q)
+                fail(Database::outOfSpace(why) ? 507 : 503,
+                     Database::failure(Tr::tr("storing the submission"), why));
+            return q;
+        };
         auto storeAttachments = [&](const QVariant &version) {
             for (const auto &[name, content] : attachments) {
-                QSqlQuery a(database.db());
-                a.prepare(QStringLiteral("SELECT 1 FROM submission_attachments WHERE version_id = "
-                                         "? AND name = ?"));
-                a.addBindValue(version);
-                a.addBindValue(name);
-                if (!a.exec())
-                    return dbFail(a);
-                if (a.next())
+                QSqlQuery *a = prepared(
+                    QStringLiteral("SELECT 1 FROM submission_attachments WHERE version_id = "
+                                   "? AND name = ?"));
+                if (!a)
+                    return false;
+                const auto aDone = qScopeGuard([a] { a->finish(); });
+                a->addBindValue(version);
+                a->addBindValue(name);
+                if (!a->exec())
+                    return dbFail(*a);
+                if (a->next())
                     continue; // already here: a resend stores nothing twice
-                QSqlQuery ins(database.db());
-                ins.prepare(QStringLiteral("INSERT INTO submission_attachments (version_id, name, "
-                                           "hash, content) VALUES (?, ?, ?, ?)"));
-                ins.addBindValue(version);
-                ins.addBindValue(name);
-                ins.addBindValue(md5(content));
-                ins.addBindValue(content);
-                if (!ins.exec())
-                    return dbFail(ins);
+                QSqlQuery *ins =
+                    prepared(QStringLiteral("INSERT INTO submission_attachments (version_id, name, "
+                                            "hash, content) VALUES (?, ?, ?, ?)"));
+                if (!ins)
+                    return false;
+                const auto insDone = qScopeGuard([ins] { ins->finish(); });
+                ins->addBindValue(version);
+                ins->addBindValue(name);
+                ins->addBindValue(md5(content));
+                ins->addBindValue(content);
+                if (!ins->exec())
+                    return dbFail(*ins);
             }
             return true;
         };
         // The same instanceID again: the same XML from its own submitter is a resend,
         // other XML a conflict; to anyone else it is taken, whatever it holds (nothing
         // tells another team's device whose submission it met or what is in it).
-        QSqlQuery existing(database.db());
-        existing.prepare(
+        QSqlQuery *existing = prepared(
             QStringLiteral("SELECT v.id, v.xml_hash, s.submitter_id FROM submission_versions "
                            "v JOIN submissions s ON s.id = v.submission_id WHERE "
                            "s.form_id = ? AND v.instance_id = ?"));
-        existing.addBindValue(formRow);
-        existing.addBindValue(instanceId);
-        if (!existing.exec())
-            return dbFail(existing);
-        if (existing.next()) {
-            const bool own = user->isAdmin() || existing.value(2).toInt() == user->id;
-            if (own && existing.value(1).toString() != hash)
+        if (!existing)
+            return false;
+        const auto existingDone = qScopeGuard([existing] { existing->finish(); });
+        existing->addBindValue(formRow);
+        existing->addBindValue(instanceId);
+        if (!existing->exec())
+            return dbFail(*existing);
+        if (existing->next()) {
+            const bool own = user->isAdmin() || existing->value(2).toInt() == user->id;
+            if (own && existing->value(1).toString() != hash)
                 return fail(409, Tr::tr("a different submission with instanceID %1 is "
                                         "already stored; an edit needs a new instanceID and "
                                         "deprecatedID %1")
@@ -763,80 +781,90 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
                                         "deprecatedID %1")
                                      .arg(instanceId));
             message = Tr::tr("this submission was already received; nothing stored twice");
-            return storeAttachments(existing.value(0));
+            return storeAttachments(existing->value(0));
         }
         QVariant submissionRow;
         QVariant baseVersion; // an edit's: still current when the edit is stored, or 409
         if (!deprecatedId.isEmpty()) {
             // An edit: deprecatedID must be the current version of a stored submission.
-            QSqlQuery base(database.db());
             // Only its submitter (or an admin) may edit a submission; to anyone else it is
             // as if there were none.
-            base.prepare(QStringLiteral("SELECT s.id, s.current_version_id, v.id, "
+            QSqlQuery *base =
+                prepared(QStringLiteral("SELECT s.id, s.current_version_id, v.id, "
                                         "s.submitter_id FROM submission_versions v JOIN "
                                         "submissions s ON s.id = v.submission_id WHERE "
                                         "s.form_id = ? AND v.instance_id = ?"));
-            base.addBindValue(formRow);
-            base.addBindValue(deprecatedId);
-            if (!base.exec())
-                return dbFail(base);
-            if (!base.next() || (!user->isAdmin() && base.value(3).toInt() != user->id))
+            if (!base)
+                return false;
+            const auto baseDone = qScopeGuard([base] { base->finish(); });
+            base->addBindValue(formRow);
+            base->addBindValue(deprecatedId);
+            if (!base->exec())
+                return dbFail(*base);
+            if (!base->next() || (!user->isAdmin() && base->value(3).toInt() != user->id))
                 return fail(409,
                             Tr::tr("deprecatedID %1 names no stored submission").arg(deprecatedId));
-            if (base.value(1) != base.value(2))
+            if (base->value(1) != base->value(2))
                 return fail(409, Tr::tr("deprecatedID %1 is not the current version of its "
                                         "submission: the edit started from an old copy")
                                      .arg(deprecatedId));
-            submissionRow = base.value(0);
-            baseVersion = base.value(1);
+            submissionRow = base->value(0);
+            baseVersion = base->value(1);
         } else {
-            QSqlQuery ins(database.db());
-            ins.prepare(
+            QSqlQuery *ins = prepared(
                 QStringLiteral("INSERT INTO submissions (form_id, instance_id, "
                                "submitter_id, created_at) VALUES (?, ?, ?, ?) RETURNING id"));
-            ins.addBindValue(formRow);
-            ins.addBindValue(instanceId);
-            ins.addBindValue(user->id);
-            ins.addBindValue(Database::now());
-            if (!ins.exec() || !ins.next())
-                return dbFail(ins);
-            submissionRow = ins.value(0);
+            if (!ins)
+                return false;
+            const auto insDone = qScopeGuard([ins] { ins->finish(); });
+            ins->addBindValue(formRow);
+            ins->addBindValue(instanceId);
+            ins->addBindValue(user->id);
+            ins->addBindValue(Database::now());
+            if (!ins->exec() || !ins->next())
+                return dbFail(*ins);
+            submissionRow = ins->value(0);
         }
-        QSqlQuery v(database.db());
-        v.prepare(QStringLiteral("INSERT INTO submission_versions (submission_id, form_version_id, "
-                                 "instance_id, deprecated_id, xml, xml_hash, submitter_id, "
-                                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
-        v.addBindValue(submissionRow);
-        v.addBindValue(versionRow);
-        v.addBindValue(instanceId);
-        v.addBindValue(deprecatedId.isEmpty() ? QVariant() : QVariant(deprecatedId));
-        v.addBindValue(xml);
-        v.addBindValue(hash);
-        v.addBindValue(user->id);
-        v.addBindValue(Database::now());
-        if (!v.exec() || !v.next())
-            return dbFail(v);
-        const QVariant versionId = v.value(0);
-        v.finish();
-        QSqlQuery cur(database.db());
+        QSqlQuery *v = prepared(
+            QStringLiteral("INSERT INTO submission_versions (submission_id, form_version_id, "
+                           "instance_id, deprecated_id, xml, xml_hash, submitter_id, "
+                           "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+        if (!v)
+            return false;
+        const auto vDone = qScopeGuard([v] { v->finish(); });
+        v->addBindValue(submissionRow);
+        v->addBindValue(versionRow);
+        v->addBindValue(instanceId);
+        v->addBindValue(deprecatedId.isEmpty() ? QVariant() : QVariant(deprecatedId));
+        v->addBindValue(xml);
+        v->addBindValue(hash);
+        v->addBindValue(user->id);
+        v->addBindValue(Database::now());
+        if (!v->exec() || !v->next())
+            return dbFail(*v);
+        const QVariant versionId = v->value(0);
+        v->finish();
         // The version it replaces must still be current as it is replaced: of two edits of
         // one version stored at once (by two servers on one database), one wins, the other
         // is told the edit started from an old copy. Nothing is overwritten unseen.
-        cur.prepare(
+        QSqlQuery *cur = prepared(
             QStringLiteral("UPDATE submissions SET current_version_id = ?, updated_at = ?, "
                            "review_state = CASE "
                            "WHEN ? = 1 THEN 'edited' ELSE review_state END WHERE id = ? AND %1")
                 .arg(baseVersion.isValid() ? QStringLiteral("current_version_id = ?")
                                            : QStringLiteral("current_version_id IS NULL")));
-        cur.addBindValue(versionId);
-        cur.addBindValue(Database::now());
-        cur.addBindValue(deprecatedId.isEmpty() ? 0 : 1);
-        cur.addBindValue(submissionRow);
+        if (!cur)
+            return false;
+        const auto curDone = qScopeGuard([cur] { cur->finish(); });
+        cur->addBindValue(versionId);
+        cur->addBindValue(Database::now());
+        cur->addBindValue(deprecatedId.isEmpty() ? 0 : 1);
+        cur->addBindValue(submissionRow);
         if (baseVersion.isValid())
-            cur.addBindValue(baseVersion);
-        if (!cur.exec())
-            return dbFail(cur);
-        if (cur.numRowsAffected() != 1)
+            cur->addBindValue(baseVersion);
+        if (!cur->exec())
+            return dbFail(*cur);
+        if (cur->numRowsAffected() != 1)
             return fail(409, Tr::tr("deprecatedID %1 is not the current version of its "
                                     "submission: the edit started from an old copy")
                                  .arg(deprecatedId));
