@@ -77,6 +77,7 @@ private Q_SLOTS:
     void keyboard();
     void repeatsAndDrafts();
     void toastLetsTouchesThrough();
+    void qtsOwnWordsInChinese();
     void photoAnswer();
     void barcodeAnswer();
     void barcodeScannerFrames();
@@ -666,6 +667,27 @@ void TestApp::toastLetsTouchesThrough()
     QVERIFY(uiinput::touchTap(next));
     QTRY_COMPARE(controller()->property("pageKind").toString(), QStringLiteral("repeat"));
     QVERIFY(toast->isVisible());
+}
+
+void TestApp::qtsOwnWordsInChinese()
+{
+    // With the app in Chinese, what Qt itself draws is in Chinese too: the removal
+    // dialog's standard buttons answer 是 and 否, not Yes and No.
+    QVERIFY(startLocalOnly());
+    QVERIFY(switchLanguage("languageZh"));
+    QCOMPARE(m_backend->language(), QStringLiteral("zh_CN"));
+    QVERIFY(openFormFile(QStringLiteral("roster.xml"), QStringLiteral("roster")));
+    QVERIFY(answerWith(QStringLiteral("/data/village"), QStringLiteral("东山")));
+    QVERIFY(tap(QStringLiteral("nextButton")));
+    QVERIFY(tap(QStringLiteral("addRepeatButton")));
+    QVERIFY(answerWith(QStringLiteral("/data/person[1]/name"), QStringLiteral("王芳")));
+    QVERIFY(tap(QStringLiteral("removeRepeatButton")));
+    QObject *dialog = visibleItem(QStringLiteral("formPage"))
+                          ->findChild<QObject *>(QStringLiteral("removeRepeatDialog"));
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->property("opened").toBool());
+    QVERIFY(uiinput::pressDialogButton(dialog, QStringLiteral("是")));
+    QTRY_VERIFY(!visibleItem(QStringLiteral("answer_/data/person[1]/name")));
 }
 
 void TestApp::photoAnswer()

@@ -16,6 +16,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QGeoPositionInfoSource>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QLoggingCategory>
 #include <QNmeaPositionInfoSource>
 #include <QPointer>
@@ -206,8 +208,15 @@ void Backend::saveSetting(const QString &key, const QString &value)
 void Backend::applyTranslator()
 {
     QCoreApplication::removeTranslator(&m_translator);
+    QCoreApplication::removeTranslator(&m_qtTranslator);
     if (m_translator.load(QStringLiteral(":/i18n/survey_%1.qm").arg(m_language)))
         QCoreApplication::installTranslator(&m_translator);
+    // Qt's own words (a dialog's Yes and No, the file picker) in the same language, from
+    // Qt's translations (Debian: qt6-translations-l10n); English where there are none.
+    if (m_language != QLatin1String("en") &&
+        m_qtTranslator.load(QLocale(m_language), QStringLiteral("qt"), QStringLiteral("_"),
+                            QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(&m_qtTranslator);
     if (m_engine)
         m_engine->retranslate();
 }

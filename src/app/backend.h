@@ -156,6 +156,7 @@ private:
     Worker m_worker;
     QQmlEngine *m_engine = nullptr;
     QTranslator m_translator;
+    QTranslator m_qtTranslator; ///< Qt's own words (qt_zh_CN.qm)
     bool m_ready = false;
     QString m_error;
     bool m_configured = false;
