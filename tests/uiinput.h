@@ -38,8 +38,12 @@ inline void scrollIntoView(QQuickItem *item)
     }
 }
 
-/// Lays out what is waiting to be laid out, from the window down to the item: where the
-/// next frame draws it, which is where a person sees it.
+/// Lays out what is waiting to be laid out, from the window down to the item, so that the
+/// tap lands where the control belongs. Known gap: with Qt 6.4, a layout nested in layouts
+/// (the home page's form and record lists) can keep a stale arrangement after its content
+/// changes, and then the frames drawn show entries on top of each other until something
+/// else lays the page out again. This call hides that from the tests; the home page is to
+/// be fixed and this call then limited to what the next frame does.
 inline void settleLayout(QQuickItem *item)
 {
     std::vector<QQuickItem *> chain;
