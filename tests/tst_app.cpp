@@ -78,6 +78,7 @@ private Q_SLOTS:
     void repeatsAndDrafts();
     void toastLetsTouchesThrough();
     void qtsOwnWordsInChinese();
+    void homeListsLaidOut();
     void photoAnswer();
     void barcodeAnswer();
     void barcodeScannerFrames();
@@ -688,6 +689,30 @@ void TestApp::qtsOwnWordsInChinese()
     QTRY_VERIFY(dialog->property("opened").toBool());
     QVERIFY(uiinput::pressDialogButton(dialog, QStringLiteral("是")));
     QTRY_VERIFY(!visibleItem(QStringLiteral("answer_/data/person[1]/name")));
+}
+
+void TestApp::homeListsLaidOut()
+{
+    // Forms arriving on the home page are drawn one below the other, in the frames the
+    // window draws by itself (Qt 6.4 had left a layout nested in layouts with them all at
+    // one place).
+    QVERIFY(startLocalOnly());
+    m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/meter_check.xml"));
+    m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/roster.xml"));
+    QTRY_VERIFY(visibleItem(QStringLiteral("form_roster")) &&
+                visibleItem(QStringLiteral("form_meter_check")));
+    QSignalSpy drawn(window(), &QQuickWindow::frameSwapped);
+    window()->update();
+    QVERIFY(drawn.wait(5000));
+    const auto place = [this](const char *name) {
+        QQuickItem *item = visibleItem(QLatin1String(name));
+        return item->mapRectToScene(QRectF(0, 0, item->width(), item->height()));
+    };
+    const QRectF meter = place("form_meter_check");
+    const QRectF roster = place("form_roster");
+    QVERIFY2(!meter.intersects(roster),
+             qPrintable(QStringLiteral("%1 and %2 overlap").arg(meter.top()).arg(roster.top())));
+    QVERIFY(!place("searchField").intersects(meter));
 }
 
 void TestApp::photoAnswer()

@@ -68,15 +68,19 @@ Page {
         id: scroll
         anchors.fill: parent
 
-        ColumnLayout {
+        // A positioner, not a layout, around the grid: Qt 6.4 leaves a layout nested in
+        // another layout with a stale arrangement when its lists change (forms and records
+        // drawn on top of each other); the grid, at the top, lays itself out again.
+        Column {
             width: scroll.availableWidth
-            spacing: Theme.spacing
+            topPadding: Theme.margin
+            spacing: Theme.margin + Theme.spacing
 
             TextField {
                 id: search
                 objectName: "searchField"
-                Layout.fillWidth: true
-                Layout.margins: Theme.margin
+                x: Theme.margin
+                width: parent.width - 2 * Theme.margin
                 placeholderText: qsTr("Search records")
             }
 
@@ -85,7 +89,7 @@ Page {
             GridLayout {
                 id: homeGrid
                 objectName: "homeGrid"
-                Layout.fillWidth: true
+                width: parent.width
                 columns: scroll.availableWidth >= Theme.wide ? 2 : 1
                 columnSpacing: Theme.spacing
 
