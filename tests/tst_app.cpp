@@ -417,6 +417,7 @@ private:
     /// through each question's widget, adding repeat entries the answers have, until a
     /// page shows `stopAt` (or the end).
     void fillUntil(const QJsonObject &answers, const QString &stopAt);
+    QStringList m_repeatPrompts; ///< every "Add a new …?" fillUntil passed, in order
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QProcess m_server;
@@ -430,6 +431,7 @@ private:
 
 void TestApp::init()
 {
+    m_repeatPrompts.clear();
     // A fresh app on an empty device for each test function.
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
@@ -1150,6 +1152,10 @@ void TestApp::fillUntil(const QJsonObject &answers, const QString &stopAt)
             const bool more = std::any_of(keys.begin(), keys.end(),
                                           [&](const QString &k) { return k.startsWith(next); });
             const int index = form->property("index").toInt();
+            // The prompt names what is added (the repeat's label, or its group's).
+            QQuickItem *prompt = restingItem(QStringLiteral("repeatPrompt"));
+            QVERIFY(prompt);
+            m_repeatPrompts << prompt->property("text").toString();
             QVERIFY(
                 tap(more ? QStringLiteral("addRepeatButton") : QStringLiteral("skipRepeatButton")));
             QTRY_VERIFY(form->property("index").toInt() != index ||
@@ -1278,6 +1284,10 @@ void TestApp::householdThroughTheUi()
     QVERIFY(kept.contains(QStringLiteral("王小雨")));
     fillUntil(answers, QString());
     QVERIFY(!QTest::currentTestFailed());
+    // The repeats' labels are on the groups around them (as XLSForm writes them).
+    QVERIFY2(m_repeatPrompts.contains(QStringLiteral("Add a new \"Household members\"?")),
+             qPrintable(m_repeatPrompts.join(QLatin1Char('|'))));
+    QVERIFY(m_repeatPrompts.contains(QStringLiteral("Add a new \"Vehicles\"?")));
     QVERIFY(finalizeAndSend());
     QTRY_VERIFY(visibleItem(QStringLiteral("record_") + id)); // under Sent
     QCOMPARE(s->record(id, &e)->state, store::RecordState::Sent);

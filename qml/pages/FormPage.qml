@@ -200,6 +200,7 @@ Page {
                     Layout.margins: Theme.margin
                     visible: page.controller !== null && page.controller.pageKind === "repeat"
                     Label {
+                        objectName: "repeatPrompt"
                         Layout.fillWidth: true
                         text: page.controller ? qsTr("Add a new \"%1\"?").arg(page.controller.pageLabel) : ""
                         wrapMode: Text.Wrap

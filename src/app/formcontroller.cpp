@@ -141,7 +141,19 @@ QString FormController::pageLabel() const
     const auto &p = currentPrompt();
     if (p.control < 0)
         return QString();
-    return m_session->label(p.control, p.node);
+    // A repeat without a label of its own takes the label of the group around it (XLSForm
+    // puts a repeat's label there), as ODK Collect does: "Add a new 'Household members'?".
+    for (int c = p.control; c >= 0; c = m_def->controls[static_cast<std::size_t>(c)].parent) {
+        const QString label = m_session->label(c, p.node);
+        const Control &control = m_def->controls[static_cast<std::size_t>(c)];
+        if (!label.isEmpty() || control.kind != Control::Kind::Repeat)
+            return label;
+        const int around = control.parent;
+        if (around < 0 ||
+            m_def->controls[static_cast<std::size_t>(around)].kind != Control::Kind::Group)
+            return label;
+    }
+    return QString();
 }
 
 QString FormController::mediaUrl(const QString &uri) const
