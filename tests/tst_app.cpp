@@ -1273,6 +1273,11 @@ void TestApp::householdThroughTheUi()
     QVERIFY(s);
     QCOMPARE(s->record(id, &e)->state, store::RecordState::Draft);
     QCOMPARE(s->recordXml(id, &e)->count("<member>"), 3);
+    // Listed by the name the form gives it, from the answers given so far.
+    const QString name = QStringLiteral("HH-BD0127-") + QDate::currentDate().toString(Qt::ISODate);
+    QCOMPARE(s->record(id, &e)->instanceName, name);
+    QTRY_COMPARE(restingItem(QStringLiteral("record_") + id)->property("instanceName").toString(),
+                 name);
     settle();
     QVERIFY(tap(QStringLiteral("record_") + id));
     QTRY_VERIFY(visibleItem(QStringLiteral("formPage")));

@@ -80,13 +80,14 @@ FormController::FormController(Backend *backend, std::shared_ptr<const form::For
             [this] { followAppLanguage(m_backend->language()); });
     connect(backend, &Backend::formLanguageChanged, this,
             [this] { followAppLanguage(m_backend->language()); });
+    m_listedName = m_session->instanceName();
     if (!isNew)
         return;
     // The new record exists in the store before its first answer is saved (the worker
     // runs jobs in order).
     const QByteArray xml = m_session->toXml(false);
     const QString id = m_instanceId;
-    const QString name = m_session->instanceName();
+    const QString name = m_listedName;
     persist(
         [xml, id, name, formRow](store::Store *s, store::StoreError *e) {
             return s->createDraft(formRow, id, xml, name, e).has_value();
@@ -313,9 +314,13 @@ void FormController::save()
     const QByteArray xml = m_session->toXml(false);
     const QString id = m_instanceId;
     const QString name = m_session->instanceName();
-    persist([xml, id, name](store::Store *s, store::StoreError *e) {
-        return s->saveDraft(id, xml, name, e);
-    });
+    // The record's name comes from its answers (instance_name): when an answer changes it,
+    // the lists show the new name once it is saved.
+    const bool renamed = name != m_listedName;
+    m_listedName = name;
+    persist([xml, id, name](store::Store *s,
+                            store::StoreError *e) { return s->saveDraft(id, xml, name, e); },
+            renamed);
 }
 
 void FormController::persist(std::function<bool(store::Store *, store::StoreError *)> write,

@@ -148,6 +148,7 @@ private:
     QuestionsModel m_questionModel;
     int m_pending = 0;
     QString m_saveError;
+    QString m_listedName; ///< the record's name as the lists last had it
     bool m_finalized = false;
     /// Next was refused on this page: its required messages show too.
     bool m_showRequired = false;
