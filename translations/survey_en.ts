@@ -641,10 +641,6 @@
         <translation>Survey Collector</translation>
     </message>
     <message>
-        <source>Server address (https://…/v1/projects/1)</source>
-        <translation>Server address (https://…/v1/projects/1)</translation>
-    </message>
-    <message>
         <source>User name</source>
         <translation>User name</translation>
     </message>
@@ -659,6 +655,18 @@
     <message>
         <source>Use forms on this device only</source>
         <translation>Use forms on this device only</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <source>https://…/v1/projects/1</source>
+        <translation>https://…/v1/projects/1</translation>
+    </message>
+    <message>
+        <source>Show password</source>
+        <translation>Show password</translation>
     </message>
 </context>
 <context>

@@ -638,10 +638,6 @@
         <translation>调查采集</translation>
     </message>
     <message>
-        <source>Server address (https://…/v1/projects/1)</source>
-        <translation>服务器地址（https://…/v1/projects/1）</translation>
-    </message>
-    <message>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
@@ -656,6 +652,18 @@
     <message>
         <source>Use forms on this device only</source>
         <translation>仅使用本设备上的表单</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>https://…/v1/projects/1</source>
+        <translation>https://…/v1/projects/1</translation>
+    </message>
+    <message>
+        <source>Show password</source>
+        <translation>显示密码</translation>
     </message>
 </context>
 <context>

@@ -5,8 +5,16 @@ import QtQuick.Layouts
 import Survey
 
 Page {
+    id: page
     objectName: "firstRunPage"
     title: qsTr("Welcome")
+
+    readonly property bool complete: server.text.length > 0 && user.text.length > 0
+                                     && password.text.length > 0
+    function submit() {
+        if (page.complete)
+            Backend.signIn(server.text, user.text, password.text)
+    }
 
     ScrollView {
         id: scroll
@@ -39,13 +47,28 @@ Page {
                     onClicked: Backend.setLanguage("en")
                 }
             }
+            // Each field under a label that stays once it is typed into; Enter goes on to the
+            // next field, and from the password signs in.
+            Label {
+                Layout.topMargin: Theme.margin
+                Layout.leftMargin: Theme.margin
+                text: qsTr("Server address")
+                font.bold: true
+            }
             TextField {
                 id: server
                 objectName: "serverField"
                 Layout.fillWidth: true
-                Layout.margins: Theme.margin
-                placeholderText: qsTr("Server address (https://…/v1/projects/1)")
+                Layout.leftMargin: Theme.margin
+                Layout.rightMargin: Theme.margin
+                placeholderText: qsTr("https://…/v1/projects/1")
                 inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase
+                onAccepted: user.forceActiveFocus()
+            }
+            Label {
+                Layout.leftMargin: Theme.margin
+                text: qsTr("User name")
+                font.bold: true
             }
             TextField {
                 id: user
@@ -53,8 +76,13 @@ Page {
                 Layout.fillWidth: true
                 Layout.leftMargin: Theme.margin
                 Layout.rightMargin: Theme.margin
-                placeholderText: qsTr("User name")
                 inputMethodHints: Qt.ImhNoAutoUppercase
+                onAccepted: password.forceActiveFocus()
+            }
+            Label {
+                Layout.leftMargin: Theme.margin
+                text: qsTr("Password")
+                font.bold: true
             }
             TextField {
                 id: password
@@ -62,8 +90,15 @@ Page {
                 Layout.fillWidth: true
                 Layout.leftMargin: Theme.margin
                 Layout.rightMargin: Theme.margin
-                placeholderText: qsTr("Password")
-                echoMode: TextInput.Password
+                echoMode: showPassword.checked ? TextInput.Normal : TextInput.Password
+                inputMethodHints: Qt.ImhNoAutoUppercase | Qt.ImhNoPredictiveText
+                onAccepted: page.submit()
+            }
+            CheckBox {
+                id: showPassword
+                objectName: "showPassword"
+                Layout.leftMargin: Theme.margin
+                text: qsTr("Show password")
             }
             Button {
                 objectName: "signInButton"
@@ -72,8 +107,8 @@ Page {
                 Layout.minimumHeight: Theme.touch
                 text: qsTr("Sign in")
                 highlighted: true
-                enabled: server.text.length > 0 && user.text.length > 0 && password.text.length > 0
-                onClicked: Backend.signIn(server.text, user.text, password.text)
+                enabled: page.complete
+                onClicked: page.submit()
             }
             Button {
                 objectName: "localOnlyButton"
