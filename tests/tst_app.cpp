@@ -228,7 +228,10 @@ private:
     [[nodiscard]] bool goToEnd()
     {
         return tap(QStringLiteral("outlineButton")) && tap(QStringLiteral("outlineEndButton")) &&
-               QTest::qWaitFor([this] { return visibleItem(QStringLiteral("finalizeButton")); });
+               QTest::qWaitFor([this] {
+                   return controller() &&
+                          controller()->property("pageKind").toString() == QLatin1String("end");
+               });
     }
     /// The visible items in the app's window that `match` picks.
     std::vector<QQuickItem *> visibleItems(const std::function<bool(QQuickItem *)> &match) const
@@ -369,11 +372,11 @@ private:
         store::StoreError e;
         if (!QTest::qWaitFor(
                 [&] {
-                    // Listed where it can be opened (under Sent it cannot).
+                    // Listed under Returned for correction (no longer under Sent).
                     const auto r = s.record(id, &e);
                     QQuickItem *entry = visibleItem(QStringLiteral("record_") + id);
                     return r && r->state == store::RecordState::Returned && entry &&
-                           entry->isEnabled();
+                           entry->property("listedAs").toString() == QLatin1String("returned");
                 },
                 30000))
             return false;
@@ -1079,6 +1082,29 @@ void TestApp::sendReturnCorrect()
     QCOMPARE(sent.size(), std::size_t(1));
     const QString id = sent[0].instanceId;
     QTRY_VERIFY(visibleItem(QStringLiteral("record_") + id)); // under Sent
+
+    // A sent record opens to be read: its answers show, nothing can change them.
+    const QByteArray sentXml = *s->recordXml(id, &e);
+    settle();
+    QVERIFY(tap(QStringLiteral("record_") + id));
+    QTRY_VERIFY(visibleItem(QStringLiteral("formPage")));
+    QTRY_COMPARE(controller()->property("instanceId").toString(), id);
+    QVERIFY(controller()->property("readOnly").toBool());
+    QCOMPARE(restingItem(QStringLiteral("saveState"))->property("text").toString(),
+             QStringLiteral("Sent · read only"));
+    QQuickItem *reading = restingItem(QStringLiteral("answer_/data/kwh"));
+    QVERIFY(reading);
+    QCOMPARE(reading->property("text").toString(), QStringLiteral("312"));
+    QVERIFY(!reading->isEnabled());
+    QVERIFY(uiinput::tap(reading));
+    uiinput::typeText(window(), QStringLiteral("9"));
+    QTest::keyClick(window(), Qt::Key_Return);
+    QCOMPARE(valueOf(QStringLiteral("/data/kwh")), QStringLiteral("312"));
+    QVERIFY(goToEnd());
+    QVERIFY(!visibleItem(QStringLiteral("finalizeButton")));
+    QVERIFY(closeForm());
+    QCOMPARE(*s->recordXml(id, &e), sentXml);
+    QCOMPARE(s->record(id, &e)->state, store::RecordState::Sent);
 
     // The supervisor sends it back.
     const auto patched =

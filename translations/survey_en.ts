@@ -844,6 +844,22 @@
         <source>Language of this form</source>
         <translation>Language of this form</translation>
     </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Close this record (Ctrl+W)</source>
+        <translation>Close this record (Ctrl+W)</translation>
+    </message>
+    <message>
+        <source>Sent · read only</source>
+        <translation>Sent · read only</translation>
+    </message>
+    <message>
+        <source>This record was sent. It can be read here, not changed.</source>
+        <translation>This record was sent. It can be read here, not changed.</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>
@@ -2925,6 +2941,10 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>No barcode or QR code was found in this picture. Take it again closer and sharper, or type the code.</source>
         <translation>No barcode or QR code was found in this picture. Take it again closer and sharper, or type the code.</translation>
+    </message>
+    <message>
+        <source>This record was sent: it can be read, not changed.</source>
+        <translation>This record was sent: it can be read, not changed.</translation>
     </message>
 </context>
 </TS>

@@ -838,6 +838,22 @@
         <source>Language of this form</source>
         <translation>本表单的语言</translation>
     </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Close this record (Ctrl+W)</source>
+        <translation>关闭此记录（Ctrl+W）</translation>
+    </message>
+    <message>
+        <source>Sent · read only</source>
+        <translation>已发送 · 只读</translation>
+    </message>
+    <message>
+        <source>This record was sent. It can be read here, not changed.</source>
+        <translation>此记录已发送，在这里只能查看，不能修改。</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>
@@ -2905,6 +2921,10 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>No barcode or QR code was found in this picture. Take it again closer and sharper, or type the code.</source>
         <translation>这张图片中没有找到条形码或二维码。请靠近一些、对准焦距后重拍，或直接输入编码。</translation>
+    </message>
+    <message>
+        <source>This record was sent: it can be read, not changed.</source>
+        <translation>此记录已发送：只能查看，不能修改。</translation>
     </message>
 </context>
 </TS>

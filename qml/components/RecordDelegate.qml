@@ -14,6 +14,8 @@ ItemDelegate {
     required property date updatedAt
     required property string comment
     required property string lastError
+    /// The state of the list it is in (draft, finalized, sent, returned).
+    property string listedAs
     objectName: "record_" + instanceId
     Layout.fillWidth: true
     Layout.minimumHeight: Theme.touch

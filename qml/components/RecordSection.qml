@@ -34,6 +34,7 @@ ColumnLayout {
             limit: section.shown
         }
         delegate: RecordDelegate {
+            listedAs: section.recordState
             enabled: section.openable
             onClicked: section.opened(instanceId)
         }

@@ -42,7 +42,7 @@ Page {
 
     function finish() {
         page.commitTyping()
-        if (!page.controller || page.controller.finalized)
+        if (!page.controller || page.controller.finalized || page.readOnly)
             return
         if (page.controller.finalizeRecord())
             page.StackView.view.pop()
@@ -57,9 +57,10 @@ Page {
             anchors.fill: parent
             ToolButton {
                 objectName: "closeFormButton"
-                text: qsTr("Save and exit")
+                text: page.readOnly ? qsTr("Close") : qsTr("Save and exit")
                 ToolTip.visible: hovered
-                ToolTip.text: qsTr("Your answers are already saved (Ctrl+W)")
+                ToolTip.text: page.readOnly ? qsTr("Close this record (Ctrl+W)")
+                                            : qsTr("Your answers are already saved (Ctrl+W)")
                 onClicked: page.close()
             }
             Label {
@@ -71,6 +72,7 @@ Page {
                 objectName: "saveState"
                 Layout.rightMargin: Theme.spacing
                 text: !page.controller ? ""
+                      : page.readOnly ? qsTr("Sent · read only")
                       : page.controller.saveError !== "" ? qsTr("Not saved")
                       : page.controller.saving ? qsTr("Saving…") : qsTr("Saved")
                 // On the accent bar: a pale red for "not saved", a pale green otherwise.
@@ -162,6 +164,8 @@ Page {
                     model: page.controller ? page.controller.questionModel : null
                     delegate: QuestionView {
                         id: entry
+                        // A sent record is read: its answers show, nothing takes input.
+                        enabled: !page.readOnly
                         Layout.fillWidth: true
                         Layout.leftMargin: Theme.margin
                         Layout.rightMargin: Theme.margin
@@ -189,6 +193,7 @@ Page {
                     Layout.leftMargin: Theme.margin
                     Layout.minimumHeight: Theme.touch
                     visible: page.controller !== null && page.controller.removableRepeat !== ""
+                             && !page.readOnly
                     flat: true
                     text: qsTr("Remove this entry…")
                     onClicked: removeDialog.open()
@@ -202,7 +207,9 @@ Page {
                     Label {
                         objectName: "repeatPrompt"
                         Layout.fillWidth: true
-                        text: page.controller ? qsTr("Add a new \"%1\"?").arg(page.controller.pageLabel) : ""
+                        text: !page.controller ? ""
+                              : page.readOnly ? page.controller.pageLabel
+                              : qsTr("Add a new \"%1\"?").arg(page.controller.pageLabel)
                         wrapMode: Text.Wrap
                         font.pixelSize: Theme.titleSize
                     }
@@ -214,6 +221,7 @@ Page {
                     }
                     Button {
                         objectName: "addRepeatButton"
+                        visible: !page.readOnly
                         Layout.fillWidth: true
                         Layout.minimumHeight: Theme.touch
                         highlighted: true
@@ -227,7 +235,7 @@ Page {
                         objectName: "skipRepeatButton"
                         Layout.fillWidth: true
                         Layout.minimumHeight: Theme.touch
-                        text: qsTr("Do not add; go on")
+                        text: page.readOnly ? qsTr("Next") : qsTr("Do not add; go on")
                         onClicked: page.next()
                     }
                 }
@@ -239,12 +247,14 @@ Page {
                     visible: page.controller !== null && page.controller.pageKind === "end"
                     Label {
                         Layout.fillWidth: true
-                        text: qsTr("You are at the end of the form.")
+                        text: page.readOnly ? qsTr("This record was sent. It can be read here, not changed.")
+                                            : qsTr("You are at the end of the form.")
                         font.pixelSize: Theme.titleSize
                         wrapMode: Text.Wrap
                     }
                     Button {
                         objectName: "finalizeButton"
+                        visible: !page.readOnly
                         Layout.fillWidth: true
                         Layout.minimumHeight: Theme.touch
                         highlighted: true
@@ -255,6 +265,7 @@ Page {
                     }
                     Button {
                         objectName: "saveDraftButton"
+                        visible: !page.readOnly
                         Layout.fillWidth: true
                         Layout.minimumHeight: Theme.touch
                         text: qsTr("Save as draft and exit")
@@ -297,6 +308,7 @@ Page {
     // Keyboard use on desktops: the form without the mouse. A new page's first question
     // takes the keyboard once the page is in place.
     readonly property bool active: page.StackView.status === StackView.Active
+    readonly property bool readOnly: page.controller !== null && page.controller.readOnly
     property int focusedIndex: -1
     function focusFirst() {
         if (!page.active || !page.controller || page.controller.index === page.focusedIndex)

@@ -202,8 +202,8 @@ Page {
                         title: qsTr("Sent")
                         recordState: "sent"
                         search: search.text
-                        onShowAll: page.showAll("sent", qsTr("Sent"), false)
-                        openable: false
+                        onShowAll: page.showAll("sent", qsTr("Sent"), true)
+                        onOpened: instanceId => Backend.openRecord(instanceId) // to read
                     }
                 }
             }

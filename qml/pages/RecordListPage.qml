@@ -68,6 +68,7 @@ Page {
             }
             delegate: RecordDelegate {
                 width: ListView.view.width
+                listedAs: page.recordState
                 enabled: page.openable
                 onClicked: Backend.openRecord(instanceId)
             }

@@ -576,7 +576,8 @@ void Backend::openRecord(const QString &instanceId)
         const QString mediaDir = record ? s->formMediaDir(record->formRow) : QString();
         const qint64 formRow = record ? record->formRow : 0;
         const QString why = e.message;
-        const bool ok = record && xml && formXml && record->state != store::RecordState::Sent;
+        const bool ok = record && xml && formXml;
+        const bool sent = record && record->state == store::RecordState::Sent;
         onThreadOf(this, [=, this] {
             if (!self)
                 return;
@@ -604,6 +605,8 @@ void Backend::openRecord(const QString &instanceId)
             auto *controller =
                 new FormController(this, def, std::move(session), formRow, false, comment, this);
             controller->setMediaDir(mediaDir);
+            if (sent)
+                controller->setReadOnly(); // what was sent is read, never changed here
             QJSEngine::setObjectOwnership(controller, QJSEngine::JavaScriptOwnership);
             loadLists();
             Q_EMIT recordOpened(controller);

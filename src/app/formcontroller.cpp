@@ -310,6 +310,8 @@ QString FormController::formLanguage() const
 
 void FormController::save()
 {
+    if (m_readOnly)
+        return;
     // Each change is its own durable transaction, in order, on the worker thread.
     const QByteArray xml = m_session->toXml(false);
     const QString id = m_instanceId;
@@ -348,6 +350,8 @@ void FormController::persist(std::function<bool(store::Store *, store::StoreErro
 
 QString FormController::setAnswer(const QString &ref, const QString &value)
 {
+    if (m_readOnly)
+        return tr("This record was sent: it can be read, not changed.");
     if (m_finalized)
         return tr("This record is finalized; reopen it to change answers.");
     QString why;
@@ -366,11 +370,15 @@ QString FormController::setAnswer(const QString &ref, const QString &value)
 
 void FormController::attachFile(const QString &ref, const QString &pathOrUrl)
 {
+    if (m_readOnly)
+        return;
     attach(ref, pathOrUrl, false);
 }
 
 void FormController::attachCapture(const QString &ref, const QString &path)
 {
+    if (m_readOnly)
+        return;
     attach(ref, path, true);
 }
 
@@ -452,6 +460,8 @@ void FormController::attach(const QString &ref, const QString &pathOrUrl, bool r
 
 void FormController::scanImage(const QString &ref, const QString &pathOrUrl)
 {
+    if (m_readOnly)
+        return;
     const QUrl url(pathOrUrl);
     const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
     QPointer<FormController> self(this); // checked on the GUI thread only
@@ -532,6 +542,8 @@ bool FormController::jumpToProblem(int target)
 
 void FormController::addRepeat()
 {
+    if (m_readOnly)
+        return;
     const auto &p = currentPrompt();
     if (p.kind != FormSession::Prompt::Kind::RepeatPrompt)
         return;
@@ -547,6 +559,8 @@ void FormController::addRepeat()
 
 bool FormController::removeRepeat(const QString &ref)
 {
+    if (m_readOnly)
+        return false;
     QString why;
     XmlNode *node = m_session->resolve(ref, false, &why);
     // The repeat instance is the nearest ancestor the schema marks as a repeat.
@@ -614,6 +628,8 @@ QVariantList FormController::problems()
 
 bool FormController::finalizeRecord()
 {
+    if (m_readOnly)
+        return false;
     m_session->finalize();
     if (!m_session->validate().empty())
         return false;

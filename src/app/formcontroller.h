@@ -45,6 +45,8 @@ class FormController : public QObject
     Q_PROPERTY(QStringList formLanguages READ formLanguages CONSTANT)
     Q_PROPERTY(QString formLanguage READ formLanguage NOTIFY pageChanged)
     Q_PROPERTY(bool finalized READ finalized NOTIFY finalizedChanged)
+    /// A sent record, opened to be read: no answer, file or entry can change.
+    Q_PROPERTY(bool readOnly READ readOnly CONSTANT)
     /// The repeat instance the current page is in (its path), when it may be removed.
     Q_PROPERTY(QString removableRepeat READ removableRepeat NOTIFY pageChanged)
     /// On a repeat prompt: the path of the repeat ("/data/members/member", no position)
@@ -74,6 +76,9 @@ public:
     QStringList formLanguages() const;
     QString formLanguage() const;
     bool finalized() const { return m_finalized; }
+    bool readOnly() const { return m_readOnly; }
+    /// Makes this a sent record's view, before the page shows it.
+    void setReadOnly() { m_readOnly = true; }
     QString removableRepeat() const;
     QString repeatRef() const;
     int repeatCount() const;
@@ -148,7 +153,8 @@ private:
     QuestionsModel m_questionModel;
     int m_pending = 0;
     QString m_saveError;
-    QString m_listedName; ///< the record's name as the lists last had it
+    QString m_listedName;
+    bool m_readOnly = false; ///< the record's name as the lists last had it
     bool m_finalized = false;
     /// Next was refused on this page: its required messages show too.
     bool m_showRequired = false;
