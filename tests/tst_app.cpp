@@ -620,8 +620,12 @@ void TestApp::repeatsAndDrafts()
     QVERIFY(uiinput::pressDialogButton(dialog, QStringLiteral("Yes")));
     QTRY_VERIFY(!visibleItem(QStringLiteral("answer_/data/person[2]/name")));
     QVERIFY(saved());
+    const int leftAt = controller()->property("index").toInt();
+    const QString leftOn = controller()->property("pageKind").toString();
+    QVERIFY(leftAt > 0);
 
-    // Save and exit: a draft on the home screen; reopened with its answers.
+    // Save and exit: a draft on the home screen; reopened where it was left, with its
+    // answers.
     QVERIFY(closeForm());
     store::StoreError e;
     auto s = deviceStore();
@@ -636,6 +640,10 @@ void TestApp::repeatsAndDrafts()
     QVERIFY(!s->recordXml(draft, &e)->contains("mistake"));
     settle();
     QVERIFY(tap(QStringLiteral("record_") + draft));
+    QTRY_VERIFY(controller());
+    QTRY_COMPARE(controller()->property("index").toInt(), leftAt);
+    QCOMPARE(controller()->property("pageKind").toString(), leftOn);
+    QVERIFY(jumpToQuestion(QStringLiteral("/data/village")));
     QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/village")));
     QCOMPARE(visibleItem(QStringLiteral("answer_/data/village"))->property("text").toString(),
              QStringLiteral("Dongshan"));

@@ -575,6 +575,7 @@ void Backend::openRecord(const QString &instanceId)
         const auto formXml = record ? s->formXml(record->formRow, &e) : std::nullopt;
         const QString mediaDir = record ? s->formMediaDir(record->formRow) : QString();
         const qint64 formRow = record ? record->formRow : 0;
+        const QString place = s->setting(FormController::placeKey(id));
         const QString why = e.message;
         const bool ok = record && xml && formXml;
         const bool sent = record && record->state == store::RecordState::Sent;
@@ -607,6 +608,8 @@ void Backend::openRecord(const QString &instanceId)
             controller->setMediaDir(mediaDir);
             if (sent)
                 controller->setReadOnly(); // what was sent is read, never changed here
+            else
+                controller->resumeAt(place); // where the person left it
             QJSEngine::setObjectOwnership(controller, QJSEngine::JavaScriptOwnership);
             loadLists();
             Q_EMIT recordOpened(controller);

@@ -74,6 +74,7 @@ FormController::FormController(Backend *backend, std::shared_ptr<const form::For
     // The page's model follows every change (the page binds to it, not to `questions`).
     connect(this, &FormController::pageChanged, this,
             [this] { m_questionModel.update(questions()); });
+    connect(this, &FormController::pageChanged, this, &FormController::rememberPlace);
     followAppLanguage(backend->language());
     m_questionModel.update(questions());
     connect(backend, &Backend::languageChanged, this,
@@ -509,6 +510,44 @@ bool FormController::next()
         return false;
     }
     return moved(m_session->next());
+}
+
+void FormController::rememberPlace()
+{
+    // A page is remembered by its question's path (its position moves as relevance shows
+    // and hides pages), and its position as a fallback.
+    if (m_readOnly || m_session->currentIndex() == m_rememberedIndex)
+        return;
+    m_rememberedIndex = m_session->currentIndex();
+    const auto &p = currentPrompt();
+    const QString place = QString::number(m_rememberedIndex) + QLatin1Char('\t') +
+                          (p.node ? m_session->pathOf(p.node) : QString()) + QLatin1Char('\t') +
+                          QString::number(p.control);
+    const QString key = placeKey(m_instanceId);
+    m_backend->worker().post([key, place](store::Store *s) {
+        store::StoreError e;
+        if (s)
+            s->setSetting(key, place, &e); // a place not kept only means starting at the top
+    });
+}
+
+void FormController::resumeAt(const QString &place)
+{
+    const QStringList parts = place.split(QLatin1Char('\t'));
+    if (parts.size() != 3)
+        return;
+    int target = -1;
+    for (std::size_t i = 0; i < m_prompts.size() && !parts[1].isEmpty(); ++i) {
+        if (m_prompts[i].node && m_prompts[i].control == parts[2].toInt() &&
+            m_session->pathOf(m_prompts[i].node) == parts[1]) {
+            target = static_cast<int>(i);
+            break;
+        }
+    }
+    if (target < 0)
+        target = std::min(parts[0].toInt(), count() - 1);
+    if (target > 0)
+        jumpTo(target);
 }
 
 bool FormController::moved(bool moved)

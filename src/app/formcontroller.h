@@ -79,6 +79,13 @@ public:
     bool readOnly() const { return m_readOnly; }
     /// Makes this a sent record's view, before the page shows it.
     void setReadOnly() { m_readOnly = true; }
+    /// Where the person was when they last left this record (kept in the store's settings
+    /// under placeKey()), as written by the page changes: goes back there.
+    void resumeAt(const QString &place);
+    static QString placeKey(const QString &instanceId)
+    {
+        return QStringLiteral("place/") + instanceId;
+    }
     QString removableRepeat() const;
     QString repeatRef() const;
     int repeatCount() const;
@@ -154,7 +161,9 @@ private:
     int m_pending = 0;
     QString m_saveError;
     QString m_listedName;
-    bool m_readOnly = false; ///< the record's name as the lists last had it
+    bool m_readOnly = false;
+    int m_rememberedIndex = -1; ///< the page last written as the place to come back to
+    void rememberPlace();       ///< the record's name as the lists last had it
     bool m_finalized = false;
     /// Next was refused on this page: its required messages show too.
     bool m_showRequired = false;
