@@ -499,7 +499,11 @@ void TestApp::fillAndFinalize()
                  QStringLiteral("读数不能为负"));
     QVERIFY(fromMenu(QStringLiteral("formLanguageButton"),
                      QStringLiteral("formLanguage_English (en)")));
-    QVERIFY(answerWith(QStringLiteral("/data/kwh"), QStringLiteral("312")));
+    // A number field takes no letters: what is typed between them is dropped as it comes.
+    QVERIFY(answerWith(QStringLiteral("/data/kwh"), QStringLiteral("3x1y2")));
+    QTRY_COMPARE(valueOf(QStringLiteral("/data/kwh")), QStringLiteral("312"));
+    QCOMPARE(visibleItem(QStringLiteral("answer_/data/kwh"))->property("text").toString(),
+             QStringLiteral("312"));
     QTRY_VERIFY(!visibleItem(QStringLiteral("problem_/data/kwh")));
     // Saved: the store confirms before "Saved" shows.
     QVERIFY(saved());
@@ -1017,6 +1021,22 @@ void TestApp::location()
     // without a receiver) placing the house at 38.8739 N, 115.4646 E.
     QVERIFY(startLocalOnly());
     QVERIFY(openFormFile(QStringLiteral("geo_check.xml"), QStringLiteral("geo_check")));
+    // Typed wrong: the text stays as typed, with the reason; corrected in place, the
+    // reason goes and the answer is taken.
+    QVERIFY(answerWith(QStringLiteral("/data/where"), QStringLiteral("38.87 east")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("problem_/data/where")));
+    QCOMPARE(visibleItem(QStringLiteral("answer_/data/where"))->property("text").toString(),
+             QStringLiteral("38.87 east"));
+    QCOMPARE(valueOf(QStringLiteral("/data/where")), QString());
+    QQuickItem *where = restingItem(QStringLiteral("answer_/data/where"));
+    QVERIFY(uiinput::tap(where));
+    for (int i = 0; i < 4; ++i)
+        QTest::keyClick(window(), Qt::Key_Backspace);
+    uiinput::typeText(window(), QStringLiteral("115.46"));
+    QTRY_VERIFY(!visibleItem(QStringLiteral("problem_/data/where")));
+    QCOMPARE(where->property("text").toString(), QStringLiteral("38.87 115.46"));
+    QTest::keyClick(window(), Qt::Key_Return);
+    QTRY_VERIFY(valueOf(QStringLiteral("/data/where")).startsWith(QStringLiteral("38.87 115.46")));
     QVERIFY(tap(QStringLiteral("locate_/data/where")));
     QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("answer_/data/where"))
                                  ->property("text")

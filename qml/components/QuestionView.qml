@@ -2,6 +2,7 @@
 // One question: its label, hint, the widget its type needs, and its problem.
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Survey
 
@@ -10,6 +11,8 @@ ColumnLayout {
     required property var question
     required property FormController controller
     property string typeError: ""
+    /// What was typed and refused: kept in the field, to be corrected, not typed again.
+    property string refusedText: ""
     /// A file answer wants a file: the page opens its chooser.
     signal fileWanted(string ref)
     /// A photo from the camera; a code from the camera; a code read from a picture file.
@@ -25,6 +28,7 @@ ColumnLayout {
     // question before goes with it.
     onRefChanged: {
         view.typeError = ""
+        view.refusedText = ""
         view.locating = false
         view.locationProblem = ""
         view.guidanceShown = false
@@ -35,6 +39,7 @@ ColumnLayout {
     readonly property bool numeric: type === "int" || type === "decimal"
 
     function answer(value) {
+        refusedText = value
         typeError = controller ? controller.setAnswer(ref, value) : ""
         answered(value)
     }
@@ -117,7 +122,17 @@ ColumnLayout {
         Layout.minimumHeight: Theme.touch
         visible: view.question.control === "input" && view.type !== "binary"
                  && !view.question.readonly && !(view.type === "string" && view.multiline)
-        text: view.question.value
+        // A refused answer stays as typed, in red, with the reason under it; it is tried
+        // again as it is edited, so the message goes as soon as the value is right.
+        text: view.typeError !== "" ? view.refusedText : view.question.value
+        Material.accent: view.typeError !== "" ? Theme.warning : Theme.accent
+        Material.foreground: view.typeError !== "" ? Theme.warning : undefined
+        onTextEdited: {
+            if (view.typeError !== "")
+                view.answer(text)
+        }
+        // Numbers take only what a number can hold (XForms writes decimals with a point).
+        validator: view.type === "int" ? intChars : view.numeric ? decimalChars : null
         inputMethodHints: view.numeric ? Qt.ImhFormattedNumbersOnly
                           : view.type === "date" ? Qt.ImhDate
                           : Qt.ImhNone
@@ -129,6 +144,14 @@ ColumnLayout {
                          : view.type === "barcode" ? qsTr("Type the code")
                          : ""
         onEditingFinished: view.answer(text)
+    }
+    RegularExpressionValidator {
+        id: intChars
+        regularExpression: /[-+]?[0-9]*/
+    }
+    RegularExpressionValidator {
+        id: decimalChars
+        regularExpression: /[-+]?[0-9]*([.][0-9]*)?([eE][-+]?[0-9]*)?/
     }
     Label {
         Layout.fillWidth: true
