@@ -480,6 +480,9 @@ void TestApp::fillAndFinalize()
     // Open it: one question per page.
     QVERIFY(tap(QStringLiteral("form_meter_check")));
     QTRY_VERIFY(visibleItem(QStringLiteral("formPage")));
+    // Nothing answered yet: the bar does not claim anything was saved.
+    QTRY_VERIFY(!controller()->property("saving").toBool());
+    QCOMPARE(restingItem(QStringLiteral("saveState"))->property("text").toString(), QString());
     m_modelTesters.push_back(std::make_unique<QAbstractItemModelTester>(
         controller()->property("questionModel").value<QAbstractItemModel *>(),
         QAbstractItemModelTester::FailureReportingMode::QtTest));

@@ -74,7 +74,8 @@ Page {
                 text: !page.controller ? ""
                       : page.readOnly ? qsTr("Sent · read only")
                       : page.controller.saveError !== "" ? qsTr("Not saved")
-                      : page.controller.saving ? qsTr("Saving…") : qsTr("Saved")
+                      : page.controller.saving ? qsTr("Saving…")
+                      : page.controller.savedAnswer ? qsTr("Saved") : ""
                 // On the accent bar: a pale red for "not saved", a pale green otherwise.
                 color: page.controller && page.controller.saveError !== "" ? Theme.onAccentWarning
                                                                            : Theme.onAccentMuted

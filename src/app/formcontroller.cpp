@@ -321,6 +321,7 @@ void FormController::save()
     // the lists show the new name once it is saved.
     const bool renamed = name != m_listedName;
     m_listedName = name;
+    m_savedAnswer = true; // "Saving…" until the store confirms, then "Saved"
     persist([xml, id, name](store::Store *s,
                             store::StoreError *e) { return s->saveDraft(id, xml, name, e); },
             renamed);

@@ -42,6 +42,8 @@ class FormController : public QObject
     Q_PROPERTY(QVariantList outline READ outline NOTIFY pageChanged)
     Q_PROPERTY(bool saving READ saving NOTIFY savingChanged)
     Q_PROPERTY(QString saveError READ saveError NOTIFY savingChanged)
+    /// Whether an answer of this visit has been saved (the bar says "Saved" only then).
+    Q_PROPERTY(bool savedAnswer READ savedAnswer NOTIFY savingChanged)
     Q_PROPERTY(QStringList formLanguages READ formLanguages CONSTANT)
     Q_PROPERTY(QString formLanguage READ formLanguage NOTIFY pageChanged)
     Q_PROPERTY(bool finalized READ finalized NOTIFY finalizedChanged)
@@ -72,6 +74,7 @@ public:
     QAbstractItemModel *questionModel() { return &m_questionModel; }
     QVariantList outline() const;
     bool saving() const { return m_pending > 0; }
+    bool savedAnswer() const { return m_savedAnswer; }
     QString saveError() const { return m_saveError; }
     QStringList formLanguages() const;
     QString formLanguage() const;
@@ -159,6 +162,7 @@ private:
     mutable QHash<QString, QString> m_mediaUrls; ///< media file name -> URL ("" if absent)
     QuestionsModel m_questionModel;
     int m_pending = 0;
+    bool m_savedAnswer = false;
     QString m_saveError;
     QString m_listedName;
     bool m_readOnly = false;
