@@ -32,9 +32,7 @@ ItemDelegate {
             elide: Text.ElideRight
         }
         Label {
-            objectName: "recordWhen_" + row.instanceId
             Layout.fillWidth: true
-            // In the app's language (Backend sets the default locale with it).
             text: row.formTitle + " · " + row.updatedAt.toLocaleString(Qt.locale(), Locale.ShortFormat)
             font.pixelSize: Theme.smallSize
             color: Theme.muted

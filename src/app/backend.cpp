@@ -207,8 +207,6 @@ void Backend::saveSetting(const QString &key, const QString &value)
 
 void Backend::applyTranslator()
 {
-    // Dates and numbers in the app's language too (QML's Qt.locale() is the default).
-    QLocale::setDefault(QLocale(m_language));
     QCoreApplication::removeTranslator(&m_translator);
     QCoreApplication::removeTranslator(&m_qtTranslator);
     if (m_translator.load(QStringLiteral(":/i18n/survey_%1.qm").arg(m_language)))
