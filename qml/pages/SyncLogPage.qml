@@ -58,7 +58,8 @@ Page {
                 }
                 Label {
                     Layout.fillWidth: true
-                    text: entry.modelData.at.toLocaleString(Qt.locale(), Locale.ShortFormat) + " · " + entry.modelData.instanceId
+                    text: entry.modelData.at.toLocaleString(Qt.locale(), Locale.ShortFormat)
+                          + (entry.modelData.instanceId !== "" ? " · " + entry.modelData.instanceId : "")
                     font.pixelSize: Theme.smallSize
                     color: Theme.muted
                     elide: Text.ElideMiddle
