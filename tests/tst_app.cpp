@@ -934,7 +934,7 @@ void TestApp::labelMedia()
     QVERIFY(imageFile().endsWith(QStringLiteral("meter_en.png")));
     QQuickItem *image = visibleItem(QStringLiteral("image_") + ref);
     QTRY_COMPARE(image->property("status").toInt(), 1); // Image.Ready: the file was read
-    QVERIFY(image->height() > 0);
+    QTRY_VERIFY(image->height() > 0);                   // and laid out with its size
 
     // A choice's picture beside its words; a choice without one shows none.
     QVERIFY(tap(QStringLiteral("nextButton")));
