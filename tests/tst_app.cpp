@@ -734,6 +734,19 @@ void TestApp::homeListsLaidOut()
     QVERIFY2(!meter.intersects(roster),
              qPrintable(QStringLiteral("%1 and %2 overlap").arg(meter.top()).arg(roster.top())));
     QVERIFY(!place("searchField").intersects(meter));
+
+    // A long bilingual title wraps on a phone instead of losing its second half; the
+    // version is under it.
+    window()->resize(360, 640);
+    m_backend->addFormFile(
+        QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.xml"));
+    QQuickItem *title = restingItem(QStringLiteral("formTitle_household_energy"));
+    QVERIFY(title);
+    QCOMPARE(
+        title->property("text").toString(),
+        QStringLiteral("Household Energy Use and Emissions Survey / 家庭能源使用与碳排放调查"));
+    QTRY_VERIFY(title->property("lineCount").toInt() > 1);
+    QVERIFY(!title->property("truncated").toBool());
 }
 
 void TestApp::signInPage()

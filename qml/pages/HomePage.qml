@@ -132,7 +132,24 @@ Page {
                             objectName: "form_" + entry.modelData.formId
                             Layout.fillWidth: true
                             Layout.minimumHeight: Theme.touch
-                            text: entry.modelData.title + "  ·  " + qsTr("version %1").arg(entry.modelData.version)
+                            // The whole title (bilingual ones are long: they wrap), the
+                            // version under it, small.
+                            text: entry.modelData.title
+                            contentItem: ColumnLayout {
+                                spacing: 2
+                                Label {
+                                    objectName: "formTitle_" + entry.modelData.formId
+                                    Layout.fillWidth: true
+                                    text: entry.modelData.title
+                                    wrapMode: Text.Wrap
+                                }
+                                Label {
+                                    Layout.fillWidth: true
+                                    text: qsTr("version %1").arg(entry.modelData.version)
+                                    font.pixelSize: Theme.smallSize
+                                    color: Theme.muted
+                                }
+                            }
                             onClicked: page.openForm(entry.modelData.formId)
                             // Reached with Tab, opened with Enter.
                             focusPolicy: Qt.StrongFocus
