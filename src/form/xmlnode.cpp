@@ -136,59 +136,50 @@ int XmlNode::childElementCount() const
     return n;
 }
 
-static void appendText(const XmlNode *node, QString &out)
+namespace {
+
+/// The text of a node's descendants in document order; with `skipMarked`, without the
+/// elements marked kReadsEmpty (and what they hold).
+void appendText(const XmlNode *node, QString &out, bool skipMarked)
 {
     for (const auto &c : node->children()) {
         if (c->kind() == XmlNode::Kind::Text)
             out += c->value();
-        else if (c->kind() == XmlNode::Kind::Element)
-            appendText(c.get(), out);
+        else if (c->kind() == XmlNode::Kind::Element &&
+                 !(skipMarked && (c->stateBits & XmlNode::kReadsEmpty)))
+            appendText(c.get(), out, skipMarked);
     }
 }
 
-QString XmlNode::stringValue() const
+/// The string-value, or (with `skipMarked`) the value expressions see.
+QString textValue(const XmlNode *node, bool skipMarked)
 {
-    switch (m_kind) {
-    case Kind::Document:
-    case Kind::Element: {
+    switch (node->kind()) {
+    case XmlNode::Kind::Document:
+    case XmlNode::Kind::Element: {
         // The common case in form instances: a leaf holding one text node.
-        if (m_children.size() == 1 && m_children.front()->m_kind == Kind::Text)
-            return m_children.front()->m_value;
+        const auto &children = node->children();
+        if (children.size() == 1 && children.front()->kind() == XmlNode::Kind::Text)
+            return children.front()->value();
         QString out;
-        appendText(this, out);
+        appendText(node, out, skipMarked);
         return out;
     }
     default:
-        return m_value;
+        return node->value();
     }
 }
 
-static void appendExpressionText(const XmlNode *node, QString &out)
+} // namespace
+
+QString XmlNode::stringValue() const
 {
-    for (const auto &c : node->children()) {
-        if (c->kind() == XmlNode::Kind::Text)
-            out += c->value();
-        else if (c->kind() == XmlNode::Kind::Element && !(c->stateBits & XmlNode::kReadsEmpty))
-            appendExpressionText(c.get(), out);
-    }
+    return textValue(this, false);
 }
 
 QString XmlNode::expressionValue() const
 {
-    if (stateBits & kReadsEmpty)
-        return QString();
-    switch (m_kind) {
-    case Kind::Document:
-    case Kind::Element: {
-        if (m_children.size() == 1 && m_children.front()->m_kind == Kind::Text)
-            return m_children.front()->m_value;
-        QString out;
-        appendExpressionText(this, out);
-        return out;
-    }
-    default:
-        return m_value;
-    }
+    return (stateBits & kReadsEmpty) ? QString() : textValue(this, true);
 }
 
 void XmlNode::setText(const QString &text)
