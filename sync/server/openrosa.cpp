@@ -16,7 +16,6 @@
 #include <QFile>
 #include <QHash>
 #include <QJsonObject>
-#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -29,6 +28,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -131,6 +131,13 @@ void jsonError(httplib::Response &res, int status, const QString &message)
 using namespace detail;
 
 namespace {
+
+/// A use of a statement the connection keeps prepared: finish()ed, not deleted, when done.
+struct FinishQuery
+{
+    void operator()(QSqlQuery *q) const { q->finish(); }
+};
+using QueryUse = std::unique_ptr<QSqlQuery, FinishQuery>;
 
 /// The text of every element without element children: the values a submission's
 /// attachments must be named by.
@@ -716,10 +723,11 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
             return fail(Database::outOfSpace(q.lastError()) ? 507 : 503,
                         Database::failure(Tr::tr("storing the submission"), q.lastError()));
         };
-        // The statements every submission runs, prepared once per connection.
-        auto prepared = [&](const QString &sql) -> QSqlQuery * {
+        // The statements every submission runs, prepared once per connection; each use is
+        // finished when it goes out of scope (no read left open), the statement kept.
+        auto prepared = [&](const QString &sql) {
             QSqlError why;
-            QSqlQuery *q = database.prepared(sql, &why);
+            QueryUse q(database.prepared(sql, &why));
             if (!q)
                 fail(Database::outOfSpace(why) ? 507 : 503,
                      Database::failure(Tr::tr("storing the submission"), why));
@@ -727,24 +735,22 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
         };
         auto storeAttachments = [&](const QVariant &version) {
             for (const auto &[name, content] : attachments) {
-                QSqlQuery *a = prepared(
+                const QueryUse a = prepared(
                     QStringLiteral("SELECT 1 FROM submission_attachments WHERE version_id = "
                                    "? AND name = ?"));
                 if (!a)
                     return false;
-                const auto aDone = qScopeGuard([a] { a->finish(); });
                 a->addBindValue(version);
                 a->addBindValue(name);
                 if (!a->exec())
                     return dbFail(*a);
                 if (a->next())
                     continue; // already here: a resend stores nothing twice
-                QSqlQuery *ins =
+                const QueryUse ins =
                     prepared(QStringLiteral("INSERT INTO submission_attachments (version_id, name, "
                                             "hash, content) VALUES (?, ?, ?, ?)"));
                 if (!ins)
                     return false;
-                const auto insDone = qScopeGuard([ins] { ins->finish(); });
                 ins->addBindValue(version);
                 ins->addBindValue(name);
                 ins->addBindValue(md5(content));
@@ -757,13 +763,12 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
         // The same instanceID again: the same XML from its own submitter is a resend,
         // other XML a conflict; to anyone else it is taken, whatever it holds (nothing
         // tells another team's device whose submission it met or what is in it).
-        QSqlQuery *existing = prepared(
+        const QueryUse existing = prepared(
             QStringLiteral("SELECT v.id, v.xml_hash, s.submitter_id FROM submission_versions "
                            "v JOIN submissions s ON s.id = v.submission_id WHERE "
                            "s.form_id = ? AND v.instance_id = ?"));
         if (!existing)
             return false;
-        const auto existingDone = qScopeGuard([existing] { existing->finish(); });
         existing->addBindValue(formRow);
         existing->addBindValue(instanceId);
         if (!existing->exec())
@@ -789,14 +794,13 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
             // An edit: deprecatedID must be the current version of a stored submission.
             // Only its submitter (or an admin) may edit a submission; to anyone else it is
             // as if there were none.
-            QSqlQuery *base =
+            const QueryUse base =
                 prepared(QStringLiteral("SELECT s.id, s.current_version_id, v.id, "
                                         "s.submitter_id FROM submission_versions v JOIN "
                                         "submissions s ON s.id = v.submission_id WHERE "
                                         "s.form_id = ? AND v.instance_id = ?"));
             if (!base)
                 return false;
-            const auto baseDone = qScopeGuard([base] { base->finish(); });
             base->addBindValue(formRow);
             base->addBindValue(deprecatedId);
             if (!base->exec())
@@ -811,12 +815,11 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
             submissionRow = base->value(0);
             baseVersion = base->value(1);
         } else {
-            QSqlQuery *ins = prepared(
+            const QueryUse ins = prepared(
                 QStringLiteral("INSERT INTO submissions (form_id, instance_id, "
                                "submitter_id, created_at) VALUES (?, ?, ?, ?) RETURNING id"));
             if (!ins)
                 return false;
-            const auto insDone = qScopeGuard([ins] { ins->finish(); });
             ins->addBindValue(formRow);
             ins->addBindValue(instanceId);
             ins->addBindValue(user->id);
@@ -825,13 +828,12 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
                 return dbFail(*ins);
             submissionRow = ins->value(0);
         }
-        QSqlQuery *v = prepared(
+        const QueryUse v = prepared(
             QStringLiteral("INSERT INTO submission_versions (submission_id, form_version_id, "
                            "instance_id, deprecated_id, xml, xml_hash, submitter_id, "
                            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
         if (!v)
             return false;
-        const auto vDone = qScopeGuard([v] { v->finish(); });
         v->addBindValue(submissionRow);
         v->addBindValue(versionRow);
         v->addBindValue(instanceId);
@@ -847,7 +849,7 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
         // The version it replaces must still be current as it is replaced: of two edits of
         // one version stored at once (by two servers on one database), one wins, the other
         // is told the edit started from an old copy. Nothing is overwritten unseen.
-        QSqlQuery *cur = prepared(
+        const QueryUse cur = prepared(
             QStringLiteral("UPDATE submissions SET current_version_id = ?, updated_at = ?, "
                            "review_state = CASE "
                            "WHEN ? = 1 THEN 'edited' ELSE review_state END WHERE id = ? AND %1")
@@ -855,7 +857,6 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
                                            : QStringLiteral("current_version_id IS NULL")));
         if (!cur)
             return false;
-        const auto curDone = qScopeGuard([cur] { cur->finish(); });
         cur->addBindValue(versionId);
         cur->addBindValue(Database::now());
         cur->addBindValue(deprecatedId.isEmpty() ? 0 : 1);
