@@ -132,6 +132,17 @@ private:
     }
     /// A control touched where it shows; false (the test fails) when it is not on screen.
     [[nodiscard]] bool tap(const QString &name) { return uiinput::tap(restingItem(name)); }
+    /// "Remove this entry…" touched: its confirmation, once open (null if it does not open).
+    QObject *askToRemove()
+    {
+        if (!tap(QStringLiteral("removeRepeatButton")))
+            return nullptr;
+        QObject *dialog = visibleItem(QStringLiteral("formPage"))
+                              ->findChild<QObject *>(QStringLiteral("removeRepeatDialog"));
+        return dialog && QTest::qWaitFor([dialog] { return dialog->property("opened").toBool(); })
+                   ? dialog
+                   : nullptr;
+    }
     /// A menu opened with its button and an entry taken; true once the menu is gone (until
     /// then it still holds the keyboard focus).
     [[nodiscard]] bool fromMenu(const QString &button, const QString &entry)
@@ -237,20 +248,11 @@ private:
     std::vector<QQuickItem *> visibleItems(const std::function<bool(QQuickItem *)> &match) const
     {
         std::vector<QQuickItem *> found;
-        QQuickItem *top = window()->contentItem();
-        while (top->parentItem())
-            top = top->parentItem();
-        std::vector<QQuickItem *> todo{top};
-        while (!todo.empty()) {
-            QQuickItem *item = todo.back();
-            todo.pop_back();
-            if (!item->isVisible())
-                continue;
+        app::visitVisibleItems(window(), [&](QQuickItem *item) {
             if (match(item))
                 found.push_back(item);
-            const auto children = item->childItems();
-            todo.insert(todo.end(), children.begin(), children.end());
-        }
+            return false;
+        });
         return found;
     }
     /// The upload question's button opens the file picker (on a desktop, Qt's own); there
@@ -618,11 +620,8 @@ void TestApp::repeatsAndDrafts()
     QVERIFY(tap(QStringLiteral("addRepeatButton")));
     QVERIFY(answerWith(QStringLiteral("/data/person[2]/name"), QStringLiteral("mistake")));
     // Removing asks first.
-    QVERIFY(tap(QStringLiteral("removeRepeatButton")));
-    QObject *dialog = visibleItem(QStringLiteral("formPage"))
-                          ->findChild<QObject *>(QStringLiteral("removeRepeatDialog"));
+    QObject *dialog = askToRemove();
     QVERIFY(dialog);
-    QTRY_VERIFY(dialog->property("opened").toBool());
     QVERIFY(visibleItem(QStringLiteral("answer_/data/person[2]/name"))); // nothing removed yet
     QVERIFY(uiinput::pressDialogButton(dialog, QStringLiteral("Yes")));
     QTRY_VERIFY(!visibleItem(QStringLiteral("answer_/data/person[2]/name")));
@@ -703,11 +702,8 @@ void TestApp::qtsOwnWordsInChinese()
     QVERIFY(tap(QStringLiteral("nextButton")));
     QVERIFY(tap(QStringLiteral("addRepeatButton")));
     QVERIFY(answerWith(QStringLiteral("/data/person[1]/name"), QStringLiteral("王芳")));
-    QVERIFY(tap(QStringLiteral("removeRepeatButton")));
-    QObject *dialog = visibleItem(QStringLiteral("formPage"))
-                          ->findChild<QObject *>(QStringLiteral("removeRepeatDialog"));
+    QObject *dialog = askToRemove();
     QVERIFY(dialog);
-    QTRY_VERIFY(dialog->property("opened").toBool());
     QVERIFY(uiinput::pressDialogButton(dialog, QStringLiteral("是")));
     QTRY_VERIFY(!visibleItem(QStringLiteral("answer_/data/person[1]/name")));
 }
@@ -722,9 +718,7 @@ void TestApp::homeListsLaidOut()
     m_backend->addFormFile(QStringLiteral(SURVEY_TEST_DATA "/roster.xml"));
     QTRY_VERIFY(visibleItem(QStringLiteral("form_roster")) &&
                 visibleItem(QStringLiteral("form_meter_check")));
-    QSignalSpy drawn(window(), &QQuickWindow::frameSwapped);
-    window()->update();
-    QVERIFY(drawn.wait(5000));
+    QVERIFY(uiinput::waitForFrame(window()));
     const auto place = [this](const char *name) {
         QQuickItem *item = visibleItem(QLatin1String(name));
         return item->mapRectToScene(QRectF(0, 0, item->width(), item->height()));

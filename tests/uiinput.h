@@ -41,11 +41,11 @@ inline void scrollIntoView(QQuickItem *item)
 
 /// Waits for the window to draw a frame, so that the control is where the screen shows it
 /// (the window lays out what changed before it draws, as for a person looking at it).
-inline void waitForFrame(QQuickWindow *window)
+inline bool waitForFrame(QQuickWindow *window)
 {
     QSignalSpy drawn(window, &QQuickWindow::frameSwapped);
     window->update();
-    drawn.wait(1000);
+    return drawn.wait(5000);
 }
 
 /// The middle of the item where the window shows it, scrolled into view first; false (and

@@ -8,10 +8,10 @@
 
 namespace survey::app {
 
-/// The visible item named `name` in `window`, searched through the visual tree from its root
+/// Calls `visit` with every visible item of `window`, through the visual tree from its root
 /// (pages a StackView made are visual children, not QObject children; menus and dialogs are
-/// in the overlay beside the content). For the screenshots, the benchmark and the tests.
-inline QQuickItem *findVisibleItem(QQuickWindow *window, const QString &name)
+/// in the overlay beside the content), until `visit` returns true.
+template<typename Visit> void visitVisibleItems(QQuickWindow *window, Visit visit)
 {
     QQuickItem *top = window->contentItem();
     while (top->parentItem())
@@ -22,12 +22,24 @@ inline QQuickItem *findVisibleItem(QQuickWindow *window, const QString &name)
         todo.pop_back();
         if (!item->isVisible())
             continue;
-        if (item->objectName() == name)
-            return item;
+        if (visit(item))
+            return;
         const auto children = item->childItems();
         todo.insert(todo.end(), children.begin(), children.end());
     }
-    return nullptr;
+}
+
+/// The visible item named `name` in `window`. For the screenshots, the benchmark and the
+/// tests.
+inline QQuickItem *findVisibleItem(QQuickWindow *window, const QString &name)
+{
+    QQuickItem *found = nullptr;
+    visitVisibleItems(window, [&](QQuickItem *item) {
+        if (item->objectName() == name)
+            found = item;
+        return found != nullptr;
+    });
+    return found;
 }
 
 } // namespace survey::app
