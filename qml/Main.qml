@@ -58,9 +58,14 @@ ApplicationWindow {
         function onReadyChanged() { window.showStart() }
         function onAccountChanged() { window.showStart() }
         function onNotice(text) { toast.show(text) }
+        function onPasswordRequested() { passwordDialog.open() }
         function onRecordOpened(controller) {
             stack.push("pages/FormPage.qml", { controller: controller })
         }
+    }
+
+    PasswordDialog {
+        id: passwordDialog
     }
 
     Toast {

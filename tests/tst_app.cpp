@@ -80,6 +80,7 @@ private Q_SLOTS:
     void qtsOwnWordsInChinese();
     void homeListsLaidOut();
     void signInPage();
+    void passwordPrompt();
     void photoAnswer();
     void barcodeAnswer();
     void barcodeScannerFrames();
@@ -90,6 +91,10 @@ private Q_SLOTS:
     void householdThroughTheUi();
 
 private:
+    /// The app started on the device in m_dir (what it holds stays).
+    void startApp();
+    /// The app closed and started again on the same device, as after a phone's restart.
+    void restartApp();
     QObject *find(const QString &name) const
     {
         for (QObject *root : m_engine->rootObjects()) {
@@ -115,15 +120,15 @@ private:
     {
         return qobject_cast<QQuickWindow *>(m_engine->rootObjects().value(0));
     }
-    /// The visible control with this name once no page is sliding in or out (a person
-    /// touches what has come to rest); null when there is none.
+    /// The visible control with this name once no page is sliding in or out and no pop-up
+    /// is fading (a person touches what has come to rest); null when there is none.
     QQuickItem *restingItem(const QString &name) const
     {
         QQuickItem *item = nullptr;
         QObject *stack = find(QStringLiteral("stack"));
         if (!QTest::qWaitFor([&] {
                 return (!stack || !stack->property("busy").toBool()) &&
-                       (item = visibleItem(name)) != nullptr;
+                       uiinput::popupsAtRest(window()) && (item = visibleItem(name)) != nullptr;
             })) {
             qWarning("no visible control named %s", qPrintable(name));
             return nullptr;
@@ -441,6 +446,19 @@ void TestApp::init()
     // A fresh app on an empty device for each test function.
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
+    startApp();
+}
+
+void TestApp::restartApp()
+{
+    m_modelTesters.clear();
+    m_engine.reset();
+    m_backend.reset();
+    startApp();
+}
+
+void TestApp::startApp()
+{
     m_backend = std::make_unique<app::Backend>(nullptr);
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_engine->addImportPath(QStringLiteral("qrc:/"));
@@ -768,6 +786,87 @@ void TestApp::signInPage()
     QTest::keyClick(window(), Qt::Key_Return);
     QTRY_VERIFY(atHome());
     QCOMPARE(m_backend->property("userName").toString(), QStringLiteral("enu"));
+}
+
+void TestApp::passwordPrompt()
+{
+    // A device without a password keystore (this test's session has no Secret Service):
+    // after a restart the app asks for the password in plain words instead of sending
+    // without one, and sends once it is typed.
+    const QString base = serverBase();
+    QVERIFY(!base.isEmpty());
+    QVERIFY(signIn(base, QStringLiteral("enu"), QStringLiteral("enum-password")));
+    QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("form_meter_check")), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing(), 30000);
+    settle();
+    QVERIFY(tap(QStringLiteral("form_meter_check")));
+    QVERIFY(answerWith(QStringLiteral("/data/kwh"), QStringLiteral("312")));
+    QVERIFY(saved());
+    QVERIFY(tap(QStringLiteral("nextButton")));
+    QVERIFY(tap(QStringLiteral("finalizeButton")));
+    QTRY_VERIFY(atHome() && m_backend->readyCount() == 1);
+
+    restartApp();
+    QQuickItem *reason = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((reason = restingItem(QStringLiteral("passwordReason"))), 20000);
+    const QString said = reason->property("text").toString();
+    QVERIFY2(said.startsWith(QLatin1String("This device cannot keep passwords")), qPrintable(said));
+    QVERIFY2(said.contains(QLatin1String("enu")), qPrintable(said));
+    // Nothing meant for developers.
+    for (const char *word : {"dbus", "DBus", "stdin", "SURVEY_PASSWORD", "keychain", "Secret"})
+        QVERIFY2(!said.contains(QLatin1String(word)), qPrintable(said));
+    // Use this password cannot be pressed before something is typed.
+    QVERIFY(tap(QStringLiteral("usePasswordButton")));
+    QVERIFY(visibleItem(QStringLiteral("passwordReason")));
+    // Later: the person goes on working; Send asks again.
+    QVERIFY(tap(QStringLiteral("passwordLaterButton")));
+    QTRY_VERIFY(!visibleItem(QStringLiteral("passwordReason")));
+    settle();
+    QVERIFY(tap(QStringLiteral("sendButton")));
+    QVERIFY(restingItem(QStringLiteral("passwordPromptField")));
+    QCOMPARE(m_backend->readyCount(), 1);
+    // A wrong password: the server refuses it, and the app asks again, saying so.
+    QTRY_VERIFY(restingItem(QStringLiteral("passwordPromptField"))->hasActiveFocus());
+    uiinput::typeText(window(), QStringLiteral("not-the-password"));
+    QVERIFY(tap(QStringLiteral("usePasswordButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(restingItem(QStringLiteral("passwordReason")) &&
+                                 m_backend->property("passwordNeed").toInt() ==
+                                     int(app::Backend::PasswordNeed::ServerRefused),
+                             30000);
+    QVERIFY(restingItem(QStringLiteral("passwordReason"))
+                ->property("text")
+                .toString()
+                .startsWith(QLatin1String("The server did not accept the password")));
+    QCOMPARE(m_backend->readyCount(), 1);
+    // The right one, with Enter: the waiting record goes.
+    QTRY_VERIFY(restingItem(QStringLiteral("passwordPromptField"))->hasActiveFocus());
+    uiinput::typeText(window(), QStringLiteral("enum-password"));
+    QTest::keyClick(window(), Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing() && m_backend->readyCount() == 0, 30000);
+    QTRY_COMPARE(visibleItem(QStringLiteral("syncStatus"))->property("text").toString(),
+                 QStringLiteral("1 sent"));
+
+    // Signing out warns about what is not sent, and keeps the server and user for next time.
+    settle();
+    QVERIFY(tap(QStringLiteral("form_meter_check")));
+    QVERIFY(answerWith(QStringLiteral("/data/kwh"), QStringLiteral("40")));
+    QVERIFY(saved());
+    QVERIFY(closeForm());
+    QTRY_COMPARE(m_backend->draftCount(), 1);
+    QVERIFY(tap(QStringLiteral("settingsButton")));
+    QVERIFY(tap(QStringLiteral("signOutButton")));
+    QTRY_COMPARE(restingItem(QStringLiteral("signOutWarning"))->property("text").toString(),
+                 QStringLiteral("Not sent yet: 1 record on this device."));
+    QVERIFY(tap(QStringLiteral("signOutCancelButton")));
+    QTRY_VERIFY(!visibleItem(QStringLiteral("signOutWarning")));
+    QVERIFY(m_backend->configured());
+    QVERIFY(tap(QStringLiteral("signOutButton")));
+    QVERIFY(tap(QStringLiteral("signOutConfirmButton")));
+    QTRY_VERIFY(restingItem(QStringLiteral("signInButton")));
+    QCOMPARE(restingItem(QStringLiteral("serverField"))->property("text").toString(), base);
+    QCOMPARE(restingItem(QStringLiteral("userField"))->property("text").toString(),
+             QStringLiteral("enu"));
+    QCOMPARE(restingItem(QStringLiteral("passwordField"))->property("text").toString(), QString());
 }
 
 void TestApp::photoAnswer()
@@ -1173,6 +1272,7 @@ void TestApp::sendReturnCorrect()
     settle();
     QVERIFY(tap(QStringLiteral("settingsButton")));
     QVERIFY(tap(QStringLiteral("signOutButton")));
+    QVERIFY(tap(QStringLiteral("signOutConfirmButton")));
     QTRY_VERIFY(visibleItem(QStringLiteral("signInButton")));
 }
 

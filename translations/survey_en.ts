@@ -1662,6 +1662,57 @@
     </message>
 </context>
 <context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Password not accepted</source>
+        <translation>Password not accepted</translation>
+    </message>
+    <message>
+        <source>Password needed to send</source>
+        <translation>Password needed to send</translation>
+    </message>
+    <message>
+        <source>This device cannot keep passwords, so the app does not have yours after a restart.</source>
+        <translation>This device cannot keep passwords, so the app does not have yours after a restart.</translation>
+    </message>
+    <message>
+        <source>The device&apos;s password store is locked or did not give the password.</source>
+        <translation>The device&apos;s password store is locked or did not give the password.</translation>
+    </message>
+    <message>
+        <source>The server did not accept the password. It may have been changed.</source>
+        <translation>The server did not accept the password. It may have been changed.</translation>
+    </message>
+    <message>
+        <source>No password is saved on this device for your account.</source>
+        <translation>No password is saved on this device for your account.</translation>
+    </message>
+    <message>
+        <source>Type the password of %1 for %2 to send your records. Your answers on this device are safe either way.</source>
+        <translation>Type the password of %1 for %2 to send your records. Your answers on this device are safe either way.</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Show password</source>
+        <translation>Show password</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>Not now</translation>
+    </message>
+    <message>
+        <source>Use this password</source>
+        <translation>Use this password</translation>
+    </message>
+</context>
+<context>
     <name>QuestionView</name>
     <message>
         <source>YYYY-MM-DD</source>
@@ -1869,6 +1920,36 @@
     <message>
         <source>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL) and the Noto CJK fonts (OFL).</source>
         <translation>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL) and the Noto CJK fonts (OFL).</translation>
+    </message>
+</context>
+<context>
+    <name>SignOutDialog</name>
+    <message>
+        <source>Sign out?</source>
+        <translation>Sign out?</translation>
+    </message>
+    <message>
+        <source>They stay on this device and are sent after you sign in again. Records are only sent while you are signed in.</source>
+        <translation>They stay on this device and are sent after you sign in again. Records are only sent while you are signed in.</translation>
+    </message>
+    <message>
+        <source>Everything on this device has been sent. Your records and forms stay on this device.</source>
+        <translation>Everything on this device has been sent. Your records and forms stay on this device.</translation>
+    </message>
+    <message>
+        <source>Stay signed in</source>
+        <translation>Stay signed in</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Sign out</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not sent yet: %n record(s) on this device.</source>
+        <translation>
+            <numerusform>Not sent yet: %n record on this device.</numerusform>
+            <numerusform>Not sent yet: %n records on this device.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2540,10 +2621,6 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <translation>The password keystore refused (%1).</translation>
     </message>
     <message>
-        <source>This device has no password keystore (%1). Give the password each time: survey-cli sync --password-stdin, or SURVEY_PASSWORD.</source>
-        <translation>This device has no password keystore (%1). Give the password each time: survey-cli sync --password-stdin, or SURVEY_PASSWORD.</translation>
-    </message>
-    <message>
         <source>The file %1 of this record cannot be read on this device; the record was not sent. Take or attach the file again.</source>
         <translation>The file %1 of this record cannot be read on this device; the record was not sent. Take or attach the file again.</translation>
     </message>
@@ -2558,6 +2635,10 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>The server refused the sign-in, saying: %1. Check the server address, user name and password, then sign in again.</source>
         <translation>The server refused the sign-in, saying: %1. Check the server address, user name and password, then sign in again.</translation>
+    </message>
+    <message>
+        <source>This device has no password keystore (%1).</source>
+        <translation>This device has no password keystore (%1).</translation>
     </message>
 </context>
 <context>
@@ -2584,6 +2665,12 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <source>error: no password: %1
 </source>
         <translation>error: no password: %1
+</translation>
+    </message>
+    <message>
+        <source>error: no password: %1 Give it each time with --password-stdin, or in SURVEY_PASSWORD.
+</source>
+        <translation>error: no password: %1 Give it each time with --password-stdin, or in SURVEY_PASSWORD.
 </translation>
     </message>
 </context>
@@ -2918,6 +3005,10 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>The location cannot be found on this device.</source>
         <translation>The location cannot be found on this device.</translation>
+    </message>
+    <message>
+        <source>This device cannot keep the password: the app will ask for it again after it restarts.</source>
+        <translation>This device cannot keep the password: the app will ask for it again after it restarts.</translation>
     </message>
 </context>
 <context>

@@ -1651,6 +1651,57 @@
     </message>
 </context>
 <context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Password not accepted</source>
+        <translation>密码未被接受</translation>
+    </message>
+    <message>
+        <source>Password needed to send</source>
+        <translation>发送需要密码</translation>
+    </message>
+    <message>
+        <source>This device cannot keep passwords, so the app does not have yours after a restart.</source>
+        <translation>这台设备无法保存密码，所以应用重新启动后没有您的密码。</translation>
+    </message>
+    <message>
+        <source>The device&apos;s password store is locked or did not give the password.</source>
+        <translation>设备的密码库已锁定，或没有提供密码。</translation>
+    </message>
+    <message>
+        <source>The server did not accept the password. It may have been changed.</source>
+        <translation>服务器不接受这个密码，密码可能已被更改。</translation>
+    </message>
+    <message>
+        <source>No password is saved on this device for your account.</source>
+        <translation>这台设备上没有保存您账户的密码。</translation>
+    </message>
+    <message>
+        <source>Type the password of %1 for %2 to send your records. Your answers on this device are safe either way.</source>
+        <translation>请输入 %1 在 %2 的密码以发送记录。无论如何，这台设备上的答案都不会丢失。</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Show password</source>
+        <translation>显示密码</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>以后再说</translation>
+    </message>
+    <message>
+        <source>Use this password</source>
+        <translation>使用此密码</translation>
+    </message>
+</context>
+<context>
     <name>QuestionView</name>
     <message>
         <source>YYYY-MM-DD</source>
@@ -1858,6 +1909,35 @@
     <message>
         <source>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL) and the Noto CJK fonts (OFL).</source>
         <translation>调查采集 %1。自由软件，采用 GNU GPL 第 3 版或更高版本授权。使用了 Qt（LGPL v3）、SQLite（公有领域）、QtKeychain（BSD）、zxing-cpp（Apache 2.0）、GStreamer（LGPL）和 Noto CJK 字体（OFL）。</translation>
+    </message>
+</context>
+<context>
+    <name>SignOutDialog</name>
+    <message>
+        <source>Sign out?</source>
+        <translation>退出登录？</translation>
+    </message>
+    <message>
+        <source>They stay on this device and are sent after you sign in again. Records are only sent while you are signed in.</source>
+        <translation>这些记录会保留在这台设备上，重新登录后再发送。只有登录后才能发送记录。</translation>
+    </message>
+    <message>
+        <source>Everything on this device has been sent. Your records and forms stay on this device.</source>
+        <translation>这台设备上的所有记录都已发送。您的记录和表单会保留在这台设备上。</translation>
+    </message>
+    <message>
+        <source>Stay signed in</source>
+        <translation>保持登录</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not sent yet: %n record(s) on this device.</source>
+        <translation>
+            <numerusform>这台设备上还有 %n 条记录未发送。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2525,10 +2605,6 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <translation>密码库拒绝了请求（%1）。</translation>
     </message>
     <message>
-        <source>This device has no password keystore (%1). Give the password each time: survey-cli sync --password-stdin, or SURVEY_PASSWORD.</source>
-        <translation>本设备没有密码库（%1）。请每次提供密码：survey-cli sync --password-stdin，或设置 SURVEY_PASSWORD。</translation>
-    </message>
-    <message>
         <source>The file %1 of this record cannot be read on this device; the record was not sent. Take or attach the file again.</source>
         <translation>本设备无法读取该记录的文件 %1；该记录未发送。请重新拍摄或添加该文件。</translation>
     </message>
@@ -2543,6 +2619,10 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>The server refused the sign-in, saying: %1. Check the server address, user name and password, then sign in again.</source>
         <translation>服务器拒绝了登录，原因是：%1。请检查服务器地址、用户名和密码，然后重新登录。</translation>
+    </message>
+    <message>
+        <source>This device has no password keystore (%1).</source>
+        <translation>这台设备没有密码库（%1）。</translation>
     </message>
 </context>
 <context>
@@ -2569,6 +2649,12 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <source>error: no password: %1
 </source>
         <translation>错误：没有密码：%1
+</translation>
+    </message>
+    <message>
+        <source>error: no password: %1 Give it each time with --password-stdin, or in SURVEY_PASSWORD.
+</source>
+        <translation>错误：没有密码：%1 请每次用 --password-stdin 或在 SURVEY_PASSWORD 中提供密码。
 </translation>
     </message>
 </context>
@@ -2898,6 +2984,10 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>The location cannot be found on this device.</source>
         <translation>本设备无法获取位置。</translation>
+    </message>
+    <message>
+        <source>This device cannot keep the password: the app will ask for it again after it restarts.</source>
+        <translation>这台设备无法保存密码：应用重新启动后会再次询问密码。</translation>
     </message>
 </context>
 <context>

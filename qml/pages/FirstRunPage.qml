@@ -62,6 +62,7 @@ Page {
                 Layout.leftMargin: Theme.margin
                 Layout.rightMargin: Theme.margin
                 placeholderText: qsTr("https://…/v1/projects/1")
+                text: Backend.serverUrl // kept after signing out
                 inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase
                 onAccepted: user.forceActiveFocus()
             }
@@ -77,6 +78,7 @@ Page {
                 Layout.leftMargin: Theme.margin
                 Layout.rightMargin: Theme.margin
                 inputMethodHints: Qt.ImhNoAutoUppercase
+                text: Backend.userName
                 onAccepted: password.forceActiveFocus()
             }
             Label {

@@ -148,7 +148,7 @@ Page {
                 Layout.leftMargin: Theme.margin
                 Layout.minimumHeight: Theme.touch
                 text: qsTr("Sign out")
-                onClicked: Backend.signOut()
+                onClicked: signOutDialog.open()
             }
 
             Label {
@@ -165,5 +165,9 @@ Page {
                 font.pixelSize: Theme.smallSize
             }
         }
+    }
+
+    SignOutDialog {
+        id: signOutDialog
     }
 }

@@ -165,14 +165,23 @@ void Backend::start(const QString &dataDir, QQmlEngine *engine)
                     if (!m_serverUrl.isEmpty() && !m_userName.isEmpty()) {
                         // The password from the keystore, for sending later.
                         auto *keystore = newKeystore();
-                        keystore->read(m_serverUrl, m_userName,
-                                       [self, this, keystore](const auto &r) {
-                                           keystore->deleteLater();
-                                           if (self && r.ok) {
-                                               m_password = r.password;
-                                               ensureSyncClient([] {});
-                                           }
-                                       });
+                        keystore->read(
+                            m_serverUrl, m_userName, [self, this, keystore](const auto &r) {
+                                keystore->deleteLater();
+                                // A password given meanwhile (--server with
+                                // SURVEY_PASSWORD) is the one to use.
+                                if (!self || !m_password.isEmpty())
+                                    return;
+                                if (r.ok) {
+                                    m_password = r.password;
+                                    ensureSyncClient([] {});
+                                    return;
+                                }
+                                m_keystoreUsable = !r.unavailable;
+                                needPassword(r.unavailable ? PasswordNeed::NoKeystore
+                                             : r.notFound  ? PasswordNeed::NotSaved
+                                                           : PasswordNeed::KeystoreRefused);
+                            });
                     }
                 });
             });
@@ -322,10 +331,14 @@ void Backend::loadLists()
                 return;
             m_forms = forms;
             m_formCache = cache;
+            const auto countOf = [&rows](auto pick) {
+                return static_cast<int>(std::count_if(rows.begin(), rows.end(), pick));
+            };
             m_readyCount =
-                static_cast<int>(std::count_if(rows.begin(), rows.end(), [](const RecordRow &r) {
-                    return r.state == QLatin1String("finalized");
-                }));
+                countOf([](const RecordRow &r) { return r.state == QLatin1String("finalized"); });
+            m_draftCount = countOf([](const RecordRow &r) {
+                return r.state == QLatin1String("draft") || r.state == QLatin1String("returned");
+            });
             RecordsModel::setAll(std::move(rows));
             Q_EMIT formsChanged();
             Q_EMIT countsChanged();
@@ -354,14 +367,63 @@ void Backend::signIn(const QString &serverUrl, const QString &user, const QStrin
     saveSetting(kUser, m_userName);
     saveSetting(kConfigured, QStringLiteral("yes"));
     Q_EMIT accountChanged();
+    keepPassword(password);
+    ensureSyncClient([this] { sync(); });
+}
+
+void Backend::keepPassword(const QString &password)
+{
+    m_passwordNeed = PasswordNeed::None;
+    Q_EMIT passwordNeedChanged();
     auto *keystore = newKeystore();
     QPointer<Backend> self(this);
     keystore->write(m_serverUrl, m_userName, password, [self, this, keystore](const auto &r) {
         keystore->deleteLater();
-        if (self && !r.ok)
-            Q_EMIT notice(r.error); // signed in for this session only
+        if (!self || r.ok)
+            return;
+        m_keystoreUsable = !r.unavailable;
+        // Signed in for this run only; said once, in plain words (the keystore's own
+        // message names system parts an enumerator has nothing to do with).
+        Q_EMIT notice(tr("This device cannot keep the password: the app will ask for it "
+                         "again after it restarts."));
     });
-    ensureSyncClient([this] { sync(); });
+}
+
+void Backend::usePassword(const QString &password)
+{
+    if (password.isEmpty() || m_serverUrl.isEmpty())
+        return;
+    m_password = password;
+    // A device known to have no keystore is not asked again (nor its failure told again).
+    if (m_keystoreUsable)
+        keepPassword(password);
+    else {
+        m_passwordNeed = PasswordNeed::None;
+        Q_EMIT passwordNeedChanged();
+    }
+    const bool send = std::exchange(m_sendWhenPasswordGiven, false);
+    ensureSyncClient([this, send] {
+        if (send)
+            sync();
+    });
+}
+
+void Backend::needPassword(PasswordNeed why)
+{
+    m_password.clear();
+    m_passwordNeed = why;
+    Q_EMIT passwordNeedChanged();
+    Q_EMIT passwordRequested();
+}
+
+void Backend::dropSyncClient()
+{
+    auto *oldClient = std::exchange(m_client, nullptr);
+    auto *oldSender = std::exchange(m_autoSender, nullptr);
+    m_worker.post([oldClient, oldSender](store::Store *) {
+        delete oldSender;
+        delete oldClient;
+    });
 }
 
 void Backend::useWithoutServer()
@@ -383,7 +445,14 @@ void Backend::signOut()
         keystore->remove(m_serverUrl, m_userName,
                          [keystore](const auto &) { keystore->deleteLater(); });
     }
+    // The server address and user name stay, for signing in again; the password goes.
     m_password.clear();
+    dropSyncClient();
+    m_sendWhenPasswordGiven = false;
+    if (m_passwordNeed != PasswordNeed::None) {
+        m_passwordNeed = PasswordNeed::None;
+        Q_EMIT passwordNeedChanged();
+    }
     m_configured = false;
     saveSetting(kConfigured, QStringLiteral("no"));
     Q_EMIT accountChanged();
@@ -472,6 +541,10 @@ void Backend::ensureSyncClient(std::function<void()> then)
                         text = tr("The server refused the user name or password.");
                     setStatus(text);
                     loadLists();
+                    if (summary.signInFailed) {
+                        m_sendWhenPasswordGiven = true; // what was to go goes then
+                        needPassword(PasswordNeed::ServerRefused);
+                    }
                 });
         connect(sender, &sync::AutoSender::started, this, [self, this] {
             if (!self)
@@ -494,6 +567,13 @@ void Backend::sync()
 {
     if (m_serverUrl.isEmpty()) {
         Q_EMIT notice(tr("No server is set up: sign in to a server in Settings to send."));
+        return;
+    }
+    if (m_password.isEmpty()) {
+        // Nothing to sign in with (the keystore could not give it): ask, then send.
+        m_sendWhenPasswordGiven = true;
+        needPassword(m_passwordNeed == PasswordNeed::None ? PasswordNeed::NotSaved
+                                                          : m_passwordNeed);
         return;
     }
     if (!m_client) {

@@ -56,8 +56,22 @@ class Backend : public QObject
     Q_PROPERTY(bool cameraAvailable READ cameraAvailable NOTIFY cameraAvailableChanged)
     /// Barcodes can be read from pictures and the camera (this build has a reader).
     Q_PROPERTY(bool barcodeSupported READ barcodeSupported CONSTANT)
+    /// Drafts and returned records not finalized yet (Sign out warns about them).
+    Q_PROPERTY(int draftCount READ draftCount NOTIFY countsChanged)
+    /// Why the app has no password to send with (None: it has one, or needs none).
+    Q_PROPERTY(PasswordNeed passwordNeed READ passwordNeed NOTIFY passwordNeedChanged)
 
 public:
+    /// Why sending needs the person to type the password again.
+    enum class PasswordNeed {
+        None,            ///< the app has the password (or no server is set up)
+        NoKeystore,      ///< the device has no password keystore to keep it between runs
+        KeystoreRefused, ///< the keystore is locked or refused to give it
+        NotSaved,        ///< the keystore has no password for this account (removed)
+        ServerRefused,   ///< the server did not accept the password the app had
+    };
+    Q_ENUM(PasswordNeed)
+
     /// Made once, in main() (or a test); QML gets it through create().
     explicit Backend(QObject *parent);
     ~Backend() override;
@@ -81,6 +95,11 @@ public:
     QString formLanguage() const { return m_formLanguage; }
     Q_INVOKABLE void setFormLanguage(const QString &language);
     int readyCount() const { return m_readyCount; }
+    int draftCount() const { return m_draftCount; }
+    PasswordNeed passwordNeed() const { return m_passwordNeed; }
+    /// The password typed when passwordRequested() asked for it: used for this run, kept in
+    /// the keystore when the device has one, and a send that was waiting for it goes.
+    Q_INVOKABLE void usePassword(const QString &password);
     bool syncing() const { return m_syncing; }
     qreal syncProgress() const { return m_syncProgress; }
     QString syncStatus() const { return m_syncStatus; }
@@ -144,6 +163,9 @@ Q_SIGNALS:
     void cameraAvailableChanged();
     void locationFound(const QString &value, qreal accuracy);
     void locationFailed(const QString &reason);
+    void passwordNeedChanged();
+    /// The password must be typed (passwordNeed says why): the window asks for it.
+    void passwordRequested();
 
 private:
     void setError(const QString &text);
@@ -152,6 +174,11 @@ private:
     void saveSetting(const QString &key, const QString &value);
     void applyTranslator();
     void ensureSyncClient(std::function<void()> then);
+    /// The sync client and automatic sender go (sign out: nothing is sent any more).
+    void dropSyncClient();
+    void needPassword(PasswordNeed why);
+    /// The password into the keystore (said plainly when the device cannot keep it).
+    void keepPassword(const QString &password);
 
     Worker m_worker;
     QQmlEngine *m_engine = nullptr;
@@ -179,6 +206,10 @@ private:
     };
     QHash<QString, CachedForm> m_formCache; ///< current version of each formID
     int m_readyCount = 0;
+    int m_draftCount = 0;
+    PasswordNeed m_passwordNeed = PasswordNeed::None;
+    bool m_sendWhenPasswordGiven = false;
+    bool m_keystoreUsable = true; ///< false once it answered that there is none
     bool m_syncing = false;
     qreal m_syncProgress = 0;
     QString m_syncStatus;

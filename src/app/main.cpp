@@ -114,8 +114,12 @@ int main(int argc, char **argv)
         const QString password = qEnvironmentVariable("SURVEY_PASSWORD");
         QObject::connect(&backend, &survey::app::Backend::readyChanged, &backend,
                          [&backend, server, user, password] {
-                             if (backend.ready() && backend.serverUrl().isEmpty())
+                             if (!backend.ready())
+                                 return;
+                             if (backend.serverUrl().isEmpty() || !backend.configured())
                                  backend.signIn(server, user, password);
+                             else if (backend.userName() == user)
+                                 backend.usePassword(password); // the keystore may have none
                          });
     }
     engine.load(QUrl(QStringLiteral("qrc:/Survey/Main.qml")));

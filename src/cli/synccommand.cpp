@@ -79,7 +79,10 @@ int syncCommand(const QStringList &args)
         if (!answered)
             QCoreApplication::exec();
         if (!found.ok) {
-            writeErr(Tr::tr("error: no password: %1\n").arg(found.error));
+            writeErr(found.unavailable ? Tr::tr("error: no password: %1 Give it each time with "
+                                                "--password-stdin, or in SURVEY_PASSWORD.\n")
+                                             .arg(found.error)
+                                       : Tr::tr("error: no password: %1\n").arg(found.error));
             return 1;
         }
         password = found.password;

@@ -22,16 +22,14 @@ Credentials::Result resultOf(const QKeychain::Job &job)
         return r;
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:
+        r.refused = true;
         r.error = Messages::tr("The password keystore refused (%1).").arg(job.errorString());
         return r;
     default:
         // No keystore, or no Secret Service on the session bus: nothing is stored elsewhere
         // instead.
         r.unavailable = true;
-        r.error = Messages::tr("This device has no password keystore (%1). Give the password "
-                               "each time: survey-cli sync --password-stdin, or "
-                               "SURVEY_PASSWORD.")
-                      .arg(job.errorString());
+        r.error = Messages::tr("This device has no password keystore (%1).").arg(job.errorString());
         return r;
     }
 }

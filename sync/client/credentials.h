@@ -12,9 +12,9 @@ namespace survey::sync {
 /// Linux desktops, Keychain on macOS and iOS, the Credential Store on Windows, the
 /// Keystore on Android), one per server address and user, never in settings files.
 ///
-/// Headless machines usually have no keystore: read() then fails with `unavailable` set
-/// and a message, and the password is given each time instead (survey-cli sync
-/// --password-stdin, or SURVEY_PASSWORD). Nothing falls back to a plain-text file.
+/// Headless machines usually have no keystore: read() then fails with `unavailable` set,
+/// and the password is given each time instead (the CLI reads it from standard input, the
+/// app asks for it). Nothing falls back to a plain-text file.
 class Credentials : public QObject
 {
     Q_OBJECT
@@ -24,8 +24,11 @@ public:
         bool ok = false;
         bool unavailable = false; ///< no keystore on this machine
         bool notFound = false;    ///< the keystore has no password for this account
+        bool refused = false;     ///< the keystore is there but refused (locked, denied)
         QString password;
-        QString error; ///< in the current language
+        /// What went wrong, with the keystore's own words: for logs and the command line,
+        /// not for an enumerator's screen (the app says it in plain words from the flags).
+        QString error;
     };
     using Done = std::function<void(const Result &)>;
 

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Asks for the password when the app has none to send with, saying why in plain words:
+// the device keeps no passwords, its keystore is locked, the saved one is gone, or the
+// server did not accept it. The person types it (kept for this run, and in the keystore
+// when there is one), signs out, or goes on working and is asked again at the next send.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import Survey
+
+Dialog {
+    id: dialog
+    objectName: "passwordDialog"
+    parent: Overlay.overlay
+    anchors.centerIn: parent
+    width: Math.max(260, Math.min(parent ? parent.width - 2 * Theme.margin : 420, 460))
+    modal: true
+    title: Backend.passwordNeed === Backend.ServerRefused ? qsTr("Password not accepted")
+                                                          : qsTr("Password needed to send")
+    onOpened: {
+        password.clear()
+        password.forceActiveFocus()
+    }
+
+    function reason() {
+        switch (Backend.passwordNeed) {
+        case Backend.NoKeystore:
+            return qsTr("This device cannot keep passwords, so the app does not have yours after a restart.")
+        case Backend.KeystoreRefused:
+            return qsTr("The device's password store is locked or did not give the password.")
+        case Backend.ServerRefused:
+            return qsTr("The server did not accept the password. It may have been changed.")
+        default:
+            return qsTr("No password is saved on this device for your account.")
+        }
+    }
+    function submit() {
+        if (password.text.length === 0)
+            return
+        Backend.usePassword(password.text)
+        dialog.close()
+    }
+
+    contentItem: ColumnLayout {
+        spacing: Theme.spacing
+        Label {
+            objectName: "passwordReason"
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            text: dialog.reason() + " "
+                  + qsTr("Type the password of %1 for %2 to send your records. Your answers on this device are safe either way.")
+                    .arg(Backend.userName).arg(Backend.serverUrl)
+        }
+        Label {
+            text: qsTr("Password")
+            font.bold: true
+        }
+        TextField {
+            id: password
+            objectName: "passwordPromptField"
+            Layout.fillWidth: true
+            echoMode: showPassword.checked ? TextInput.Normal : TextInput.Password
+            inputMethodHints: Qt.ImhNoAutoUppercase | Qt.ImhNoPredictiveText
+            onAccepted: dialog.submit()
+        }
+        CheckBox {
+            id: showPassword
+            objectName: "promptShowPassword"
+            text: qsTr("Show password")
+        }
+    }
+    footer: DialogButtonBox {
+        Button {
+            objectName: "passwordSignOutButton"
+            text: qsTr("Sign out")
+            flat: true
+            DialogButtonBox.buttonRole: DialogButtonBox.ResetRole
+            onClicked: {
+                dialog.close()
+                signOut.open()
+            }
+        }
+        Button {
+            objectName: "passwordLaterButton"
+            text: qsTr("Not now")
+            flat: true
+            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+        }
+        Button {
+            objectName: "usePasswordButton"
+            text: qsTr("Use this password")
+            enabled: password.text.length > 0
+            highlighted: true
+            DialogButtonBox.buttonRole: DialogButtonBox.ApplyRole
+            onClicked: dialog.submit()
+        }
+    }
+
+    SignOutDialog {
+        id: signOut
+    }
+}
