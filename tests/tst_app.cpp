@@ -429,6 +429,7 @@ private:
     /// page shows `stopAt` (or the end).
     void fillUntil(const QJsonObject &answers, const QString &stopAt);
     QStringList m_repeatPrompts; ///< every "Add a new …?" fillUntil passed, in order
+    QStringList m_repeatPlaces;  ///< every "Household members: 2 of 3" fillUntil passed
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QProcess m_server;
@@ -443,6 +444,7 @@ private:
 void TestApp::init()
 {
     m_repeatPrompts.clear();
+    m_repeatPlaces.clear();
     // A fresh app on an empty device for each test function.
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
@@ -1329,12 +1331,24 @@ void TestApp::fillQuestion(const QVariantMap &question, const QString &want)
 
 void TestApp::fillUntil(const QJsonObject &answers, const QString &stopAt)
 {
+    double progress = -1;
     for (int page = 0; page < 200; ++page) {
         QObject *form = controller();
         QVERIFY(form);
+        // Going forward, the progress shown never goes back (however many questions
+        // relevance brings or repeats add).
+        const double now = form->property("progress").toDouble();
+        QVERIFY2(now >= progress, qPrintable(QStringLiteral("%1 after %2").arg(now).arg(progress)));
+        progress = now;
+        QQuickItem *shown = restingItem(QStringLiteral("progressText"));
+        QVERIFY(shown);
+        QCOMPARE(shown->property("text").toString(),
+                 QStringLiteral("%1%").arg(std::lround(now * 100)));
         const QString kind = form->property("pageKind").toString();
         if (kind == QLatin1String("end"))
             return;
+        if (QQuickItem *place = visibleItem(QStringLiteral("repeatPlace")))
+            m_repeatPlaces << place->property("text").toString();
         if (kind == QLatin1String("repeat")) {
             // Another entry when the answers have one.
             const QString next = QStringLiteral("%1[%2]/").arg(
@@ -1485,6 +1499,10 @@ void TestApp::householdThroughTheUi()
     QVERIFY2(m_repeatPrompts.contains(QStringLiteral("Add a new \"Household members\"?")),
              qPrintable(m_repeatPrompts.join(QLatin1Char('|'))));
     QVERIFY(m_repeatPrompts.contains(QStringLiteral("Add a new \"Vehicles\"?")));
+    // Each page in a repeat says which entry it is, of those there are so far.
+    QVERIFY2(m_repeatPlaces.contains(QStringLiteral("Household members: 2 of 2")) &&
+                 m_repeatPlaces.contains(QStringLiteral("Vehicles: 2 of 2")),
+             qPrintable(m_repeatPlaces.join(QLatin1Char('|'))));
     QVERIFY(finalizeAndSend());
     QTRY_VERIFY(visibleItem(QStringLiteral("record_") + id)); // under Sent
     QCOMPARE(s->record(id, &e)->state, store::RecordState::Sent);
@@ -1528,7 +1546,11 @@ void TestApp::householdThroughTheUi()
     QVERIFY(jumpToQuestion(QStringLiteral("/data/summary")));
     const QString summaryBefore = labelOf(QStringLiteral("/data/summary"));
     QVERIFY2(summaryBefore.contains(QStringLiteral("3 members")), qPrintable(summaryBefore));
+    QVERIFY(jumpToQuestion(QStringLiteral("/data/members/member[2]/name")));
+    QCOMPARE(restingItem(QStringLiteral("repeatPlace"))->property("text").toString(),
+             QStringLiteral("Household members: 2 of 3"));
     QVERIFY(jumpToQuestion(QStringLiteral("/data/elec_kwh")));
+    QVERIFY(!visibleItem(QStringLiteral("repeatPlace")));
     QVERIFY(answerWith(QStringLiteral("/data/elec_kwh"), QStringLiteral("298")));
     QVERIFY(saved());
     QVERIFY(jumpToQuestion(QStringLiteral("/data/summary")));

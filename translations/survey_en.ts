@@ -860,6 +860,18 @@
         <source>This record was sent. It can be read here, not changed.</source>
         <translation>This record was sent. It can be read here, not changed.</translation>
     </message>
+    <message>
+        <source>Entry %1 of %2</source>
+        <translation>Entry %1 of %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1: %2 of %3</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1%</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>

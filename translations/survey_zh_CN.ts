@@ -854,6 +854,18 @@
         <source>This record was sent. It can be read here, not changed.</source>
         <translation>此记录已发送，在这里只能查看，不能修改。</translation>
     </message>
+    <message>
+        <source>Entry %1 of %2</source>
+        <translation>第 %1 项，共 %2 项</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1：第 %2 项，共 %3 项</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1%</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>

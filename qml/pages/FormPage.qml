@@ -119,6 +119,13 @@ Page {
         anchors.fill: parent
         spacing: 0
 
+        ProgressBar {
+            objectName: "formProgress"
+            Layout.fillWidth: true
+            from: 0
+            to: 1
+            value: page.controller ? page.controller.progress : 0
+        }
         Label {
             objectName: "supervisorComment"
             Layout.fillWidth: true
@@ -149,6 +156,24 @@ Page {
                 x: (scroll.availableWidth - width) / 2
                 spacing: 2 * Theme.spacing
 
+                // Inside a repeat: which entry this is, under the repeat's heading
+                // ("Household members: 2 of 3"), for each repeat the page is in.
+                Label {
+                    objectName: "repeatPlace"
+                    Layout.fillWidth: true
+                    Layout.leftMargin: Theme.margin
+                    Layout.rightMargin: Theme.margin
+                    Layout.topMargin: Theme.margin
+                    visible: text !== ""
+                    text: !page.controller ? "" : page.controller.repeatPlaces.map(
+                              place => place.label === ""
+                                  ? qsTr("Entry %1 of %2").arg(place.position).arg(place.count)
+                                  : qsTr("%1: %2 of %3").arg(place.label).arg(place.position).arg(place.count)
+                          ).join("  ›  ")
+                    color: Theme.accent
+                    font.bold: true
+                    wrapMode: Text.Wrap
+                }
                 Label {
                     Layout.fillWidth: true
                     Layout.margins: Theme.margin
@@ -289,9 +314,13 @@ Page {
                 enabled: page.controller !== null && page.controller.index > 0
                 onClicked: page.previous()
             }
+            // How far through the form: the share of its questions as written, so it
+            // does not jump back as relevance shows more of them.
             Label {
-                text: page.controller ? (page.controller.index + 1) + " / " + page.controller.count : ""
+                objectName: "progressText"
+                text: page.controller ? qsTr("%1%").arg(Math.round(page.controller.progress * 100)) : ""
                 color: Theme.muted
+                font.pixelSize: Theme.smallSize
             }
             Button {
                 objectName: "nextButton"

@@ -65,6 +65,7 @@ FormController::FormController(Backend *backend, std::shared_ptr<const form::For
     : QObject(parent)
     , m_backend(backend)
     , m_def(std::move(def))
+    , m_position(*m_def)
     , m_session(std::move(session))
     , m_formRow(formRow)
     , m_instanceId(m_session->instanceId())
@@ -141,21 +142,24 @@ QString FormController::pageKind() const
 QString FormController::pageLabel() const
 {
     const auto &p = currentPrompt();
-    if (p.control < 0)
-        return QString();
-    // A repeat without a label of its own takes the label of the group around it (XLSForm
-    // puts a repeat's label there), as ODK Collect does: "Add a new 'Household members'?".
-    for (int c = p.control; c >= 0; c = m_def->controls[static_cast<std::size_t>(c)].parent) {
-        const QString label = m_session->label(c, p.node);
-        const Control &control = m_def->controls[static_cast<std::size_t>(c)];
-        if (!label.isEmpty() || control.kind != Control::Kind::Repeat)
-            return label;
-        const int around = control.parent;
-        if (around < 0 ||
-            m_def->controls[static_cast<std::size_t>(around)].kind != Control::Kind::Group)
-            return label;
-    }
-    return QString();
+    return m_position.label(*m_session, p.control, p.node);
+}
+
+QVariantList FormController::repeatPlaces() const
+{
+    const auto &p = currentPrompt();
+    const XmlNode *node = p.node;
+    if (!node && !p.questions.empty())
+        node = p.questions.front().second;
+    return m_position.repeatPlaces(*m_session, node);
+}
+
+qreal FormController::progress() const
+{
+    const auto &p = currentPrompt();
+    if (p.kind == FormSession::Prompt::Kind::End)
+        return 1;
+    return std::max(0.0, m_position.progress(p.control));
 }
 
 QString FormController::mediaUrl(const QString &uri) const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "formposition.h"
 #include "formsession.h"
 #include "questionsmodel.h"
 
@@ -55,6 +56,10 @@ class FormController : public QObject
     /// and how many entries it has so far.
     Q_PROPERTY(QString repeatRef READ repeatRef NOTIFY pageChanged)
     Q_PROPERTY(int repeatCount READ repeatCount NOTIFY pageChanged)
+    /// The repeat entries the page is in, outermost first: [{label, position, count}].
+    Q_PROPERTY(QVariantList repeatPlaces READ repeatPlaces NOTIFY pageChanged)
+    /// How far through the form the page is (0 to 1), steady as questions appear.
+    Q_PROPERTY(qreal progress READ progress NOTIFY pageChanged)
 
 public:
     /// `isNew`: a record to create in the store first; `comment`: a returned record's.
@@ -92,6 +97,8 @@ public:
     QString removableRepeat() const;
     QString repeatRef() const;
     int repeatCount() const;
+    QVariantList repeatPlaces() const;
+    qreal progress() const;
 
     /// Sets an answer ("" clears it). Returns the reason when the value does not fit its
     /// type or choices (then nothing changes); saved at once otherwise.
@@ -152,6 +159,7 @@ private:
 
     Backend *m_backend;
     std::shared_ptr<const form::FormDefinition> m_def;
+    FormPosition m_position;
     std::unique_ptr<form::FormSession> m_session;
     /// The session's pages, read once per change (every property below reads them).
     std::vector<form::FormSession::Prompt> m_prompts;

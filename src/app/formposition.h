@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <QVariantList>
+
+#include <vector>
+
+namespace survey::form {
+struct FormDefinition;
+class FormSession;
+class XmlNode;
+} // namespace survey::form
+
+namespace survey::app {
+
+/// Where a page is in its form, as the person filling it sees it: the label of a repeat,
+/// which entry of each repeat the page is in ("Household members: 2 of 3"), and how far
+/// through the form it is. Built once per form definition.
+class FormPosition
+{
+public:
+    explicit FormPosition(const form::FormDefinition &definition);
+
+    /// A control's label; a repeat without one takes the label of the group around it
+    /// (XLSForm puts a repeat's label there), as ODK Collect does.
+    QString label(const form::FormSession &session, int control, const form::XmlNode *node) const;
+    /// The repeat entries `node` is in, outermost first: [{label, position, count}], the
+    /// position 1-based and the count the entries there are now.
+    QVariantList repeatPlaces(const form::FormSession &session, const form::XmlNode *node) const;
+    /// How far through the form a page on `control` is, from 0 to 1 (-1: the end). It
+    /// counts the form's questions as written, before the control, so it does not jump
+    /// as relevance shows questions or repeats gain entries: every page of a repeat's
+    /// entries stands where the repeat starts.
+    double progress(int control) const;
+
+private:
+    const form::FormDefinition &m_def;
+    std::vector<int> m_questionsBefore; ///< per control, in the form's order
+    std::vector<int> m_repeatOfSchema;  ///< per schema node: its repeat control, or -1
+    int m_questions = 0;
+};
+
+} // namespace survey::app
