@@ -240,6 +240,30 @@ private:
                    !visibleItem(QStringLiteral("outlinePage"));
         });
     }
+    /// In the open question list, the row of `ref` (an entry's heading when `entry`),
+    /// brought into view with the arrow keys; null when the list has no such row.
+    QQuickItem *outlineRow(const QString &ref, bool entry = false)
+    {
+        QQuickItem *list = restingItem(QStringLiteral("outlineList"));
+        if (!list)
+            return nullptr;
+        const QVariantList rows = list->property("model").toList();
+        int target = -1;
+        for (int i = 0; i < rows.size() && target < 0; ++i) {
+            const QVariantMap r = rows[i].toMap();
+            if (r.value(QStringLiteral("ref")).toString() == ref &&
+                (r.value(QStringLiteral("kind")).toString() == QLatin1String("entry")) == entry)
+                target = i;
+        }
+        if (target < 0)
+            return nullptr;
+        for (int guard = 0; guard < 10000 && list->property("currentIndex").toInt() != target;
+             ++guard)
+            QTest::keyClick(window(), list->property("currentIndex").toInt() < target ? Qt::Key_Down
+                                                                                      : Qt::Key_Up);
+        return restingItem((entry ? QStringLiteral("outlineEntry_") : QStringLiteral("outline_")) +
+                           ref);
+    }
     /// The outline's "Go to the end".
     [[nodiscard]] bool goToEnd()
     {
@@ -513,6 +537,15 @@ void TestApp::fillAndFinalize()
     QVERIFY(tap(QStringLiteral("nextButton")));
     QTRY_VERIFY(visibleItem(QStringLiteral("problem_/data/kwh")));
     QCOMPARE(controller()->property("index").toInt(), first);
+    // The question list marks the required reading as missing.
+    QVERIFY(tap(QStringLiteral("outlineButton")));
+    QQuickItem *kwhRow = restingItem(QStringLiteral("outline_/data/kwh"));
+    QVERIFY(kwhRow);
+    QCOMPARE(kwhRow->findChild<QQuickItem *>(QStringLiteral("outlineMark"))->property("text"),
+             QVariant(QStringLiteral("Required")));
+    QVERIFY(kwhRow->findChild<QQuickItem *>(QStringLiteral("outlineMark"))->isVisible());
+    QVERIFY(tap(QStringLiteral("backButton")));
+    QTRY_VERIFY(restingItem(QStringLiteral("answer_/data/kwh")));
     // A negative reading: the form's own message.
     QVERIFY(answerWith(QStringLiteral("/data/kwh"), QStringLiteral("-5")));
     QTRY_COMPARE(visibleItem(QStringLiteral("problem_/data/kwh"))->property("text").toString(),
@@ -1546,6 +1579,40 @@ void TestApp::householdThroughTheUi()
     QVERIFY(jumpToQuestion(QStringLiteral("/data/summary")));
     const QString summaryBefore = labelOf(QStringLiteral("/data/summary"));
     QVERIFY2(summaryBefore.contains(QStringLiteral("3 members")), qPrintable(summaryBefore));
+    // The question list: each member's heading before their answers, choices by their
+    // labels in the form's language, and no row without words.
+    QVERIFY(tap(QStringLiteral("outlineButton")));
+    QTRY_VERIFY(restingItem(QStringLiteral("outlineList")));
+    const auto rowText = [this](const QString &ref, const char *part) {
+        const bool entry = qstrcmp(part, "entryLabel") == 0;
+        QQuickItem *item = outlineRow(ref, entry);
+        if (entry)
+            part = "outlineLabel";
+        QQuickItem *label = item ? item->findChild<QQuickItem *>(QLatin1String(part)) : nullptr;
+        return label ? label->property("text").toString() : QStringLiteral("(none)");
+    };
+    QCOMPARE(rowText(QStringLiteral("/data/members/member[2]"), "entryLabel"),
+             QStringLiteral("Household members: 2 of 3"));
+    QCOMPARE(rowText(QStringLiteral("/data/members/member[2]/sex"), "outlineValue"),
+             QStringLiteral("Female"));
+    QCOMPARE(rowText(QStringLiteral("/data/appliances"), "outlineValue"),
+             QStringLiteral("Refrigerator, Air conditioner, Water heater, Television, "
+                            "Washing machine"));
+    QStringList order;
+    for (const QVariant &row :
+         restingItem(QStringLiteral("outlineList"))->property("model").toList()) {
+        const QVariantMap r = row.toMap();
+        QVERIFY2(!r.value(QStringLiteral("label")).toString().isEmpty() ||
+                     !r.value(QStringLiteral("text")).toString().isEmpty(),
+                 qPrintable(r.value(QStringLiteral("kind")).toString()));
+        if (r.value(QStringLiteral("ref"))
+                .toString()
+                .startsWith(QLatin1String("/data/members/member[2]")))
+            order << r.value(QStringLiteral("ref")).toString();
+    }
+    QCOMPARE(order.value(0), QStringLiteral("/data/members/member[2]"));
+    QCOMPARE(order.value(1), QStringLiteral("/data/members/member[2]/name"));
+    QVERIFY(tap(QStringLiteral("backButton")));
     QVERIFY(jumpToQuestion(QStringLiteral("/data/members/member[2]/name")));
     QCOMPARE(restingItem(QStringLiteral("repeatPlace"))->property("text").toString(),
              QStringLiteral("Household members: 2 of 3"));

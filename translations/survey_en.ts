@@ -861,14 +861,6 @@
         <translation>This record was sent. It can be read here, not changed.</translation>
     </message>
     <message>
-        <source>Entry %1 of %2</source>
-        <translation>Entry %1 of %2</translation>
-    </message>
-    <message>
-        <source>%1: %2 of %3</source>
-        <translation>%1: %2 of %3</translation>
-    </message>
-    <message>
         <source>%1%</source>
         <translation>%1%</translation>
     </message>
@@ -1671,6 +1663,21 @@
     <message>
         <source>Go to the end</source>
         <translation>Go to the end</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add a new &quot;%1&quot;? (%n so far)</source>
+        <translation>
+            <numerusform>Add a new &quot;%1&quot;? (%n so far)</numerusform>
+            <numerusform>Add a new &quot;%1&quot;? (%n so far)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>Required</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Check</translation>
     </message>
 </context>
 <context>
@@ -3048,6 +3055,25 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>This record was sent: it can be read, not changed.</source>
         <translation>This record was sent: it can be read, not changed.</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::FormOutline</name>
+    <message>
+        <source>, </source>
+        <extracomment>Between the chosen answers of a multiple choice in the question list</extracomment>
+        <translation>, </translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::FormPosition</name>
+    <message>
+        <source>Entry %1 of %2</source>
+        <translation>Entry %1 of %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1: %2 of %3</translation>
     </message>
 </context>
 </TS>

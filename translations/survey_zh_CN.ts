@@ -855,14 +855,6 @@
         <translation>此记录已发送，在这里只能查看，不能修改。</translation>
     </message>
     <message>
-        <source>Entry %1 of %2</source>
-        <translation>第 %1 项，共 %2 项</translation>
-    </message>
-    <message>
-        <source>%1: %2 of %3</source>
-        <translation>%1：第 %2 项，共 %3 项</translation>
-    </message>
-    <message>
         <source>%1%</source>
         <translation>%1%</translation>
     </message>
@@ -1660,6 +1652,20 @@
     <message>
         <source>Go to the end</source>
         <translation>转到末尾</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add a new &quot;%1&quot;? (%n so far)</source>
+        <translation>
+            <numerusform>新增一个“%1”？（已有 %n 个）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>请检查</translation>
     </message>
 </context>
 <context>
@@ -3027,6 +3033,25 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>This record was sent: it can be read, not changed.</source>
         <translation>此记录已发送：只能查看，不能修改。</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::FormOutline</name>
+    <message>
+        <source>, </source>
+        <extracomment>Between the chosen answers of a multiple choice in the question list</extracomment>
+        <translation>、</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::FormPosition</name>
+    <message>
+        <source>Entry %1 of %2</source>
+        <translation>第 %1 项，共 %2 项</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1：第 %2 项，共 %3 项</translation>
     </message>
 </context>
 </TS>

@@ -165,11 +165,8 @@ Page {
                     Layout.rightMargin: Theme.margin
                     Layout.topMargin: Theme.margin
                     visible: text !== ""
-                    text: !page.controller ? "" : page.controller.repeatPlaces.map(
-                              place => place.label === ""
-                                  ? qsTr("Entry %1 of %2").arg(place.position).arg(place.count)
-                                  : qsTr("%1: %2 of %3").arg(place.label).arg(place.position).arg(place.count)
-                          ).join("  ›  ")
+                    text: !page.controller ? ""
+                          : page.controller.repeatPlaces.map(place => place.text).join("  ›  ")
                     color: Theme.accent
                     font.bold: true
                     wrapMode: Text.Wrap

@@ -44,38 +44,78 @@ Page {
         objectName: "outlineList"
         anchors.fill: parent
         model: page.controller ? page.controller.outline : []
-        // Arrow keys move through the questions, Enter goes to one; it starts at the
-        // current page.
+        // Arrow keys move through the rows, Enter goes to one; it starts at the current
+        // page's first row.
         focus: true
+        clip: true
         Component.onCompleted: {
-            if (page.controller)
-                currentIndex = Math.min(page.controller.index, count - 1)
+            if (!page.controller)
+                return
+            const rows = page.controller.outline
+            for (let i = 0; i < rows.length; ++i) {
+                if (rows[i].index === page.controller.index && rows[i].kind !== "group"
+                        && rows[i].kind !== "entry") {
+                    currentIndex = i
+                    break
+                }
+            }
             positionViewAtIndex(currentIndex, ListView.Center)
         }
         delegate: ItemDelegate {
             id: entry
             required property var modelData
-            objectName: "outline_" + (entry.modelData.ref !== "" ? entry.modelData.ref
-                                                                 : String(entry.modelData.index))
+            readonly property bool heading: entry.modelData.kind === "group" || entry.modelData.kind === "entry"
+            objectName: entry.modelData.kind === "question" ? "outline_" + entry.modelData.ref
+                        : entry.modelData.kind === "entry" ? "outlineEntry_" + entry.modelData.ref
+                        : "outline_" + entry.modelData.kind + "_" + entry.modelData.index
             width: ListView.view.width
             leftPadding: Theme.margin + entry.modelData.depth * Theme.margin
             highlighted: ListView.isCurrentItem
+            background: Rectangle {
+                color: entry.highlighted ? Qt.darker(Theme.surface, 1.08)
+                       : entry.heading ? Theme.surface : "transparent"
+            }
             Keys.onReturnPressed: clicked()
             Keys.onEnterPressed: clicked()
-            contentItem: ColumnLayout {
-                Label {
+            contentItem: RowLayout {
+                spacing: Theme.spacing
+                ColumnLayout {
                     Layout.fillWidth: true
-                    text: entry.modelData.label
-                    elide: Text.ElideRight
-                    font.bold: entry.modelData.kind !== "question"
+                    spacing: 2
+                    Label {
+                        objectName: "outlineLabel"
+                        Layout.fillWidth: true
+                        text: entry.modelData.kind === "entry" ? entry.modelData.text
+                              : entry.modelData.kind === "repeat"
+                                ? qsTr("Add a new \"%1\"? (%n so far)", "", entry.modelData.count).arg(entry.modelData.label)
+                              : entry.modelData.label
+                        wrapMode: Text.Wrap
+                        maximumLineCount: 3
+                        elide: Text.ElideRight
+                        font.bold: entry.heading
+                        color: entry.modelData.kind === "entry" ? Theme.accent
+                               : entry.modelData.kind === "repeat" ? Theme.muted : Material.foreground
+                    }
+                    Label {
+                        objectName: "outlineValue"
+                        Layout.fillWidth: true
+                        visible: entry.modelData.value !== ""
+                        text: entry.modelData.value
+                        color: Theme.muted
+                        font.pixelSize: Theme.smallSize
+                        wrapMode: Text.Wrap
+                        maximumLineCount: 2
+                        elide: Text.ElideRight
+                    }
                 }
+                // A required answer still missing, or an answer its rule refuses.
                 Label {
-                    Layout.fillWidth: true
-                    visible: entry.modelData.value !== ""
-                    text: entry.modelData.value
-                    color: Theme.muted
+                    objectName: "outlineMark"
+                    visible: entry.modelData.missing || entry.modelData.invalid
+                    text: entry.modelData.missing ? qsTr("Required") : qsTr("Check")
+                    color: Theme.warning
                     font.pixelSize: Theme.smallSize
-                    elide: Text.ElideRight
+                    font.bold: true
                 }
             }
             onClicked: {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formcontroller.h"
 
+#include "applocale.h"
 #include "backend.h"
 #include "barcode.h"
 #include "formdefinition.h"
+#include "formoutline.h"
 #include "formsession.h"
 #include "store.h"
 
@@ -78,8 +80,10 @@ FormController::FormController(Backend *backend, std::shared_ptr<const form::For
     connect(this, &FormController::pageChanged, this, &FormController::rememberPlace);
     followAppLanguage(backend->language());
     m_questionModel.update(questions());
-    connect(backend, &Backend::languageChanged, this,
-            [this] { followAppLanguage(m_backend->language()); });
+    connect(backend, &Backend::languageChanged, this, [this] {
+        followAppLanguage(m_backend->language());
+        Q_EMIT pageChanged(); // the app's own words on the page (headings, dates)
+    });
     connect(backend, &Backend::formLanguageChanged, this,
             [this] { followAppLanguage(m_backend->language()); });
     m_listedName = m_session->instanceName();
@@ -238,29 +242,7 @@ QVariantList FormController::questions() const
 
 QVariantList FormController::outline() const
 {
-    // The hierarchy view: every page with its label and whether it is answered.
-    QVariantList out;
-    const auto &all = m_prompts;
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        const auto &p = all[i];
-        if (p.kind == FormSession::Prompt::Kind::End)
-            continue;
-        QString value;
-        if (p.kind == FormSession::Prompt::Kind::Question && p.node)
-            value = p.node->stringValue();
-        int depth = 0;
-        for (int c = p.control; c >= 0; c = m_def->controls[static_cast<std::size_t>(c)].parent)
-            ++depth;
-        out.append(
-            QVariantMap{{QStringLiteral("index"), static_cast<int>(i)},
-                        {QStringLiteral("kind"), kindName(p.kind)},
-                        {QStringLiteral("label"),
-                         p.control >= 0 ? m_session->label(p.control, p.node) : QString()},
-                        {QStringLiteral("value"), value},
-                        {QStringLiteral("ref"), p.node ? m_session->pathOf(p.node) : QString()},
-                        {QStringLiteral("depth"), depth - 1}});
-    }
-    return out;
+    return outlineRows(*m_session, m_position, m_prompts, appLocale(m_backend->language()));
 }
 
 QString FormController::removableRepeat() const

@@ -4,6 +4,8 @@
 #include "formdefinition.h"
 #include "formsession.h"
 
+#include <QCoreApplication>
+
 #include <functional>
 
 namespace survey::app {
@@ -67,9 +69,20 @@ QVariantList FormPosition::repeatPlaces(const form::FormSession &session, const 
             if (sibling.get() == n)
                 position = count;
         }
-        places.prepend(QVariantMap{{QStringLiteral("label"), label(session, repeat, n)},
+        const QString name = label(session, repeat, n);
+        const QString text =
+            name.isEmpty()
+                ? QCoreApplication::translate("survey::app::FormPosition", "Entry %1 of %2")
+                      .arg(position)
+                      .arg(count)
+                : QCoreApplication::translate("survey::app::FormPosition", "%1: %2 of %3")
+                      .arg(name)
+                      .arg(position)
+                      .arg(count);
+        places.prepend(QVariantMap{{QStringLiteral("label"), name},
                                    {QStringLiteral("position"), position},
-                                   {QStringLiteral("count"), count}});
+                                   {QStringLiteral("count"), count},
+                                   {QStringLiteral("text"), text}});
     }
     return places;
 }

@@ -25,8 +25,9 @@ public:
     /// A control's label; a repeat without one takes the label of the group around it
     /// (XLSForm puts a repeat's label there), as ODK Collect does.
     QString label(const form::FormSession &session, int control, const form::XmlNode *node) const;
-    /// The repeat entries `node` is in, outermost first: [{label, position, count}], the
-    /// position 1-based and the count the entries there are now.
+    /// The repeat entries `node` is in, outermost first: [{label, position, count, text}],
+    /// the position 1-based, the count the entries there are now, and the text as a
+    /// heading says it in the app's language ("Household members: 2 of 3").
     QVariantList repeatPlaces(const form::FormSession &session, const form::XmlNode *node) const;
     /// How far through the form a page on `control` is, from 0 to 1 (-1: the end). It
     /// counts the form's questions as written, before the control, so it does not jump

@@ -177,6 +177,41 @@ int main(int argc, char **argv)
             }
             settle([] { return true; });
             ok &= grab(out, prefix + QStringLiteral("form"));
+            // A page in a repeat (the second of two members), then the question list.
+            if (QQuickItem *page = visibleItem(QStringLiteral("formPage"))) {
+                auto *controller = page->property("controller").value<app::FormController *>();
+                // The form starts with one member: a second is added at the repeat's prompt.
+                for (const QVariant &row : controller->outline()) {
+                    if (row.toMap().value(QStringLiteral("kind")) == QLatin1String("repeat")) {
+                        controller->jumpTo(row.toMap().value(QStringLiteral("index")).toInt());
+                        controller->addRepeat();
+                        break;
+                    }
+                }
+                for (const auto &[ref, value] :
+                     {std::pair{"/data/members/member[1]/name", "王建国"},
+                      {"/data/members/member[1]/age", "47"},
+                      {"/data/members/member[1]/sex", "male"},
+                      {"/data/members/member[2]/name", "李秀兰"},
+                      {"/data/members/member[2]/age", "45"},
+                      {"/data/members/member[2]/sex", "female"}})
+                    controller->setAnswer(QString::fromUtf8(ref), QString::fromUtf8(value));
+                for (const QVariant &row : controller->outline()) {
+                    const QVariantMap r = row.toMap();
+                    if (r.value(QStringLiteral("ref")) ==
+                        QLatin1String("/data/members/member[2]/sex")) {
+                        controller->jumpTo(r.value(QStringLiteral("index")).toInt());
+                        break;
+                    }
+                }
+            }
+            settle([] { return visibleItem(QStringLiteral("repeatPlace")) != nullptr; });
+            ok &= grab(out, prefix + QStringLiteral("repeat"));
+            click(QStringLiteral("outlineButton"));
+            settle([] { return visibleItem(QStringLiteral("outlinePage")) != nullptr; });
+            ok &= grab(out, prefix + QStringLiteral("outline"));
+            click(QStringLiteral("backButton"));
+            settle([] { return visibleItem(QStringLiteral("formPage")) != nullptr; });
             // The finalize summary: straight to the end, with everything still to answer.
             if (QQuickItem *page = visibleItem(QStringLiteral("formPage"))) {
                 auto *controller = page->property("controller").value<app::FormController *>();
@@ -201,6 +236,16 @@ int main(int argc, char **argv)
             settle([] { return visibleItem(QStringLiteral("settingsPage")) != nullptr; });
             ok &= grab(out, prefix + QStringLiteral("settings"));
             click(QStringLiteral("backButton"));
+        }
+    }
+    // Signed out: the sign-in page, in both languages at each size.
+    backend.signOut();
+    for (const QString &language : {QStringLiteral("zh_CN"), QStringLiteral("en")}) {
+        backend.setLanguage(language);
+        for (const auto &[sizeName, size] : sizes) {
+            g_window->resize(size);
+            settle([] { return visibleItem(QStringLiteral("firstRunPage")) != nullptr; });
+            ok &= grab(out, sizeName + QLatin1Char('-') + language + QStringLiteral("-signin"));
         }
     }
     return ok ? 0 : 1;
