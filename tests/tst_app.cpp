@@ -7,6 +7,7 @@
 // NMEA file, camera frames from a video sink.
 #include "backend.h"
 #include "barcode.h"
+#include "positioning.h"
 #include "recordsmodel.h"
 #include "store.h"
 #include "testutil.h"
@@ -70,7 +71,11 @@ class TestApp : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { QQuickStyle::setStyle(QStringLiteral("Material")); }
+    void initTestCase()
+    {
+        QQuickStyle::setStyle(QStringLiteral("Material"));
+        m_nmeaFile = qgetenv("SURVEY_NMEA_FILE");
+    }
     void init();
     void cleanup();
     void fillAndFinalize();
@@ -87,6 +92,8 @@ private Q_SLOTS:
     void labelMedia();
     void questionViewsStay();
     void location();
+    void locationImproves();
+    void locationTimesOut();
     void sendReturnCorrect();
     void householdThroughTheUi();
 
@@ -456,6 +463,7 @@ private:
     QStringList m_repeatPlaces;  ///< every "Household members: 2 of 3" fillUntil passed
 
     std::unique_ptr<QTemporaryDir> m_dir;
+    QByteArray m_nmeaFile; ///< SURVEY_NMEA_FILE as the test run got it
     QProcess m_server;
     std::vector<std::unique_ptr<QAbstractItemModelTester>> m_modelTesters;
     QNetworkAccessManager m_net;
@@ -504,6 +512,10 @@ void TestApp::startApp()
 
 void TestApp::cleanup()
 {
+    // The positioning the process shares: as it was.
+    app::Positioning::instance()->cancel();
+    app::Positioning::instance()->setTimeout(60000);
+    qputenv("SURVEY_NMEA_FILE", m_nmeaFile);
     if (m_server.state() != QProcess::NotRunning) {
         m_server.kill();
         m_server.waitForFinished();
@@ -1181,7 +1193,13 @@ void TestApp::location()
     QCOMPARE(where->property("text").toString(), QStringLiteral("38.87 115.46"));
     QTest::keyClick(window(), Qt::Key_Return);
     QTRY_VERIFY(valueOf(QStringLiteral("/data/where")).startsWith(QStringLiteral("38.87 115.46")));
+    // The receiver's fixes are 9 m: not the 5 m taken at once, so the best so far is
+    // shown with its accuracy and taken by hand.
     QVERIFY(tap(QStringLiteral("locate_/data/where")));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        restingItem(QStringLiteral("locationStatus_/data/where"))->property("text").toString(),
+        QStringLiteral("Best so far: accuracy 9 m"), 20000);
+    QVERIFY(tap(QStringLiteral("useLocation_/data/where")));
     QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("answer_/data/where"))
                                  ->property("text")
                                  .toString()
@@ -1199,6 +1217,75 @@ void TestApp::location()
     QCOMPARE(parts[3], QStringLiteral("9.0"));
     QVERIFY(saved());
     QVERIFY(closeForm());
+}
+
+void TestApp::locationImproves()
+{
+    // A receiver whose fixes grow better (40, 20, 9, then 4 m): each better one is shown,
+    // and the first within 5 m is taken without a tap.
+    qputenv("SURVEY_NMEA_FILE", SURVEY_TEST_DATA "/track-improving.nmea");
+    QVERIFY(startLocalOnly());
+    QVERIFY(openFormFile(QStringLiteral("geo_check.xml"), QStringLiteral("geo_check")));
+    // What the status line says after each change (its binding has run by then).
+    QQuickItem *status = nullptr; // hidden until there is something to say
+    std::function<void(QQuickItem *)> look = [&](QQuickItem *item) {
+        if (item->objectName() == QLatin1String("locationStatus_/data/where"))
+            status = item;
+        for (QQuickItem *child : item->childItems())
+            look(child);
+    };
+    look(window()->contentItem());
+    QVERIFY(status);
+    QStringList shown;
+    connect(app::Positioning::instance(), &app::Positioning::changed, status, [&] {
+        const QString text = status->property("text").toString();
+        if (status->isVisible() && (shown.isEmpty() || shown.constLast() != text))
+            shown << text;
+    });
+    QVERIFY(tap(QStringLiteral("locate_/data/where")));
+    QTRY_VERIFY_WITH_TIMEOUT(valueOf(QStringLiteral("/data/where")).endsWith(QLatin1String(" 4.0")),
+                             20000);
+    QTRY_COMPARE(status->property("text").toString(), QStringLiteral("accuracy 4.0 m"));
+    QVERIFY2(shown.contains(QStringLiteral("Best so far: accuracy 40 m")) &&
+                 shown.contains(QStringLiteral("Best so far: accuracy 20 m")) &&
+                 shown.contains(QStringLiteral("Best so far: accuracy 9 m")),
+             qPrintable(shown.join(QLatin1Char('|'))));
+    QVERIFY(!visibleItem(QStringLiteral("useLocation_/data/where")));
+}
+
+void TestApp::locationTimesOut()
+{
+    // A receiver that never gets a fix (indoors): the search can be cancelled, and on its
+    // own it ends with what to do instead of spinning for ever.
+    qputenv("SURVEY_NMEA_FILE", SURVEY_TEST_DATA "/no-fix.nmea");
+    app::Positioning::instance()->setTimeout(2000);
+    QVERIFY(startLocalOnly());
+    QVERIFY(openFormFile(QStringLiteral("geo_check.xml"), QStringLiteral("geo_check")));
+    QVERIFY(tap(QStringLiteral("locate_/data/where")));
+    QCOMPARE(restingItem(QStringLiteral("locationStatus_/data/where"))->property("text").toString(),
+             QStringLiteral("Waiting for the first fix…"));
+    QVERIFY(!restingItem(QStringLiteral("locate_/data/where"))->isEnabled());
+    QVERIFY(tap(QStringLiteral("cancelLocate_/data/where")));
+    QTRY_VERIFY(restingItem(QStringLiteral("locate_/data/where"))->isEnabled());
+    QVERIFY(!visibleItem(QStringLiteral("locationStatus_/data/where")));
+    QVERIFY(!visibleItem(QStringLiteral("cancelLocate_/data/where")));
+    // Again, left to run out.
+    QVERIFY(tap(QStringLiteral("locate_/data/where")));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        restingItem(QStringLiteral("locationStatus_/data/where"))->property("text").toString(),
+        QStringLiteral("No location found in 2 seconds. Move outside or near a window and try "
+                       "again, or type the location above."),
+        10000);
+    QVERIFY(restingItem(QStringLiteral("locate_/data/where"))->isEnabled());
+    QCOMPARE(valueOf(QStringLiteral("/data/where")), QString());
+
+    // A device with no positioning at all says so at once, and how to answer anyway.
+    qputenv("SURVEY_NMEA_FILE", QFile::encodeName(m_dir->filePath(QStringLiteral("no-receiver"))));
+    QVERIFY(tap(QStringLiteral("locate_/data/where")));
+    QTRY_COMPARE(
+        restingItem(QStringLiteral("locationStatus_/data/where"))->property("text").toString(),
+        QStringLiteral("This device has no positioning. Type the location above as latitude "
+                       "and longitude (for example 38.87 115.46)."));
 }
 
 /// The test server (started once per test, seeded with an admin, a supervisor "sup", an
@@ -1320,6 +1407,7 @@ void TestApp::fillQuestion(const QVariantMap &question, const QString &want)
     if (type == QLatin1String("geopoint")) {
         // From positioning (the NMEA file): the same place as the answers file.
         QVERIFY(tap(QStringLiteral("locate_") + ref));
+        QVERIFY(tap(QStringLiteral("useLocation_") + ref)); // 9 m: taken by hand
         QTRY_VERIFY_WITH_TIMEOUT(!valueOf(ref).isEmpty(), 20000);
         const QStringList got = valueOf(ref).split(QLatin1Char(' '));
         const QStringList wanted = want.split(QLatin1Char(' '));

@@ -1817,6 +1817,30 @@
         <source>This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form&apos;s author.</source>
         <translation>This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form&apos;s author.</translation>
     </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Waiting for the first fix…</source>
+        <translation>Waiting for the first fix…</translation>
+    </message>
+    <message>
+        <source>Found, accuracy unknown</source>
+        <translation>Found, accuracy unknown</translation>
+    </message>
+    <message>
+        <source>Best so far: accuracy %1 m</source>
+        <translation>Best so far: accuracy %1 m</translation>
+    </message>
+    <message>
+        <source>Use this location</source>
+        <translation>Use this location</translation>
+    </message>
+    <message>
+        <source>Use this location (±%1 m)</source>
+        <translation>Use this location (±%1 m)</translation>
+    </message>
 </context>
 <context>
     <name>RecordDelegate</name>
@@ -3010,22 +3034,6 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <translation>This record cannot be opened: %1</translation>
     </message>
     <message>
-        <source>This device has no positioning.</source>
-        <translation>This device has no positioning.</translation>
-    </message>
-    <message>
-        <source>The app may not use the location: allow it in the device&apos;s settings.</source>
-        <translation>The app may not use the location: allow it in the device&apos;s settings.</translation>
-    </message>
-    <message>
-        <source>No location within a minute: go outside or near a window and try again.</source>
-        <translation>No location within a minute: go outside or near a window and try again.</translation>
-    </message>
-    <message>
-        <source>The location cannot be found on this device.</source>
-        <translation>The location cannot be found on this device.</translation>
-    </message>
-    <message>
         <source>This device cannot keep the password: the app will ask for it again after it restarts.</source>
         <translation>This device cannot keep the password: the app will ask for it again after it restarts.</translation>
     </message>
@@ -3074,6 +3082,28 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>%1: %2 of %3</source>
         <translation>%1: %2 of %3</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::Positioning</name>
+    <message numerus="yes">
+        <source>No location found in %n second(s). Move outside or near a window and try again, or type the location above.</source>
+        <translation>
+            <numerusform>No location found in %n second. Move outside or near a window and try again, or type the location above.</numerusform>
+            <numerusform>No location found in %n seconds. Move outside or near a window and try again, or type the location above.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This device has no positioning. Type the location above as latitude and longitude (for example 38.87 115.46).</source>
+        <translation>This device has no positioning. Type the location above as latitude and longitude (for example 38.87 115.46).</translation>
+    </message>
+    <message>
+        <source>The app may not use the location: allow it in the device&apos;s settings, or type the location above.</source>
+        <translation>The app may not use the location: allow it in the device&apos;s settings, or type the location above.</translation>
+    </message>
+    <message>
+        <source>The location cannot be found on this device: type it above.</source>
+        <translation>The location cannot be found on this device: type it above.</translation>
     </message>
 </context>
 </TS>

@@ -1805,6 +1805,30 @@
         <source>This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form&apos;s author.</source>
         <translation>本应用无法回答这类题目（%1，类型 %2）。请跳过此题，并告知表单的作者。</translation>
     </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Waiting for the first fix…</source>
+        <translation>正在等待第一次定位…</translation>
+    </message>
+    <message>
+        <source>Found, accuracy unknown</source>
+        <translation>已定位，精度未知</translation>
+    </message>
+    <message>
+        <source>Best so far: accuracy %1 m</source>
+        <translation>目前最佳：精度 %1 米</translation>
+    </message>
+    <message>
+        <source>Use this location</source>
+        <translation>使用此位置</translation>
+    </message>
+    <message>
+        <source>Use this location (±%1 m)</source>
+        <translation>使用此位置（±%1 米）</translation>
+    </message>
 </context>
 <context>
     <name>RecordDelegate</name>
@@ -2988,22 +3012,6 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <translation>无法打开此记录：%1</translation>
     </message>
     <message>
-        <source>This device has no positioning.</source>
-        <translation>本设备没有定位功能。</translation>
-    </message>
-    <message>
-        <source>The app may not use the location: allow it in the device&apos;s settings.</source>
-        <translation>本应用无权使用位置信息：请在设备设置中允许。</translation>
-    </message>
-    <message>
-        <source>No location within a minute: go outside or near a window and try again.</source>
-        <translation>一分钟内未能定位：请到室外或靠近窗户后重试。</translation>
-    </message>
-    <message>
-        <source>The location cannot be found on this device.</source>
-        <translation>本设备无法获取位置。</translation>
-    </message>
-    <message>
         <source>This device cannot keep the password: the app will ask for it again after it restarts.</source>
         <translation>这台设备无法保存密码：应用重新启动后会再次询问密码。</translation>
     </message>
@@ -3052,6 +3060,27 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>%1: %2 of %3</source>
         <translation>%1：第 %2 项，共 %3 项</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::Positioning</name>
+    <message numerus="yes">
+        <source>No location found in %n second(s). Move outside or near a window and try again, or type the location above.</source>
+        <translation>
+            <numerusform>%n 秒内未能定位。请到室外或靠近窗户后重试，或在上方输入位置。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This device has no positioning. Type the location above as latitude and longitude (for example 38.87 115.46).</source>
+        <translation>这台设备没有定位功能。请在上方输入纬度和经度（例如 38.87 115.46）。</translation>
+    </message>
+    <message>
+        <source>The app may not use the location: allow it in the device&apos;s settings, or type the location above.</source>
+        <translation>应用无权使用位置信息：请在设备设置中允许，或在上方输入位置。</translation>
+    </message>
+    <message>
+        <source>The location cannot be found on this device: type it above.</source>
+        <translation>这台设备无法定位：请在上方输入位置。</translation>
     </message>
 </context>
 </TS>

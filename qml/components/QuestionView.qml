@@ -29,8 +29,6 @@ ColumnLayout {
     onRefChanged: {
         view.typeError = ""
         view.refusedText = ""
-        view.locating = false
-        view.locationProblem = ""
         view.guidanceShown = false
         filter.text = ""
         picker.close()
@@ -272,42 +270,62 @@ ColumnLayout {
     }
 
     // A location: from the device's positioning (or an NMEA file on desktops and in tests),
-    // with its accuracy; it can also be typed above.
-    property bool locating: false
-    property string locationProblem: ""
+    // with its accuracy as it improves; it can also be typed above.
+    readonly property bool locating: Positioning.state === Positioning.Searching
+                                     && Positioning.ref === view.ref
     Connections {
-        target: Backend
-        enabled: view.locating
-        function onLocationFound(value, accuracy) {
-            view.locating = false
-            view.locationProblem = ""
-            view.answer(value)
-        }
-        function onLocationFailed(reason) {
-            view.locating = false
-            view.locationProblem = reason
+        target: Positioning
+        function onFound(ref, value) {
+            if (ref === view.ref)
+                view.answer(value)
         }
     }
-    RowLayout {
+    ColumnLayout {
         Layout.fillWidth: true
         visible: view.type === "geopoint" && !view.question.readonly
-        Button {
-            objectName: "locate_" + view.ref
-            Layout.minimumHeight: Theme.touch
-            text: view.locating ? qsTr("Finding the location…") : qsTr("Record location")
-            enabled: !view.locating
-            onClicked: {
-                view.locating = true
-                Backend.requestLocation()
+        spacing: Theme.spacing / 2
+        RowLayout {
+            Layout.fillWidth: true
+            Button {
+                objectName: "locate_" + view.ref
+                Layout.minimumHeight: Theme.touch
+                text: view.locating ? qsTr("Finding the location…") : qsTr("Record location")
+                enabled: !view.locating
+                onClicked: Positioning.start(view.ref, 0)
+            }
+            Button {
+                objectName: "cancelLocate_" + view.ref
+                Layout.minimumHeight: Theme.touch
+                visible: view.locating
+                flat: true
+                text: qsTr("Cancel")
+                onClicked: Positioning.cancel()
             }
         }
         Label {
+            objectName: "locationStatus_" + view.ref
             Layout.fillWidth: true
-            text: view.locationProblem !== "" ? view.locationProblem
+            readonly property bool failed: !view.locating && Positioning.ref === view.ref
+                                           && Positioning.problem !== ""
+            visible: text !== ""
+            text: view.locating
+                  ? (Positioning.best === "" ? qsTr("Waiting for the first fix…")
+                     : Positioning.accuracy < 0 ? qsTr("Found, accuracy unknown")
+                     : qsTr("Best so far: accuracy %1 m").arg(Math.round(Positioning.accuracy)))
+                  : failed ? Positioning.problem
                   : view.question.value !== "" && view.question.value.split(" ").length > 3
                     ? qsTr("accuracy %1 m").arg(view.question.value.split(" ")[3]) : ""
-            color: view.locationProblem !== "" ? Theme.warning : Theme.muted
+            color: failed ? Theme.warning : Theme.muted
             wrapMode: Text.Wrap
+        }
+        Button {
+            objectName: "useLocation_" + view.ref
+            Layout.minimumHeight: Theme.touch
+            visible: view.locating && Positioning.best !== ""
+            highlighted: true
+            text: Positioning.accuracy < 0 ? qsTr("Use this location")
+                  : qsTr("Use this location (±%1 m)").arg(Math.round(Positioning.accuracy))
+            onClicked: Positioning.accept()
         }
     }
     // A range: a slider in the form's steps, with its value.

@@ -15,11 +15,9 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
-#include <QGeoPositionInfoSource>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QLoggingCategory>
-#include <QNmeaPositionInfoSource>
 #include <QPointer>
 #include <QUrl>
 #include <QXmlStreamReader>
@@ -732,73 +730,6 @@ QString Backend::newCaptureFile() const
     const QString dir = m_dataDir + QStringLiteral("/captures");
     QDir().mkpath(dir);
     return dir + QStringLiteral("/photo-%1.jpg").arg(QDateTime::currentMSecsSinceEpoch());
-}
-
-void Backend::requestLocation()
-{
-    // A file is replayed from its start for each request (a replay reads on in real time
-    // and would otherwise reach the file's end and give nothing more).
-    if (m_positions && !nmeaFile().isEmpty()) {
-        m_positions->deleteLater();
-        m_positions = nullptr;
-    }
-    if (!m_positions) {
-        // A receiver where there is one; an NMEA file on desktops and in tests.
-        const QString nmea = nmeaFile();
-        if (nmea.isEmpty()) {
-            m_positions = QGeoPositionInfoSource::createDefaultSource(this);
-        } else {
-            // Replayed from the file as a receiver would send it.
-            auto *replay =
-                new QNmeaPositionInfoSource(QNmeaPositionInfoSource::SimulationMode, this);
-            auto *file = new QFile(nmea, replay);
-            if (file->open(QIODevice::ReadOnly)) {
-                replay->setDevice(file);
-                // Accuracy from the receiver's HDOP, times a typical range error of a
-                // consumer GNSS receiver (5 m): without it NMEA gives no accuracy at all.
-                replay->setUserEquivalentRangeError(5.0);
-                m_positions = replay;
-            } else {
-                delete replay;
-            }
-        }
-        if (!m_positions) {
-            Q_EMIT locationFailed(tr("This device has no positioning."));
-            return;
-        }
-        connect(m_positions, &QGeoPositionInfoSource::positionUpdated, this,
-                [this](const QGeoPositionInfo &info) {
-                    const QGeoCoordinate c = info.coordinate();
-                    if (!c.isValid())
-                        return;
-                    // "lat lon altitude accuracy"; an accuracy the receiver does not
-                    // give is left out rather than written as a guess.
-                    const qreal accuracy =
-                        info.hasAttribute(QGeoPositionInfo::HorizontalAccuracy)
-                            ? info.attribute(QGeoPositionInfo::HorizontalAccuracy)
-                            : qQNaN();
-                    const double altitude = std::isnan(c.altitude()) ? 0 : c.altitude();
-                    QString value = QStringLiteral("%1 %2 %3")
-                                        .arg(c.latitude(), 0, 'f', 7)
-                                        .arg(c.longitude(), 0, 'f', 7)
-                                        .arg(altitude, 0, 'f', 1);
-                    if (!std::isnan(accuracy))
-                        value += QStringLiteral(" %1").arg(accuracy, 0, 'f', 1);
-                    Q_EMIT locationFound(value, std::isnan(accuracy) ? -1 : accuracy);
-                });
-        connect(m_positions, &QGeoPositionInfoSource::errorOccurred, this,
-                [this](QGeoPositionInfoSource::Error error) {
-                    Q_EMIT locationFailed(
-                        error == QGeoPositionInfoSource::AccessError
-                            ? tr("The app may not use the location: allow it in the device's "
-                                 "settings.")
-                        : error == QGeoPositionInfoSource::UpdateTimeoutError
-                            ? tr("No location within a minute: go outside or near a window "
-                                 "and try again.")
-                            : tr("The location cannot be found on this device."));
-                });
-    }
-    m_positions->requestUpdate(60000);
 }
 
 void Backend::loadSyncLog()

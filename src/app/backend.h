@@ -5,7 +5,6 @@
 #include "recordsmodel.h"
 #include "worker.h"
 
-#include <QGeoPositionInfoSource>
 #include <QHash>
 #include <QObject>
 #include <QQmlEngine>
@@ -48,9 +47,6 @@ class Backend : public QObject
     Q_PROPERTY(qreal syncProgress READ syncProgress NOTIFY syncProgressChanged)
     Q_PROPERTY(QString syncStatus READ syncStatus NOTIFY syncStatusChanged)
     Q_PROPERTY(QString version READ version CONSTANT)
-    /// An NMEA file to read positions from instead of a receiver (desktop, tests):
-    /// SURVEY_NMEA_FILE. Empty: the system's positioning.
-    Q_PROPERTY(QString nmeaFile READ nmeaFile CONSTANT)
     Q_PROPERTY(QVariantList syncLogEntries READ syncLogEntries NOTIFY syncLogChanged)
     /// A camera to take photos and scan codes with (Qt Multimedia and a camera present).
     Q_PROPERTY(bool cameraAvailable READ cameraAvailable NOTIFY cameraAvailableChanged)
@@ -104,7 +100,6 @@ public:
     qreal syncProgress() const { return m_syncProgress; }
     QString syncStatus() const { return m_syncStatus; }
     QString version() const;
-    QString nmeaFile() const { return qEnvironmentVariable("SURVEY_NMEA_FILE"); }
     /// Looked for on first use (a photo or barcode question): Qt Multimedia's start-up is
     /// not paid by people who never take a photo.
     bool cameraAvailable();
@@ -132,10 +127,6 @@ public:
     Q_INVOKABLE survey::app::FormController *newRecord(const QString &formId);
     /// Reopens a draft, or a returned record (as its correction); recordOpened() follows.
     Q_INVOKABLE void openRecord(const QString &instanceId);
-    /// Asks positioning for one fix; locationFound("lat lon altitude [accuracy]", accuracy
-    /// or -1 when the receiver gives none) or
-    /// locationFailed(reason) follows.
-    Q_INVOKABLE void requestLocation();
     /// Reloads the sync log (newest first) into syncLogEntries: [{at, instanceId, outcome,
     /// text}], in the current language.
     Q_INVOKABLE void loadSyncLog();
@@ -161,8 +152,6 @@ Q_SIGNALS:
     void recordOpened(survey::app::FormController *controller);
     void syncLogChanged();
     void cameraAvailableChanged();
-    void locationFound(const QString &value, qreal accuracy);
-    void locationFailed(const QString &reason);
     void passwordNeedChanged();
     /// The password must be typed (passwordNeed says why): the window asks for it.
     void passwordRequested();
@@ -217,7 +206,6 @@ private:
     sync::SyncClient *m_client = nullptr;
     sync::AutoSender *m_autoSender = nullptr;
     sync::SystemNetworkState *m_network = nullptr;
-    QGeoPositionInfoSource *m_positions = nullptr;
     QString m_dataDir;
     bool m_cameraAvailable = false;
     bool m_watchingCameras = false;
