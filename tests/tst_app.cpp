@@ -1390,6 +1390,57 @@ void TestApp::sendReturnCorrect()
     QCOMPARE(got.first, 200);
     QVERIFY2(got.second.contains("\"reviewState\":\"edited\""), got.second.constData());
 
+    // Home shows the comment as dealt with (on the record, sent under its new ID).
+    settle();
+    const auto corrected = s->records(store::RecordState::Sent, &e);
+    QCOMPARE(corrected.size(), std::size_t(1));
+    QCOMPARE(corrected[0].deprecatedId, id);
+    QQuickItem *sentRow = restingItem(QStringLiteral("record_") + corrected[0].instanceId);
+    QVERIFY(sentRow);
+    QCOMPARE(
+        sentRow->findChild<QQuickItem *>(QStringLiteral("recordComment"))
+            ->property("text")
+            .toString(),
+        QStringLiteral("Corrected. The supervisor had said: Photo of the meter, please check"));
+
+    // The sync log names the record in every entry, the correction as such, and logged
+    // the form's first download; in Chinese, all of it is in Chinese, dates too.
+    const auto logLines = [this](const char *part) {
+        QStringList lines;
+        for (int i = 0;; ++i) {
+            QQuickItem *row = visibleItem(QStringLiteral("logEntry_%1").arg(i));
+            if (!row)
+                return lines;
+            auto *label = row->findChild<QQuickItem *>(QLatin1String(part));
+            lines << (label && label->isVisible() ? label->property("text").toString() : QString());
+        }
+    };
+    QVERIFY(tap(QStringLiteral("syncLogButton")));
+    QTRY_VERIFY(restingItem(QStringLiteral("logEntry_0")));
+    QCOMPARE(logLines("logRecord").value(0), QStringLiteral("Meter check (correction)"));
+    QCOMPARE(logLines("logText").value(0), QStringLiteral("Sent to 127.0.0.1."));
+    QVERIFY2(
+        logLines("logText").contains(QStringLiteral("Form downloaded: Meter check (version 1)")),
+        qPrintable(logLines("logText").join(QLatin1Char('|'))));
+    const QStringList english = logLines("logRecord");
+    QCOMPARE(english.count(QStringLiteral("Meter check (correction)")), 1);
+    QCOMPARE(english.count(QStringLiteral("Meter check")), 2); // sent, then returned
+    QVERIFY(tap(QStringLiteral("backButton")));
+    QVERIFY(switchLanguage("languageZh"));
+    QVERIFY(tap(QStringLiteral("syncLogButton")));
+    QTRY_VERIFY(restingItem(QStringLiteral("logEntry_0")));
+    QCOMPARE(logLines("logRecord").value(0), QStringLiteral("Meter check（更正）"));
+    QCOMPARE(logLines("logText").value(0), QStringLiteral("已发送到 127.0.0.1。"));
+    const QString today = QLocale(QLocale::Chinese, QLocale::China)
+                              .toString(QDate::currentDate(), QLocale::ShortFormat);
+    QVERIFY2(logLines("logTime").value(0).startsWith(today),
+             qPrintable(logLines("logTime").value(0) + QStringLiteral(" / ") + today));
+    for (const QString &line : logLines("logText"))
+        QVERIFY2(line.contains(QRegularExpression(QStringLiteral("[\\x{4e00}-\\x{9fff}]"))),
+                 qPrintable(line));
+    QVERIFY(tap(QStringLiteral("backButton")));
+    QVERIFY(switchLanguage("languageEn"));
+
     // Signing out leads back to the first-run page.
     settle();
     QVERIFY(tap(QStringLiteral("settingsButton")));

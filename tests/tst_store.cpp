@@ -62,6 +62,7 @@ private Q_SLOTS:
     void transitionsTable();
     void createsAndMigrates();
     void migratesVersion1();
+    void logFollowsCorrections();
     void refusesNewerDatabase();
     void refusesDamagedDatabase();
     void forms();
@@ -156,9 +157,24 @@ void TestStore::migratesVersion1()
         QVERIFY(s);
         StoreError e;
         QVERIFY(s->log(QString(), QStringLiteral("info"), QStringLiteral("written by v1"), &e));
+        // A record sent, returned and corrected under v1: its entries name it after the
+        // migration.
+        const qint64 form = addMeterForm(*s);
+        const QString id = QStringLiteral("uuid:v1-record");
+        QVERIFY(s->createDraft(form, id, instance(id, 5), QStringLiteral("Meter 7"), &e));
+        QVERIFY(s->finalize(id, instance(id, 5), &e));
+        QVERIFY(s->markSent(id, &e));
+        QVERIFY(s->log(id, QStringLiteral("sent"), QStringLiteral("sent by v1"), &e));
+        QVERIFY(s->receiveReturned(form, id, instance(id, 5), QStringLiteral("hasIssues"), {}, &e));
+        const QString next = QStringLiteral("uuid:v1-record-2");
+        QVERIFY(s->startCorrection(id, next, instance(next, 6), &e));
+        QVERIFY(s->finalize(next, instance(next, 6), &e));
+        QVERIFY(s->log(next, QStringLiteral("failed"), QStringLiteral("offline under v1"), &e));
         QSqlQuery q(s->db());
         for (const char *sql :
-             {"ALTER TABLE sync_log DROP COLUMN code", "ALTER TABLE sync_log DROP COLUMN args",
+             {"ALTER TABLE sync_log DROP COLUMN record_row",
+              "ALTER TABLE sync_log DROP COLUMN correction",
+              "ALTER TABLE sync_log DROP COLUMN code", "ALTER TABLE sync_log DROP COLUMN args",
               "ALTER TABLE outbox DROP COLUMN sending", "ALTER TABLE outbox DROP COLUMN last_code",
               "PRAGMA user_version = 1"})
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
@@ -173,11 +189,62 @@ void TestStore::migratesVersion1()
     QVERIFY(s->log(QString(), QStringLiteral("failed"), QStringLiteral("HTTP 503"), &e,
                    QStringLiteral("retryLater"), {QStringLiteral("503"), QString()}));
     const auto log = s->syncLog(10, QString(), &e);
-    QCOMPARE(log.size(), std::size_t(2));
+    QCOMPARE(log.size(), std::size_t(4));
     QCOMPARE(log[0].code, QStringLiteral("retryLater"));
     QCOMPARE(log[0].args, (QStringList{QStringLiteral("503"), QString()}));
-    QCOMPARE(log[1].message, QStringLiteral("written by v1"));
-    QVERIFY(log[1].code.isEmpty());
+    // The correction's entry and the original's: the same record, by its name.
+    QCOMPARE(log[1].message, QStringLiteral("offline under v1"));
+    QCOMPARE(log[1].instanceName, QStringLiteral("Meter 7"));
+    QVERIFY(log[1].correction);
+    QCOMPARE(log[2].message, QStringLiteral("sent by v1"));
+    QCOMPARE(log[2].instanceName, QStringLiteral("Meter 7"));
+    QVERIFY(!log[2].correction);
+    QCOMPARE(log[3].message, QStringLiteral("written by v1"));
+    QVERIFY(log[3].code.isEmpty());
+    QVERIFY(log[3].instanceName.isEmpty());
+}
+
+void TestStore::logFollowsCorrections()
+{
+    // A record corrected twice is sent under three instanceIDs: every entry names the
+    // record as it is called now, and says which were about a correction.
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    const qint64 form = addMeterForm(*s);
+    StoreError e;
+    QString id = QStringLiteral("uuid:first");
+    QVERIFY(s->createDraft(form, id, instance(id, 5), QStringLiteral("Meter 1"), &e));
+    QVERIFY(s->finalize(id, instance(id, 5), &e));
+    QVERIFY(s->markSent(id, &e));
+    QVERIFY(s->log(id, QStringLiteral("sent"), QStringLiteral("Sent."), &e, QStringLiteral("sent"),
+                   {}));
+    for (const char *again : {"uuid:second", "uuid:third"}) {
+        QVERIFY(s->receiveReturned(form, id, instance(id, 5), QStringLiteral("hasIssues"), {}, &e));
+        QVERIFY(s->log(id, QStringLiteral("returned"), QStringLiteral("Returned."), &e,
+                       QStringLiteral("returned"), {}));
+        const QString next = QLatin1String(again);
+        QVERIFY(s->startCorrection(id, next, instance(next, 6), &e));
+        QVERIFY(s->saveDraft(next, instance(next, 6), QStringLiteral("Meter 1b"), &e));
+        QVERIFY(s->finalize(next, instance(next, 6), &e));
+        QVERIFY(s->recordFailure(next, QStringLiteral("offline"), QDateTime::currentDateTimeUtc(),
+                                 &e, QStringLiteral("offline"), {}));
+        QVERIFY(s->markSent(next, &e));
+        QVERIFY(s->log(next, QStringLiteral("sent"), QStringLiteral("Sent."), &e,
+                       QStringLiteral("sent"), {}));
+        id = next;
+    }
+    const auto log = s->syncLog(20, QString(), &e);
+    QCOMPARE(log.size(), std::size_t(7));
+    QStringList outcomes;
+    for (const auto &entry : log) {
+        QCOMPARE(entry.instanceName, QStringLiteral("Meter 1b"));
+        QCOMPARE(entry.formTitle, QStringLiteral("Meter reading"));
+        outcomes << entry.outcome + (entry.correction ? QStringLiteral("*") : QString());
+    }
+    // Newest first; * marks a correction's entries (the second one was returned too).
+    QCOMPARE(outcomes, (QStringList{"sent*", "failed*", "returned*", "sent*", "failed*", "returned",
+                                    "sent"}));
 }
 
 void TestStore::refusesNewerDatabase()

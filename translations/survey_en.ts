@@ -1848,6 +1848,10 @@
         <source>Supervisor: %1</source>
         <translation>Supervisor: %1</translation>
     </message>
+    <message>
+        <source>Corrected. The supervisor had said: %1</source>
+        <translation>Corrected. The supervisor had said: %1</translation>
+    </message>
 </context>
 <context>
     <name>RecordListPage</name>
@@ -2683,6 +2687,14 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <source>This device has no password keystore (%1).</source>
         <translation>This device has no password keystore (%1).</translation>
     </message>
+    <message>
+        <source>Form downloaded: %1</source>
+        <translation>Form downloaded: %1</translation>
+    </message>
+    <message>
+        <source>Form downloaded: %1 (version %2)</source>
+        <translation>Form downloaded: %1 (version %2)</translation>
+    </message>
 </context>
 <context>
     <name>SyncCommand</name>
@@ -2730,6 +2742,10 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>Nothing sent yet.</source>
         <translation>Nothing sent yet.</translation>
+    </message>
+    <message>
+        <source>%1 (correction)</source>
+        <translation>%1 (correction)</translation>
     </message>
 </context>
 <context>

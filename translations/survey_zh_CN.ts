@@ -1836,6 +1836,10 @@
         <source>Supervisor: %1</source>
         <translation>督导意见：%1</translation>
     </message>
+    <message>
+        <source>Corrected. The supervisor had said: %1</source>
+        <translation>已更正。督导曾说：%1</translation>
+    </message>
 </context>
 <context>
     <name>RecordListPage</name>
@@ -2666,6 +2670,14 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <source>This device has no password keystore (%1).</source>
         <translation>这台设备没有密码库（%1）。</translation>
     </message>
+    <message>
+        <source>Form downloaded: %1</source>
+        <translation>已下载表单：%1</translation>
+    </message>
+    <message>
+        <source>Form downloaded: %1 (version %2)</source>
+        <translation>已下载表单：%1（版本 %2）</translation>
+    </message>
 </context>
 <context>
     <name>SyncCommand</name>
@@ -2713,6 +2725,10 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>Nothing sent yet.</source>
         <translation>还没有发送过。</translation>
+    </message>
+    <message>
+        <source>%1 (correction)</source>
+        <translation>%1（更正）</translation>
     </message>
 </context>
 <context>

@@ -33,18 +33,24 @@ ItemDelegate {
         }
         Label {
             Layout.fillWidth: true
-            text: row.formTitle + " · " + row.updatedAt.toLocaleString(Qt.locale(), Locale.ShortFormat)
+            text: row.formTitle + " · " + row.updatedAt.toLocaleString(Qt.locale(Backend.localeName), Locale.ShortFormat)
             font.pixelSize: Theme.smallSize
             color: Theme.muted
             elide: Text.ElideRight
         }
+        // The supervisor's comment: to act on while the record is back for correction;
+        // once the correction is finalized or sent, shown as dealt with.
         Label {
+            objectName: "recordComment"
+            readonly property bool resolved: row.listedAs === "finalized" || row.listedAs === "sent"
             Layout.fillWidth: true
             visible: row.comment !== ""
-            text: qsTr("Supervisor: %1").arg(row.comment)
+            text: resolved ? qsTr("Corrected. The supervisor had said: %1").arg(row.comment)
+                           : qsTr("Supervisor: %1").arg(row.comment)
             wrapMode: Text.Wrap
-            color: Theme.notice
-            font.bold: true
+            color: resolved ? Theme.muted : Theme.notice
+            font.bold: !resolved
+            font.pixelSize: resolved ? Theme.smallSize : Theme.fontSize
         }
         Label {
             Layout.fillWidth: true

@@ -48,21 +48,43 @@ Page {
         delegate: ItemDelegate {
             id: entry
             required property var modelData
+            required property int index
+            objectName: "logEntry_" + entry.index
             width: ListView.view.width
             contentItem: ColumnLayout {
+                spacing: 2
+                // The record by the name it has now; a correction says so, and shares the
+                // name with the entries of the record it corrects.
                 Label {
+                    objectName: "logRecord"
+                    Layout.fillWidth: true
+                    visible: text !== ""
+                    text: {
+                        const name = entry.modelData.name !== "" ? entry.modelData.name
+                                                                 : entry.modelData.formTitle
+                        if (name === "")
+                            return ""
+                        return entry.modelData.correction ? qsTr("%1 (correction)").arg(name) : name
+                    }
+                    font.bold: true
+                    wrapMode: Text.Wrap
+                }
+                Label {
+                    objectName: "logText"
                     Layout.fillWidth: true
                     text: entry.modelData.text
                     wrapMode: Text.Wrap
                     color: entry.modelData.outcome === "failed" ? Theme.warning : palette.text
                 }
                 Label {
+                    objectName: "logTime"
                     Layout.fillWidth: true
-                    text: entry.modelData.at.toLocaleString(Qt.locale(), Locale.ShortFormat)
-                          + (entry.modelData.instanceId !== "" ? " · " + entry.modelData.instanceId : "")
+                    text: entry.modelData.at.toLocaleString(Qt.locale(Backend.localeName), Locale.ShortFormat)
+                          + (entry.modelData.name !== "" && entry.modelData.formTitle !== ""
+                             ? " · " + entry.modelData.formTitle : "")
                     font.pixelSize: Theme.smallSize
                     color: Theme.muted
-                    elide: Text.ElideMiddle
+                    wrapMode: Text.Wrap
                 }
             }
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "backend.h"
 
+#include "applocale.h"
 #include "autosender.h"
 #include "barcode.h"
 #include "credentials.h"
@@ -732,6 +733,11 @@ QString Backend::newCaptureFile() const
     return dir + QStringLiteral("/photo-%1.jpg").arg(QDateTime::currentMSecsSinceEpoch());
 }
 
+QString Backend::localeName() const
+{
+    return appLocaleName(m_language);
+}
+
 void Backend::loadSyncLog()
 {
     QPointer<Backend> self(this);
@@ -748,7 +754,10 @@ void Backend::loadSyncLog()
                 out.append(QVariantMap{{QStringLiteral("at"), entry.at.toLocalTime()},
                                        {QStringLiteral("instanceId"), entry.instanceId},
                                        {QStringLiteral("outcome"), entry.outcome},
-                                       {QStringLiteral("text"), sync::logText(entry)}});
+                                       {QStringLiteral("text"), sync::logText(entry)},
+                                       {QStringLiteral("name"), entry.instanceName},
+                                       {QStringLiteral("formTitle"), entry.formTitle},
+                                       {QStringLiteral("correction"), entry.correction}});
             m_syncLog = out;
             Q_EMIT syncLogChanged();
         });

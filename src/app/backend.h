@@ -35,6 +35,8 @@ class Backend : public QObject
     Q_PROPERTY(QString serverUrl READ serverUrl NOTIFY accountChanged)
     Q_PROPERTY(QString userName READ userName NOTIFY accountChanged)
     Q_PROPERTY(QString language READ language NOTIFY languageChanged)
+    /// The locale of the app's language, for dates and numbers in QML: Qt.locale(localeName).
+    Q_PROPERTY(QString localeName READ localeName NOTIFY languageChanged)
     Q_PROPERTY(QString autoSend READ autoSend NOTIFY autoSendChanged)
     Q_PROPERTY(qreal textScale READ textScale WRITE setTextScale NOTIFY textScaleChanged)
     Q_PROPERTY(QVariantList forms READ forms NOTIFY formsChanged)
@@ -83,6 +85,7 @@ public:
     QString serverUrl() const { return m_serverUrl; }
     QString userName() const { return m_userName; }
     QString language() const { return m_language; }
+    QString localeName() const;
     QString autoSend() const { return m_autoSend; }
     qreal textScale() const { return m_textScale; }
     void setTextScale(qreal scale);
@@ -128,7 +131,8 @@ public:
     /// Reopens a draft, or a returned record (as its correction); recordOpened() follows.
     Q_INVOKABLE void openRecord(const QString &instanceId);
     /// Reloads the sync log (newest first) into syncLogEntries: [{at, instanceId, outcome,
-    /// text}], in the current language.
+    /// text, name, formTitle, correction}], in the current language; `name` is the
+    /// record's as it is called now (a correction's entries and its original's alike).
     Q_INVOKABLE void loadSyncLog();
     QVariantList syncLogEntries() const { return m_syncLog; }
 

@@ -312,7 +312,7 @@ bool Store::migrate(StoreError *error)
                         .arg(version)
                         .arg(kSchemaVersion));
     return (version >= 1 || migrateTo1(error)) && (version >= 2 || migrateTo2(error)) &&
-           (version >= 3 || migrateTo3(error));
+           (version >= 3 || migrateTo3(error)) && (version >= 4 || migrateTo4(error));
 }
 
 bool Store::migrateTo1(StoreError *error)
@@ -385,6 +385,28 @@ bool Store::migrateTo2(StoreError *error)
             return exec(QStringLiteral("ALTER TABLE sync_log ADD COLUMN code TEXT"), e) &&
                    exec(QStringLiteral("ALTER TABLE sync_log ADD COLUMN args TEXT"), e) &&
                    exec(QStringLiteral("PRAGMA user_version = 2"), e);
+        },
+        error);
+}
+
+bool Store::migrateTo4(StoreError *error)
+{
+    // Version 4: each log entry knows its record (which keeps its row through corrections,
+    // each sent under a new instanceID), and whether it was about a correction.
+    return write(
+        [&](StoreError *e) {
+            return exec(QStringLiteral("ALTER TABLE sync_log ADD COLUMN record_row INTEGER"), e) &&
+                   exec(QStringLiteral("ALTER TABLE sync_log ADD COLUMN correction INTEGER NOT "
+                                       "NULL DEFAULT 0"),
+                        e) &&
+                   exec(QStringLiteral("UPDATE sync_log SET record_row = (SELECT id FROM "
+                                       "instances WHERE instance_id = sync_log.instance_id OR "
+                                       "deprecated_id = sync_log.instance_id ORDER BY id DESC "
+                                       "LIMIT 1), correction = EXISTS (SELECT 1 FROM instances "
+                                       "WHERE instance_id = sync_log.instance_id AND "
+                                       "COALESCE(deprecated_id, '') <> '')"),
+                        e) &&
+                   exec(QStringLiteral("PRAGMA user_version = 4"), e);
         },
         error);
 }
@@ -1230,6 +1252,12 @@ bool Store::retryNow(const QStringList &codes, StoreError *error)
         error);
 }
 
+/// The last two values of a sync log row: its record, and whether the instanceID is a
+/// correction's (both bound to the entry's instanceID).
+#define SURVEY_LOG_RECORD_OF                                                                       \
+    "(SELECT id FROM instances WHERE instance_id = ?), COALESCE((SELECT "                          \
+    "COALESCE(deprecated_id, '') <> '' FROM instances WHERE instance_id = ?), 0)"
+
 bool Store::recordFailure(const QString &instanceId, const QString &message,
                           const QDateTime &retryAt, StoreError *error, const QString &code,
                           const QStringList &args)
@@ -1247,10 +1275,11 @@ bool Store::recordFailure(const QString &instanceId, const QString &message,
                         code.isEmpty() ? QVariant() : QVariant(code), instanceId},
                        e, report) &&
                    run(m_db,
-                       "INSERT INTO sync_log (at, instance_id, outcome, message, code, args) "
-                       "VALUES (?, ?, 'failed', ?, ?, ?)",
+                       "INSERT INTO sync_log (at, instance_id, outcome, message, code, args, "
+                       "record_row, correction) VALUES (?, ?, 'failed', ?, ?, "
+                       "?, " SURVEY_LOG_RECORD_OF ")",
                        {now(), instanceId, message, code.isEmpty() ? QVariant() : code,
-                        argsJson(args)},
+                        argsJson(args), instanceId, instanceId},
                        e, report);
         },
         error);
@@ -1263,23 +1292,28 @@ bool Store::log(const QString &instanceId, const QString &outcome, const QString
         [&](StoreError *e) {
             return run(
                 m_db,
-                "INSERT INTO sync_log (at, instance_id, outcome, message, code, args) VALUES (?, "
-                "?, ?, ?, ?, ?)",
+                "INSERT INTO sync_log (at, instance_id, outcome, message, code, args, record_row, "
+                "correction) VALUES (?, ?, ?, ?, ?, ?, " SURVEY_LOG_RECORD_OF ")",
                 {now(), instanceId.isEmpty() ? QVariant() : QVariant(instanceId), outcome, message,
-                 code.isEmpty() ? QVariant() : QVariant(code), argsJson(args)},
+                 code.isEmpty() ? QVariant() : QVariant(code), argsJson(args), instanceId,
+                 instanceId},
                 e,
                 [this](const QSqlError &err) { return fromSql(tr("writing the sync log"), err); });
         },
         error);
 }
 
+#undef SURVEY_LOG_RECORD_OF
+
 std::vector<LogEntry> Store::syncLog(int limit, const QString &instanceId, StoreError *error)
 {
     QSqlQuery q(m_db);
     q.prepare(
-        QStringLiteral("SELECT at, instance_id, outcome, message, code, args FROM sync_log%1 "
-                       "ORDER BY id DESC LIMIT ?")
-            .arg(instanceId.isEmpty() ? QString() : QStringLiteral(" WHERE instance_id = ?")));
+        QStringLiteral("SELECT l.at, l.instance_id, l.outcome, l.message, l.code, l.args, "
+                       "i.instance_name, f.title, l.correction FROM sync_log l LEFT JOIN "
+                       "instances i ON i.id = l.record_row LEFT JOIN forms f ON f.id = "
+                       "i.form_row%1 ORDER BY l.id DESC LIMIT ?")
+            .arg(instanceId.isEmpty() ? QString() : QStringLiteral(" WHERE l.instance_id = ?")));
     if (!instanceId.isEmpty())
         q.addBindValue(instanceId);
     q.addBindValue(limit);
@@ -1291,7 +1325,8 @@ std::vector<LogEntry> Store::syncLog(int limit, const QString &instanceId, Store
         for (const QJsonValue &v : QJsonDocument::fromJson(q.value(5).toByteArray()).array())
             args << v.toString();
         out.push_back({parseTime(q.value(0)), q.value(1).toString(), q.value(2).toString(),
-                       q.value(3).toString(), q.value(4).toString(), args});
+                       q.value(3).toString(), q.value(4).toString(), args, q.value(6).toString(),
+                       q.value(7).toString(), q.value(8).toBool()});
     }
     return out;
 }

@@ -118,6 +118,11 @@ struct LogEntry
     QString message;  ///< in the language of the moment it was written
     QString code;     ///< when set, the message is code + args, to be shown in the language
     QStringList args; ///< of the moment it is read (survey::sync::describe)
+    /// The record as the device has it now (empty when it has been removed): a correction
+    /// sent under a new instanceID and its original are the same record.
+    QString instanceName;
+    QString formTitle;
+    bool correction = false; ///< the entry is about a correction (an edit sent again)
 };
 
 /// The device's store: forms, records (instances), attachments, outbox, sync log and
@@ -131,7 +136,7 @@ class Store
 {
     Q_DECLARE_TR_FUNCTIONS(Store)
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     /// Opens (creating and migrating when needed) the store in folder `dataDir`.
     static std::unique_ptr<Store> open(const QString &dataDir, StoreError *error);
@@ -241,6 +246,7 @@ private:
     bool migrateTo1(StoreError *error);
     bool migrateTo2(StoreError *error);
     bool migrateTo3(StoreError *error);
+    bool migrateTo4(StoreError *error);
     /// Runs `work` in one IMMEDIATE transaction; rolls back on failure.
     bool write(const std::function<bool(StoreError *)> &work, StoreError *error);
     bool exec(const QString &sql, StoreError *error);

@@ -86,6 +86,13 @@ QString describe(const QString &code, const QStringList &args)
         return Messages::tr("The file %1 of this record cannot be read on this device; the record "
                             "was not sent. Take or attach the file again.")
             .arg(arg(0));
+    if (code == QLatin1String("formsFailed"))
+        return Messages::tr("The forms could not be updated: %1")
+            .arg(describe(arg(0), args.mid(1)));
+    if (code == QLatin1String("formAdded"))
+        return arg(1).isEmpty()
+                   ? Messages::tr("Form downloaded: %1").arg(arg(0))
+                   : Messages::tr("Form downloaded: %1 (version %2)").arg(arg(0), arg(1));
     if (code == QLatin1String("sent"))
         return Messages::tr("Sent to %1.").arg(arg(0));
     if (code == QLatin1String("returned"))

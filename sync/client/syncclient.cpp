@@ -277,10 +277,12 @@ void SyncClient::pullFormsPhase(std::function<void()> next)
              [this, next](const Exchange &ex, const Outcome &outcome) {
                  if (outcome.kind != Outcome::Kind::Success) {
                      noteRefusal(outcome);
-                     m_summary.problems
-                         << Messages::tr("The forms could not be updated: %1").arg(outcome.message);
+                     // Kept as the reason's code, to be read in the language of the moment.
+                     const QStringList args = QStringList{outcome.code} + outcome.args;
+                     m_summary.problems << describe(QStringLiteral("formsFailed"), args);
                      noteStoreFailure(m_store.log(QString(), QStringLiteral("failed"),
-                                                  m_summary.problems.last(), &m_storeError));
+                                                  m_summary.problems.last(), &m_storeError,
+                                                  QStringLiteral("formsFailed"), args));
                      next();
                      return;
                  }
@@ -385,9 +387,14 @@ void SyncClient::fetchMedia(const FormEntry &form, const QByteArray &xml,
     const auto store = [this, form, xml, media, newForm, done] {
         StoreError e;
         if (newForm) {
-            if (m_store.addForm(xml, *media, m_account.base.toString(QUrl::RemoveUserInfo), &e))
+            if (const auto added = m_store.addForm(
+                    xml, *media, m_account.base.toString(QUrl::RemoveUserInfo), &e)) {
                 ++m_summary.formsUpdated;
-            else
+                const QStringList args{added->title, added->version};
+                noteStoreFailure(m_store.log(QString(), QStringLiteral("info"),
+                                             describe(QStringLiteral("formAdded"), args),
+                                             &m_storeError, QStringLiteral("formAdded"), args));
+            } else
                 m_summary.problems
                     << Messages::tr("Form %1 cannot be used here: %2").arg(form.formId, e.message);
         } else if (!media->empty()) {
