@@ -68,6 +68,10 @@ ApplicationWindow {
         id: passwordDialog
     }
 
+    FocusRing {
+        window: window
+    }
+
     Toast {
         id: toast
         objectName: "toast"

@@ -16,6 +16,9 @@ QtObject {
     readonly property color warning: "#c62828"
     readonly property color notice: "#ef6c00"
     readonly property color muted: "#616161"
+    /// A question's hint and guidance: the body size, in a colour that reads on white
+    /// (WCAG AA), set apart from the label by weight only.
+    readonly property color hint: "#424242"
     readonly property color surface: "#f5f5f5"
     readonly property color onAccentMuted: "#c8e6c9" // quieter words on the accent bar
     readonly property color onAccentWarning: "#ffcdd2"

@@ -80,6 +80,7 @@ private Q_SLOTS:
     void cleanup();
     void fillAndFinalize();
     void keyboard();
+    void keyboardOnChoicesAndNotes();
     void repeatsAndDrafts();
     void toastLetsTouchesThrough();
     void qtsOwnWordsInChinese();
@@ -540,7 +541,9 @@ void TestApp::fillAndFinalize()
     QTRY_VERIFY(visibleItem(QStringLiteral("formPage")));
     // Nothing answered yet: the bar does not claim anything was saved.
     QTRY_VERIFY(!controller()->property("saving").toBool());
-    QCOMPARE(restingItem(QStringLiteral("saveState"))->property("text").toString(), QString());
+    settle();
+    QVERIFY(restingItem(QStringLiteral("formTitle")));
+    QVERIFY(!visibleItem(QStringLiteral("saveState")));
     m_modelTesters.push_back(std::make_unique<QAbstractItemModelTester>(
         controller()->property("questionModel").value<QAbstractItemModel *>(),
         QAbstractItemModelTester::FailureReportingMode::QtTest));
@@ -563,12 +566,11 @@ void TestApp::fillAndFinalize()
     QTRY_COMPARE(visibleItem(QStringLiteral("problem_/data/kwh"))->property("text").toString(),
                  QStringLiteral("A reading cannot be negative"));
     // This filling in Chinese, from the form's language menu: the form's words at once.
-    QVERIFY(
-        fromMenu(QStringLiteral("formLanguageButton"), QStringLiteral("formLanguage_中文 (zh)")));
+    QVERIFY(fromMenu(QStringLiteral("formMenuButton"), QStringLiteral("formLanguage_中文 (zh)")));
     QTRY_COMPARE(visibleItem(QStringLiteral("problem_/data/kwh"))->property("text").toString(),
                  QStringLiteral("读数不能为负"));
-    QVERIFY(fromMenu(QStringLiteral("formLanguageButton"),
-                     QStringLiteral("formLanguage_English (en)")));
+    QVERIFY(
+        fromMenu(QStringLiteral("formMenuButton"), QStringLiteral("formLanguage_English (en)")));
     // A number field takes no letters: what is typed between them is dropped as it comes.
     QVERIFY(answerWith(QStringLiteral("/data/kwh"), QStringLiteral("3x1y2")));
     QTRY_COMPARE(valueOf(QStringLiteral("/data/kwh")), QStringLiteral("312"));
@@ -583,7 +585,7 @@ void TestApp::fillAndFinalize()
     QVERIFY(tap(QStringLiteral("finalizeButton")));
     QTRY_VERIFY(atHome());
     QTRY_COMPARE(visibleItem(QStringLiteral("readyCount"))->property("text").toString(),
-                 QStringLiteral("Ready to send: 1"));
+                 QStringLiteral("1 record waiting to be sent"));
 
     // A wide window (a tablet in landscape, a desktop): the forms beside the records.
     QCOMPARE(visibleItem(QStringLiteral("homeGrid"))->property("columns").toInt(), 1);
@@ -663,6 +665,46 @@ void TestApp::keyboard()
     QTest::keyClick(window(), Qt::Key_W, Qt::ControlModifier);
     QTRY_VERIFY(atHome());
     QTRY_VERIFY(!visibleItem(QStringLiteral("formPage")));
+}
+
+void TestApp::keyboardOnChoicesAndNotes()
+{
+    // On a choice page the keyboard starts on the options, with a ring that shows where it
+    // is, and Tab goes through them (not to the tool bar); on a page with nothing to answer
+    // inside a repeat it rests on Next, never on "Remove this entry…".
+    QVERIFY(startLocalOnly());
+    m_backend->addFormFile(
+        QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.xml"));
+    QTRY_VERIFY(visibleItem(QStringLiteral("form_household_energy")));
+    QVERIFY(tap(QStringLiteral("form_household_energy")));
+    QTRY_VERIFY(controller());
+    QVERIFY(jumpToQuestion(QStringLiteral("/data/has_vehicle")));
+    const auto focused = [this] {
+        QQuickItem *item = window()->activeFocusItem();
+        return item ? item->objectName() : QString();
+    };
+    QTRY_COMPARE(focused(), QStringLiteral("choice_/data/has_vehicle_yes"));
+    QQuickItem *ring = nullptr;
+    QTRY_VERIFY((ring = visibleItem(QStringLiteral("focusRing"))) != nullptr);
+    QQuickItem *yes = window()->activeFocusItem();
+    QTRY_VERIFY(ring->mapRectToScene(QRectF(0, 0, ring->width(), ring->height()))
+                    .contains(yes->mapRectToScene(QRectF(0, 0, yes->width(), yes->height()))));
+    QTest::keyClick(window(), Qt::Key_Tab);
+    QTRY_COMPARE(focused(), QStringLiteral("choice_/data/has_vehicle_no"));
+    QTest::keyClick(window(), Qt::Key_Backtab);
+    QTRY_COMPARE(focused(), QStringLiteral("choice_/data/has_vehicle_yes"));
+    QTest::keyClick(window(), Qt::Key_Space);
+    QTRY_COMPARE(valueOf(QStringLiteral("/data/has_vehicle")), QStringLiteral("yes"));
+    // A click: the keyboard's marks go.
+    QVERIFY(tap(QStringLiteral("choice_/data/has_vehicle_no")));
+    QTRY_VERIFY(!visibleItem(QStringLiteral("focusRing")));
+    QVERIFY(tap(QStringLiteral("choice_/data/has_vehicle_yes")));
+    QTRY_COMPARE(valueOf(QStringLiteral("/data/has_vehicle")), QStringLiteral("yes"));
+
+    QVERIFY(jumpToQuestion(QStringLiteral("/data/vehicles/vehicle[1]/vehicle_note")));
+    QTRY_VERIFY(restingItem(QStringLiteral("removeRepeatButton")));
+    QTRY_COMPARE(focused(), QStringLiteral("nextButton"));
+    QVERIFY(!restingItem(QStringLiteral("removeRepeatButton"))->hasActiveFocus());
 }
 
 void TestApp::repeatsAndDrafts()
@@ -1117,8 +1159,7 @@ void TestApp::labelMedia()
             .toString();
     };
     QCOMPARE(label(), QStringLiteral("Reading on the meter"));
-    QVERIFY(
-        fromMenu(QStringLiteral("formLanguageButton"), QStringLiteral("formLanguage_中文 (zh)")));
+    QVERIFY(fromMenu(QStringLiteral("formMenuButton"), QStringLiteral("formLanguage_中文 (zh)")));
     QTRY_COMPARE(label(), QStringLiteral("电表读数"));
     QTRY_VERIFY(imageFile().endsWith(QStringLiteral("meter_zh.png")));
     QVERIFY(closeForm());

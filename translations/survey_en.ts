@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AcknowledgeAnswer</name>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
     <name>Admin</name>
     <message>
         <source>the password must have at least 10 characters</source>
@@ -261,6 +268,17 @@
     </message>
 </context>
 <context>
+    <name>BarcodeAnswer</name>
+    <message>
+        <source>Scan</source>
+        <translation>Scan</translation>
+    </message>
+    <message>
+        <source>Read from a picture…</source>
+        <translation>Read from a picture…</translation>
+    </message>
+</context>
+<context>
     <name>CameraPage</name>
     <message>
         <source>Take a photo</source>
@@ -281,6 +299,13 @@
     <message>
         <source>Take</source>
         <translation>Take</translation>
+    </message>
+</context>
+<context>
+    <name>ChoiceFilter</name>
+    <message>
+        <source>Type to narrow the list</source>
+        <translation>Type to narrow the list</translation>
     </message>
 </context>
 <context>
@@ -339,6 +364,17 @@
     <message>
         <source>unknown database URL &apos;%1&apos; (use sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB)</source>
         <translation>unknown database URL &apos;%1&apos; (use sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB)</translation>
+    </message>
+</context>
+<context>
+    <name>DateTimeAnswer</name>
+    <message>
+        <source>Choose a date…</source>
+        <translation>Choose a date…</translation>
+    </message>
+    <message>
+        <source>Choose a time…</source>
+        <translation>Choose a time…</translation>
     </message>
 </context>
 <context>
@@ -864,6 +900,10 @@
         <source>%1%</source>
         <translation>%1%</translation>
     </message>
+    <message>
+        <source>More</source>
+        <translation>More</translation>
+    </message>
 </context>
 <context>
     <name>FormParser</name>
@@ -1275,10 +1315,6 @@
         <translation>Drafts</translation>
     </message>
     <message>
-        <source>Ready to send: %1</source>
-        <translation>Ready to send: %1</translation>
-    </message>
-    <message>
         <source>Stop</source>
         <translation>Stop</translation>
     </message>
@@ -1297,6 +1333,56 @@
     <message>
         <source>Send what is ready, get new forms and returned records (F5)</source>
         <translation>Send what is ready, get new forms and returned records (F5)</translation>
+    </message>
+    <message>
+        <source>Nothing is waiting to be sent.</source>
+        <translation>Nothing is waiting to be sent.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n record waiting to be sent</numerusform>
+            <numerusform>%n records waiting to be sent</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LocationAnswer</name>
+    <message>
+        <source>Finding the location…</source>
+        <translation>Finding the location…</translation>
+    </message>
+    <message>
+        <source>Record location</source>
+        <translation>Record location</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Waiting for the first fix…</source>
+        <translation>Waiting for the first fix…</translation>
+    </message>
+    <message>
+        <source>Found, accuracy unknown</source>
+        <translation>Found, accuracy unknown</translation>
+    </message>
+    <message>
+        <source>Best so far: accuracy %1 m</source>
+        <translation>Best so far: accuracy %1 m</translation>
+    </message>
+    <message>
+        <source>accuracy %1 m</source>
+        <translation>accuracy %1 m</translation>
+    </message>
+    <message>
+        <source>Use this location</source>
+        <translation>Use this location</translation>
+    </message>
+    <message>
+        <source>Use this location (±%1 m)</source>
+        <translation>Use this location (±%1 m)</translation>
     </message>
 </context>
 <context>
@@ -1734,112 +1820,23 @@
 <context>
     <name>QuestionView</name>
     <message>
-        <source>YYYY-MM-DD</source>
-        <translation>YYYY-MM-DD</translation>
+        <source>More help</source>
+        <translation>More help</translation>
+    </message>
+</context>
+<context>
+    <name>RankAnswer</name>
+    <message>
+        <source>Move up</source>
+        <translation>Move up</translation>
     </message>
     <message>
-        <source>HH:MM</source>
-        <translation>HH:MM</translation>
-    </message>
-    <message>
-        <source>latitude longitude</source>
-        <translation>latitude longitude</translation>
-    </message>
-    <message>
-        <source>OK</source>
-        <translation>OK</translation>
-    </message>
-    <message>
-        <source>Type the code</source>
-        <translation>Type the code</translation>
-    </message>
-    <message>
-        <source>Choose a file…</source>
-        <translation>Choose a file…</translation>
-    </message>
-    <message>
-        <source>Replace…</source>
-        <translation>Replace…</translation>
-    </message>
-    <message>
-        <source>Finding the location…</source>
-        <translation>Finding the location…</translation>
-    </message>
-    <message>
-        <source>Record location</source>
-        <translation>Record location</translation>
-    </message>
-    <message>
-        <source>accuracy %1 m</source>
-        <translation>accuracy %1 m</translation>
-    </message>
-    <message>
-        <source>Choose a date…</source>
-        <translation>Choose a date…</translation>
-    </message>
-    <message>
-        <source>Choose a time…</source>
-        <translation>Choose a time…</translation>
-    </message>
-    <message>
-        <source>Type to narrow the list</source>
-        <translation>Type to narrow the list</translation>
+        <source>Move down</source>
+        <translation>Move down</translation>
     </message>
     <message>
         <source>Keep this order</source>
         <translation>Keep this order</translation>
-    </message>
-    <message>
-        <source>Take a photo</source>
-        <translation>Take a photo</translation>
-    </message>
-    <message>
-        <source>Take again</source>
-        <translation>Take again</translation>
-    </message>
-    <message>
-        <source>Scan</source>
-        <translation>Scan</translation>
-    </message>
-    <message>
-        <source>Read from a picture…</source>
-        <translation>Read from a picture…</translation>
-    </message>
-    <message>
-        <source>More help</source>
-        <translation>More help</translation>
-    </message>
-    <message>
-        <source>latitude longitude; latitude longitude; …</source>
-        <translation>latitude longitude; latitude longitude; …</translation>
-    </message>
-    <message>
-        <source>This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form&apos;s author.</source>
-        <translation>This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form&apos;s author.</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>Waiting for the first fix…</source>
-        <translation>Waiting for the first fix…</translation>
-    </message>
-    <message>
-        <source>Found, accuracy unknown</source>
-        <translation>Found, accuracy unknown</translation>
-    </message>
-    <message>
-        <source>Best so far: accuracy %1 m</source>
-        <translation>Best so far: accuracy %1 m</translation>
-    </message>
-    <message>
-        <source>Use this location</source>
-        <translation>Use this location</translation>
-    </message>
-    <message>
-        <source>Use this location (±%1 m)</source>
-        <translation>Use this location (±%1 m)</translation>
     </message>
 </context>
 <context>
@@ -2749,6 +2746,55 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     </message>
 </context>
 <context>
+    <name>TextAnswer</name>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>HH:MM</source>
+        <translation>HH:MM</translation>
+    </message>
+    <message>
+        <source>latitude longitude</source>
+        <translation>latitude longitude</translation>
+    </message>
+    <message>
+        <source>latitude longitude; latitude longitude; …</source>
+        <translation>latitude longitude; latitude longitude; …</translation>
+    </message>
+    <message>
+        <source>Type the code</source>
+        <translation>Type the code</translation>
+    </message>
+</context>
+<context>
+    <name>UnsupportedAnswer</name>
+    <message>
+        <source>This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form&apos;s author.</source>
+        <translation>This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form&apos;s author.</translation>
+    </message>
+</context>
+<context>
+    <name>UploadAnswer</name>
+    <message>
+        <source>Take a photo</source>
+        <translation>Take a photo</translation>
+    </message>
+    <message>
+        <source>Take again</source>
+        <translation>Take again</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>Choose a file…</translation>
+    </message>
+    <message>
+        <source>Replace…</source>
+        <translation>Replace…</translation>
+    </message>
+</context>
+<context>
     <name>XPathCommand</name>
     <message>
         <source>unknown result type &apos;%1&apos; (use any, boolean, number, string or nodeset)</source>
@@ -3052,6 +3098,11 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>This device cannot keep the password: the app will ask for it again after it restarts.</source>
         <translation>This device cannot keep the password: the app will ask for it again after it restarts.</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <extracomment>Between the parts of the sending summary (&quot;1 sent, 2 not sent&quot;)</extracomment>
+        <translation>, </translation>
     </message>
 </context>
 <context>

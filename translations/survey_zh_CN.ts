@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AcknowledgeAnswer</name>
+    <message>
+        <source>OK</source>
+        <translation>确认</translation>
+    </message>
+</context>
+<context>
     <name>Admin</name>
     <message>
         <source>the password must have at least 10 characters</source>
@@ -261,6 +268,17 @@
     </message>
 </context>
 <context>
+    <name>BarcodeAnswer</name>
+    <message>
+        <source>Scan</source>
+        <translation>扫码</translation>
+    </message>
+    <message>
+        <source>Read from a picture…</source>
+        <translation>从图片识别…</translation>
+    </message>
+</context>
+<context>
     <name>CameraPage</name>
     <message>
         <source>Take a photo</source>
@@ -281,6 +299,13 @@
     <message>
         <source>Take</source>
         <translation>拍摄</translation>
+    </message>
+</context>
+<context>
+    <name>ChoiceFilter</name>
+    <message>
+        <source>Type to narrow the list</source>
+        <translation>输入文字以缩小列表</translation>
     </message>
 </context>
 <context>
@@ -339,6 +364,17 @@
     <message>
         <source>unknown database URL &apos;%1&apos; (use sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB)</source>
         <translation>未知的数据库地址 &apos;%1&apos;（请使用 sqlite:PATH 或 postgresql://USER:PASS@HOST:PORT/DB）</translation>
+    </message>
+</context>
+<context>
+    <name>DateTimeAnswer</name>
+    <message>
+        <source>Choose a date…</source>
+        <translation>选择日期…</translation>
+    </message>
+    <message>
+        <source>Choose a time…</source>
+        <translation>选择时间…</translation>
     </message>
 </context>
 <context>
@@ -778,11 +814,11 @@
     </message>
     <message>
         <source>Previous</source>
-        <translation>上一题</translation>
+        <translation>上一页</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation>下一题</translation>
+        <translation>下一页</translation>
     </message>
     <message>
         <source>Remove this entry…</source>
@@ -857,6 +893,10 @@
     <message>
         <source>%1%</source>
         <translation>%1%</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>更多</translation>
     </message>
 </context>
 <context>
@@ -1267,10 +1307,6 @@
         <translation>草稿</translation>
     </message>
     <message>
-        <source>Ready to send: %1</source>
-        <translation>待发送：%1</translation>
-    </message>
-    <message>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -1289,6 +1325,55 @@
     <message>
         <source>Send what is ready, get new forms and returned records (F5)</source>
         <translation>发送待发送的记录，获取新表单和退回的记录（F5）</translation>
+    </message>
+    <message>
+        <source>Nothing is waiting to be sent.</source>
+        <translation>没有等待发送的记录。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n 条记录等待发送</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LocationAnswer</name>
+    <message>
+        <source>Finding the location…</source>
+        <translation>正在定位…</translation>
+    </message>
+    <message>
+        <source>Record location</source>
+        <translation>记录位置</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Waiting for the first fix…</source>
+        <translation>正在等待第一次定位…</translation>
+    </message>
+    <message>
+        <source>Found, accuracy unknown</source>
+        <translation>已定位，精度未知</translation>
+    </message>
+    <message>
+        <source>Best so far: accuracy %1 m</source>
+        <translation>目前最佳：精度 %1 米</translation>
+    </message>
+    <message>
+        <source>accuracy %1 m</source>
+        <translation>精度 %1 米</translation>
+    </message>
+    <message>
+        <source>Use this location</source>
+        <translation>使用此位置</translation>
+    </message>
+    <message>
+        <source>Use this location (±%1 m)</source>
+        <translation>使用此位置（±%1 米）</translation>
     </message>
 </context>
 <context>
@@ -1722,112 +1807,23 @@
 <context>
     <name>QuestionView</name>
     <message>
-        <source>YYYY-MM-DD</source>
-        <translation>年-月-日（YYYY-MM-DD）</translation>
+        <source>More help</source>
+        <translation>更多说明</translation>
+    </message>
+</context>
+<context>
+    <name>RankAnswer</name>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
     </message>
     <message>
-        <source>HH:MM</source>
-        <translation>时:分（HH:MM）</translation>
-    </message>
-    <message>
-        <source>latitude longitude</source>
-        <translation>纬度 经度</translation>
-    </message>
-    <message>
-        <source>OK</source>
-        <translation>确认</translation>
-    </message>
-    <message>
-        <source>Type the code</source>
-        <translation>输入编码</translation>
-    </message>
-    <message>
-        <source>Choose a file…</source>
-        <translation>选择文件…</translation>
-    </message>
-    <message>
-        <source>Replace…</source>
-        <translation>替换…</translation>
-    </message>
-    <message>
-        <source>Finding the location…</source>
-        <translation>正在定位…</translation>
-    </message>
-    <message>
-        <source>Record location</source>
-        <translation>记录位置</translation>
-    </message>
-    <message>
-        <source>accuracy %1 m</source>
-        <translation>精度 %1 米</translation>
-    </message>
-    <message>
-        <source>Choose a date…</source>
-        <translation>选择日期…</translation>
-    </message>
-    <message>
-        <source>Choose a time…</source>
-        <translation>选择时间…</translation>
-    </message>
-    <message>
-        <source>Type to narrow the list</source>
-        <translation>输入文字以缩小列表</translation>
+        <source>Move down</source>
+        <translation>下移</translation>
     </message>
     <message>
         <source>Keep this order</source>
         <translation>保持此顺序</translation>
-    </message>
-    <message>
-        <source>Take a photo</source>
-        <translation>拍照</translation>
-    </message>
-    <message>
-        <source>Take again</source>
-        <translation>重新拍摄</translation>
-    </message>
-    <message>
-        <source>Scan</source>
-        <translation>扫码</translation>
-    </message>
-    <message>
-        <source>Read from a picture…</source>
-        <translation>从图片识别…</translation>
-    </message>
-    <message>
-        <source>More help</source>
-        <translation>更多说明</translation>
-    </message>
-    <message>
-        <source>latitude longitude; latitude longitude; …</source>
-        <translation>纬度 经度; 纬度 经度; …</translation>
-    </message>
-    <message>
-        <source>This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form&apos;s author.</source>
-        <translation>本应用无法回答这类题目（%1，类型 %2）。请跳过此题，并告知表单的作者。</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Waiting for the first fix…</source>
-        <translation>正在等待第一次定位…</translation>
-    </message>
-    <message>
-        <source>Found, accuracy unknown</source>
-        <translation>已定位，精度未知</translation>
-    </message>
-    <message>
-        <source>Best so far: accuracy %1 m</source>
-        <translation>目前最佳：精度 %1 米</translation>
-    </message>
-    <message>
-        <source>Use this location</source>
-        <translation>使用此位置</translation>
-    </message>
-    <message>
-        <source>Use this location (±%1 m)</source>
-        <translation>使用此位置（±%1 米）</translation>
     </message>
 </context>
 <context>
@@ -2732,6 +2728,55 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     </message>
 </context>
 <context>
+    <name>TextAnswer</name>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <source>HH:MM</source>
+        <translation>时:分（HH:MM）</translation>
+    </message>
+    <message>
+        <source>latitude longitude</source>
+        <translation>纬度 经度</translation>
+    </message>
+    <message>
+        <source>latitude longitude; latitude longitude; …</source>
+        <translation>纬度 经度; 纬度 经度; …</translation>
+    </message>
+    <message>
+        <source>Type the code</source>
+        <translation>输入编码</translation>
+    </message>
+</context>
+<context>
+    <name>UnsupportedAnswer</name>
+    <message>
+        <source>This app cannot answer this kind of question (%1 of type %2). Skip it, and tell the form&apos;s author.</source>
+        <translation>本应用无法回答这类题目（%1，类型 %2）。请跳过此题，并告知表单的作者。</translation>
+    </message>
+</context>
+<context>
+    <name>UploadAnswer</name>
+    <message>
+        <source>Take a photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>Take again</source>
+        <translation>重新拍摄</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Replace…</source>
+        <translation>替换…</translation>
+    </message>
+</context>
+<context>
     <name>XPathCommand</name>
     <message>
         <source>unknown result type &apos;%1&apos; (use any, boolean, number, string or nodeset)</source>
@@ -3030,6 +3075,11 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>This device cannot keep the password: the app will ask for it again after it restarts.</source>
         <translation>这台设备无法保存密码：应用重新启动后会再次询问密码。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <extracomment>Between the parts of the sending summary (&quot;1 sent, 2 not sent&quot;)</extracomment>
+        <translation>，</translation>
     </message>
 </context>
 <context>

@@ -58,11 +58,8 @@ Dialog {
             objectName: "yearWheel"
             visible: dialog.mode === "date"
             model: 201
-            delegate: Label {
-                required property int index
+            delegate: WheelEntry {
                 text: dialog.firstYear + index
-                horizontalAlignment: Text.AlignHCenter
-                verticalAlignment: Text.AlignVCenter
             }
         }
         Tumbler {
@@ -70,11 +67,8 @@ Dialog {
             objectName: "monthWheel"
             visible: dialog.mode === "date"
             model: 12
-            delegate: Label {
-                required property int index
+            delegate: WheelEntry {
                 text: dialog.pad(index + 1)
-                horizontalAlignment: Text.AlignHCenter
-                verticalAlignment: Text.AlignVCenter
             }
         }
         Tumbler {
@@ -82,11 +76,8 @@ Dialog {
             objectName: "dayWheel"
             visible: dialog.mode === "date"
             model: dialog.daysIn(dialog.firstYear + yearWheel.currentIndex, monthWheel.currentIndex + 1)
-            delegate: Label {
-                required property int index
+            delegate: WheelEntry {
                 text: dialog.pad(index + 1)
-                horizontalAlignment: Text.AlignHCenter
-                verticalAlignment: Text.AlignVCenter
             }
         }
         Tumbler {
@@ -94,11 +85,8 @@ Dialog {
             objectName: "hourWheel"
             visible: dialog.mode === "time"
             model: 24
-            delegate: Label {
-                required property int index
+            delegate: WheelEntry {
                 text: dialog.pad(index)
-                horizontalAlignment: Text.AlignHCenter
-                verticalAlignment: Text.AlignVCenter
             }
         }
         Tumbler {
@@ -106,11 +94,8 @@ Dialog {
             objectName: "minuteWheel"
             visible: dialog.mode === "time"
             model: 60
-            delegate: Label {
-                required property int index
+            delegate: WheelEntry {
                 text: dialog.pad(index)
-                horizontalAlignment: Text.AlignHCenter
-                verticalAlignment: Text.AlignVCenter
             }
         }
     }

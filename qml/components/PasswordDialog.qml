@@ -42,7 +42,8 @@ Dialog {
         dialog.close()
     }
 
-    contentItem: ColumnLayout {
+    ColumnLayout {
+        width: parent.width
         spacing: Theme.spacing
         Label {
             objectName: "passwordReason"
@@ -75,7 +76,6 @@ Dialog {
             objectName: "passwordSignOutButton"
             text: qsTr("Sign out")
             flat: true
-            DialogButtonBox.buttonRole: DialogButtonBox.ResetRole
             onClicked: {
                 dialog.close()
                 signOut.open()
@@ -85,14 +85,13 @@ Dialog {
             objectName: "passwordLaterButton"
             text: qsTr("Not now")
             flat: true
-            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+            onClicked: dialog.close()
         }
         Button {
             objectName: "usePasswordButton"
             text: qsTr("Use this password")
             enabled: password.text.length > 0
             highlighted: true
-            DialogButtonBox.buttonRole: DialogButtonBox.ApplyRole
             onClicked: dialog.submit()
         }
     }

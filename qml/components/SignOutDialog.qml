@@ -18,7 +18,8 @@ Dialog {
 
     readonly property int unsent: Backend.readyCount + Backend.draftCount
 
-    contentItem: ColumnLayout {
+    ColumnLayout {
+        width: parent.width
         spacing: Theme.spacing
         Label {
             objectName: "signOutWarning"
@@ -41,14 +42,13 @@ Dialog {
             objectName: "signOutCancelButton"
             text: qsTr("Stay signed in")
             flat: true
-            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+            onClicked: dialog.close()
         }
         Button {
             objectName: "signOutConfirmButton"
             text: qsTr("Sign out")
             flat: true
             Material.foreground: Theme.warning
-            DialogButtonBox.buttonRole: DialogButtonBox.DestructiveRole
             onClicked: {
                 dialog.close()
                 Backend.signOut()

@@ -50,47 +50,79 @@ Page {
             page.StackView.view.push("FinalizePage.qml", { controller: page.controller })
     }
 
+    // Phones: icons, the title on up to two lines with the save state under it, and the
+    // form's languages in the overflow menu. Wide windows add the words beside the icons.
+    readonly property bool wide: page.width >= Theme.wide
     header: ToolBar {
         // Light words on the accent-coloured bar.
         Material.theme: Material.Dark
         RowLayout {
             anchors.fill: parent
-            ToolButton {
+            spacing: 0
+            IconToolButton {
                 objectName: "closeFormButton"
+                iconName: "go-previous"
+                showText: page.wide
                 text: page.readOnly ? qsTr("Close") : qsTr("Save and exit")
-                ToolTip.visible: hovered
-                ToolTip.text: page.readOnly ? qsTr("Close this record (Ctrl+W)")
-                                            : qsTr("Your answers are already saved (Ctrl+W)")
+                tip: page.readOnly ? qsTr("Close this record (Ctrl+W)")
+                                   : qsTr("Your answers are already saved (Ctrl+W)")
                 onClicked: page.close()
             }
-            Label {
+            ColumnLayout {
                 Layout.fillWidth: true
-                text: page.title
-                elide: Text.ElideRight
+                Layout.topMargin: 4
+                Layout.bottomMargin: 4
+                spacing: 0
+                Label {
+                    objectName: "formTitle"
+                    Layout.fillWidth: true
+                    text: page.title
+                    wrapMode: Text.Wrap
+                    maximumLineCount: 2
+                    elide: Text.ElideRight
+                    font.pixelSize: page.wide ? Theme.titleSize : Theme.fontSize
+                }
+                Label {
+                    objectName: "saveState"
+                    Layout.fillWidth: true
+                    visible: text !== ""
+                    text: !page.controller ? ""
+                          : page.readOnly ? qsTr("Sent · read only")
+                          : page.controller.saveError !== "" ? qsTr("Not saved")
+                          : page.controller.saving ? qsTr("Saving…")
+                          : page.controller.savedAnswer ? qsTr("Saved") : ""
+                    // On the accent bar: a pale red for "not saved", a pale green otherwise.
+                    color: page.controller && page.controller.saveError !== "" ? Theme.onAccentWarning
+                                                                               : Theme.onAccentMuted
+                    font.pixelSize: Theme.smallSize
+                }
             }
-            Label {
-                objectName: "saveState"
-                Layout.rightMargin: Theme.spacing
-                text: !page.controller ? ""
-                      : page.readOnly ? qsTr("Sent · read only")
-                      : page.controller.saveError !== "" ? qsTr("Not saved")
-                      : page.controller.saving ? qsTr("Saving…")
-                      : page.controller.savedAnswer ? qsTr("Saved") : ""
-                // On the accent bar: a pale red for "not saved", a pale green otherwise.
-                color: page.controller && page.controller.saveError !== "" ? Theme.onAccentWarning
-                                                                           : Theme.onAccentMuted
-                font.pixelSize: Theme.smallSize
+            IconToolButton {
+                objectName: "outlineButton"
+                iconName: "view-list"
+                showText: page.wide
+                text: qsTr("Questions")
+                tip: qsTr("Every question, to go to any of them (Ctrl+G)")
+                onClicked: page.showOutline()
             }
-            // This filling's language (the settings choose the one forms open in).
-            ToolButton {
-                objectName: "formLanguageButton"
+            // More: this filling's language (the settings choose the one forms open in).
+            IconToolButton {
+                objectName: "formMenuButton"
                 visible: page.controller !== null && page.controller.formLanguages.length > 1
-                text: "文/A"
-                ToolTip.visible: hovered
-                ToolTip.text: qsTr("Language of this form")
-                onClicked: languageMenu.open()
+                iconName: "view-more"
+                text: qsTr("More")
+                tip: qsTr("Language of this form")
+                onClicked: formMenu.open()
                 Menu {
-                    id: languageMenu
+                    id: formMenu
+                    y: parent.height
+                    MenuSeparator {
+                        contentItem: Label {
+                            text: qsTr("Language of this form")
+                            color: Theme.muted
+                            font.pixelSize: Theme.smallSize
+                        }
+                    }
                     Repeater {
                         model: page.controller ? page.controller.formLanguages : []
                         delegate: MenuItem {
@@ -104,13 +136,6 @@ Page {
                         }
                     }
                 }
-            }
-            ToolButton {
-                objectName: "outlineButton"
-                text: qsTr("Questions")
-                ToolTip.visible: hovered
-                ToolTip.text: qsTr("Every question, to go to any of them (Ctrl+G)")
-                onClicked: page.showOutline()
             }
         }
     }
@@ -165,8 +190,7 @@ Page {
                     Layout.rightMargin: Theme.margin
                     Layout.topMargin: Theme.margin
                     visible: text !== ""
-                    text: !page.controller ? ""
-                          : page.controller.repeatPlaces.map(place => place.text).join("  ›  ")
+                    text: page.controller ? page.controller.repeatHeading : ""
                     color: Theme.accent
                     font.bold: true
                     wrapMode: Text.Wrap
@@ -211,13 +235,18 @@ Page {
                 }
 
                 // Inside a repeat instance: it can be removed (after asking).
+                // A destructive control, set apart: never where the keyboard starts (Tab
+                // reaches it), red, and it asks first.
                 Button {
                     objectName: "removeRepeatButton"
                     Layout.leftMargin: Theme.margin
+                    Layout.topMargin: Theme.spacing
                     Layout.minimumHeight: Theme.touch
                     visible: page.controller !== null && page.controller.removableRepeat !== ""
                              && !page.readOnly
                     flat: true
+                    icon.source: "qrc:/icons/edit-delete.svg"
+                    Material.foreground: Theme.warning
                     text: qsTr("Remove this entry…")
                     onClicked: removeDialog.open()
                 }
@@ -243,6 +272,7 @@ Page {
                         color: Theme.muted
                     }
                     Button {
+                        id: addRepeatButton
                         objectName: "addRepeatButton"
                         visible: !page.readOnly
                         Layout.fillWidth: true
@@ -276,6 +306,7 @@ Page {
                         wrapMode: Text.Wrap
                     }
                     Button {
+                        id: finalizeButton
                         objectName: "finalizeButton"
                         visible: !page.readOnly
                         Layout.fillWidth: true
@@ -298,15 +329,26 @@ Page {
             }
         }
 
+        // Previous and Next: a finger's size (Material's buttons draw 12 px less than
+        // they take; here the whole height is the button), Next as the main action.
         RowLayout {
             Layout.fillWidth: true
             Layout.margins: Theme.spacing
+            spacing: Theme.spacing
             Button {
+                id: previousButton
                 objectName: "previousButton"
                 Layout.fillWidth: true
-                Layout.minimumHeight: Theme.touch
+                Layout.preferredHeight: Theme.touch
+                topInset: 0
+                bottomInset: 0
+                icon.source: "qrc:/icons/go-previous.svg"
                 text: qsTr("Previous")
-                ToolTip.visible: hovered
+                property bool tipAllowed: true
+                onPressed: tipAllowed = false
+                onHoveredChanged: if (!hovered) tipAllowed = true
+                ToolTip.visible: hovered && tipAllowed
+                ToolTip.delay: 600
                 ToolTip.text: qsTr("Previous page (Page Up, Alt+Left)")
                 enabled: page.controller !== null && page.controller.index > 0
                 onClicked: page.previous()
@@ -320,11 +362,21 @@ Page {
                 font.pixelSize: Theme.smallSize
             }
             Button {
+                id: nextButton
                 objectName: "nextButton"
                 Layout.fillWidth: true
-                Layout.minimumHeight: Theme.touch
+                Layout.preferredHeight: Theme.touch
+                topInset: 0
+                bottomInset: 0
+                highlighted: true
+                icon.source: "qrc:/icons/go-next.svg"
+                LayoutMirroring.enabled: true // the arrow after the word
                 text: qsTr("Next")
-                ToolTip.visible: hovered
+                property bool tipAllowed: true
+                onPressed: tipAllowed = false
+                onHoveredChanged: if (!hovered) tipAllowed = true
+                ToolTip.visible: hovered && tipAllowed
+                ToolTip.delay: 600
                 ToolTip.text: qsTr("Next page (Page Down, Alt+Right)")
                 enabled: page.controller !== null && page.controller.index + 1 < page.controller.count
                 onClicked: page.next()
@@ -347,8 +399,18 @@ Page {
         if (touch && questionViews.count > 1)
             return
         const first = questionViews.itemAt(0) as QuestionView
-        if (first)
-            first.takeFocus()
+        if (first && first.takeFocus())
+            return
+        // Nothing to type or choose first (a note, a calculation, a repeat's prompt, the
+        // end): the keyboard goes to the page's main action, never to a control that
+        // removes something.
+        const reason = InputMode.keyboard ? Qt.TabFocusReason : Qt.OtherFocusReason
+        if (page.controller.pageKind === "repeat")
+            addRepeatButton.forceActiveFocus(reason)
+        else if (page.controller.pageKind === "end")
+            finalizeButton.forceActiveFocus(reason)
+        else if (nextButton.enabled)
+            nextButton.forceActiveFocus(reason)
     }
     onActiveChanged: focusFirst()
     Timer {

@@ -178,7 +178,9 @@ Page {
                         Layout.margins: Theme.margin
                         Label {
                             objectName: "readyCount"
-                            text: qsTr("Ready to send: %1").arg(Backend.readyCount)
+                            // Not a second "Ready to send" heading: what Send will do.
+                            text: Backend.readyCount === 0 ? qsTr("Nothing is waiting to be sent.")
+                                  : qsTr("%n record(s) waiting to be sent", "", Backend.readyCount)
                             font.bold: true
                         }
                         Button {

@@ -530,12 +530,13 @@ void Backend::ensureSyncClient(std::function<void()> then)
                         return;
                     m_syncing = false;
                     Q_EMIT syncingChanged();
+                    //: Between the parts of the sending summary ("1 sent, 2 not sent")
+                    const QString comma = tr(", ");
                     QString text = tr("%n sent", nullptr, summary.sent);
                     if (summary.failed > 0)
-                        text += QStringLiteral(", ") + tr("%n not sent", nullptr, summary.failed);
+                        text += comma + tr("%n not sent", nullptr, summary.failed);
                     if (summary.returned > 0)
-                        text += QStringLiteral(", ") +
-                                tr("%n returned for correction", nullptr, summary.returned);
+                        text += comma + tr("%n returned for correction", nullptr, summary.returned);
                     if (summary.signInFailed)
                         text = tr("The server refused the user name or password.");
                     setStatus(text);

@@ -7,6 +7,7 @@
 #include "formdefinition.h"
 #include "formoutline.h"
 #include "formsession.h"
+#include "questionwidget.h"
 #include "store.h"
 
 #include <QBuffer>
@@ -158,6 +159,14 @@ QVariantList FormController::repeatPlaces() const
     return m_position.repeatPlaces(*m_session, node);
 }
 
+QString FormController::repeatHeading() const
+{
+    QStringList texts;
+    for (const QVariant &place : repeatPlaces())
+        texts << place.toMap().value(QStringLiteral("text")).toString();
+    return texts.join(QStringLiteral("  ›  "));
+}
+
 qreal FormController::progress() const
 {
     const auto &p = currentPrompt();
@@ -208,24 +217,28 @@ QVariantMap FormController::questionMap(int control, void *nodePtr) const
         problem = p->message;
     // A label's image (jr://images/NAME, in the form's language) from the form's media.
     const QString image = mediaUrl(m_session->text(c.label, node, QStringLiteral("image")));
-    return QVariantMap{{QStringLiteral("ref"), m_session->pathOf(node)},
-                       {QStringLiteral("control"), form::controlKindName(c.kind)},
-                       {QStringLiteral("type"), m_def->typeNameOf(c)},
-                       {QStringLiteral("appearance"), c.appearance},
-                       {QStringLiteral("mediatype"), c.mediatype},
-                       {QStringLiteral("label"), m_session->label(control, node)},
-                       {QStringLiteral("hint"), m_session->hint(control, node)},
-                       {QStringLiteral("guidance"),
-                        m_session->text(c.hint, node, QStringLiteral("guidance")).trimmed()},
-                       {QStringLiteral("image"), image},
-                       {QStringLiteral("value"), node ? node->stringValue() : QString()},
-                       {QStringLiteral("choices"), choices},
-                       {QStringLiteral("required"), node && m_session->isRequired(node)},
-                       {QStringLiteral("readonly"), node && m_session->isReadonly(node)},
-                       {QStringLiteral("problem"), problem},
-                       {QStringLiteral("rangeStart"), c.rangeStart},
-                       {QStringLiteral("rangeEnd"), c.rangeEnd},
-                       {QStringLiteral("rangeStep"), c.rangeStep}};
+    const QString type = m_def->typeNameOf(c);
+    const bool readonly = node && m_session->isReadonly(node);
+    return QVariantMap{
+        {QStringLiteral("ref"), m_session->pathOf(node)},
+        {QStringLiteral("control"), form::controlKindName(c.kind)},
+        {QStringLiteral("type"), type},
+        {QStringLiteral("widget"), static_cast<int>(QuestionWidget::of(c, type, readonly))},
+        {QStringLiteral("appearance"), c.appearance},
+        {QStringLiteral("mediatype"), c.mediatype},
+        {QStringLiteral("label"), m_session->label(control, node)},
+        {QStringLiteral("hint"), m_session->hint(control, node)},
+        {QStringLiteral("guidance"),
+         m_session->text(c.hint, node, QStringLiteral("guidance")).trimmed()},
+        {QStringLiteral("image"), image},
+        {QStringLiteral("value"), node ? node->stringValue() : QString()},
+        {QStringLiteral("choices"), choices},
+        {QStringLiteral("required"), node && m_session->isRequired(node)},
+        {QStringLiteral("readonly"), readonly},
+        {QStringLiteral("problem"), problem},
+        {QStringLiteral("rangeStart"), c.rangeStart},
+        {QStringLiteral("rangeEnd"), c.rangeEnd},
+        {QStringLiteral("rangeStep"), c.rangeStep}};
 }
 
 QVariantList FormController::questions() const

@@ -58,6 +58,8 @@ class FormController : public QObject
     Q_PROPERTY(int repeatCount READ repeatCount NOTIFY pageChanged)
     /// The repeat entries the page is in, outermost first: [{label, position, count}].
     Q_PROPERTY(QVariantList repeatPlaces READ repeatPlaces NOTIFY pageChanged)
+    /// The same as the page's heading: "Household members: 2 of 3  ›  Vehicles: 1 of 2".
+    Q_PROPERTY(QString repeatHeading READ repeatHeading NOTIFY pageChanged)
     /// How far through the form the page is (0 to 1), steady as questions appear.
     Q_PROPERTY(qreal progress READ progress NOTIFY pageChanged)
 
@@ -98,6 +100,7 @@ public:
     QString repeatRef() const;
     int repeatCount() const;
     QVariantList repeatPlaces() const;
+    QString repeatHeading() const;
     qreal progress() const;
 
     /// Sets an answer ("" clears it). Returns the reason when the value does not fit its

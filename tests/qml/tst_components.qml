@@ -31,7 +31,8 @@ Item {
         const q = {
             ref: "/data/q", control: "input", type: "string", appearance: "", mediatype: "",
             label: "Question", hint: "", value: "", choices: [], required: false,
-            readonly: false, problem: "", rangeStart: 0, rangeEnd: 10, rangeStep: 1
+            readonly: false, problem: "", rangeStart: 0, rangeEnd: 10, rangeStep: 1,
+            widget: QuestionWidget.Text
         }
         for (const key in extra)
             q[key] = extra[key]
@@ -74,7 +75,7 @@ Item {
         function test_selectOneButtons() {
             const view = createTemporaryObject(questionComponent, root, {
                 question: root.question({
-                    control: "select1", type: "select1", value: "b",
+                    control: "select1", type: "select1", value: "b", widget: QuestionWidget.Choice,
                     choices: [{ value: "a", label: "Apple" }, { value: "b", label: "Banana" }]
                 })
             })
@@ -90,6 +91,7 @@ Item {
             const view = createTemporaryObject(questionComponent, root, {
                 question: root.question({
                     control: "select1", type: "select1", appearance: "autocomplete",
+                    widget: QuestionWidget.Choice,
                     choices: [{ value: "bj", label: "Beijing" }, { value: "bd", label: "Baoding" },
                               { value: "sh", label: "Shanghai" }]
                 })
@@ -107,6 +109,7 @@ Item {
             const view = createTemporaryObject(questionComponent, root, {
                 question: root.question({
                     control: "select1", type: "select1", appearance: "likert",
+                    widget: QuestionWidget.Choice,
                     choices: [{ value: "1", label: "1" }, { value: "2", label: "2" },
                               { value: "3", label: "3" }]
                 })
@@ -122,7 +125,7 @@ Item {
         function test_rankMovesChoices() {
             const view = createTemporaryObject(questionComponent, root, {
                 question: root.question({
-                    control: "rank", type: "rank", value: "",
+                    control: "rank", type: "rank", value: "", widget: QuestionWidget.Rank,
                     choices: [{ value: "audit", label: "Energy audit" },
                               { value: "solar", label: "Rooftop solar" },
                               { value: "emc", label: "Energy performance contract" }]
@@ -134,7 +137,7 @@ Item {
             compare(spy.signalArguments[0][0], "audit solar emc")
             // Moving "emc" up one place.
             view.question = root.question({
-                control: "rank", type: "rank", value: "audit solar emc",
+                control: "rank", type: "rank", value: "audit solar emc", widget: QuestionWidget.Rank,
                 choices: view.question.choices
             })
             verify(!root.visibleChild(view, "rankAccept_/data/q"))
@@ -147,6 +150,7 @@ Item {
             const view = createTemporaryObject(questionComponent, root, {
                 question: root.question({
                     control: "select1", type: "select1", appearance: "minimal", value: "b",
+                    widget: QuestionWidget.DropDown,
                     choices: [{ value: "a", label: "Apple" }, { value: "b", label: "Banana" }]
                 })
             })
@@ -159,7 +163,7 @@ Item {
         function test_selectManyChecksEachChosen() {
             const view = createTemporaryObject(questionComponent, root, {
                 question: root.question({
-                    control: "select", type: "select", value: "a c",
+                    control: "select", type: "select", value: "a c", widget: QuestionWidget.Choices,
                     choices: [{ value: "a", label: "A" }, { value: "b", label: "B" },
                               { value: "c", label: "C" }]
                 })
@@ -183,7 +187,7 @@ Item {
 
         function test_rangeIsASlider() {
             const view = createTemporaryObject(questionComponent, root, {
-                question: root.question({ control: "range", type: "int", value: "6",
+                question: root.question({ control: "range", type: "int", value: "6", widget: QuestionWidget.Range,
                                           rangeStart: 0, rangeEnd: 10, rangeStep: 2 })
             })
             const slider = root.visibleChild(view, "answer_/data/q")
@@ -194,7 +198,7 @@ Item {
 
         function test_datePickedOnWheels() {
             const view = createTemporaryObject(questionComponent, root, {
-                question: root.question({ type: "date", value: "2026-02-10" })
+                question: root.question({ type: "date", value: "2026-02-10", widget: QuestionWidget.DateTime })
             })
             const spy = createTemporaryObject(spyComponent, root, { target: view, signalName: "answered" })
             const pick = root.visibleChild(view, "pick_/data/q")
@@ -239,7 +243,7 @@ Item {
         function test_unsupportedKindIsSaid() {
             // An input bound to binary has no widget here: a message, not an empty space.
             const odd = createTemporaryObject(questionComponent, root, {
-                question: root.question({ type: "binary" })
+                question: root.question({ type: "binary", widget: QuestionWidget.Unsupported })
             })
             verify(odd)
             const message = root.visibleChild(odd, "unsupported_/data/q")
@@ -276,11 +280,9 @@ Item {
             })
             view.typeError = "not a number"
             view.guidanceShown = true
-            view.locating = true
             view.question = root.question({ ref: "/data/other", guidance: "Other help" })
             compare(view.typeError, "")
             compare(view.guidanceShown, false)
-            compare(view.locating, false)
             verify(root.visibleChild(view, "moreHelp_/data/other"))
         }
     }
