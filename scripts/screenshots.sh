@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# scripts/screenshots.sh [OUT_DIR]: renders home, a filled form page, the finalize summary,
-# the sync log and settings at phone (360×640), tablet (800×1280, 1280×800) and desktop
+# scripts/screenshots.sh [OUT_DIR]: renders home, a filled form page, a page in a repeat,
+# the question list, the finalize summary, the sync log after a send-back, settings, the
+# sign-out and password prompts and the sign-in page at phone (360×640), tablet (800×1280, 1280×800) and desktop
 # (1920×1080) sizes in Chinese and English into OUT_DIR (default ./screenshots), on a
 # virtual display (scripts/render-pages.sh).
 set -euo pipefail

@@ -7,6 +7,7 @@
 // NMEA file, camera frames from a video sink.
 #include "backend.h"
 #include "barcode.h"
+#include "layoutcheck.h"
 #include "positioning.h"
 #include "recordsmodel.h"
 #include "store.h"
@@ -85,6 +86,7 @@ private Q_SLOTS:
     void toastLetsTouchesThrough();
     void qtsOwnWordsInChinese();
     void homeListsLaidOut();
+    void layoutCheckSeesProblems();
     void signInPage();
     void passwordPrompt();
     void photoAnswer();
@@ -848,6 +850,55 @@ void TestApp::homeListsLaidOut()
         QStringLiteral("Household Energy Use and Emissions Survey / 家庭能源使用与碳排放调查"));
     QTRY_VERIFY(title->property("lineCount").toInt() > 1);
     QVERIFY(!title->property("truncated").toBool());
+}
+
+void TestApp::layoutCheckSeesProblems()
+{
+    // The layout check (run over every page in the layout_check test) finds each kind of
+    // problem it looks for, and nothing in a window without them.
+    const QByteArray bad = R"(
+        import QtQuick
+        import QtQuick.Controls
+        ApplicationWindow {
+            width: 300; height: 300; visible: true
+            Label { objectName: "first"; x: 10; y: 10; text: "First words here" }
+            Label { objectName: "second"; x: 20; y: 14; text: "Second words here" }
+            Button { objectName: "tiny"; x: 10; y: 100; width: 30; height: 30; text: "x" }
+            Label { objectName: "cut"; x: 10; y: 200; width: 60; elide: Text.ElideRight
+                    text: "A long title that cannot fit" }
+            Label { x: 150; y: 200; width: 60; wrapMode: Text.Wrap; text: "Wraps instead" }
+            Button { objectName: "off"; x: 270; y: 100; width: 60; height: 48; text: "off" }
+            Label { x: 10; y: 400; text: "Outside the window" }
+            Label { x: 12; y: 410; text: "Outside the window too" }
+        })";
+    QQmlComponent component(m_engine.get());
+    component.setData(bad, QUrl::fromLocalFile(m_dir->filePath(QStringLiteral("bad.qml"))));
+    std::unique_ptr<QObject> made(component.create());
+    auto *badWindow = qobject_cast<QQuickWindow *>(made.get());
+    QVERIFY2(badWindow, qPrintable(component.errorString()));
+    QVERIFY(QTest::qWaitForWindowExposed(badWindow));
+    QVERIFY(uiinput::waitForFrame(badWindow));
+    QStringList problems = app::layoutProblems(badWindow);
+    problems.sort();
+    QCOMPARE(problems,
+             (QStringList{QStringLiteral("cut short on one line: Label cut \"A long title "
+                                         "that cannot fit\""),
+                          QStringLiteral("partly outside the window: Button off \"off\""),
+                          QStringLiteral("smaller than a finger (30×30): Button tiny \"x\""),
+                          QStringLiteral("texts over each other: Label first \"First words "
+                                         "here\" and Label second \"Second words here\"")}));
+    // Mended, nothing is left.
+    QQuickItem *second = app::findVisibleItem(badWindow, QStringLiteral("second"));
+    QQuickItem *tiny = app::findVisibleItem(badWindow, QStringLiteral("tiny"));
+    QQuickItem *cut = app::findVisibleItem(badWindow, QStringLiteral("cut"));
+    QQuickItem *off = app::findVisibleItem(badWindow, QStringLiteral("off"));
+    QVERIFY(second && tiny && cut && off);
+    off->setX(200);
+    second->setY(40);
+    tiny->setSize(QSizeF(48, 48));
+    cut->setProperty("wrapMode", 1);
+    QVERIFY(uiinput::waitForFrame(badWindow));
+    QTRY_COMPARE(app::layoutProblems(badWindow).join(QLatin1Char('\n')), QString());
 }
 
 void TestApp::signInPage()

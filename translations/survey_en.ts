@@ -1816,6 +1816,11 @@
         <source>Use this password</source>
         <translation>Use this password</translation>
     </message>
+    <message>
+        <source>%1 %2</source>
+        <extracomment>Two sentences: why the password is asked for, then what to do</extracomment>
+        <translation>%1 %2</translation>
+    </message>
 </context>
 <context>
     <name>QuestionView</name>
@@ -1962,8 +1967,8 @@
         <translation>Forms without this language use the app&apos;s language, or their own default.</translation>
     </message>
     <message>
-        <source>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL) and the Noto CJK fonts (OFL).</source>
-        <translation>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL) and the Noto CJK fonts (OFL).</translation>
+        <source>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL), the Noto CJK fonts (OFL) and the Adwaita icons (CC-BY-SA 3.0 or LGPL 3).</source>
+        <translation>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL), the Noto CJK fonts (OFL) and the Adwaita icons (CC-BY-SA 3.0 or LGPL 3).</translation>
     </message>
 </context>
 <context>

@@ -1803,6 +1803,11 @@
         <source>Use this password</source>
         <translation>使用此密码</translation>
     </message>
+    <message>
+        <source>%1 %2</source>
+        <extracomment>Two sentences: why the password is asked for, then what to do</extracomment>
+        <translation>%1%2</translation>
+    </message>
 </context>
 <context>
     <name>QuestionView</name>
@@ -1949,8 +1954,8 @@
         <translation>没有该语言的表单将使用应用的语言，或表单自身的默认语言。</translation>
     </message>
     <message>
-        <source>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL) and the Noto CJK fonts (OFL).</source>
-        <translation>调查采集 %1。自由软件，采用 GNU GPL 第 3 版或更高版本授权。使用了 Qt（LGPL v3）、SQLite（公有领域）、QtKeychain（BSD）、zxing-cpp（Apache 2.0）、GStreamer（LGPL）和 Noto CJK 字体（OFL）。</translation>
+        <source>Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL), the Noto CJK fonts (OFL) and the Adwaita icons (CC-BY-SA 3.0 or LGPL 3).</source>
+        <translation>调查采集 %1。自由软件，采用 GNU GPL 第 3 版或更高版本授权。使用了 Qt（LGPL v3）、SQLite（公有领域）、QtKeychain（BSD）、zxing-cpp（Apache 2.0）、GStreamer（LGPL）、Noto CJK 字体（OFL）和 Adwaita 图标（CC-BY-SA 3.0 或 LGPL 3）。</translation>
     </message>
 </context>
 <context>

@@ -49,9 +49,10 @@ Dialog {
             objectName: "passwordReason"
             Layout.fillWidth: true
             wrapMode: Text.Wrap
-            text: dialog.reason() + " "
-                  + qsTr("Type the password of %1 for %2 to send your records. Your answers on this device are safe either way.")
-                    .arg(Backend.userName).arg(Backend.serverUrl)
+            //: Two sentences: why the password is asked for, then what to do
+            text: qsTr("%1 %2").arg(dialog.reason()).arg(
+                      qsTr("Type the password of %1 for %2 to send your records. Your answers on this device are safe either way.")
+                      .arg(Backend.userName).arg(Backend.serverUrl))
         }
         Label {
             text: qsTr("Password")
@@ -71,15 +72,18 @@ Dialog {
             text: qsTr("Show password")
         }
     }
-    footer: DialogButtonBox {
+    // The three choices wrap onto more lines where the dialog is narrow (a phone), the
+    // main one first from the right.
+    footer: Flow {
+        layoutDirection: Qt.RightToLeft
+        padding: Theme.spacing
+        spacing: Theme.spacing / 2
         Button {
-            objectName: "passwordSignOutButton"
-            text: qsTr("Sign out")
-            flat: true
-            onClicked: {
-                dialog.close()
-                signOut.open()
-            }
+            objectName: "usePasswordButton"
+            text: qsTr("Use this password")
+            enabled: password.text.length > 0
+            highlighted: true
+            onClicked: dialog.submit()
         }
         Button {
             objectName: "passwordLaterButton"
@@ -88,11 +92,13 @@ Dialog {
             onClicked: dialog.close()
         }
         Button {
-            objectName: "usePasswordButton"
-            text: qsTr("Use this password")
-            enabled: password.text.length > 0
-            highlighted: true
-            onClicked: dialog.submit()
+            objectName: "passwordSignOutButton"
+            text: qsTr("Sign out")
+            flat: true
+            onClicked: {
+                dialog.close()
+                signOut.open()
+            }
         }
     }
 

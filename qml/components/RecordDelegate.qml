@@ -26,17 +26,18 @@ ItemDelegate {
 
     contentItem: ColumnLayout {
         spacing: 2
+        // Names and form titles wrap (a title like "English / 中文" keeps both halves).
         Label {
             Layout.fillWidth: true
             text: row.instanceName
-            elide: Text.ElideRight
+            wrapMode: Text.Wrap
         }
         Label {
             Layout.fillWidth: true
             text: row.formTitle + " · " + row.updatedAt.toLocaleString(Qt.locale(Backend.localeName), Locale.ShortFormat)
             font.pixelSize: Theme.smallSize
             color: Theme.muted
-            elide: Text.ElideRight
+            wrapMode: Text.Wrap
         }
         // The supervisor's comment: to act on while the record is back for correction;
         // once the correction is finalized or sent, shown as dealt with.

@@ -69,6 +69,7 @@ Page {
                         : entry.modelData.kind === "entry" ? "outlineEntry_" + entry.modelData.ref
                         : "outline_" + entry.modelData.kind + "_" + entry.modelData.index
             width: ListView.view.width
+            height: Math.max(Theme.touch, implicitHeight) // a finger's size, one line or more
             leftPadding: Theme.margin + entry.modelData.depth * Theme.margin
             highlighted: ListView.isCurrentItem
             background: Rectangle {

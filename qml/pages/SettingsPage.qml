@@ -160,7 +160,7 @@ Page {
                 objectName: "aboutText"
                 Layout.fillWidth: true
                 Layout.margins: Theme.margin
-                text: qsTr("Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL) and the Noto CJK fonts (OFL).").arg(Backend.version)
+                text: qsTr("Survey Collector %1. Free software under the GNU GPL, version 3 or later. Built with Qt (LGPL v3), SQLite (public domain), QtKeychain (BSD), zxing-cpp (Apache 2.0), GStreamer (LGPL), the Noto CJK fonts (OFL) and the Adwaita icons (CC-BY-SA 3.0 or LGPL 3).").arg(Backend.version)
                 wrapMode: Text.Wrap
                 font.pixelSize: Theme.smallSize
             }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// survey-screenshots OUT_DIR: renders the app's main pages (home, a filled form page, the
-// finalize summary, the sync log, settings) at phone, tablet and desktop sizes in both
-// languages into PNG files, offscreen, from a throwaway store holding the example forms and
-// a few records. Used by scripts/screenshots.sh.
+// survey-screenshots [--check] OUT_DIR: renders the app's pages (home, a filled form page,
+// a page in a repeat, the question list, the finalize summary, the sync log after a
+// send-back, settings, the sign-out and password prompts, the sign-in page) at phone,
+// tablet and desktop sizes in both languages into PNG files, offscreen, from a throwaway
+// store holding the example forms and a few records. Used by scripts/screenshots.sh; with
+// --check, the layout_check test (app::layoutProblems on every page).
 #include "backend.h"
+#include "layoutcheck.h"
 #include "store.h"
 #include "visibleitem.h"
 
@@ -29,6 +32,8 @@ using namespace survey;
 namespace {
 
 QQuickWindow *g_window = nullptr;
+bool g_check = false; ///< --check: the layout of each page is checked too
+int g_problems = 0;
 
 QQuickItem *visibleItem(const QString &name)
 {
@@ -69,7 +74,20 @@ bool grab(const QString &dir, const QString &name)
         return false;
     }
     std::printf("%s\n", qPrintable(path));
+    if (g_check) {
+        for (const QString &problem : app::layoutProblems(g_window)) {
+            std::printf("  %s: %s\n", qPrintable(name), qPrintable(problem));
+            ++g_problems;
+        }
+    }
     return true;
+}
+
+/// Opens (or closes) a pop-up of the window by its name.
+void popup(const QString &name, const char *method)
+{
+    for (QObject *o : g_window->findChildren<QObject *>(name))
+        QMetaObject::invokeMethod(o, method);
 }
 
 /// The example forms and a few records in each state, straight into the store.
@@ -99,16 +117,21 @@ bool seed(const QString &dataDir, const QString &examples)
     const auto sent = record(QStringLiteral("HH-BD0102 张家"));
     s->finalize(sent.first, sent.second, &e);
     s->markSent(sent.first, &e);
-    s->log(sent.first, QStringLiteral("sent"), QString(), &e, QStringLiteral("sent"),
+    s->log(sent.first, QStringLiteral("sent"), QStringLiteral("sent"), &e, QStringLiteral("sent"),
            {QStringLiteral("survey.example.org")});
     const auto back = record(QStringLiteral("HH-BD0095 赵家"));
     s->finalize(back.first, back.second, &e);
     s->markSent(back.first, &e);
-    s->receiveReturned(form->row, back.first, back.second, QStringLiteral("hasIssues"),
-                       {{QStringLiteral("supervisor"), QStringLiteral("2026-11-28T09:00:00Z"),
-                         QStringLiteral("用电量与电费不一致，请核实 / Electricity use and bill "
-                                        "disagree")}},
-                       &e);
+    const QString comment = QStringLiteral("用电量与电费不一致，请核实 / Electricity use and bill "
+                                           "disagree");
+    s->log(back.first, QStringLiteral("sent"), QStringLiteral("sent"), &e, QStringLiteral("sent"),
+           {QStringLiteral("survey.example.org")});
+    s->receiveReturned(
+        form->row, back.first, back.second, QStringLiteral("hasIssues"),
+        {{QStringLiteral("supervisor"), QStringLiteral("2026-11-28T09:00:00Z"), comment}}, &e);
+    // The sync log after a send-back.
+    s->log(back.first, QStringLiteral("returned"), QStringLiteral("returned"), &e,
+           QStringLiteral("returned"), {comment});
     s->setSetting(QStringLiteral("configured"), QStringLiteral("yes"), &e);
     return true;
 }
@@ -120,9 +143,13 @@ int main(int argc, char **argv)
     QGuiApplication app(argc, argv);
     QCoreApplication::setApplicationVersion(QStringLiteral(SURVEY_VERSION));
     QQuickStyle::setStyle(QStringLiteral("Material"));
-    const QStringList args = app.arguments();
+    QStringList args = app.arguments();
+    g_check = args.removeAll(QStringLiteral("--check")) > 0;
     if (args.size() != 3) {
-        std::fprintf(stderr, "usage: survey-screenshots OUT_DIR EXAMPLE_FORMS_DIR\n");
+        std::fprintf(stderr, "usage: survey-screenshots [--check] OUT_DIR EXAMPLE_FORMS_DIR\n"
+                             "  --check: also check each page's layout (texts over each "
+                             "other, texts cut short, controls smaller than 48 dp); exit 1 "
+                             "when any is found\n");
         return 64;
     }
     const QString out = args[1];
@@ -235,6 +262,20 @@ int main(int argc, char **argv)
             click(QStringLiteral("settingsButton"));
             settle([] { return visibleItem(QStringLiteral("settingsPage")) != nullptr; });
             ok &= grab(out, prefix + QStringLiteral("settings"));
+            // Signing out asks first; the password prompt (a device without a keystore).
+            click(QStringLiteral("signOutButton"));
+            settle([] {
+                return visibleItem(QStringLiteral("signOutWarning")) != nullptr ||
+                       visibleItem(QStringLiteral("signOutConfirmButton")) != nullptr;
+            });
+            ok &= grab(out, prefix + QStringLiteral("signout"));
+            click(QStringLiteral("signOutCancelButton"));
+            settle([] { return visibleItem(QStringLiteral("signOutConfirmButton")) == nullptr; });
+            popup(QStringLiteral("passwordDialog"), "open");
+            settle([] { return visibleItem(QStringLiteral("passwordReason")) != nullptr; });
+            ok &= grab(out, prefix + QStringLiteral("password"));
+            popup(QStringLiteral("passwordDialog"), "close");
+            settle([] { return visibleItem(QStringLiteral("passwordReason")) == nullptr; });
             click(QStringLiteral("backButton"));
         }
     }
@@ -248,5 +289,7 @@ int main(int argc, char **argv)
             ok &= grab(out, sizeName + QLatin1Char('-') + language + QStringLiteral("-signin"));
         }
     }
-    return ok ? 0 : 1;
+    if (g_check)
+        std::printf("%d layout problem(s)\n", g_problems);
+    return ok && g_problems == 0 ? 0 : 1;
 }
