@@ -19,7 +19,7 @@ ApplicationWindow {
     function showStart() {
         if (!Backend.ready)
             return
-        stack.replace(null, Backend.configured ? "pages/HomePage.qml" : "pages/FirstRunPage.qml")
+        stack.replace(null, Account.configured ? "pages/HomePage.qml" : "pages/FirstRunPage.qml")
     }
 
     // The store may be open before this window is complete, or after.
@@ -54,11 +54,14 @@ ApplicationWindow {
     }
 
     Connections {
+        target: Account
+        function onChanged() { window.showStart() }
+        function onPasswordRequested() { passwordDialog.open() }
+    }
+    Connections {
         target: Backend
         function onReadyChanged() { window.showStart() }
-        function onAccountChanged() { window.showStart() }
         function onNotice(text) { toast.show(text) }
-        function onPasswordRequested() { passwordDialog.open() }
         function onRecordOpened(controller) {
             stack.push("pages/FormPage.qml", { controller: controller })
         }

@@ -925,7 +925,7 @@ void TestApp::signInPage()
     QVERIFY(uiinput::tap(password));
     QTest::keyClick(window(), Qt::Key_Return);
     QTRY_VERIFY(atHome());
-    QCOMPARE(m_backend->property("userName").toString(), QStringLiteral("enu"));
+    QCOMPARE(m_backend->account()->property("userName").toString(), QStringLiteral("enu"));
 }
 
 void TestApp::passwordPrompt()
@@ -970,8 +970,8 @@ void TestApp::passwordPrompt()
     uiinput::typeText(window(), QStringLiteral("not-the-password"));
     QVERIFY(tap(QStringLiteral("usePasswordButton")));
     QTRY_VERIFY_WITH_TIMEOUT(restingItem(QStringLiteral("passwordReason")) &&
-                                 m_backend->property("passwordNeed").toInt() ==
-                                     int(app::Backend::PasswordNeed::ServerRefused),
+                                 m_backend->account()->passwordNeed() ==
+                                     app::Account::PasswordNeed::ServerRefused,
                              30000);
     QVERIFY(restingItem(QStringLiteral("passwordReason"))
                 ->property("text")
@@ -999,7 +999,7 @@ void TestApp::passwordPrompt()
                  QStringLiteral("Not sent yet: 1 record on this device."));
     QVERIFY(tap(QStringLiteral("signOutCancelButton")));
     QTRY_VERIFY(!visibleItem(QStringLiteral("signOutWarning")));
-    QVERIFY(m_backend->configured());
+    QVERIFY(m_backend->account()->configured());
     QVERIFY(tap(QStringLiteral("signOutButton")));
     QVERIFY(tap(QStringLiteral("signOutConfirmButton")));
     QTRY_VERIFY(restingItem(QStringLiteral("signInButton")));

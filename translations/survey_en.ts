@@ -3030,11 +3030,18 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     </message>
 </context>
 <context>
-    <name>survey::app::Backend</name>
+    <name>survey::app::Account</name>
     <message>
         <source>The server address is not a web address (https://…).</source>
         <translation>The server address is not a web address (https://…).</translation>
     </message>
+    <message>
+        <source>This device cannot keep the password: the app will ask for it again after it restarts.</source>
+        <translation>This device cannot keep the password: the app will ask for it again after it restarts.</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::Backend</name>
     <message>
         <source>The data folder is not open.</source>
         <translation>The data folder is not open.</translation>
@@ -3099,10 +3106,6 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>This record cannot be opened: %1</source>
         <translation>This record cannot be opened: %1</translation>
-    </message>
-    <message>
-        <source>This device cannot keep the password: the app will ask for it again after it restarts.</source>
-        <translation>This device cannot keep the password: the app will ask for it again after it restarts.</translation>
     </message>
     <message>
         <source>, </source>

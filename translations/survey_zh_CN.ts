@@ -3010,11 +3010,18 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     </message>
 </context>
 <context>
-    <name>survey::app::Backend</name>
+    <name>survey::app::Account</name>
     <message>
         <source>The server address is not a web address (https://…).</source>
         <translation>服务器地址不是网址（https://…）。</translation>
     </message>
+    <message>
+        <source>This device cannot keep the password: the app will ask for it again after it restarts.</source>
+        <translation>这台设备无法保存密码：应用重新启动后会再次询问密码。</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::Backend</name>
     <message>
         <source>The data folder is not open.</source>
         <translation>数据文件夹未打开。</translation>
@@ -3076,10 +3083,6 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>This record cannot be opened: %1</source>
         <translation>无法打开此记录：%1</translation>
-    </message>
-    <message>
-        <source>This device cannot keep the password: the app will ask for it again after it restarts.</source>
-        <translation>这台设备无法保存密码：应用重新启动后会再次询问密码。</translation>
     </message>
     <message>
         <source>, </source>

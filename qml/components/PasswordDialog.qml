@@ -16,7 +16,7 @@ Dialog {
     anchors.centerIn: parent
     width: Math.max(260, Math.min(parent ? parent.width - 2 * Theme.margin : 420, 460))
     modal: true
-    title: Backend.passwordNeed === Backend.ServerRefused ? qsTr("Password not accepted")
+    title: Account.passwordNeed === Account.ServerRefused ? qsTr("Password not accepted")
                                                           : qsTr("Password needed to send")
     onOpened: {
         password.clear()
@@ -24,12 +24,12 @@ Dialog {
     }
 
     function reason() {
-        switch (Backend.passwordNeed) {
-        case Backend.NoKeystore:
+        switch (Account.passwordNeed) {
+        case Account.NoKeystore:
             return qsTr("This device cannot keep passwords, so the app does not have yours after a restart.")
-        case Backend.KeystoreRefused:
+        case Account.KeystoreRefused:
             return qsTr("The device's password store is locked or did not give the password.")
-        case Backend.ServerRefused:
+        case Account.ServerRefused:
             return qsTr("The server did not accept the password. It may have been changed.")
         default:
             return qsTr("No password is saved on this device for your account.")
@@ -38,7 +38,7 @@ Dialog {
     function submit() {
         if (password.text.length === 0)
             return
-        Backend.usePassword(password.text)
+        Account.usePassword(password.text)
         dialog.close()
     }
 
@@ -52,7 +52,7 @@ Dialog {
             //: Two sentences: why the password is asked for, then what to do
             text: qsTr("%1 %2").arg(dialog.reason()).arg(
                       qsTr("Type the password of %1 for %2 to send your records. Your answers on this device are safe either way.")
-                      .arg(Backend.userName).arg(Backend.serverUrl))
+                      .arg(Account.userName).arg(Account.serverUrl))
         }
         Label {
             text: qsTr("Password")

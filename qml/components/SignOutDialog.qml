@@ -51,7 +51,7 @@ Dialog {
             Material.foreground: Theme.warning
             onClicked: {
                 dialog.close()
-                Backend.signOut()
+                Account.signOut()
             }
         }
     }

@@ -13,7 +13,7 @@ Page {
                                      && password.text.length > 0
     function submit() {
         if (page.complete)
-            Backend.signIn(server.text, user.text, password.text)
+            Account.signIn(server.text, user.text, password.text)
     }
 
     ScrollView {
@@ -62,7 +62,7 @@ Page {
                 Layout.leftMargin: Theme.margin
                 Layout.rightMargin: Theme.margin
                 placeholderText: qsTr("https://…/v1/projects/1")
-                text: Backend.serverUrl // kept after signing out
+                text: Account.serverUrl // kept after signing out
                 inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase
                 onAccepted: user.forceActiveFocus()
             }
@@ -78,7 +78,7 @@ Page {
                 Layout.leftMargin: Theme.margin
                 Layout.rightMargin: Theme.margin
                 inputMethodHints: Qt.ImhNoAutoUppercase
-                text: Backend.userName
+                text: Account.userName
                 onAccepted: password.forceActiveFocus()
             }
             Label {
@@ -120,7 +120,7 @@ Page {
                 Layout.minimumHeight: Theme.touch
                 flat: true
                 text: qsTr("Use forms on this device only")
-                onClicked: Backend.useWithoutServer()
+                onClicked: Account.useWithoutServer()
             }
         }
     }

@@ -119,7 +119,7 @@ Page {
                         Layout.rightMargin: Theme.margin
                         Layout.fillWidth: true
                         visible: Backend.forms.length === 0
-                        text: Backend.serverUrl === ""
+                        text: Account.serverUrl === ""
                               ? qsTr("No forms yet. Add a form file, or sign in to a server in Settings.")
                               : qsTr("No forms yet. Send / receive to download the project's forms.")
                         wrapMode: Text.Wrap

@@ -139,8 +139,8 @@ Page {
                 Layout.fillWidth: true
                 Layout.leftMargin: Theme.margin
                 Layout.rightMargin: Theme.margin
-                text: Backend.serverUrl === "" ? qsTr("Forms on this device only")
-                      : qsTr("%1 as %2").arg(Backend.serverUrl).arg(Backend.userName)
+                text: Account.serverUrl === "" ? qsTr("Forms on this device only")
+                      : qsTr("%1 as %2").arg(Account.serverUrl).arg(Account.userName)
                 wrapMode: Text.WrapAnywhere
             }
             Button {

@@ -4,7 +4,6 @@
 #include "applocale.h"
 #include "autosender.h"
 #include "barcode.h"
-#include "credentials.h"
 #include "formcontroller.h"
 #include "formdefinition.h"
 #include "formsession.h"
@@ -38,9 +37,6 @@ Backend *Backend::s_instance = nullptr;
 namespace {
 
 /// Settings keys in the store.
-const QString kServer = QStringLiteral("server");
-const QString kUser = QStringLiteral("user");
-const QString kConfigured = QStringLiteral("configured");
 const QString kLanguage = QStringLiteral("language");
 const QString kTextScale = QStringLiteral("textScale");
 const QString kFormLanguage = QStringLiteral("formLanguage");
@@ -64,21 +60,22 @@ QStringList itextLanguages(const QByteArray &xml)
     return out;
 }
 
-/// The keystore for one request; it deletes itself once answered (the callback calls
-/// deleteLater). It has no parent: a keystore request still under way when the app's
-/// backend goes (signed out, then the app closed at once) would otherwise be deleted with it
-/// while the Secret Service is still to answer, and that answer would reach freed memory.
-sync::Credentials *newKeystore()
-{
-    return new sync::Credentials(QStringLiteral("survey-collector"), nullptr);
-}
-
 } // namespace
 
 Backend::Backend(QObject *parent)
     : QObject(parent)
+    , m_account(new Account(this))
 {
     s_instance = this;
+    // A password to send with (signed in, restored, typed): the sync client is made with
+    // it; a sign-in or a send that waited for it sends at once.
+    connect(m_account, &Account::ready, this, [this](bool sendNow) {
+        ensureSyncClient([this, sendNow] {
+            if (sendNow)
+                sync();
+        });
+    });
+    connect(m_account, &Account::signedOut, this, &Backend::dropSyncClient);
 }
 
 Backend::~Backend()
@@ -132,9 +129,9 @@ void Backend::start(const QString &dataDir, QQmlEngine *engine)
             }
             // Settings first (language, account), then the lists.
             m_worker.post([self, this](store::Store *s) {
-                const QString server = s->setting(kServer);
-                const QString user = s->setting(kUser);
-                const bool configured = s->setting(kConfigured) == QLatin1String("yes");
+                const QString server = s->setting(Account::kServerKey);
+                const QString user = s->setting(Account::kUserKey);
+                const bool configured = s->setting(Account::kConfiguredKey) == QLatin1String("yes");
                 const QString language = s->setting(kLanguage, QStringLiteral("zh_CN"));
                 const QString autoSend =
                     s->setting(QStringLiteral("autoSend"), QStringLiteral("off"));
@@ -143,14 +140,10 @@ void Backend::start(const QString &dataDir, QQmlEngine *engine)
                 onThreadOf(this, [=, this] {
                     if (!self)
                         return;
-                    m_serverUrl = server;
-                    m_userName = user;
-                    m_configured = configured;
                     m_autoSend = autoSend;
                     m_textScale = scale > 0 ? scale : 1.0;
                     m_formLanguage = formLanguage;
                     Q_EMIT formLanguageChanged();
-                    Q_EMIT accountChanged();
                     Q_EMIT autoSendChanged();
                     Q_EMIT textScaleChanged();
                     if (language != m_language) {
@@ -161,27 +154,9 @@ void Backend::start(const QString &dataDir, QQmlEngine *engine)
                     m_ready = true;
                     Q_EMIT readyChanged();
                     loadLists();
-                    if (!m_serverUrl.isEmpty() && !m_userName.isEmpty()) {
-                        // The password from the keystore, for sending later.
-                        auto *keystore = newKeystore();
-                        keystore->read(
-                            m_serverUrl, m_userName, [self, this, keystore](const auto &r) {
-                                keystore->deleteLater();
-                                // A password given meanwhile (--server with
-                                // SURVEY_PASSWORD) is the one to use.
-                                if (!self || !m_password.isEmpty())
-                                    return;
-                                if (r.ok) {
-                                    m_password = r.password;
-                                    ensureSyncClient([] {});
-                                    return;
-                                }
-                                m_keystoreUsable = !r.unavailable;
-                                needPassword(r.unavailable ? PasswordNeed::NoKeystore
-                                             : r.notFound  ? PasswordNeed::NotSaved
-                                                           : PasswordNeed::KeystoreRefused);
-                            });
-                    }
+                    // The password from the keystore, for sending later (asked for
+                    // when it cannot be had).
+                    m_account->restore(server, user, configured);
                 });
             });
         });
@@ -350,71 +325,6 @@ void Backend::refresh()
     loadLists();
 }
 
-void Backend::signIn(const QString &serverUrl, const QString &user, const QString &password)
-{
-    const QUrl url = QUrl::fromUserInput(serverUrl.trimmed());
-    if (!url.isValid() ||
-        (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))) {
-        Q_EMIT notice(tr("The server address is not a web address (https://…)."));
-        return;
-    }
-    m_serverUrl = url.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
-    m_userName = user.trimmed();
-    m_password = password;
-    m_configured = true;
-    saveSetting(kServer, m_serverUrl);
-    saveSetting(kUser, m_userName);
-    saveSetting(kConfigured, QStringLiteral("yes"));
-    Q_EMIT accountChanged();
-    keepPassword(password);
-    ensureSyncClient([this] { sync(); });
-}
-
-void Backend::keepPassword(const QString &password)
-{
-    m_passwordNeed = PasswordNeed::None;
-    Q_EMIT passwordNeedChanged();
-    auto *keystore = newKeystore();
-    QPointer<Backend> self(this);
-    keystore->write(m_serverUrl, m_userName, password, [self, this, keystore](const auto &r) {
-        keystore->deleteLater();
-        if (!self || r.ok)
-            return;
-        m_keystoreUsable = !r.unavailable;
-        // Signed in for this run only; said once, in plain words (the keystore's own
-        // message names system parts an enumerator has nothing to do with).
-        Q_EMIT notice(tr("This device cannot keep the password: the app will ask for it "
-                         "again after it restarts."));
-    });
-}
-
-void Backend::usePassword(const QString &password)
-{
-    if (password.isEmpty() || m_serverUrl.isEmpty())
-        return;
-    m_password = password;
-    // A device known to have no keystore is not asked again (nor its failure told again).
-    if (m_keystoreUsable)
-        keepPassword(password);
-    else {
-        m_passwordNeed = PasswordNeed::None;
-        Q_EMIT passwordNeedChanged();
-    }
-    const bool send = std::exchange(m_sendWhenPasswordGiven, false);
-    ensureSyncClient([this, send] {
-        if (send)
-            sync();
-    });
-}
-
-void Backend::needPassword(PasswordNeed why)
-{
-    m_password.clear();
-    m_passwordNeed = why;
-    Q_EMIT passwordNeedChanged();
-    Q_EMIT passwordRequested();
-}
-
 void Backend::dropSyncClient()
 {
     auto *oldClient = std::exchange(m_client, nullptr);
@@ -423,38 +333,6 @@ void Backend::dropSyncClient()
         delete oldSender;
         delete oldClient;
     });
-}
-
-void Backend::useWithoutServer()
-{
-    m_serverUrl.clear();
-    m_userName.clear();
-    m_password.clear();
-    m_configured = true;
-    saveSetting(kServer, QString());
-    saveSetting(kUser, QString());
-    saveSetting(kConfigured, QStringLiteral("yes"));
-    Q_EMIT accountChanged();
-}
-
-void Backend::signOut()
-{
-    if (!m_serverUrl.isEmpty() && !m_userName.isEmpty()) {
-        auto *keystore = newKeystore();
-        keystore->remove(m_serverUrl, m_userName,
-                         [keystore](const auto &) { keystore->deleteLater(); });
-    }
-    // The server address and user name stay, for signing in again; the password goes.
-    m_password.clear();
-    dropSyncClient();
-    m_sendWhenPasswordGiven = false;
-    if (m_passwordNeed != PasswordNeed::None) {
-        m_passwordNeed = PasswordNeed::None;
-        Q_EMIT passwordNeedChanged();
-    }
-    m_configured = false;
-    saveSetting(kConfigured, QStringLiteral("no"));
-    Q_EMIT accountChanged();
 }
 
 void Backend::addFormFile(const QString &pathOrUrl)
@@ -495,11 +373,12 @@ void Backend::addFormFile(const QString &pathOrUrl)
 
 void Backend::ensureSyncClient(std::function<void()> then)
 {
-    if (m_serverUrl.isEmpty()) {
+    if (m_account->serverUrl().isEmpty()) {
         then();
         return;
     }
-    const sync::ServerAccount account{QUrl(m_serverUrl), m_userName, m_password};
+    const sync::ServerAccount account{QUrl(m_account->serverUrl()), m_account->userName(),
+                                      m_account->password()};
     auto *oldClient = std::exchange(m_client, nullptr);
     auto *oldSender = std::exchange(m_autoSender, nullptr);
     QPointer<Backend> self(this);
@@ -541,10 +420,8 @@ void Backend::ensureSyncClient(std::function<void()> then)
                         text = tr("The server refused the user name or password.");
                     setStatus(text);
                     loadLists();
-                    if (summary.signInFailed) {
-                        m_sendWhenPasswordGiven = true; // what was to go goes then
-                        needPassword(PasswordNeed::ServerRefused);
-                    }
+                    if (summary.signInFailed)
+                        m_account->refusedByServer();
                 });
         connect(sender, &sync::AutoSender::started, this, [self, this] {
             if (!self)
@@ -565,15 +442,13 @@ void Backend::ensureSyncClient(std::function<void()> then)
 
 void Backend::sync()
 {
-    if (m_serverUrl.isEmpty()) {
+    if (m_account->serverUrl().isEmpty()) {
         Q_EMIT notice(tr("No server is set up: sign in to a server in Settings to send."));
         return;
     }
-    if (m_password.isEmpty()) {
+    if (m_account->password().isEmpty()) {
         // Nothing to sign in with (the keystore could not give it): ask, then send.
-        m_sendWhenPasswordGiven = true;
-        needPassword(m_passwordNeed == PasswordNeed::None ? PasswordNeed::NotSaved
-                                                          : m_passwordNeed);
+        m_account->askBeforeSending();
         return;
     }
     if (!m_client) {
@@ -614,7 +489,7 @@ FormController *Backend::newRecord(const QString &formId)
         return nullptr;
     }
     form::FormSession::Properties props;
-    props.username = m_userName;
+    props.username = m_account->userName();
     props.deviceId = QStringLiteral("survey-collector:") + QSysInfo::machineUniqueId();
     auto session = std::make_unique<form::FormSession>(def, props);
     session->start();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "account.h"
 #include "formcontroller.h"
 #include "recordsmodel.h"
 #include "worker.h"
@@ -21,7 +22,8 @@ class SystemNetworkState;
 
 namespace survey::app {
 
-/// What QML talks to: the device's forms and records, sending, settings and the language.
+/// What QML talks to: the device's forms and records, sending, settings and the language
+/// (the account is Account's, positioning Positioning's).
 /// Lives on the GUI thread; the store and the sync client work on the Worker thread, and
 /// everything here is updated from their answers (nothing here waits for them).
 class Backend : public QObject
@@ -31,9 +33,6 @@ class Backend : public QObject
     QML_SINGLETON
     Q_PROPERTY(bool ready READ ready NOTIFY readyChanged)
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
-    Q_PROPERTY(bool configured READ configured NOTIFY accountChanged)
-    Q_PROPERTY(QString serverUrl READ serverUrl NOTIFY accountChanged)
-    Q_PROPERTY(QString userName READ userName NOTIFY accountChanged)
     Q_PROPERTY(QString language READ language NOTIFY languageChanged)
     /// The locale of the app's language, for dates and numbers in QML: Qt.locale(localeName).
     Q_PROPERTY(QString localeName READ localeName NOTIFY languageChanged)
@@ -56,20 +55,8 @@ class Backend : public QObject
     Q_PROPERTY(bool barcodeSupported READ barcodeSupported CONSTANT)
     /// Drafts and returned records not finalized yet (Sign out warns about them).
     Q_PROPERTY(int draftCount READ draftCount NOTIFY countsChanged)
-    /// Why the app has no password to send with (None: it has one, or needs none).
-    Q_PROPERTY(PasswordNeed passwordNeed READ passwordNeed NOTIFY passwordNeedChanged)
 
 public:
-    /// Why sending needs the person to type the password again.
-    enum class PasswordNeed {
-        None,            ///< the app has the password (or no server is set up)
-        NoKeystore,      ///< the device has no password keystore to keep it between runs
-        KeystoreRefused, ///< the keystore is locked or refused to give it
-        NotSaved,        ///< the keystore has no password for this account (removed)
-        ServerRefused,   ///< the server did not accept the password the app had
-    };
-    Q_ENUM(PasswordNeed)
-
     /// Made once, in main() (or a test); QML gets it through create().
     explicit Backend(QObject *parent);
     ~Backend() override;
@@ -81,9 +68,6 @@ public:
 
     bool ready() const { return m_ready; }
     QString error() const { return m_error; }
-    bool configured() const { return m_configured; }
-    QString serverUrl() const { return m_serverUrl; }
-    QString userName() const { return m_userName; }
     QString language() const { return m_language; }
     QString localeName() const;
     QString autoSend() const { return m_autoSend; }
@@ -95,10 +79,6 @@ public:
     Q_INVOKABLE void setFormLanguage(const QString &language);
     int readyCount() const { return m_readyCount; }
     int draftCount() const { return m_draftCount; }
-    PasswordNeed passwordNeed() const { return m_passwordNeed; }
-    /// The password typed when passwordRequested() asked for it: used for this run, kept in
-    /// the keystore when the device has one, and a send that was waiting for it goes.
-    Q_INVOKABLE void usePassword(const QString &password);
     bool syncing() const { return m_syncing; }
     qreal syncProgress() const { return m_syncProgress; }
     QString syncStatus() const { return m_syncStatus; }
@@ -111,12 +91,11 @@ public:
     /// file is removed once the record keeps its copy).
     Q_INVOKABLE QString newCaptureFile() const;
     Worker &worker() { return m_worker; }
+    /// Who the device sends as (QML's Account singleton).
+    Account *account() const { return m_account; }
+    /// Keeps a setting in the store (on the worker thread; a failure is told).
+    void saveSetting(const QString &key, const QString &value);
 
-    /// Signs in: the password goes to the system keystore; forms are pulled at once.
-    Q_INVOKABLE void signIn(const QString &serverUrl, const QString &user, const QString &password);
-    /// Works without a server: forms are added from files.
-    Q_INVOKABLE void useWithoutServer();
-    Q_INVOKABLE void signOut();
     /// "zh_CN" or "en": the app and, where the form has it, the form language.
     Q_INVOKABLE void setLanguage(const QString &code);
     Q_INVOKABLE void setAutoSend(const QString &mode);
@@ -139,7 +118,6 @@ public:
 Q_SIGNALS:
     void readyChanged();
     void errorChanged();
-    void accountChanged();
     void languageChanged();
     void autoSendChanged();
     void formLanguageChanged();
@@ -156,33 +134,23 @@ Q_SIGNALS:
     void recordOpened(survey::app::FormController *controller);
     void syncLogChanged();
     void cameraAvailableChanged();
-    void passwordNeedChanged();
-    /// The password must be typed (passwordNeed says why): the window asks for it.
-    void passwordRequested();
 
 private:
     void setError(const QString &text);
     void setStatus(const QString &text);
     void loadLists();
-    void saveSetting(const QString &key, const QString &value);
     void applyTranslator();
     void ensureSyncClient(std::function<void()> then);
     /// The sync client and automatic sender go (sign out: nothing is sent any more).
     void dropSyncClient();
-    void needPassword(PasswordNeed why);
-    /// The password into the keystore (said plainly when the device cannot keep it).
-    void keepPassword(const QString &password);
 
     Worker m_worker;
+    Account *m_account;
     QQmlEngine *m_engine = nullptr;
     QTranslator m_translator;
     QTranslator m_qtTranslator; ///< Qt's own words (qt_zh_CN.qm)
     bool m_ready = false;
     QString m_error;
-    bool m_configured = false;
-    QString m_serverUrl;
-    QString m_userName;
-    QString m_password; ///< for this session; kept in the keystore between sessions
     QString m_language = QStringLiteral("zh_CN");
     QString m_autoSend = QStringLiteral("off");
     QString m_formLanguage;
@@ -200,9 +168,6 @@ private:
     QHash<QString, CachedForm> m_formCache; ///< current version of each formID
     int m_readyCount = 0;
     int m_draftCount = 0;
-    PasswordNeed m_passwordNeed = PasswordNeed::None;
-    bool m_sendWhenPasswordGiven = false;
-    bool m_keystoreUsable = true; ///< false once it answered that there is none
     bool m_syncing = false;
     qreal m_syncProgress = 0;
     QString m_syncStatus;

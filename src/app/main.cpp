@@ -116,10 +116,11 @@ int main(int argc, char **argv)
                          [&backend, server, user, password] {
                              if (!backend.ready())
                                  return;
-                             if (backend.serverUrl().isEmpty() || !backend.configured())
-                                 backend.signIn(server, user, password);
-                             else if (backend.userName() == user)
-                                 backend.usePassword(password); // the keystore may have none
+                             survey::app::Account *account = backend.account();
+                             if (account->serverUrl().isEmpty() || !account->configured())
+                                 account->signIn(server, user, password);
+                             else if (account->userName() == user)
+                                 account->usePassword(password); // the keystore may have none
                          });
     }
     engine.load(QUrl(QStringLiteral("qrc:/Survey/Main.qml")));

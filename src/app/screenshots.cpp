@@ -47,10 +47,25 @@ bool settle(const std::function<bool()> &done)
     clock.start();
     while (!done() && clock.elapsed() < 10000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    // StackView transitions: let them finish, then wait for a fresh frame.
+    // Transitions (pages sliding, pop-ups fading): let them finish, then wait for a fresh
+    // frame. A loaded machine draws them slower: what is waited for is their end.
+    const auto atRest = [] {
+        for (QQuickItem *item : g_window->contentItem()->childItems()) {
+            if (item->inherits("QQuickOverlay")) {
+                for (QQuickItem *popup : item->childItems()) {
+                    if (popup->isVisible() && popup->opacity() < 1)
+                        return false;
+                }
+            }
+        }
+        QObject *stack = g_window->findChild<QObject *>(QStringLiteral("stack"));
+        return !stack || !stack->property("busy").toBool();
+    };
     QEventLoop loop;
     QTimer::singleShot(400, &loop, &QEventLoop::quit);
     loop.exec();
+    while (!atRest() && clock.elapsed() < 20000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     g_window->update();
     QEventLoop frame;
     QObject::connect(g_window, &QQuickWindow::frameSwapped, &frame, &QEventLoop::quit);
@@ -280,7 +295,7 @@ int main(int argc, char **argv)
         }
     }
     // Signed out: the sign-in page, in both languages at each size.
-    backend.signOut();
+    backend.account()->signOut();
     for (const QString &language : {QStringLiteral("zh_CN"), QStringLiteral("en")}) {
         backend.setLanguage(language);
         for (const auto &[sizeName, size] : sizes) {
