@@ -380,7 +380,8 @@ private:
         if (!tap(QStringLiteral("sendButton")))
             return false;
         return QTest::qWaitFor(
-            [this] { return !m_backend->syncing() && m_backend->readyCount() == 0; }, 30000);
+            [this] { return !m_backend->sending()->syncing() && m_backend->readyCount() == 0; },
+            30000);
     }
     /// A request to the test server as `credentials` ("user:password"): status and body.
     std::pair<int, QByteArray> serverRequest(const QByteArray &verb, const QString &url,
@@ -937,7 +938,7 @@ void TestApp::passwordPrompt()
     QVERIFY(!base.isEmpty());
     QVERIFY(signIn(base, QStringLiteral("enu"), QStringLiteral("enum-password")));
     QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("form_meter_check")), 30000);
-    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->sending()->syncing(), 30000);
     settle();
     QVERIFY(tap(QStringLiteral("form_meter_check")));
     QVERIFY(answerWith(QStringLiteral("/data/kwh"), QStringLiteral("312")));
@@ -982,7 +983,8 @@ void TestApp::passwordPrompt()
     QTRY_VERIFY(restingItem(QStringLiteral("passwordPromptField"))->hasActiveFocus());
     uiinput::typeText(window(), QStringLiteral("enum-password"));
     QTest::keyClick(window(), Qt::Key_Return);
-    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing() && m_backend->readyCount() == 0, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->sending()->syncing() && m_backend->readyCount() == 0,
+                             30000);
     QTRY_COMPARE(visibleItem(QStringLiteral("syncStatus"))->property("text").toString(),
                  QStringLiteral("1 sent"));
 
@@ -1412,12 +1414,12 @@ void TestApp::sendReturnCorrect()
     const QString base = serverBase();
     QVERIFY(!base.isEmpty());
     QVERIFY(signIn(base, QStringLiteral("enu"), QStringLiteral("enum-password")));
-    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->sending()->syncing(), 30000);
     settle();
     if (!visibleItem(QStringLiteral("form_meter_check")))
         QVERIFY(tap(QStringLiteral("sendButton"))); // sending also pulls the forms
     QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("form_meter_check")), 30000);
-    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->sending()->syncing(), 30000);
     settle();
     QVERIFY(tap(QStringLiteral("form_meter_check")));
     QVERIFY(answerWith(QStringLiteral("/data/kwh"), QStringLiteral("312")));
@@ -1466,7 +1468,7 @@ void TestApp::sendReturnCorrect()
     QCOMPARE(patched.first, 200);
 
     // F5 does what the Send button does (once no automatic run is going).
-    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->sending()->syncing(), 30000);
     settle();
     QTest::keyClick(window(), Qt::Key_F5);
     // Opened: a correction, with the comment shown.
@@ -1673,7 +1675,7 @@ void TestApp::householdThroughTheUi()
     const QString base = serverBase();
     QVERIFY(!base.isEmpty());
     QVERIFY(signIn(base, QStringLiteral("enu"), QStringLiteral("enum-password")));
-    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->sending()->syncing(), 30000);
     const auto published =
         serverRequest("POST", base + QStringLiteral("/forms?publish=true"), "admin:admin-password",
                       testutil::readFile(
@@ -1691,7 +1693,7 @@ void TestApp::householdThroughTheUi()
     settle();
     QVERIFY(tap(QStringLiteral("sendButton")));
     QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("form_household_energy")), 30000);
-    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->syncing(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_backend->sending()->syncing(), 30000);
     QVERIFY(tap(QStringLiteral("form_household_energy")));
     QTRY_VERIFY(visibleItem(QStringLiteral("formPage")));
     // A required answer left empty: Next stays, and the form's message shows.

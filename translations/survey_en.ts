@@ -3055,43 +3055,6 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <translation>Form added: %1</translation>
     </message>
     <message>
-        <source>Sending %1 of %2…</source>
-        <translation>Sending %1 of %2…</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n sent</source>
-        <translation>
-            <numerusform>%n sent</numerusform>
-            <numerusform>%n sent</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n not sent</source>
-        <translation>
-            <numerusform>%n not sent</numerusform>
-            <numerusform>%n not sent</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n returned for correction</source>
-        <translation>
-            <numerusform>%n returned for correction</numerusform>
-            <numerusform>%n returned for correction</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>The server refused the user name or password.</source>
-        <translation>The server refused the user name or password.</translation>
-    </message>
-    <message>
-        <source>No server is set up: sign in to a server in Settings to send.</source>
-        <translation>No server is set up: sign in to a server in Settings to send.</translation>
-    </message>
-    <message>
-        <source>Connecting…</source>
-        <translation>Connecting…</translation>
-    </message>
-    <message>
         <source>The form %1 is not on this device.</source>
         <translation>The form %1 is not on this device.</translation>
     </message>
@@ -3106,11 +3069,6 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>This record cannot be opened: %1</source>
         <translation>This record cannot be opened: %1</translation>
-    </message>
-    <message>
-        <source>, </source>
-        <extracomment>Between the parts of the sending summary (&quot;1 sent, 2 not sent&quot;)</extracomment>
-        <translation>, </translation>
     </message>
 </context>
 <context>
@@ -3179,6 +3137,51 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>The location cannot be found on this device: type it above.</source>
         <translation>The location cannot be found on this device: type it above.</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::Sync</name>
+    <message>
+        <source>Sending %1 of %2…</source>
+        <translation>Sending %1 of %2…</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <extracomment>Between the parts of the sending summary (&quot;1 sent, 2 not sent&quot;)</extracomment>
+        <translation>, </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sent</source>
+        <translation>
+            <numerusform>%n sent</numerusform>
+            <numerusform>%n sent</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not sent</source>
+        <translation>
+            <numerusform>%n not sent</numerusform>
+            <numerusform>%n not sent</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n returned for correction</source>
+        <translation>
+            <numerusform>%n returned for correction</numerusform>
+            <numerusform>%n returned for correction</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The server refused the user name or password.</source>
+        <translation>The server refused the user name or password.</translation>
+    </message>
+    <message>
+        <source>No server is set up: sign in to a server in Settings to send.</source>
+        <translation>No server is set up: sign in to a server in Settings to send.</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connecting…</translation>
     </message>
 </context>
 </TS>

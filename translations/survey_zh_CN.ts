@@ -3035,40 +3035,6 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <translation>已添加表单：%1</translation>
     </message>
     <message>
-        <source>Sending %1 of %2…</source>
-        <translation>正在发送第 %1 条，共 %2 条…</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n sent</source>
-        <translation>
-            <numerusform>已发送 %n 条</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n not sent</source>
-        <translation>
-            <numerusform>%n 条未发送</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n returned for correction</source>
-        <translation>
-            <numerusform>%n 条退回待修改</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>The server refused the user name or password.</source>
-        <translation>服务器拒绝了用户名或密码。</translation>
-    </message>
-    <message>
-        <source>No server is set up: sign in to a server in Settings to send.</source>
-        <translation>尚未设置服务器：请在设置中登录服务器后再发送。</translation>
-    </message>
-    <message>
-        <source>Connecting…</source>
-        <translation>正在连接…</translation>
-    </message>
-    <message>
         <source>The form %1 is not on this device.</source>
         <translation>本设备上没有表单 %1。</translation>
     </message>
@@ -3083,11 +3049,6 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>This record cannot be opened: %1</source>
         <translation>无法打开此记录：%1</translation>
-    </message>
-    <message>
-        <source>, </source>
-        <extracomment>Between the parts of the sending summary (&quot;1 sent, 2 not sent&quot;)</extracomment>
-        <translation>，</translation>
     </message>
 </context>
 <context>
@@ -3155,6 +3116,48 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>The location cannot be found on this device: type it above.</source>
         <translation>这台设备无法定位：请在上方输入位置。</translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::Sync</name>
+    <message>
+        <source>Sending %1 of %2…</source>
+        <translation>正在发送第 %1 条，共 %2 条…</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <extracomment>Between the parts of the sending summary (&quot;1 sent, 2 not sent&quot;)</extracomment>
+        <translation>，</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sent</source>
+        <translation>
+            <numerusform>已发送 %n 条</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not sent</source>
+        <translation>
+            <numerusform>%n 条未发送</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n returned for correction</source>
+        <translation>
+            <numerusform>%n 条退回待修改</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The server refused the user name or password.</source>
+        <translation>服务器拒绝了用户名或密码。</translation>
+    </message>
+    <message>
+        <source>No server is set up: sign in to a server in Settings to send.</source>
+        <translation>尚未设置服务器：请在设置中登录服务器后再发送。</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
     </message>
 </context>
 </TS>

@@ -25,8 +25,8 @@ Page {
     readonly property bool active: page.StackView.status === StackView.Active
     Shortcut {
         sequences: [StandardKey.Refresh]
-        enabled: page.active && !Backend.syncing
-        onActivated: Backend.sync()
+        enabled: page.active && !Sync.syncing
+        onActivated: Sync.sync()
     }
     Shortcut {
         sequences: [StandardKey.Find]
@@ -188,21 +188,21 @@ Page {
                             Layout.fillWidth: true
                             Layout.minimumHeight: Theme.touch
                             highlighted: true
-                            text: Backend.syncing ? qsTr("Stop") : qsTr("Send and receive")
+                            text: Sync.syncing ? qsTr("Stop") : qsTr("Send and receive")
                             ToolTip.visible: hovered
                             ToolTip.text: qsTr("Send what is ready, get new forms and returned records (F5)")
-                            onClicked: Backend.syncing ? Backend.cancelSync() : Backend.sync()
+                            onClicked: Sync.syncing ? Sync.cancel() : Sync.sync()
                         }
                         ProgressBar {
                             objectName: "syncProgress"
                             Layout.fillWidth: true
-                            visible: Backend.syncing
-                            value: Backend.syncProgress
+                            visible: Sync.syncing
+                            value: Sync.progress
                         }
                         Label {
                             objectName: "syncStatus"
                             Layout.fillWidth: true
-                            text: Backend.syncStatus
+                            text: Sync.status
                             wrapMode: Text.Wrap
                             color: Theme.muted
                         }

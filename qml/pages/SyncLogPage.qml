@@ -10,11 +10,11 @@ Page {
     id: page
     objectName: "syncLogPage"
     title: qsTr("Sync log")
-    Component.onCompleted: Backend.loadSyncLog()
+    Component.onCompleted: Sync.loadLog()
 
     Connections {
         target: Backend
-        function onLanguageChanged() { Backend.loadSyncLog() }
+        function onLanguageChanged() { Sync.loadLog() }
     }
 
     header: ToolBar {
@@ -37,14 +37,14 @@ Page {
 
     Label {
         anchors.centerIn: parent
-        visible: Backend.syncLogEntries.length === 0
+        visible: Sync.logEntries.length === 0
         text: qsTr("Nothing sent yet.")
         color: Theme.muted
     }
     ListView {
         objectName: "syncLogList"
         anchors.fill: parent
-        model: Backend.syncLogEntries
+        model: Sync.logEntries
         delegate: ItemDelegate {
             id: entry
             required property var modelData

@@ -7,9 +7,7 @@
 #include "formcontroller.h"
 #include "formdefinition.h"
 #include "formsession.h"
-#include "retrypolicy.h"
 #include "store.h"
-#include "syncclient.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -65,30 +63,23 @@ QStringList itextLanguages(const QByteArray &xml)
 Backend::Backend(QObject *parent)
     : QObject(parent)
     , m_account(new Account(this))
+    , m_sync(new Sync(this))
 {
     s_instance = this;
     // A password to send with (signed in, restored, typed): the sync client is made with
     // it; a sign-in or a send that waited for it sends at once.
     connect(m_account, &Account::ready, this, [this](bool sendNow) {
-        ensureSyncClient([this, sendNow] {
+        m_sync->prepare([this, sendNow] {
             if (sendNow)
-                sync();
+                m_sync->sync();
         });
     });
-    connect(m_account, &Account::signedOut, this, &Backend::dropSyncClient);
+    connect(m_account, &Account::signedOut, m_sync, &Sync::stop);
 }
 
 Backend::~Backend()
 {
-    // The sync objects belong to the worker thread: deleted there, before it stops.
-    auto *client = m_client;
-    auto *sender = m_autoSender;
-    auto *network = m_network;
-    m_worker.post([client, sender, network](store::Store *) {
-        delete sender;
-        delete client;
-        delete network;
-    });
+    m_sync->shutdown(); // its worker-thread objects go there, before the worker stops
     m_worker.drain();
     if (s_instance == this)
         s_instance = nullptr;
@@ -169,12 +160,6 @@ void Backend::setError(const QString &text)
     Q_EMIT errorChanged();
 }
 
-void Backend::setStatus(const QString &text)
-{
-    m_syncStatus = text;
-    Q_EMIT syncStatusChanged();
-}
-
 void Backend::saveSetting(const QString &key, const QString &value)
 {
     QPointer<Backend> self(this);
@@ -251,14 +236,7 @@ void Backend::setAutoSend(const QString &mode)
 {
     m_autoSend = sync::AutoSender::modeName(sync::AutoSender::modeFromName(mode));
     Q_EMIT autoSendChanged();
-    const QString name = m_autoSend;
-    auto *sender = m_autoSender;
-    m_worker.post([sender, name](store::Store *s) {
-        if (sender)
-            sender->setMode(sync::AutoSender::modeFromName(name));
-        else if (s)
-            s->setSetting(QStringLiteral("autoSend"), name, nullptr);
-    });
+    m_sync->setAutoSendMode(m_autoSend);
 }
 
 void Backend::loadLists()
@@ -325,16 +303,6 @@ void Backend::refresh()
     loadLists();
 }
 
-void Backend::dropSyncClient()
-{
-    auto *oldClient = std::exchange(m_client, nullptr);
-    auto *oldSender = std::exchange(m_autoSender, nullptr);
-    m_worker.post([oldClient, oldSender](store::Store *) {
-        delete oldSender;
-        delete oldClient;
-    });
-}
-
 void Backend::addFormFile(const QString &pathOrUrl)
 {
     const QUrl url(pathOrUrl);
@@ -368,108 +336,6 @@ void Backend::addFormFile(const QString &pathOrUrl)
             Q_EMIT notice(message);
             loadLists();
         });
-    });
-}
-
-void Backend::ensureSyncClient(std::function<void()> then)
-{
-    if (m_account->serverUrl().isEmpty()) {
-        then();
-        return;
-    }
-    const sync::ServerAccount account{QUrl(m_account->serverUrl()), m_account->userName(),
-                                      m_account->password()};
-    auto *oldClient = std::exchange(m_client, nullptr);
-    auto *oldSender = std::exchange(m_autoSender, nullptr);
-    QPointer<Backend> self(this);
-    QObject *context = m_worker.context();
-    m_worker.post([self, this, account, oldClient, oldSender, context,
-                   then = std::move(then)](store::Store *s) {
-        delete oldSender;
-        delete oldClient;
-        if (!s)
-            return;
-        auto *client = new sync::SyncClient(*s, account, context);
-        if (!m_network)
-            m_network = new sync::SystemNetworkState(context);
-        auto *sender = new sync::AutoSender(*client, *s, *m_network, context);
-        // Signals cross to the GUI thread queued.
-        connect(client, &sync::SyncClient::progress, this,
-                [self, this](int done, int total, qint64 bytes, qint64 bytesTotal) {
-                    if (!self)
-                        return;
-                    m_syncProgress = bytesTotal > 0 ? qreal(bytes) / qreal(bytesTotal)
-                                                    : (total > 0 ? qreal(done) / total : 0);
-                    Q_EMIT syncProgressChanged();
-                    setStatus(tr("Sending %1 of %2…").arg(std::min(done + 1, total)).arg(total));
-                });
-        connect(client, &sync::SyncClient::finished, this,
-                [self, this](const sync::SyncSummary &summary) {
-                    if (!self)
-                        return;
-                    m_syncing = false;
-                    Q_EMIT syncingChanged();
-                    //: Between the parts of the sending summary ("1 sent, 2 not sent")
-                    const QString comma = tr(", ");
-                    QString text = tr("%n sent", nullptr, summary.sent);
-                    if (summary.failed > 0)
-                        text += comma + tr("%n not sent", nullptr, summary.failed);
-                    if (summary.returned > 0)
-                        text += comma + tr("%n returned for correction", nullptr, summary.returned);
-                    if (summary.signInFailed)
-                        text = tr("The server refused the user name or password.");
-                    setStatus(text);
-                    loadLists();
-                    if (summary.signInFailed)
-                        m_account->refusedByServer();
-                });
-        connect(sender, &sync::AutoSender::started, this, [self, this] {
-            if (!self)
-                return;
-            m_syncing = true;
-            Q_EMIT syncingChanged();
-        });
-        connect(this, &Backend::recordQueued, sender, &sync::AutoSender::recordQueued);
-        onThreadOf(this, [self, this, client, sender, then] {
-            if (!self)
-                return;
-            m_client = client;
-            m_autoSender = sender;
-            then();
-        });
-    });
-}
-
-void Backend::sync()
-{
-    if (m_account->serverUrl().isEmpty()) {
-        Q_EMIT notice(tr("No server is set up: sign in to a server in Settings to send."));
-        return;
-    }
-    if (m_account->password().isEmpty()) {
-        // Nothing to sign in with (the keystore could not give it): ask, then send.
-        m_account->askBeforeSending();
-        return;
-    }
-    if (!m_client) {
-        ensureSyncClient([this] { sync(); });
-        return;
-    }
-    m_syncing = true;
-    m_syncProgress = 0;
-    Q_EMIT syncingChanged();
-    Q_EMIT syncProgressChanged();
-    setStatus(tr("Connecting…"));
-    auto *client = m_client;
-    m_worker.post([client](store::Store *) { client->syncAll(); });
-}
-
-void Backend::cancelSync()
-{
-    auto *client = m_client;
-    m_worker.post([client](store::Store *) {
-        if (client)
-            client->cancel();
     });
 }
 
@@ -612,32 +478,6 @@ QString Backend::newCaptureFile() const
 QString Backend::localeName() const
 {
     return appLocaleName(m_language);
-}
-
-void Backend::loadSyncLog()
-{
-    QPointer<Backend> self(this);
-    m_worker.post([self, this](store::Store *s) {
-        if (!s)
-            return;
-        const auto entries = s->syncLog(500, QString(), nullptr);
-        onThreadOf(this, [self, this, entries] {
-            if (!self)
-                return;
-            // Put into words here, in the language of the moment.
-            QVariantList out;
-            for (const auto &entry : entries)
-                out.append(QVariantMap{{QStringLiteral("at"), entry.at.toLocalTime()},
-                                       {QStringLiteral("instanceId"), entry.instanceId},
-                                       {QStringLiteral("outcome"), entry.outcome},
-                                       {QStringLiteral("text"), sync::logText(entry)},
-                                       {QStringLiteral("name"), entry.instanceName},
-                                       {QStringLiteral("formTitle"), entry.formTitle},
-                                       {QStringLiteral("correction"), entry.correction}});
-            m_syncLog = out;
-            Q_EMIT syncLogChanged();
-        });
-    });
 }
 
 } // namespace survey::app

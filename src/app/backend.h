@@ -4,6 +4,7 @@
 #include "account.h"
 #include "formcontroller.h"
 #include "recordsmodel.h"
+#include "sync.h"
 #include "worker.h"
 
 #include <QHash>
@@ -14,17 +15,11 @@
 
 #include <memory>
 
-namespace survey::sync {
-class SyncClient;
-class AutoSender;
-class SystemNetworkState;
-} // namespace survey::sync
-
 namespace survey::app {
 
 /// What QML talks to: the device's forms and records, sending, settings and the language
-/// (the account is Account's, positioning Positioning's).
-/// Lives on the GUI thread; the store and the sync client work on the Worker thread, and
+/// (the account is Account's, sending Sync's, positioning Positioning's).
+/// Lives on the GUI thread; the store works on the Worker thread, and
 /// everything here is updated from their answers (nothing here waits for them).
 class Backend : public QObject
 {
@@ -44,11 +39,7 @@ class Backend : public QObject
     /// The language forms open in, when a form has it; "" follows the app's language.
     Q_PROPERTY(QString formLanguage READ formLanguage NOTIFY formLanguageChanged)
     Q_PROPERTY(int readyCount READ readyCount NOTIFY countsChanged)
-    Q_PROPERTY(bool syncing READ syncing NOTIFY syncingChanged)
-    Q_PROPERTY(qreal syncProgress READ syncProgress NOTIFY syncProgressChanged)
-    Q_PROPERTY(QString syncStatus READ syncStatus NOTIFY syncStatusChanged)
     Q_PROPERTY(QString version READ version CONSTANT)
-    Q_PROPERTY(QVariantList syncLogEntries READ syncLogEntries NOTIFY syncLogChanged)
     /// A camera to take photos and scan codes with (Qt Multimedia and a camera present).
     Q_PROPERTY(bool cameraAvailable READ cameraAvailable NOTIFY cameraAvailableChanged)
     /// Barcodes can be read from pictures and the camera (this build has a reader).
@@ -79,9 +70,6 @@ public:
     Q_INVOKABLE void setFormLanguage(const QString &language);
     int readyCount() const { return m_readyCount; }
     int draftCount() const { return m_draftCount; }
-    bool syncing() const { return m_syncing; }
-    qreal syncProgress() const { return m_syncProgress; }
-    QString syncStatus() const { return m_syncStatus; }
     QString version() const;
     /// Looked for on first use (a photo or barcode question): Qt Multimedia's start-up is
     /// not paid by people who never take a photo.
@@ -93,6 +81,8 @@ public:
     Worker &worker() { return m_worker; }
     /// Who the device sends as (QML's Account singleton).
     Account *account() const { return m_account; }
+    /// Sending and receiving (QML's Sync singleton).
+    Sync *sending() const { return m_sync; }
     /// Keeps a setting in the store (on the worker thread; a failure is told).
     void saveSetting(const QString &key, const QString &value);
 
@@ -101,19 +91,11 @@ public:
     Q_INVOKABLE void setAutoSend(const QString &mode);
     /// Adds a form from a file on this device (desktop; forms without a server).
     Q_INVOKABLE void addFormFile(const QString &pathOrUrl);
-    /// Pull forms, send what is ready, pull returned records.
-    Q_INVOKABLE void sync();
-    Q_INVOKABLE void cancelSync();
     Q_INVOKABLE void refresh();
     /// A new filling of a form (its current version).
     Q_INVOKABLE survey::app::FormController *newRecord(const QString &formId);
     /// Reopens a draft, or a returned record (as its correction); recordOpened() follows.
     Q_INVOKABLE void openRecord(const QString &instanceId);
-    /// Reloads the sync log (newest first) into syncLogEntries: [{at, instanceId, outcome,
-    /// text, name, formTitle, correction}], in the current language; `name` is the
-    /// record's as it is called now (a correction's entries and its original's alike).
-    Q_INVOKABLE void loadSyncLog();
-    QVariantList syncLogEntries() const { return m_syncLog; }
 
 Q_SIGNALS:
     void readyChanged();
@@ -124,28 +106,21 @@ Q_SIGNALS:
     void textScaleChanged();
     void formsChanged();
     void countsChanged();
-    void syncingChanged();
-    void syncProgressChanged();
-    void syncStatusChanged();
     /// A message for the person (a toast), in the current language.
     void notice(const QString &text);
     /// A record was finalized (auto-send may go).
     void recordQueued();
     void recordOpened(survey::app::FormController *controller);
-    void syncLogChanged();
     void cameraAvailableChanged();
 
 private:
     void setError(const QString &text);
-    void setStatus(const QString &text);
     void loadLists();
     void applyTranslator();
-    void ensureSyncClient(std::function<void()> then);
-    /// The sync client and automatic sender go (sign out: nothing is sent any more).
-    void dropSyncClient();
 
     Worker m_worker;
     Account *m_account;
+    Sync *m_sync;
     QQmlEngine *m_engine = nullptr;
     QTranslator m_translator;
     QTranslator m_qtTranslator; ///< Qt's own words (qt_zh_CN.qm)
@@ -156,7 +131,6 @@ private:
     QString m_formLanguage;
     qreal m_textScale = 1.0;
     QVariantList m_forms;
-    QVariantList m_syncLog;
     struct CachedForm
     {
         qint64 row = 0;
@@ -168,13 +142,6 @@ private:
     QHash<QString, CachedForm> m_formCache; ///< current version of each formID
     int m_readyCount = 0;
     int m_draftCount = 0;
-    bool m_syncing = false;
-    qreal m_syncProgress = 0;
-    QString m_syncStatus;
-    // Worker-thread objects (created, used and deleted there).
-    sync::SyncClient *m_client = nullptr;
-    sync::AutoSender *m_autoSender = nullptr;
-    sync::SystemNetworkState *m_network = nullptr;
     QString m_dataDir;
     bool m_cameraAvailable = false;
     bool m_watchingCameras = false;

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sync.h"
+
+#include "autosender.h"
+#include "backend.h"
+#include "retrypolicy.h"
+#include "store.h"
+#include "syncclient.h"
+
+#include <QPointer>
+#include <QUrl>
+
+namespace survey::app {
+
+Sync::Sync(Backend *backend)
+    : QObject(backend)
+    , m_backend(backend)
+{}
+
+Sync::~Sync()
+{
+    shutdown();
+}
+
+Sync *Sync::create(QQmlEngine *, QJSEngine *)
+{
+    Sync *sync = Backend::instance()->sending();
+    QJSEngine::setObjectOwnership(sync, QJSEngine::CppOwnership);
+    return sync;
+}
+
+void Sync::shutdown()
+{
+    // The sync objects belong to the worker thread: deleted there, before it stops.
+    auto *client = std::exchange(m_client, nullptr);
+    auto *sender = std::exchange(m_autoSender, nullptr);
+    auto *network = std::exchange(m_network, nullptr);
+    if (client || sender || network)
+        m_backend->worker().post([client, sender, network](store::Store *) {
+            delete sender;
+            delete client;
+            delete network;
+        });
+}
+
+void Sync::setStatus(const QString &text)
+{
+    m_status = text;
+    Q_EMIT statusChanged();
+}
+
+void Sync::setAutoSendMode(const QString &name)
+{
+    auto *sender = m_autoSender;
+    m_backend->worker().post([sender, name](store::Store *s) {
+        if (sender)
+            sender->setMode(sync::AutoSender::modeFromName(name));
+        else if (s)
+            s->setSetting(QStringLiteral("autoSend"), name, nullptr);
+    });
+}
+
+void Sync::prepare(std::function<void()> then)
+{
+    if (m_backend->account()->serverUrl().isEmpty()) {
+        then();
+        return;
+    }
+    const sync::ServerAccount account{QUrl(m_backend->account()->serverUrl()),
+                                      m_backend->account()->userName(),
+                                      m_backend->account()->password()};
+    auto *oldClient = std::exchange(m_client, nullptr);
+    auto *oldSender = std::exchange(m_autoSender, nullptr);
+    QPointer<Sync> self(this);
+    QObject *context = m_backend->worker().context();
+    m_backend->worker().post([self, this, account, oldClient, oldSender, context,
+                              then = std::move(then)](store::Store *s) {
+        delete oldSender;
+        delete oldClient;
+        if (!s)
+            return;
+        auto *client = new sync::SyncClient(*s, account, context);
+        if (!m_network)
+            m_network = new sync::SystemNetworkState(context);
+        auto *sender = new sync::AutoSender(*client, *s, *m_network, context);
+        // Signals cross to the GUI thread queued.
+        connect(client, &sync::SyncClient::progress, this,
+                [self, this](int done, int total, qint64 bytes, qint64 bytesTotal) {
+                    if (!self)
+                        return;
+                    m_progress = bytesTotal > 0 ? qreal(bytes) / qreal(bytesTotal)
+                                                : (total > 0 ? qreal(done) / total : 0);
+                    Q_EMIT progressChanged();
+                    setStatus(tr("Sending %1 of %2…").arg(std::min(done + 1, total)).arg(total));
+                });
+        connect(client, &sync::SyncClient::finished, this,
+                [self, this](const sync::SyncSummary &summary) {
+                    if (!self)
+                        return;
+                    m_syncing = false;
+                    Q_EMIT syncingChanged();
+                    //: Between the parts of the sending summary ("1 sent, 2 not sent")
+                    const QString comma = tr(", ");
+                    QString text = tr("%n sent", nullptr, summary.sent);
+                    if (summary.failed > 0)
+                        text += comma + tr("%n not sent", nullptr, summary.failed);
+                    if (summary.returned > 0)
+                        text += comma + tr("%n returned for correction", nullptr, summary.returned);
+                    if (summary.signInFailed)
+                        text = tr("The server refused the user name or password.");
+                    setStatus(text);
+                    m_backend->refresh();
+                    if (summary.signInFailed)
+                        m_backend->account()->refusedByServer();
+                });
+        connect(sender, &sync::AutoSender::started, this, [self, this] {
+            if (!self)
+                return;
+            m_syncing = true;
+            Q_EMIT syncingChanged();
+        });
+        connect(m_backend, &Backend::recordQueued, sender, &sync::AutoSender::recordQueued);
+        onThreadOf(this, [self, this, client, sender, then] {
+            if (!self)
+                return;
+            m_client = client;
+            m_autoSender = sender;
+            then();
+        });
+    });
+}
+
+void Sync::sync()
+{
+    if (m_backend->account()->serverUrl().isEmpty()) {
+        Q_EMIT m_backend->notice(
+            tr("No server is set up: sign in to a server in Settings to send."));
+        return;
+    }
+    if (m_backend->account()->password().isEmpty()) {
+        // Nothing to sign in with (the keystore could not give it): ask, then send.
+        m_backend->account()->askBeforeSending();
+        return;
+    }
+    if (!m_client) {
+        prepare([this] { sync(); });
+        return;
+    }
+    m_syncing = true;
+    m_progress = 0;
+    Q_EMIT syncingChanged();
+    Q_EMIT progressChanged();
+    setStatus(tr("Connecting…"));
+    auto *client = m_client;
+    m_backend->worker().post([client](store::Store *) { client->syncAll(); });
+}
+
+void Sync::cancel()
+{
+    auto *client = m_client;
+    m_backend->worker().post([client](store::Store *) {
+        if (client)
+            client->cancel();
+    });
+}
+
+void Sync::stop()
+{
+    auto *oldClient = std::exchange(m_client, nullptr);
+    auto *oldSender = std::exchange(m_autoSender, nullptr);
+    m_backend->worker().post([oldClient, oldSender](store::Store *) {
+        delete oldSender;
+        delete oldClient;
+    });
+}
+
+void Sync::loadLog()
+{
+    QPointer<Sync> self(this);
+    m_backend->worker().post([self, this](store::Store *s) {
+        if (!s)
+            return;
+        const auto entries = s->syncLog(500, QString(), nullptr);
+        onThreadOf(this, [self, this, entries] {
+            if (!self)
+                return;
+            // Put into words here, in the language of the moment.
+            QVariantList out;
+            for (const auto &entry : entries)
+                out.append(QVariantMap{{QStringLiteral("at"), entry.at.toLocalTime()},
+                                       {QStringLiteral("instanceId"), entry.instanceId},
+                                       {QStringLiteral("outcome"), entry.outcome},
+                                       {QStringLiteral("text"), sync::logText(entry)},
+                                       {QStringLiteral("name"), entry.instanceName},
+                                       {QStringLiteral("formTitle"), entry.formTitle},
+                                       {QStringLiteral("correction"), entry.correction}});
+            m_log = out;
+            Q_EMIT logChanged();
+        });
+    });
+}
+
+} // namespace survey::app
