@@ -5,7 +5,7 @@ import QtQuick
 import Survey
 
 QtObject {
-    readonly property real scale: Backend.textScale
+    readonly property real scale: Preferences.textScale
     readonly property int touch: 48 // dp: the smallest thing a finger must hit
     readonly property int spacing: 12
     readonly property int margin: 16

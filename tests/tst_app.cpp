@@ -194,7 +194,7 @@ private:
         if (!tap(QStringLiteral("languageEn")) || !tap(QStringLiteral("localOnlyButton")))
             return false;
         return QTest::qWaitFor([this] { return atHome(); }) &&
-               m_backend->language() == QLatin1String("en");
+               m_backend->preferences()->language() == QLatin1String("en");
     }
     /// The first-run page's sign-in, in English, typed: each field touched and typed into,
     /// Enter after each (after the password it signs in).
@@ -806,7 +806,7 @@ void TestApp::qtsOwnWordsInChinese()
     // dialog's standard buttons answer 是 and 否, not Yes and No.
     QVERIFY(startLocalOnly());
     QVERIFY(switchLanguage("languageZh"));
-    QCOMPARE(m_backend->language(), QStringLiteral("zh_CN"));
+    QCOMPARE(m_backend->preferences()->language(), QStringLiteral("zh_CN"));
     QVERIFY(openFormFile(QStringLiteral("roster.xml"), QStringLiteral("roster")));
     QVERIFY(answerWith(QStringLiteral("/data/village"), QStringLiteral("东山")));
     QVERIFY(tap(QStringLiteral("nextButton")));
@@ -1221,10 +1221,10 @@ void TestApp::labelMedia()
     settle();
     QVERIFY(tap(QStringLiteral("settingsButton")));
     QVERIFY(tap(QStringLiteral("languageZh")));
-    QTRY_COMPARE(m_backend->language(), QStringLiteral("zh_CN"));
+    QTRY_COMPARE(m_backend->preferences()->language(), QStringLiteral("zh_CN"));
     QTRY_VERIFY(visibleItem(QStringLiteral("formLanguageBox")));
     QVERIFY(chooseValue(QStringLiteral("formLanguageBox"), QStringLiteral("English (en)")));
-    QTRY_COMPARE(m_backend->formLanguage(), QStringLiteral("English (en)"));
+    QTRY_COMPARE(m_backend->preferences()->formLanguage(), QStringLiteral("English (en)"));
     QVERIFY(tap(QStringLiteral("backButton")));
     QTRY_VERIFY(atHome());
     settle();

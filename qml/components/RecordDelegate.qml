@@ -34,7 +34,7 @@ ItemDelegate {
         }
         Label {
             Layout.fillWidth: true
-            text: row.formTitle + " · " + row.updatedAt.toLocaleString(Qt.locale(Backend.localeName), Locale.ShortFormat)
+            text: row.formTitle + " · " + row.updatedAt.toLocaleString(Qt.locale(Preferences.localeName), Locale.ShortFormat)
             font.pixelSize: Theme.smallSize
             color: Theme.muted
             wrapMode: Text.Wrap

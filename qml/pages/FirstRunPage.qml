@@ -37,14 +37,14 @@ Page {
                 RadioButton {
                     objectName: "languageZh"
                     text: "中文"
-                    checked: Backend.language === "zh_CN"
-                    onClicked: Backend.setLanguage("zh_CN")
+                    checked: Preferences.language === "zh_CN"
+                    onClicked: Preferences.setLanguage("zh_CN")
                 }
                 RadioButton {
                     objectName: "languageEn"
                     text: "English"
-                    checked: Backend.language === "en"
-                    onClicked: Backend.setLanguage("en")
+                    checked: Preferences.language === "en"
+                    onClicked: Preferences.setLanguage("en")
                 }
             }
             // Each field under a label that stays once it is typed into; Enter goes on to the

@@ -47,14 +47,14 @@ Page {
                 RadioButton {
                     objectName: "languageZh"
                     text: "中文"
-                    checked: Backend.language === "zh_CN"
-                    onClicked: Backend.setLanguage("zh_CN")
+                    checked: Preferences.language === "zh_CN"
+                    onClicked: Preferences.setLanguage("zh_CN")
                 }
                 RadioButton {
                     objectName: "languageEn"
                     text: "English"
-                    checked: Backend.language === "en"
-                    onClicked: Backend.setLanguage("en")
+                    checked: Preferences.language === "en"
+                    onClicked: Preferences.setLanguage("en")
                 }
             }
 
@@ -76,8 +76,8 @@ Page {
                     { value: "wifi", text: qsTr("On Wi-Fi only") },
                     { value: "any", text: qsTr("On any network") }
                 ]
-                currentIndex: count > 0 ? indexOfValue(Backend.autoSend) : -1
-                onActivated: Backend.setAutoSend(currentValue)
+                currentIndex: count > 0 ? indexOfValue(Preferences.autoSend) : -1
+                onActivated: Preferences.setAutoSend(currentValue)
             }
 
             Label {
@@ -100,8 +100,8 @@ Page {
                         choices.push({ value: languages[i], text: languages[i] })
                     return choices
                 }
-                currentIndex: count > 0 ? Math.max(0, indexOfValue(Backend.formLanguage)) : -1
-                onActivated: Backend.setFormLanguage(currentValue)
+                currentIndex: count > 0 ? Math.max(0, indexOfValue(Preferences.formLanguage)) : -1
+                onActivated: Preferences.setFormLanguage(currentValue)
             }
             Label {
                 Layout.fillWidth: true
@@ -126,8 +126,8 @@ Page {
                 from: 0.8
                 to: 1.6
                 stepSize: 0.1
-                value: Backend.textScale
-                onMoved: Backend.textScale = value
+                value: Preferences.textScale
+                onMoved: Preferences.textScale = value
             }
 
             Label {

@@ -13,7 +13,7 @@ Page {
     Component.onCompleted: Sync.loadLog()
 
     Connections {
-        target: Backend
+        target: Preferences
         function onLanguageChanged() { Sync.loadLog() }
     }
 
@@ -79,7 +79,7 @@ Page {
                 Label {
                     objectName: "logTime"
                     Layout.fillWidth: true
-                    text: entry.modelData.at.toLocaleString(Qt.locale(Backend.localeName), Locale.ShortFormat)
+                    text: entry.modelData.at.toLocaleString(Qt.locale(Preferences.localeName), Locale.ShortFormat)
                           + (entry.modelData.name !== "" && entry.modelData.formTitle !== ""
                              ? " · " + entry.modelData.formTitle : "")
                     font.pixelSize: Theme.smallSize

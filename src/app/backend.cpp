@@ -35,9 +35,6 @@ Backend *Backend::s_instance = nullptr;
 namespace {
 
 /// Settings keys in the store.
-const QString kLanguage = QStringLiteral("language");
-const QString kTextScale = QStringLiteral("textScale");
-const QString kFormLanguage = QStringLiteral("formLanguage");
 
 /// The itext languages a form declares, read without building the whole form.
 QStringList itextLanguages(const QByteArray &xml)
@@ -64,6 +61,7 @@ Backend::Backend(QObject *parent)
     : QObject(parent)
     , m_account(new Account(this))
     , m_sync(new Sync(this))
+    , m_preferences(new Preferences(this))
 {
     s_instance = this;
     // A password to send with (signed in, restored, typed): the sync client is made with
@@ -75,6 +73,8 @@ Backend::Backend(QObject *parent)
         });
     });
     connect(m_account, &Account::signedOut, m_sync, &Sync::stop);
+    // Form titles in the new language.
+    connect(m_preferences, &Preferences::languageChanged, this, &Backend::loadLists);
 }
 
 Backend::~Backend()
@@ -104,9 +104,8 @@ QString Backend::version() const
 
 void Backend::start(const QString &dataDir, QQmlEngine *engine)
 {
-    m_engine = engine;
     m_dataDir = dataDir;
-    applyTranslator();
+    m_preferences->setEngine(engine);
     // Photos taken but never kept (the app stopped while the camera was open).
     QDir(dataDir + QStringLiteral("/captures")).removeRecursively();
     QPointer<Backend> self(this);
@@ -123,25 +122,17 @@ void Backend::start(const QString &dataDir, QQmlEngine *engine)
                 const QString server = s->setting(Account::kServerKey);
                 const QString user = s->setting(Account::kUserKey);
                 const bool configured = s->setting(Account::kConfiguredKey) == QLatin1String("yes");
-                const QString language = s->setting(kLanguage, QStringLiteral("zh_CN"));
+                const QString language =
+                    s->setting(Preferences::kLanguageKey, QStringLiteral("zh_CN"));
                 const QString autoSend =
-                    s->setting(QStringLiteral("autoSend"), QStringLiteral("off"));
-                const qreal scale = s->setting(kTextScale, QStringLiteral("1")).toDouble();
-                const QString formLanguage = s->setting(kFormLanguage);
+                    s->setting(Preferences::kAutoSendKey, QStringLiteral("off"));
+                const qreal scale =
+                    s->setting(Preferences::kTextScaleKey, QStringLiteral("1")).toDouble();
+                const QString formLanguage = s->setting(Preferences::kFormLanguageKey);
                 onThreadOf(this, [=, this] {
                     if (!self)
                         return;
-                    m_autoSend = autoSend;
-                    m_textScale = scale > 0 ? scale : 1.0;
-                    m_formLanguage = formLanguage;
-                    Q_EMIT formLanguageChanged();
-                    Q_EMIT autoSendChanged();
-                    Q_EMIT textScaleChanged();
-                    if (language != m_language) {
-                        m_language = language;
-                        applyTranslator();
-                        Q_EMIT languageChanged();
-                    }
+                    m_preferences->restore(language, autoSend, scale, formLanguage);
                     m_ready = true;
                     Q_EMIT readyChanged();
                     loadLists();
@@ -173,43 +164,6 @@ void Backend::saveSetting(const QString &key, const QString &value)
     });
 }
 
-void Backend::applyTranslator()
-{
-    QCoreApplication::removeTranslator(&m_translator);
-    QCoreApplication::removeTranslator(&m_qtTranslator);
-    if (m_translator.load(QStringLiteral(":/i18n/survey_%1.qm").arg(m_language)))
-        QCoreApplication::installTranslator(&m_translator);
-    // Qt's own words (a dialog's Yes and No, the file picker) in the same language, from
-    // Qt's translations (Debian: qt6-translations-l10n); English where there are none.
-    if (m_language != QLatin1String("en") &&
-        m_qtTranslator.load(QLocale(m_language), QStringLiteral("qt"), QStringLiteral("_"),
-                            QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QCoreApplication::installTranslator(&m_qtTranslator);
-    if (m_engine)
-        m_engine->retranslate();
-}
-
-void Backend::setLanguage(const QString &code)
-{
-    if (code == m_language)
-        return;
-    m_language = code;
-    applyTranslator();
-    saveSetting(kLanguage, code);
-    Q_EMIT languageChanged();
-    loadLists(); // titles in the new language
-}
-
-void Backend::setTextScale(qreal scale)
-{
-    scale = std::clamp(scale, 0.8, 1.6);
-    if (qFuzzyCompare(scale, m_textScale))
-        return;
-    m_textScale = scale;
-    saveSetting(kTextScale, QString::number(scale));
-    Q_EMIT textScaleChanged();
-}
-
 QStringList Backend::formLanguages() const
 {
     QStringList out;
@@ -221,22 +175,6 @@ QStringList Backend::formLanguages() const
     }
     out.sort();
     return out;
-}
-
-void Backend::setFormLanguage(const QString &language)
-{
-    if (language == m_formLanguage)
-        return;
-    m_formLanguage = language;
-    saveSetting(kFormLanguage, language);
-    Q_EMIT formLanguageChanged();
-}
-
-void Backend::setAutoSend(const QString &mode)
-{
-    m_autoSend = sync::AutoSender::modeName(sync::AutoSender::modeFromName(mode));
-    Q_EMIT autoSendChanged();
-    m_sync->setAutoSendMode(m_autoSend);
 }
 
 void Backend::loadLists()
@@ -473,11 +411,6 @@ QString Backend::newCaptureFile() const
     const QString dir = m_dataDir + QStringLiteral("/captures");
     QDir().mkpath(dir);
     return dir + QStringLiteral("/photo-%1.jpg").arg(QDateTime::currentMSecsSinceEpoch());
-}
-
-QString Backend::localeName() const
-{
-    return appLocaleName(m_language);
 }
 
 } // namespace survey::app

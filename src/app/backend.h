@@ -3,6 +3,7 @@
 
 #include "account.h"
 #include "formcontroller.h"
+#include "preferences.h"
 #include "recordsmodel.h"
 #include "sync.h"
 #include "worker.h"
@@ -10,7 +11,6 @@
 #include <QHash>
 #include <QObject>
 #include <QQmlEngine>
-#include <QTranslator>
 #include <QVariantList>
 
 #include <memory>
@@ -18,7 +18,8 @@
 namespace survey::app {
 
 /// What QML talks to: the device's forms and records, sending, settings and the language
-/// (the account is Account's, sending Sync's, positioning Positioning's).
+/// (the account is Account's, sending Sync's, the settings Preferences', positioning
+/// Positioning's).
 /// Lives on the GUI thread; the store works on the Worker thread, and
 /// everything here is updated from their answers (nothing here waits for them).
 class Backend : public QObject
@@ -28,16 +29,9 @@ class Backend : public QObject
     QML_SINGLETON
     Q_PROPERTY(bool ready READ ready NOTIFY readyChanged)
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
-    Q_PROPERTY(QString language READ language NOTIFY languageChanged)
-    /// The locale of the app's language, for dates and numbers in QML: Qt.locale(localeName).
-    Q_PROPERTY(QString localeName READ localeName NOTIFY languageChanged)
-    Q_PROPERTY(QString autoSend READ autoSend NOTIFY autoSendChanged)
-    Q_PROPERTY(qreal textScale READ textScale WRITE setTextScale NOTIFY textScaleChanged)
     Q_PROPERTY(QVariantList forms READ forms NOTIFY formsChanged)
     /// Every language the device's forms have (their itext names), for the settings.
     Q_PROPERTY(QStringList formLanguages READ formLanguages NOTIFY formsChanged)
-    /// The language forms open in, when a form has it; "" follows the app's language.
-    Q_PROPERTY(QString formLanguage READ formLanguage NOTIFY formLanguageChanged)
     Q_PROPERTY(int readyCount READ readyCount NOTIFY countsChanged)
     Q_PROPERTY(QString version READ version CONSTANT)
     /// A camera to take photos and scan codes with (Qt Multimedia and a camera present).
@@ -59,15 +53,8 @@ public:
 
     bool ready() const { return m_ready; }
     QString error() const { return m_error; }
-    QString language() const { return m_language; }
-    QString localeName() const;
-    QString autoSend() const { return m_autoSend; }
-    qreal textScale() const { return m_textScale; }
-    void setTextScale(qreal scale);
     QVariantList forms() const { return m_forms; }
     QStringList formLanguages() const;
-    QString formLanguage() const { return m_formLanguage; }
-    Q_INVOKABLE void setFormLanguage(const QString &language);
     int readyCount() const { return m_readyCount; }
     int draftCount() const { return m_draftCount; }
     QString version() const;
@@ -83,12 +70,11 @@ public:
     Account *account() const { return m_account; }
     /// Sending and receiving (QML's Sync singleton).
     Sync *sending() const { return m_sync; }
+    /// The person's settings (QML's Preferences singleton).
+    Preferences *preferences() const { return m_preferences; }
     /// Keeps a setting in the store (on the worker thread; a failure is told).
     void saveSetting(const QString &key, const QString &value);
 
-    /// "zh_CN" or "en": the app and, where the form has it, the form language.
-    Q_INVOKABLE void setLanguage(const QString &code);
-    Q_INVOKABLE void setAutoSend(const QString &mode);
     /// Adds a form from a file on this device (desktop; forms without a server).
     Q_INVOKABLE void addFormFile(const QString &pathOrUrl);
     Q_INVOKABLE void refresh();
@@ -100,10 +86,6 @@ public:
 Q_SIGNALS:
     void readyChanged();
     void errorChanged();
-    void languageChanged();
-    void autoSendChanged();
-    void formLanguageChanged();
-    void textScaleChanged();
     void formsChanged();
     void countsChanged();
     /// A message for the person (a toast), in the current language.
@@ -116,20 +98,13 @@ Q_SIGNALS:
 private:
     void setError(const QString &text);
     void loadLists();
-    void applyTranslator();
 
     Worker m_worker;
     Account *m_account;
     Sync *m_sync;
-    QQmlEngine *m_engine = nullptr;
-    QTranslator m_translator;
-    QTranslator m_qtTranslator; ///< Qt's own words (qt_zh_CN.qm)
+    Preferences *m_preferences;
     bool m_ready = false;
     QString m_error;
-    QString m_language = QStringLiteral("zh_CN");
-    QString m_autoSend = QStringLiteral("off");
-    QString m_formLanguage;
-    qreal m_textScale = 1.0;
     QVariantList m_forms;
     struct CachedForm
     {

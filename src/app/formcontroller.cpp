@@ -79,14 +79,15 @@ FormController::FormController(Backend *backend, std::shared_ptr<const form::For
     connect(this, &FormController::pageChanged, this,
             [this] { m_questionModel.update(questions()); });
     connect(this, &FormController::pageChanged, this, &FormController::rememberPlace);
-    followAppLanguage(backend->language());
+    const Preferences *preferences = backend->preferences();
+    followAppLanguage(preferences->language());
     m_questionModel.update(questions());
-    connect(backend, &Backend::languageChanged, this, [this] {
-        followAppLanguage(m_backend->language());
+    connect(preferences, &Preferences::languageChanged, this, [this] {
+        followAppLanguage(m_backend->preferences()->language());
         Q_EMIT pageChanged(); // the app's own words on the page (headings, dates)
     });
-    connect(backend, &Backend::formLanguageChanged, this,
-            [this] { followAppLanguage(m_backend->language()); });
+    connect(preferences, &Preferences::formLanguageChanged, this,
+            [this] { followAppLanguage(m_backend->preferences()->language()); });
     m_listedName = m_session->instanceName();
     if (!isNew)
         return;
@@ -255,7 +256,8 @@ QVariantList FormController::questions() const
 
 QVariantList FormController::outline() const
 {
-    return outlineRows(*m_session, m_position, m_prompts, appLocale(m_backend->language()));
+    return outlineRows(*m_session, m_position, m_prompts,
+                       appLocale(m_backend->preferences()->language()));
 }
 
 QString FormController::removableRepeat() const
@@ -628,8 +630,8 @@ void FormController::setFormLanguage(const QString &language)
 void FormController::followAppLanguage(const QString &code)
 {
     // The settings' form language first, where this form has it; else the app's.
-    if (m_session->languages().contains(m_backend->formLanguage())) {
-        setFormLanguage(m_backend->formLanguage());
+    if (m_session->languages().contains(m_backend->preferences()->formLanguage())) {
+        setFormLanguage(m_backend->preferences()->formLanguage());
         return;
     }
     const QString match = matchLanguage(m_session->languages(), code);

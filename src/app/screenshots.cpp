@@ -191,7 +191,7 @@ int main(int argc, char **argv)
                                                  {QStringLiteral("desktop"), {1920, 1080}}};
     bool ok = true;
     for (const QString &language : {QStringLiteral("zh_CN"), QStringLiteral("en")}) {
-        backend.setLanguage(language);
+        backend.preferences()->setLanguage(language);
         for (const auto &[sizeName, size] : sizes) {
             g_window->resize(size);
             const QString prefix = sizeName + QLatin1Char('-') + language + QLatin1Char('-');
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
     // Signed out: the sign-in page, in both languages at each size.
     backend.account()->signOut();
     for (const QString &language : {QStringLiteral("zh_CN"), QStringLiteral("en")}) {
-        backend.setLanguage(language);
+        backend.preferences()->setLanguage(language);
         for (const auto &[sizeName, size] : sizes) {
             g_window->resize(size);
             settle([] { return visibleItem(QStringLiteral("firstRunPage")) != nullptr; });

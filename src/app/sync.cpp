@@ -56,7 +56,7 @@ void Sync::setAutoSendMode(const QString &name)
         if (sender)
             sender->setMode(sync::AutoSender::modeFromName(name));
         else if (s)
-            s->setSetting(QStringLiteral("autoSend"), name, nullptr);
+            s->setSetting(Preferences::kAutoSendKey, name, nullptr);
     });
 }
 

@@ -56,7 +56,7 @@ Item {
 
         function test_theme() {
             verify(Theme.touch >= 48, "touch targets are at least 48 dp")
-            compare(Theme.fontSize, 16 * Backend.textScale)
+            compare(Theme.fontSize, 16 * Preferences.textScale)
         }
 
         function test_requiredMarkerAndHint() {
