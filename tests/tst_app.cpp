@@ -222,28 +222,16 @@ private:
     /// arrow keys and taken with Enter.
     [[nodiscard]] bool jumpToQuestion(const QString &ref)
     {
-        QObject *form = controller();
-        if (!form || !tap(QStringLiteral("outlineButton")))
+        if (!controller() || !tap(QStringLiteral("outlineButton")))
             return false;
-        QQuickItem *list = nullptr;
         if (!QTest::qWaitFor([&] {
-                list = visibleItem(QStringLiteral("outlineList"));
+                QQuickItem *list = visibleItem(QStringLiteral("outlineList"));
                 return list && list->hasActiveFocus();
             }))
             return false;
         settle();
-        int target = -1;
-        const QVariantList outline = form->property("outline").toList();
-        for (int i = 0; i < outline.size(); ++i) {
-            if (outline[i].toMap().value(QStringLiteral("ref")).toString() == ref)
-                target = i;
-        }
-        if (target < 0)
+        if (!outlineRow(ref))
             return false;
-        for (int guard = 0; guard < 10000 && list->property("currentIndex").toInt() != target;
-             ++guard)
-            QTest::keyClick(window(), list->property("currentIndex").toInt() < target ? Qt::Key_Down
-                                                                                      : Qt::Key_Up);
         QTest::keyClick(window(), Qt::Key_Return);
         return QTest::qWaitFor([&] {
             return visibleItem(QStringLiteral("formPage")) &&
