@@ -266,10 +266,8 @@ private:
     [[nodiscard]] bool goToEnd()
     {
         return tap(QStringLiteral("outlineButton")) && tap(QStringLiteral("outlineEndButton")) &&
-               QTest::qWaitFor([this] {
-                   return controller() &&
-                          controller()->property("pageKind").toString() == QLatin1String("end");
-               });
+               QTest::qWaitFor(
+                   [this] { return controller() && pageKindOf(controller()) == Page::End; });
     }
     /// The visible items in the app's window that `match` picks.
     std::vector<QQuickItem *> visibleItems(const std::function<bool(QQuickItem *)> &match) const
@@ -432,6 +430,9 @@ private:
         return stack && !stack->property("busy").toBool() &&
                stack->property("depth").toInt() == 1 && visibleItem(QStringLiteral("homePage"));
     }
+    using Page = app::FormController::PageKind;
+    /// What the form's current page is.
+    static Page pageKindOf(QObject *form) { return form->property("pageKind").value<Page>(); }
     QObject *controller() const
     {
         QQuickItem *page = visibleItem(QStringLiteral("formPage"));
@@ -632,12 +633,12 @@ void TestApp::keyboard()
     // Page Down straight from the field: what was typed is the answer before the page
     // turns (the reading is required: an untaken answer would keep the page here).
     QTest::keyClick(window(), Qt::Key_PageDown);
-    QTRY_COMPARE(form->property("pageKind").toString(), QStringLiteral("end"));
+    QTRY_COMPARE(pageKindOf(form), Page::End);
     QTest::keyClick(window(), Qt::Key_PageUp);
     QTRY_COMPARE(form->property("index").toInt(), 0);
     QTRY_COMPARE(valueOf(QStringLiteral("/data/kwh")), QStringLiteral("275"));
     QTest::keyClick(window(), Qt::Key_Right, Qt::AltModifier);
-    QTRY_COMPARE(form->property("pageKind").toString(), QStringLiteral("end"));
+    QTRY_COMPARE(pageKindOf(form), Page::End);
     QTest::keyClick(window(), Qt::Key_G, Qt::ControlModifier);
     QTRY_VERIFY(visibleItem(QStringLiteral("outlineList")));
     QTRY_VERIFY(visibleItem(QStringLiteral("outlineList"))->hasActiveFocus());
@@ -725,7 +726,7 @@ void TestApp::repeatsAndDrafts()
     QTRY_VERIFY(!visibleItem(QStringLiteral("answer_/data/person[2]/name")));
     QVERIFY(saved());
     const int leftAt = controller()->property("index").toInt();
-    const QString leftOn = controller()->property("pageKind").toString();
+    const Page leftOn = pageKindOf(controller());
     QVERIFY(leftAt > 0);
 
     // Save and exit: a draft on the home screen; reopened where it was left, with its
@@ -746,7 +747,7 @@ void TestApp::repeatsAndDrafts()
     QVERIFY(tap(QStringLiteral("record_") + draft));
     QTRY_VERIFY(controller());
     QTRY_COMPARE(controller()->property("index").toInt(), leftAt);
-    QCOMPARE(controller()->property("pageKind").toString(), leftOn);
+    QCOMPARE(pageKindOf(controller()), leftOn);
     QVERIFY(jumpToQuestion(QStringLiteral("/data/village")));
     QTRY_VERIFY(visibleItem(QStringLiteral("answer_/data/village")));
     QCOMPARE(visibleItem(QStringLiteral("answer_/data/village"))->property("text").toString(),
@@ -784,7 +785,7 @@ void TestApp::toastLetsTouchesThrough()
     const QPointF middle = next->mapToScene(QPointF(next->width() / 2, next->height() / 2));
     QVERIFY(toast->mapRectToScene(QRectF(0, 0, toast->width(), toast->height())).contains(middle));
     QVERIFY(uiinput::touchTap(next));
-    QTRY_COMPARE(controller()->property("pageKind").toString(), QStringLiteral("repeat"));
+    QTRY_COMPARE(pageKindOf(controller()), Page::Repeat);
     QVERIFY(toast->isVisible());
 }
 
@@ -1598,12 +1599,12 @@ void TestApp::fillUntil(const QJsonObject &answers, const QString &stopAt)
         QVERIFY(shown);
         QCOMPARE(shown->property("text").toString(),
                  QStringLiteral("%1%").arg(std::lround(now * 100)));
-        const QString kind = form->property("pageKind").toString();
-        if (kind == QLatin1String("end"))
+        const Page kind = pageKindOf(form);
+        if (kind == Page::End)
             return;
         if (QQuickItem *place = visibleItem(QStringLiteral("repeatPlace")))
             m_repeatPlaces << place->property("text").toString();
-        if (kind == QLatin1String("repeat")) {
+        if (kind == Page::Repeat) {
             // Another entry when the answers have one.
             const QString next = QStringLiteral("%1[%2]/").arg(
                 form->property("repeatRef").toString(),
@@ -1619,7 +1620,7 @@ void TestApp::fillUntil(const QJsonObject &answers, const QString &stopAt)
             QVERIFY(
                 tap(more ? QStringLiteral("addRepeatButton") : QStringLiteral("skipRepeatButton")));
             QTRY_VERIFY(form->property("index").toInt() != index ||
-                        form->property("pageKind").toString() != QLatin1String("repeat"));
+                        pageKindOf(form) != Page::Repeat);
             continue;
         }
         // Answer what the page asks, reading it again after each answer (relevance may

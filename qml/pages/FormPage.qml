@@ -198,7 +198,7 @@ Page {
                 Label {
                     Layout.fillWidth: true
                     Layout.margins: Theme.margin
-                    visible: page.controller !== null && page.controller.pageKind === "fieldList"
+                    visible: page.controller !== null && page.controller.pageKind === FormController.FieldList
                     text: page.controller ? page.controller.pageLabel : ""
                     font.pixelSize: Theme.titleSize
                     wrapMode: Text.Wrap
@@ -255,7 +255,7 @@ Page {
                 ColumnLayout {
                     Layout.fillWidth: true
                     Layout.margins: Theme.margin
-                    visible: page.controller !== null && page.controller.pageKind === "repeat"
+                    visible: page.controller !== null && page.controller.pageKind === FormController.Repeat
                     Label {
                         objectName: "repeatPrompt"
                         Layout.fillWidth: true
@@ -297,7 +297,7 @@ Page {
                 ColumnLayout {
                     Layout.fillWidth: true
                     Layout.margins: Theme.margin
-                    visible: page.controller !== null && page.controller.pageKind === "end"
+                    visible: page.controller !== null && page.controller.pageKind === FormController.End
                     Label {
                         Layout.fillWidth: true
                         text: page.readOnly ? qsTr("This record was sent. It can be read here, not changed.")
@@ -405,9 +405,9 @@ Page {
         // end): the keyboard goes to the page's main action, never to a control that
         // removes something.
         const reason = InputMode.keyboard ? Qt.TabFocusReason : Qt.OtherFocusReason
-        if (page.controller.pageKind === "repeat")
+        if (page.controller.pageKind === FormController.Repeat)
             addRepeatButton.forceActiveFocus(reason)
-        else if (page.controller.pageKind === "end")
+        else if (page.controller.pageKind === FormController.End)
             finalizeButton.forceActiveFocus(reason)
         else if (nextButton.enabled)
             nextButton.forceActiveFocus(reason)
@@ -445,7 +445,7 @@ Page {
     }
     Shortcut {
         sequences: ["Ctrl+Return", "Ctrl+Enter"]
-        enabled: page.active && page.controller !== null && page.controller.pageKind === "end"
+        enabled: page.active && page.controller !== null && page.controller.pageKind === FormController.End
         onActivated: page.finish()
     }
 

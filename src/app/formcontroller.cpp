@@ -30,21 +30,6 @@ using form::XmlNode;
 
 namespace {
 
-QString kindName(FormSession::Prompt::Kind k)
-{
-    switch (k) {
-    case FormSession::Prompt::Kind::Question:
-        return QStringLiteral("question");
-    case FormSession::Prompt::Kind::FieldList:
-        return QStringLiteral("fieldList");
-    case FormSession::Prompt::Kind::RepeatPrompt:
-        return QStringLiteral("repeat");
-    case FormSession::Prompt::Kind::End:
-        return QStringLiteral("end");
-    }
-    return QString();
-}
-
 /// The form language matching the app's ("zh_CN", "en"), by the names forms use.
 QString matchLanguage(const QStringList &languages, const QString &code)
 {
@@ -140,9 +125,19 @@ int FormController::count() const
     return static_cast<int>(m_prompts.size());
 }
 
-QString FormController::pageKind() const
+FormController::PageKind FormController::pageKind() const
 {
-    return kindName(currentPrompt().kind);
+    switch (currentPrompt().kind) {
+    case FormSession::Prompt::Kind::Question:
+        return PageKind::Question;
+    case FormSession::Prompt::Kind::FieldList:
+        return PageKind::FieldList;
+    case FormSession::Prompt::Kind::RepeatPrompt:
+        return PageKind::Repeat;
+    case FormSession::Prompt::Kind::End:
+        break;
+    }
+    return PageKind::End;
 }
 
 QString FormController::pageLabel() const

@@ -35,7 +35,7 @@ class FormController : public QObject
     Q_PROPERTY(QString comment READ comment CONSTANT)
     Q_PROPERTY(int index READ index NOTIFY pageChanged)
     Q_PROPERTY(int count READ count NOTIFY pageChanged)
-    Q_PROPERTY(QString pageKind READ pageKind NOTIFY pageChanged)
+    Q_PROPERTY(PageKind pageKind READ pageKind NOTIFY pageChanged)
     Q_PROPERTY(QString pageLabel READ pageLabel NOTIFY pageChanged)
     Q_PROPERTY(QVariantList questions READ questions NOTIFY pageChanged)
     /// The same questions as a model whose rows survive answers (what the page shows).
@@ -64,6 +64,15 @@ class FormController : public QObject
     Q_PROPERTY(qreal progress READ progress NOTIFY pageChanged)
 
 public:
+    /// What the current page is.
+    enum class PageKind {
+        Question,  ///< one question
+        FieldList, ///< a group's questions on one page
+        Repeat,    ///< a repeat's "Add a new …?"
+        End,       ///< the end of the form (Finalize)
+    };
+    Q_ENUM(PageKind)
+
     /// `isNew`: a record to create in the store first; `comment`: a returned record's.
     FormController(Backend *backend, std::shared_ptr<const form::FormDefinition> def,
                    std::unique_ptr<form::FormSession> session, qint64 formRow, bool isNew,
@@ -75,7 +84,7 @@ public:
     QString comment() const { return m_comment; }
     int index() const;
     int count() const;
-    QString pageKind() const;
+    PageKind pageKind() const;
     QString pageLabel() const;
     QVariantList questions() const;
     QAbstractItemModel *questionModel() { return &m_questionModel; }

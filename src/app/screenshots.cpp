@@ -213,7 +213,7 @@ int main(int argc, char **argv)
                     controller->setAnswer(QString::fromUtf8(ref), QString::fromUtf8(value));
                 for (int i = 0; i < controller->count(); ++i) {
                     controller->jumpTo(i);
-                    if (controller->pageKind() == QLatin1String("fieldList"))
+                    if (controller->pageKind() == app::FormController::PageKind::FieldList)
                         break;
                 }
             }
