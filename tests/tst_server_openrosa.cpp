@@ -51,6 +51,7 @@ private Q_SLOTS:
     void exportJson();
     void versionsAttachmentsAudits();
     void assignments();
+    void currentUser();
     void adminApi();
     void answersWithLabels();
     void formWithCsvMedia();
@@ -754,6 +755,40 @@ void TestServerOpenRosa::assignments()
     QCOMPARE(enu.Put(theirs.c_str(), R"({"target": 9})", "application/json")->status, 403);
 }
 
+void TestServerOpenRosa::currentUser()
+{
+    // Who signed in, as Central's GET /v1/users/current gives it, with the role, project
+    // and team a device needs (an enumerator's team is their supervisor's; none without).
+    const auto who = [this](const char *name, const char *password) {
+        auto c = client(true, name, password);
+        auto r = c.Get("/v1/users/current");
+        return std::make_pair(
+            r ? r->status : 0,
+            QJsonDocument::fromJson(QByteArray::fromStdString(r ? r->body : "")).object());
+    };
+    const auto [enuStatus, enu] = who("enu", "enum-password");
+    QCOMPARE(enuStatus, 200);
+    QCOMPARE(enu.value(QStringLiteral("type")).toString(), QStringLiteral("user"));
+    QCOMPARE(enu.value(QStringLiteral("displayName")).toString(), QStringLiteral("enu"));
+    QCOMPARE(enu.value(QStringLiteral("role")).toString(), QStringLiteral("enumerator"));
+    QCOMPARE(enu.value(QStringLiteral("projectId")).toInt(), 1);
+    QVERIFY(enu.value(QStringLiteral("team")).isNull()); // no supervisor
+    QVERIFY(enu.value(QStringLiteral("id")).toInt() > 0);
+    const auto [enu2Status, enu2] = who("enu2", "enu2-password");
+    QCOMPARE(enu2Status, 200);
+    QCOMPARE(enu2.value(QStringLiteral("team")).toString(), QStringLiteral("sup"));
+    QVERIFY(enu2.value(QStringLiteral("id")).toInt() != enu.value(QStringLiteral("id")).toInt());
+    const auto [supStatus, sup] = who("sup", "sup-password-1");
+    QCOMPARE(supStatus, 200);
+    QCOMPARE(sup.value(QStringLiteral("role")).toString(), QStringLiteral("supervisor"));
+    QCOMPARE(sup.value(QStringLiteral("team")).toString(), QStringLiteral("sup"));
+    const auto [adminStatus, admin] = who("admin", "admin-password");
+    QCOMPARE(adminStatus, 200);
+    QCOMPARE(admin.value(QStringLiteral("role")).toString(), QStringLiteral("admin"));
+    QVERIFY(admin.value(QStringLiteral("team")).isNull());
+    QCOMPARE(who("enu", "wrong-password").first, 401);
+}
+
 void TestServerOpenRosa::adminApi()
 {
     auto admin = client(true, "admin", "admin-password");
@@ -1288,6 +1323,7 @@ void TestServerOpenRosa::denialMatrix()
         {"GET", form + "/submissions.json", Supervisor, false},
         {"PUT", form + "/assignments/enu2", Supervisor, true},
         {"GET", "/v1/users", Admin, false},
+        {"GET", "/v1/users/current", Anyone, false},
         {"POST", "/v1/users", Admin, true},
         {"DELETE", "/v1/users/enu2", Admin, true},
         {"POST", m_base + "/forms", Admin, true},

@@ -752,6 +752,36 @@ void OpenRosaServer::Impl::adminUsers(const httplib::Request &req, httplib::Resp
     json(res, 200, QJsonDocument(QJsonObject{{QStringLiteral("displayName"), name}}));
 }
 
+void OpenRosaServer::Impl::currentUser(const httplib::Request &req, httplib::Response &res)
+{
+    // Who signed in, in Central's shape (id, type, displayName), with what a device needs
+    // to know of its user's place (our extension): the role, the project and the team (an
+    // enumerator's supervisor; a supervisor leads their own).
+    const auto user = apiUser(req, res);
+    if (!user)
+        return;
+    Admin admin(db(), user->name);
+    QString err;
+    const auto users = admin.listUsers(&err);
+    if (!users) {
+        jsonError(res, 503, err);
+        return;
+    }
+    QString team;
+    for (const Admin::UserRow &u : *users) {
+        if (u.name == user->name)
+            team = user->isSupervisor() ? u.name : u.supervisor;
+    }
+    json(res, 200,
+         QJsonDocument(QJsonObject{
+             {QStringLiteral("id"), user->id},
+             {QStringLiteral("type"), QStringLiteral("user")},
+             {QStringLiteral("displayName"), user->name},
+             {QStringLiteral("role"), user->role},
+             {QStringLiteral("projectId"), user->projectId},
+             {QStringLiteral("team"), team.isEmpty() ? QJsonValue() : QJsonValue(team)}}));
+}
+
 void OpenRosaServer::Impl::disableUser(const httplib::Request &req, httplib::Response &res)
 {
     const auto user = apiUser(req, res);
@@ -873,6 +903,9 @@ void OpenRosaServer::Impl::registerJsonRoutes()
         [this](const httplib::Request &req, httplib::Response &res) { setAssignment(req, res); });
     server->Get("/v1/users", [this](const httplib::Request &req, httplib::Response &res) {
         adminUsers(req, res);
+    });
+    server->Get("/v1/users/current", [this](const httplib::Request &req, httplib::Response &res) {
+        currentUser(req, res);
     });
     server->Post("/v1/users", [this](const httplib::Request &req, httplib::Response &res) {
         adminUsers(req, res);

@@ -184,6 +184,7 @@ struct OpenRosaServer::Impl : public FrontApp
     void setAssignment(const httplib::Request &req, httplib::Response &res);
     void listAssignments(const httplib::Request &req, httplib::Response &res);
     void adminUsers(const httplib::Request &req, httplib::Response &res);
+    void currentUser(const httplib::Request &req, httplib::Response &res);
     void disableUser(const httplib::Request &req, httplib::Response &res);
     // Forms, versions, states and drafts (formsapi.cpp).
     bool projectUser(const httplib::Request &req, httplib::Response &res, bool adminOnly,
