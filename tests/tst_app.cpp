@@ -138,7 +138,7 @@ private:
         QObject *stack = find(QStringLiteral("stack"));
         if (!QTest::qWaitFor([&] {
                 return (!stack || !stack->property("busy").toBool()) &&
-                       uiinput::popupsAtRest(window()) && (item = visibleItem(name)) != nullptr;
+                       app::popupsAtRest(window()) && (item = visibleItem(name)) != nullptr;
             })) {
             qWarning("no visible control named %s", qPrintable(name));
             return nullptr;

@@ -48,21 +48,6 @@ inline bool waitForFrame(QQuickWindow *window)
     return drawn.wait(5000);
 }
 
-/// No pop-up (dialog, menu, drop-down) is fading in or out: one that is going still covers
-/// the page and takes its taps, one that is coming cannot be used yet.
-inline bool popupsAtRest(QQuickWindow *window)
-{
-    for (QQuickItem *layer : window->contentItem()->childItems()) {
-        if (!layer->inherits("QQuickOverlay"))
-            continue;
-        for (QQuickItem *popup : layer->childItems()) {
-            if (popup->isVisible() && popup->opacity() < 1)
-                return false;
-        }
-    }
-    return true;
-}
-
 /// The middle of the item where the window shows it, scrolled into view first; false (and
 /// why, in a warning) when it is not on the screen.
 inline bool middleOnScreen(QQuickItem *item, QPoint *middle)

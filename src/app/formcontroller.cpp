@@ -146,19 +146,11 @@ QString FormController::pageLabel() const
     return m_position.label(*m_session, p.control, p.node);
 }
 
-QVariantList FormController::repeatPlaces() const
-{
-    const auto &p = currentPrompt();
-    const XmlNode *node = p.node;
-    if (!node && !p.questions.empty())
-        node = p.questions.front().second;
-    return m_position.repeatPlaces(*m_session, node);
-}
-
 QString FormController::repeatHeading() const
 {
     QStringList texts;
-    for (const QVariant &place : repeatPlaces())
+    for (const QVariant &place :
+         m_position.repeatPlaces(*m_session, FormPosition::pageNode(currentPrompt())))
         texts << place.toMap().value(QStringLiteral("text")).toString();
     return texts.join(QStringLiteral("  ›  "));
 }
@@ -258,9 +250,7 @@ QVariantList FormController::outline() const
 QString FormController::removableRepeat() const
 {
     const auto &p = currentPrompt();
-    const XmlNode *node = p.node;
-    if (!node && !p.questions.empty())
-        node = p.questions.front().second;
+    const XmlNode *node = FormPosition::pageNode(p);
     if (p.kind == FormSession::Prompt::Kind::RepeatPrompt ||
         p.kind == FormSession::Prompt::Kind::End)
         return QString();
@@ -286,13 +276,7 @@ QString FormController::repeatRef() const
 
 int FormController::repeatCount() const
 {
-    const auto &p = currentPrompt();
-    if (p.kind != FormSession::Prompt::Kind::RepeatPrompt || !p.node)
-        return 0;
-    const int schema = m_def->controls[static_cast<std::size_t>(p.control)].schema;
-    return static_cast<int>(
-        std::count_if(p.node->children().begin(), p.node->children().end(),
-                      [schema](const auto &child) { return child->schemaIndex == schema; }));
+    return m_position.entryCount(currentPrompt());
 }
 
 QStringList FormController::formLanguages() const

@@ -56,9 +56,8 @@ class FormController : public QObject
     /// and how many entries it has so far.
     Q_PROPERTY(QString repeatRef READ repeatRef NOTIFY pageChanged)
     Q_PROPERTY(int repeatCount READ repeatCount NOTIFY pageChanged)
-    /// The repeat entries the page is in, outermost first: [{label, position, count}].
-    Q_PROPERTY(QVariantList repeatPlaces READ repeatPlaces NOTIFY pageChanged)
-    /// The same as the page's heading: "Household members: 2 of 3  ›  Vehicles: 1 of 2".
+    /// The repeat entries the page is in, outermost first, as its heading says them:
+    /// "Household members: 2 of 3  ›  Vehicles: 1 of 2".
     Q_PROPERTY(QString repeatHeading READ repeatHeading NOTIFY pageChanged)
     /// How far through the form the page is (0 to 1), steady as questions appear.
     Q_PROPERTY(qreal progress READ progress NOTIFY pageChanged)
@@ -108,7 +107,6 @@ public:
     QString removableRepeat() const;
     QString repeatRef() const;
     int repeatCount() const;
-    QVariantList repeatPlaces() const;
     QString repeatHeading() const;
     qreal progress() const;
 

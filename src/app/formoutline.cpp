@@ -159,9 +159,7 @@ QVariantList outlineRows(FormSession &session, const FormPosition &position,
         const auto &controls = session.definition().controls;
         // A repeat's prompt sits among what is around the repeat, a field-list page is a
         // group of its own, a question is in what holds it.
-        XmlNode *node = p.node;
-        if (!node && !p.questions.empty())
-            node = p.questions.front().second;
+        XmlNode *node = FormPosition::pageNode(p);
         const int holder = p.kind == FormSession::Prompt::Kind::Question ||
                                    p.kind == FormSession::Prompt::Kind::RepeatPrompt
                                ? controls[static_cast<std::size_t>(p.control)].parent
@@ -184,12 +182,6 @@ QVariantList outlineRows(FormSession &session, const FormPosition &position,
                 rows.append(questionRow(session, control, questionNode, index, depth, locale));
             break;
         case FormSession::Prompt::Kind::RepeatPrompt: {
-            const Control &repeat = controls[static_cast<std::size_t>(p.control)];
-            int count = 0;
-            if (p.node) {
-                for (const auto &child : p.node->children())
-                    count += child->schemaIndex == repeat.schema ? 1 : 0;
-            }
             rows.append(
                 QVariantMap{{QStringLiteral("index"), index},
                             {QStringLiteral("kind"), QStringLiteral("repeat")},
@@ -197,7 +189,7 @@ QVariantList outlineRows(FormSession &session, const FormPosition &position,
                             {QStringLiteral("value"), QString()},
                             {QStringLiteral("ref"), QString()},
                             {QStringLiteral("depth"), depth},
-                            {QStringLiteral("count"), count},
+                            {QStringLiteral("count"), position.entryCount(p)},
                             {QStringLiteral("missing"), false},
                             {QStringLiteral("invalid"), false}});
             break;

@@ -87,6 +87,24 @@ QVariantList FormPosition::repeatPlaces(const form::FormSession &session, const 
     return places;
 }
 
+form::XmlNode *FormPosition::pageNode(const form::FormSession::Prompt &page)
+{
+    if (!page.node && !page.questions.empty())
+        return page.questions.front().second;
+    return page.node;
+}
+
+int FormPosition::entryCount(const form::FormSession::Prompt &page) const
+{
+    if (page.kind != form::FormSession::Prompt::Kind::RepeatPrompt || !page.node)
+        return 0;
+    const int schema = m_def.controls[static_cast<std::size_t>(page.control)].schema;
+    int count = 0;
+    for (const auto &child : page.node->children())
+        count += child->schemaIndex == schema ? 1 : 0;
+    return count;
+}
+
 double FormPosition::progress(int control) const
 {
     if (control < 0 || m_questions == 0)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "formsession.h"
+
 #include <QString>
 #include <QVariantList>
 
@@ -8,8 +10,6 @@
 
 namespace survey::form {
 struct FormDefinition;
-class FormSession;
-class XmlNode;
 } // namespace survey::form
 
 namespace survey::app {
@@ -29,6 +29,11 @@ public:
     /// the position 1-based, the count the entries there are now, and the text as a
     /// heading says it in the app's language ("Household members: 2 of 3").
     QVariantList repeatPlaces(const form::FormSession &session, const form::XmlNode *node) const;
+    /// The node a page is about: its question's, or a field-list page's first question's
+    /// (a repeat prompt's is the repeat's parent).
+    static form::XmlNode *pageNode(const form::FormSession::Prompt &page);
+    /// On a repeat prompt: how many entries the repeat has now (0 elsewhere).
+    int entryCount(const form::FormSession::Prompt &page) const;
     /// How far through the form a page on `control` is, from 0 to 1 (-1: the end). It
     /// counts the form's questions as written, before the control, so it does not jump
     /// as relevance shows questions or repeats gain entries: every page of a repeat's

@@ -90,10 +90,8 @@ QString describe(QQuickItem *item)
 QQuickItem *modalLayer(QQuickWindow *window)
 {
     QQuickItem *top = nullptr;
-    for (QQuickItem *layer : window->contentItem()->childItems()) {
-        if (!layer->inherits("QQuickOverlay"))
-            continue;
-        for (QQuickItem *popup : layer->childItems()) {
+    if (QQuickItem *overlay = overlayOf(window)) {
+        for (QQuickItem *popup : overlay->childItems()) {
             if (popup->isVisible() && popup->inherits("QQuickPopupItem"))
                 top = popup;
         }

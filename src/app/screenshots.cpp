@@ -50,14 +50,8 @@ bool settle(const std::function<bool()> &done)
     // Transitions (pages sliding, pop-ups fading): let them finish, then wait for a fresh
     // frame. A loaded machine draws them slower: what is waited for is their end.
     const auto atRest = [] {
-        for (QQuickItem *item : g_window->contentItem()->childItems()) {
-            if (item->inherits("QQuickOverlay")) {
-                for (QQuickItem *popup : item->childItems()) {
-                    if (popup->isVisible() && popup->opacity() < 1)
-                        return false;
-                }
-            }
-        }
+        if (!app::popupsAtRest(g_window))
+            return false;
         QObject *stack = g_window->findChild<QObject *>(QStringLiteral("stack"));
         return !stack || !stack->property("busy").toBool();
     };

@@ -4,6 +4,7 @@
 #include <QQuickItem>
 #include <QQuickWindow>
 
+#include <algorithm>
 #include <vector>
 
 namespace survey::app {
@@ -27,6 +28,30 @@ template<typename Visit> void visitVisibleItems(QQuickWindow *window, Visit visi
         const auto children = item->childItems();
         todo.insert(todo.end(), children.begin(), children.end());
     }
+}
+
+/// The window's overlay: the layer Qt Quick Controls draws pop-ups in (dialogs, menus,
+/// drop-downs), beside the content; null before any pop-up made one.
+inline QQuickItem *overlayOf(QQuickWindow *window)
+{
+    for (QQuickItem *layer : window->contentItem()->childItems()) {
+        if (layer->inherits("QQuickOverlay"))
+            return layer;
+    }
+    return nullptr;
+}
+
+/// No pop-up is fading in or out: one that is going still covers the page and takes its
+/// taps, one that is coming cannot be used yet.
+inline bool popupsAtRest(QQuickWindow *window)
+{
+    QQuickItem *overlay = overlayOf(window);
+    if (!overlay)
+        return true;
+    const auto popups = overlay->childItems();
+    return std::none_of(popups.begin(), popups.end(), [](QQuickItem *popup) {
+        return popup->isVisible() && popup->opacity() < 1;
+    });
 }
 
 /// The visible item named `name` in `window`. For the screenshots, the benchmark and the
