@@ -1252,12 +1252,6 @@ bool Store::retryNow(const QStringList &codes, StoreError *error)
         error);
 }
 
-/// The last two values of a sync log row: its record, and whether the instanceID is a
-/// correction's (both bound to the entry's instanceID).
-#define SURVEY_LOG_RECORD_OF                                                                       \
-    "(SELECT id FROM instances WHERE instance_id = ?), COALESCE((SELECT "                          \
-    "COALESCE(deprecated_id, '') <> '' FROM instances WHERE instance_id = ?), 0)"
-
 bool Store::recordFailure(const QString &instanceId, const QString &message,
                           const QDateTime &retryAt, StoreError *error, const QString &code,
                           const QStringList &args)
@@ -1274,13 +1268,7 @@ bool Store::recordFailure(const QString &instanceId, const QString &message,
                        {retryAt.toUTC().toString(Qt::ISODateWithMs), message,
                         code.isEmpty() ? QVariant() : QVariant(code), instanceId},
                        e, report) &&
-                   run(m_db,
-                       "INSERT INTO sync_log (at, instance_id, outcome, message, code, args, "
-                       "record_row, correction) VALUES (?, ?, 'failed', ?, ?, "
-                       "?, " SURVEY_LOG_RECORD_OF ")",
-                       {now(), instanceId, message, code.isEmpty() ? QVariant() : code,
-                        argsJson(args), instanceId, instanceId},
-                       e, report);
+                   appendLog(instanceId, QStringLiteral("failed"), message, code, args, e);
         },
         error);
 }
@@ -1289,21 +1277,26 @@ bool Store::log(const QString &instanceId, const QString &outcome, const QString
                 StoreError *error, const QString &code, const QStringList &args)
 {
     return write(
-        [&](StoreError *e) {
-            return run(
-                m_db,
-                "INSERT INTO sync_log (at, instance_id, outcome, message, code, args, record_row, "
-                "correction) VALUES (?, ?, ?, ?, ?, ?, " SURVEY_LOG_RECORD_OF ")",
-                {now(), instanceId.isEmpty() ? QVariant() : QVariant(instanceId), outcome, message,
-                 code.isEmpty() ? QVariant() : QVariant(code), argsJson(args), instanceId,
-                 instanceId},
-                e,
-                [this](const QSqlError &err) { return fromSql(tr("writing the sync log"), err); });
-        },
+        [&](StoreError *e) { return appendLog(instanceId, outcome, message, code, args, e); },
         error);
 }
 
-#undef SURVEY_LOG_RECORD_OF
+bool Store::appendLog(const QString &instanceId, const QString &outcome, const QString &message,
+                      const QString &code, const QStringList &args, StoreError *e)
+{
+    // The entry keeps its record's row (the record keeps it through corrections, each
+    // sent under a new instanceID) and whether this instanceID is a correction's.
+    const QVariant id = instanceId.isEmpty() ? QVariant() : QVariant(instanceId);
+    return run(
+        m_db,
+        "INSERT INTO sync_log (at, instance_id, outcome, message, code, args, record_row, "
+        "correction) VALUES (?, ?, ?, ?, ?, ?, (SELECT id FROM instances WHERE instance_id = ?), "
+        "COALESCE((SELECT COALESCE(deprecated_id, '') <> '' FROM instances WHERE instance_id = "
+        "?), 0))",
+        {now(), id, outcome, message, code.isEmpty() ? QVariant() : QVariant(code), argsJson(args),
+         id, id},
+        e, [this](const QSqlError &err) { return fromSql(tr("writing the sync log"), err); });
+}
 
 std::vector<LogEntry> Store::syncLog(int limit, const QString &instanceId, StoreError *error)
 {

@@ -247,6 +247,9 @@ private:
     bool migrateTo2(StoreError *error);
     bool migrateTo3(StoreError *error);
     bool migrateTo4(StoreError *error);
+    /// One sync log entry, inside the caller's transaction.
+    bool appendLog(const QString &instanceId, const QString &outcome, const QString &message,
+                   const QString &code, const QStringList &args, StoreError *e);
     /// Runs `work` in one IMMEDIATE transaction; rolls back on failure.
     bool write(const std::function<bool(StoreError *)> &work, StoreError *error);
     bool exec(const QString &sql, StoreError *error);
