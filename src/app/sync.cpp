@@ -32,15 +32,9 @@ Sync *Sync::create(QQmlEngine *, QJSEngine *)
 void Sync::shutdown()
 {
     // The sync objects belong to the worker thread: deleted there, before it stops.
-    auto *client = std::exchange(m_client, nullptr);
-    auto *sender = std::exchange(m_autoSender, nullptr);
-    auto *network = std::exchange(m_network, nullptr);
-    if (client || sender || network)
-        m_backend->worker().post([client, sender, network](store::Store *) {
-            delete sender;
-            delete client;
-            delete network;
-        });
+    stop();
+    if (auto *network = std::exchange(m_network, nullptr))
+        m_backend->worker().post([network](store::Store *) { delete network; });
 }
 
 void Sync::setStatus(const QString &text)
@@ -69,14 +63,11 @@ void Sync::prepare(std::function<void()> then)
     const sync::ServerAccount account{QUrl(m_backend->account()->serverUrl()),
                                       m_backend->account()->userName(),
                                       m_backend->account()->password()};
-    auto *oldClient = std::exchange(m_client, nullptr);
-    auto *oldSender = std::exchange(m_autoSender, nullptr);
+    stop(); // the old client goes first (the worker runs jobs in order)
     QPointer<Sync> self(this);
     QObject *context = m_backend->worker().context();
-    m_backend->worker().post([self, this, account, oldClient, oldSender, context,
+    m_backend->worker().post([self, this, account, context,
                               then = std::move(then)](store::Store *s) {
-        delete oldSender;
-        delete oldClient;
         if (!s)
             return;
         auto *client = new sync::SyncClient(*s, account, context);
@@ -166,12 +157,13 @@ void Sync::cancel()
 
 void Sync::stop()
 {
-    auto *oldClient = std::exchange(m_client, nullptr);
-    auto *oldSender = std::exchange(m_autoSender, nullptr);
-    m_backend->worker().post([oldClient, oldSender](store::Store *) {
-        delete oldSender;
-        delete oldClient;
-    });
+    auto *client = std::exchange(m_client, nullptr);
+    auto *sender = std::exchange(m_autoSender, nullptr);
+    if (client || sender)
+        m_backend->worker().post([client, sender](store::Store *) {
+            delete sender;
+            delete client;
+        });
 }
 
 void Sync::loadLog()
