@@ -329,27 +329,16 @@ Page {
             }
         }
 
-        // Previous and Next: a finger's size (Material's buttons draw 12 px less than
-        // they take; here the whole height is the button), Next as the main action.
+        // Previous and Next, Next as the main action.
         RowLayout {
             Layout.fillWidth: true
             Layout.margins: Theme.spacing
             spacing: Theme.spacing
-            Button {
-                id: previousButton
+            PageButton {
                 objectName: "previousButton"
-                Layout.fillWidth: true
-                Layout.preferredHeight: Theme.touch
-                topInset: 0
-                bottomInset: 0
-                icon.source: "qrc:/icons/go-previous.svg"
+                iconName: "go-previous"
                 text: qsTr("Previous")
-                property bool tipAllowed: true
-                onPressed: tipAllowed = false
-                onHoveredChanged: if (!hovered) tipAllowed = true
-                ToolTip.visible: hovered && tipAllowed
-                ToolTip.delay: 600
-                ToolTip.text: qsTr("Previous page (Page Up, Alt+Left)")
+                tip: qsTr("Previous page (Page Up, Alt+Left)")
                 enabled: page.controller !== null && page.controller.index > 0
                 onClicked: page.previous()
             }
@@ -361,23 +350,14 @@ Page {
                 color: Theme.muted
                 font.pixelSize: Theme.smallSize
             }
-            Button {
+            PageButton {
                 id: nextButton
                 objectName: "nextButton"
-                Layout.fillWidth: true
-                Layout.preferredHeight: Theme.touch
-                topInset: 0
-                bottomInset: 0
+                iconName: "go-next"
                 highlighted: true
-                icon.source: "qrc:/icons/go-next.svg"
                 LayoutMirroring.enabled: true // the arrow after the word
                 text: qsTr("Next")
-                property bool tipAllowed: true
-                onPressed: tipAllowed = false
-                onHoveredChanged: if (!hovered) tipAllowed = true
-                ToolTip.visible: hovered && tipAllowed
-                ToolTip.delay: 600
-                ToolTip.text: qsTr("Next page (Page Down, Alt+Right)")
+                tip: qsTr("Next page (Page Down, Alt+Right)")
                 enabled: page.controller !== null && page.controller.index + 1 < page.controller.count
                 onClicked: page.next()
             }
