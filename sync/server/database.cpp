@@ -96,6 +96,12 @@ QString Database::failure(const QString &what, const QSqlError &error)
     return failure(what, error.text());
 }
 
+const char *Database::bumpChangeSql()
+{
+    return "UPDATE submissions SET change_seq = (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM "
+           "submissions) WHERE id = ?";
+}
+
 QString Database::now()
 {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
@@ -300,6 +306,8 @@ bool Database::migrate(QString *error)
         return false;
     if (version < 6 && !write([this](QString *e) { return migrateTo6(e); }, error))
         return false;
+    if (version < 7 && !write([this](QString *e) { return migrateTo7(e); }, error))
+        return false;
     return true;
 }
 
@@ -452,6 +460,39 @@ bool Database::migrateTo6(QString *error)
     return exec(QStringLiteral("DELETE FROM sessions"), error) &&
            exec(QStringLiteral("ALTER TABLE sessions RENAME COLUMN token TO token_hash"), error) &&
            exec(QStringLiteral("UPDATE schema_meta SET version = 6"), error);
+}
+
+bool Database::migrateTo7(QString *error)
+{
+    // The review loop on devices: a change counter on submissions (the pull's cursor: every
+    // new version, attachment, review and comment moves it), question flags sent with a
+    // decision, decisions by their device-made id (a resent decision is applied once), and
+    // when each account's device last synced.
+    const QString id = isSqlite() ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    const QStringList ddl = {
+        QStringLiteral("ALTER TABLE submissions ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0"),
+        QStringLiteral("UPDATE submissions SET change_seq = id"),
+        QStringLiteral("CREATE INDEX submissions_change ON submissions (change_seq)"),
+        QStringLiteral("ALTER TABLE users ADD COLUMN last_sync_at TEXT"),
+        QStringLiteral("CREATE TABLE review_flags (id %1, submission_id INTEGER NOT NULL "
+                       "REFERENCES submissions(id), version_id INTEGER NOT NULL REFERENCES "
+                       "submission_versions(id), path TEXT NOT NULL, note TEXT NOT NULL, "
+                       "author_id INTEGER NOT NULL REFERENCES users(id), created_at TEXT NOT "
+                       "NULL)")
+            .arg(id),
+        QStringLiteral("CREATE INDEX review_flags_submission ON review_flags (submission_id)"),
+        QStringLiteral("CREATE TABLE review_decisions (decision_id TEXT PRIMARY KEY, "
+                       "submission_id INTEGER NOT NULL REFERENCES submissions(id), actor_id "
+                       "INTEGER NOT NULL REFERENCES users(id), review_state TEXT NOT NULL, "
+                       "created_at TEXT NOT NULL)"),
+        QStringLiteral("UPDATE schema_meta SET version = 7"),
+    };
+    for (const QString &sql : ddl) {
+        if (!exec(sql, error))
+            return false;
+    }
+    return true;
 }
 
 } // namespace survey::server

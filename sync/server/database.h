@@ -40,7 +40,7 @@ class Database
 {
     Q_DECLARE_TR_FUNCTIONS(Database)
 public:
-    static constexpr int kSchemaVersion = 6;
+    static constexpr int kSchemaVersion = 7;
 
     explicit Database(DatabaseUrl url);
     ~Database();
@@ -98,6 +98,9 @@ public:
     /// Whether the last failed write() failed for want of space (see outOfSpace()).
     bool lastWriteOutOfSpace() const { return m_outOfSpace; }
     static QString now();
+    /// SQL setting submission `?`'s change_seq past every other: the review feed's cursor
+    /// (GET …/review/feed?after=). Run in the write that changed the submission.
+    static const char *bumpChangeSql();
 
 private:
     bool exec(const QString &sql, QString *error, const QString &what = {});
@@ -107,6 +110,7 @@ private:
     bool migrateTo4(QString *error);
     bool migrateTo5(QString *error);
     bool migrateTo6(QString *error);
+    bool migrateTo7(QString *error);
 
     DatabaseUrl m_url;
     QString m_connection;

@@ -703,6 +703,18 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
         }
         attachments.emplace_back(name, QByteArray::fromStdString(part.content));
     }
+    // The device that sent it (OpenRosa's deviceID parameter, else the form's meta/deviceID),
+    // for reviewers: printable and short, or not kept.
+    QString deviceId = fromUtf8(req.get_param_value("deviceID")).trimmed();
+    if (deviceId.isEmpty()) {
+        if (const XmlNode *meta = root->firstChildElement(QStringLiteral("meta"))) {
+            if (const XmlNode *dev = meta->firstChildElement(QStringLiteral("deviceID")))
+                deviceId = dev->stringValue().trimmed();
+        }
+    }
+    if (deviceId.size() > 200 ||
+        std::any_of(deviceId.cbegin(), deviceId.cend(), [](QChar c) { return !c.isPrint(); }))
+        deviceId.clear();
     const QString hash = md5(xml);
     int status = 201;
     QString message;
@@ -733,7 +745,10 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
                      Database::failure(Tr::tr("storing the submission"), why));
             return q;
         };
-        auto storeAttachments = [&](const QVariant &version) {
+        // The version's attachments, and the review feed's change counter and the
+        // submitter's last sync when anything new was stored (`fresh`: a new version).
+        auto storeAttachments = [&](const QVariant &version, bool fresh) {
+            bool changed = fresh;
             for (const auto &[name, content] : attachments) {
                 const QueryUse a = prepared(
                     QStringLiteral("SELECT 1 FROM submission_attachments WHERE version_id = "
@@ -757,7 +772,27 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
                 ins->addBindValue(content);
                 if (!ins->exec())
                     return dbFail(*ins);
+                changed = true;
             }
+            const QueryUse seen =
+                prepared(QStringLiteral("UPDATE users SET last_sync_at = ? WHERE id = ?"));
+            if (!seen)
+                return false;
+            seen->addBindValue(Database::now());
+            seen->addBindValue(user->id);
+            if (!seen->exec())
+                return dbFail(*seen);
+            if (!changed)
+                return true;
+            const QueryUse bump =
+                prepared(QStringLiteral("UPDATE submissions SET change_seq = (SELECT COALESCE(MAX("
+                                        "change_seq), 0) + 1 FROM submissions) WHERE id = (SELECT "
+                                        "submission_id FROM submission_versions WHERE id = ?)"));
+            if (!bump)
+                return false;
+            bump->addBindValue(version);
+            if (!bump->exec())
+                return dbFail(*bump);
             return true;
         };
         // The same instanceID again: the same XML from its own submitter is a resend,
@@ -786,7 +821,7 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
                                         "deprecatedID %1")
                                      .arg(instanceId));
             message = Tr::tr("this submission was already received; nothing stored twice");
-            return storeAttachments(existing->value(0));
+            return storeAttachments(existing->value(0), false);
         }
         QVariant submissionRow;
         QVariant baseVersion; // an edit's: still current when the edit is stored, or 409
@@ -831,7 +866,8 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
         const QueryUse v = prepared(
             QStringLiteral("INSERT INTO submission_versions (submission_id, form_version_id, "
                            "instance_id, deprecated_id, xml, xml_hash, submitter_id, "
-                           "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+                           "device_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
+                           "id"));
         if (!v)
             return false;
         v->addBindValue(submissionRow);
@@ -841,6 +877,7 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
         v->addBindValue(xml);
         v->addBindValue(hash);
         v->addBindValue(user->id);
+        v->addBindValue(deviceId.isEmpty() ? QVariant() : QVariant(deviceId));
         v->addBindValue(Database::now());
         if (!v->exec() || !v->next())
             return dbFail(*v);
@@ -871,7 +908,7 @@ void OpenRosaServer::Impl::submissionPost(const httplib::Request &req, httplib::
                                  .arg(deprecatedId));
         message = deprecatedId.isEmpty() ? Tr::tr("submission received")
                                          : Tr::tr("corrected submission received");
-        return storeAttachments(versionId);
+        return storeAttachments(versionId, true);
     });
     if (!written.ok) {
         if (status == 201) // the transaction itself failed (BEGIN or COMMIT)

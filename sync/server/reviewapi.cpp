@@ -337,6 +337,8 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
         return;
     }
     const int row = q.value(7).toInt();
+    const QString currentVersion = q.value(6).toString();
+    const QByteArray currentXml = q.value(8).toByteArray();
     q.finish(); // no read left open on this connection when the write begins (Database::write)
     const auto body = jsonBody(req, res);
     if (!body)
@@ -349,10 +351,81 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
         return;
     }
     const QString comment = body->value(QStringLiteral("comment")).toString().trimmed();
+    if (comment.size() > kMaxCommentLength) {
+        jsonError(res, 400,
+                  Tr::tr("a comment may be at most %1 characters").arg(kMaxCommentLength));
+        return;
+    }
+    // Our extension for devices that review offline (PROTOCOL.md): a decision id the device
+    // made (the same decision sent again is applied once), the version and review state the
+    // reviewer saw (a decision on something that changed since is refused with 409), and
+    // notes on single questions for the enumerator.
+    const auto decision = reviewDecision(*body, state, res);
+    if (!decision)
+        return;
+    // Each flag names a question of the version reviewed (when it is still the current one;
+    // otherwise the decision is refused below as made on an old version).
+    if (decision->baseVersion.isEmpty() || decision->baseVersion == currentVersion) {
+        for (const auto &[path, note] : decision->flags) {
+            if (!pathInInstance(currentXml, path)) {
+                jsonError(res, 400,
+                          Tr::tr("the flag's path %1 names nothing in this submission").arg(path));
+                return;
+            }
+        }
+    }
     QString err;
     int status = 200;
+    QJsonObject conflict;
     const bool ok = db().write(
         [&](QString *e) {
+            if (!decision->id.isEmpty()) {
+                QSqlQuery d(db().db());
+                d.prepare(QStringLiteral(
+                    "SELECT submission_id FROM review_decisions WHERE decision_id = ?"));
+                d.addBindValue(decision->id);
+                if (!d.exec()) {
+                    status = 503;
+                    *e = d.lastError().text();
+                    return false;
+                }
+                if (d.next()) {
+                    if (d.value(0).toInt() == row)
+                        return true; // already applied: the answer is the submission as it is
+                    status = 409;
+                    *e = Tr::tr("decision %1 was already used for another submission")
+                             .arg(decision->id);
+                    return false;
+                }
+            }
+            if (!decision->baseVersion.isEmpty() || !decision->baseState.isEmpty()) {
+                QSqlQuery c(db().db());
+                c.prepare(QStringLiteral("SELECT v.instance_id, s.review_state FROM submissions s "
+                                         "JOIN submission_versions v ON v.id = "
+                                         "s.current_version_id WHERE s.id = ?"));
+                c.addBindValue(row);
+                if (!c.exec() || !c.next()) {
+                    status = 503;
+                    *e = c.lastError().text();
+                    return false;
+                }
+                const QString version = c.value(0).toString();
+                const QString current = c.value(1).toString();
+                if ((!decision->baseVersion.isEmpty() && version != decision->baseVersion) ||
+                    (!decision->baseState.isEmpty() && current != decision->baseState)) {
+                    status = 409;
+                    *e = version != decision->baseVersion
+                             ? Tr::tr("the submission has a newer version (%1) than the one "
+                                      "reviewed (%2)")
+                                   .arg(version, decision->baseVersion)
+                             : Tr::tr("someone else reviewed the submission meanwhile: it is "
+                                      "now %1")
+                                   .arg(current);
+                    conflict = QJsonObject{{QStringLiteral("currentVersion"), version},
+                                           {QStringLiteral("reviewState"), current}};
+                    return false;
+                }
+            }
             if ((state == QLatin1String("hasIssues") || state == QLatin1String("rejected")) &&
                 comment.isEmpty()) {
                 // Sending back needs the reviewer's own words for the enumerator: in this
@@ -389,6 +462,10 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
                     return false;
                 }
             }
+            if (!storeDecision(row, user->id, state, *decision, e)) {
+                status = 503;
+                return false;
+            }
             QSqlQuery u(db().db());
             u.prepare(QStringLiteral(
                 "UPDATE submissions SET review_state = ?, updated_at = ? WHERE id = ?"));
@@ -412,6 +489,11 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
         &err);
     if (!ok) {
         jsonError(res, status, err);
+        if (!conflict.isEmpty()) {
+            QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(res.body)).object();
+            o.insert(QStringLiteral("details"), conflict);
+            json(res, status, QJsonDocument(o));
+        }
         return;
     }
     getSubmission(req, res);
@@ -459,6 +541,11 @@ void OpenRosaServer::Impl::addComment(const httplib::Request &req, httplib::Resp
         jsonError(res, 400, Tr::tr("a comment needs a body"));
         return;
     }
+    if (text.size() > kMaxCommentLength) {
+        jsonError(res, 400,
+                  Tr::tr("a comment may be at most %1 characters").arg(kMaxCommentLength));
+        return;
+    }
     QString err;
     const bool ok = db().write(
         [&](QString *e) {
@@ -469,8 +556,11 @@ void OpenRosaServer::Impl::addComment(const httplib::Request &req, httplib::Resp
             c.addBindValue(user->id);
             c.addBindValue(text);
             c.addBindValue(Database::now());
-            if (!c.exec()) {
-                *e = c.lastError().text();
+            QSqlQuery bump(db().db());
+            bump.prepare(QLatin1String(Database::bumpChangeSql()));
+            bump.addBindValue(row);
+            if (!c.exec() || !bump.exec()) {
+                *e = c.lastError().text() + bump.lastError().text();
                 return false;
             }
             return true;
@@ -491,6 +581,21 @@ void OpenRosaServer::Impl::returned(const httplib::Request &req, httplib::Respon
     if (!user)
         return;
     const int project = std::stoi(req.matches[1].str());
+    // Every sync ends here: the supervisor's team page says when each device last synced.
+    QString ignored;
+    db().write(
+        [&](QString *e) {
+            QSqlQuery u(db().db());
+            u.prepare(QStringLiteral("UPDATE users SET last_sync_at = ? WHERE id = ?"));
+            u.addBindValue(Database::now());
+            u.addBindValue(user->id);
+            if (!u.exec()) {
+                *e = u.lastError().text();
+                return false;
+            }
+            return true;
+        },
+        &ignored);
     QSqlQuery q(db().db());
     q.prepare(QStringLiteral("SELECT %1%2 WHERE f.project_id = ? AND s.submitter_id = ? AND "
                              "s.review_state IN ('hasIssues', 'rejected') ORDER BY s.updated_at")
@@ -520,6 +625,7 @@ void OpenRosaServer::Impl::returned(const httplib::Request &req, httplib::Respon
                                             {QStringLiteral("body"), c.value(2).toString()}});
         }
         o.insert(QStringLiteral("comments"), comments);
+        o.insert(QStringLiteral("flags"), flagsJson(q.value(7).toInt(), true));
         out.append(o);
     }
     json(res, 200, QJsonDocument(out));
@@ -936,6 +1042,7 @@ void OpenRosaServer::Impl::registerJsonRoutes()
     server->Get(project + "/returned", [this](const httplib::Request &req, httplib::Response &res) {
         returned(req, res);
     });
+    registerReviewRoutes();
 }
 
 } // namespace survey::server

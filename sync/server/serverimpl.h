@@ -15,6 +15,7 @@
 
 #include <QCoreApplication>
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlQuery>
@@ -77,6 +78,23 @@ public:
         return process_request(stream, closeAfter, closed, nullptr);
     }
 };
+
+/// A review comment's (and a question flag's note's) longest length, in characters.
+constexpr int kMaxCommentLength = 10000;
+
+/// The review extension of PATCH …/submissions/{instanceId} (PROTOCOL.md): who made the
+/// decision on the device, on what, and the questions it flags.
+struct ReviewDecision
+{
+    QString id;          ///< "decisionId": made by the device, applied once
+    QString baseVersion; ///< "baseVersion": the version (instanceID) the reviewer saw
+    QString baseState;   ///< "baseReviewState": the review state the reviewer saw
+    std::vector<std::pair<QString, QString>> flags; ///< question path, note
+};
+
+/// Whether `path` (/data/group/question, [n] on repeat entries, 1-based) names an element
+/// of the instance `xml`.
+bool pathInInstance(const QByteArray &xml, const QString &path);
 
 /// How a session token is kept: its SHA-256, in hex.
 QString tokenHash(const std::string &token);
@@ -186,6 +204,22 @@ struct OpenRosaServer::Impl : public FrontApp
     void adminUsers(const httplib::Request &req, httplib::Response &res);
     void currentUser(const httplib::Request &req, httplib::Response &res);
     void disableUser(const httplib::Request &req, httplib::Response &res);
+    // The review loop's device side (reviewfeed.cpp).
+    void reviewFeed(const httplib::Request &req, httplib::Response &res);
+    void versionXml(const httplib::Request &req, httplib::Response &res);
+    void submissionAttachment(const httplib::Request &req, httplib::Response &res);
+    void team(const httplib::Request &req, httplib::Response &res);
+    void formVersionXml(const httplib::Request &req, httplib::Response &res);
+    void registerReviewRoutes();
+    /// The decision fields of a review PATCH, checked; nullopt after answering 400.
+    static std::optional<detail::ReviewDecision>
+    reviewDecision(const QJsonObject &body, const QString &state, httplib::Response &res);
+    /// Keeps the decision's id and flags, and moves the submission's change counter (inside
+    /// the caller's write).
+    bool storeDecision(int submissionRow, int actorId, const QString &state,
+                       const detail::ReviewDecision &decision, QString *error);
+    /// A submission's question flags: those on its current version, or all of them.
+    QJsonArray flagsJson(int submissionRow, bool currentOnly);
     // Forms, versions, states and drafts (formsapi.cpp).
     bool projectUser(const httplib::Request &req, httplib::Response &res, bool adminOnly,
                      detail::User *out, int *project);
