@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The device store: schema and migrations, forms, the record state rules, attachments,
 // outbox and log, failures that leave data intact; and the survey-cli store contract.
+#include "reviewstore.h"
 #include "store.h"
 #include "testutil.h"
 
@@ -77,8 +78,38 @@ private Q_SLOTS:
     void cliDiskFull();
     void cliReadOnlyStorage();
     void finalizeNeedsItsFiles();
+    void reviewCopies();
+    void reviewDecisions();
 
 private:
+    /// A pulled submission of the meter form: `n` kWh, by `who`, at `day` (2026-12-0N).
+    static survey::store::PulledSubmission pulled(const QString &id, int kwh, const QString &who,
+                                                  int day, const QString &name)
+    {
+        survey::store::PulledSubmission p;
+        p.head.instanceId = id;
+        p.head.formId = QStringLiteral("meter");
+        p.head.formVersion = QStringLiteral("1");
+        p.head.submitter = who;
+        p.head.reviewState = QStringLiteral("received");
+        p.head.instanceName = name;
+        p.head.currentVersion = id;
+        p.head.createdAt = QDateTime(QDate(2026, 12, day), QTime(9, 0), Qt::UTC);
+        p.head.changeSeq = day;
+        survey::store::ReviewVersion v;
+        v.instanceId = id;
+        v.formVersion = QStringLiteral("1");
+        v.current = true;
+        v.createdAt = p.head.createdAt;
+        v.xml = QStringLiteral("<data id=\"meter\" version=\"1\"><kwh>%1</kwh><meta><instanceID>"
+                               "%2</instanceID></meta></data>")
+                    .arg(kwh)
+                    .arg(id)
+                    .toUtf8();
+        p.versions.push_back(v);
+        return p;
+    }
+
     std::unique_ptr<Store> fresh(QTemporaryDir &dir)
     {
         StoreError e;
@@ -176,7 +207,10 @@ void TestStore::migratesVersion1()
               "ALTER TABLE sync_log DROP COLUMN correction",
               "ALTER TABLE sync_log DROP COLUMN code", "ALTER TABLE sync_log DROP COLUMN args",
               "ALTER TABLE outbox DROP COLUMN sending", "ALTER TABLE outbox DROP COLUMN last_code",
-              "PRAGMA user_version = 1"})
+              "DROP TABLE review_decisions", "DROP TABLE review_flags",
+              "DROP TABLE review_comments", "DROP TABLE review_attachments",
+              "DROP TABLE review_versions", "DROP TABLE review_submissions",
+              "ALTER TABLE instances DROP COLUMN flags", "PRAGMA user_version = 1"})
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
     }
     auto s = fresh(dir);
@@ -808,4 +842,160 @@ void TestStore::finalizeNeedsItsFiles()
 }
 
 QTEST_GUILESS_MAIN(TestStore)
+void TestStore::reviewCopies()
+{
+    using namespace survey::store;
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    ReviewStore review(*s);
+    StoreError e;
+    QCOMPARE(review.cursor(QStringLiteral("https://a/v1/projects/1")), 0);
+    auto a = pulled(QStringLiteral("uuid:a"), 10, QStringLiteral("enu1"), 1,
+                    QStringLiteral("Zhang 100%"));
+    a.versions[0].attachments = {{QStringLiteral("meter.jpg"), md5Hash("JPEG"), 4, {}},
+                                 // a server naming a path is not followed
+                                 {QStringLiteral("../../escape.jpg"), md5Hash("x"), 1, {}}};
+    a.comments = {
+        {QStringLiteral("sup"), QStringLiteral("2026-12-01T10:00:00Z"), QStringLiteral("ok?")}};
+    const auto b =
+        pulled(QStringLiteral("uuid:b"), 20, QStringLiteral("enu2"), 2, QStringLiteral("Li_1"));
+    const auto c =
+        pulled(QStringLiteral("uuid:c"), 30, QStringLiteral("enu1"), 3, QStringLiteral("Wang"));
+    QVERIFY(review.storePulled(QStringLiteral("https://a/v1/projects/1"), {a, b, c}, 3, &e));
+    QCOMPARE(review.cursor(QStringLiteral("https://a/v1/projects/1")), 3);
+    QCOMPARE(review.cursor(QStringLiteral("https://other/v1/projects/1")), 0);
+
+    // Filters, search (LIKE's own characters are plain text), sort.
+    auto ids = [&](const ReviewFilter &f) {
+        QStringList out;
+        for (const auto &r : review.submissions(f, &e))
+            out << r.instanceId;
+        return out;
+    };
+    QCOMPARE(ids({}), (QStringList{QStringLiteral("uuid:c"), QStringLiteral("uuid:b"),
+                                   QStringLiteral("uuid:a")}));
+    ReviewFilter f;
+    f.submitter = QStringLiteral("enu1");
+    f.sort = ReviewFilter::Sort::Oldest;
+    QCOMPARE(ids(f), (QStringList{QStringLiteral("uuid:a"), QStringLiteral("uuid:c")}));
+    f = {};
+    f.search = QStringLiteral("100%");
+    QCOMPARE(ids(f), QStringList{QStringLiteral("uuid:a")});
+    f.search = QStringLiteral("_");
+    QCOMPARE(ids(f), QStringList{QStringLiteral("uuid:b")});
+    f = {};
+    f.from = QDateTime(QDate(2026, 12, 2), QTime(0, 0), Qt::UTC);
+    f.to = QDateTime(QDate(2026, 12, 3), QTime(0, 0), Qt::UTC);
+    QCOMPARE(ids(f), QStringList{QStringLiteral("uuid:b")});
+    f = {};
+    f.sort = ReviewFilter::Sort::Name;
+    QCOMPARE(ids(f), (QStringList{QStringLiteral("uuid:b"), QStringLiteral("uuid:c"),
+                                  QStringLiteral("uuid:a")}));
+
+    // Attachments: only the plain name is listed; a damaged download is refused.
+    const auto missing = review.missingAttachments(&e);
+    QCOMPARE(missing.size(), std::size_t(1));
+    QCOMPARE(missing[0].name, QStringLiteral("meter.jpg"));
+    QVERIFY(!review.putAttachment(missing[0].versionRow, missing[0].name, "JPEG-damaged", &e));
+    QCOMPARE(e.kind, StoreError::Kind::Invalid);
+    QVERIFY(review.putAttachment(missing[0].versionRow, missing[0].name, "JPEG", &e));
+    QVERIFY(review.missingAttachments(&e).empty());
+    const auto sa = review.submission(QStringLiteral("uuid:a"), &e);
+    QVERIFY(sa && sa->attachmentsComplete);
+    QCOMPARE(testutil::readFile(review.versions(sa->row, false, &e).at(0).attachments.at(0).path),
+             QByteArray("JPEG"));
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("escape.jpg"))));
+
+    // A later pull: a correction becomes current, comments are replaced, the photo of the
+    // first version stays.
+    auto a2 = a;
+    a2.head.currentVersion = QStringLiteral("uuid:a2");
+    a2.head.reviewState = QStringLiteral("edited");
+    a2.head.changeSeq = 9;
+    a2.versions[0].current = false;
+    auto v2 = pulled(QStringLiteral("uuid:a2"), 11, QStringLiteral("enu1"), 4, {}).versions[0];
+    v2.deprecatedId = QStringLiteral("uuid:a");
+    a2.versions.push_back(v2);
+    a2.comments.push_back(
+        {QStringLiteral("enu1"), QStringLiteral("2026-12-04T10:00:00Z"), QStringLiteral("fixed")});
+    QVERIFY(review.storePulled(QStringLiteral("https://a/v1/projects/1"), {a2}, 9, &e));
+    const auto versions = review.versions(sa->row, true, &e);
+    QCOMPARE(versions.size(), std::size_t(2));
+    QVERIFY(!versions[0].current && versions[1].current);
+    QCOMPARE(versions[1].deprecatedId, QStringLiteral("uuid:a"));
+    QVERIFY(versions[1].xml.contains("<kwh>11</kwh>"));
+    QVERIFY(!versions[0].attachments.at(0).path.isEmpty());
+    QCOMPARE(review.comments(sa->row, &e).size(), std::size_t(2));
+    QCOMPARE(review.counts(&e), (std::map<QString, int>{{QStringLiteral("edited"), 1},
+                                                        {QStringLiteral("received"), 2}}));
+}
+
+void TestStore::reviewDecisions()
+{
+    using namespace survey::store;
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    ReviewStore review(*s);
+    StoreError e;
+    QVERIFY(review.storePulled(QStringLiteral("s"),
+                               {pulled(QStringLiteral("uuid:a"), 1, QStringLiteral("enu1"), 1, {}),
+                                pulled(QStringLiteral("uuid:b"), 2, QStringLiteral("enu1"), 2, {})},
+                               2, &e));
+    // Words are required to send back or reject; flags only go with sending back.
+    QVERIFY(!review.decide(QStringLiteral("uuid:a"), QStringLiteral("hasIssues"),
+                           QStringLiteral("  "), {}, &e));
+    QCOMPARE(e.kind, StoreError::Kind::Invalid);
+    QVERIFY(!review.decide(QStringLiteral("uuid:a"), QStringLiteral("approved"), {},
+                           {{QStringLiteral("/data/kwh"), QStringLiteral("n"), {}, {}, {}}}, &e));
+    QVERIFY(!review.decide(QStringLiteral("uuid:a"), QStringLiteral("edited"), {}, {}, &e));
+    QVERIFY(!review.decide(QStringLiteral("uuid:nothing"), QStringLiteral("approved"), {}, {}, &e));
+    QCOMPARE(e.kind, StoreError::Kind::NotFound);
+
+    // A decision waits; a second one on the same submission replaces it while it waits.
+    const auto first =
+        review.decide(QStringLiteral("uuid:a"), QStringLiteral("approved"), {}, {}, &e);
+    QVERIFY(first);
+    QCOMPARE(first->baseVersion, QStringLiteral("uuid:a"));
+    QCOMPARE(first->baseState, QStringLiteral("received"));
+    const auto second =
+        review.decide(QStringLiteral("uuid:a"), QStringLiteral("hasIssues"),
+                      QStringLiteral("Meter photo blurred"),
+                      {{QStringLiteral("/data/kwh"), QStringLiteral("Retake"), {}, {}, {}}}, &e);
+    QVERIFY(second);
+    QVERIFY(second->decisionId != first->decisionId);
+    auto queued = review.decisions(false, &e);
+    QCOMPARE(queued.size(), std::size_t(1));
+    QCOMPARE(queued[0].state, QStringLiteral("hasIssues"));
+    QCOMPARE(queued[0].flags.at(0).version, QStringLiteral("uuid:a"));
+    QCOMPARE(review.submission(QStringLiteral("uuid:a"), &e)->shownState(),
+             QStringLiteral("hasIssues"));
+    QCOMPARE(review.counts(&e), (std::map<QString, int>{{QStringLiteral("hasIssues"), 1},
+                                                        {QStringLiteral("received"), 1}}));
+
+    // Being sent, it stays: a new decision follows it rather than replacing it.
+    QVERIFY(review.claimDecision(second->row, &e));
+    QVERIFY(!review.claimDecision(second->row, &e)); // claimed once
+    QVERIFY(review.decide(QStringLiteral("uuid:a"), QStringLiteral("rejected"),
+                          QStringLiteral("Duplicate household"), {}, &e));
+    QCOMPARE(review.decisions(true, &e).size(), std::size_t(2));
+    // A sender that died: back to the queue, to go in order.
+    QVERIFY(review.releaseDecisions(&e));
+    queued = review.decisions(false, &e);
+    QCOMPARE(queued.size(), std::size_t(2));
+    QCOMPARE(queued[0].state, QStringLiteral("hasIssues"));
+    QCOMPARE(queued[0].attempts, 1);
+    QVERIFY(review.decisionSent(queued[0].row, QStringLiteral("hasIssues"), &e));
+    QVERIFY(review.decisionConflict(queued[1].row, QStringLiteral("changed"),
+                                    QStringLiteral("uuid:a2"), QStringLiteral("edited"), &e));
+    const auto a = review.submission(QStringLiteral("uuid:a"), &e);
+    QCOMPARE(a->decisionStatus, DecisionStatus::Conflict);
+    QCOMPARE(a->shownState(), QStringLiteral("hasIssues")); // the server's, not the refused one
+    const auto latest = review.latestDecision(a->row, &e);
+    QCOMPARE(latest->serverVersion, QStringLiteral("uuid:a2"));
+    QCOMPARE(latest->serverState, QStringLiteral("edited"));
+    QVERIFY(review.decisions(false, &e).empty());
+}
+
 #include "tst_store.moc"

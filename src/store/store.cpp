@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "store.h"
+#include "storeutil.h"
 
 #include "formdefinition.h"
 #include "formsession.h"
@@ -24,7 +25,7 @@ Q_LOGGING_CATEGORY(lcStore, "survey.store", QtInfoMsg)
 
 namespace survey::store {
 
-namespace {
+namespace util {
 
 QString now()
 {
@@ -90,6 +91,31 @@ std::vector<Comment> commentsFrom(const QByteArray &json)
     return out;
 }
 
+QByteArray flagsJson(const std::vector<ReviewFlag> &flags)
+{
+    QJsonArray out;
+    for (const ReviewFlag &f : flags)
+        out.append(QJsonObject{{QStringLiteral("path"), f.path},
+                               {QStringLiteral("note"), f.note},
+                               {QStringLiteral("author"), f.author},
+                               {QStringLiteral("at"), f.at},
+                               {QStringLiteral("version"), f.version}});
+    return QJsonDocument(out).toJson(QJsonDocument::Compact);
+}
+
+std::vector<ReviewFlag> flagsFrom(const QByteArray &json)
+{
+    std::vector<ReviewFlag> out;
+    for (const QJsonValue &v : QJsonDocument::fromJson(json).array()) {
+        const QJsonObject o = v.toObject();
+        out.push_back(
+            {o.value(QStringLiteral("path")).toString(), o.value(QStringLiteral("note")).toString(),
+             o.value(QStringLiteral("author")).toString(), o.value(QStringLiteral("at")).toString(),
+             o.value(QStringLiteral("version")).toString()});
+    }
+    return out;
+}
+
 QVariant argsJson(const QStringList &args)
 {
     if (args.isEmpty())
@@ -100,10 +126,13 @@ QVariant argsJson(const QStringList &args)
 /// Columns read by recordFrom(), in order.
 const char *kRecordColumns =
     "i.id, i.instance_id, f.form_id, f.version, i.form_row, i.state, i.instance_name, "
-    "i.deprecated_id, i.review_state, i.comments, i.created_at, i.updated_at, i.sent_at";
+    "i.deprecated_id, i.review_state, i.comments, i.created_at, i.updated_at, i.sent_at, "
+    "i.flags";
 const char *kRecordFrom = " FROM instances i JOIN forms f ON f.id = i.form_row";
 
-} // namespace
+} // namespace util
+
+using namespace util;
 
 QString stateName(RecordState state)
 {
@@ -312,7 +341,8 @@ bool Store::migrate(StoreError *error)
                         .arg(version)
                         .arg(kSchemaVersion));
     return (version >= 1 || migrateTo1(error)) && (version >= 2 || migrateTo2(error)) &&
-           (version >= 3 || migrateTo3(error)) && (version >= 4 || migrateTo4(error));
+           (version >= 3 || migrateTo3(error)) && (version >= 4 || migrateTo4(error)) &&
+           (version >= 5 || migrateTo5(error));
 }
 
 bool Store::migrateTo1(StoreError *error)
@@ -411,6 +441,63 @@ bool Store::migrateTo4(StoreError *error)
         error);
 }
 
+bool Store::migrateTo5(StoreError *error)
+{
+    // Version 5: review. A supervisor's copies of the team's submissions (each version's
+    // XML, attachments, comments, flags), the decisions made here with their outbox state,
+    // and, on an enumerator's records, the questions a reviewer flagged.
+    const QStringList ddl = {
+        QStringLiteral("CREATE TABLE review_submissions (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                       "instance_id TEXT NOT NULL UNIQUE, form_id TEXT NOT NULL, form_version "
+                       "TEXT NOT NULL, submitter TEXT NOT NULL, review_state TEXT NOT NULL, "
+                       "instance_name TEXT NOT NULL DEFAULT '', device_id TEXT NOT NULL DEFAULT "
+                       "'', current_version TEXT NOT NULL, seen_version TEXT, created_at TEXT "
+                       "NOT NULL, updated_at TEXT, change_seq INTEGER NOT NULL)"),
+        QStringLiteral("CREATE INDEX review_submissions_created ON review_submissions "
+                       "(created_at)"),
+        QStringLiteral("CREATE TABLE review_versions (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                       "submission_row INTEGER NOT NULL REFERENCES review_submissions(id), "
+                       "instance_id TEXT NOT NULL, deprecated_id TEXT, form_version TEXT NOT "
+                       "NULL, device_id TEXT NOT NULL DEFAULT '', submitter TEXT NOT NULL DEFAULT "
+                       "'', created_at TEXT NOT NULL, current INTEGER NOT NULL, xml BLOB NOT "
+                       "NULL, UNIQUE (submission_row, instance_id))"),
+        QStringLiteral("CREATE TABLE review_attachments (version_row INTEGER NOT NULL "
+                       "REFERENCES review_versions(id), name TEXT NOT NULL, hash TEXT NOT NULL, "
+                       "size INTEGER NOT NULL, file TEXT, PRIMARY KEY (version_row, name))"),
+        QStringLiteral("CREATE TABLE review_comments (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                       "submission_row INTEGER NOT NULL REFERENCES review_submissions(id), "
+                       "author TEXT NOT NULL, created_at TEXT NOT NULL, body TEXT NOT NULL)"),
+        QStringLiteral("CREATE INDEX review_comments_submission ON review_comments "
+                       "(submission_row)"),
+        QStringLiteral("CREATE TABLE review_flags (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                       "submission_row INTEGER NOT NULL REFERENCES review_submissions(id), "
+                       "version TEXT NOT NULL, path TEXT NOT NULL, note TEXT NOT NULL, author "
+                       "TEXT NOT NULL, created_at TEXT NOT NULL)"),
+        QStringLiteral("CREATE INDEX review_flags_submission ON review_flags (submission_row)"),
+        QStringLiteral("CREATE TABLE review_decisions (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                       "decision_id TEXT NOT NULL UNIQUE, submission_row INTEGER NOT NULL "
+                       "REFERENCES review_submissions(id), state TEXT NOT NULL, comment TEXT NOT "
+                       "NULL, flags TEXT NOT NULL, base_version TEXT NOT NULL, base_state TEXT "
+                       "NOT NULL, status TEXT NOT NULL CHECK (status IN ('queued', 'sending', "
+                       "'sent', 'conflict')), attempts INTEGER NOT NULL DEFAULT 0, last_error "
+                       "TEXT, created_at TEXT NOT NULL, sent_at TEXT, server_version TEXT, "
+                       "server_state TEXT)"),
+        QStringLiteral("CREATE INDEX review_decisions_submission ON review_decisions "
+                       "(submission_row, id)"),
+        QStringLiteral("ALTER TABLE instances ADD COLUMN flags TEXT"),
+        QStringLiteral("PRAGMA user_version = 5"),
+    };
+    return write(
+        [&](StoreError *e) {
+            for (const QString &sql : ddl) {
+                if (!exec(sql, e))
+                    return false;
+            }
+            return true;
+        },
+        error);
+}
+
 QDateTime Store::parseTime(const QVariant &v)
 {
     if (v.isNull())
@@ -427,7 +514,7 @@ QString Store::formMediaDir(qint64 formRow) const
     return QDir(m_dir).filePath(QStringLiteral("forms/%1").arg(formRow));
 }
 
-namespace {
+namespace util {
 
 /// Writes `content` to `path` atomically (temporary file, fsync, rename).
 bool saveFile(const QString &path, const QByteArray &content, QString *why)
@@ -461,7 +548,7 @@ StoreError fileError(const QString &path, qint64 size, const QString &why)
         Store::tr("Cannot write %1: %2. Everything saved before is kept.").arg(path, why));
 }
 
-} // namespace
+} // namespace util
 
 std::optional<FormInfo> Store::addForm(const QByteArray &xml,
                                        const std::vector<std::pair<QString, QByteArray>> &media,
@@ -705,6 +792,7 @@ RecordInfo Store::recordFrom(const QSqlQuery &q) const
     r.createdAt = parseTime(q.value(10));
     r.updatedAt = parseTime(q.value(11));
     r.sentAt = parseTime(q.value(12));
+    r.flags = flagsFrom(q.value(13).toByteArray());
     return r;
 }
 
@@ -933,8 +1021,10 @@ bool Store::markSent(const QString &instanceId, StoreError *error)
 std::optional<RecordInfo> Store::receiveReturned(qint64 formRow, const QString &instanceId,
                                                  const QByteArray &xml, const QString &reviewState,
                                                  const std::vector<Comment> &comments,
-                                                 StoreError *error, bool *becameReturned)
+                                                 StoreError *error, bool *becameReturned,
+                                                 const std::vector<ReviewFlag> &flags)
 {
+    const QByteArray flagText = flagsJson(flags);
     if (becameReturned)
         *becameReturned = false;
     const QByteArray commentText =
@@ -962,9 +1052,10 @@ std::optional<RecordInfo> Store::receiveReturned(qint64 formRow, const QString &
                     *becameReturned = true;
                 return run(m_db,
                            "INSERT INTO instances (instance_id, form_row, state, xml, "
-                           "review_state, comments, created_at, updated_at) VALUES (?, ?, "
-                           "'returned', ?, ?, ?, ?, ?)",
-                           {instanceId, formRow, xml, reviewState, commentText, t, t}, e, report);
+                           "review_state, comments, flags, created_at, updated_at) VALUES (?, "
+                           "?, 'returned', ?, ?, ?, ?, ?, ?)",
+                           {instanceId, formRow, xml, reviewState, commentText, flagText, t, t}, e,
+                           report);
             }
             const qint64 row = q.value(0).toLongLong();
             const RecordState state =
@@ -977,15 +1068,15 @@ std::optional<RecordInfo> Store::receiveReturned(qint64 formRow, const QString &
                     *becameReturned = state == RecordState::Sent;
                 return run(m_db,
                            "UPDATE instances SET state = 'returned', xml = ?, review_state = ?, "
-                           "comments = ?, updated_at = ? WHERE id = ?",
-                           {xml, reviewState, commentText, t, row}, e, report);
+                           "comments = ?, flags = ?, updated_at = ? WHERE id = ?",
+                           {xml, reviewState, commentText, flagText, t, row}, e, report);
             }
             // Already being corrected here: the answers are the enumerator's; only the
-            // comments are news.
+            // comments and flags are news.
             return run(m_db,
-                       "UPDATE instances SET review_state = ?, comments = ?, updated_at = ? "
-                       "WHERE id = ?",
-                       {reviewState, commentText, t, row}, e, report);
+                       "UPDATE instances SET review_state = ?, comments = ?, flags = ?, "
+                       "updated_at = ? WHERE id = ?",
+                       {reviewState, commentText, flagText, t, row}, e, report);
         },
         error);
     if (!ok)

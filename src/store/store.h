@@ -75,6 +75,17 @@ struct Comment
     QString body;
 };
 
+/// A question a reviewer flagged: its path in the instance (/data/group/question, with [n]
+/// on a repeat's entries) and the note for the enumerator.
+struct ReviewFlag
+{
+    QString path;
+    QString note;
+    QString author;
+    QString at;
+    QString version; ///< the version (instanceID) it was made on
+};
+
 struct RecordInfo
 {
     qint64 row = 0;
@@ -87,6 +98,7 @@ struct RecordInfo
     QString deprecatedId;
     QString reviewState; ///< the server's, for returned records
     std::vector<Comment> comments;
+    std::vector<ReviewFlag> flags; ///< questions the reviewer flagged, for returned records
     QDateTime createdAt;
     QDateTime updatedAt;
     QDateTime sentAt;
@@ -136,7 +148,7 @@ class Store
 {
     Q_DECLARE_TR_FUNCTIONS(Store)
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     /// Opens (creating and migrating when needed) the store in folder `dataDir`.
     static std::unique_ptr<Store> open(const QString &dataDir, StoreError *error);
@@ -191,7 +203,8 @@ public:
     std::optional<RecordInfo> receiveReturned(qint64 formRow, const QString &instanceId,
                                               const QByteArray &xml, const QString &reviewState,
                                               const std::vector<Comment> &comments,
-                                              StoreError *error, bool *becameReturned = nullptr);
+                                              StoreError *error, bool *becameReturned = nullptr,
+                                              const std::vector<ReviewFlag> &flags = {});
     /// Returned → draft for correction: the record takes `newInstanceId` and `xml` (which
     /// carries deprecatedID = the returned instanceID).
     bool startCorrection(const QString &instanceId, const QString &newInstanceId,
@@ -247,6 +260,8 @@ private:
     bool migrateTo2(StoreError *error);
     bool migrateTo3(StoreError *error);
     bool migrateTo4(StoreError *error);
+    bool migrateTo5(StoreError *error);
+    friend class ReviewStore;
     /// One sync log entry, inside the caller's transaction.
     bool appendLog(const QString &instanceId, const QString &outcome, const QString &message,
                    const QString &code, const QStringList &args, StoreError *e);
