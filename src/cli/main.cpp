@@ -40,7 +40,15 @@ int usage()
         "  sync --data DIR --server URL --user NAME [--password-stdin]\n"
         "                                     pull forms, send finalized records, pull\n"
         "                                     returned ones; ends with 'sent N, failed M,\n"
-        "                                     returned K'\n");
+        "                                     returned K' (decisions sent count in N, M)\n"
+        "  review --data DIR pull --server URL --user NAME [--password-stdin]\n"
+        "                                     a supervisor's pull of the team's submissions;\n"
+        "                                     ends with 'pulled N, failed M'\n"
+        "  review --data DIR list [--json] | show ID [--lang LANG] | decisions [--json]\n"
+        "                                     the pulled submissions, one of them, the decisions\n"
+        "  review --data DIR approve ID [--comment TEXT] | return ID --comment TEXT\n"
+        "         [--flag PATH=NOTE]... | reject ID --comment TEXT\n"
+        "                                     decide offline; the next sync sends it\n");
     return 64;
 }
 
@@ -75,5 +83,7 @@ int main(int argc, char **argv)
         return survey::cli::storeCommand(args);
     if (command == QLatin1String("sync"))
         return survey::cli::syncCommand(args);
+    if (command == QLatin1String("review"))
+        return survey::cli::reviewCommand(args);
     return usage();
 }

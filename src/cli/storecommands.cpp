@@ -33,53 +33,6 @@ int usage(const QString &text)
     return 64;
 }
 
-int storeFailure(const StoreError &e)
-{
-    writeErr(Tr::tr("error: %1\n").arg(e.message));
-    return 1;
-}
-
-/// Takes "--data DIR" out of `args`; empty when absent.
-QString takeDataDir(QStringList &args)
-{
-    const qsizetype i = args.indexOf(QStringLiteral("--data"));
-    if (i < 0 || i + 1 >= args.size())
-        return QString();
-    const QString dir = args[i + 1];
-    args.remove(i, 2);
-    return dir;
-}
-
-std::unique_ptr<Store> openStore(const QString &dir)
-{
-    StoreError e;
-    auto store = Store::open(dir, &e);
-    if (!store)
-        storeFailure(e);
-    return store;
-}
-
-/// The form definition of a stored form, with its media.
-std::shared_ptr<const FormDefinition> loadStoredForm(Store &store, qint64 formRow)
-{
-    StoreError e;
-    const auto xml = store.formXml(formRow, &e);
-    if (!xml) {
-        storeFailure(e);
-        return nullptr;
-    }
-    FormDefinition::LoadOptions options;
-    options.mediaDir = store.formMediaDir(formRow);
-    FormError fe;
-    auto def = FormDefinition::load(*xml, options, &fe);
-    if (!def)
-        writeErr(Tr::tr("error: the stored form cannot be loaded (line %1, column %2): %3\n")
-                     .arg(fe.line)
-                     .arg(fe.column)
-                     .arg(fe.message));
-    return def;
-}
-
 void printProblems(const QJsonArray &problems)
 {
     writeErr(QString::fromUtf8(QJsonDocument(problems).toJson(QJsonDocument::Indented)));
@@ -206,6 +159,53 @@ int formList(const QString &dataDir)
 }
 
 } // namespace
+
+int storeFailure(const StoreError &e)
+{
+    writeErr(Tr::tr("error: %1\n").arg(e.message));
+    return 1;
+}
+
+/// Takes "--data DIR" out of `args`; empty when absent.
+QString takeDataDir(QStringList &args)
+{
+    const qsizetype i = args.indexOf(QStringLiteral("--data"));
+    if (i < 0 || i + 1 >= args.size())
+        return QString();
+    const QString dir = args[i + 1];
+    args.remove(i, 2);
+    return dir;
+}
+
+std::unique_ptr<Store> openStore(const QString &dir)
+{
+    StoreError e;
+    auto store = Store::open(dir, &e);
+    if (!store)
+        storeFailure(e);
+    return store;
+}
+
+/// The form definition of a stored form, with its media.
+std::shared_ptr<const FormDefinition> loadStoredForm(Store &store, qint64 formRow)
+{
+    StoreError e;
+    const auto xml = store.formXml(formRow, &e);
+    if (!xml) {
+        storeFailure(e);
+        return nullptr;
+    }
+    FormDefinition::LoadOptions options;
+    options.mediaDir = store.formMediaDir(formRow);
+    FormError fe;
+    auto def = FormDefinition::load(*xml, options, &fe);
+    if (!def)
+        writeErr(Tr::tr("error: the stored form cannot be loaded (line %1, column %2): %3\n")
+                     .arg(fe.line)
+                     .arg(fe.column)
+                     .arg(fe.message));
+    return def;
+}
 
 int formCommand(const QStringList &arguments)
 {
@@ -367,6 +367,8 @@ int storeShow(Store &store, const QString &instanceId)
         text += Tr::tr("review: %1\n").arg(r->reviewState);
     for (const Comment &c : r->comments)
         text += Tr::tr("comment from %1 at %2: %3\n").arg(c.author, c.at, c.body);
+    for (const ReviewFlag &f : r->flags)
+        text += Tr::tr("flagged %1 by %2: %3\n").arg(f.path, f.author, f.note);
     for (const AttachmentInfo &a : store.attachments(instanceId, &e))
         text += Tr::tr("file: %1 (%2 bytes, sha256 %3)\n").arg(a.name).arg(a.size).arg(a.sha256);
     writeOut(text.toUtf8() + '\n' + *xml + '\n');

@@ -24,35 +24,9 @@ class Tr
 
 } // namespace
 
-int syncCommand(const QStringList &args)
+std::optional<QString> readPassword(const QUrl &base, const QString &user, bool passwordStdin,
+                                    int *exitCode)
 {
-    const QString usageText =
-        QStringLiteral("survey-cli sync --data DIR --server URL --user NAME [--password-stdin]");
-    QString dataDir;
-    QString server;
-    QString user;
-    bool passwordStdin = false;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString &a = args[i];
-        if (a == QLatin1String("--data") && i + 1 < args.size())
-            dataDir = args[++i];
-        else if (a == QLatin1String("--server") && i + 1 < args.size())
-            server = args[++i];
-        else if (a == QLatin1String("--user") && i + 1 < args.size())
-            user = args[++i];
-        else if (a == QLatin1String("--password-stdin"))
-            passwordStdin = true;
-        else {
-            writeErr(Tr::tr("usage: %1\n").arg(usageText));
-            return 64;
-        }
-    }
-    const QUrl base(server, QUrl::StrictMode);
-    if (dataDir.isEmpty() || user.isEmpty() || !base.isValid() ||
-        (base.scheme() != QLatin1String("http") && base.scheme() != QLatin1String("https"))) {
-        writeErr(Tr::tr("usage: %1\n").arg(usageText));
-        return 64;
-    }
     // The password: the first line of standard input, else SURVEY_PASSWORD (for scripts
     // that keep it in their environment), else the keystore (saved there by the app).
     QString password;
@@ -83,22 +57,60 @@ int syncCommand(const QStringList &args)
                                                 "--password-stdin, or in SURVEY_PASSWORD.\n")
                                              .arg(found.error)
                                        : Tr::tr("error: no password: %1\n").arg(found.error));
-            return 1;
+            *exitCode = 1;
+            return std::nullopt;
         }
         password = found.password;
     }
     if (password.isEmpty() && !keyAddress) {
         writeErr(Tr::tr("error: no password: give it on standard input with --password-stdin, "
                         "or in SURVEY_PASSWORD\n"));
+        *exitCode = 64;
+        return std::nullopt;
+    }
+    return password;
+}
+
+int syncCommand(const QStringList &args)
+{
+    const QString usageText =
+        QStringLiteral("survey-cli sync --data DIR --server URL --user NAME [--password-stdin]");
+    QString dataDir;
+    QString server;
+    QString user;
+    bool passwordStdin = false;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        if (a == QLatin1String("--data") && i + 1 < args.size())
+            dataDir = args[++i];
+        else if (a == QLatin1String("--server") && i + 1 < args.size())
+            server = args[++i];
+        else if (a == QLatin1String("--user") && i + 1 < args.size())
+            user = args[++i];
+        else if (a == QLatin1String("--password-stdin"))
+            passwordStdin = true;
+        else {
+            writeErr(Tr::tr("usage: %1\n").arg(usageText));
+            return 64;
+        }
+    }
+    const QUrl base(server, QUrl::StrictMode);
+    if (dataDir.isEmpty() || user.isEmpty() || !base.isValid() ||
+        (base.scheme() != QLatin1String("http") && base.scheme() != QLatin1String("https"))) {
+        writeErr(Tr::tr("usage: %1\n").arg(usageText));
         return 64;
     }
+    int failure = 0;
+    const auto password = readPassword(base, user, passwordStdin, &failure);
+    if (!password)
+        return failure;
     store::StoreError e;
     auto store = store::Store::open(dataDir, &e);
     if (!store) {
         writeErr(Tr::tr("error: %1\n").arg(e.message));
         return 1;
     }
-    sync::SyncClient client(*store, {base, user, password});
+    sync::SyncClient client(*store, {base, user, *password});
     QObject::connect(&client, &sync::SyncClient::recordFailed,
                      [](const QString &id, const QString &message) {
                          writeErr(QStringLiteral("%1: %2\n").arg(id, message));

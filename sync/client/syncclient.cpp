@@ -237,9 +237,16 @@ void SyncClient::finish()
 
 void SyncClient::syncAll()
 {
-    run({[this](std::function<void()> next) { pullFormsPhase(std::move(next)); },
-         [this](std::function<void()> next) { pushPhase(true, std::move(next)); },
-         [this](std::function<void()> next) { pullReturnedPhase(std::move(next)); }});
+    std::vector<std::function<void(std::function<void()>)>> phases{
+        [this](std::function<void()> next) { pullFormsPhase(std::move(next)); },
+        [this](std::function<void()> next) { pushPhase(true, std::move(next)); },
+        [this](std::function<void()> next) { pushDecisionsPhase(std::move(next)); },
+        [this](std::function<void()> next) { pullReturnedPhase(std::move(next)); }};
+    if (m_reviewing) {
+        for (auto &phase : reviewPhases())
+            phases.push_back(std::move(phase));
+    }
+    run(std::move(phases));
 }
 
 void SyncClient::pullForms()
@@ -855,10 +862,19 @@ void SyncClient::pullReturnedPhase(std::function<void()> next)
                                         co.value(QStringLiteral("createdAt")).toString(),
                                         co.value(QStringLiteral("body")).toString()});
                 }
+                std::vector<store::ReviewFlag> flags;
+                for (const QJsonValue &f : o.value(QStringLiteral("flags")).toArray()) {
+                    const QJsonObject fo = f.toObject();
+                    flags.push_back({fo.value(QStringLiteral("path")).toString(),
+                                     fo.value(QStringLiteral("note")).toString(),
+                                     fo.value(QStringLiteral("author")).toString(),
+                                     fo.value(QStringLiteral("createdAt")).toString(),
+                                     fo.value(QStringLiteral("version")).toString()});
+                }
                 bool news = false;
                 const auto r = m_store.receiveReturned(
                     form->row, instanceId, o.value(QStringLiteral("xml")).toString().toUtf8(),
-                    o.value(QStringLiteral("reviewState")).toString(), comments, &e, &news);
+                    o.value(QStringLiteral("reviewState")).toString(), comments, &e, &news, flags);
                 if (!r) {
                     m_summary.problems << e.message;
                     continue;

@@ -3,6 +3,7 @@
 
 #include "retrypolicy.h"
 
+#include <QJsonArray>
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QPointer>
@@ -37,6 +38,9 @@ struct SyncSummary
     bool signInFailed = false; ///< the server refused the credentials: nothing else was tried
     bool forbidden = false;    ///< the account may not use this project (403): run stopped
     bool cancelled = false;
+    int pulled = 0;       ///< submissions pulled for review (new or changed)
+    int pullFailed = 0;   ///< submissions whose pull did not complete (tried again next time)
+    int conflicts = 0;    ///< decisions refused because the submission changed (in `failed`)
     QStringList problems; ///< readable messages, in the current language
 };
 
@@ -75,6 +79,15 @@ public:
     /// whose retry time has come (automatic sending).
     void push(bool everything = true);
     void pullReturned();
+    /// A reviewer's pull (reviewsync.cpp): the forms, the team, then every submission of the
+    /// team that changed since the last pull (each version's XML, comments, flags) in pages,
+    /// each page stored with the cursor after it, then the attachments not yet here. Refused
+    /// for an account that does not review.
+    void pullReview();
+    /// A reviewer's device: syncAll() also pulls the team's submissions.
+    void setReviewing(bool on) { m_reviewing = on; }
+    /// Submissions per page of the review feed (default 100).
+    void setReviewPageSize(int n) { m_reviewPage = std::clamp(n, 1, 500); }
     /// Stops at once: replies are aborted, unsent records stay queued.
     void cancel();
     bool isRunning() const { return m_running; }
@@ -131,6 +144,29 @@ private:
 
     // returned
     void pullReturnedPhase(std::function<void()> next);
+
+    // review (reviewsync.cpp)
+    struct ReviewPull;
+    using Phase = std::function<void(std::function<void()>)>;
+    /// The team, the feed and the attachments, sharing one pull's state.
+    std::vector<Phase> reviewPhases();
+    void reviewerPhase(std::function<void()> next);
+    void teamPhase(std::function<void()> next);
+    void feedPhase(std::shared_ptr<ReviewPull> pull, std::function<void()> next);
+    void storePage(std::shared_ptr<ReviewPull> pull, const QJsonArray &items, qint64 cursor,
+                   std::function<void(bool)> done);
+    void fetchFormVersions(std::shared_ptr<std::deque<std::pair<QString, QString>>> wanted,
+                           std::function<void()> done);
+    void attachmentsPhase(std::shared_ptr<ReviewPull> pull, std::function<void()> next);
+    void pumpAttachments(std::shared_ptr<ReviewPull> pull);
+    void pushDecisionsPhase(std::function<void()> next);
+    void sendDecisions(std::shared_ptr<std::deque<qint64>> queue, std::function<void()> next);
+    /// The project's address with `encodedPath` (percent-encoded already) after it.
+    QUrl encodedUrl(const QString &encodedPath) const;
+    QUrl submissionUrl(const QString &formId, const QString &instanceId,
+                       const QString &rest = {}) const;
+    bool m_reviewing = false;
+    int m_reviewPage = 100;
 
     store::Store &m_store;
     ServerAccount m_account;
