@@ -47,6 +47,7 @@ private Q_SLOTS:
     void bodyTooLarge();
     void chunkedUploads();
     void reviewLoop();
+    void reviewExtension();
     void exportCsv();
     void exportJson();
     void versionsAttachmentsAudits();
@@ -133,6 +134,16 @@ private:
             QStringList{QStringLiteral("serve"), QStringLiteral("--db"), db(),
                         QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
                 extra);
+    }
+    QString reviewState(const std::string &path)
+    {
+        auto c = client(true, "admin", "admin-password");
+        const auto r = c.Get(path.c_str());
+        return r && r->status == 200 ? QJsonDocument::fromJson(QByteArray::fromStdString(r->body))
+                                           .object()
+                                           .value(QStringLiteral("reviewState"))
+                                           .toString()
+                                     : QString();
     }
     QByteArray filledForm()
     {
@@ -610,6 +621,186 @@ void TestServerOpenRosa::reviewLoop()
     QCOMPARE(
         count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'submission.review'")),
         reviewsBefore + 1);
+}
+
+void TestServerOpenRosa::reviewExtension()
+{
+    // What reviewers' devices use (PROTOCOL.md): decisions with an id, the version and state
+    // reviewed and flags; the feed; the team. Each hostile or mistaken request is refused
+    // with the status that says why, and changes nothing.
+    QByteArray xml = filledForm();
+    const qsizetype start = xml.indexOf("<instanceID>") + 12;
+    const std::string id = xml.mid(start, xml.indexOf("</instanceID>") - start).toStdString();
+    QCOMPARE(post(xml, {}, "enu2", "enu2-password")->status, 201);
+    auto sup = client(true, "sup", "sup-password-1");
+    const std::string one = m_base + "/forms/household_energy/submissions/" + id;
+    const auto patch = [&](const std::string &body) {
+        const auto r = sup.Patch(one.c_str(), body, "application/json");
+        return r ? r->status : -1;
+    };
+    const int flagsBefore = count(QStringLiteral("SELECT COUNT(*) FROM review_flags"));
+    // Flags: a real question, on sending back only, with bounded notes.
+    QCOMPARE(
+        patch(
+            R"({"reviewState":"hasIssues","comment":"c","flags":[{"path":"/data/nothing_here","note":"n"}]})"),
+        400);
+    QCOMPARE(
+        patch(
+            R"({"reviewState":"hasIssues","comment":"c","flags":[{"path":"../../etc/passwd","note":"n"}]})"),
+        400);
+    QCOMPARE(patch(R"({"reviewState":"hasIssues","comment":"c","flags":"/data/elec_kwh"})"), 400);
+    QCOMPARE(patch(R"({"reviewState":"approved","flags":[{"path":"/data/elec_kwh","note":"n"}]})"),
+             400);
+    const std::string longNote(10001, 'x');
+    QCOMPARE(
+        patch(
+            R"({"reviewState":"hasIssues","comment":"c","flags":[{"path":"/data/elec_kwh","note":")" +
+            longNote + R"("}]})"),
+        400);
+    std::string many = R"({"reviewState":"hasIssues","comment":"c","flags":[)";
+    for (int i = 0; i < 201; ++i)
+        many += std::string(i ? "," : "") + R"({"path":"/data/elec_kwh","note":"n"})";
+    QCOMPARE(patch(many + "]}"), 400);
+    QCOMPARE(patch(R"({"reviewState":"approved","decisionId":"../../x"})"), 400);
+    QCOMPARE(patch(R"({"reviewState":"approved","comment":")" + std::string(10001, 'c') + R"("})"),
+             400);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM review_flags")), flagsBefore);
+    QCOMPARE(reviewState(one), QStringLiteral("received"));
+
+    // A decision on what the reviewer saw: applied once, however often it is sent.
+    const std::string decision =
+        R"({"reviewState":"hasIssues","comment":"Check member 2","decisionId":"d-)" + id.substr(5) +
+        R"(","baseVersion":")" + id +
+        R"(","baseReviewState":"received","flags":[{"path":"/data/members/member[2]/age","note":"Age?"}]})";
+    QCOMPARE(patch(decision), 200);
+    QCOMPARE(patch(decision), 200);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM review_flags")), flagsBefore + 1);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM comments c JOIN submissions s ON s.id = "
+                                  "c.submission_id WHERE s.instance_id = '%1'")
+                       .arg(QString::fromStdString(id))),
+             1);
+    // The same decision id on another submission is not a new decision.
+    QByteArray other = filledForm();
+    const std::string otherId =
+        other
+            .mid(other.indexOf("<instanceID>") + 12,
+                 other.indexOf("</instanceID>") - other.indexOf("<instanceID>") - 12)
+            .toStdString();
+    QCOMPARE(post(other, {}, "enu2", "enu2-password")->status, 201);
+    const auto reused =
+        sup.Patch((m_base + "/forms/household_energy/submissions/" + otherId).c_str(), decision,
+                  "application/json");
+    QCOMPARE(reused->status, 409);
+    // Made on a state that is gone: refused with what the server has now.
+    const auto stale =
+        sup.Patch(one.c_str(),
+                  R"({"reviewState":"approved","decisionId":"d2-)" + id.substr(5) +
+                      R"(","baseVersion":")" + id + R"(","baseReviewState":"received"})",
+                  "application/json");
+    QCOMPARE(stale->status, 409);
+    const QJsonObject details = QJsonDocument::fromJson(QByteArray::fromStdString(stale->body))
+                                    .object()
+                                    .value(QStringLiteral("details"))
+                                    .toObject();
+    QCOMPARE(details.value(QStringLiteral("reviewState")).toString(), QStringLiteral("hasIssues"));
+    QCOMPARE(details.value(QStringLiteral("currentVersion")).toString(),
+             QString::fromStdString(id));
+    QCOMPARE(reviewState(one), QStringLiteral("hasIssues"));
+
+    // The enumerator's returned feed carries the flags of the current version.
+    auto enu2 = client(true, "enu2", "enu2-password");
+    const auto back = enu2.Get((m_base + "/returned").c_str());
+    QCOMPARE(back->status, 200);
+    bool found = false;
+    for (const QJsonValue &v :
+         QJsonDocument::fromJson(QByteArray::fromStdString(back->body)).array()) {
+        if (v[QStringLiteral("instanceId")].toString().toStdString() != id)
+            continue;
+        found = true;
+        const QJsonArray flags = v[QStringLiteral("flags")].toArray();
+        QCOMPARE(flags.size(), 1);
+        QCOMPARE(flags[0][QStringLiteral("path")].toString(),
+                 QStringLiteral("/data/members/member[2]/age"));
+        QCOMPARE(flags[0][QStringLiteral("note")].toString(), QStringLiteral("Age?"));
+        QCOMPARE(flags[0][QStringLiteral("author")].toString(), QStringLiteral("sup"));
+    }
+    QVERIFY(found);
+
+    // The feed: change order, pages, a cursor; only the reviewer's team.
+    auto feed = [&](httplib::Client &c, qint64 after, int limit) {
+        const auto r = c.Get((m_base + "/review/feed?after=" + std::to_string(after) +
+                              "&limit=" + std::to_string(limit))
+                                 .c_str());
+        return r && r->status == 200
+                   ? QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).object()
+                   : QJsonObject();
+    };
+    QJsonObject page = feed(sup, 0, 1);
+    QCOMPARE(page[QStringLiteral("submissions")].toArray().size(), 1);
+    const int total =
+        count(QStringLiteral("SELECT COUNT(*) FROM submissions s JOIN users u ON u.id "
+                             "= s.submitter_id WHERE u.name = 'enu2'"));
+    QCOMPARE(page[QStringLiteral("remaining")].toInt(), total - 1);
+    qint64 after = 0;
+    QStringList seen;
+    for (int guard = 0; guard < 1000; ++guard) {
+        page = feed(sup, after, 7);
+        const QJsonArray items = page[QStringLiteral("submissions")].toArray();
+        for (const QJsonValue &v : items) {
+            QVERIFY(v[QStringLiteral("changeSeq")].toInteger() > after);
+            QCOMPARE(v[QStringLiteral("submitterName")].toString(), QStringLiteral("enu2"));
+            seen << v[QStringLiteral("instanceId")].toString();
+        }
+        after = page[QStringLiteral("next")].toInteger();
+        if (page[QStringLiteral("remaining")].toInt() == 0)
+            break;
+    }
+    QCOMPARE(seen.size(), total);
+    QCOMPARE(QSet<QString>(seen.begin(), seen.end()).size(), total);
+    QCOMPARE(seen.last().toStdString(), otherId); // posted after the decision on `id`
+    // Nothing new after the cursor; a comment moves the submission past it.
+    QCOMPARE(feed(sup, after, 100)[QStringLiteral("submissions")].toArray().size(), 0);
+    QCOMPARE(
+        sup.Post((one + "/comments").c_str(), R"({"body":"And the coal?"})", "application/json")
+            ->status,
+        200);
+    page = feed(sup, after, 100);
+    QCOMPARE(page[QStringLiteral("submissions")].toArray().size(), 1);
+    const QJsonObject item = page[QStringLiteral("submissions")].toArray()[0].toObject();
+    QCOMPARE(item[QStringLiteral("instanceId")].toString().toStdString(), id);
+    QCOMPARE(item[QStringLiteral("comments")].toArray().size(), 2);
+    QCOMPARE(item[QStringLiteral("versions")].toArray().size(), 1);
+    QVERIFY(item[QStringLiteral("versions")][0][QStringLiteral("xml")].toString().contains(
+        QString::fromStdString(id)));
+    QCOMPARE(item[QStringLiteral("flags")].toArray().size(), 1);
+    // A supervisor with no team, and limits that are not numbers, get nothing odd.
+    auto admin = client(true, "admin", "admin-password");
+    QVERIFY(feed(admin, 0, 100000)[QStringLiteral("submissions")].toArray().size() <= 500);
+    const auto odd = sup.Get((m_base + "/review/feed?after=-5&limit=abc").c_str());
+    QCOMPARE(odd->status, 200);
+
+    // The team: the supervisor's enumerators, with counts and when they last synced.
+    const auto team = sup.Get((m_base + "/team").c_str());
+    QCOMPARE(team->status, 200);
+    const QJsonArray members =
+        QJsonDocument::fromJson(QByteArray::fromStdString(team->body)).array();
+    bool listedEnu2 = false;
+    for (const QJsonValue &m : members) {
+        QCOMPARE(m[QStringLiteral("supervisor")].toString(), QStringLiteral("sup"));
+        if (m[QStringLiteral("displayName")].toString() != QLatin1String("enu2"))
+            continue;
+        listedEnu2 = true;
+        QCOMPARE(m[QStringLiteral("counts")][QStringLiteral("total")].toInt(), total);
+        QCOMPARE(m[QStringLiteral("counts")][QStringLiteral("hasIssues")].toInt(),
+                 count(QStringLiteral("SELECT COUNT(*) FROM submissions s JOIN users u ON u.id = "
+                                      "s.submitter_id WHERE u.name = 'enu2' AND s.review_state = "
+                                      "'hasIssues'")));
+        QVERIFY(QDateTime::fromString(m[QStringLiteral("lastSyncAt")].toString(), Qt::ISODateWithMs)
+                    .isValid());
+    }
+    QVERIFY(listedEnu2);
+    QCOMPARE(client().Get((m_base + "/team").c_str())->status, 403);
+    QCOMPARE(client().Get((m_base + "/review/feed").c_str())->status, 403);
 }
 
 void TestServerOpenRosa::exportCsv()
@@ -1295,6 +1486,26 @@ void TestServerOpenRosa::denialMatrix()
     }
     const std::string form = m_base + "/forms/household_energy";
     const std::string sub = form + "/submissions/" + theirs;
+    // Their submission with its photo (its current version sent again with the file: it joins
+    // that version).
+    auto theirXml = adminClient.Get((sub + ".xml").c_str());
+    QCOMPARE(theirXml->status, 200);
+    QCOMPARE(post(QByteArray::fromStdString(theirXml->body), {{"house.jpg", "JPEG"}}, "enu2",
+                  "enu2-password")
+                 ->status,
+             201);
+    const std::string current =
+        QJsonDocument::fromJson(QByteArray::fromStdString(adminClient.Get(sub.c_str())->body))
+            .object()[QStringLiteral("currentVersion")][QStringLiteral("instanceId")]
+            .toString()
+            .toStdString();
+    auto versions = adminClient.Get((form + "/versions").c_str());
+    const std::string formVersion =
+        QJsonDocument::fromJson(QByteArray::fromStdString(versions->body))
+            .array()
+            .at(0)[QStringLiteral("version")]
+            .toString()
+            .toStdString();
     enum Level { Anyone, Owner, Supervisor, Admin };
     struct Endpoint
     {
@@ -1339,6 +1550,12 @@ void TestServerOpenRosa::denialMatrix()
         {"POST", form + "/draft/attachments/x.csv", Admin, true},
         {"POST", form + "/draft/publish", Admin, true},
         {"GET", "/v1/audits", Admin, false},
+        {"GET", m_base + "/review/feed", Supervisor, false},
+        {"GET", m_base + "/team", Supervisor, false},
+        {"GET", sub + "/versions/" + theirs + ".xml", Owner, false},
+        {"GET", sub + "/attachments/house.jpg", Owner, false},
+        {"GET", sub + "/versions/" + current + "/attachments/house.jpg", Owner, false},
+        {"GET", form + "/versions/" + formVersion + ".xml", Anyone, false},
     };
     struct Caller
     {
