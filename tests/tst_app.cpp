@@ -99,6 +99,7 @@ private Q_SLOTS:
     void locationTimesOut();
     void sendReturnCorrect();
     void householdThroughTheUi();
+    void reviewTwoRoles();
 
 private:
     /// The app started on the device in m_dir (what it holds stays).
@@ -342,7 +343,7 @@ private:
     {
         m_backend->worker().drain();
         store::StoreError e;
-        auto s = store::Store::open(m_dir->filePath(QStringLiteral("device")), &e);
+        auto s = store::Store::open(m_dir->filePath(m_device), &e);
         if (!s)
             qWarning("the device store does not open: %s", qPrintable(e.message));
         return s;
@@ -478,12 +479,83 @@ private:
     QStringList m_repeatPlaces;  ///< every "Household members: 2 of 3" fillUntil passed
 
     std::unique_ptr<QTemporaryDir> m_dir;
-    QByteArray m_nmeaFile; ///< SURVEY_NMEA_FILE as the test run got it
+    QString m_device = QStringLiteral("device"); ///< the device's folder in m_dir
+    QByteArray m_nmeaFile;                       ///< SURVEY_NMEA_FILE as the test run got it
     QProcess m_server;
     std::vector<std::unique_ptr<QAbstractItemModelTester>> m_modelTesters;
     QNetworkAccessManager m_net;
     QString m_serverBase;
     QString serverBase();
+    /// The test server started again on its port, with what it stored.
+    bool restartServer();
+    /// The app closed and started on another device (its own folder in m_dir).
+    void switchDevice(const QString &name)
+    {
+        m_device = name;
+        restartApp();
+    }
+    /// After a restart on a device without a keystore: the password typed where the app
+    /// asks for it.
+    [[nodiscard]] bool unlock(const QString &password)
+    {
+        if (!QTest::qWaitFor(
+                [this] {
+                    QQuickItem *field = restingItem(QStringLiteral("passwordPromptField"));
+                    return field && field->hasActiveFocus();
+                },
+                20000))
+            return false;
+        uiinput::typeText(window(), password);
+        QTest::keyClick(window(), Qt::Key_Return);
+        return QTest::qWaitFor([this] {
+            return !visibleItem(QStringLiteral("passwordPromptField")) &&
+                   !m_backend->account()->password().isEmpty();
+        });
+    }
+    /// Send and receive from the home page; true once it is over.
+    [[nodiscard]] bool sendAndReceive(const QString &button = QStringLiteral("sendButton"))
+    {
+        if (!QTest::qWaitFor([this] { return !m_backend->sending()->syncing(); }, 30000))
+            return false;
+        settle();
+        if (!tap(button))
+            return false;
+        return QTest::qWaitFor([this] { return m_backend->sending()->syncing(); }, 10000) &&
+               QTest::qWaitFor([this] { return !m_backend->sending()->syncing(); }, 60000);
+    }
+    /// A household filled through the form's widgets from the example answers, with this
+    /// household ID, finalized; back at home.
+    [[nodiscard]] bool fillHousehold(const QString &householdId)
+    {
+        QJsonObject answers =
+            QJsonDocument::fromJson(
+                testutil::readFile(QStringLiteral(SURVEY_SOURCE_DIR
+                                                  "/examples/forms/household_energy.answers.json")))
+                .object();
+        answers.insert(QStringLiteral("/data/hh_id"), householdId);
+        settle();
+        if (!tap(QStringLiteral("form_household_energy")) ||
+            !QTest::qWaitFor([this] { return visibleItem(QStringLiteral("formPage")); }))
+            return false;
+        fillUntil(answers, QString());
+        if (QTest::currentTestFailed())
+            return false;
+        const int ready = m_backend->readyCount();
+        return tap(QStringLiteral("finalizeButton")) &&
+               QTest::qWaitFor([&] { return atHome() && m_backend->readyCount() == ready + 1; });
+    }
+    /// The server's review state of a submission of the household form.
+    QString serverReviewState(const QString &instanceId)
+    {
+        const auto got = serverRequest(
+            "GET",
+            m_serverBase + QStringLiteral("/forms/household_energy/submissions/") + instanceId,
+            "admin:admin-password");
+        return QJsonDocument::fromJson(got.second)
+            .object()
+            .value(QStringLiteral("reviewState"))
+            .toString();
+    }
     std::unique_ptr<app::Backend> m_backend;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
 };
@@ -495,6 +567,7 @@ void TestApp::init()
     // A fresh app on an empty device for each test function.
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
+    m_device = QStringLiteral("device");
     startApp();
 }
 
@@ -512,7 +585,7 @@ void TestApp::startApp()
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_engine->addImportPath(QStringLiteral("qrc:/"));
     QSignalSpy ready(m_backend.get(), &app::Backend::readyChanged);
-    m_backend->start(m_dir->filePath(QStringLiteral("device")), m_engine.get());
+    m_backend->start(m_dir->filePath(m_device), m_engine.get());
     m_engine->load(QUrl(QStringLiteral("qrc:/Survey/Main.qml")));
     QVERIFY(!m_engine->rootObjects().isEmpty());
     QVERIFY(ready.wait(20000));
@@ -523,6 +596,8 @@ void TestApp::startApp()
     for (app::RecordsModel *m : window()->findChildren<app::RecordsModel *>())
         m_modelTesters.push_back(std::make_unique<QAbstractItemModelTester>(
             m, QAbstractItemModelTester::FailureReportingMode::QtTest));
+    m_modelTesters.push_back(std::make_unique<QAbstractItemModelTester>(
+        m_backend->review()->queue(), QAbstractItemModelTester::FailureReportingMode::QtTest));
 }
 
 void TestApp::cleanup()
@@ -1411,6 +1486,17 @@ QString TestApp::serverBase()
     return m_serverBase;
 }
 
+bool TestApp::restartServer()
+{
+    const QUrl base(m_serverBase);
+    const QString db = QStringLiteral("sqlite:") + m_dir->filePath(QStringLiteral("server.db"));
+    const QUrl url = testutil::startAndReadUrl(
+        m_server, QStringLiteral(SURVEY_SYNC),
+        {QStringLiteral("serve"), QStringLiteral("--db"), db, QStringLiteral("--listen"),
+         QStringLiteral("127.0.0.1:%1").arg(base.port()), QStringLiteral("--insecure-http")});
+    return url == base;
+}
+
 void TestApp::sendReturnCorrect()
 {
     // A real survey-sync on 127.0.0.1; the app signs in through its first-run page, pulls
@@ -1853,6 +1939,178 @@ void TestApp::householdThroughTheUi()
     QCOMPARE(serverAnswers().value(QStringLiteral("/data/elec_kwh")), QStringLiteral("298"));
     const auto review = serverRequest("GET", submission, "sup:sup-password-1");
     QVERIFY2(review.second.contains("\"reviewState\":\"edited\""), review.second.constData());
+}
+
+void TestApp::reviewTwoRoles()
+{
+    // Both roles through the app, as people use it: an enumerator sends two households; the
+    // supervisor pulls them; the server stops; offline, the supervisor approves one and
+    // sends the other back with two flagged questions; the server is back, the decisions
+    // go; the enumerator finds the flags on the right questions and corrects; the supervisor
+    // pulls again, sees old → new, approves; the server holds both as approved.
+    const QString base = serverBase();
+    QVERIFY(!base.isEmpty());
+    const auto published =
+        serverRequest("POST", base + QStringLiteral("/forms?publish=true"), "admin:admin-password",
+                      testutil::readFile(
+                          QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.xml")),
+                      QStringLiteral("application/xml"));
+    QVERIFY2(published.first == 200, published.second.constData());
+
+    // The enumerator.
+    QVERIFY(signIn(base, QStringLiteral("enu"), QStringLiteral("enum-password")));
+    QVERIFY(!visibleItem(QStringLiteral("reviewButton"))); // enumerators do not review
+    QVERIFY(sendAndReceive());
+    QTRY_VERIFY(visibleItem(QStringLiteral("form_household_energy")));
+    QCOMPARE(m_backend->account()->role(), app::Account::Role::Enumerator);
+    QVERIFY(!visibleItem(QStringLiteral("reviewButton")));
+    QVERIFY(fillHousehold(QStringLiteral("BD0301")));
+    QVERIFY(fillHousehold(QStringLiteral("BD0302")));
+    QVERIFY(sendAndReceive());
+    QCOMPARE(m_backend->sending()->status(), QStringLiteral("2 sent"));
+    QTRY_COMPARE(m_backend->readyCount(), 0);
+    QString approvedId, returnedId;
+    {
+        auto s = deviceStore();
+        QVERIFY(s);
+        for (const auto &r : s->records(store::RecordState::Sent, nullptr)) {
+            const QByteArray xml = *s->recordXml(r.instanceId, nullptr);
+            (xml.contains("<hh_id>BD0301</hh_id>") ? approvedId : returnedId) = r.instanceId;
+        }
+    }
+    QVERIFY(!approvedId.isEmpty() && !returnedId.isEmpty());
+
+    // The supervisor, on their own device, pulls the team's submissions.
+    switchDevice(QStringLiteral("supervisor"));
+    QVERIFY(signIn(base, QStringLiteral("sup"), QStringLiteral("sup-password-1")));
+    QVERIFY(restingItem(QStringLiteral("reviewButton"))); // the server said: a supervisor
+    QVERIFY(tap(QStringLiteral("reviewButton")));
+    QVERIFY(restingItem(QStringLiteral("reviewEmpty")));
+    QVERIFY(sendAndReceive(QStringLiteral("reviewSyncButton")));
+    QTRY_COMPARE(m_backend->review()->total(), 2);
+    QTRY_VERIFY(restingItem(QStringLiteral("reviewRow_") + approvedId));
+    QCOMPARE(restingItem(QStringLiteral("stateFilter_received"))->property("text").toString(),
+             QStringLiteral("Received  2"));
+
+    // Offline from here.
+    m_server.kill();
+    m_server.waitForFinished();
+
+    // One read and approved: its answers under their labels, choices in words, the photo,
+    // the location with its accuracy, computed values marked.
+    QVERIFY(tap(QStringLiteral("reviewRow_") + approvedId));
+    QVERIFY(restingItem(QStringLiteral("submissionPage")));
+    QCOMPARE(restingItem(QStringLiteral("answer_/data/district"))->property("text").toString(),
+             QStringLiteral("Suburban area"));
+    QCOMPARE(restingItem(QStringLiteral("answer_/data/location"))->property("text").toString(),
+             QStringLiteral("38.8739000, 115.4646000 (±9.0 m)")); // the receiver's fix
+    QTRY_COMPARE(restingItem(QStringLiteral("photo_/data/house_photo"))->property("status").toInt(),
+                 1); // Image.Ready: the downloaded photo shows
+    QVERIFY(restingItem(QStringLiteral("submissionWho"))
+                ->property("text")
+                .toString()
+                .startsWith(QLatin1String("By enu on device survey-collector:")));
+    QVERIFY(tap(QStringLiteral("approveButton")));
+    QVERIFY(restingItem(QStringLiteral("decisionOk"))->isEnabled());
+    QVERIFY(tap(QStringLiteral("decisionOk")));
+    QTRY_VERIFY(restingItem(QStringLiteral("reviewPage")));
+
+    // The other sent back with two questions flagged, each with a note.
+    QVERIFY(tap(QStringLiteral("reviewRow_") + returnedId));
+    QVERIFY(restingItem(QStringLiteral("submissionPage")));
+    for (const auto &[path, note] :
+         {std::pair{QStringLiteral("/data/members/member[2]/age"), QStringLiteral("Age seems off")},
+          std::pair{QStringLiteral("/data/elec_kwh"), QStringLiteral("Use and bill disagree")}}) {
+        QVERIFY(tap(QStringLiteral("flagButton_") + path));
+        QVERIFY(uiinput::typeInto(restingItem(QStringLiteral("flagNote_") + path), note));
+    }
+    QCOMPARE(restingItem(QStringLiteral("sendBackButton"))->property("text").toString(),
+             QStringLiteral("Send back (2)"));
+    QVERIFY(tap(QStringLiteral("sendBackButton")));
+    // Sending back needs words for the enumerator: the button waits for them.
+    QQuickItem *ok = restingItem(QStringLiteral("decisionOk"));
+    QVERIFY(ok && !ok->isEnabled());
+    QVERIFY(tap(QStringLiteral("decisionOk")));
+    QVERIFY(visibleItem(QStringLiteral("decisionComment"))); // still asking
+    QVERIFY(uiinput::typeInto(restingItem(QStringLiteral("decisionComment")),
+                              QStringLiteral("Please check two answers")));
+    QVERIFY(tap(QStringLiteral("decisionOk")));
+    QTRY_VERIFY(restingItem(QStringLiteral("reviewPage")));
+    QTRY_COMPARE(m_backend->review()->unsentDecisions(), 2);
+    QCOMPARE(restingItem(QStringLiteral("unsentDecisions"))->property("text").toString(),
+             QStringLiteral("2 decisions waiting to be sent"));
+
+    // The server is back: the decisions go with Send and receive.
+    QVERIFY(restartServer());
+    QVERIFY(sendAndReceive(QStringLiteral("reviewSyncButton")));
+    QTRY_COMPARE(m_backend->review()->unsentDecisions(), 0);
+    QCOMPARE(serverReviewState(approvedId), QStringLiteral("approved"));
+    QCOMPARE(serverReviewState(returnedId), QStringLiteral("hasIssues"));
+
+    // The enumerator: the record opens at the first flagged question, the note beside it.
+    switchDevice(QStringLiteral("device"));
+    QVERIFY(unlock(QStringLiteral("enum-password")));
+    QVERIFY(sendAndReceive());
+    auto s = deviceStore();
+    QVERIFY(s);
+    QVERIFY(openReturned(*s, returnedId, QStringLiteral("Please check two answers")));
+    QTRY_COMPARE(restingItem(QStringLiteral("flagNote_/data/members/member[2]/age"))
+                     ->property("text")
+                     .toString(),
+                 QStringLiteral("Supervisor: Age seems off"));
+    // The question list marks both.
+    QVERIFY(tap(QStringLiteral("outlineButton")));
+    QStringList flagged;
+    QQuickItem *outline = restingItem(QStringLiteral("outlineList"));
+    for (const QVariant &row : outline->property("model").toList()) {
+        if (!row.toMap().value(QStringLiteral("flag")).toString().isEmpty())
+            flagged << row.toMap().value(QStringLiteral("ref")).toString();
+    }
+    QCOMPARE(flagged, (QStringList{QStringLiteral("/data/members/member[2]/age"),
+                                   QStringLiteral("/data/elec_kwh")}));
+    QVERIFY(outlineRow(QStringLiteral("/data/elec_kwh")));
+    QVERIFY(outlineRow(QStringLiteral("/data/elec_kwh"))
+                ->findChild<QQuickItem *>(QStringLiteral("outlineFlag"))
+                ->isVisible());
+    QTest::keyClick(window(), Qt::Key_Return);
+    QTRY_VERIFY(restingItem(QStringLiteral("flagNote_/data/elec_kwh")));
+    QCOMPARE(restingItem(QStringLiteral("flagNote_/data/elec_kwh"))->property("text").toString(),
+             QStringLiteral("Supervisor: Use and bill disagree"));
+    QVERIFY(answerWith(QStringLiteral("/data/elec_kwh"), QStringLiteral("298")));
+    QVERIFY(saved());
+    QVERIFY(goToEnd());
+    QVERIFY(tap(QStringLiteral("finalizeButton")));
+    QTRY_VERIFY(atHome() && m_backend->readyCount() == 1);
+    QVERIFY(sendAndReceive());
+    QTRY_COMPARE(m_backend->readyCount(), 0);
+    QCOMPARE(serverReviewState(returnedId), QStringLiteral("edited"));
+
+    // The supervisor pulls the correction: old → new, then approves.
+    switchDevice(QStringLiteral("supervisor"));
+    QVERIFY(unlock(QStringLiteral("sup-password-1")));
+    QVERIFY(tap(QStringLiteral("reviewButton")));
+    QVERIFY(sendAndReceive(QStringLiteral("reviewSyncButton")));
+    QTRY_COMPARE(m_backend->review()->editedCount(), 1);
+    QVERIFY(tap(QStringLiteral("stateFilter_edited")));
+    QTRY_COMPARE(m_backend->review()->queue()->count(), 1);
+    QVERIFY(tap(QStringLiteral("reviewRow_") + returnedId));
+    QTRY_COMPARE(restingItem(QStringLiteral("change_/data/elec_kwh"))->property("text").toString(),
+                 QStringLiteral("Average monthly electricity use (kWh): 320 → 298"));
+    QVERIFY(tap(QStringLiteral("approveButton")));
+    QVERIFY(tap(QStringLiteral("decisionOk")));
+    QTRY_VERIFY(restingItem(QStringLiteral("reviewPage")));
+    QVERIFY(sendAndReceive(QStringLiteral("reviewSyncButton")));
+    QTRY_COMPARE(m_backend->review()->unsentDecisions(), 0);
+
+    // The server's export holds both, approved.
+    const auto exported =
+        serverRequest("GET", base + QStringLiteral("/forms/household_energy/submissions.json"),
+                      "admin:admin-password");
+    QCOMPARE(exported.first, 200);
+    const QJsonArray rows = QJsonDocument::fromJson(exported.second).array();
+    QCOMPARE(rows.size(), 2);
+    for (const QJsonValue &row : rows)
+        QCOMPARE(row[QStringLiteral("reviewState")].toString(), QStringLiteral("approved"));
 }
 
 QTEST_MAIN(TestApp)

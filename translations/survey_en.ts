@@ -389,6 +389,68 @@
     </message>
 </context>
 <context>
+    <name>DecisionDialog</name>
+    <message>
+        <source>Approve this submission</source>
+        <translation>Approve this submission</translation>
+    </message>
+    <message>
+        <source>Send back to the enumerator</source>
+        <translation>Send back to the enumerator</translation>
+    </message>
+    <message>
+        <source>Reject this submission</source>
+        <translation>Reject this submission</translation>
+    </message>
+    <message>
+        <source>The enumerator gets it back on their device with your comment, and corrects it.</source>
+        <translation>The enumerator gets it back on their device with your comment, and corrects it.</translation>
+    </message>
+    <message>
+        <source>The enumerator is told it was rejected, with your comment.</source>
+        <translation>The enumerator is told it was rejected, with your comment.</translation>
+    </message>
+    <message>
+        <source>A comment is optional.</source>
+        <translation>A comment is optional.</translation>
+    </message>
+    <message>
+        <source>Comment for the enumerator (required)</source>
+        <translation>Comment for the enumerator (required)</translation>
+    </message>
+    <message>
+        <source>Comment (optional)</source>
+        <translation>Comment (optional)</translation>
+    </message>
+    <message>
+        <source>No question is flagged: flag answers on the page to point the enumerator to them.</source>
+        <translation>No question is flagged: flag answers on the page to point the enumerator to them.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n flagged question(s):</source>
+        <translation>
+            <numerusform>%n flagged question:</numerusform>
+            <numerusform>%n flagged questions:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>Send back</source>
+        <translation>Send back</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Reject</translation>
+    </message>
+</context>
+<context>
     <name>Expression</name>
     <message>
         <source>&apos;/&apos; can only follow a node-set, not a %1</source>
@@ -1345,6 +1407,10 @@
             <numerusform>%n records waiting to be sent</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Review</source>
+        <translation>Review</translation>
+    </message>
 </context>
 <context>
     <name>LocationAnswer</name>
@@ -1735,6 +1801,74 @@
         <source>form version %1 is not in the database</source>
         <translation>form version %1 is not in the database</translation>
     </message>
+    <message>
+        <source>a comment may be at most %1 characters</source>
+        <translation>a comment may be at most %1 characters</translation>
+    </message>
+    <message>
+        <source>the flag&apos;s path %1 names nothing in this submission</source>
+        <translation>the flag&apos;s path %1 names nothing in this submission</translation>
+    </message>
+    <message>
+        <source>decision %1 was already used for another submission</source>
+        <translation>decision %1 was already used for another submission</translation>
+    </message>
+    <message>
+        <source>the submission has a newer version (%1) than the one reviewed (%2)</source>
+        <translation>the submission has a newer version (%1) than the one reviewed (%2)</translation>
+    </message>
+    <message>
+        <source>someone else reviewed the submission meanwhile: it is now %1</source>
+        <translation>someone else reviewed the submission meanwhile: it is now %1</translation>
+    </message>
+    <message>
+        <source>decisionId must be 8 to 80 letters, digits, &apos;-&apos; or &apos;:&apos;</source>
+        <translation>decisionId must be 8 to 80 letters, digits, &apos;-&apos; or &apos;:&apos;</translation>
+    </message>
+    <message>
+        <source>baseVersion or baseReviewState is too long</source>
+        <translation>baseVersion or baseReviewState is too long</translation>
+    </message>
+    <message>
+        <source>flags must be a list of at most %1 {&quot;path&quot;, &quot;note&quot;} objects</source>
+        <translation>flags must be a list of at most %1 {&quot;path&quot;, &quot;note&quot;} objects</translation>
+    </message>
+    <message>
+        <source>a flag&apos;s path must name a question, as /data/group/question (with [n] for a repeat&apos;s entry)</source>
+        <translation>a flag&apos;s path must name a question, as /data/group/question (with [n] for a repeat&apos;s entry)</translation>
+    </message>
+    <message>
+        <source>a flag&apos;s note may be at most %1 characters</source>
+        <translation>a flag&apos;s note may be at most %1 characters</translation>
+    </message>
+    <message>
+        <source>questions are flagged only when sending back (hasIssues)</source>
+        <translation>questions are flagged only when sending back (hasIssues)</translation>
+    </message>
+    <message>
+        <source>storing the review</source>
+        <translation>storing the review</translation>
+    </message>
+    <message>
+        <source>only supervisors and admins review submissions</source>
+        <translation>only supervisors and admins review submissions</translation>
+    </message>
+    <message>
+        <source>the submission has no such version</source>
+        <translation>the submission has no such version</translation>
+    </message>
+    <message>
+        <source>the submission has no such attachment</source>
+        <translation>the submission has no such attachment</translation>
+    </message>
+    <message>
+        <source>only supervisors and admins see a team</source>
+        <translation>only supervisors and admins see a team</translation>
+    </message>
+    <message>
+        <source>the form has no such version</source>
+        <translation>the form has no such version</translation>
+    </message>
 </context>
 <context>
     <name>OutlinePage</name>
@@ -1764,6 +1898,10 @@
     <message>
         <source>Check</source>
         <translation>Check</translation>
+    </message>
+    <message>
+        <source>Supervisor: %1</source>
+        <translation>Supervisor: %1</translation>
     </message>
 </context>
 <context>
@@ -1828,6 +1966,10 @@
         <source>More help</source>
         <translation>More help</translation>
     </message>
+    <message>
+        <source>Supervisor: %1</source>
+        <translation>Supervisor: %1</translation>
+    </message>
 </context>
 <context>
     <name>RankAnswer</name>
@@ -1879,6 +2021,318 @@
     <message>
         <source>Show all %1</source>
         <translation>Show all %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewCommand</name>
+    <message>
+        <source>usage: %1
+</source>
+        <translation>usage: %1
+</translation>
+    </message>
+    <message>
+        <source> (not sent yet)</source>
+        <translation> (not sent yet)</translation>
+    </message>
+    <message>
+        <source> (your decision was refused: look again)</source>
+        <translation> (your decision was refused: look again)</translation>
+    </message>
+    <message>
+        <source>error: form %1 version %2 is not on this device: pull again
+</source>
+        <translation>error: form %1 version %2 is not on this device: pull again
+</translation>
+    </message>
+    <message>
+        <source>error: version %1 does not fit its form: %2
+</source>
+        <translation>error: version %1 does not fit its form: %2
+</translation>
+    </message>
+    <message>
+        <source>error: the form has no language &apos;%1&apos;
+</source>
+        <translation>error: the form has no language &apos;%1&apos;
+</translation>
+    </message>
+    <message>
+        <source>Submission %1 (%2, form %3 version %4)
+</source>
+        <translation>Submission %1 (%2, form %3 version %4)
+</translation>
+    </message>
+    <message>
+        <source>By %1 on device %2; received %3; review state %4
+</source>
+        <translation>By %1 on device %2; received %3; review state %4
+</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>(unknown)</translation>
+    </message>
+    <message>
+        <source> (computed)</source>
+        <translation> (computed)</translation>
+    </message>
+    <message>
+        <source> (file)</source>
+        <translation> (file)</translation>
+    </message>
+    <message>
+        <source>Changes since version %1:
+</source>
+        <translation>Changes since version %1:
+</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>Comment by %1 at %2: %3
+</source>
+        <translation>Comment by %1 at %2: %3
+</translation>
+    </message>
+    <message>
+        <source>Flag on %1 by %2: %3
+</source>
+        <translation>Flag on %1 by %2: %3
+</translation>
+    </message>
+    <message>
+        <source>Your decision: %1 (%2)</source>
+        <translation>Your decision: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1: %2, queued; `survey-cli sync` sends it
+</source>
+        <translation>%1: %2, queued; `survey-cli sync` sends it
+</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDelegate</name>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <extracomment>The queue&apos;s second line: enumerator · form · when received</extracomment>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>Your decision is waiting to be sent</source>
+        <translation>Your decision is waiting to be sent</translation>
+    </message>
+    <message>
+        <source>Your decision was refused: look again</source>
+        <translation>Your decision was refused: look again</translation>
+    </message>
+    <message>
+        <source>Corrected since you last looked</source>
+        <translation>Corrected since you last looked</translation>
+    </message>
+    <message>
+        <source>Photos not downloaded yet</source>
+        <translation>Photos not downloaded yet</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Send and receive</source>
+        <translation>Send and receive</translation>
+    </message>
+    <message>
+        <source>Download the team&apos;s new submissions and send your decisions (F5)</source>
+        <translation>Download the team&apos;s new submissions and send your decisions (F5)</translation>
+    </message>
+    <message>
+        <source>Search by name</source>
+        <translation>Search by name</translation>
+    </message>
+    <message>
+        <source>All forms</source>
+        <translation>All forms</translation>
+    </message>
+    <message>
+        <source>All enumerators</source>
+        <translation>All enumerators</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Any time</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>Newest first</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>Oldest first</translation>
+    </message>
+    <message>
+        <source>By enumerator</source>
+        <translation>By enumerator</translation>
+    </message>
+    <message>
+        <source>By name</source>
+        <translation>By name</translation>
+    </message>
+    <message>
+        <source>By state</source>
+        <translation>By state</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n decision(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n decision waiting to be sent</numerusform>
+            <numerusform>%n decisions waiting to be sent</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to review yet. Send and receive to download your team&apos;s submissions.</source>
+        <translation>Nothing to review yet. Send and receive to download your team&apos;s submissions.</translation>
+    </message>
+    <message>
+        <source>No submission matches these filters.</source>
+        <translation>No submission matches these filters.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewStore</name>
+    <message>
+        <source>storing pulled submissions</source>
+        <translation>storing pulled submissions</translation>
+    </message>
+    <message>
+        <source>reading the attachments to download</source>
+        <translation>reading the attachments to download</translation>
+    </message>
+    <message>
+        <source>The file name &apos;%1&apos; is not a plain file name.</source>
+        <translation>The file name &apos;%1&apos; is not a plain file name.</translation>
+    </message>
+    <message>
+        <source>reading an attachment</source>
+        <translation>reading an attachment</translation>
+    </message>
+    <message>
+        <source>The attachment %1 is not listed for this submission.</source>
+        <translation>The attachment %1 is not listed for this submission.</translation>
+    </message>
+    <message>
+        <source>The attachment %1 arrived damaged (its checksum is wrong); it will be downloaded again.</source>
+        <translation>The attachment %1 arrived damaged (its checksum is wrong); it will be downloaded again.</translation>
+    </message>
+    <message>
+        <source>saving an attachment</source>
+        <translation>saving an attachment</translation>
+    </message>
+    <message>
+        <source>reading the submissions to review</source>
+        <translation>reading the submissions to review</translation>
+    </message>
+    <message>
+        <source>reading a submission</source>
+        <translation>reading a submission</translation>
+    </message>
+    <message>
+        <source>There is no submission %1 on this device; pull again.</source>
+        <translation>There is no submission %1 on this device; pull again.</translation>
+    </message>
+    <message>
+        <source>reading a submission&apos;s versions</source>
+        <translation>reading a submission&apos;s versions</translation>
+    </message>
+    <message>
+        <source>reading a submission&apos;s attachments</source>
+        <translation>reading a submission&apos;s attachments</translation>
+    </message>
+    <message>
+        <source>reading a submission&apos;s comments</source>
+        <translation>reading a submission&apos;s comments</translation>
+    </message>
+    <message>
+        <source>reading a submission&apos;s flags</source>
+        <translation>reading a submission&apos;s flags</translation>
+    </message>
+    <message>
+        <source>counting the submissions to review</source>
+        <translation>counting the submissions to review</translation>
+    </message>
+    <message>
+        <source>counting the team&apos;s submissions</source>
+        <translation>counting the team&apos;s submissions</translation>
+    </message>
+    <message>
+        <source>saving what was seen</source>
+        <translation>saving what was seen</translation>
+    </message>
+    <message>
+        <source>A decision is approved, hasIssues or rejected, not &apos;%1&apos;.</source>
+        <translation>A decision is approved, hasIssues or rejected, not &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>Sending a submission back or rejecting it needs a comment for the enumerator.</source>
+        <translation>Sending a submission back or rejecting it needs a comment for the enumerator.</translation>
+    </message>
+    <message>
+        <source>Questions are flagged only when the submission is sent back.</source>
+        <translation>Questions are flagged only when the submission is sent back.</translation>
+    </message>
+    <message>
+        <source>saving the decision</source>
+        <translation>saving the decision</translation>
+    </message>
+    <message>
+        <source>reading the decisions</source>
+        <translation>reading the decisions</translation>
+    </message>
+    <message>
+        <source>sending a decision</source>
+        <translation>sending a decision</translation>
+    </message>
+    <message>
+        <source>saving a sent decision</source>
+        <translation>saving a sent decision</translation>
+    </message>
+    <message>
+        <source>saving a failed decision</source>
+        <translation>saving a failed decision</translation>
+    </message>
+    <message>
+        <source>saving a refused decision</source>
+        <translation>saving a refused decision</translation>
     </message>
 </context>
 <context>
@@ -1999,6 +2453,33 @@
             <numerusform>Not sent yet: %n record on this device.</numerusform>
             <numerusform>Not sent yet: %n records on this device.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>StateBadge</name>
+    <message>
+        <source>Received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>Edited</translation>
+    </message>
+    <message>
+        <source>Has issues</source>
+        <translation>Has issues</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>All</translation>
     </message>
 </context>
 <context>
@@ -2374,6 +2855,145 @@
         <source>the file %1 does not exist</source>
         <translation>the file %1 does not exist</translation>
     </message>
+    <message>
+        <source>flagged %1 by %2: %3
+</source>
+        <translation>flagged %1 by %2: %3
+</translation>
+    </message>
+</context>
+<context>
+    <name>SubmissionPage</name>
+    <message>
+        <source>Saved. It goes to the server with the next Send and receive.</source>
+        <translation>Saved. It goes to the server with the next Send and receive.</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>By %1 on device %2</source>
+        <translation>By %1 on device %2</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>(unknown)</translation>
+    </message>
+    <message>
+        <source>Interview %1 – %2</source>
+        <translation>Interview %1 – %2</translation>
+    </message>
+    <message>
+        <source>Received %1</source>
+        <translation>Received %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n version(s)</source>
+        <translation>
+            <numerusform>%n version</numerusform>
+            <numerusform>%n versions</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Your decision (%1) is waiting to be sent.</source>
+        <translation>Your decision (%1) is waiting to be sent.</translation>
+    </message>
+    <message>
+        <source>Your decision (%1) was not applied: %2. Below is the submission as it is now; decide again.</source>
+        <translation>Your decision (%1) was not applied: %2. Below is the submission as it is now; decide again.</translation>
+    </message>
+    <message>
+        <source>No answer changed since the version of %1.</source>
+        <translation>No answer changed since the version of %1.</translation>
+    </message>
+    <message>
+        <source>Changed since the version of %1:</source>
+        <translation>Changed since the version of %1:</translation>
+    </message>
+    <message>
+        <source>%1: %2 → %3</source>
+        <extracomment>A changed answer: question, old value → new value</extracomment>
+        <translation>%1: %2 → %3</translation>
+    </message>
+    <message>
+        <source>(no answer)</source>
+        <translation>(no answer)</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1, %2: %3</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>Send back (%1)</source>
+        <translation>Send back (%1)</translation>
+    </message>
+    <message>
+        <source>Send back</source>
+        <translation>Send back</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Approve</translation>
+    </message>
+</context>
+<context>
+    <name>SubmissionRow</name>
+    <message>
+        <source>%1 (not downloaded yet)</source>
+        <translation>%1 (not downloaded yet)</translation>
+    </message>
+    <message>
+        <source>Computed by the form</source>
+        <translation>Computed by the form</translation>
+    </message>
+    <message>
+        <source>Flagged when sent back: %1</source>
+        <translation>Flagged when sent back: %1</translation>
+    </message>
+    <message>
+        <source>Note for the enumerator</source>
+        <translation>Note for the enumerator</translation>
+    </message>
+    <message>
+        <source>Remove the flag</source>
+        <translation>Remove the flag</translation>
+    </message>
+    <message>
+        <source>Flag this answer for the enumerator</source>
+        <translation>Flag this answer for the enumerator</translation>
+    </message>
+</context>
+<context>
+    <name>SubmissionView</name>
+    <message>
+        <source>%1, %2 (±%3 m)</source>
+        <translation>%1, %2 (±%3 m)</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>Form %1 version %2 is not on this device: Send / receive to get it.</source>
+        <translation>Form %1 version %2 is not on this device: Send / receive to get it.</translation>
+    </message>
+    <message>
+        <source>The form of this submission cannot be loaded: %1</source>
+        <translation>The form of this submission cannot be loaded: %1</translation>
+    </message>
+    <message>
+        <source>This submission does not fit its form: %1</source>
+        <translation>This submission does not fit its form: %1</translation>
+    </message>
+    <message>
+        <source>This submission cannot be read.</source>
+        <translation>This submission cannot be read.</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>
@@ -2400,7 +3020,15 @@
   sync --data DIR --server URL --user NAME [--password-stdin]
                                      pull forms, send finalized records, pull
                                      returned ones; ends with &apos;sent N, failed M,
-                                     returned K&apos;
+                                     returned K&apos; (decisions sent count in N, M)
+  review --data DIR pull --server URL --user NAME [--password-stdin]
+                                     a supervisor&apos;s pull of the team&apos;s submissions;
+                                     ends with &apos;pulled N, failed M&apos;
+  review --data DIR list [--json] | show ID [--lang LANG] | decisions [--json]
+                                     the pulled submissions, one of them, the decisions
+  review --data DIR approve ID [--comment TEXT] | return ID --comment TEXT
+         [--flag PATH=NOTE]... | reject ID --comment TEXT
+                                     decide offline; the next sync sends it
 </source>
         <translation>usage: survey-cli COMMAND ...
   validate FORM.xml                  check that a form loads; print a summary
@@ -2424,7 +3052,15 @@
   sync --data DIR --server URL --user NAME [--password-stdin]
                                      pull forms, send finalized records, pull
                                      returned ones; ends with &apos;sent N, failed M,
-                                     returned K&apos;
+                                     returned K&apos; (decisions sent count in N, M)
+  review --data DIR pull --server URL --user NAME [--password-stdin]
+                                     a supervisor&apos;s pull of the team&apos;s submissions;
+                                     ends with &apos;pulled N, failed M&apos;
+  review --data DIR list [--json] | show ID [--lang LANG] | decisions [--json]
+                                     the pulled submissions, one of them, the decisions
+  review --data DIR approve ID [--comment TEXT] | return ID --comment TEXT
+         [--flag PATH=NOTE]... | reject ID --comment TEXT
+                                     decide offline; the next sync sends it
 </translation>
     </message>
 </context>
@@ -2697,6 +3333,50 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <source>Form downloaded: %1 (version %2)</source>
         <translation>Form downloaded: %1 (version %2)</translation>
     </message>
+    <message>
+        <source>Could not find out who is signed in: %1</source>
+        <translation>Could not find out who is signed in: %1</translation>
+    </message>
+    <message>
+        <source>%1 is not a supervisor or an admin on this server, so there is nothing to review.</source>
+        <translation>%1 is not a supervisor or an admin on this server, so there is nothing to review.</translation>
+    </message>
+    <message>
+        <source>The team could not be fetched: %1</source>
+        <translation>The team could not be fetched: %1</translation>
+    </message>
+    <message>
+        <source>Submissions for review could not be fetched: %1</source>
+        <translation>Submissions for review could not be fetched: %1</translation>
+    </message>
+    <message>
+        <source>The server&apos;s list of submissions for review is not readable.</source>
+        <translation>The server&apos;s list of submissions for review is not readable.</translation>
+    </message>
+    <message>
+        <source>The server listed a submission for review without its instanceId or form; it was skipped.</source>
+        <translation>The server listed a submission for review without its instanceId or form; it was skipped.</translation>
+    </message>
+    <message>
+        <source>Form %1 version %2 could not be downloaded: %3</source>
+        <translation>Form %1 version %2 could not be downloaded: %3</translation>
+    </message>
+    <message>
+        <source>Form %1 version %2 could not be kept: %3</source>
+        <translation>Form %1 version %2 could not be kept: %3</translation>
+    </message>
+    <message>
+        <source>%1 of submission %2 could not be downloaded: %3</source>
+        <translation>%1 of submission %2 could not be downloaded: %3</translation>
+    </message>
+    <message>
+        <source>Your decision on %1 was not applied: %2</source>
+        <translation>Your decision on %1 was not applied: %2</translation>
+    </message>
+    <message>
+        <source>Your decision on %1 is not sent yet: %2</source>
+        <translation>Your decision on %1 is not sent yet: %2</translation>
+    </message>
 </context>
 <context>
     <name>SyncCommand</name>
@@ -2748,6 +3428,44 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>%1 (correction)</source>
         <translation>%1 (correction)</translation>
+    </message>
+</context>
+<context>
+    <name>TargetProgress</name>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1: %2 of %3</translation>
+    </message>
+</context>
+<context>
+    <name>TeamPage</name>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>Send and receive to download your team.</source>
+        <translation>Send and receive to download your team.</translation>
+    </message>
+    <message>
+        <source>Never synced</source>
+        <translation>Never synced</translation>
+    </message>
+    <message>
+        <source>Last synced %1</source>
+        <translation>Last synced %1</translation>
+    </message>
+    <message>
+        <source>Today %1 · This week %2 · In all %3</source>
+        <translation>Today %1 · This week %2 · In all %3</translation>
+    </message>
+    <message>
+        <source>Waiting for review %1 · Sent back %2 · Approved %3</source>
+        <translation>Waiting for review %1 · Sent back %2 · Approved %3</translation>
     </message>
 </context>
 <context>
@@ -3097,6 +3815,10 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <source>This record was sent: it can be read, not changed.</source>
         <translation>This record was sent: it can be read, not changed.</translation>
     </message>
+    <message>
+        <source>Check this answer</source>
+        <translation>Check this answer</translation>
+    </message>
 </context>
 <context>
     <name>survey::app::FormOutline</name>
@@ -3182,6 +3904,35 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>Connecting…</source>
         <translation>Connecting…</translation>
+    </message>
+    <message>
+        <source>Downloading submissions to review: %1 of %2 (%3 of %4)</source>
+        <translation>Downloading submissions to review: %1 of %2 (%3 of %4)</translation>
+    </message>
+    <message>
+        <source>Downloading submissions to review: %1 of %2</source>
+        <translation>Downloading submissions to review: %1 of %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n to review</source>
+        <translation>
+            <numerusform>%n to review</numerusform>
+            <numerusform>%n to review</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not downloaded (tried again next time)</source>
+        <translation>
+            <numerusform>%n not downloaded (tried again next time)</numerusform>
+            <numerusform>%n not downloaded (tried again next time)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n decision(s) refused: the submission changed</source>
+        <translation>
+            <numerusform>%n decision refused: the submission changed</numerusform>
+            <numerusform>%n decisions refused: the submission changed</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -389,6 +389,67 @@
     </message>
 </context>
 <context>
+    <name>DecisionDialog</name>
+    <message>
+        <source>Approve this submission</source>
+        <translation>通过这份提交</translation>
+    </message>
+    <message>
+        <source>Send back to the enumerator</source>
+        <translation>退回给调查员</translation>
+    </message>
+    <message>
+        <source>Reject this submission</source>
+        <translation>拒绝这份提交</translation>
+    </message>
+    <message>
+        <source>The enumerator gets it back on their device with your comment, and corrects it.</source>
+        <translation>调查员会在设备上收到退回的提交和您的意见，并进行更正。</translation>
+    </message>
+    <message>
+        <source>The enumerator is told it was rejected, with your comment.</source>
+        <translation>调查员会收到拒绝通知和您的意见。</translation>
+    </message>
+    <message>
+        <source>A comment is optional.</source>
+        <translation>意见可以不填。</translation>
+    </message>
+    <message>
+        <source>Comment for the enumerator (required)</source>
+        <translation>给调查员的意见（必填）</translation>
+    </message>
+    <message>
+        <source>Comment (optional)</source>
+        <translation>意见（选填）</translation>
+    </message>
+    <message>
+        <source>No question is flagged: flag answers on the page to point the enumerator to them.</source>
+        <translation>未标记任何问题：可在页面上标记答案，提示调查员需要核实的地方。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n flagged question(s):</source>
+        <translation>
+            <numerusform>已标记 %n 个问题：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>Send back</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+</context>
+<context>
     <name>Expression</name>
     <message>
         <source>&apos;/&apos; can only follow a node-set, not a %1</source>
@@ -1336,6 +1397,10 @@
             <numerusform>%n 条记录等待发送</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
 </context>
 <context>
     <name>LocationAnswer</name>
@@ -1723,6 +1788,74 @@
         <source>form version %1 is not in the database</source>
         <translation>数据库中没有表单版本 %1</translation>
     </message>
+    <message>
+        <source>a comment may be at most %1 characters</source>
+        <translation>意见最多 %1 个字符</translation>
+    </message>
+    <message>
+        <source>the flag&apos;s path %1 names nothing in this submission</source>
+        <translation>标记的路径 %1 在这份提交中不存在</translation>
+    </message>
+    <message>
+        <source>decision %1 was already used for another submission</source>
+        <translation>审核决定 %1 已用于另一份提交</translation>
+    </message>
+    <message>
+        <source>the submission has a newer version (%1) than the one reviewed (%2)</source>
+        <translation>这份提交有更新的版本（%1），不是审核时的版本（%2）</translation>
+    </message>
+    <message>
+        <source>someone else reviewed the submission meanwhile: it is now %1</source>
+        <translation>其间已有他人审核了这份提交：当前状态为 %1</translation>
+    </message>
+    <message>
+        <source>decisionId must be 8 to 80 letters, digits, &apos;-&apos; or &apos;:&apos;</source>
+        <translation>decisionId 必须是 8 到 80 个字母、数字、“-”或“:”</translation>
+    </message>
+    <message>
+        <source>baseVersion or baseReviewState is too long</source>
+        <translation>baseVersion 或 baseReviewState 太长</translation>
+    </message>
+    <message>
+        <source>flags must be a list of at most %1 {&quot;path&quot;, &quot;note&quot;} objects</source>
+        <translation>flags 必须是最多 %1 个 {&quot;path&quot;, &quot;note&quot;} 对象的列表</translation>
+    </message>
+    <message>
+        <source>a flag&apos;s path must name a question, as /data/group/question (with [n] for a repeat&apos;s entry)</source>
+        <translation>标记的路径必须指向一个问题，如 /data/group/question（重复组条目加 [n]）</translation>
+    </message>
+    <message>
+        <source>a flag&apos;s note may be at most %1 characters</source>
+        <translation>标记的说明最多 %1 个字符</translation>
+    </message>
+    <message>
+        <source>questions are flagged only when sending back (hasIssues)</source>
+        <translation>只有退回（hasIssues）时才能标记问题</translation>
+    </message>
+    <message>
+        <source>storing the review</source>
+        <translation>保存审核结果</translation>
+    </message>
+    <message>
+        <source>only supervisors and admins review submissions</source>
+        <translation>只有督导员和管理员可以审核提交</translation>
+    </message>
+    <message>
+        <source>the submission has no such version</source>
+        <translation>这份提交没有该版本</translation>
+    </message>
+    <message>
+        <source>the submission has no such attachment</source>
+        <translation>这份提交没有该附件</translation>
+    </message>
+    <message>
+        <source>only supervisors and admins see a team</source>
+        <translation>只有督导员和管理员可以查看团队</translation>
+    </message>
+    <message>
+        <source>the form has no such version</source>
+        <translation>表单没有该版本</translation>
+    </message>
 </context>
 <context>
     <name>OutlinePage</name>
@@ -1751,6 +1884,10 @@
     <message>
         <source>Check</source>
         <translation>请检查</translation>
+    </message>
+    <message>
+        <source>Supervisor: %1</source>
+        <translation>督导员：%1</translation>
     </message>
 </context>
 <context>
@@ -1815,6 +1952,10 @@
         <source>More help</source>
         <translation>更多说明</translation>
     </message>
+    <message>
+        <source>Supervisor: %1</source>
+        <translation>督导员：%1</translation>
+    </message>
 </context>
 <context>
     <name>RankAnswer</name>
@@ -1866,6 +2007,317 @@
     <message>
         <source>Show all %1</source>
         <translation>显示全部 %1 条</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewCommand</name>
+    <message>
+        <source>usage: %1
+</source>
+        <translation>用法：%1
+</translation>
+    </message>
+    <message>
+        <source> (not sent yet)</source>
+        <translation>（尚未发送）</translation>
+    </message>
+    <message>
+        <source> (your decision was refused: look again)</source>
+        <translation>（您的决定被拒绝：请重新查看）</translation>
+    </message>
+    <message>
+        <source>error: form %1 version %2 is not on this device: pull again
+</source>
+        <translation>错误：本设备上没有表单 %1 的版本 %2：请重新下载
+</translation>
+    </message>
+    <message>
+        <source>error: version %1 does not fit its form: %2
+</source>
+        <translation>错误：版本 %1 与其表单不符：%2
+</translation>
+    </message>
+    <message>
+        <source>error: the form has no language &apos;%1&apos;
+</source>
+        <translation>错误：表单没有语言“%1”
+</translation>
+    </message>
+    <message>
+        <source>Submission %1 (%2, form %3 version %4)
+</source>
+        <translation>提交 %1（%2，表单 %3 版本 %4）
+</translation>
+    </message>
+    <message>
+        <source>By %1 on device %2; received %3; review state %4
+</source>
+        <translation>由 %1 在设备 %2 上提交；接收于 %3；审核状态 %4
+</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>（未知）</translation>
+    </message>
+    <message>
+        <source> (computed)</source>
+        <translation>（计算值）</translation>
+    </message>
+    <message>
+        <source> (file)</source>
+        <translation>（文件）</translation>
+    </message>
+    <message>
+        <source>Changes since version %1:
+</source>
+        <translation>自版本 %1 以来的更改：
+</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Comment by %1 at %2: %3
+</source>
+        <translation>%1 于 %2 的意见：%3
+</translation>
+    </message>
+    <message>
+        <source>Flag on %1 by %2: %3
+</source>
+        <translation>%2 标记了 %1：%3
+</translation>
+    </message>
+    <message>
+        <source>Your decision: %1 (%2)</source>
+        <translation>您的决定：%1（%2）</translation>
+    </message>
+    <message>
+        <source>%1: %2, queued; `survey-cli sync` sends it
+</source>
+        <translation>%1：%2，已排队；`survey-cli sync` 会发送
+</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDelegate</name>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <extracomment>The queue&apos;s second line: enumerator · form · when received</extracomment>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>Your decision is waiting to be sent</source>
+        <translation>您的决定等待发送</translation>
+    </message>
+    <message>
+        <source>Your decision was refused: look again</source>
+        <translation>您的决定被拒绝：请重新查看</translation>
+    </message>
+    <message>
+        <source>Corrected since you last looked</source>
+        <translation>上次查看后已更正</translation>
+    </message>
+    <message>
+        <source>Photos not downloaded yet</source>
+        <translation>照片尚未下载</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Send and receive</source>
+        <translation>发送和接收</translation>
+    </message>
+    <message>
+        <source>Download the team&apos;s new submissions and send your decisions (F5)</source>
+        <translation>下载团队的新提交并发送您的审核决定（F5）</translation>
+    </message>
+    <message>
+        <source>Search by name</source>
+        <translation>按名称搜索</translation>
+    </message>
+    <message>
+        <source>All forms</source>
+        <translation>全部表单</translation>
+    </message>
+    <message>
+        <source>All enumerators</source>
+        <translation>全部调查员</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>任何时间</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新的在前</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>最早的在前</translation>
+    </message>
+    <message>
+        <source>By enumerator</source>
+        <translation>按调查员</translation>
+    </message>
+    <message>
+        <source>By name</source>
+        <translation>按名称</translation>
+    </message>
+    <message>
+        <source>By state</source>
+        <translation>按状态</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n decision(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n 个审核决定等待发送</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to review yet. Send and receive to download your team&apos;s submissions.</source>
+        <translation>还没有需要审核的内容。点击“发送和接收”下载团队的提交。</translation>
+    </message>
+    <message>
+        <source>No submission matches these filters.</source>
+        <translation>没有符合这些筛选条件的提交。</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewStore</name>
+    <message>
+        <source>storing pulled submissions</source>
+        <translation>保存下载的提交</translation>
+    </message>
+    <message>
+        <source>reading the attachments to download</source>
+        <translation>读取待下载的附件</translation>
+    </message>
+    <message>
+        <source>The file name &apos;%1&apos; is not a plain file name.</source>
+        <translation>文件名“%1”不是普通文件名。</translation>
+    </message>
+    <message>
+        <source>reading an attachment</source>
+        <translation>读取附件</translation>
+    </message>
+    <message>
+        <source>The attachment %1 is not listed for this submission.</source>
+        <translation>附件 %1 不属于这份提交。</translation>
+    </message>
+    <message>
+        <source>The attachment %1 arrived damaged (its checksum is wrong); it will be downloaded again.</source>
+        <translation>附件 %1 下载后已损坏（校验和不符）；将重新下载。</translation>
+    </message>
+    <message>
+        <source>saving an attachment</source>
+        <translation>保存附件</translation>
+    </message>
+    <message>
+        <source>reading the submissions to review</source>
+        <translation>读取待审核的提交</translation>
+    </message>
+    <message>
+        <source>reading a submission</source>
+        <translation>读取提交</translation>
+    </message>
+    <message>
+        <source>There is no submission %1 on this device; pull again.</source>
+        <translation>本设备上没有提交 %1；请重新下载。</translation>
+    </message>
+    <message>
+        <source>reading a submission&apos;s versions</source>
+        <translation>读取提交的版本</translation>
+    </message>
+    <message>
+        <source>reading a submission&apos;s attachments</source>
+        <translation>读取提交的附件</translation>
+    </message>
+    <message>
+        <source>reading a submission&apos;s comments</source>
+        <translation>读取提交的意见</translation>
+    </message>
+    <message>
+        <source>reading a submission&apos;s flags</source>
+        <translation>读取提交的标记</translation>
+    </message>
+    <message>
+        <source>counting the submissions to review</source>
+        <translation>统计待审核的提交</translation>
+    </message>
+    <message>
+        <source>counting the team&apos;s submissions</source>
+        <translation>统计团队的提交</translation>
+    </message>
+    <message>
+        <source>saving what was seen</source>
+        <translation>保存已查看的版本</translation>
+    </message>
+    <message>
+        <source>A decision is approved, hasIssues or rejected, not &apos;%1&apos;.</source>
+        <translation>审核决定只能是 approved、hasIssues 或 rejected，不能是“%1”。</translation>
+    </message>
+    <message>
+        <source>Sending a submission back or rejecting it needs a comment for the enumerator.</source>
+        <translation>退回或拒绝提交时需要填写给调查员的意见。</translation>
+    </message>
+    <message>
+        <source>Questions are flagged only when the submission is sent back.</source>
+        <translation>只有退回提交时才能标记问题。</translation>
+    </message>
+    <message>
+        <source>saving the decision</source>
+        <translation>保存审核决定</translation>
+    </message>
+    <message>
+        <source>reading the decisions</source>
+        <translation>读取审核决定</translation>
+    </message>
+    <message>
+        <source>sending a decision</source>
+        <translation>发送审核决定</translation>
+    </message>
+    <message>
+        <source>saving a sent decision</source>
+        <translation>保存已发送的审核决定</translation>
+    </message>
+    <message>
+        <source>saving a failed decision</source>
+        <translation>保存发送失败的审核决定</translation>
+    </message>
+    <message>
+        <source>saving a refused decision</source>
+        <translation>保存被拒绝的审核决定</translation>
     </message>
 </context>
 <context>
@@ -1985,6 +2437,33 @@
         <translation>
             <numerusform>这台设备上还有 %n 条记录未发送。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>StateBadge</name>
+    <message>
+        <source>Received</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>已更正</translation>
+    </message>
+    <message>
+        <source>Has issues</source>
+        <translation>有问题</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
     </message>
 </context>
 <context>
@@ -2358,6 +2837,144 @@
         <source>the file %1 does not exist</source>
         <translation>文件 %1 不存在</translation>
     </message>
+    <message>
+        <source>flagged %1 by %2: %3
+</source>
+        <translation>%2 标记了 %1：%3
+</translation>
+    </message>
+</context>
+<context>
+    <name>SubmissionPage</name>
+    <message>
+        <source>Saved. It goes to the server with the next Send and receive.</source>
+        <translation>已保存。下次“发送和接收”时会发送到服务器。</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>By %1 on device %2</source>
+        <translation>由 %1 在设备 %2 上提交</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>（未知）</translation>
+    </message>
+    <message>
+        <source>Interview %1 – %2</source>
+        <translation>访问时间 %1 – %2</translation>
+    </message>
+    <message>
+        <source>Received %1</source>
+        <translation>接收于 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n version(s)</source>
+        <translation>
+            <numerusform>%n 个版本</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Your decision (%1) is waiting to be sent.</source>
+        <translation>您的决定（%1）等待发送。</translation>
+    </message>
+    <message>
+        <source>Your decision (%1) was not applied: %2. Below is the submission as it is now; decide again.</source>
+        <translation>您的决定（%1）未生效：%2。下面是这份提交的当前内容；请重新作出决定。</translation>
+    </message>
+    <message>
+        <source>No answer changed since the version of %1.</source>
+        <translation>自 %1 的版本以来没有答案改动。</translation>
+    </message>
+    <message>
+        <source>Changed since the version of %1:</source>
+        <translation>自 %1 的版本以来的改动：</translation>
+    </message>
+    <message>
+        <source>%1: %2 → %3</source>
+        <extracomment>A changed answer: question, old value → new value</extracomment>
+        <translation>%1：%2 → %3</translation>
+    </message>
+    <message>
+        <source>(no answer)</source>
+        <translation>（无答案）</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1，%2：%3</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Send back (%1)</source>
+        <translation>退回（%1）</translation>
+    </message>
+    <message>
+        <source>Send back</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>通过</translation>
+    </message>
+</context>
+<context>
+    <name>SubmissionRow</name>
+    <message>
+        <source>%1 (not downloaded yet)</source>
+        <translation>%1（尚未下载）</translation>
+    </message>
+    <message>
+        <source>Computed by the form</source>
+        <translation>由表单计算</translation>
+    </message>
+    <message>
+        <source>Flagged when sent back: %1</source>
+        <translation>退回时的标记：%1</translation>
+    </message>
+    <message>
+        <source>Note for the enumerator</source>
+        <translation>给调查员的说明</translation>
+    </message>
+    <message>
+        <source>Remove the flag</source>
+        <translation>取消标记</translation>
+    </message>
+    <message>
+        <source>Flag this answer for the enumerator</source>
+        <translation>标记此答案，提示调查员核实</translation>
+    </message>
+</context>
+<context>
+    <name>SubmissionView</name>
+    <message>
+        <source>%1, %2 (±%3 m)</source>
+        <translation>%1，%2（±%3 米）</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+    <message>
+        <source>Form %1 version %2 is not on this device: Send / receive to get it.</source>
+        <translation>本设备上没有表单 %1 的版本 %2：请“发送和接收”以获取。</translation>
+    </message>
+    <message>
+        <source>The form of this submission cannot be loaded: %1</source>
+        <translation>无法加载这份提交的表单：%1</translation>
+    </message>
+    <message>
+        <source>This submission does not fit its form: %1</source>
+        <translation>这份提交与其表单不符：%1</translation>
+    </message>
+    <message>
+        <source>This submission cannot be read.</source>
+        <translation>无法读取这份提交。</translation>
+    </message>
 </context>
 <context>
     <name>SurveyCli</name>
@@ -2384,7 +3001,15 @@
   sync --data DIR --server URL --user NAME [--password-stdin]
                                      pull forms, send finalized records, pull
                                      returned ones; ends with &apos;sent N, failed M,
-                                     returned K&apos;
+                                     returned K&apos; (decisions sent count in N, M)
+  review --data DIR pull --server URL --user NAME [--password-stdin]
+                                     a supervisor&apos;s pull of the team&apos;s submissions;
+                                     ends with &apos;pulled N, failed M&apos;
+  review --data DIR list [--json] | show ID [--lang LANG] | decisions [--json]
+                                     the pulled submissions, one of them, the decisions
+  review --data DIR approve ID [--comment TEXT] | return ID --comment TEXT
+         [--flag PATH=NOTE]... | reject ID --comment TEXT
+                                     decide offline; the next sync sends it
 </source>
         <translation>用法：survey-cli COMMAND ...
   validate FORM.xml                  检查表单能否加载，并输出摘要
@@ -2408,7 +3033,15 @@
   sync --data DIR --server URL --user NAME [--password-stdin]
                                      下载表单、发送已定稿的记录、获取退回的
                                      记录；最后一行为 &apos;sent N, failed M,
-                                     returned K&apos;
+                                     returned K&apos;（已发送的审核决定计入 N、M）
+  review --data DIR pull --server URL --user NAME [--password-stdin]
+                                     督导员下载本组的提交；最后一行为
+                                     &apos;pulled N, failed M&apos;
+  review --data DIR list [--json] | show ID [--lang LANG] | decisions [--json]
+                                     已下载的提交、其中一份、审核决定
+  review --data DIR approve ID [--comment TEXT] | return ID --comment TEXT
+         [--flag PATH=NOTE]... | reject ID --comment TEXT
+                                     离线作出审核决定；下次同步时发送
 </translation>
     </message>
 </context>
@@ -2679,6 +3312,50 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <source>Form downloaded: %1 (version %2)</source>
         <translation>已下载表单：%1（版本 %2）</translation>
     </message>
+    <message>
+        <source>Could not find out who is signed in: %1</source>
+        <translation>无法确认登录的账户：%1</translation>
+    </message>
+    <message>
+        <source>%1 is not a supervisor or an admin on this server, so there is nothing to review.</source>
+        <translation>%1 在此服务器上不是督导员或管理员，没有需要审核的内容。</translation>
+    </message>
+    <message>
+        <source>The team could not be fetched: %1</source>
+        <translation>无法获取团队信息：%1</translation>
+    </message>
+    <message>
+        <source>Submissions for review could not be fetched: %1</source>
+        <translation>无法获取待审核的提交：%1</translation>
+    </message>
+    <message>
+        <source>The server&apos;s list of submissions for review is not readable.</source>
+        <translation>服务器返回的待审核提交列表无法读取。</translation>
+    </message>
+    <message>
+        <source>The server listed a submission for review without its instanceId or form; it was skipped.</source>
+        <translation>服务器列出的一份待审核提交缺少 instanceId 或表单，已跳过。</translation>
+    </message>
+    <message>
+        <source>Form %1 version %2 could not be downloaded: %3</source>
+        <translation>无法下载表单 %1 的版本 %2：%3</translation>
+    </message>
+    <message>
+        <source>Form %1 version %2 could not be kept: %3</source>
+        <translation>无法保存表单 %1 的版本 %2：%3</translation>
+    </message>
+    <message>
+        <source>%1 of submission %2 could not be downloaded: %3</source>
+        <translation>提交 %2 的 %1 无法下载：%3</translation>
+    </message>
+    <message>
+        <source>Your decision on %1 was not applied: %2</source>
+        <translation>您对 %1 的决定未生效：%2</translation>
+    </message>
+    <message>
+        <source>Your decision on %1 is not sent yet: %2</source>
+        <translation>您对 %1 的决定尚未发送：%2</translation>
+    </message>
 </context>
 <context>
     <name>SyncCommand</name>
@@ -2730,6 +3407,44 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>%1 (correction)</source>
         <translation>%1（更正）</translation>
+    </message>
+</context>
+<context>
+    <name>TargetProgress</name>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1：%2 / %3</translation>
+    </message>
+</context>
+<context>
+    <name>TeamPage</name>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Send and receive to download your team.</source>
+        <translation>点击“发送和接收”下载团队信息。</translation>
+    </message>
+    <message>
+        <source>Never synced</source>
+        <translation>从未同步</translation>
+    </message>
+    <message>
+        <source>Last synced %1</source>
+        <translation>上次同步 %1</translation>
+    </message>
+    <message>
+        <source>Today %1 · This week %2 · In all %3</source>
+        <translation>今天 %1 · 本周 %2 · 共 %3</translation>
+    </message>
+    <message>
+        <source>Waiting for review %1 · Sent back %2 · Approved %3</source>
+        <translation>待审核 %1 · 已退回 %2 · 已通过 %3</translation>
     </message>
 </context>
 <context>
@@ -3077,6 +3792,10 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <source>This record was sent: it can be read, not changed.</source>
         <translation>此记录已发送：只能查看，不能修改。</translation>
     </message>
+    <message>
+        <source>Check this answer</source>
+        <translation>请核实此答案</translation>
+    </message>
 </context>
 <context>
     <name>survey::app::FormOutline</name>
@@ -3158,6 +3877,32 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Downloading submissions to review: %1 of %2 (%3 of %4)</source>
+        <translation>正在下载待审核的提交：%1 / %2（%3 / %4）</translation>
+    </message>
+    <message>
+        <source>Downloading submissions to review: %1 of %2</source>
+        <translation>正在下载待审核的提交：%1 / %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n to review</source>
+        <translation>
+            <numerusform>%n 份待审核</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not downloaded (tried again next time)</source>
+        <translation>
+            <numerusform>%n 份未下载（下次重试）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n decision(s) refused: the submission changed</source>
+        <translation>
+            <numerusform>%n 个审核决定被拒绝：提交已改动</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -58,6 +58,26 @@ ColumnLayout {
         font.bold: true
         wrapMode: Text.Wrap
     }
+    // The reviewer's note, when they sent the record back with this question flagged.
+    RowLayout {
+        objectName: "flag_" + questionView.ref
+        Layout.fillWidth: true
+        visible: (questionView.question.flag || "") !== ""
+        spacing: Theme.spacing
+        Image {
+            Layout.alignment: Qt.AlignTop
+            source: "qrc:/icons/emoji-flags.svg"
+            sourceSize.width: 20
+            sourceSize.height: 20
+        }
+        Label {
+            objectName: "flagNote_" + questionView.ref
+            Layout.fillWidth: true
+            text: qsTr("Supervisor: %1").arg(questionView.question.flag || "")
+            color: Theme.warning
+            wrapMode: Text.Wrap
+        }
+    }
     Label {
         objectName: "hint_" + questionView.ref
         Layout.fillWidth: true

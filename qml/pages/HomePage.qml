@@ -51,6 +51,13 @@ Page {
                 font.pixelSize: Theme.titleSize
                 elide: Text.ElideRight
             }
+            // Supervisors and project leads review their team's submissions here.
+            ToolButton {
+                objectName: "reviewButton"
+                visible: Account.reviewer
+                text: qsTr("Review")
+                onClicked: page.StackView.view.push("ReviewPage.qml")
+            }
             ToolButton {
                 objectName: "syncLogButton"
                 text: qsTr("Log")

@@ -108,8 +108,26 @@ Page {
                         maximumLineCount: 2
                         elide: Text.ElideRight
                     }
+                    // The reviewer's note on this question (a record sent back).
+                    Label {
+                        objectName: "outlineFlag"
+                        Layout.fillWidth: true
+                        visible: (entry.modelData.flag || "") !== ""
+                        text: qsTr("Supervisor: %1").arg(entry.modelData.flag || "")
+                        color: Theme.warning
+                        font.pixelSize: Theme.smallSize
+                        wrapMode: Text.Wrap
+                    }
                 }
-                // A required answer still missing, or an answer its rule refuses.
+                // The reviewer flagged it; a required answer still missing; an answer its
+                // rule refuses.
+                Image {
+                    objectName: "outlineFlagIcon"
+                    visible: (entry.modelData.flag || "") !== ""
+                    source: "qrc:/icons/emoji-flags.svg"
+                    sourceSize.width: 20
+                    sourceSize.height: 20
+                }
                 Label {
                     objectName: "outlineMark"
                     visible: entry.modelData.missing || entry.modelData.invalid

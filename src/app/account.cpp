@@ -4,6 +4,9 @@
 #include "backend.h"
 #include "credentials.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkReply>
 #include <QPointer>
 #include <QUrl>
 
@@ -25,7 +28,64 @@ sync::Credentials *newKeystore()
 Account::Account(Backend *backend)
     : QObject(backend)
     , m_backend(backend)
-{}
+{
+    // Whenever there is a password to ask with, the server says who the account is.
+    connect(this, &Account::ready, this, &Account::learnRole);
+}
+
+Account::Role Account::roleFromName(const QString &name)
+{
+    if (name == QLatin1String("admin"))
+        return Role::Admin;
+    if (name == QLatin1String("supervisor"))
+        return Role::Supervisor;
+    if (name == QLatin1String("enumerator"))
+        return Role::Enumerator;
+    return Role::Unknown;
+}
+
+void Account::setRole(Role role)
+{
+    if (role == m_role)
+        return;
+    m_role = role;
+    static const char *names[] = {"", "enumerator", "supervisor", "admin"};
+    m_backend->saveSetting(kRoleKey, QLatin1String(names[static_cast<int>(role)]));
+    Q_EMIT roleChanged();
+}
+
+void Account::learnRole()
+{
+    if (m_serverUrl.isEmpty() || m_password.isEmpty())
+        return;
+    if (!m_net)
+        m_net = new QNetworkAccessManager(this);
+    const QUrl base(m_serverUrl);
+    QNetworkRequest request(base.resolved(QUrl(QStringLiteral("/v1/users/current"))));
+    request.setRawHeader("Authorization",
+                         "Basic " +
+                             (m_userName + QLatin1Char(':') + m_password).toUtf8().toBase64());
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::SameOriginRedirectPolicy);
+    request.setTransferTimeout(30000);
+    QNetworkReply *reply = m_net->get(request);
+    const QString user = m_userName;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, user] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (user != m_userName)
+            return; // signed in as someone else meanwhile
+        if (status == 200) {
+            setRole(roleFromName(QJsonDocument::fromJson(reply->readAll())
+                                     .object()
+                                     .value(QStringLiteral("role"))
+                                     .toString()));
+        } else if (status == 403 || status == 404) {
+            setRole(Role::Unknown); // a server that does not say (ODK Central's app users)
+        }
+        // Offline, or the server failing: the role kept from before stands.
+    });
+}
 
 Account *Account::create(QQmlEngine *, QJSEngine *)
 {
@@ -34,11 +94,14 @@ Account *Account::create(QQmlEngine *, QJSEngine *)
     return account;
 }
 
-void Account::restore(const QString &server, const QString &user, bool configured)
+void Account::restore(const QString &server, const QString &user, bool configured,
+                      const QString &role)
 {
     m_serverUrl = server;
     m_userName = user;
     m_configured = configured;
+    m_role = roleFromName(role);
+    Q_EMIT roleChanged();
     Q_EMIT changed();
     if (m_serverUrl.isEmpty() || m_userName.isEmpty())
         return;
@@ -70,6 +133,8 @@ void Account::signIn(const QString &serverUrl, const QString &user, const QStrin
         return;
     }
     m_serverUrl = url.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+    if (m_userName != user.trimmed())
+        setRole(Role::Unknown); // until the server says
     m_userName = user.trimmed();
     m_password = password;
     m_configured = true;
@@ -160,6 +225,7 @@ void Account::signOut()
     m_password.clear();
     m_sendWhenGiven = false;
     setNeed(PasswordNeed::None);
+    setRole(Role::Unknown);
     Q_EMIT signedOut();
     m_configured = false;
     m_backend->saveSetting(kConfiguredKey, QStringLiteral("no"));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QNetworkAccessManager>
 #include <QObject>
 #include <QQmlEngine>
 
@@ -22,6 +23,10 @@ class Account : public QObject
     Q_PROPERTY(QString userName READ userName NOTIFY changed)
     /// Why the app has no password to send with (None: it has one, or needs none).
     Q_PROPERTY(PasswordNeed passwordNeed READ passwordNeed NOTIFY passwordNeedChanged)
+    /// What the server says this account is (GET /v1/users/current), kept for offline runs.
+    Q_PROPERTY(Role role READ role NOTIFY roleChanged)
+    /// Supervisors and admins review: the app shows them the Review workspace.
+    Q_PROPERTY(bool reviewer READ reviewer NOTIFY roleChanged)
 
 public:
     /// Why sending needs the person to type the password again.
@@ -34,10 +39,21 @@ public:
     };
     Q_ENUM(PasswordNeed)
 
+    /// The account's role on the server.
+    enum class Role {
+        Unknown,    ///< not asked yet, or the server does not say (ODK Central app users)
+        Enumerator, ///< collects
+        Supervisor, ///< collects, and reviews their team's submissions
+        Admin,      ///< a project lead: reviews every team
+    };
+    Q_ENUM(Role)
+    static Role roleFromName(const QString &name);
+
     /// The store's settings that keep the account.
     static inline const QString kServerKey = QStringLiteral("server");
     static inline const QString kUserKey = QStringLiteral("user");
     static inline const QString kConfiguredKey = QStringLiteral("configured");
+    static inline const QString kRoleKey = QStringLiteral("role");
 
     explicit Account(Backend *backend);
     /// The backend's (QML's singleton).
@@ -48,10 +64,13 @@ public:
     QString userName() const { return m_userName; }
     QString password() const { return m_password; }
     PasswordNeed passwordNeed() const { return m_passwordNeed; }
+    Role role() const { return m_role; }
+    bool reviewer() const { return m_role == Role::Supervisor || m_role == Role::Admin; }
 
     /// The account as the settings kept it (at start); the password is read from the
     /// keystore, and asked for when it cannot be.
-    void restore(const QString &server, const QString &user, bool configured);
+    void restore(const QString &server, const QString &user, bool configured,
+                 const QString &role = {});
     /// Signs in: the password goes to the keystore; forms are pulled at once.
     Q_INVOKABLE void signIn(const QString &serverUrl, const QString &user, const QString &password);
     /// Works without a server: forms are added from files.
@@ -77,11 +96,15 @@ Q_SIGNALS:
     void ready(bool sendNow);
     /// Signed out: nothing may be sent any more.
     void signedOut();
+    void roleChanged();
 
 private:
     void need(PasswordNeed why);
     void keep(const QString &password);
     void setNeed(PasswordNeed why);
+    /// Asks the server who this account is (each time there is a password to ask with).
+    void learnRole();
+    void setRole(Role role);
 
     Backend *m_backend;
     bool m_configured = false;
@@ -91,6 +114,8 @@ private:
     PasswordNeed m_passwordNeed = PasswordNeed::None;
     bool m_sendWhenGiven = false;
     bool m_keystoreUsable = true; ///< false once it answered that there is none
+    Role m_role = Role::Unknown;
+    QNetworkAccessManager *m_net = nullptr; ///< made on first use
 };
 
 } // namespace survey::app

@@ -62,6 +62,7 @@ Backend::Backend(QObject *parent)
     , m_account(new Account(this))
     , m_sync(new Sync(this))
     , m_preferences(new Preferences(this))
+    , m_review(nullptr)
 {
     s_instance = this;
     // A password to send with (signed in, restored, typed): the sync client is made with
@@ -73,6 +74,7 @@ Backend::Backend(QObject *parent)
         });
     });
     connect(m_account, &Account::signedOut, m_sync, &Sync::stop);
+    m_review = new Review(this); // follows the others' signals
     // Form titles in the new language.
     connect(m_preferences, &Preferences::languageChanged, this, &Backend::loadLists);
 }
@@ -122,6 +124,7 @@ void Backend::start(const QString &dataDir, QQmlEngine *engine)
                 const QString server = s->setting(Account::kServerKey);
                 const QString user = s->setting(Account::kUserKey);
                 const bool configured = s->setting(Account::kConfiguredKey) == QLatin1String("yes");
+                const QString role = s->setting(Account::kRoleKey);
                 const QString language =
                     s->setting(Preferences::kLanguageKey, QStringLiteral("zh_CN"));
                 const QString autoSend =
@@ -138,7 +141,7 @@ void Backend::start(const QString &dataDir, QQmlEngine *engine)
                     loadLists();
                     // The password from the keystore, for sending later (asked for
                     // when it cannot be had).
-                    m_account->restore(server, user, configured);
+                    m_account->restore(server, user, configured, role);
                 });
             });
         });
@@ -314,6 +317,17 @@ void Backend::openRecord(const QString &instanceId)
         auto record = s->record(instanceId, &e);
         QString id = instanceId;
         QString comment;
+        // A record being corrected shows the reviewer's flags (kept with it until sent).
+        const bool correcting =
+            record &&
+            (record->state == store::RecordState::Returned ||
+             (record->state == store::RecordState::Draft && !record->deprecatedId.isEmpty()));
+        QHash<QString, QString> flags;
+        if (correcting) {
+            for (const auto &f : record->flags)
+                flags.insert(f.path, f.note);
+        }
+        const bool returned = record && record->state == store::RecordState::Returned;
         if (record && record->state == store::RecordState::Returned) {
             // Opened for correction: an edit with a new instanceID.
             comment = record->comments.empty() ? QString() : record->comments.back().body;
@@ -365,9 +379,10 @@ void Backend::openRecord(const QString &instanceId)
             auto *controller =
                 new FormController(this, def, std::move(session), formRow, false, comment, this);
             controller->setMediaDir(mediaDir);
+            controller->setFlags(flags);
             if (sent)
                 controller->setReadOnly(); // what was sent is read, never changed here
-            else
+            else if (!returned || !controller->goToFirstFlag())
                 controller->resumeAt(place); // where the person left it
             QJSEngine::setObjectOwnership(controller, QJSEngine::JavaScriptOwnership);
             loadLists();

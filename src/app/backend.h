@@ -5,6 +5,7 @@
 #include "formcontroller.h"
 #include "preferences.h"
 #include "recordsmodel.h"
+#include "review.h"
 #include "sync.h"
 #include "worker.h"
 
@@ -72,6 +73,8 @@ public:
     Sync *sending() const { return m_sync; }
     /// The person's settings (QML's Preferences singleton).
     Preferences *preferences() const { return m_preferences; }
+    /// The supervisor's workspace (QML's Review singleton).
+    Review *review() const { return m_review; }
     /// Keeps a setting in the store (on the worker thread; a failure is told).
     void saveSetting(const QString &key, const QString &value);
 
@@ -103,6 +106,7 @@ private:
     Account *m_account;
     Sync *m_sync;
     Preferences *m_preferences;
+    Review *m_review;
     bool m_ready = false;
     QString m_error;
     QVariantList m_forms;

@@ -28,24 +28,7 @@ using form::Control;
 using form::FormSession;
 using form::XmlNode;
 
-namespace {
-
-/// The form language matching the app's ("zh_CN", "en"), by the names forms use.
-QString matchLanguage(const QStringList &languages, const QString &code)
-{
-    const QString base = code.left(2).toLower();
-    for (const QString &l : languages) {
-        const QString lower = l.toLower();
-        if (lower.contains(QLatin1Char('(') + base) || lower == base ||
-            (base == QLatin1String("zh") &&
-             (l.contains(QStringLiteral("中文")) || lower.contains(QLatin1String("chinese")))) ||
-            (base == QLatin1String("en") && lower.contains(QLatin1String("english"))))
-            return l;
-    }
-    return QString();
-}
-
-} // namespace
+namespace {} // namespace
 
 FormController::FormController(Backend *backend, std::shared_ptr<const form::FormDefinition> def,
                                std::unique_ptr<form::FormSession> session, qint64 formRow,
@@ -224,6 +207,7 @@ QVariantMap FormController::questionMap(int control, void *nodePtr) const
         {QStringLiteral("required"), node && m_session->isRequired(node)},
         {QStringLiteral("readonly"), readonly},
         {QStringLiteral("problem"), problem},
+        {QStringLiteral("flag"), node ? flagNote(m_session->pathOf(node)) : QString()},
         {QStringLiteral("rangeStart"), c.rangeStart},
         {QStringLiteral("rangeEnd"), c.rangeEnd},
         {QStringLiteral("rangeStep"), c.rangeStep}};
@@ -243,8 +227,48 @@ QVariantList FormController::questions() const
 
 QVariantList FormController::outline() const
 {
-    return outlineRows(*m_session, m_position, m_prompts,
-                       appLocale(m_backend->preferences()->language()));
+    QVariantList rows = outlineRows(*m_session, m_position, m_prompts,
+                                    appLocale(m_backend->preferences()->language()));
+    if (m_flags.isEmpty())
+        return rows;
+    for (QVariant &row : rows) {
+        QVariantMap map = row.toMap();
+        map.insert(QStringLiteral("flag"), flagNote(map.value(QStringLiteral("ref")).toString()));
+        row = map;
+    }
+    return rows;
+}
+
+QString FormController::flagNote(const QString &ref) const
+{
+    if (ref.isEmpty() || m_flags.isEmpty())
+        return QString();
+    // The question's own flag, or the nearest group's (a whole repeat entry flagged).
+    for (QString path = ref; !path.isEmpty(); path.truncate(path.lastIndexOf(QLatin1Char('/')))) {
+        const auto it = m_flags.constFind(path);
+        if (it != m_flags.constEnd())
+            return it->isEmpty() ? tr("Check this answer") : *it;
+    }
+    return QString();
+}
+
+bool FormController::goToFirstFlag()
+{
+    for (std::size_t i = 0; i < m_prompts.size(); ++i) {
+        const auto &p = m_prompts[i];
+        std::vector<const XmlNode *> nodes;
+        if (p.kind == FormSession::Prompt::Kind::FieldList) {
+            for (const auto &q : p.questions)
+                nodes.push_back(q.second);
+        } else if (p.kind == FormSession::Prompt::Kind::Question) {
+            nodes.push_back(p.node);
+        }
+        for (const XmlNode *n : nodes) {
+            if (n && !flagNote(m_session->pathOf(n)).isEmpty())
+                return i == std::size_t(index()) || jumpTo(static_cast<int>(i));
+        }
+    }
+    return false;
 }
 
 QString FormController::removableRepeat() const
@@ -608,12 +632,8 @@ void FormController::setFormLanguage(const QString &language)
 
 void FormController::followAppLanguage(const QString &code)
 {
-    // The settings' form language first, where this form has it; else the app's.
-    if (m_session->languages().contains(m_backend->preferences()->formLanguage())) {
-        setFormLanguage(m_backend->preferences()->formLanguage());
-        return;
-    }
-    const QString match = matchLanguage(m_session->languages(), code);
+    const QString match =
+        formLanguageFor(m_session->languages(), m_backend->preferences()->formLanguage(), code);
     if (!match.isEmpty())
         setFormLanguage(match);
 }

@@ -61,6 +61,8 @@ class FormController : public QObject
     Q_PROPERTY(QString repeatHeading READ repeatHeading NOTIFY pageChanged)
     /// How far through the form the page is (0 to 1), steady as questions appear.
     Q_PROPERTY(qreal progress READ progress NOTIFY pageChanged)
+    /// Questions the reviewer flagged when sending the record back (a correction's).
+    Q_PROPERTY(int flagCount READ flagCount CONSTANT)
 
 public:
     /// What the current page is.
@@ -109,6 +111,13 @@ public:
     int repeatCount() const;
     QString repeatHeading() const;
     qreal progress() const;
+    int flagCount() const { return int(m_flags.size()); }
+    /// The reviewer's flags (question path → note), before the page shows the record.
+    void setFlags(const QHash<QString, QString> &flags) { m_flags = flags; }
+    /// The reviewer's note on the question at `ref` (or on a group holding it); "" if none.
+    Q_INVOKABLE QString flagNote(const QString &ref) const;
+    /// To the first page with a flagged question; false when there is none.
+    bool goToFirstFlag();
 
     /// Sets an answer ("" clears it). Returns the reason when the value does not fit its
     /// type or choices (then nothing changes); saved at once otherwise.
@@ -187,6 +196,7 @@ private:
     int m_rememberedIndex = -1; ///< the page last written as the place to come back to
     void rememberPlace();       ///< the record's name as the lists last had it
     bool m_finalized = false;
+    QHash<QString, QString> m_flags; ///< question path → the reviewer's note
     /// Next was refused on this page: its required messages show too.
     bool m_showRequired = false;
 };

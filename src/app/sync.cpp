@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sync.h"
 
+#include "applocale.h"
 #include "autosender.h"
 #include "backend.h"
 #include "retrypolicy.h"
@@ -84,6 +85,23 @@ void Sync::prepare(std::function<void()> then)
                     Q_EMIT progressChanged();
                     setStatus(tr("Sending %1 of %2…").arg(std::min(done + 1, total)).arg(total));
                 });
+        connect(
+            client, &sync::SyncClient::pullProgress, this,
+            [self, this](int done, int total, qint64 bytes, qint64 bytesTotal) {
+                if (!self)
+                    return;
+                m_progress = total > 0 ? qreal(done) / total : 0;
+                Q_EMIT progressChanged();
+                const QLocale locale = appLocale(m_backend->preferences()->language());
+                setStatus(
+                    bytesTotal > 0
+                        ? tr("Downloading submissions to review: %1 of %2 (%3 of %4)")
+                              .arg(done)
+                              .arg(total)
+                              .arg(locale.formattedDataSize(bytes),
+                                   locale.formattedDataSize(bytesTotal))
+                        : tr("Downloading submissions to review: %1 of %2").arg(done).arg(total));
+            });
         connect(client, &sync::SyncClient::finished, this,
                 [self, this](const sync::SyncSummary &summary) {
                     if (!self)
@@ -97,6 +115,14 @@ void Sync::prepare(std::function<void()> then)
                         text += comma + tr("%n not sent", nullptr, summary.failed);
                     if (summary.returned > 0)
                         text += comma + tr("%n returned for correction", nullptr, summary.returned);
+                    if (summary.pulled > 0)
+                        text += comma + tr("%n to review", nullptr, summary.pulled);
+                    if (summary.pullFailed > 0)
+                        text += comma + tr("%n not downloaded (tried again next time)", nullptr,
+                                           summary.pullFailed);
+                    if (summary.conflicts > 0)
+                        text += comma + tr("%n decision(s) refused: the submission changed",
+                                           nullptr, summary.conflicts);
                     if (summary.signInFailed)
                         text = tr("The server refused the user name or password.");
                     setStatus(text);
@@ -143,7 +169,12 @@ void Sync::sync()
     Q_EMIT progressChanged();
     setStatus(tr("Connecting…"));
     auto *client = m_client;
-    m_backend->worker().post([client](store::Store *) { client->syncAll(); });
+    // A reviewer's Send / receive also brings the team's submissions.
+    const bool reviewing = m_backend->account()->reviewer();
+    m_backend->worker().post([client, reviewing](store::Store *) {
+        client->setReviewing(reviewing);
+        client->syncAll();
+    });
 }
 
 void Sync::cancel()

@@ -4,10 +4,10 @@
 // `survey-cli sync` sends the decisions.
 #include "commands.h"
 
+#include "answerrows.h"
 #include "formdefinition.h"
 #include "formsession.h"
 #include "reviewstore.h"
-#include "submissionview.h"
 #include "syncclient.h"
 
 #include <QCoreApplication>

@@ -445,6 +445,29 @@ std::map<QString, int> ReviewStore::counts(StoreError *error)
     return out;
 }
 
+std::map<QString, SubmitterCounts> ReviewStore::submitterCounts(const QDateTime &dayStart,
+                                                                const QDateTime &weekStart,
+                                                                StoreError *error)
+{
+    QSqlQuery q(m_store.m_db);
+    q.prepare(QStringLiteral(
+                  "SELECT s.submitter, SUM(s.created_at >= ?), SUM(s.created_at >= ?), COUNT(*), "
+                  "SUM(%1 IN ('received', 'edited')), SUM(%1 IN ('hasIssues', 'rejected')), "
+                  "SUM(%1 = 'approved') FROM review_submissions s LEFT JOIN review_decisions d ON "
+                  "d.id = (SELECT MAX(id) FROM review_decisions WHERE submission_row = s.id) "
+                  "GROUP BY s.submitter")
+                  .arg(QLatin1String(kShownState)));
+    q.addBindValue(timeText(dayStart));
+    q.addBindValue(timeText(weekStart));
+    std::map<QString, SubmitterCounts> out;
+    if (!m_store.exec(q, tr("counting the team's submissions"), error))
+        return out;
+    while (q.next())
+        out[q.value(0).toString()] = {q.value(1).toInt(), q.value(2).toInt(), q.value(3).toInt(),
+                                      q.value(4).toInt(), q.value(5).toInt(), q.value(6).toInt()};
+    return out;
+}
+
 bool ReviewStore::markSeen(const QString &instanceId, StoreError *error)
 {
     return m_store.write(

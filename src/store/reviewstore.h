@@ -115,6 +115,17 @@ struct MissingAttachment
     qint64 size = 0;
 };
 
+/// One enumerator's pulled submissions, for the team page.
+struct SubmitterCounts
+{
+    int today = 0;
+    int week = 0;
+    int total = 0;
+    int waiting = 0;  ///< received or edited, with no decision of this device waiting
+    int sentBack = 0; ///< has issues or rejected, not corrected yet
+    int approved = 0;
+};
+
 /// A supervisor's review copies and decisions in the device's store (same database, same
 /// guarantees: a call that returns true is on disk).
 class ReviewStore
@@ -149,6 +160,9 @@ public:
     std::vector<ReviewFlag> flags(qint64 submissionRow, StoreError *error);
     /// Submissions per shown state.
     std::map<QString, int> counts(StoreError *error);
+    /// Per submitter, with "today" and "this week" starting at the given times.
+    std::map<QString, SubmitterCounts>
+    submitterCounts(const QDateTime &dayStart, const QDateTime &weekStart, StoreError *error);
     /// The reviewer opened the current version: the next changes view starts from it.
     bool markSeen(const QString &instanceId, StoreError *error);
 

@@ -167,41 +167,41 @@ void SyncClient::feedPhase(std::shared_ptr<ReviewPull> pull, std::function<void(
     pull->cursor = review.cursor(pull->server);
     QUrl page = url(QStringLiteral("/review/feed"));
     page.setQuery(QStringLiteral("after=%1&limit=%2").arg(pull->cursor).arg(m_reviewPage));
-    exchange([this, page] { return m_net.get(request(page)); }, {200},
-             [this, pull, next](const Exchange &ex, const Outcome &outcome) {
-                 if (outcome.kind != Outcome::Kind::Success) {
-                     noteRefusal(outcome);
-                     m_summary.problems << Messages::tr("Submissions for review could not be "
-                                                        "fetched: %1")
-                                               .arg(outcome.message);
-                     m_summary.pullFailed += std::max(0, pull->total - pull->done);
-                     next();
-                     return;
-                 }
-                 const QJsonObject o = QJsonDocument::fromJson(ex.body).object();
-                 const QJsonArray items = o.value(QStringLiteral("submissions")).toArray();
-                 const qint64 cursor = o.value(QStringLiteral("next")).toInteger(-1);
-                 const int remaining = o.value(QStringLiteral("remaining")).toInt(-1);
-                 if (cursor < pull->cursor || remaining < 0 || (items.isEmpty() && remaining > 0)) {
-                     m_summary.problems
-                         << Messages::tr("The server's list of submissions for review "
-                                         "is not readable.");
-                     next();
-                     return;
-                 }
-                 if (pull->total == 0)
-                     pull->total = int(items.size()) + remaining;
-                 storePage(pull, items, cursor, [this, pull, next, remaining](bool stored) {
-                     Q_EMIT progress(pull->done, pull->total, pull->bytesDone, pull->bytesTotal);
-                     if (!stored || remaining == 0 || m_cancelled) {
-                         if (!stored)
-                             m_summary.pullFailed += std::max(0, pull->total - pull->done);
-                         next();
-                         return;
-                     }
-                     feedPhase(pull, next);
-                 });
-             });
+    exchange(
+        [this, page] { return m_net.get(request(page)); }, {200},
+        [this, pull, next](const Exchange &ex, const Outcome &outcome) {
+            if (outcome.kind != Outcome::Kind::Success) {
+                noteRefusal(outcome);
+                m_summary.problems << Messages::tr("Submissions for review could not be "
+                                                   "fetched: %1")
+                                          .arg(outcome.message);
+                m_summary.pullFailed += std::max(0, pull->total - pull->done);
+                next();
+                return;
+            }
+            const QJsonObject o = QJsonDocument::fromJson(ex.body).object();
+            const QJsonArray items = o.value(QStringLiteral("submissions")).toArray();
+            const qint64 cursor = o.value(QStringLiteral("next")).toInteger(-1);
+            const int remaining = o.value(QStringLiteral("remaining")).toInt(-1);
+            if (cursor < pull->cursor || remaining < 0 || (items.isEmpty() && remaining > 0)) {
+                m_summary.problems << Messages::tr("The server's list of submissions for review "
+                                                   "is not readable.");
+                next();
+                return;
+            }
+            if (pull->total == 0)
+                pull->total = int(items.size()) + remaining;
+            storePage(pull, items, cursor, [this, pull, next, remaining](bool stored) {
+                Q_EMIT pullProgress(pull->done, pull->total, pull->bytesDone, pull->bytesTotal);
+                if (!stored || remaining == 0 || m_cancelled) {
+                    if (!stored)
+                        m_summary.pullFailed += std::max(0, pull->total - pull->done);
+                    next();
+                    return;
+                }
+                feedPhase(pull, next);
+            });
+        });
 }
 
 void SyncClient::storePage(std::shared_ptr<ReviewPull> pull, const QJsonArray &items, qint64 cursor,
@@ -366,33 +366,33 @@ void SyncClient::pumpAttachments(std::shared_ptr<ReviewPull> pull)
         const QUrl target = submissionUrl(file.formId, file.instanceId,
                                           QStringLiteral("/versions/%1/attachments/%2")
                                               .arg(segment(file.versionId), segment(file.name)));
-        exchange([this, target] { return m_net.get(request(target)); }, {200},
-                 [this, pull, file](const Exchange &ex, const Outcome &outcome) {
-                     --pull->inFlight;
-                     StoreError e;
-                     store::ReviewStore review(m_store);
-                     if (outcome.kind != Outcome::Kind::Success) {
-                         noteRefusal(outcome);
-                         pull->failed.insert(file.instanceId);
-                         pull->pulled.insert(file.instanceId);
-                         m_summary.problems
-                             << Messages::tr("%1 of submission %2 could not be "
-                                             "downloaded: %3")
-                                    .arg(file.name, file.instanceId, outcome.message);
-                     } else if (!review.putAttachment(file.versionRow, file.name, ex.body, &e)) {
-                         pull->failed.insert(file.instanceId);
-                         pull->pulled.insert(file.instanceId);
-                         m_summary.problems << e.message;
-                     } else {
-                         pull->bytesDone += ex.body.size();
-                         pull->pulled.insert(file.instanceId); // complete now, unless another fails
-                     }
-                     Q_EMIT progress(pull->done, pull->total, pull->bytesDone, pull->bytesTotal);
-                     if (pull->inFlight == 0 && (pull->files.empty() || m_cancelled))
-                         pull->next();
-                     else
-                         pumpAttachments(pull);
-                 });
+        exchange(
+            [this, target] { return m_net.get(request(target)); }, {200},
+            [this, pull, file](const Exchange &ex, const Outcome &outcome) {
+                --pull->inFlight;
+                StoreError e;
+                store::ReviewStore review(m_store);
+                if (outcome.kind != Outcome::Kind::Success) {
+                    noteRefusal(outcome);
+                    pull->failed.insert(file.instanceId);
+                    pull->pulled.insert(file.instanceId);
+                    m_summary.problems << Messages::tr("%1 of submission %2 could not be "
+                                                       "downloaded: %3")
+                                              .arg(file.name, file.instanceId, outcome.message);
+                } else if (!review.putAttachment(file.versionRow, file.name, ex.body, &e)) {
+                    pull->failed.insert(file.instanceId);
+                    pull->pulled.insert(file.instanceId);
+                    m_summary.problems << e.message;
+                } else {
+                    pull->bytesDone += ex.body.size();
+                    pull->pulled.insert(file.instanceId); // complete now, unless another fails
+                }
+                Q_EMIT pullProgress(pull->done, pull->total, pull->bytesDone, pull->bytesTotal);
+                if (pull->inFlight == 0 && (pull->files.empty() || m_cancelled))
+                    pull->next();
+                else
+                    pumpAttachments(pull);
+            });
     }
 }
 

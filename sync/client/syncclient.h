@@ -94,6 +94,9 @@ public:
 
 Q_SIGNALS:
     void progress(int recordsDone, int recordsTotal, qint64 bytesSent, qint64 bytesTotal);
+    /// A review pull: submissions stored of those that changed, attachment bytes downloaded.
+    void pullProgress(int submissionsDone, int submissionsTotal, qint64 bytesDone,
+                      qint64 bytesTotal);
     void recordSent(const QString &instanceId);
     void recordFailed(const QString &instanceId, const QString &message);
     void finished(const survey::sync::SyncSummary &summary);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "submissionview.h"
+#include "answerrows.h"
 
 #include "formdefinition.h"
 #include "formsession.h"
@@ -16,7 +16,7 @@ namespace {
 
 class Tr
 {
-    Q_DECLARE_TR_FUNCTIONS(SubmissionView)
+    Q_DECLARE_TR_FUNCTIONS(AnswerRows)
 };
 
 QString choiceWords(const form::FormSession &session, int control, const form::XmlNode *node)
