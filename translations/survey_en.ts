@@ -1411,6 +1411,13 @@
         <source>Review</source>
         <translation>Review</translation>
     </message>
+    <message numerus="yes">
+        <source>Review: %n waiting</source>
+        <translation>
+            <numerusform>Review: %n waiting</numerusform>
+            <numerusform>Review: %n waiting</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>LocationAnswer</name>
@@ -2939,6 +2946,14 @@
     <message>
         <source>Approve</source>
         <translation>Approve</translation>
+    </message>
+    <message>
+        <source>Interview started %1</source>
+        <translation>Interview started %1</translation>
+    </message>
+    <message>
+        <source> (computed by the form)</source>
+        <translation> (computed by the form)</translation>
     </message>
 </context>
 <context>

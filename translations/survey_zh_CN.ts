@@ -1401,6 +1401,12 @@
         <source>Review</source>
         <translation>审核</translation>
     </message>
+    <message numerus="yes">
+        <source>Review: %n waiting</source>
+        <translation>
+            <numerusform>审核：%n 份待审</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>LocationAnswer</name>
@@ -2920,6 +2926,14 @@
     <message>
         <source>Approve</source>
         <translation>通过</translation>
+    </message>
+    <message>
+        <source>Interview started %1</source>
+        <translation>访问开始于 %1</translation>
+    </message>
+    <message>
+        <source> (computed by the form)</source>
+        <translation>（由表单计算）</translation>
     </message>
 </context>
 <context>

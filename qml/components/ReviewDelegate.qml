@@ -34,7 +34,7 @@ ItemDelegate {
                 Layout.fillWidth: true
                 text: row.name
                 font.bold: true
-                elide: Text.ElideRight
+                wrapMode: Text.Wrap
             }
             Label {
                 Layout.fillWidth: true
@@ -42,7 +42,7 @@ ItemDelegate {
                 text: qsTr("%1 · %2 · %3").arg(row.submitter).arg(row.formTitle).arg(row.received)
                 font.pixelSize: Theme.smallSize
                 color: Theme.muted
-                elide: Text.ElideRight
+                wrapMode: Text.Wrap
             }
             Label {
                 Layout.fillWidth: true

@@ -98,6 +98,7 @@ Item {
             iconName: "emoji-flags"
             checkable: true
             checked: row.flagNote !== null
+            icon.color: checked ? Theme.warning : Theme.muted
             text: checked ? qsTr("Remove the flag") : qsTr("Flag this answer for the enumerator")
             onClicked: row.flagToggled(row.modelData.path, row.modelData.label)
         }

@@ -14,7 +14,7 @@ RowLayout {
         Layout.fillWidth: true
         text: qsTr("%1: %2 of %3").arg(progress.form).arg(progress.done).arg(progress.target)
         font.pixelSize: Theme.smallSize
-        elide: Text.ElideRight
+        wrapMode: Text.Wrap
     }
     ProgressBar {
         Layout.preferredWidth: 120

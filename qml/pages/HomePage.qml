@@ -51,13 +51,6 @@ Page {
                 font.pixelSize: Theme.titleSize
                 elide: Text.ElideRight
             }
-            // Supervisors and project leads review their team's submissions here.
-            ToolButton {
-                objectName: "reviewButton"
-                visible: Account.reviewer
-                text: qsTr("Review")
-                onClicked: page.StackView.view.push("ReviewPage.qml")
-            }
             ToolButton {
                 objectName: "syncLogButton"
                 text: qsTr("Log")
@@ -83,6 +76,19 @@ Page {
             topPadding: Theme.margin
             spacing: Theme.margin + Theme.spacing
 
+            // Supervisors and project leads: their team's submissions, beside collecting.
+            Button {
+                objectName: "reviewButton"
+                x: Theme.margin
+                width: parent.width - 2 * Theme.margin
+                visible: Account.reviewer
+                implicitHeight: Theme.touch
+                icon.source: "qrc:/icons/system-users.svg"
+                text: Review.receivedCount + Review.editedCount > 0
+                      ? qsTr("Review: %n waiting", "", Review.receivedCount + Review.editedCount)
+                      : qsTr("Review")
+                onClicked: page.StackView.view.push("ReviewPage.qml")
+            }
             TextField {
                 id: search
                 objectName: "searchField"

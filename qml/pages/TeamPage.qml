@@ -96,7 +96,11 @@ Page {
                 Repeater {
                     model: member.modelData.targets
                     delegate: TargetProgress {
+                        required property var modelData
                         Layout.fillWidth: true
+                        form: modelData.form
+                        target: modelData.target
+                        done: modelData.done
                     }
                 }
             }

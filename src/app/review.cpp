@@ -327,7 +327,6 @@ void Review::open(const QString &instanceId)
             data->fill(*view);
             QJSEngine::setObjectOwnership(view, QJSEngine::JavaScriptOwnership);
             Q_EMIT opened(view);
-            reloadQueue(); // it is seen now
         });
     });
 }

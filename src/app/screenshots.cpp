@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // survey-screenshots [--check] OUT_DIR: renders the app's pages (home, a filled form page,
 // a page in a repeat, the question list, the finalize summary, the sync log after a
-// send-back, settings, the sign-out and password prompts, the sign-in page) at phone,
+// send-back, settings, the review queue, a submission, a correction's changes, the team,
+// the sign-out and password prompts, the sign-in page) at phone,
 // tablet and desktop sizes in both languages into PNG files, offscreen, from a throwaway
 // store holding the example forms and a few records. Used by scripts/screenshots.sh; with
 // --check, the layout_check test (app::layoutProblems on every page).
 #include "backend.h"
+#include "formdefinition.h"
+#include "formsession.h"
 #include "layoutcheck.h"
+#include "reviewstore.h"
 #include "store.h"
 #include "visibleitem.h"
 
@@ -14,6 +18,8 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QGuiApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QQmlApplicationEngine>
 #include <QQmlExtensionPlugin>
 #include <QQuickItem>
@@ -99,6 +105,120 @@ void popup(const QString &name, const char *method)
         QMetaObject::invokeMethod(o, method);
 }
 
+/// The household example's answers as a submission (with `id` and the household ID),
+/// made by the form engine.
+QByteArray exampleSubmission(store::Store &s, const QString &examples, const QString &id,
+                             const QString &household, const QString &kwh)
+{
+    const auto form = s.currentForm(QStringLiteral("household_energy"), nullptr);
+    const auto xml = form ? s.formXml(form->row, nullptr) : std::nullopt;
+    form::FormError fe;
+    const auto def = xml ? form::FormDefinition::load(*xml, {}, &fe) : nullptr;
+    QFile answersFile(QDir(examples).filePath(QStringLiteral("household_energy.answers.json")));
+    if (!def || !answersFile.open(QIODevice::ReadOnly))
+        return {};
+    form::FormSession session(def);
+    session.start();
+    QJsonObject answers = QJsonDocument::fromJson(answersFile.readAll()).object();
+    answers.insert(QStringLiteral("/data/hh_id"), household);
+    answers.insert(QStringLiteral("/data/elec_kwh"), kwh);
+    for (auto it = answers.begin(); it != answers.end(); ++it) {
+        QString why;
+        if (form::XmlNode *node = session.resolve(it.key(), true, &why))
+            session.setValue(node, it.value().toVariant().toString());
+    }
+    QByteArray out = session.toXml();
+    const qsizetype at = out.indexOf("<instanceID>") + 12;
+    return out.replace(at, out.indexOf("</instanceID>") - at, id.toUtf8());
+}
+
+/// A supervisor's device: the team's submissions pulled for review (one received with its
+/// photo, one corrected after being sent back, one approved) and the team.
+bool seedReview(store::Store &s, const QString &examples)
+{
+    store::ReviewStore review(s);
+    store::StoreError e;
+    QFile photoFile(QDir(examples).filePath(QStringLiteral("bd0127_house.jpg")));
+    if (!photoFile.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray photo = photoFile.readAll();
+    const QDateTime morning(QDate::currentDate(), QTime(9, 30));
+    const auto pulled = [&](const QString &id, const QString &who, const QString &household,
+                            const QString &state, int minutes) {
+        store::PulledSubmission p;
+        p.head.instanceId = id;
+        p.head.formId = QStringLiteral("household_energy");
+        p.head.submitter = who;
+        p.head.reviewState = state;
+        p.head.currentVersion = id;
+        p.head.createdAt = morning.addSecs(60 * minutes);
+        p.head.changeSeq = minutes;
+        p.head.instanceName = QStringLiteral("HH-%1").arg(household);
+        p.head.deviceId = QStringLiteral("survey-collector:7f3a9c");
+        store::ReviewVersion v;
+        v.instanceId = id;
+        v.current = true;
+        v.createdAt = p.head.createdAt;
+        v.submitter = who;
+        v.deviceId = p.head.deviceId;
+        v.xml = exampleSubmission(s, examples, id, household, QStringLiteral("320"));
+        v.attachments = {
+            {QStringLiteral("bd0127_house.jpg"), store::md5Hash(photo), photo.size(), {}}};
+        const auto form = s.currentForm(QStringLiteral("household_energy"), nullptr);
+        p.head.formVersion = v.formVersion = form ? form->version : QString();
+        p.versions.push_back(v);
+        return p;
+    };
+    auto received =
+        pulled(QStringLiteral("uuid:5c1e0a52-1f4e-4b7a-9d0e-3a2b1c0d0127"), QStringLiteral("李明"),
+               QStringLiteral("BD0127"), QStringLiteral("received"), 0);
+    auto corrected =
+        pulled(QStringLiteral("uuid:5c1e0a52-1f4e-4b7a-9d0e-3a2b1c0d0128"), QStringLiteral("王芳"),
+               QStringLiteral("BD0128"), QStringLiteral("hasIssues"), 20);
+    corrected.flags = {{QStringLiteral("/data/elec_kwh"), QStringLiteral("电费与用电量不符"),
+                        QStringLiteral("supervisor"), QString(), corrected.head.currentVersion}};
+    corrected.comments = {{QStringLiteral("supervisor"), QStringLiteral("2026-11-28T09:00:00Z"),
+                           QStringLiteral("请核实用电量 / Please check the electricity use")}};
+    auto approved =
+        pulled(QStringLiteral("uuid:5c1e0a52-1f4e-4b7a-9d0e-3a2b1c0d0129"), QStringLiteral("李明"),
+               QStringLiteral("BD0129"), QStringLiteral("approved"), 45);
+    if (!review.storePulled(QString(), {received, corrected, approved}, 45, &e) ||
+        !review.markSeen(corrected.head.instanceId, &e)) {
+        std::fprintf(stderr, "%s\n", qPrintable(e.message));
+        return false;
+    }
+    // The correction: a second version, current, with the reading changed.
+    auto second = corrected;
+    const QString next = QStringLiteral("uuid:9b8e0f11-2d3c-4e5f-8a7b-6c5d4e3f2a10");
+    second.head.currentVersion = next;
+    second.head.reviewState = QStringLiteral("edited");
+    second.head.changeSeq = 60;
+    second.versions[0].current = false;
+    store::ReviewVersion v2 = second.versions[0];
+    v2.instanceId = next;
+    v2.deprecatedId = corrected.head.instanceId;
+    v2.current = true;
+    v2.createdAt = morning.addSecs(3600);
+    v2.xml = exampleSubmission(s, examples, next, QStringLiteral("BD0128"), QStringLiteral("298"));
+    second.versions.push_back(v2);
+    second.flags.clear();
+    if (!review.storePulled(QString(), {second}, 60, &e))
+        return false;
+    for (const auto &m : review.missingAttachments(&e))
+        review.putAttachment(m.versionRow, m.name, photo, &e);
+    const QString synced =
+        QDateTime::currentDateTimeUtc().addSecs(-1800).toString(Qt::ISODateWithMs);
+    const QByteArray team =
+        QStringLiteral(R"([{"displayName":"李明","role":"enumerator","supervisor":"supervisor",)"
+                       R"("lastSyncAt":"%1","targets":[{"formId":"household_energy","target":50,)"
+                       R"("submitted":32}]},{"displayName":"王芳","role":"enumerator",)"
+                       R"("supervisor":"supervisor","lastSyncAt":null,"targets":[]}])")
+            .arg(synced)
+            .toUtf8();
+    return review.setTeam(team, &e) &&
+           s.setSetting(QStringLiteral("role"), QStringLiteral("supervisor"), &e);
+}
+
 /// The example forms and a few records in each state, straight into the store.
 bool seed(const QString &dataDir, const QString &examples)
 {
@@ -142,7 +262,7 @@ bool seed(const QString &dataDir, const QString &examples)
     s->log(back.first, QStringLiteral("returned"), QStringLiteral("returned"), &e,
            QStringLiteral("returned"), {comment});
     s->setSetting(QStringLiteral("configured"), QStringLiteral("yes"), &e);
-    return true;
+    return seedReview(*s, examples);
 }
 
 } // namespace
@@ -271,6 +391,34 @@ int main(int argc, char **argv)
             click(QStringLiteral("settingsButton"));
             settle([] { return visibleItem(QStringLiteral("settingsPage")) != nullptr; });
             ok &= grab(out, prefix + QStringLiteral("settings"));
+            // The supervisor's workspace: the queue, a submission, a correction's changes,
+            // the team.
+            click(QStringLiteral("backButton"));
+            settle([] { return visibleItem(QStringLiteral("homePage")) != nullptr; });
+            click(QStringLiteral("reviewButton"));
+            settle([] {
+                return visibleItem(QStringLiteral("reviewRow_uuid:5c1e0a52-1f4e-4b7a-9d0e-"
+                                                  "3a2b1c0d0127")) != nullptr;
+            });
+            ok &= grab(out, prefix + QStringLiteral("review"));
+            for (const auto &[row, shot] :
+                 {std::pair{"reviewRow_uuid:5c1e0a52-1f4e-4b7a-9d0e-3a2b1c0d0127", "submission"},
+                  std::pair{"reviewRow_uuid:5c1e0a52-1f4e-4b7a-9d0e-3a2b1c0d0128", "changes"}}) {
+                click(QLatin1String(row));
+                settle([] { return visibleItem(QStringLiteral("submissionWho")) != nullptr; });
+                ok &= grab(out, prefix + QLatin1String(shot));
+                click(QStringLiteral("backButton"));
+                settle([] { return visibleItem(QStringLiteral("reviewPage")) != nullptr; });
+            }
+            click(QStringLiteral("teamButton"));
+            settle([] { return visibleItem(QStringLiteral("teamPage")) != nullptr; });
+            ok &= grab(out, prefix + QStringLiteral("team"));
+            click(QStringLiteral("backButton"));
+            settle([] { return visibleItem(QStringLiteral("reviewPage")) != nullptr; });
+            click(QStringLiteral("backButton"));
+            settle([] { return visibleItem(QStringLiteral("homePage")) != nullptr; });
+            click(QStringLiteral("settingsButton"));
+            settle([] { return visibleItem(QStringLiteral("settingsPage")) != nullptr; });
             // Signing out asks first; the password prompt (a device without a keystore).
             click(QStringLiteral("signOutButton"));
             settle([] {

@@ -34,7 +34,38 @@ QString when(const QString &iso, const QLocale &locale)
     return t.isValid() ? locale.toString(t.toLocalTime(), QLocale::ShortFormat) : iso;
 }
 
+/// The nodes the form fills itself (jr:preload: start, end, today, deviceid…).
+QSet<QString> metadataPaths(const form::FormDefinition &def)
+{
+    QSet<QString> out;
+    for (const auto &b : def.binds) {
+        if (!b.preload.isEmpty() && b.schema >= 0)
+            out.insert(def.schema[static_cast<std::size_t>(b.schema)].path);
+    }
+    return out;
+}
+
 } // namespace
+
+QVariantList changesFor(const form::FormSession &before, const form::FormSession &after)
+{
+    const QSet<QString> metadata = metadataPaths(after.definition());
+    QVariantList answers;
+    QVariantList computed;
+    for (const auto &c :
+         review::changesBetween(review::answerRows(before), review::answerRows(after))) {
+        if (metadata.contains(c.path))
+            continue;
+        (c.computed ? computed : answers)
+            .append(QVariantMap{
+                {QStringLiteral("path"), c.path},
+                {QStringLiteral("label"), c.label},
+                {QStringLiteral("before"), c.computed ? readableNumber(c.before) : c.before},
+                {QStringLiteral("after"), c.computed ? readableNumber(c.after) : c.after},
+                {QStringLiteral("computed"), c.computed}});
+    }
+    return answers + computed;
+}
 
 Layout layOut(const form::FormSession &session, const store::ReviewVersion &version,
               const QHash<QString, QString> &flags, const QLocale &locale)
@@ -42,19 +73,18 @@ Layout layOut(const form::FormSession &session, const store::ReviewVersion &vers
     Layout out;
     const form::FormDefinition &def = session.definition();
     // The metadata the form fills itself: its start and end go to the heading.
-    QSet<QString> metadata;
+    const QSet<QString> metadata = metadataPaths(def);
+    QString startPath;
+    QString endPath;
     for (const auto &b : def.binds) {
-        if (b.preload.isEmpty() || b.schema < 0)
+        if (b.preload != QLatin1String("timestamp") || b.schema < 0)
             continue;
         const QString path = def.schema[static_cast<std::size_t>(b.schema)].path;
-        metadata.insert(path);
-        if (b.preload == QLatin1String("timestamp") && b.preloadParams == QLatin1String("start"))
-            out.started = path;
-        if (b.preload == QLatin1String("timestamp") && b.preloadParams == QLatin1String("end"))
-            out.ended = path;
+        if (b.preloadParams == QLatin1String("start"))
+            startPath = path;
+        if (b.preloadParams == QLatin1String("end"))
+            endPath = path;
     }
-    const QString startPath = std::exchange(out.started, QString());
-    const QString endPath = std::exchange(out.ended, QString());
     for (const review::AnswerRow &r : review::answerRows(session)) {
         if (r.path == startPath)
             out.started = when(r.raw, locale);

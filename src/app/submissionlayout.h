@@ -30,4 +30,9 @@ struct Layout
 Layout layOut(const form::FormSession &session, const store::ReviewVersion &version,
               const QHash<QString, QString> &flags, const QLocale &locale);
 
+/// What changed between two versions, as the reviewer reads it: the answers' changes first,
+/// then the computed values they moved (rounded, marked); the form's own metadata (start,
+/// end…) left out. [{path, label, before, after, computed}]
+QVariantList changesFor(const form::FormSession &before, const form::FormSession &after);
+
 } // namespace survey::app

@@ -170,8 +170,6 @@ OpenedSubmission readSubmission(store::Store &s, const QString &instanceId, cons
         if (d->status == store::DecisionStatus::Conflict)
             out.conflict = d->lastError;
     }
-    if (!review.markSeen(instanceId, &e))
-        *error = e.message;
     return out;
 }
 

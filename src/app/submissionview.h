@@ -30,7 +30,7 @@ struct OpenedSubmission
 };
 
 /// Reads a pulled submission from the store and lays it out in `language` (the app's) and
-/// the form's matching language (or `formLanguage`); marks it seen. Empty, with `error`,
+/// the form's matching language (or `formLanguage`). Empty, with `error`,
 /// when it cannot be read.
 OpenedSubmission readSubmission(store::Store &store, const QString &instanceId,
                                 const QString &language, const QString &formLanguage,

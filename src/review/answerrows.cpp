@@ -135,13 +135,13 @@ std::vector<AnswerChange> changesBetween(const std::vector<AnswerRow> &before,
         present.insert(r.path, true);
         const AnswerRow *o = old.value(r.path);
         if (!o)
-            out.push_back({r.path, r.label, QString(), r.value});
+            out.push_back({r.path, r.label, QString(), r.value, r.computed});
         else if (o->raw != r.raw)
-            out.push_back({r.path, r.label, o->value, r.value});
+            out.push_back({r.path, r.label, o->value, r.value, r.computed});
     }
     for (const AnswerRow &r : before) {
         if (r.kind == AnswerRow::Kind::Answer && !present.contains(r.path))
-            out.push_back({r.path, r.label, r.value, QString()});
+            out.push_back({r.path, r.label, r.value, QString(), r.computed});
     }
     return out;
 }

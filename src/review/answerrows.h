@@ -37,8 +37,9 @@ struct AnswerChange
 {
     QString path;
     QString label;
-    QString before; ///< empty: it was not answered
-    QString after;  ///< empty: it is no longer answered
+    QString before;        ///< empty: it was not answered
+    QString after;         ///< empty: it is no longer answered
+    bool computed = false; ///< a calculated value (it changed because an answer did)
 };
 
 /// What changed from `before` to `after`, in the order of `after` (removed answers last).

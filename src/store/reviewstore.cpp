@@ -181,7 +181,7 @@ bool ReviewStore::storePulled(const QString &server, const std::vector<PulledSub
                 }
             }
             return run(db, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                       {QLatin1String(kServerKey), server}, e, report) &&
+                       {QLatin1String(kServerKey), text(server)}, e, report) &&
                    run(db, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                        {QLatin1String(kCursorKey), QString::number(cursor)}, e, report);
         },

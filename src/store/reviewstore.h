@@ -69,7 +69,7 @@ struct ReviewSubmission
     QString instanceName;
     QString deviceId;
     QString currentVersion; ///< the current version's instanceID
-    QString seenVersion;    ///< the version the reviewer last opened (empty: never)
+    QString seenVersion;    ///< the version the reviewer last decided on (empty: never)
     QDateTime createdAt;
     QDateTime updatedAt;
     qint64 changeSeq = 0;
@@ -163,7 +163,8 @@ public:
     /// Per submitter, with "today" and "this week" starting at the given times.
     std::map<QString, SubmitterCounts>
     submitterCounts(const QDateTime &dayStart, const QDateTime &weekStart, StoreError *error);
-    /// The reviewer opened the current version: the next changes view starts from it.
+    /// The reviewer has seen the current version (deciding on it marks it so too): the next
+    /// changes view starts from it.
     bool markSeen(const QString &instanceId, StoreError *error);
 
     // ---- deciding --------------------------------------------------------------------
