@@ -20,4 +20,17 @@ inline double rssMb()
     return 0;
 }
 
+/// The highest resident memory (VmHWM) process `pid` has had, in MB (Linux; 0 elsewhere).
+inline double peakRssMb(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    }
+    return 0;
+}
+
 } // namespace bench
