@@ -3,6 +3,8 @@
 
 #include <QFile>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 #include <QTest>
 #include <QUrl>
@@ -111,6 +113,26 @@ inline bool seedServer(const QString &syncProgram, const QString &db,
             return false;
     }
     return true;
+}
+
+/// The first column of the first row `sql` gives in the SQLite database `file` (-1 when it
+/// cannot be read): for looking at what a server stored.
+inline int sqliteCount(const QString &file, const QString &sql)
+{
+    int n = -1;
+    {
+        QSqlDatabase c =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("testutil-peek"));
+        c.setDatabaseName(file);
+        if (c.open()) {
+            QSqlQuery q(c);
+            if (q.exec(sql) && q.next())
+                n = q.value(0).toInt();
+        }
+        c.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("testutil-peek"));
+    return n;
 }
 
 /// Runs survey-cli.

@@ -131,19 +131,7 @@ private:
     }
     int serverCount(const QString &sql)
     {
-        QSqlDatabase c =
-            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
-        c.setDatabaseName(m_dir->filePath(QStringLiteral("s.db")));
-        int n = -1;
-        if (c.open()) {
-            QSqlQuery q(c);
-            if (q.exec(sql) && q.next())
-                n = q.value(0).toInt();
-        }
-        c.close();
-        c = QSqlDatabase();
-        QSqlDatabase::removeDatabase(QStringLiteral("peek"));
-        return n;
+        return testutil::sqliteCount(m_dir->filePath(QStringLiteral("s.db")), sql);
     }
     QString reviewStateOnServer(const QString &instanceId)
     {

@@ -281,42 +281,56 @@ void OpenRosaServer::Impl::listSubmissions(const httplib::Request &req, httplib:
     json(res, 200, QJsonDocument(out));
 }
 
-bool OpenRosaServer::Impl::findSubmission(const httplib::Request &req, httplib::Response &res,
-                                          const User &user, QSqlQuery &q)
+std::optional<User> OpenRosaServer::Impl::openSubmission(const httplib::Request &req,
+                                                         httplib::Response &res, QSqlQuery &q)
 {
-    // The submission named by the URL (project, form, instanceId), positioned on its row,
-    // if the caller may see it; otherwise a 404 that does not tell others it exists.
+    // Who asks, then the submission named by the URL (project, form, instanceId),
+    // positioned on its row, if they may see it; otherwise a 404 that does not tell others
+    // it exists.
+    const auto user = apiUser(req, res);
+    if (!user)
+        return std::nullopt;
     q.prepare(QStringLiteral("SELECT %1%2 WHERE f.project_id = ? AND f.xml_form_id = ? AND "
                              "s.instance_id = ?")
                   .arg(QLatin1String(kSubmissionColumns), QLatin1String(kSubmissionFrom)));
     q.addBindValue(std::stoi(req.matches[1].str()));
     q.addBindValue(urlPart(req, 2));
     q.addBindValue(urlPart(req, 3));
-    if (!q.exec() || !q.next() || !maySee(user, q.value(1).toInt(), false)) {
+    if (!q.exec() || !q.next() || !maySee(*user, q.value(1).toInt(), false)) {
         jsonError(res, 404, Tr::tr("there is no such submission"));
-        return false;
+        return std::nullopt;
     }
-    return true;
+    return user;
+}
+
+std::optional<User> OpenRosaServer::Impl::reviewer(const httplib::Request &req,
+                                                   httplib::Response &res, int *project)
+{
+    const auto user = apiUser(req, res);
+    if (!user)
+        return std::nullopt;
+    *project = std::stoi(req.matches[1].str());
+    if (!user->isAdmin() && (!user->isSupervisor() || user->projectId != *project)) {
+        jsonError(res, 403, Tr::tr("only supervisors and admins review submissions"));
+        return std::nullopt;
+    }
+    return user;
 }
 
 void OpenRosaServer::Impl::getSubmission(const httplib::Request &req, httplib::Response &res)
 {
-    const auto user = apiUser(req, res);
-    if (!user)
-        return;
     QSqlQuery q(db().db());
-    if (!findSubmission(req, res, *user, q))
+    const auto user = openSubmission(req, res, q);
+    if (!user)
         return;
     json(res, 200, QJsonDocument(submissionJson(q)));
 }
 
 void OpenRosaServer::Impl::getSubmissionXml(const httplib::Request &req, httplib::Response &res)
 {
-    const auto user = apiUser(req, res);
-    if (!user)
-        return;
     QSqlQuery q(db().db());
-    if (!findSubmission(req, res, *user, q))
+    const auto user = openSubmission(req, res, q);
+    if (!user)
         return;
     res.status = 200;
     res.set_content(q.value(8).toByteArray().toStdString(), "application/xml; charset=utf-8");
@@ -324,11 +338,9 @@ void OpenRosaServer::Impl::getSubmissionXml(const httplib::Request &req, httplib
 
 void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib::Response &res)
 {
-    const auto user = apiUser(req, res);
-    if (!user)
-        return;
     QSqlQuery q(db().db()); // who may review first, then what they sent
-    if (!findSubmission(req, res, *user, q))
+    const auto user = openSubmission(req, res, q);
+    if (!user)
         return;
     if (!maySee(*user, q.value(1).toInt(), true)) {
         jsonError(
@@ -501,11 +513,9 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
 
 void OpenRosaServer::Impl::listComments(const httplib::Request &req, httplib::Response &res)
 {
-    const auto user = apiUser(req, res);
-    if (!user)
-        return;
     QSqlQuery q(db().db());
-    if (!findSubmission(req, res, *user, q))
+    const auto user = openSubmission(req, res, q);
+    if (!user)
         return;
     QSqlQuery c(db().db());
     c.prepare(QStringLiteral("SELECT c.body, c.author_id, u.name, c.created_at FROM comments c "
@@ -525,11 +535,9 @@ void OpenRosaServer::Impl::listComments(const httplib::Request &req, httplib::Re
 
 void OpenRosaServer::Impl::addComment(const httplib::Request &req, httplib::Response &res)
 {
-    const auto user = apiUser(req, res);
-    if (!user)
-        return;
     QSqlQuery q(db().db()); // who may see the submission first, then what they sent
-    if (!findSubmission(req, res, *user, q))
+    const auto user = openSubmission(req, res, q);
+    if (!user)
         return;
     const QVariant row = q.value(7);
     q.finish(); // no read left open on this connection when the write begins (Database::write)
@@ -633,11 +641,9 @@ void OpenRosaServer::Impl::returned(const httplib::Request &req, httplib::Respon
 
 void OpenRosaServer::Impl::listVersions(const httplib::Request &req, httplib::Response &res)
 {
-    const auto user = apiUser(req, res);
-    if (!user)
-        return;
     QSqlQuery q(db().db());
-    if (!findSubmission(req, res, *user, q))
+    const auto user = openSubmission(req, res, q);
+    if (!user)
         return;
     QSqlQuery v(db().db());
     v.prepare(QStringLiteral("SELECT v.instance_id, v.deprecated_id, v.created_at, v.submitter_id, "
@@ -661,11 +667,9 @@ void OpenRosaServer::Impl::listVersions(const httplib::Request &req, httplib::Re
 
 void OpenRosaServer::Impl::listAttachments(const httplib::Request &req, httplib::Response &res)
 {
-    const auto user = apiUser(req, res);
-    if (!user)
-        return;
     QSqlQuery q(db().db());
-    if (!findSubmission(req, res, *user, q))
+    const auto user = openSubmission(req, res, q);
+    if (!user)
         return;
     QSqlQuery a(db().db());
     a.prepare(QStringLiteral("SELECT a.name FROM submission_attachments a JOIN submissions s ON "
@@ -910,11 +914,9 @@ void OpenRosaServer::Impl::disableUser(const httplib::Request &req, httplib::Res
 
 void OpenRosaServer::Impl::answers(const httplib::Request &req, httplib::Response &res)
 {
-    const auto user = apiUser(req, res);
-    if (!user)
-        return;
     QSqlQuery q(db().db());
-    if (!findSubmission(req, res, *user, q))
+    const auto user = openSubmission(req, res, q);
+    if (!user)
         return;
     // The form version the submission was made with: labels are that version's.
     QSqlQuery fv(db().db());

@@ -184,14 +184,10 @@ void OpenRosaServer::Impl::reviewFeed(const httplib::Request &req, httplib::Resp
 {
     // GET /v1/projects/{id}/review/feed?after=N&limit=M: the submissions a reviewer may review
     // that changed after change N, in change order; "next" is the cursor for the next page.
-    const auto user = apiUser(req, res);
+    int project = 0;
+    const auto user = reviewer(req, res, &project);
     if (!user)
         return;
-    const int project = std::stoi(req.matches[1].str());
-    if (!user->isAdmin() && (!user->isSupervisor() || user->projectId != project)) {
-        jsonError(res, 403, Tr::tr("only supervisors and admins review submissions"));
-        return;
-    }
     const qint64 after = req.has_param("after")
                              ? std::max(0LL, std::atoll(req.get_param_value("after").c_str()))
                              : 0;
@@ -304,11 +300,9 @@ void OpenRosaServer::Impl::reviewFeed(const httplib::Request &req, httplib::Resp
 void OpenRosaServer::Impl::versionXml(const httplib::Request &req, httplib::Response &res)
 {
     // GET …/submissions/{instanceId}/versions/{versionId}.xml, as in ODK Central.
-    const auto user = apiUser(req, res);
-    if (!user)
-        return;
     QSqlQuery q(db().db());
-    if (!findSubmission(req, res, *user, q))
+    const auto user = openSubmission(req, res, q);
+    if (!user)
         return;
     QSqlQuery v(db().db());
     v.prepare(QStringLiteral(
@@ -327,11 +321,9 @@ void OpenRosaServer::Impl::submissionAttachment(const httplib::Request &req, htt
 {
     // GET …/submissions/{instanceId}/attachments/{name} (the current version's) and
     // …/versions/{versionId}/attachments/{name}, as in ODK Central.
-    const auto user = apiUser(req, res);
-    if (!user)
-        return;
     QSqlQuery q(db().db());
-    if (!findSubmission(req, res, *user, q))
+    const auto user = openSubmission(req, res, q);
+    if (!user)
         return;
     const bool ofVersion = req.matches.size() > 5;
     QSqlQuery a(db().db());
@@ -363,14 +355,10 @@ void OpenRosaServer::Impl::team(const httplib::Request &req, httplib::Response &
     // in the project) with when each device last synced, counts by review state and the
     // assignment targets. Devices work out "today" and "this week" in their own time zone
     // from the submissions they pulled.
-    const auto user = apiUser(req, res);
+    int project = 0;
+    const auto user = reviewer(req, res, &project);
     if (!user)
         return;
-    const int project = std::stoi(req.matches[1].str());
-    if (!user->isAdmin() && (!user->isSupervisor() || user->projectId != project)) {
-        jsonError(res, 403, Tr::tr("only supervisors and admins see a team"));
-        return;
-    }
     QSqlQuery m(db().db());
     m.prepare(QStringLiteral("SELECT u.id, u.name, u.role, sup.name, u.last_sync_at, u.disabled "
                              "FROM users u LEFT JOIN users sup ON sup.id = u.supervisor_id WHERE "

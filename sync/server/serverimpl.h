@@ -244,8 +244,14 @@ struct OpenRosaServer::Impl : public FrontApp
     bool mayExport(const detail::User &u, int project, httplib::Response &res);
     /// May `u` see (and, when `review`, review) a submission made by `submitterId`?
     bool maySee(const detail::User &u, int submitterId, bool review);
-    bool findSubmission(const httplib::Request &req, httplib::Response &res,
-                        const detail::User &user, QSqlQuery &q);
+    /// The caller (signed in) and the submission the URL names, positioned on its row in
+    /// `q`; nullopt after answering 401 or 404.
+    std::optional<detail::User> openSubmission(const httplib::Request &req, httplib::Response &res,
+                                               QSqlQuery &q);
+    /// A supervisor of the URL's project or an admin (`project`: its number); nullopt after
+    /// answering 401 or 403.
+    std::optional<detail::User> reviewer(const httplib::Request &req, httplib::Response &res,
+                                         int *project);
 };
 
 } // namespace survey::server
