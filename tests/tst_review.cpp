@@ -397,7 +397,7 @@ void TestReview::pullResumesAfterFaults()
     store::ReviewStore review(*s);
     const auto kept = review.submissions({}, &e);
     QCOMPARE(kept.size(), std::size_t(4)); // two pages, each stored whole
-    const qint64 cursor = review.cursor(through.toString());
+    const qint64 cursor = review.cursor(QStringLiteral("sup@") + through.toString());
     QVERIFY(cursor > 0);
 
     // The connection is back: the pull goes on from where it stopped.

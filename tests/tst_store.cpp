@@ -80,6 +80,7 @@ private Q_SLOTS:
     void finalizeNeedsItsFiles();
     void reviewCopies();
     void reviewDecisions();
+    void reviewCopiesBelongToTheirAccount();
 
 private:
     /// A pulled submission of the meter form: `n` kWh, by `who`, at `day` (2026-12-0N).
@@ -996,6 +997,44 @@ void TestStore::reviewDecisions()
     QCOMPARE(latest->serverVersion, QStringLiteral("uuid:a2"));
     QCOMPARE(latest->serverState, QStringLiteral("edited"));
     QVERIFY(review.decisions(false, &e).empty());
+}
+
+void TestStore::reviewCopiesBelongToTheirAccount()
+{
+    // Another supervisor signs in on this device: the first one's copies are not theirs to
+    // see, and decisions the first one has not sent are not sent in the second one's name.
+    using namespace survey::store;
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    ReviewStore review(*s);
+    StoreError e;
+    auto a = pulled(QStringLiteral("uuid:a"), 1, QStringLiteral("enu1"), 1, {});
+    a.versions[0].attachments = {{QStringLiteral("m.jpg"), md5Hash("JPEG"), 4, {}}};
+    QVERIFY(review.storePulled(QStringLiteral("sup1@https://a/v1/projects/1"), {a}, 1, &e));
+    QVERIFY(review.putAttachment(review.missingAttachments(&e).at(0).versionRow,
+                                 QStringLiteral("m.jpg"), "JPEG", &e));
+    QVERIFY(review.setTeam("[]", &e));
+    QVERIFY(review.decide(QStringLiteral("uuid:a"), QStringLiteral("approved"), {}, {}, &e));
+    const auto b = pulled(QStringLiteral("uuid:b"), 2, QStringLiteral("enu9"), 2, {});
+    QCOMPARE(review.cursor(QStringLiteral("sup2@https://a/v1/projects/1")), 0);
+    QVERIFY(!review.storePulled(QStringLiteral("sup2@https://a/v1/projects/1"), {b}, 2, &e));
+    QCOMPARE(e.kind, StoreError::Kind::NotAllowed);
+    QVERIFY2(e.message.contains(QLatin1String("as sup1 are not sent yet")), qPrintable(e.message));
+    QCOMPARE(review.submissions({}, &e).size(), std::size_t(1)); // nothing changed
+    // Sent: the next account's first page forgets the copies, their files and the team.
+    const auto queued = review.decisions(false, &e);
+    QVERIFY(review.claimDecision(queued.at(0).row, &e));
+    QVERIFY(review.decisionSent(queued.at(0).row, QStringLiteral("approved"), &e));
+    QVERIFY(review.storePulled(QStringLiteral("sup2@https://a/v1/projects/1"), {b}, 2, &e));
+    const auto left = review.submissions({}, &e);
+    QCOMPARE(left.size(), std::size_t(1));
+    QCOMPARE(left[0].instanceId, QStringLiteral("uuid:b"));
+    QVERIFY(review.decisions(true, &e).empty());
+    QVERIFY(review.team().isEmpty());
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("review"))));
+    QCOMPARE(review.cursor(QStringLiteral("sup2@https://a/v1/projects/1")), 2);
+    QCOMPARE(review.cursor(QStringLiteral("sup1@https://a/v1/projects/1")), 0);
 }
 
 #include "tst_store.moc"

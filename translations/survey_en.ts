@@ -1869,10 +1869,6 @@
         <translation>the submission has no such attachment</translation>
     </message>
     <message>
-        <source>only supervisors and admins see a team</source>
-        <translation>only supervisors and admins see a team</translation>
-    </message>
-    <message>
         <source>the form has no such version</source>
         <translation>the form has no such version</translation>
     </message>
@@ -2340,6 +2336,17 @@
     <message>
         <source>saving a refused decision</source>
         <translation>saving a refused decision</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n decision(s) made on this device as %1 are not sent yet: sign in as that account and send them first.</source>
+        <translation>
+            <numerusform>%n decision made on this device as %1 are not sent yet: sign in as that account and send them first.</numerusform>
+            <numerusform>%n decisions made on this device as %1 are not sent yet: sign in as that account and send them first.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>forgetting another account&apos;s review copies</source>
+        <translation>forgetting another account&apos;s review copies</translation>
     </message>
 </context>
 <context>

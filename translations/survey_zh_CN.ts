@@ -1855,10 +1855,6 @@
         <translation>这份提交没有该附件</translation>
     </message>
     <message>
-        <source>only supervisors and admins see a team</source>
-        <translation>只有督导员和管理员可以查看团队</translation>
-    </message>
-    <message>
         <source>the form has no such version</source>
         <translation>表单没有该版本</translation>
     </message>
@@ -2324,6 +2320,16 @@
     <message>
         <source>saving a refused decision</source>
         <translation>保存被拒绝的审核决定</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n decision(s) made on this device as %1 are not sent yet: sign in as that account and send them first.</source>
+        <translation>
+            <numerusform>本设备上以 %1 身份作出的 %n 个审核决定尚未发送：请以该账户登录并先发送。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>forgetting another account&apos;s review copies</source>
+        <translation>清除另一个账户的审核副本</translation>
     </message>
 </context>
 <context>

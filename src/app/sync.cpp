@@ -123,6 +123,8 @@ void Sync::prepare(std::function<void()> then)
                     if (summary.conflicts > 0)
                         text += comma + tr("%n decision(s) refused: the submission changed",
                                            nullptr, summary.conflicts);
+                    if (!summary.pullProblem.isEmpty())
+                        text += QLatin1Char('\n') + summary.pullProblem;
                     if (summary.signInFailed)
                         text = tr("The server refused the user name or password.");
                     setStatus(text);

@@ -102,8 +102,12 @@ bool ReviewStore::storePulled(const QString &server, const std::vector<PulledSub
     const auto report = [this](const QSqlError &err) {
         return m_store.fromSql(tr("storing pulled submissions"), err);
     };
-    return m_store.write(
+    const QString previous = m_store.setting(QLatin1String(kServerKey));
+    const bool another = !previous.isEmpty() && previous != server;
+    const bool ok = m_store.write(
         [&](StoreError *e) {
+            if (another && !forgetAll(previous, e))
+                return false;
             for (const PulledSubmission &p : page) {
                 const ReviewSubmission &h = p.head;
                 if (!run(db,
@@ -186,6 +190,38 @@ bool ReviewStore::storePulled(const QString &server, const std::vector<PulledSub
                        {QLatin1String(kCursorKey), QString::number(cursor)}, e, report);
         },
         error);
+    if (ok && another) // the files of the copies forgotten (their rows are gone)
+        QDir(QDir(m_store.dataDir()).filePath(QStringLiteral("review"))).removeRecursively();
+    return ok;
+}
+
+bool ReviewStore::forgetAll(const QString &previous, StoreError *e)
+{
+    // Another account's review copies are not this one's to see. Its decisions not sent yet
+    // are refused rather than sent in the new account's name, or lost.
+    QSqlQuery q(m_store.m_db);
+    q.prepare(QStringLiteral(
+        "SELECT COUNT(*) FROM review_decisions WHERE status IN ('queued', 'sending')"));
+    if (!m_store.firstRow(q, tr("reading the decisions"), QString(), e))
+        return false;
+    if (q.value(0).toInt() > 0)
+        return fail(e, StoreError::Kind::NotAllowed,
+                    tr("%n decision(s) made on this device as %1 are not sent yet: sign in as "
+                       "that account and send them first.",
+                       nullptr, q.value(0).toInt())
+                        .arg(previous.section(QLatin1Char('@'), 0, 0)));
+    q.finish();
+    const auto report = [this](const QSqlError &err) {
+        return m_store.fromSql(tr("forgetting another account's review copies"), err);
+    };
+    for (const char *sql : {"DELETE FROM review_decisions", "DELETE FROM review_flags",
+                            "DELETE FROM review_comments", "DELETE FROM review_attachments",
+                            "DELETE FROM review_versions", "DELETE FROM review_submissions",
+                            "DELETE FROM settings WHERE key IN ('review/cursor', 'review/team')"}) {
+        if (!run(m_store.m_db, sql, {}, e, report))
+            return false;
+    }
+    return true;
 }
 
 std::vector<MissingAttachment> ReviewStore::missingAttachments(StoreError *error)

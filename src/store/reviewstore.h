@@ -137,11 +137,13 @@ public:
     {}
 
     // ---- pulling ---------------------------------------------------------------------
-    /// The change after which the next pull from `server` starts (0: from the start). A
-    /// store last pulled from another server starts again.
-    qint64 cursor(const QString &server);
-    /// One page of the feed, with the cursor after it, in one transaction.
-    bool storePulled(const QString &server, const std::vector<PulledSubmission> &page,
+    /// The change after which the next pull by `account` ("user@server") starts (0: from
+    /// the start). A store last pulled by another account starts again.
+    qint64 cursor(const QString &account);
+    /// One page of the feed, with the cursor after it, in one transaction. The first page
+    /// for another account than the last forgets that account's copies (refused while its
+    /// decisions are not sent).
+    bool storePulled(const QString &account, const std::vector<PulledSubmission> &page,
                      qint64 cursor, StoreError *error);
     std::vector<MissingAttachment> missingAttachments(StoreError *error);
     /// Keeps a downloaded attachment (refused when its md5 is not the listed one).
@@ -188,6 +190,7 @@ public:
                           const QString &serverState, StoreError *error);
 
 private:
+    bool forgetAll(const QString &previous, StoreError *error);
     ReviewSubmission submissionFrom(const class QSqlQuery &q) const;
     ReviewDecision decisionFrom(const class QSqlQuery &q) const;
     QString attachmentDir(qint64 versionRow) const;

@@ -102,10 +102,13 @@ void SyncClient::pullReview()
 std::vector<SyncClient::Phase> SyncClient::reviewPhases()
 {
     auto pull = std::make_shared<ReviewPull>();
-    pull->server = m_account.base.toString(QUrl::RemoveUserInfo);
-    return {[this](std::function<void()> next) { teamPhase(std::move(next)); },
-            [this, pull](std::function<void()> next) { feedPhase(pull, std::move(next)); },
-            [this, pull](std::function<void()> next) { attachmentsPhase(pull, std::move(next)); }};
+    // Whose review copies these are: another account (another team) starts afresh.
+    pull->server =
+        m_account.user + QLatin1Char('@') + m_account.base.toString(QUrl::RemoveUserInfo);
+    // The team last: the first page for another account forgets the previous one's.
+    return {[this, pull](std::function<void()> next) { feedPhase(pull, std::move(next)); },
+            [this, pull](std::function<void()> next) { attachmentsPhase(pull, std::move(next)); },
+            [this](std::function<void()> next) { teamPhase(std::move(next)); }};
 }
 
 void SyncClient::reviewerPhase(std::function<void()> next)
@@ -288,6 +291,7 @@ void SyncClient::storePage(std::shared_ptr<ReviewPull> pull, const QJsonArray &i
         StoreError e;
         if (!review.storePulled(pull->server, *shared, cursor, &e)) {
             m_summary.problems << e.message;
+            m_summary.pullProblem = e.message;
             done(false);
             return;
         }

@@ -41,6 +41,7 @@ struct SyncSummary
     int pulled = 0;       ///< submissions pulled for review (new or changed)
     int pullFailed = 0;   ///< submissions whose pull did not complete (tried again next time)
     int conflicts = 0;    ///< decisions refused because the submission changed (in `failed`)
+    QString pullProblem;  ///< why this device could not keep what a review pull brought
     QStringList problems; ///< readable messages, in the current language
 };
 
