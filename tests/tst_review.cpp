@@ -459,9 +459,10 @@ void TestReview::decisionAppliedOnce()
     QCOMPARE(first.failed, 1);
     QCOMPARE(review.decisions(false, &e).size(), std::size_t(1)); // still queued
     QCOMPARE(reviewStateOnServer(h), QStringLiteral("hasIssues"));
-    // Sent again: the server knows the decision and applies nothing twice.
+    // Sent again, by automatic sending this time (push): the server knows the decision and
+    // applies nothing twice.
     proxy.choose = [] { return FaultProxy::Fault::Pass; };
-    auto second = wait(c, [c] { c->syncAll(); });
+    auto second = wait(c, [c] { c->push(false); });
     QCOMPARE(second.sent, 1);
     QCOMPARE(second.failed, 0);
     QVERIFY(review.decisions(false, &e).empty());

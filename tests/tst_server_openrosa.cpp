@@ -799,6 +799,18 @@ void TestServerOpenRosa::reviewExtension()
                     .isValid());
     }
     QVERIFY(listedEnu2);
+    // A project lead sees every team: enumerators with and without a supervisor, and the
+    // supervisors.
+    const auto all = admin.Get((m_base + "/team").c_str());
+    QCOMPARE(all->status, 200);
+    QStringList everyone;
+    for (const QJsonValue &m :
+         QJsonDocument::fromJson(QByteArray::fromStdString(all->body)).array())
+        everyone << m[QStringLiteral("displayName")].toString();
+    for (const char *name : {"enu", "enu2", "sup"})
+        QVERIFY2(everyone.contains(QLatin1String(name)),
+                 qPrintable(everyone.join(QLatin1Char(','))));
+    QVERIFY(!everyone.contains(QStringLiteral("admin")));
     QCOMPARE(client().Get((m_base + "/team").c_str())->status, 403);
     QCOMPARE(client().Get((m_base + "/review/feed").c_str())->status, 403);
 }

@@ -355,8 +355,10 @@ void Review::decide(const QString &instanceId, ReviewState state, const QString 
             if (!self)
                 return;
             Q_EMIT decided(instanceId, ok, why);
-            if (ok)
+            if (ok) {
                 reload();
+                Q_EMIT m_backend->recordQueued(); // automatic sending takes decisions too
+            }
         });
     });
 }

@@ -256,9 +256,9 @@ void SyncClient::pullForms()
 
 void SyncClient::push(bool everything)
 {
-    run({[this, everything](std::function<void()> next) {
-        pushPhase(everything, std::move(next));
-    }});
+    // Decisions a reviewer made wait in the same way as records, and go with them.
+    run({[this, everything](std::function<void()> next) { pushPhase(everything, std::move(next)); },
+         [this](std::function<void()> next) { pushDecisionsPhase(std::move(next)); }});
 }
 
 void SyncClient::pullReturned()

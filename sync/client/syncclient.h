@@ -77,7 +77,7 @@ public:
     void syncAll();
     void pullForms();
     /// `everything`: every finalized record (a person pressed Send); otherwise only those
-    /// whose retry time has come (automatic sending).
+    /// whose retry time has come (automatic sending). A reviewer's queued decisions go too.
     void push(bool everything = true);
     void pullReturned();
     /// A reviewer's pull (reviewsync.cpp): the forms, the team, then every submission of the
