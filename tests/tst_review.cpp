@@ -23,6 +23,9 @@
 #include <QTemporaryDir>
 #include <QUrlQuery>
 
+#include <atomic>
+#include <thread>
+
 using namespace survey;
 
 class TestReview : public QObject
@@ -37,6 +40,7 @@ private Q_SLOTS:
     void decisionAppliedOnce();
     void decisionOnChangedSubmissionRefused();
     void decisionsNeedWords();
+    void hostileFeedRefused();
 
 private:
     QString db() const
@@ -567,7 +571,16 @@ void TestReview::decisionsNeedWords()
              QStringLiteral("sent 0, failed 1, returned 0"));
     QCOMPARE(code, 1);
     QCOMPARE(reviewStateOnServer(h), QStringLiteral("received"));
-    // A new decision replaces the refused one while it waits.
+    // Refused for good: not sent again and again, kept for the reviewer to decide anew.
+    const auto refused =
+        QJsonDocument::fromJson(
+            review(sup, {QStringLiteral("decisions"), QStringLiteral("--json")}).out)
+            .array();
+    QCOMPARE(refused.at(0)[QStringLiteral("status")].toString(), QStringLiteral("conflict"));
+    QVERIFY(refused.at(0)[QStringLiteral("error")].toString().contains(
+        QLatin1String("names nothing in this submission")));
+    QCOMPARE(sync(sup, QStringLiteral("sup")), QStringLiteral("sent 0, failed 0, returned 0"));
+    // A new decision follows the refused one.
     QCOMPARE(review(sup, {QStringLiteral("return"), h, QStringLiteral("--comment"),
                           QStringLiteral("Check"), QStringLiteral("--flag"),
                           QStringLiteral("/data/elec_kwh=This one")})
@@ -575,6 +588,90 @@ void TestReview::decisionsNeedWords()
              0);
     QCOMPARE(sync(sup, QStringLiteral("sup")), QStringLiteral("sent 1, failed 0, returned 0"));
     QCOMPARE(reviewStateOnServer(h), QStringLiteral("hasIssues"));
+}
+
+void TestReview::hostileFeedRefused()
+{
+    // A server (or something posing as one) whose review feed never moves its cursor, and
+    // lists a photo without its checksum: the device stops, says so, and keeps nothing it
+    // cannot check.
+    httplib::Server fake;
+    std::atomic<int> feeds{0};
+    fake.Get("/v1/users/current", [](const httplib::Request &, httplib::Response &res) {
+        res.set_content(R"({"id":1,"type":"user","displayName":"sup","role":"supervisor"})",
+                        "application/json");
+    });
+    fake.Get("/v1/projects/1/formList", [](const httplib::Request &, httplib::Response &res) {
+        res.set_header("X-OpenRosa-Version", "1.0");
+        res.set_content(R"(<xforms xmlns="http://openrosa.org/xforms/xformsList"/>)", "text/xml");
+    });
+    fake.Get("/v1/projects/1/team", [](const httplib::Request &, httplib::Response &res) {
+        res.set_content("[]", "application/json");
+    });
+    const QString xml = QStringLiteral("<data id=\"meter\" version=\"1\"><kwh>3</kwh><meta>"
+                                       "<instanceID>uuid:x</instanceID></meta></data>");
+    fake.Get("/v1/projects/1/review/feed", [&](const httplib::Request &, httplib::Response &res) {
+        ++feeds;
+        // The same page again and again: the cursor stays at 7.
+        const QJsonObject file{{QStringLiteral("name"), QStringLiteral("m.jpg")},
+                               {QStringLiteral("hash"), QString()},
+                               {QStringLiteral("size"), 4}};
+        const QJsonObject version{{QStringLiteral("instanceId"), QStringLiteral("uuid:x")},
+                                  {QStringLiteral("formVersion"), QStringLiteral("1")},
+                                  {QStringLiteral("current"), true},
+                                  {QStringLiteral("xml"), xml},
+                                  {QStringLiteral("attachments"), QJsonArray{file}}};
+        const QJsonObject item{
+            {QStringLiteral("instanceId"), QStringLiteral("uuid:x")},
+            {QStringLiteral("formId"), QStringLiteral("meter")},
+            {QStringLiteral("formVersion"), QStringLiteral("1")},
+            {QStringLiteral("submitterName"), QStringLiteral("enu1")},
+            {QStringLiteral("reviewState"), QStringLiteral("received")},
+            {QStringLiteral("createdAt"), QStringLiteral("2026-12-05T08:00:00.000Z")},
+            {QStringLiteral("changeSeq"), 7},
+            {QStringLiteral("currentVersion"),
+             QJsonObject{{QStringLiteral("instanceId"), QStringLiteral("uuid:x")}}},
+            {QStringLiteral("versions"), QJsonArray{version}}};
+        res.set_content(QJsonDocument(QJsonObject{{QStringLiteral("submissions"), QJsonArray{item}},
+                                                  {QStringLiteral("next"), 7},
+                                                  {QStringLiteral("more"), true},
+                                                  {QStringLiteral("remaining"), 5}})
+                            .toJson()
+                            .toStdString(),
+                        "application/json");
+    });
+    fake.Get(R"(/v1/projects/1/forms/meter/submissions/.*)",
+             [](const httplib::Request &, httplib::Response &res) {
+                 res.set_content("JPEG", "image/jpeg");
+             });
+    fake.Get("/v1/projects/1/forms/meter/versions/1.xml", [](const httplib::Request &,
+                                                             httplib::Response &res) {
+        res.set_content(
+            testutil::readFile(QStringLiteral(SURVEY_TEST_DATA "/meter.xml")).toStdString(),
+            "text/xml");
+    });
+    const int port = fake.bind_to_any_port("127.0.0.1");
+    std::thread serving([&fake] { fake.listen_after_bind(); });
+    QTemporaryDir dir;
+    store::StoreError e;
+    auto s = store::Store::open(dir.path(), &e);
+    QVERIFY(s);
+    auto *c = reviewer(*s, QUrl(QStringLiteral("http://127.0.0.1:%1/v1/projects/1").arg(port)),
+                       QStringLiteral("sup"));
+    const auto summary = wait(c, [c] { c->pullReview(); });
+    fake.stop();
+    serving.join();
+    QCOMPARE(feeds.load(), 2); // the first page, then the one that did not move on
+    QVERIFY2(summary.problems.contains(
+                 QStringLiteral("The server's list of submissions for review is not readable.")),
+             qPrintable(summary.problems.join(QLatin1Char('\n'))));
+    store::ReviewStore review(*s);
+    QCOMPARE(review.submissions({}, &e).size(), std::size_t(1));
+    QCOMPARE(review.missingAttachments(&e).size(), std::size_t(1)); // listed, not taken
+    QCOMPARE(summary.pulled, 0);
+    QCOMPARE(summary.pullFailed, 1);
+    // The form version it needed was fetched to read the submission with.
+    QVERIFY(s->formVersion(QStringLiteral("meter"), QStringLiteral("1"), &e));
 }
 
 QTEST_GUILESS_MAIN(TestReview)

@@ -81,6 +81,7 @@ private Q_SLOTS:
     void reviewCopies();
     void reviewDecisions();
     void reviewCopiesBelongToTheirAccount();
+    void olderFormVersionForReading();
 
 private:
     /// A pulled submission of the meter form: `n` kWh, by `who`, at `day` (2026-12-0N).
@@ -997,6 +998,27 @@ void TestStore::reviewDecisions()
     QCOMPARE(latest->serverVersion, QStringLiteral("uuid:a2"));
     QCOMPARE(latest->serverState, QStringLiteral("edited"));
     QVERIFY(review.decisions(false, &e).empty());
+}
+
+void TestStore::olderFormVersionForReading()
+{
+    // A reviewer's device fetches the version a submission was made with: kept to read it,
+    // never made the version new records are filled with.
+    QTemporaryDir dir;
+    auto s = fresh(dir);
+    QVERIFY(s);
+    StoreError e;
+    const QByteArray v2 = QByteArray(kForm).replace("version=\"1\"", "version=\"2\"");
+    QVERIFY(s->addForm(v2, {}, QString(), &e));
+    const auto old = s->addForm(kForm, {}, QString(), &e, false);
+    QVERIFY(old);
+    QVERIFY(!old->current);
+    QCOMPARE(s->currentForm(QStringLiteral("meter"), &e)->version, QStringLiteral("2"));
+    // With no version there yet, the one kept is the only one, and current.
+    QTemporaryDir other;
+    auto t = fresh(other);
+    QVERIFY(t);
+    QVERIFY(t->addForm(kForm, {}, QString(), &e, false)->current);
 }
 
 void TestStore::reviewCopiesBelongToTheirAccount()

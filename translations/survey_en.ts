@@ -1817,10 +1817,6 @@
         <translation>the flag&apos;s path %1 names nothing in this submission</translation>
     </message>
     <message>
-        <source>decision %1 was already used for another submission</source>
-        <translation>decision %1 was already used for another submission</translation>
-    </message>
-    <message>
         <source>the submission has a newer version (%1) than the one reviewed (%2)</source>
         <translation>the submission has a newer version (%1) than the one reviewed (%2)</translation>
     </message>
@@ -1871,6 +1867,14 @@
     <message>
         <source>the form has no such version</source>
         <translation>the form has no such version</translation>
+    </message>
+    <message>
+        <source>decision %1 was already used for another decision</source>
+        <translation>decision %1 was already used for another decision</translation>
+    </message>
+    <message>
+        <source>the submission changed while the review was being stored</source>
+        <translation>the submission changed while the review was being stored</translation>
     </message>
 </context>
 <context>
@@ -2347,6 +2351,14 @@
     <message>
         <source>forgetting another account&apos;s review copies</source>
         <translation>forgetting another account&apos;s review copies</translation>
+    </message>
+    <message>
+        <source>Submissions of two forms share the instanceID %1: only the first one pulled is kept here. Review the other on the server.</source>
+        <translation>Submissions of two forms share the instanceID %1: only the first one pulled is kept here. Review the other on the server.</translation>
+    </message>
+    <message>
+        <source>reading the forms submissions need</source>
+        <translation>reading the forms submissions need</translation>
     </message>
 </context>
 <context>
@@ -3376,10 +3388,6 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <translation>The server&apos;s list of submissions for review is not readable.</translation>
     </message>
     <message>
-        <source>The server listed a submission for review without its instanceId or form; it was skipped.</source>
-        <translation>The server listed a submission for review without its instanceId or form; it was skipped.</translation>
-    </message>
-    <message>
         <source>Form %1 version %2 could not be downloaded: %3</source>
         <translation>Form %1 version %2 could not be downloaded: %3</translation>
     </message>
@@ -3398,6 +3406,14 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>Your decision on %1 is not sent yet: %2</source>
         <translation>Your decision on %1 is not sent yet: %2</translation>
+    </message>
+    <message>
+        <source>The server listed a submission for review without its instanceId, form or time; it was skipped.</source>
+        <translation>The server listed a submission for review without its instanceId, form or time; it was skipped.</translation>
+    </message>
+    <message>
+        <source>The server gave form %1 version %2 when asked for form %3 version %4.</source>
+        <translation>The server gave form %1 version %2 when asked for form %3 version %4.</translation>
     </message>
 </context>
 <context>

@@ -1803,10 +1803,6 @@
         <translation>标记的路径 %1 在这份提交中不存在</translation>
     </message>
     <message>
-        <source>decision %1 was already used for another submission</source>
-        <translation>审核决定 %1 已用于另一份提交</translation>
-    </message>
-    <message>
         <source>the submission has a newer version (%1) than the one reviewed (%2)</source>
         <translation>这份提交有更新的版本（%1），不是审核时的版本（%2）</translation>
     </message>
@@ -1857,6 +1853,14 @@
     <message>
         <source>the form has no such version</source>
         <translation>表单没有该版本</translation>
+    </message>
+    <message>
+        <source>decision %1 was already used for another decision</source>
+        <translation>审核决定 %1 已用于另一个决定</translation>
+    </message>
+    <message>
+        <source>the submission changed while the review was being stored</source>
+        <translation>保存审核结果时提交已被改动</translation>
     </message>
 </context>
 <context>
@@ -2330,6 +2334,14 @@
     <message>
         <source>forgetting another account&apos;s review copies</source>
         <translation>清除另一个账户的审核副本</translation>
+    </message>
+    <message>
+        <source>Submissions of two forms share the instanceID %1: only the first one pulled is kept here. Review the other on the server.</source>
+        <translation>两个表单的提交使用了同一个 instanceID %1：本设备只保留先下载的一份。另一份请在服务器上审核。</translation>
+    </message>
+    <message>
+        <source>reading the forms submissions need</source>
+        <translation>读取提交所需的表单</translation>
     </message>
 </context>
 <context>
@@ -3353,10 +3365,6 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <translation>服务器返回的待审核提交列表无法读取。</translation>
     </message>
     <message>
-        <source>The server listed a submission for review without its instanceId or form; it was skipped.</source>
-        <translation>服务器列出的一份待审核提交缺少 instanceId 或表单，已跳过。</translation>
-    </message>
-    <message>
         <source>Form %1 version %2 could not be downloaded: %3</source>
         <translation>无法下载表单 %1 的版本 %2：%3</translation>
     </message>
@@ -3375,6 +3383,14 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>Your decision on %1 is not sent yet: %2</source>
         <translation>您对 %1 的决定尚未发送：%2</translation>
+    </message>
+    <message>
+        <source>The server listed a submission for review without its instanceId, form or time; it was skipped.</source>
+        <translation>服务器列出的一份待审核提交缺少 instanceId、表单或时间，已跳过。</translation>
+    </message>
+    <message>
+        <source>The server gave form %1 version %2 when asked for form %3 version %4.</source>
+        <translation>请求表单 %3 版本 %4 时，服务器给出的是表单 %1 版本 %2。</translation>
     </message>
 </context>
 <context>

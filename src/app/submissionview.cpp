@@ -138,6 +138,8 @@ OpenedSubmission readSubmission(store::Store &s, const QString &instanceId, cons
     }
     if (!base && versions.size() > 1 && sub->seenVersion != current->instanceId)
         base = &versions[versions.size() - 2];
+    if (base && base->xml.isEmpty()) // an old version, listed without its XML
+        base = &versions[versions.size() - 2];
     if (base) {
         QString why;
         if (auto before = load(s, sub->formId, *base, language, formLanguage, &why)) {

@@ -197,6 +197,8 @@ int show(Store &store, const QString &id, const QString &lang)
     }
     if (!base && versions.size() > 1 && s->seenVersion != current.instanceId)
         base = &versions[versions.size() - 2];
+    if (base && base->xml.isEmpty()) // an old version, listed without its XML
+        base = &versions[versions.size() - 2];
     if (base) {
         const auto before = rowsOf(store, *s, *base, lang);
         if (!before)

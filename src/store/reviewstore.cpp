@@ -96,7 +96,7 @@ qint64 ReviewStore::cursor(const QString &server)
 }
 
 bool ReviewStore::storePulled(const QString &server, const std::vector<PulledSubmission> &page,
-                              qint64 cursor, StoreError *error)
+                              qint64 cursor, StoreError *error, QStringList *notes)
 {
     QSqlDatabase &db = m_store.m_db;
     const auto report = [this](const QSqlError &err) {
@@ -104,12 +104,29 @@ bool ReviewStore::storePulled(const QString &server, const std::vector<PulledSub
     };
     const QString previous = m_store.setting(QLatin1String(kServerKey));
     const bool another = !previous.isEmpty() && previous != server;
+    QStringList skipped;
     const bool ok = m_store.write(
         [&](StoreError *e) {
             if (another && !forgetAll(previous, e))
                 return false;
             for (const PulledSubmission &p : page) {
                 const ReviewSubmission &h = p.head;
+                // Two forms' submissions under one instanceID (the server keeps them apart
+                // by form) are never merged here: the one kept first stays.
+                QSqlQuery other(db);
+                other.prepare(QStringLiteral(
+                    "SELECT 1 FROM review_submissions WHERE instance_id = ? AND form_id <> ?"));
+                other.addBindValue(h.instanceId);
+                other.addBindValue(h.formId);
+                if (!other.exec()) {
+                    *e = report(other.lastError());
+                    return false;
+                }
+                if (other.next()) {
+                    skipped << h.instanceId;
+                    continue;
+                }
+                other.finish();
                 if (!run(db,
                          "INSERT INTO review_submissions (instance_id, form_id, form_version, "
                          "submitter, review_state, instance_name, device_id, current_version, "
@@ -192,6 +209,10 @@ bool ReviewStore::storePulled(const QString &server, const std::vector<PulledSub
         error);
     if (ok && another) // the files of the copies forgotten (their rows are gone)
         QDir(QDir(m_store.dataDir()).filePath(QStringLiteral("review"))).removeRecursively();
+    if (ok && notes && !skipped.isEmpty())
+        *notes << tr("Submissions of two forms share the instanceID %1: only the first one "
+                     "pulled is kept here. Review the other on the server.")
+                      .arg(skipped.join(QStringLiteral(", ")));
     return ok;
 }
 
@@ -242,6 +263,21 @@ std::vector<MissingAttachment> ReviewStore::missingAttachments(StoreError *error
     return out;
 }
 
+std::vector<std::pair<QString, QString>> ReviewStore::missingFormVersions(StoreError *error)
+{
+    QSqlQuery q(m_store.m_db);
+    q.prepare(QStringLiteral(
+        "SELECT DISTINCT s.form_id, v.form_version FROM review_versions v JOIN "
+        "review_submissions s ON s.id = v.submission_row WHERE NOT EXISTS (SELECT 1 FROM forms "
+        "f WHERE f.form_id = s.form_id AND f.version = v.form_version) ORDER BY 1, 2"));
+    std::vector<std::pair<QString, QString>> out;
+    if (!m_store.exec(q, tr("reading the forms submissions need"), error))
+        return out;
+    while (q.next())
+        out.emplace_back(q.value(0).toString(), q.value(1).toString());
+    return out;
+}
+
 QString ReviewStore::attachmentDir(qint64 versionRow) const
 {
     return QDir(m_store.dataDir()).filePath(QStringLiteral("review/%1").arg(versionRow));
@@ -264,7 +300,7 @@ bool ReviewStore::putAttachment(qint64 versionRow, const QString &name, const QB
         return false;
     const QString expected = q.value(0).toString();
     q.finish();
-    if (!expected.isEmpty() && expected != md5Hash(content))
+    if (expected != md5Hash(content)) // listed without a checksum: not taken either
         return fail(error, StoreError::Kind::Invalid,
                     tr("The attachment %1 arrived damaged (its checksum is wrong); it will be "
                        "downloaded again.")
@@ -663,6 +699,8 @@ bool ReviewStore::decisionSent(qint64 row, const QString &serverState, StoreErro
     };
     return m_store.write(
         [&](StoreError *e) {
+            // A later decision on the same submission was made on the state before this
+            // one: it is now made on this one's.
             return run(m_store.m_db,
                        "UPDATE review_decisions SET status = 'sent', sent_at = ?, last_error = "
                        "NULL WHERE id = ?",
@@ -670,7 +708,12 @@ bool ReviewStore::decisionSent(qint64 row, const QString &serverState, StoreErro
                    run(m_store.m_db,
                        "UPDATE review_submissions SET review_state = ? WHERE id = (SELECT "
                        "submission_row FROM review_decisions WHERE id = ?)",
-                       {serverState, row}, e, report);
+                       {serverState, row}, e, report) &&
+                   run(m_store.m_db,
+                       "UPDATE review_decisions SET base_state = ? WHERE status = 'queued' AND "
+                       "id > ? AND submission_row = (SELECT submission_row FROM "
+                       "review_decisions WHERE id = ?)",
+                       {serverState, row, row}, e, report);
         },
         error);
 }

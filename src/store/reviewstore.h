@@ -143,9 +143,13 @@ public:
     /// One page of the feed, with the cursor after it, in one transaction. The first page
     /// for another account than the last forgets that account's copies (refused while its
     /// decisions are not sent).
+    /// `notes`: what was left out, in words (two forms' submissions under one instanceID).
     bool storePulled(const QString &account, const std::vector<PulledSubmission> &page,
-                     qint64 cursor, StoreError *error);
+                     qint64 cursor, StoreError *error, QStringList *notes = nullptr);
     std::vector<MissingAttachment> missingAttachments(StoreError *error);
+    /// The form versions pulled submissions were made with that this device does not have:
+    /// (formId, version) pairs.
+    std::vector<std::pair<QString, QString>> missingFormVersions(StoreError *error);
     /// Keeps a downloaded attachment (refused when its md5 is not the listed one).
     bool putAttachment(qint64 versionRow, const QString &name, const QByteArray &content,
                        StoreError *error);

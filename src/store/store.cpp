@@ -552,7 +552,7 @@ StoreError fileError(const QString &path, qint64 size, const QString &why)
 
 std::optional<FormInfo> Store::addForm(const QByteArray &xml,
                                        const std::vector<std::pair<QString, QByteArray>> &media,
-                                       const QString &server, StoreError *error)
+                                       const QString &server, StoreError *error, bool makeCurrent)
 {
     for (const auto &m : media) {
         if (!validFileName(m.first)) {
@@ -601,21 +601,29 @@ std::optional<FormInfo> Store::addForm(const QByteArray &xml,
     qint64 row = 0;
     const bool ok = write(
         [&](StoreError *e) {
+            // An older version kept only to read submissions made with it (a reviewer's)
+            // leaves the current one alone, unless there is none.
             QSqlQuery older(m_db);
-            older.prepare(QStringLiteral("UPDATE forms SET current = 0 WHERE form_id = ?"));
+            older.prepare(makeCurrent
+                              ? QStringLiteral("UPDATE forms SET current = 0 WHERE form_id = ?")
+                              : QStringLiteral("SELECT COUNT(*) = 0 FROM forms WHERE form_id = ? "
+                                               "AND current = 1"));
             older.addBindValue(def->formId);
             if (!older.exec()) {
                 *e = fromSql(tr("adding the form"), older.lastError());
                 return false;
             }
+            const bool current = makeCurrent || (older.next() && older.value(0).toBool());
+            older.finish();
             QSqlQuery ins(m_db);
             ins.prepare(QStringLiteral("INSERT INTO forms (form_id, version, title, hash, xml, "
                                        "server, current, added_at, updated_at) VALUES (?, ?, ?, "
-                                       "?, ?, ?, 1, ?, ?)"));
+                                       "?, ?, ?, ?, ?, ?)"));
             const QString t = now();
             for (const QVariant &value :
                  {QVariant(def->formId), QVariant(def->version), QVariant(def->title),
-                  QVariant(hash), QVariant(xml), text(server), QVariant(t), QVariant(t)})
+                  QVariant(hash), QVariant(xml), text(server), QVariant(current ? 1 : 0),
+                  QVariant(t), QVariant(t)})
                 ins.addBindValue(value);
             if (!ins.exec()) {
                 *e = fromSql(tr("adding the form"), ins.lastError());

@@ -162,10 +162,12 @@ public:
     // ---- forms ---------------------------------------------------------------------
     /// Adds a form (checked by the form engine with its media) or returns the one already
     /// stored with the same formID, version and bytes. A new version of a formID becomes
-    /// current; old versions stay for the records made with them.
+    /// current (unless `makeCurrent` is false: a version kept to read submissions made with
+    /// it); old versions stay for the records made with them.
     std::optional<FormInfo> addForm(const QByteArray &xml,
                                     const std::vector<std::pair<QString, QByteArray>> &media,
-                                    const QString &server, StoreError *error);
+                                    const QString &server, StoreError *error,
+                                    bool makeCurrent = true);
     /// Replaces or adds one media file of a stored form (from a manifest download).
     bool putFormMedia(qint64 formRow, const QString &name, const QByteArray &content,
                       StoreError *error);

@@ -67,6 +67,7 @@ struct SyncClient::ReviewPull
     QSet<QString> failed; ///< submissions with something missing
     std::deque<store::MissingAttachment> files;
     int inFlight = 0;
+    int pages = 0;
     std::function<void()> next;
 };
 
@@ -169,7 +170,11 @@ void SyncClient::feedPhase(std::shared_ptr<ReviewPull> pull, std::function<void(
     store::ReviewStore review(m_store);
     pull->cursor = review.cursor(pull->server);
     QUrl page = url(QStringLiteral("/review/feed"));
-    page.setQuery(QStringLiteral("after=%1&limit=%2").arg(pull->cursor).arg(m_reviewPage));
+    // The first page is counted (the pull's progress); the others say whether more follow.
+    page.setQuery(QStringLiteral("after=%1&limit=%2%3")
+                      .arg(pull->cursor)
+                      .arg(m_reviewPage)
+                      .arg(pull->pages == 0 ? QStringLiteral("&count=1") : QString()));
     exchange(
         [this, page] { return m_net.get(request(page)); }, {200},
         [this, pull, next](const Exchange &ex, const Outcome &outcome) {
@@ -185,18 +190,24 @@ void SyncClient::feedPhase(std::shared_ptr<ReviewPull> pull, std::function<void(
             const QJsonObject o = QJsonDocument::fromJson(ex.body).object();
             const QJsonArray items = o.value(QStringLiteral("submissions")).toArray();
             const qint64 cursor = o.value(QStringLiteral("next")).toInteger(-1);
+            const bool more = o.value(QStringLiteral("more")).toBool();
+            const bool first = pull->pages == 0;
             const int remaining = o.value(QStringLiteral("remaining")).toInt(-1);
-            if (cursor < pull->cursor || remaining < 0 || (items.isEmpty() && remaining > 0)) {
+            // A page must move the cursor on (a server that does not could keep a device
+            // asking forever).
+            if (cursor < pull->cursor || (!items.isEmpty() && cursor == pull->cursor) ||
+                (first && remaining < 0) || (items.isEmpty() && more) || ++pull->pages > 1000000) {
                 m_summary.problems << Messages::tr("The server's list of submissions for review "
                                                    "is not readable.");
                 next();
                 return;
             }
-            if (pull->total == 0)
+            if (first)
                 pull->total = int(items.size()) + remaining;
-            storePage(pull, items, cursor, [this, pull, next, remaining](bool stored) {
+            storePage(pull, items, cursor, [this, pull, next, more](bool stored) {
+                pull->total = std::max(pull->total, pull->done); // changes during the pull
                 Q_EMIT pullProgress(pull->done, pull->total, pull->bytesDone, pull->bytesTotal);
-                if (!stored || remaining == 0 || m_cancelled) {
+                if (!stored || !more || m_cancelled) {
                     if (!stored)
                         m_summary.pullFailed += std::max(0, pull->total - pull->done);
                     next();
@@ -211,8 +222,6 @@ void SyncClient::storePage(std::shared_ptr<ReviewPull> pull, const QJsonArray &i
                            std::function<void(bool)> done)
 {
     std::vector<store::PulledSubmission> page;
-    auto wanted = std::make_shared<std::deque<std::pair<QString, QString>>>();
-    QSet<QString> asked;
     for (const QJsonValue &v : items) {
         const QJsonObject o = v.toObject();
         store::PulledSubmission p;
@@ -230,9 +239,10 @@ void SyncClient::storePage(std::shared_ptr<ReviewPull> pull, const QJsonArray &i
                                .value(QStringLiteral("instanceId"))
                                .toString();
         if (h.instanceId.isEmpty() || h.formId.isEmpty() || h.currentVersion.isEmpty() ||
-            h.reviewState.isEmpty()) {
+            h.reviewState.isEmpty() || !h.createdAt.isValid()) {
             m_summary.problems << Messages::tr("The server listed a submission for review "
-                                               "without its instanceId or form; it was skipped.");
+                                               "without its instanceId, form or time; it was "
+                                               "skipped.");
             ++m_summary.pullFailed;
             continue;
         }
@@ -245,8 +255,13 @@ void SyncClient::storePage(std::shared_ptr<ReviewPull> pull, const QJsonArray &i
             rv.deviceId = vo.value(QStringLiteral("deviceId")).toString();
             rv.submitter = vo.value(QStringLiteral("submitterName")).toString();
             rv.createdAt = timeFrom(vo.value(QStringLiteral("createdAt")));
+            if (!rv.createdAt.isValid())
+                rv.createdAt = h.createdAt;
             rv.current = vo.value(QStringLiteral("current")).toBool();
+            // Older versions come without their XML (listed, not sent again): kept empty.
             rv.xml = vo.value(QStringLiteral("xml")).toString().toUtf8();
+            if (rv.xml.isNull())
+                rv.xml = QByteArrayLiteral("");
             for (const QJsonValue &a : vo.value(QStringLiteral("attachments")).toArray()) {
                 const QJsonObject ao = a.toObject();
                 const qint64 size = ao.value(QStringLiteral("size")).toInteger();
@@ -258,12 +273,6 @@ void SyncClient::storePage(std::shared_ptr<ReviewPull> pull, const QJsonArray &i
             if (rv.current) {
                 h.instanceName = instanceNameOf(rv.xml);
                 h.deviceId = rv.deviceId;
-            }
-            const QString key = h.formId + QLatin1Char('\n') + rv.formVersion;
-            StoreError e;
-            if (!asked.contains(key) && !m_store.formVersion(h.formId, rv.formVersion, &e)) {
-                asked.insert(key);
-                wanted->emplace_back(h.formId, rv.formVersion);
             }
             p.versions.push_back(std::move(rv));
         }
@@ -283,26 +292,24 @@ void SyncClient::storePage(std::shared_ptr<ReviewPull> pull, const QJsonArray &i
         }
         page.push_back(std::move(p));
     }
-    // The form versions the page needs come first, so that every submission stored can be
-    // shown with its questions' labels.
-    auto shared = std::make_shared<std::vector<store::PulledSubmission>>(std::move(page));
-    fetchFormVersions(wanted, [this, pull, shared, cursor, done] {
-        store::ReviewStore review(m_store);
-        StoreError e;
-        if (!review.storePulled(pull->server, *shared, cursor, &e)) {
-            m_summary.problems << e.message;
-            m_summary.pullProblem = e.message;
-            done(false);
-            return;
+    store::ReviewStore review(m_store);
+    StoreError e;
+    QStringList notes;
+    const bool stored = review.storePulled(pull->server, page, cursor, &e, &notes);
+    m_summary.problems << notes;
+    if (!stored) {
+        m_summary.problems << e.message;
+        m_summary.pullProblem = e.message;
+        done(false);
+        return;
+    }
+    for (const store::PulledSubmission &p : page) {
+        if (!pull->pulled.contains(p.head.instanceId)) {
+            pull->pulled.insert(p.head.instanceId);
+            ++pull->done;
         }
-        for (const store::PulledSubmission &p : *shared) {
-            if (!pull->pulled.contains(p.head.instanceId)) {
-                pull->pulled.insert(p.head.instanceId);
-                ++pull->done;
-            }
-        }
-        done(true);
-    });
+    }
+    done(true);
 }
 
 void SyncClient::fetchFormVersions(std::shared_ptr<std::deque<std::pair<QString, QString>>> wanted,
@@ -319,15 +326,21 @@ void SyncClient::fetchFormVersions(std::shared_ptr<std::deque<std::pair<QString,
     exchange([this, target] { return m_net.get(request(target)); }, {200},
              [this, wanted, done, formId, version](const Exchange &ex, const Outcome &outcome) {
                  StoreError e;
+                 std::optional<store::FormInfo> added;
                  if (outcome.kind != Outcome::Kind::Success)
                      m_summary.problems << Messages::tr("Form %1 version %2 could not be "
                                                         "downloaded: %3")
                                                .arg(formId, version, outcome.message);
-                 else if (!m_store.addForm(ex.body, {},
-                                           m_account.base.toString(QUrl::RemoveUserInfo), &e))
+                 else if (!(added = m_store.addForm(ex.body, {},
+                                                    m_account.base.toString(QUrl::RemoveUserInfo),
+                                                    &e, false)))
                      m_summary.problems << Messages::tr("Form %1 version %2 could not be kept: "
                                                         "%3")
                                                .arg(formId, version, e.message);
+                 else if (added->formId != formId || added->version != version)
+                     m_summary.problems << Messages::tr("The server gave form %1 version %2 "
+                                                        "when asked for form %3 version %4.")
+                                               .arg(added->formId, added->version, formId, version);
                  fetchFormVersions(wanted, done);
              });
 }
@@ -338,6 +351,18 @@ void SyncClient::attachmentsPhase(std::shared_ptr<ReviewPull> pull, std::functio
         next();
         return;
     }
+    // The form versions the pulled submissions were made with come first (each pull asks
+    // again for those still missing), so that every submission shows its questions' labels.
+    store::ReviewStore review(m_store);
+    StoreError e;
+    const auto forms = review.missingFormVersions(&e);
+    auto wanted =
+        std::make_shared<std::deque<std::pair<QString, QString>>>(forms.begin(), forms.end());
+    fetchFormVersions(wanted, [this, pull, next] { downloadAttachments(pull, next); });
+}
+
+void SyncClient::downloadAttachments(std::shared_ptr<ReviewPull> pull, std::function<void()> next)
+{
     store::ReviewStore review(m_store);
     StoreError e;
     const auto missing = review.missingAttachments(&e);
@@ -409,13 +434,11 @@ void SyncClient::pushDecisionsPhase(std::function<void()> next)
     const auto queued = review.decisions(false, &e);
     if (e)
         m_summary.problems << e.message;
-    auto queue = std::make_shared<std::deque<qint64>>();
-    for (const auto &d : queued)
-        queue->push_back(d.row);
+    auto queue = std::make_shared<std::deque<store::ReviewDecision>>(queued.begin(), queued.end());
     sendDecisions(queue, next);
 }
 
-void SyncClient::sendDecisions(std::shared_ptr<std::deque<qint64>> queue,
+void SyncClient::sendDecisions(std::shared_ptr<std::deque<store::ReviewDecision>> queue,
                                std::function<void()> next)
 {
     if (queue->empty() || m_cancelled) {
@@ -423,15 +446,11 @@ void SyncClient::sendDecisions(std::shared_ptr<std::deque<qint64>> queue,
         return;
     }
     store::ReviewStore review(m_store);
-    const qint64 row = queue->front();
+    const auto decision = std::make_optional(queue->front());
+    const qint64 row = decision->row;
     queue->pop_front();
     StoreError e;
-    std::optional<store::ReviewDecision> decision;
-    for (const auto &d : review.decisions(false, &e)) {
-        if (d.row == row)
-            decision = d;
-    }
-    if (!decision || !review.claimDecision(row, &e)) { // replaced or sent meanwhile
+    if (!review.claimDecision(row, &e)) { // replaced meanwhile
         if (e)
             m_summary.problems << e.message;
         sendDecisions(queue, next);
@@ -486,6 +505,14 @@ void SyncClient::sendDecisions(std::shared_ptr<std::deque<qint64>> queue,
                     row, outcome.message,
                     details.value(QStringLiteral("currentVersion")).toString(),
                     details.value(QStringLiteral("reviewState")).toString(), &m_storeError));
+            } else if (outcome.kind == Outcome::Kind::Refused) {
+                // Refused for good (400, 403, 404): sending it again would get the same
+                // answer. Kept, with the server's words, for the reviewer to decide anew.
+                ++m_summary.failed;
+                m_summary.problems << Messages::tr("Your decision on %1 was not applied: %2")
+                                          .arg(decision->instanceId, outcome.message);
+                noteStoreFailure(review.decisionConflict(row, outcome.message, QString(), QString(),
+                                                         &m_storeError));
             } else {
                 ++m_summary.failed;
                 noteRefusal(outcome);

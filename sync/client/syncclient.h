@@ -15,6 +15,7 @@
 #include <memory>
 #include <set>
 
+#include "reviewstore.h"
 #include "store.h"
 
 namespace survey::sync {
@@ -162,9 +163,11 @@ private:
     void fetchFormVersions(std::shared_ptr<std::deque<std::pair<QString, QString>>> wanted,
                            std::function<void()> done);
     void attachmentsPhase(std::shared_ptr<ReviewPull> pull, std::function<void()> next);
+    void downloadAttachments(std::shared_ptr<ReviewPull> pull, std::function<void()> next);
     void pumpAttachments(std::shared_ptr<ReviewPull> pull);
     void pushDecisionsPhase(std::function<void()> next);
-    void sendDecisions(std::shared_ptr<std::deque<qint64>> queue, std::function<void()> next);
+    void sendDecisions(std::shared_ptr<std::deque<store::ReviewDecision>> queue,
+                       std::function<void()> next);
     /// The project's address with `encodedPath` (percent-encoded already) after it.
     QUrl encodedUrl(const QString &encodedPath) const;
     QUrl submissionUrl(const QString &formId, const QString &instanceId,

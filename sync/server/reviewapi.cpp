@@ -377,24 +377,28 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
         return;
     // Each flag names a question of the version reviewed (when it is still the current one;
     // otherwise the decision is refused below as made on an old version).
-    if (decision->baseVersion.isEmpty() || decision->baseVersion == currentVersion) {
-        for (const auto &[path, note] : decision->flags) {
-            if (!pathInInstance(currentXml, path)) {
-                jsonError(res, 400,
-                          Tr::tr("the flag's path %1 names nothing in this submission").arg(path));
-                return;
-            }
+    if (!decision->flags.empty() &&
+        (decision->baseVersion.isEmpty() || decision->baseVersion == currentVersion)) {
+        QStringList paths;
+        for (const auto &flag : decision->flags)
+            paths << flag.first;
+        if (const QString missing = missingPath(currentXml, paths); !missing.isEmpty()) {
+            jsonError(res, 400,
+                      Tr::tr("the flag's path %1 names nothing in this submission").arg(missing));
+            return;
         }
     }
     QString err;
     int status = 200;
     QJsonObject conflict;
+    QVariant seenVersionRow; // what the reviewer saw, as checked in the write below
+    QString seenState;
     const bool ok = db().write(
         [&](QString *e) {
             if (!decision->id.isEmpty()) {
                 QSqlQuery d(db().db());
-                d.prepare(QStringLiteral(
-                    "SELECT submission_id FROM review_decisions WHERE decision_id = ?"));
+                d.prepare(QStringLiteral("SELECT submission_id, actor_id, review_state FROM "
+                                         "review_decisions WHERE decision_id = ?"));
                 d.addBindValue(decision->id);
                 if (!d.exec()) {
                     status = 503;
@@ -402,18 +406,21 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
                     return false;
                 }
                 if (d.next()) {
-                    if (d.value(0).toInt() == row)
-                        return true; // already applied: the answer is the submission as it is
+                    // The same decision sent again: already applied, the answer is the
+                    // submission as it is. The same id for something else is refused.
+                    if (d.value(0).toInt() == row && d.value(1).toInt() == user->id &&
+                        d.value(2).toString() == state)
+                        return true;
                     status = 409;
-                    *e = Tr::tr("decision %1 was already used for another submission")
+                    *e = Tr::tr("decision %1 was already used for another decision")
                              .arg(decision->id);
                     return false;
                 }
             }
             if (!decision->baseVersion.isEmpty() || !decision->baseState.isEmpty()) {
                 QSqlQuery c(db().db());
-                c.prepare(QStringLiteral("SELECT v.instance_id, s.review_state FROM submissions s "
-                                         "JOIN submission_versions v ON v.id = "
+                c.prepare(QStringLiteral("SELECT v.instance_id, s.review_state, v.id FROM "
+                                         "submissions s JOIN submission_versions v ON v.id = "
                                          "s.current_version_id WHERE s.id = ?"));
                 c.addBindValue(row);
                 if (!c.exec() || !c.next()) {
@@ -423,6 +430,8 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
                 }
                 const QString version = c.value(0).toString();
                 const QString current = c.value(1).toString();
+                seenVersionRow = c.value(2);
+                seenState = current;
                 if ((!decision->baseVersion.isEmpty() && version != decision->baseVersion) ||
                     (!decision->baseState.isEmpty() && current != decision->baseState)) {
                     status = 409;
@@ -478,12 +487,22 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
                 status = 503;
                 return false;
             }
+            // Checked above and changed here only if still so: a change committed between
+            // the two (another server on the same database) makes this a 409 too.
             QSqlQuery u(db().db());
-            u.prepare(QStringLiteral(
-                "UPDATE submissions SET review_state = ?, updated_at = ? WHERE id = ?"));
+            u.prepare(QStringLiteral("UPDATE submissions SET review_state = ?, updated_at = ? "
+                                     "WHERE id = ?%1")
+                          .arg(seenVersionRow.isValid()
+                                   ? QStringLiteral(" AND current_version_id = ? AND "
+                                                    "review_state = ?")
+                                   : QString()));
             u.addBindValue(state);
             u.addBindValue(Database::now());
             u.addBindValue(row);
+            if (seenVersionRow.isValid()) {
+                u.addBindValue(seenVersionRow);
+                u.addBindValue(seenState);
+            }
             QSqlQuery a(db().db());
             a.prepare(QStringLiteral(
                 "INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)"));
@@ -494,6 +513,11 @@ void OpenRosaServer::Impl::patchSubmission(const httplib::Request &req, httplib:
             if (!u.exec() || !a.exec()) {
                 status = 503;
                 *e = u.lastError().text() + a.lastError().text();
+                return false;
+            }
+            if (u.numRowsAffected() != 1) {
+                status = 409;
+                *e = Tr::tr("the submission changed while the review was being stored");
                 return false;
             }
             return true;

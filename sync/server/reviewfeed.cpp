@@ -18,14 +18,17 @@ namespace {
 
 /// At most this many flags in one decision, each note at most kMaxCommentLength.
 constexpr int kMaxFlags = 200;
-/// A feed page stops growing past this many bytes of XML (and is never empty).
+/// A feed page stops growing past about this many bytes (and is never empty).
 constexpr qint64 kFeedPageBytes = 8 * 1024 * 1024;
+/// A submission's latest comments a feed page carries.
+constexpr int kMaxFeedComments = 200;
 
 /// A question's path as flags name it: /data/group/question, with [n] on repeat entries.
 bool validFlagPath(const QString &path)
 {
+    // XML names may be in any script (pathOf writes them as the form has them).
     static const QRegularExpression rule(
-        QStringLiteral(R"(^(/[A-Za-z_][A-Za-z0-9_.\-]{0,127}(\[[1-9][0-9]{0,5}\])?){1,32}$)"));
+        QStringLiteral(R"(^(/[^/\[\]\s:]{1,128}(\[[1-9][0-9]{0,5}\])?){1,32}$)"));
     return path.size() <= 1024 && rule.match(path).hasMatch();
 }
 
@@ -43,31 +46,31 @@ QJsonValue orNull(const QVariant &v)
 
 } // namespace
 
-bool detail::pathInInstance(const QByteArray &xml, const QString &path)
+QString detail::missingPath(const QByteArray &xml, const QStringList &paths)
 {
     form::XmlError error;
-    const auto doc = form::XmlDocument::parse(xml, &error);
-    if (!doc || !validFlagPath(path))
-        return false;
+    const auto doc = form::XmlDocument::parse(xml, &error); // once, for every path
     static const QRegularExpression step(QStringLiteral(R"(^([^\[]+)(?:\[(\d+)\])?$)"));
-    const QStringList steps = path.mid(1).split(QLatin1Char('/'));
-    const form::XmlNode *node = doc->documentElement();
-    if (!node || steps.isEmpty() || steps.first() != node->localName())
-        return false;
-    for (qsizetype i = 1; i < steps.size(); ++i) {
-        const auto m = step.match(steps[i]);
-        int wanted = m.captured(2).isEmpty() ? 1 : m.captured(2).toInt();
-        const form::XmlNode *found = nullptr;
-        for (const form::XmlNode *c = node->firstChildElement(m.captured(1)); c && !found;
-             c = c->nextSiblingElement(m.captured(1))) {
-            if (--wanted == 0)
-                found = c;
+    for (const QString &path : paths) {
+        const QStringList steps = path.mid(1).split(QLatin1Char('/'));
+        const form::XmlNode *node = doc ? doc->documentElement() : nullptr;
+        if (!node || !validFlagPath(path) || steps.first() != node->localName())
+            return path;
+        for (qsizetype i = 1; node && i < steps.size(); ++i) {
+            const auto m = step.match(steps[i]);
+            int wanted = m.captured(2).isEmpty() ? 1 : m.captured(2).toInt();
+            const form::XmlNode *found = nullptr;
+            for (const form::XmlNode *c = node->firstChildElement(m.captured(1)); c && !found;
+                 c = c->nextSiblingElement(m.captured(1))) {
+                if (--wanted == 0)
+                    found = c;
+            }
+            node = found;
         }
-        if (!found)
-            return false;
-        node = found;
+        if (!node)
+            return path;
     }
-    return true;
+    return QString();
 }
 
 std::optional<ReviewDecision> OpenRosaServer::Impl::reviewDecision(const QJsonObject &body,
@@ -136,8 +139,12 @@ bool OpenRosaServer::Impl::storeDecision(int submissionRow, int actorId, const Q
         d.addBindValue(actorId);
         d.addBindValue(state);
         d.addBindValue(now);
-        if (!d.exec())
+        if (!d.exec()) {
+            // The same decision arriving twice at once (two servers): the write runs again
+            // and finds it applied.
+            db().retryOnConflict(d);
             return fail(d);
+        }
     }
     for (const auto &[path, note] : decision.flags) {
         QSqlQuery f(db().db());
@@ -161,21 +168,24 @@ bool OpenRosaServer::Impl::storeDecision(int submissionRow, int actorId, const Q
 QJsonArray OpenRosaServer::Impl::flagsJson(int submissionRow, bool currentOnly)
 {
     QSqlQuery q(db().db());
+    // The latest flags (each decision brings at most kMaxFlags; a page carries at most that).
     q.prepare(QStringLiteral("SELECT fl.path, fl.note, u.name, fl.created_at, v.instance_id FROM "
                              "review_flags fl JOIN users u ON u.id = fl.author_id JOIN "
                              "submission_versions v ON v.id = fl.version_id JOIN submissions s ON "
-                             "s.id = fl.submission_id WHERE fl.submission_id = ?%1 ORDER BY fl.id")
+                             "s.id = fl.submission_id WHERE fl.submission_id = ?%1 ORDER BY fl.id "
+                             "DESC LIMIT %2")
                   .arg(currentOnly ? QStringLiteral(" AND fl.version_id = s.current_version_id")
-                                   : QString()));
+                                   : QString())
+                  .arg(kMaxFlags));
     q.addBindValue(submissionRow);
     QJsonArray out;
     if (q.exec()) {
         while (q.next())
-            out.append(QJsonObject{{QStringLiteral("path"), q.value(0).toString()},
-                                   {QStringLiteral("note"), q.value(1).toString()},
-                                   {QStringLiteral("author"), q.value(2).toString()},
-                                   {QStringLiteral("createdAt"), q.value(3).toString()},
-                                   {QStringLiteral("version"), q.value(4).toString()}});
+            out.prepend(QJsonObject{{QStringLiteral("path"), q.value(0).toString()},
+                                    {QStringLiteral("note"), q.value(1).toString()},
+                                    {QStringLiteral("author"), q.value(2).toString()},
+                                    {QStringLiteral("createdAt"), q.value(3).toString()},
+                                    {QStringLiteral("version"), q.value(4).toString()}});
     }
     return out;
 }
@@ -210,35 +220,50 @@ void OpenRosaServer::Impl::reviewFeed(const httplib::Request &req, httplib::Resp
             q.addBindValue(b);
         return q.exec();
     };
+    // How many remain is counted only when asked (a pull's first page: its progress); the
+    // pages after it say whether there are more.
+    const bool counted = req.has_param("count");
     QSqlQuery count(db().db());
     QSqlQuery q(db().db());
-    if (!bound(count, QStringLiteral("SELECT COUNT(*)") + from + where) || !count.next() ||
+    if ((counted &&
+         (!bound(count, QStringLiteral("SELECT COUNT(*)") + from + where) || !count.next())) ||
         !bound(q, QStringLiteral("SELECT s.id, s.instance_id, f.xml_form_id, fv.version, "
                                  "s.submitter_id, u.name, s.review_state, s.created_at, "
                                  "s.updated_at, s.change_seq, v.instance_id") +
                       from + where +
-                      QStringLiteral(" ORDER BY s.change_seq LIMIT %1").arg(limit))) {
+                      QStringLiteral(" ORDER BY s.change_seq LIMIT %1").arg(limit + 1))) {
         jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
         return;
     }
-    const int total = count.value(0).toInt();
+    const int total = counted ? count.value(0).toInt() : 0;
     QJsonArray out;
     qint64 next = after;
     qint64 bytes = 0;
-    while (bytes < kFeedPageBytes && q.next()) {
+    bool more = false;
+    while (q.next()) {
+        if (bytes >= kFeedPageBytes || out.size() == limit) {
+            more = true;
+            break;
+        }
         const int row = q.value(0).toInt();
+        // Every version is listed; the XML of the last two (what a changes view compares)
+        // only: a long history is not sent again with every change.
         QSqlQuery v(db().db());
-        v.prepare(QStringLiteral("SELECT v.id, v.instance_id, v.deprecated_id, fv.version, "
-                                 "v.created_at, v.device_id, v.xml, v.id = s.current_version_id, "
-                                 "u.name FROM submission_versions v JOIN submissions s ON s.id = "
-                                 "v.submission_id JOIN form_versions fv ON fv.id = "
-                                 "v.form_version_id JOIN users u ON u.id = v.submitter_id WHERE "
-                                 "v.submission_id = ? ORDER BY v.id"));
+        v.prepare(QStringLiteral(
+            "SELECT v.id, v.instance_id, v.deprecated_id, fv.version, v.created_at, v.device_id, "
+            "CASE WHEN v.id IN (SELECT x.id FROM submission_versions x WHERE x.submission_id = ? "
+            "ORDER BY x.id DESC LIMIT 2) THEN v.xml END, v.id = s.current_version_id, u.name "
+            "FROM submission_versions v JOIN submissions s ON s.id = v.submission_id JOIN "
+            "form_versions fv ON fv.id = v.form_version_id JOIN users u ON u.id = v.submitter_id "
+            "WHERE v.submission_id = ? ORDER BY v.id"));
         v.addBindValue(row);
+        v.addBindValue(row);
+        // The latest comments (a thread is bounded in what one page carries).
         QSqlQuery c(db().db());
         c.prepare(QStringLiteral("SELECT u.name, c.created_at, c.body FROM comments c JOIN users "
                                  "u ON u.id = c.author_id WHERE c.submission_id = ? ORDER BY "
-                                 "c.created_at, c.id"));
+                                 "c.created_at DESC, c.id DESC LIMIT %1")
+                      .arg(kMaxFeedComments));
         c.addBindValue(row);
         if (!v.exec() || !c.exec()) {
             jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
@@ -258,22 +283,29 @@ void OpenRosaServer::Impl::reviewFeed(const httplib::Request &req, httplib::Resp
                                              {QStringLiteral("size"), a.value(2).toLongLong()}});
             }
             const QByteArray xml = v.value(6).toByteArray();
-            bytes += xml.size();
-            versions.append(QJsonObject{{QStringLiteral("instanceId"), v.value(1).toString()},
-                                        {QStringLiteral("deprecatedId"), orNull(v.value(2))},
-                                        {QStringLiteral("formVersion"), v.value(3).toString()},
-                                        {QStringLiteral("createdAt"), v.value(4).toString()},
-                                        {QStringLiteral("deviceId"), orNull(v.value(5))},
-                                        {QStringLiteral("current"), v.value(7).toBool()},
-                                        {QStringLiteral("submitterName"), v.value(8).toString()},
-                                        {QStringLiteral("xml"), QString::fromUtf8(xml)},
-                                        {QStringLiteral("attachments"), files}});
+            bytes += xml.size() + 512;
+            versions.append(QJsonObject{
+                {QStringLiteral("instanceId"), v.value(1).toString()},
+                {QStringLiteral("deprecatedId"), orNull(v.value(2))},
+                {QStringLiteral("formVersion"), v.value(3).toString()},
+                {QStringLiteral("createdAt"), v.value(4).toString()},
+                {QStringLiteral("deviceId"), orNull(v.value(5))},
+                {QStringLiteral("current"), v.value(7).toBool()},
+                {QStringLiteral("submitterName"), v.value(8).toString()},
+                {QStringLiteral("xml"),
+                 v.value(6).isNull() ? QJsonValue() : QJsonValue(QString::fromUtf8(xml))},
+                {QStringLiteral("attachments"), files}});
         }
         QJsonArray comments;
-        while (c.next())
-            comments.append(QJsonObject{{QStringLiteral("author"), c.value(0).toString()},
-                                        {QStringLiteral("createdAt"), c.value(1).toString()},
-                                        {QStringLiteral("body"), c.value(2).toString()}});
+        while (c.next()) {
+            bytes += c.value(2).toString().size() * 3 + 128;
+            comments.prepend(QJsonObject{{QStringLiteral("author"), c.value(0).toString()},
+                                         {QStringLiteral("createdAt"), c.value(1).toString()},
+                                         {QStringLiteral("body"), c.value(2).toString()}});
+        }
+        const QJsonArray flags = flagsJson(row, false);
+        for (const QJsonValue &f : flags)
+            bytes += f[QStringLiteral("note")].toString().size() * 3 + 256;
         next = q.value(9).toLongLong();
         out.append(
             QJsonObject{{QStringLiteral("instanceId"), q.value(1).toString()},
@@ -289,12 +321,14 @@ void OpenRosaServer::Impl::reviewFeed(const httplib::Request &req, httplib::Resp
                          QJsonObject{{QStringLiteral("instanceId"), q.value(10).toString()}}},
                         {QStringLiteral("versions"), versions},
                         {QStringLiteral("comments"), comments},
-                        {QStringLiteral("flags"), flagsJson(row, false)}});
+                        {QStringLiteral("flags"), flags}});
     }
-    json(res, 200,
-         QJsonDocument(QJsonObject{{QStringLiteral("submissions"), out},
-                                   {QStringLiteral("next"), next},
-                                   {QStringLiteral("remaining"), total - int(out.size())}}));
+    QJsonObject page{{QStringLiteral("submissions"), out},
+                     {QStringLiteral("next"), next},
+                     {QStringLiteral("more"), more}};
+    if (counted)
+        page.insert(QStringLiteral("remaining"), total - int(out.size()));
+    json(res, 200, QJsonDocument(page));
 }
 
 void OpenRosaServer::Impl::versionXml(const httplib::Request &req, httplib::Response &res)

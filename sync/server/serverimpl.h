@@ -92,9 +92,9 @@ struct ReviewDecision
     std::vector<std::pair<QString, QString>> flags; ///< question path, note
 };
 
-/// Whether `path` (/data/group/question, [n] on repeat entries, 1-based) names an element
-/// of the instance `xml`.
-bool pathInInstance(const QByteArray &xml, const QString &path);
+/// The first of `paths` (/data/group/question, [n] on repeat entries, 1-based) that names
+/// no element of the instance `xml`; "" when each names one.
+QString missingPath(const QByteArray &xml, const QStringList &paths);
 
 /// How a session token is kept: its SHA-256, in hex.
 QString tokenHash(const std::string &token);
