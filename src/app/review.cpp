@@ -323,8 +323,7 @@ void Review::open(const QString &instanceId)
                 Q_EMIT m_backend->notice(why);
                 return;
             }
-            auto *view = new SubmissionView(this);
-            data->fill(*view);
+            auto *view = new SubmissionView(*data, this);
             QJSEngine::setObjectOwnership(view, QJSEngine::JavaScriptOwnership);
             Q_EMIT opened(view);
         });

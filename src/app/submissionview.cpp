@@ -66,27 +66,6 @@ std::optional<LoadedVersion> load(store::Store &s, const QString &formId,
 
 } // namespace
 
-void OpenedSubmission::fill(SubmissionView &view) const
-{
-    view.instanceId = instanceId;
-    view.name = name;
-    view.formTitle = formTitle;
-    view.submitter = submitter;
-    view.deviceId = deviceId;
-    view.started = started;
-    view.ended = ended;
-    view.received = received;
-    view.reviewState = reviewState;
-    view.decision = decision;
-    view.decisionState = decisionState;
-    view.conflict = conflict;
-    view.versionCount = versionCount;
-    view.rows = rows;
-    view.changes = changes;
-    view.changesSince = changesSince;
-    view.comments = comments;
-}
-
 OpenedSubmission readSubmission(store::Store &s, const QString &instanceId, const QString &language,
                                 const QString &formLanguage, QString *error)
 {

@@ -13,8 +13,6 @@ class Store;
 
 namespace survey::app {
 
-class SubmissionView;
-
 /// What a SubmissionView shows, read on the worker thread (plain values).
 struct OpenedSubmission
 {
@@ -26,7 +24,6 @@ struct OpenedSubmission
     int versionCount = 1;
     QVariantList rows, changes, comments;
     QString changesSince;
-    void fill(SubmissionView &view) const;
 };
 
 /// Reads a pulled submission from the store and lays it out in `language` (the app's) and
@@ -41,7 +38,7 @@ OpenedSubmission readSubmission(store::Store &store, const QString &instanceId,
 /// sections, photos as files to show, locations and computed values marked; who sent it
 /// from which device and when; what changed since the version the reviewer last saw; the
 /// comments; and the reviewer's latest decision on it.
-class SubmissionView : public QObject
+class SubmissionView : public QObject, public OpenedSubmission
 {
     Q_OBJECT
     QML_ELEMENT
@@ -75,27 +72,11 @@ public:
     enum class RowKind { Group, Entry, Answer };
     Q_ENUM(RowKind)
 
-    explicit SubmissionView(QObject *parent = nullptr)
+    /// Shows `data` (read on the worker thread).
+    SubmissionView(OpenedSubmission data, QObject *parent)
         : QObject(parent)
+        , OpenedSubmission(std::move(data))
     {}
-
-    QString instanceId;
-    QString name;
-    QString formTitle;
-    QString submitter;
-    QString deviceId;
-    QString started;
-    QString ended;
-    QString received;
-    Review::ReviewState reviewState = Review::ReviewState::Received;
-    Review::DecisionStatus decision = Review::DecisionStatus::None;
-    Review::ReviewState decisionState = Review::ReviewState::Any;
-    QString conflict;
-    int versionCount = 1;
-    QVariantList rows;
-    QVariantList changes;
-    QString changesSince;
-    QVariantList comments;
 };
 
 } // namespace survey::app
