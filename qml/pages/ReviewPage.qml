@@ -125,6 +125,7 @@ Page {
             ComboBox {
                 objectName: "reviewFormFilter"
                 width: page.wide ? implicitWidth : (parent.width - Theme.spacing) / 2
+                implicitContentWidthPolicy: ComboBox.WidestText // the choices read whole
                 visible: Review.formChoices.length > 1
                 textRole: "title"
                 valueRole: "formId"
@@ -133,13 +134,16 @@ Page {
             }
             ComboBox {
                 objectName: "reviewSubmitterFilter"
-                width: page.wide ? implicitWidth : (parent.width - Theme.spacing) / 2
+                // Names are long: a row of its own on a phone.
+                width: page.wide ? implicitWidth : parent.width
+                implicitContentWidthPolicy: ComboBox.WidestText // the choices read whole
                 model: page.withFirst(qsTr("All enumerators"), Review.submitterChoices)
                 onActivated: index => Review.submitterFilter = index === 0 ? "" : currentText
             }
             ComboBox {
                 objectName: "reviewDayFilter"
                 width: page.wide ? implicitWidth : (parent.width - Theme.spacing) / 2
+                implicitContentWidthPolicy: ComboBox.WidestText // the choices read whole
                 textRole: "text"
                 valueRole: "days"
                 model: [
@@ -153,6 +157,7 @@ Page {
             ComboBox {
                 objectName: "reviewSort"
                 width: page.wide ? implicitWidth : (parent.width - Theme.spacing) / 2
+                implicitContentWidthPolicy: ComboBox.WidestText // the choices read whole
                 textRole: "text"
                 valueRole: "sort"
                 model: [
