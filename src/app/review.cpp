@@ -19,7 +19,18 @@ namespace survey::app {
 
 namespace {
 
-Review::DecisionStatus decisionOf(const std::optional<store::DecisionStatus> &status)
+/// The titles of the device's forms, by formID.
+QHash<QString, QString> formTitles(store::Store &s)
+{
+    QHash<QString, QString> titles;
+    for (const auto &f : s.forms(false, nullptr))
+        titles.insert(f.formId, f.title);
+    return titles;
+}
+
+} // namespace
+
+Review::DecisionStatus Review::decisionOf(const std::optional<store::DecisionStatus> &status)
 {
     if (!status)
         return Review::DecisionStatus::None;
@@ -35,6 +46,8 @@ Review::DecisionStatus decisionOf(const std::optional<store::DecisionStatus> &st
     }
     return Review::DecisionStatus::None;
 }
+
+namespace {
 
 store::ReviewFilter::Sort sortOf(Review::SortOrder sort)
 {
@@ -194,9 +207,7 @@ void Review::reloadQueue()
             return;
         store::StoreError e;
         const auto found = store::ReviewStore(*s).submissions(filter, &e);
-        QHash<QString, QString> titles;
-        for (const auto &f : s->forms(false, nullptr))
-            titles.insert(f.formId, f.title);
+        const QHash<QString, QString> titles = formTitles(*s);
         std::vector<QueueRow> rows;
         rows.reserve(found.size());
         for (const auto &r : found) {
@@ -238,14 +249,9 @@ void Review::reloadCounts()
         const auto counts = review.counts(&e);
         const auto perSubmitter = review.submitterCounts(today, week, &e);
         const int unsent = int(review.decisions(false, &e).size());
-        QHash<QString, QString> titles;
-        for (const auto &f : s->forms(false, nullptr))
-            titles.insert(f.formId, f.title);
+        const QHash<QString, QString> titles = formTitles(*s);
         QVariantList forms;
-        QSet<QString> formIds;
-        for (const auto &r : review.submissions({}, &e))
-            formIds.insert(r.formId);
-        for (const QString &id : formIds)
+        for (const QString &id : review.formIds(&e))
             forms.append(QVariantMap{{QStringLiteral("formId"), id},
                                      {QStringLiteral("title"), titles.value(id, id)}});
         // The team as the server described it, each member with what this device pulled.

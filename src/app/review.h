@@ -2,6 +2,7 @@
 #pragma once
 
 #include "reviewqueuemodel.h"
+#include "reviewstore.h"
 
 #include <QObject>
 #include <QQmlEngine>
@@ -57,8 +58,7 @@ public:
     Q_ENUM(DecisionStatus)
     static ReviewState stateFromName(const QString &name);
     static QString stateName(ReviewState state);
-    /// The state in words, in the app's language.
-    static QString stateText(ReviewState state);
+    static DecisionStatus decisionOf(const std::optional<store::DecisionStatus> &status);
 
     explicit Review(Backend *backend);
     static Review *create(QQmlEngine *, QJSEngine *);

@@ -142,11 +142,7 @@ OpenedSubmission readSubmission(store::Store &s, const QString &instanceId, cons
             {QStringLiteral("body"), c.body}});
     }
     if (const auto d = review.latestDecision(sub->row, &e)) {
-        out.decision =
-            d->status == store::DecisionStatus::Queued    ? Review::DecisionStatus::Queued
-            : d->status == store::DecisionStatus::Sending ? Review::DecisionStatus::Sending
-            : d->status == store::DecisionStatus::Sent    ? Review::DecisionStatus::Sent
-                                                          : Review::DecisionStatus::Conflict;
+        out.decision = Review::decisionOf(d->status);
         out.decisionState = Review::stateFromName(d->state);
         if (d->status == store::DecisionStatus::Conflict)
             out.conflict = d->lastError;

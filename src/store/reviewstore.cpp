@@ -54,11 +54,6 @@ std::optional<DecisionStatus> statusFromName(const QString &name)
     return std::nullopt;
 }
 
-QDateTime timeOf(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
-}
-
 QVariant timeText(const QDateTime &t)
 {
     return t.isValid() ? QVariant(t.toUTC().toString(Qt::ISODateWithMs)) : QVariant();
@@ -263,6 +258,18 @@ std::vector<MissingAttachment> ReviewStore::missingAttachments(StoreError *error
     return out;
 }
 
+QStringList ReviewStore::formIds(StoreError *error)
+{
+    QSqlQuery q(m_store.m_db);
+    q.prepare(QStringLiteral("SELECT DISTINCT form_id FROM review_submissions ORDER BY 1"));
+    QStringList out;
+    if (!m_store.exec(q, tr("reading the submissions to review"), error))
+        return out;
+    while (q.next())
+        out << q.value(0).toString();
+    return out;
+}
+
 std::vector<std::pair<QString, QString>> ReviewStore::missingFormVersions(StoreError *error)
 {
     QSqlQuery q(m_store.m_db);
@@ -346,8 +353,8 @@ ReviewSubmission ReviewStore::submissionFrom(const QSqlQuery &q) const
     s.deviceId = q.value(7).toString();
     s.currentVersion = q.value(8).toString();
     s.seenVersion = q.value(9).toString();
-    s.createdAt = timeOf(q.value(10));
-    s.updatedAt = timeOf(q.value(11));
+    s.createdAt = Store::parseTime(q.value(10));
+    s.updatedAt = Store::parseTime(q.value(11));
     s.changeSeq = q.value(12).toLongLong();
     s.versionCount = q.value(13).toInt();
     s.attachmentsComplete = q.value(14).toBool();
@@ -452,7 +459,7 @@ std::vector<ReviewVersion> ReviewStore::versions(qint64 submissionRow, bool with
         v.formVersion = q.value(3).toString();
         v.deviceId = q.value(4).toString();
         v.submitter = q.value(5).toString();
-        v.createdAt = timeOf(q.value(6));
+        v.createdAt = Store::parseTime(q.value(6));
         v.current = q.value(7).toBool();
         v.xml = q.value(8).toByteArray();
         out.push_back(std::move(v));
@@ -627,8 +634,8 @@ ReviewDecision ReviewStore::decisionFrom(const QSqlQuery &q) const
     d.status = statusFromName(q.value(9).toString()).value_or(DecisionStatus::Queued);
     d.attempts = q.value(10).toInt();
     d.lastError = q.value(11).toString();
-    d.createdAt = timeOf(q.value(12));
-    d.sentAt = timeOf(q.value(13));
+    d.createdAt = Store::parseTime(q.value(12));
+    d.sentAt = Store::parseTime(q.value(13));
     d.serverVersion = q.value(14).toString();
     d.serverState = q.value(15).toString();
     return d;

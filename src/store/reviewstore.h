@@ -166,6 +166,8 @@ public:
     std::vector<ReviewFlag> flags(qint64 submissionRow, StoreError *error);
     /// Submissions per shown state.
     std::map<QString, int> counts(StoreError *error);
+    /// The forms the pulled submissions are of.
+    QStringList formIds(StoreError *error);
     /// Per submitter, with "today" and "this week" starting at the given times.
     std::map<QString, SubmitterCounts>
     submitterCounts(const QDateTime &dayStart, const QDateTime &weekStart, StoreError *error);
