@@ -20,6 +20,8 @@ int usage()
     QTextStream(stderr) << Tr::tr(
         "usage: survey-cli COMMAND ...\n"
         "  validate FORM.xml                  check that a form loads; print a summary\n"
+        "  xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME]\n"
+        "                                     convert an XLSForm to an XForm; warnings on stderr\n"
         "  inspect FORM.xml --json            the form's questions as JSON\n"
         "  fill FORM.xml --answers FILE.json [--lang LANG] [--media DIR]\n"
         "                                     fill a form and print the submission XML\n"
@@ -69,6 +71,8 @@ int main(int argc, char **argv)
     const QString command = args.takeFirst();
     if (command == QLatin1String("xpath"))
         return survey::cli::xpathCommand(args);
+    if (command == QLatin1String("xlsform"))
+        return survey::cli::xlsformCommand(args);
     if (command == QLatin1String("validate"))
         return survey::cli::validateCommand(args);
     if (command == QLatin1String("inspect"))

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What an XLSForm says, read from its sheets and checked: the tree of questions, groups
+// and repeats, the choice lists and the settings. The builder fills it; the writer turns
+// it into an XForm.
+#pragma once
+
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace survey::xlsform {
+
+/// Text in each language; "" is the text of a column without a language.
+using Translated = QMap<QString, QString>;
+using Attributes = QList<std::pair<QString, QString>>;
+
+/// Where a problem is: the sheet, its row (as numbered in the file) and the column.
+struct Place
+{
+    QString sheet;
+    int row = 0;
+    QString column;
+};
+
+/// A problem found converting: an error stops the conversion; a warning does not.
+struct Message
+{
+    Place place;
+    QString text;
+    QString toString() const;
+};
+
+struct Choice
+{
+    QString name;
+    Translated label;
+    QMap<QString, Translated> media; // image, big-image, audio, video → language → file
+    Attributes extra;                // other columns, written as children of the item
+    int row = 0;
+};
+
+struct ChoiceList
+{
+    QString name;
+    QList<Choice> choices;
+    int row = 0;
+    bool translated() const;
+};
+
+/// The question types, grouped by what they write.
+enum class Kind {
+    Input,       // <input>: text, numbers, dates, geo, barcode, note
+    Select1,     // select_one
+    Select,      // select_multiple
+    Rank,        // odk:rank
+    Range,       // range
+    Upload,      // image, audio, video, file, osm
+    Trigger,     // acknowledge
+    BindOnly,    // calculate, hidden, metadata: no control
+    ExternalXml, // xml-external: an instance only
+    ExternalCsv, // csv-external: an instance only
+    Group,
+    Repeat,
+    Survey,
+};
+
+struct Element
+{
+    Kind kind = Kind::Input;
+    QString type;     // the canonical type name ("integer", "select_one", "begin_group"…)
+    QString bindType; // string, int, decimal, date, geopoint, binary, odk:rank…
+    QString name;
+    int row = 0;
+    QString typeAsWritten;
+    Translated label, hint, guidance, constraintMessage, requiredMessage, noAppErrorString;
+    QMap<QString, Translated> media; // image, big-image, audio, video → language → file
+    Attributes bind;                 // relevant, constraint, required, readonly, calculate…
+    Attributes control;              // appearance and other body attributes
+    Attributes instanceAttributes;   // instance::…
+    QMap<QString, QString> parameters;
+    QString defaultValue, trigger, choiceFilter, listName, itemsetFile, repeatCount, saveTo;
+    QString mediatype;              // uploads
+    QString preload, preloadParams; // metadata
+    QStringList triggers;           // the questions whose change recalculates this one
+    QString loopList;               // begin loop over LIST
+    bool orOther = false;
+    bool inMeta = false;         // written under <meta> (audit)
+    bool generatedCount = false; // repeat_count moved into a generated NAME_count
+    Element *parent = nullptr;
+    std::vector<std::unique_ptr<Element>> children;
+
+    bool isContainer() const
+    {
+        return kind == Kind::Group || kind == Kind::Repeat || kind == Kind::Survey;
+    }
+    QString path() const;
+    QString bindValue(const QString &attribute) const;
+    QString controlValue(const QString &attribute) const;
+    /// Whether it is shown in the body: not calculations, metadata nor a question that only
+    /// computes (a calculation or trigger without label or hint).
+    bool hasControl() const;
+    /// The nearest enclosing repeat (or this one), if any.
+    const Element *repeatAncestor() const;
+};
+
+struct EntityDeclaration
+{
+    QString dataset;
+    QString label;
+    QString entityId;
+    QString createIf;
+    QString updateIf;
+    QString repeatName;
+    int row = 0;
+};
+
+struct Settings
+{
+    QString formTitle, formId, version, instanceName, defaultLanguage, publicKey;
+    QString submissionUrl, style, name, namespaces, autoSend, autoDelete, clientEditable;
+    QString instanceId, instanceXmlns, prefix, delimiter;
+    bool omitInstanceId = false;
+    bool allowChoiceDuplicates = false;
+    bool hasTitle = false;
+    Attributes rootAttributes; // attribute::… columns
+};
+
+struct Form
+{
+    Settings settings;
+    std::unique_ptr<Element> root;
+    QList<ChoiceList> choiceLists;
+    QList<ChoiceList> osmLists;
+    QList<EntityDeclaration> entities;
+    QStringList languages; // in first-seen order; "" for the columns without a language
+    bool usesItext = false;
+};
+
+} // namespace survey::xlsform

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <utility>
+
+namespace survey::xlsform {
+
+/// A small XML tree for writing an XForm: elements with ordered attributes, and text. It is
+/// written indented two spaces a level, as pyxform writes, an element whose content has text
+/// on one line.
+class XmlNode
+{
+public:
+    explicit XmlNode(QString tag = {})
+        : m_tag(std::move(tag))
+    {}
+    static std::unique_ptr<XmlNode> text(QString text);
+
+    const QString &tag() const { return m_tag; }
+    bool isText() const { return m_isText; }
+    const QString &textValue() const { return m_text; }
+
+    XmlNode &attr(const QString &name, const QString &value);
+    QString attribute(const QString &name) const;
+    bool hasAttribute(const QString &name) const;
+    const QList<std::pair<QString, QString>> &attributes() const { return m_attrs; }
+
+    /// A new child element, returned for filling in.
+    XmlNode &add(const QString &tag);
+    XmlNode &add(std::unique_ptr<XmlNode> node);
+    void addText(const QString &text);
+    /// Adds a child element holding only `text`.
+    XmlNode &addTextElement(const QString &tag, const QString &text);
+    const std::vector<std::unique_ptr<XmlNode>> &children() const { return m_children; }
+    std::vector<std::unique_ptr<XmlNode>> &children() { return m_children; }
+    XmlNode *firstChild(const QString &tag);
+
+    QByteArray serialize() const;
+
+private:
+    void write(QString &out, int depth) const;
+    bool hasText() const;
+
+    QString m_tag;
+    QString m_text;
+    bool m_isText = false;
+    QList<std::pair<QString, QString>> m_attrs;
+    std::vector<std::unique_ptr<XmlNode>> m_children;
+};
+
+QString escapeText(const QString &text);
+QString escapeAttribute(const QString &text);
+
+} // namespace survey::xlsform
