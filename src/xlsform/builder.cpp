@@ -219,6 +219,8 @@ private:
     void finishElement(Element &e, const Row &row, const TypeInfo *type);
     void checkParameters(Element &e, const Row &row);
     void checkSelect(Element &e, const Row &row);
+    void readEntities();
+    void checkSaveTo(const Row &row, bool container, QHash<QString, int> *saved);
     void checkRange(Element &e, const Place &place);
     void expandLoops(Element &e);
     void checkLabels(const Element &e);
@@ -550,6 +552,7 @@ void Builder::readSurvey()
         ++m_nameCount[QStringLiteral("instanceName")];
 
     QSet<QString> repeatNames;
+    QHash<QString, int> savedProperties; // list#property → row
     for (const Row &row : std::as_const(m_survey.rows)) {
         const Place place{QStringLiteral("survey"), row.number, {}};
         const auto column = [&](const QString &key) {
@@ -600,13 +603,14 @@ void Builder::readSurvey()
             fail(column(QStringLiteral("calculation")),
                  tr("A calculate question needs a calculation."));
 
+        if (row.has(QStringLiteral("save_to")))
+            checkSaveTo(
+                row, beginPattern().match(type).hasMatch() || endPattern().match(type).hasMatch(),
+                &savedProperties);
+
         // Ends close the innermost open group, repeat or loop.
         if (const auto end = endPattern().match(type); end.hasMatch()) {
             const QString word = controlWord(end.captured(1));
-            if (row.has(QStringLiteral("save_to")))
-                fail(column(QStringLiteral("save_to")),
-                     tr("Groups and repeats cannot be saved as entity properties. Remove the "
-                        "save_to value from this row."));
             if (openControls.isEmpty() || openControls.last().first != word)
                 fail(column(QStringLiteral("type")),
                      tr("'end %1' has no matching 'begin %1' (name '%2').")
@@ -662,10 +666,6 @@ void Builder::readSurvey()
 
         if (const auto begin = beginPattern().match(type); begin.hasMatch()) {
             const QString word = controlWord(begin.captured(1));
-            if (row.has(QStringLiteral("save_to")))
-                fail(column(QStringLiteral("save_to")),
-                     tr("Groups and repeats cannot be saved as entity properties. Remove the "
-                        "save_to value from this row."));
             e.kind = word == QLatin1String("repeat") ? Kind::Repeat : Kind::Group;
             e.type = QStringLiteral("begin_") + word;
             if (word == QLatin1String("loop")) {
@@ -757,6 +757,8 @@ void Builder::readSurvey()
         checkReferencesInRow(row, QStringLiteral("choices"));
     for (const Row &row : std::as_const(m_settings.rows))
         checkReferencesInRow(row, QStringLiteral("settings"));
+    for (const Row &row : std::as_const(m_entities.rows))
+        checkReferencesInRow(row, QStringLiteral("entities"));
 }
 
 void Builder::finishElement(Element &e, const Row &row, const TypeInfo *)
@@ -1357,6 +1359,124 @@ void Builder::checkLabels(const Element &e)
     }
 }
 
+void Builder::readEntities()
+{
+    m_entities = readSheet(QStringLiteral("entities"), SheetKind::Entities);
+    if (!m_entities.present || m_entities.rows.isEmpty()) {
+        const QStringList similar = similarSheets(m_book, QStringLiteral("entities"));
+        if (!similar.isEmpty())
+            warn(Place{},
+                 tr("There is no 'entities' sheet, but there are sheets with similar names: %1. "
+                    "To keep a sheet out of the form without this warning, start its name "
+                    "with '_'.")
+                     .arg(similar.join(QLatin1String(", "))));
+        m_entities.rows.clear();
+        return;
+    }
+    static const QStringList known = {QStringLiteral("dataset"), QStringLiteral("label"),
+                                      QStringLiteral("entity_id"), QStringLiteral("create_if"),
+                                      QStringLiteral("update_if")};
+    QStringList unknown;
+    for (const Row &row : std::as_const(m_entities.rows))
+        for (const QString &key : row.order)
+            if (!known.contains(key) && !unknown.contains(u'\'' + row.headers.value(key) + u'\''))
+                unknown.append(u'\'' + row.headers.value(key) + u'\'');
+    if (!unknown.isEmpty())
+        fail(Place{QStringLiteral("entities"), 1, {}},
+             tr("These columns are not entity columns: %1. Check their spelling or remove them.")
+                 .arg(unknown.join(QLatin1String(", "))));
+    QHash<QString, int> seen;
+    for (const Row &row : std::as_const(m_entities.rows)) {
+        EntityDeclaration d;
+        d.row = row.number;
+        d.dataset = row.value(QStringLiteral("dataset"));
+        d.label = row.value(QStringLiteral("label"));
+        d.entityId = row.value(QStringLiteral("entity_id"));
+        d.createIf = row.value(QStringLiteral("create_if"));
+        d.updateIf = row.value(QStringLiteral("update_if"));
+        const Place place{
+            QStringLiteral("entities"), row.number,
+            row.headers.value(QStringLiteral("dataset"), QStringLiteral("list_name"))};
+        if (d.dataset.isEmpty())
+            fail(place, tr("The entity list has no name."));
+        if (d.dataset.startsWith(QLatin1String("__")))
+            fail(place, tr("Entity list names must not begin with two underscores."));
+        if (d.dataset.contains(u'.'))
+            fail(place, tr("Entity list names must not contain a period."));
+        if (!isXmlName(d.dataset))
+            fail(place, tr("The entity list name '%1' is not valid: names must begin with a "
+                           "letter or underscore, then hold only letters, digits, underscores "
+                           "or hyphens.")
+                            .arg(d.dataset));
+        const Place rowPlace{QStringLiteral("entities"), row.number, {}};
+        if (!d.updateIf.isEmpty() && d.entityId.isEmpty())
+            fail(rowPlace,
+                 tr("The entity list '%1' has an 'update_if' but no 'entity_id': updating "
+                    "an entity needs its id. Add an 'entity_id', or to create entities "
+                    "move the condition to 'create_if'.")
+                     .arg(d.dataset));
+        if (!d.entityId.isEmpty() && !d.createIf.isEmpty() && d.updateIf.isEmpty())
+            fail(rowPlace, tr("The entity list '%1' has an 'entity_id' and a 'create_if' but no "
+                              "'update_if', which creating or updating needs. Add an 'update_if', "
+                              "or to only create entities remove the 'entity_id'.")
+                               .arg(d.dataset));
+        if (d.entityId.isEmpty() && d.label.isEmpty())
+            fail(rowPlace, tr("The entity list '%1' has no label, which creating entities needs. "
+                              "Add a 'label', or to update entities give an 'entity_id'.")
+                               .arg(d.dataset));
+        if (seen.contains(d.dataset))
+            fail(place, tr("The entity list '%1' is declared twice.").arg(d.dataset));
+        seen.insert(d.dataset, row.number);
+        m_form.entities.append(d);
+    }
+}
+
+void Builder::checkSaveTo(const Row &row, bool container, QHash<QString, int> *saved)
+{
+    const QString value = row.value(QStringLiteral("save_to"));
+    const Place place{QStringLiteral("survey"), row.number,
+                      row.headers.value(QStringLiteral("save_to"), QStringLiteral("save_to"))};
+    if (m_form.entities.isEmpty())
+        fail(place, tr("To save entity properties with save_to, add an 'entities' sheet that "
+                       "declares an entity list."));
+    if (value.count(u'#') > 1)
+        fail(place, tr("A save_to value has at most one '#'."));
+    if (!value.contains(u'#') && m_form.entities.size() > 1)
+        fail(place, tr("With more than one entity list, save_to names must start with the list "
+                       "they belong to, as in 'list#property'."));
+    const QString list =
+        value.contains(u'#') ? value.section(u'#', 0, 0) : m_form.entities.first().dataset;
+    const QString property = value.contains(u'#') ? value.section(u'#', 1) : value;
+    bool declared = false;
+    for (const EntityDeclaration &d : std::as_const(m_form.entities))
+        declared = declared || d.dataset == list;
+    if (!declared)
+        fail(place, tr("The entity list '%1' is not on the entities sheet.").arg(list));
+    const QString invalidName =
+        tr("The save_to name '%1' is not valid: names must begin with a letter or underscore, "
+           "then hold only letters, digits, underscores, hyphens or periods.")
+            .arg(property);
+    if (property.isEmpty())
+        fail(place, invalidName);
+    if (container)
+        fail(place, tr("Groups and repeats cannot be saved as entity properties. Remove the "
+                       "save_to value from this row."));
+    if (property.compare(QLatin1String("name"), Qt::CaseInsensitive) == 0 ||
+        property.compare(QLatin1String("label"), Qt::CaseInsensitive) == 0)
+        fail(place, tr("An entity property cannot be called 'name' or 'label'."));
+    if (property.startsWith(QLatin1String("__")))
+        fail(place, tr("Entity property names must not begin with two underscores."));
+    if (!isXmlName(property))
+        fail(place, invalidName);
+    const QString key = list + u'#' + property;
+    if (saved->contains(key))
+        fail(place, tr("The entity property '%1' is already saved by row %2. Remove or rename one "
+                       "of them.")
+                        .arg(property)
+                        .arg(saved->value(key)));
+    saved->insert(key, row.number);
+}
+
 Form Builder::build()
 {
     readSettings();
@@ -1369,21 +1489,13 @@ Form Builder::build()
                          "periods.")
                           .arg(m_rootName));
     readChoices();
-    m_entities = readSheet(QStringLiteral("entities"), SheetKind::Entities);
-    if (!m_entities.present || m_entities.rows.isEmpty()) {
-        const QStringList similar = similarSheets(m_book, QStringLiteral("entities"));
-        if (!similar.isEmpty())
-            warn(Place{},
-                 tr("There is no 'entities' sheet, but there are sheets with similar names: %1. "
-                    "To keep a sheet out of the form without this warning, start its name "
-                    "with '_'.")
-                     .arg(similar.join(QLatin1String(", "))));
-    }
+    readEntities();
     readSurvey();
     m_form.root->name = m_rootName;
     expandLoops(*m_form.root);
     addGenerated(*m_form.root);
     checkLabels(*m_form.root);
+    allocateEntities(m_form);
     return std::move(m_form);
 }
 

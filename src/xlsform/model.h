@@ -91,7 +91,7 @@ struct Element
     bool orOther = false;
     bool inMeta = false;         // written under <meta> (audit)
     bool generatedCount = false; // repeat_count moved into a generated NAME_count
-    Element *parent = nullptr;
+    const Element *parent = nullptr;
     std::vector<std::unique_ptr<Element>> children;
 
     bool isContainer() const
@@ -108,6 +108,7 @@ struct Element
     const Element *repeatAncestor() const;
 };
 
+/// A row of the entities sheet: an entity list the form creates or updates entities in.
 struct EntityDeclaration
 {
     QString dataset;
@@ -115,8 +116,8 @@ struct EntityDeclaration
     QString entityId;
     QString createIf;
     QString updateIf;
-    QString repeatName;
     int row = 0;
+    const Element *container = nullptr; // where its meta/entity goes: survey, group or repeat
 };
 
 struct Settings
@@ -137,8 +138,11 @@ struct Form
     QList<ChoiceList> choiceLists;
     QList<ChoiceList> osmLists;
     QList<EntityDeclaration> entities;
-    QStringList languages; // in first-seen order; "" for the columns without a language
-    bool usesItext = false;
 };
+
+/// Places each entity declaration in a container (the survey, a group or a repeat), as
+/// pyxform does: where its save_to questions and references are. Throws Failure when two
+/// would need the same container.
+void allocateEntities(Form &form);
 
 } // namespace survey::xlsform

@@ -127,6 +127,16 @@ private:
     QHash<QString, int> m_listIndex;
     QHash<const Element *, QList<const Element *>> m_triggered; // trigger → targets
     Element m_meta, m_instanceId, m_instanceName;
+    // Entities: where each goes, and stand-ins for meta/entity/@attribute to resolve from.
+    struct EntityPlace
+    {
+        const EntityDeclaration *declaration;
+        std::unique_ptr<Element> meta, entity, leaf;
+    };
+    std::vector<EntityPlace> m_entityPlaces;
+    const EntityPlace *entityIn(const Element *container) const;
+    void writeEntityInstance(XmlNode &parent, const EntityDeclaration &d) const;
+    void writeEntityBinds(XmlNode &model, const EntityPlace &place);
 };
 
 Writer::Writer(const Form &form, const QString &fallbackId, QList<Message> *warnings)
@@ -150,6 +160,84 @@ Writer::Writer(const Form &form, const QString &fallbackId, QList<Message> *warn
         m_refs.addExtra(QStringLiteral("instanceName"), &m_instanceName);
     for (qsizetype i = 0; i < form.choiceLists.size(); ++i)
         m_listIndex.insert(form.choiceLists.at(i).name, int(i));
+    for (const EntityDeclaration &d : form.entities) {
+        EntityPlace place{&d, std::make_unique<Element>(), std::make_unique<Element>(),
+                          std::make_unique<Element>()};
+        place.meta->name = QStringLiteral("meta");
+        place.meta->kind = Kind::Group;
+        place.meta->parent = d.container;
+        place.entity->name = QStringLiteral("entity");
+        place.entity->kind = Kind::Group;
+        place.entity->parent = place.meta.get();
+        place.leaf->name = QStringLiteral("label");
+        place.leaf->parent = place.entity.get();
+        m_entityPlaces.push_back(std::move(place));
+    }
+}
+
+const Writer::EntityPlace *Writer::entityIn(const Element *container) const
+{
+    for (const EntityPlace &p : m_entityPlaces)
+        if (p.declaration->container == container)
+            return &p;
+    return nullptr;
+}
+
+void Writer::writeEntityInstance(XmlNode &parent, const EntityDeclaration &d) const
+{
+    XmlNode &entity = parent.add(QStringLiteral("entity"));
+    entity.attr(QStringLiteral("dataset"), d.dataset);
+    if (d.entityId.isEmpty() || !d.createIf.isEmpty())
+        entity.attr(QStringLiteral("create"), QStringLiteral("1"));
+    if (!d.entityId.isEmpty()) {
+        entity.attr(QStringLiteral("update"), QStringLiteral("1"));
+        entity.attr(QStringLiteral("baseVersion"), QString());
+        entity.attr(QStringLiteral("trunkVersion"), QString());
+        entity.attr(QStringLiteral("branchId"), QString());
+    }
+    entity.attr(QStringLiteral("id"), QString());
+    if (!d.label.isEmpty())
+        entity.add(QStringLiteral("label"));
+}
+
+void Writer::writeEntityBinds(XmlNode &model, const EntityPlace &place)
+{
+    const EntityDeclaration &d = *place.declaration;
+    const QString p = place.entity->path();
+    const Element *leaf = place.leaf.get();
+    const auto bind = [&](const QString &node, const QString &calculate) -> XmlNode & {
+        XmlNode &b = model.add(QStringLiteral("bind"));
+        b.attr(QStringLiteral("nodeset"), p + node);
+        if (!calculate.isEmpty())
+            b.attr(QStringLiteral("calculate"), calculate);
+        b.attr(QStringLiteral("readonly"), QStringLiteral("true()"));
+        b.attr(QStringLiteral("type"), QStringLiteral("string"));
+        return b;
+    };
+    if (!d.createIf.isEmpty())
+        bind(QStringLiteral("/@create"), resolve(d.createIf, leaf));
+    if (!d.updateIf.isEmpty())
+        bind(QStringLiteral("/@update"), resolve(d.updateIf, leaf));
+    if (!d.entityId.isEmpty()) {
+        for (const auto &[attr, field] :
+             {std::pair{QStringLiteral("baseVersion"), QStringLiteral("__version")},
+              std::pair{QStringLiteral("trunkVersion"), QStringLiteral("__trunkVersion")},
+              std::pair{QStringLiteral("branchId"), QStringLiteral("__branchId")}})
+            bind(QStringLiteral("/@") + attr,
+                 resolve(QStringLiteral("instance('%1')/root/item[name=%2]/%3")
+                             .arg(d.dataset, d.entityId, field),
+                         leaf));
+        bind(QStringLiteral("/@id"), QString())
+            .attr(QStringLiteral("calculate"), resolve(d.entityId, leaf));
+    } else {
+        bind(QStringLiteral("/@id"), QString());
+        model.add(QStringLiteral("setvalue"))
+            .attr(QStringLiteral("ref"), p + QStringLiteral("/@id"))
+            .attr(QStringLiteral("event"), QStringLiteral("odk-instance-first-load"))
+            .attr(QStringLiteral("value"), QStringLiteral("uuid()"));
+    }
+    if (!d.label.isEmpty())
+        bind(QStringLiteral("/label"), resolve(d.label, leaf));
 }
 
 QString Writer::resolve(const QString &text, const Element *context, int flags)
@@ -161,24 +249,59 @@ QString Writer::resolve(const QString &text, const Element *context, int flags)
 
 // ----------------------------------------------------------------------------- text
 
+/// The length of an instance('id')/path[predicate]… expression at `at`, or 0 when there is
+/// none: the path runs to the first space outside a predicate.
+qsizetype instanceExpressionLength(const QString &text, qsizetype at)
+{
+    static const QRegularExpression start(
+        QStringLiteral("\\Ginstance\\(\\s*(['\"])[^'\"]*\\1\\s*\\)"));
+    const auto m = start.match(text, at, QRegularExpression::NormalMatch,
+                               QRegularExpression::AnchorAtOffsetMatchOption);
+    if (!m.hasMatch())
+        return 0;
+    qsizetype i = at + m.capturedLength(0);
+    int depth = 0;
+    for (; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c == u'[')
+            ++depth;
+        else if (c == u']')
+            depth = std::max(0, depth - 1);
+        else if (c.isSpace() && depth == 0)
+            break;
+    }
+    return i - at;
+}
+
 Content Writer::content(const QString &text, const Element *context, bool absolute) const
 {
     Content out;
-    qsizetype at = 0;
-    while (at < text.size()) {
-        const qsizetype start = text.indexOf(QLatin1String("${"), at);
-        const qsizetype end = start < 0 ? -1 : text.indexOf(u'}', start);
-        if (start < 0 || end < 0) {
-            out.append(Piece{false, text.mid(at)});
-            break;
+    const int flags = absolute ? References::Absolute : References::None;
+    QString plain;
+    for (qsizetype at = 0; at < text.size();) {
+        if (text.at(at) == u'i') {
+            if (const qsizetype length = instanceExpressionLength(text, at)) {
+                if (!plain.isEmpty())
+                    out.append(Piece{false, std::exchange(plain, QString())});
+                out.append(Piece{true, m_refs.resolve(text.mid(at, length), context, flags)});
+                at += length;
+                continue;
+            }
+        } else if (text.at(at) == u'$' && text.mid(at, 2) == QLatin1String("${")) {
+            const qsizetype end = text.indexOf(u'}', at);
+            if (end > 0) {
+                if (!plain.isEmpty())
+                    out.append(Piece{false, std::exchange(plain, QString())});
+                out.append(Piece{true, m_refs.resolve(text.mid(at, end - at + 1), context, flags)});
+                at = end + 1;
+                continue;
+            }
         }
-        if (start > at)
-            out.append(Piece{false, text.mid(at, start - at)});
-        const QString ref = text.mid(start, end - start + 1);
-        out.append(Piece{true, m_refs.resolve(ref, context,
-                                              absolute ? References::Absolute : References::None)});
-        at = end + 1;
+        plain += text.at(at);
+        ++at;
     }
+    if (!plain.isEmpty() || out.isEmpty())
+        out.append(Piece{false, plain});
     return out;
 }
 
@@ -472,13 +595,25 @@ void Writer::writePrimary(XmlNode &parent, const Element &e, int mode)
                 n.attr(name, resolve(value, &c));
             return n;
         };
+        const auto withEntity = [&](XmlNode &n) {
+            if (const EntityPlace *place = entityIn(&c))
+                writeEntityInstance(n.add(QStringLiteral("meta")), *place->declaration);
+        };
         if (c.kind == Kind::Repeat) {
-            if (mode == Normal || mode == Template)
-                writePrimary(node(parent, true), c, Template);
-            if (mode == Normal || mode == Copy)
-                writePrimary(node(parent, false), c, Copy);
+            if (mode == Normal || mode == Template) {
+                XmlNode &n = node(parent, true);
+                writePrimary(n, c, Template);
+                withEntity(n);
+            }
+            if (mode == Normal || mode == Copy) {
+                XmlNode &n = node(parent, false);
+                writePrimary(n, c, Copy);
+                withEntity(n);
+            }
         } else if (c.kind == Kind::Group) {
-            writePrimary(node(parent, false), c, mode == Normal ? Normal : mode);
+            XmlNode &n = node(parent, false);
+            writePrimary(n, c, mode == Normal ? Normal : mode);
+            withEntity(n);
         } else {
             XmlNode &n = node(parent, false);
             if (!c.defaultValue.isEmpty() && !isDynamicDefault(c.defaultValue, c.type)) {
@@ -564,8 +699,11 @@ void Writer::writeBinds(XmlNode &model, const Element &e)
                 record.attr(QStringLiteral("odk:quality"),
                             c.parameters.value(QStringLiteral("quality")));
         }
-        if (container)
+        if (container) {
             writeBinds(model, c);
+            if (const EntityPlace *place = entityIn(&c))
+                writeEntityBinds(model, *place);
+        }
     }
 }
 
@@ -844,6 +982,15 @@ void Writer::writeBody(XmlNode &parent, const Element &e)
                     .attr(QStringLiteral("ref"), a->path())
                     .attr(QStringLiteral("event"), QStringLiteral("odk-new-repeat"))
                     .attr(QStringLiteral("value"), resolve(a->defaultValue, a));
+            // New entries of the repeat get new entity ids.
+            for (const EntityPlace &place : m_entityPlaces) {
+                const EntityDeclaration &d = *place.declaration;
+                if (d.entityId.isEmpty() && d.container && d.container->repeatAncestor() == &c)
+                    repeat.add(QStringLiteral("setvalue"))
+                        .attr(QStringLiteral("ref"), place.entity->path() + QStringLiteral("/@id"))
+                        .attr(QStringLiteral("event"), QStringLiteral("odk-new-repeat"))
+                        .attr(QStringLiteral("value"), QStringLiteral("uuid()"));
+            }
         } else if (c.hasControl()) {
             writeControl(parent, c);
         }
@@ -928,10 +1075,20 @@ WriteResult Writer::write()
         if (!prefix.isEmpty() && !html.hasAttribute(QStringLiteral("xmlns:") + prefix))
             html.attr(QStringLiteral("xmlns:") + prefix, uri);
     }
+    if (!m_form.entities.isEmpty())
+        html.attr(QStringLiteral("xmlns:entities"),
+                  QStringLiteral("http://www.opendatakit.org/xforms/entities"));
     XmlNode &head = html.add(QStringLiteral("h:head"));
     head.addTextElement(QStringLiteral("h:title"), result.title);
     XmlNode &model = head.add(QStringLiteral("model"));
     model.attr(QStringLiteral("odk:xforms-version"), QStringLiteral("1.0.0"));
+    if (!m_form.entities.isEmpty()) {
+        bool inRepeat = m_form.entities.size() > 1;
+        for (const EntityDeclaration &d : m_form.entities)
+            inRepeat = inRepeat || (d.container && d.container->repeatAncestor());
+        model.attr(QStringLiteral("entities:entities-version"),
+                   inRepeat ? QStringLiteral("2025.1.0") : QStringLiteral("2024.1.0"));
+    }
     if (!s.submissionUrl.isEmpty() || !s.publicKey.isEmpty() || !s.autoSend.isEmpty() ||
         !s.autoDelete.isEmpty() || !s.clientEditable.isEmpty()) {
         XmlNode &submission = model.add(QStringLiteral("submission"));
@@ -989,8 +1146,11 @@ WriteResult Writer::write()
         }
     };
     findAudits(*m_form.root);
-    if (!audits.isEmpty() || !s.omitInstanceId || !s.instanceName.isEmpty()) {
+    const EntityPlace *rootEntity = entityIn(m_form.root.get());
+    if (!audits.isEmpty() || !s.omitInstanceId || !s.instanceName.isEmpty() || rootEntity) {
         XmlNode &meta = root.add(QStringLiteral("meta"));
+        if (rootEntity)
+            writeEntityInstance(meta, *rootEntity->declaration);
         for (const Element *a : std::as_const(audits))
             meta.add(a->name);
         if (!s.omitInstanceId)
@@ -1023,6 +1183,8 @@ WriteResult Writer::write()
         }
     }
     writeBinds(model, *m_form.root);
+    if (rootEntity)
+        writeEntityBinds(model, *rootEntity);
     if (!s.omitInstanceId) {
         XmlNode &bind = model.add(QStringLiteral("bind"));
         bind.attr(QStringLiteral("nodeset"), m_instanceId.path())
