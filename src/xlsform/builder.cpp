@@ -11,6 +11,8 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <functional>
+
 namespace survey::xlsform {
 
 void fail(const Place &place, const QString &text)
@@ -223,6 +225,9 @@ private:
     void checkSaveTo(const Row &row, bool container, QHash<QString, int> *saved);
     void checkRange(Element &e, const Place &place);
     void expandLoops(Element &e);
+    void checkRepeatNames(const Element &root);
+    void checkReferenceGeometry(const Element &e);
+    void checkSearch();
     void checkLabels(const Element &e);
     void checkTriggers();
     void checkTypesAndNames(Element &e);
@@ -543,7 +548,7 @@ void Builder::readSurvey()
     // Names first: references may point forward.
     for (const Row &row : std::as_const(m_survey.rows)) {
         const QString name = row.value(QStringLiteral("name"));
-        if (!name.isEmpty())
+        if (!name.isEmpty() && !endPattern().match(row.value(QStringLiteral("type"))).hasMatch())
             ++m_nameCount[name];
     }
     if (!m_form.settings.omitInstanceId)
@@ -1294,7 +1299,15 @@ void Builder::addGenerated(Element &parent)
             if (!has) {
                 Choice other;
                 other.name = QStringLiteral("other");
-                other.label.insert(QString(), QStringLiteral("Other"));
+                // "Other" in every language the list is written in.
+                QSet<QString> languages;
+                for (const Choice &c : list.choices)
+                    for (auto it = c.label.begin(); it != c.label.end(); ++it)
+                        languages.insert(it.key());
+                if (languages.isEmpty())
+                    languages.insert(QString());
+                for (const QString &lang : std::as_const(languages))
+                    other.label.insert(lang, QStringLiteral("Other"));
                 list.choices.append(other);
             }
             auto text = std::make_unique<Element>();
@@ -1357,6 +1370,96 @@ void Builder::checkLabels(const Element &e)
                     "what is asked.")
                      .arg(c->name));
     }
+}
+
+void Builder::checkRepeatNames(const Element &root)
+{
+    QSet<QString> names;
+    std::function<void(const Element &)> walk = [&](const Element &e) {
+        for (const auto &c : e.children) {
+            if (c->kind == Kind::Repeat) {
+                if (names.contains(c->name))
+                    fail(Place{QStringLiteral("survey"), 0, QStringLiteral("name")},
+                         tr("The repeat name '%1' is used twice (a loop copies its repeats). "
+                            "Repeat names must be unique in the whole form.")
+                             .arg(c->name));
+                names.insert(c->name);
+            }
+            walk(*c);
+        }
+    };
+    walk(root);
+}
+
+void Builder::checkReferenceGeometry(const Element &e)
+{
+    // The secondary instances a geometry can come from: choice lists, entity lists, files.
+    QSet<QString> instances;
+    for (const ChoiceList &l : std::as_const(m_form.choiceLists))
+        instances.insert(l.name);
+    for (const EntityDeclaration &d : std::as_const(m_form.entities))
+        instances.insert(d.dataset);
+    QSet<QString> repeats;
+    std::function<void(const Element &)> collect = [&](const Element &x) {
+        for (const auto &c : x.children) {
+            if (!c->itemsetFile.isEmpty())
+                instances.insert(c->itemsetFile.section(u'.', 0, 0));
+            if (c->kind == Kind::ExternalCsv || c->kind == Kind::ExternalXml)
+                instances.insert(c->name);
+            if (c->kind == Kind::Repeat)
+                repeats.insert(c->name);
+            collect(*c);
+        }
+    };
+    collect(e);
+    std::function<void(const Element &)> check = [&](const Element &x) {
+        for (const auto &c : x.children) {
+            const QString ref = c->parameters.value(QStringLiteral("reference-geometry"));
+            if (!ref.isEmpty() && c->type.startsWith(QLatin1String("geo"))) {
+                static const QRegularExpression repeatRef(QStringLiteral("^\\$\\{([^}]+)\\}$"));
+                const auto m = repeatRef.match(ref);
+                const bool ok =
+                    m.hasMatch() ? repeats.contains(m.captured(1)) : instances.contains(ref);
+                if (!ok)
+                    fail(Place{QStringLiteral("survey"), c->row, QStringLiteral("parameters")},
+                         tr("The parameter 'reference-geometry' must name a secondary instance "
+                            "(a choice list, an entity list or an attached file's name without "
+                            "its extension) or be a reference to a repeat."));
+            }
+            check(*c);
+        }
+    };
+    check(e);
+}
+
+void Builder::checkSearch()
+{
+    static const QRegularExpression search(QStringLiteral("search\\(.*?\\)"));
+    QHash<QString, QStringList> searching, plain; // list → questions
+    std::function<void(const Element &)> walk = [&](const Element &x) {
+        for (const auto &c : x.children) {
+            if (c->kind == Kind::Select1 || c->kind == Kind::Select || c->kind == Kind::Rank) {
+                const QString a = c->controlValue(QStringLiteral("appearance"));
+                const bool uses = a.size() > 7 && search.match(a).hasMatch();
+                if (uses && !c->itemsetFile.isEmpty())
+                    fail(Place{QStringLiteral("survey"), c->row, QStringLiteral("appearance")},
+                         tr("The question '%1' selects from a file and uses search(), which do "
+                            "not go together. Remove search() or change the select type.")
+                             .arg(c->name));
+                (uses ? searching : plain)[c->listName].append(c->name);
+            }
+            walk(*c);
+        }
+    };
+    walk(*m_form.root);
+    for (auto it = searching.begin(); it != searching.end(); ++it)
+        if (plain.contains(it.key()))
+            fail(Place{},
+                 tr("The question '%1' uses search() with the choice list '%2', which the "
+                    "question(s) %3 use without search(). Use search() in all of them, or give "
+                    "the search() question a list of its own.")
+                     .arg(it.value().first(), it.key(),
+                          plain.value(it.key()).join(QLatin1String(", "))));
 }
 
 void Builder::readEntities()
@@ -1493,7 +1596,10 @@ Form Builder::build()
     readSurvey();
     m_form.root->name = m_rootName;
     expandLoops(*m_form.root);
+    checkRepeatNames(*m_form.root);
     addGenerated(*m_form.root);
+    checkReferenceGeometry(*m_form.root);
+    checkSearch();
     checkLabels(*m_form.root);
     allocateEntities(m_form);
     return std::move(m_form);

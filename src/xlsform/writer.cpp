@@ -612,7 +612,7 @@ void Writer::writePrimary(XmlNode &parent, const Element &e, int mode)
             }
         } else if (c.kind == Kind::Group) {
             XmlNode &n = node(parent, false);
-            writePrimary(n, c, mode == Normal ? Normal : mode);
+            writePrimary(n, c, Normal); // a group starts afresh: its repeats get a template
             withEntity(n);
         } else {
             XmlNode &n = node(parent, false);
