@@ -12,7 +12,8 @@ pkgs=(cmake ninja-build ccache g++ clang-format qt6-base-dev qt6-tools-dev qt6-t
       qml6-module-qtpositioning
       libqt6positioning6-plugins qt6-positioning-dev qt6-qpa-plugins fonts-noto-cjk
       qt6-multimedia-dev qml6-module-qtmultimedia libzxing-dev gstreamer1.0-plugins-good
-      qt6-translations-l10n adwaita-icon-theme libqt6svg6 xvfb xauth libgl1-mesa-dri strace nginx)
+      qt6-translations-l10n adwaita-icon-theme libqt6svg6 xvfb xauth libgl1-mesa-dri strace nginx
+      python3 python3-lxml)
 # Node.js (20 or newer) and npm run ODK's own engine beside ours (tests/tst_differential);
 # machines of this kind have Node.js 20 already: Debian's is only installed when none is.
 command -v node >/dev/null || pkgs+=(nodejs npm)

@@ -226,6 +226,7 @@ private:
     void checkRange(Element &e, const Place &place);
     void expandLoops(Element &e);
     void checkRepeatNames(const Element &root);
+    void makeTableList(Element &group);
     void checkReferenceGeometry(const Element &e);
     void checkSearch();
     void checkLabels(const Element &e);
@@ -1285,8 +1286,65 @@ void Builder::expandLoops(Element &e)
     e.loopList.clear();
 }
 
+void Builder::makeTableList(Element &group)
+{
+    // A table-list group is a field-list whose first row is a select with the choices as
+    // column headings, and whose selects show only their buttons.
+    QString appearance = group.controlValue(QStringLiteral("appearance"));
+    appearance.replace(0, 10, QStringLiteral("field-list"));
+    for (auto &[name, value] : group.control)
+        if (name == QLatin1String("appearance"))
+            value = appearance;
+    const Element *first = nullptr;
+    for (const auto &c : group.children) {
+        if (c->kind != Kind::Select1 && c->kind != Kind::Select)
+            continue;
+        if (!first) {
+            first = c.get();
+            if (!c->choiceFilter.isEmpty())
+                fail(Place{QStringLiteral("survey"), c->row, QStringLiteral("choice_filter")},
+                     tr("A choice filter cannot be used in a table-list group."));
+        } else if (c->listName != first->listName) {
+            fail(Place{QStringLiteral("survey"), c->row, QStringLiteral("type")},
+                 tr("The selects of a table-list group must all use one list; this one uses '%1', "
+                    "the first '%2'.")
+                     .arg(c->listName, first->listName));
+        }
+        c->control.append({QStringLiteral("appearance"), QStringLiteral("list-nolabel")});
+    }
+    if (!first)
+        return;
+    auto header = std::make_unique<Element>();
+    header->kind = first->kind;
+    header->type = first->type;
+    header->bindType = QStringLiteral("string");
+    header->name = QStringLiteral("reserved_name_for_field_list_labels_%1").arg(first->row);
+    header->row = first->row;
+    header->listName = first->listName;
+    header->label.insert(QString(), QStringLiteral(" "));
+    header->control.append({QStringLiteral("appearance"), QStringLiteral("label")});
+    header->parent = &group;
+    group.children.insert(group.children.begin(), std::move(header));
+    if (!group.label.isEmpty() || !group.hint.isEmpty()) {
+        auto note = std::make_unique<Element>();
+        note->kind = Kind::Input;
+        note->type = QStringLiteral("note");
+        note->bindType = QStringLiteral("string");
+        note->bind.append({QStringLiteral("readonly"), QStringLiteral("true()")});
+        note->name = QStringLiteral("generated_table_list_label_%1").arg(group.row);
+        note->row = group.row;
+        note->label = std::exchange(group.label, {});
+        note->hint = std::exchange(group.hint, {});
+        note->parent = &group;
+        group.children.insert(group.children.begin(), std::move(note));
+    }
+}
+
 void Builder::addGenerated(Element &parent)
 {
+    if (parent.kind == Kind::Group &&
+        parent.controlValue(QStringLiteral("appearance")).startsWith(QLatin1String("table-list")))
+        makeTableList(parent);
     for (std::size_t i = 0; i < parent.children.size(); ++i) {
         Element &e = *parent.children[i];
         if (e.isContainer())

@@ -781,7 +781,20 @@ void Writer::writeItems(XmlNode &control, const Element &e)
         if (!target)
             fail(Place{QStringLiteral("survey"), e.row, QStringLiteral("type")},
                  tr("The reference ${%1} names no question.").arg(name));
+        // Answers in the repeat this question is in are read from the repeat's parent, so
+        // that every entry of it is a choice.
         QString path = m_refs.path(target, &e);
+        const Element *repeat = e.repeatAncestor();
+        if (repeat && target->parent && target->parent->repeatAncestor() == repeat &&
+            !(repeat->parent && repeat->parent->repeatAncestor())) {
+            int steps = 0;
+            for (const Element *x = e.parent; x && x != repeat; x = x->parent)
+                ++steps;
+            QStringList rest;
+            for (const Element *x = target; x != repeat->parent; x = x->parent)
+                rest.prepend(x->name);
+            path = QStringList(steps + 2, QStringLiteral("..")).join(u'/') + u'/' + rest.join(u'/');
+        }
         const qsizetype slash = path.lastIndexOf(u'/');
         nodeset = path.left(slash);
         valueRef = labelRef = target->name;
@@ -882,6 +895,19 @@ void Writer::writeControl(XmlNode &parent, const Element &e)
             control.attr(QStringLiteral("intent"), p.value(QStringLiteral("app")));
     }
     writeLabelAndHint(control, e);
+    if (e.type == QLatin1String("osm") && !e.listName.isEmpty()) {
+        // The OpenStreetMap tags to ask for, from the osm sheet.
+        for (const ChoiceList &list : m_form.osmLists) {
+            if (list.name != e.listName)
+                continue;
+            for (const Choice &tag : list.choices) {
+                XmlNode &node = control.add(QStringLiteral("tag"));
+                node.attr(QStringLiteral("key"), tag.name);
+                if (!tag.label.value(QString()).isEmpty())
+                    node.addTextElement(QStringLiteral("label"), tag.label.value(QString()));
+            }
+        }
+    }
     if (e.kind == Kind::Select1 && e.type != QLatin1String("select_one_external"))
         writeItems(control, e);
     else if (e.kind == Kind::Select || e.kind == Kind::Rank)
@@ -899,14 +925,20 @@ void Writer::writeControl(XmlNode &parent, const Element &e)
         XmlNode &itemset = control.add(QStringLiteral("itemset"));
         QString nodeset;
         QString valueRef = QStringLiteral("name"), labelRef = QStringLiteral("label");
+        QString filter = e.choiceFilter.isEmpty()
+                             ? QString()
+                             : resolve(e.choiceFilter, &e, References::ChoiceFilter);
         if (ref.startsWith(QLatin1String("${"))) {
+            // A repeat's entries: references into it are relative to each entry.
             nodeset = resolve(ref, nullptr).trimmed();
             valueRef = labelRef = QStringLiteral("geometry");
+            filter.replace(QStringLiteral("current()/") + nodeset, QStringLiteral("."));
+            filter.replace(nodeset, QStringLiteral("."));
         } else {
             nodeset = QStringLiteral("instance('%1')/root/item").arg(ref);
         }
-        if (!e.choiceFilter.isEmpty())
-            nodeset += u'[' + resolve(e.choiceFilter, &e, References::ChoiceFilter) + u']';
+        if (!filter.isEmpty())
+            nodeset += u'[' + filter + u']';
         itemset.attr(QStringLiteral("nodeset"), nodeset);
         itemset.add(QStringLiteral("value")).attr(QStringLiteral("ref"), valueRef);
         itemset.add(QStringLiteral("label")).attr(QStringLiteral("ref"), labelRef);
