@@ -3034,6 +3034,8 @@
     <message>
         <source>usage: survey-cli COMMAND ...
   validate FORM.xml                  check that a form loads; print a summary
+  xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME]
+                                     convert an XLSForm to an XForm; warnings on stderr
   inspect FORM.xml --json            the form&apos;s questions as JSON
   fill FORM.xml --answers FILE.json [--lang LANG] [--media DIR]
                                      fill a form and print the submission XML
@@ -3066,6 +3068,8 @@
 </source>
         <translation>usage: survey-cli COMMAND ...
   validate FORM.xml                  check that a form loads; print a summary
+  xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME]
+                                     convert an XLSForm to an XForm; warnings on stderr
   inspect FORM.xml --json            the form&apos;s questions as JSON
   fill FORM.xml --answers FILE.json [--lang LANG] [--media DIR]
                                      fill a form and print the submission XML
@@ -3096,6 +3100,22 @@
          [--flag PATH=NOTE]... | reject ID --comment TEXT
                                      decide offline; the next sync sends it
 </translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Cannot write %1: %2</translation>
+    </message>
+    <message>
+        <source>usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] [--warnings-json FILE]</source>
+        <translation>usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] [--warnings-json FILE]</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>warning: %1</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>error: %1</translation>
     </message>
 </context>
 <context>
@@ -3594,6 +3614,613 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>&quot;expr&quot; is missing</source>
         <translation>&quot;expr&quot; is missing</translation>
+    </message>
+</context>
+<context>
+    <name>XlsForm</name>
+    <message>
+        <source>The parameters must be written as &apos;key1=value1 key2=value2&apos;.</source>
+        <translation>The parameters must be written as &apos;key1=value1 key2=value2&apos;.</translation>
+    </message>
+    <message>
+        <source>The columns &apos;%1&apos; and &apos;%2&apos; are two names for the same column. Rename or remove one of them.</source>
+        <translation>The columns &apos;%1&apos; and &apos;%2&apos; are two names for the same column. Rename or remove one of them.</translation>
+    </message>
+    <message>
+        <source>A value is in a column without a header. Add the header row the XLSForm template has, or remove the value.</source>
+        <translation>A value is in a column without a header. Add the header row the XLSForm template has, or remove the value.</translation>
+    </message>
+    <message>
+        <source>There is no &apos;settings&apos; sheet, but there are sheets with similar names: %1. To keep a sheet out of the form without this warning, start its name with &apos;_&apos;.</source>
+        <translation>There is no &apos;settings&apos; sheet, but there are sheets with similar names: %1. To keep a sheet out of the form without this warning, start its name with &apos;_&apos;.</translation>
+    </message>
+    <message>
+        <source>The settings sheet has both &apos;form_id&apos; and &apos;id_string&apos;; &apos;form_id&apos; is used. Keep only one of them.</source>
+        <translation>The settings sheet has both &apos;form_id&apos; and &apos;id_string&apos;; &apos;form_id&apos; is used. Keep only one of them.</translation>
+    </message>
+    <message>
+        <source>The instanceID cannot be left out of an encrypted form (one with a public_key).</source>
+        <translation>The instanceID cannot be left out of an encrypted form (one with a public_key).</translation>
+    </message>
+    <message>
+        <source>The name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores, hyphens or periods.</source>
+        <translation>The name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores, hyphens or periods.</translation>
+    </message>
+    <message>
+        <source>The column header &apos;%1&apos; has a space in it and is left out. Column headers must not be empty nor contain spaces.</source>
+        <translation>The column header &apos;%1&apos; has a space in it and is left out. Column headers must not be empty nor contain spaces.</translation>
+    </message>
+    <message>
+        <source>The &apos;%1&apos; sheet has no &apos;name&apos; column. Its columns must include &apos;list_name&apos;, &apos;name&apos; and &apos;label&apos;.</source>
+        <translation>The &apos;%1&apos; sheet has no &apos;name&apos; column. Its columns must include &apos;list_name&apos;, &apos;name&apos; and &apos;label&apos;.</translation>
+    </message>
+    <message>
+        <source>A choice has no name. Every choice needs a name.</source>
+        <translation>A choice has no name. Every choice needs a name.</translation>
+    </message>
+    <message>
+        <source>The choice name &apos;%1&apos; is already in the list &apos;%2&apos;. Choice names must be unique within a list; to allow this, use the setting &apos;allow_choice_duplicates&apos;.</source>
+        <translation>The choice name &apos;%1&apos; is already in the list &apos;%2&apos;. Choice names must be unique within a list; to allow this, use the setting &apos;allow_choice_duplicates&apos;.</translation>
+    </message>
+    <message>
+        <source>The choice &apos;%1&apos; has no label. Choices should have a label.</source>
+        <translation>The choice &apos;%1&apos; has no label. Choices should have a label.</translation>
+    </message>
+    <message>
+        <source>The reference &apos;%1&apos; is not valid: a reference is &apos;${&apos;, then a question name, then &apos;}&apos;.</source>
+        <translation>The reference &apos;%1&apos; is not valid: a reference is &apos;${&apos;, then a question name, then &apos;}&apos;.</translation>
+    </message>
+    <message>
+        <source>The reference ${%1} names no question: there is no &apos;%1&apos; in the &apos;name&apos; column of the &apos;survey&apos; sheet.</source>
+        <translation>The reference ${%1} names no question: there is no &apos;%1&apos; in the &apos;name&apos; column of the &apos;survey&apos; sheet.</translation>
+    </message>
+    <message>
+        <source>The reference ${%1} is ambiguous: the name &apos;%1&apos; is used more than once in the survey. Names used in references must be unique in the whole form.</source>
+        <translation>The reference ${%1} is ambiguous: the name &apos;%1&apos; is used more than once in the survey. Names used in references must be unique in the whole form.</translation>
+    </message>
+    <message>
+        <source>The form has no sheet named &apos;survey&apos;.</source>
+        <translation>The form has no sheet named &apos;survey&apos;.</translation>
+    </message>
+    <message>
+        <source>The form has no sheet named &apos;survey&apos;. Sheets with similar names: %1.</source>
+        <translation>The form has no sheet named &apos;survey&apos;. Sheets with similar names: %1.</translation>
+    </message>
+    <message>
+        <source>The &apos;survey&apos; sheet has no &apos;type&apos; column.</source>
+        <translation>The &apos;survey&apos; sheet has no &apos;type&apos; column.</translation>
+    </message>
+    <message>
+        <source>The &apos;disabled&apos; column is not part of XLSForm; use &apos;relevant&apos; instead.</source>
+        <translation>The &apos;disabled&apos; column is not part of XLSForm; use &apos;relevant&apos; instead.</translation>
+    </message>
+    <message>
+        <source>The row has no type.</source>
+        <translation>The row has no type.</translation>
+    </message>
+    <message>
+        <source>The row has no type, name or label and is left out.</source>
+        <translation>The row has no type, name or label and is left out.</translation>
+    </message>
+    <message>
+        <source>The trigger names several questions without commas between them. Separate them with commas.</source>
+        <translation>The trigger names several questions without commas between them. Separate them with commas.</translation>
+    </message>
+    <message>
+        <source>The trigger &apos;%1&apos; is not valid: a reference is &apos;${&apos;, then a question name, then &apos;}&apos;.</source>
+        <translation>The trigger &apos;%1&apos; is not valid: a reference is &apos;${&apos;, then a question name, then &apos;}&apos;.</translation>
+    </message>
+    <message>
+        <source>A calculate question needs a calculation.</source>
+        <translation>A calculate question needs a calculation.</translation>
+    </message>
+    <message>
+        <source>&apos;end %1&apos; has no matching &apos;begin %1&apos; (name &apos;%2&apos;).</source>
+        <translation>&apos;end %1&apos; has no matching &apos;begin %1&apos; (name &apos;%2&apos;).</translation>
+    </message>
+    <message>
+        <source>An audit is always named &apos;audit&apos;: leave its name empty.</source>
+        <translation>An audit is always named &apos;audit&apos;: leave its name empty.</translation>
+    </message>
+    <message>
+        <source>The question or group has no name.</source>
+        <translation>The question or group has no name.</translation>
+    </message>
+    <message>
+        <source>The name &apos;meta&apos; is kept for the form&apos;s metadata; choose another.</source>
+        <translation>The name &apos;meta&apos; is kept for the form&apos;s metadata; choose another.</translation>
+    </message>
+    <message>
+        <source>The name &apos;%1&apos; is used twice in the same group, repeat or survey. Names must be unique within their group or repeat.</source>
+        <translation>The name &apos;%1&apos; is used twice in the same group, repeat or survey. Names must be unique within their group or repeat.</translation>
+    </message>
+    <message>
+        <source>The name &apos;%1&apos; differs from &apos;%2&apos; only by case. Some tools do not tell them apart, which makes analysis hard.</source>
+        <translation>The name &apos;%1&apos; differs from &apos;%2&apos; only by case. Some tools do not tell them apart, which makes analysis hard.</translation>
+    </message>
+    <message>
+        <source>The loop names no choice list.</source>
+        <translation>The loop names no choice list.</translation>
+    </message>
+    <message>
+        <source>The loop&apos;s list &apos;%1&apos; is not on the &apos;choices&apos; sheet.</source>
+        <translation>The loop&apos;s list &apos;%1&apos; is not on the &apos;choices&apos; sheet.</translation>
+    </message>
+    <message>
+        <source>The repeat name &apos;%1&apos; is used twice. Repeat names must be unique in the whole form.</source>
+        <translation>The repeat name &apos;%1&apos; is used twice. Repeat names must be unique in the whole form.</translation>
+    </message>
+    <message>
+        <source>A repeat cannot have the name of the form&apos;s root element (&apos;%1&apos;).</source>
+        <translation>A repeat cannot have the name of the form&apos;s root element (&apos;%1&apos;).</translation>
+    </message>
+    <message>
+        <source>Unknown question type &apos;%1&apos;.</source>
+        <translation>Unknown question type &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>A background-geopoint question needs a trigger.</source>
+        <translation>A background-geopoint question needs a trigger.</translation>
+    </message>
+    <message>
+        <source>A background-geopoint question cannot have a calculation.</source>
+        <translation>A background-geopoint question cannot have a calculation.</translation>
+    </message>
+    <message>
+        <source>&apos;begin %1&apos; has no matching &apos;end %1&apos;.</source>
+        <translation>&apos;begin %1&apos; has no matching &apos;end %1&apos;.</translation>
+    </message>
+    <message>
+        <source>The file for &apos;%1&apos; must end in one of &apos;.csv&apos;, &apos;.xml&apos; or &apos;.geojson&apos;.</source>
+        <translation>The file for &apos;%1&apos; must end in one of &apos;.csv&apos;, &apos;.xml&apos; or &apos;.geojson&apos;.</translation>
+    </message>
+    <message>
+        <source>The form has a select_one_external question but no &apos;external_choices&apos; sheet (with the columns &apos;list_name&apos; and &apos;name&apos;).</source>
+        <translation>The form has a select_one_external question but no &apos;external_choices&apos; sheet (with the columns &apos;list_name&apos; and &apos;name&apos;).</translation>
+    </message>
+    <message>
+        <source>The list &apos;%1&apos; is not on the &apos;external_choices&apos; sheet.</source>
+        <translation>The list &apos;%1&apos; is not on the &apos;external_choices&apos; sheet.</translation>
+    </message>
+    <message>
+        <source>The form needs a &apos;choices&apos; sheet (with the columns &apos;list_name&apos;, &apos;name&apos; and &apos;label&apos;) for the list &apos;%1&apos;.</source>
+        <translation>The form needs a &apos;choices&apos; sheet (with the columns &apos;list_name&apos;, &apos;name&apos; and &apos;label&apos;) for the list &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>The form needs a &apos;choices&apos; sheet for the list &apos;%1&apos;. Sheets with similar names: %2.</source>
+        <translation>The form needs a &apos;choices&apos; sheet for the list &apos;%1&apos;. Sheets with similar names: %2.</translation>
+    </message>
+    <message>
+        <source>The list &apos;%1&apos; is not on the &apos;choices&apos; sheet.</source>
+        <translation>The list &apos;%1&apos; is not on the &apos;choices&apos; sheet.</translation>
+    </message>
+    <message>
+        <source>A choice filter cannot be used with or_other.</source>
+        <translation>A choice filter cannot be used with or_other.</translation>
+    </message>
+    <message>
+        <source>Give the choices of this &apos;or other&apos; question on the &apos;choices&apos; sheet.</source>
+        <translation>Give the choices of this &apos;or other&apos; question on the &apos;choices&apos; sheet.</translation>
+    </message>
+    <message>
+        <source>The choice name &apos;%1&apos; in the list &apos;%2&apos; has a space, which a select_multiple cannot hold.</source>
+        <translation>The choice name &apos;%1&apos; in the list &apos;%2&apos; has a space, which a select_multiple cannot hold.</translation>
+    </message>
+    <message>
+        <source>the package name is missing.</source>
+        <translation>the package name is missing.</translation>
+    </message>
+    <message>
+        <source>the package name must have at least one &apos;.&apos; separator.</source>
+        <translation>the package name must have at least one &apos;.&apos; separator.</translation>
+    </message>
+    <message>
+        <source>the package name cannot end in a &apos;.&apos; separator.</source>
+        <translation>the package name cannot end in a &apos;.&apos; separator.</translation>
+    </message>
+    <message>
+        <source>package segments must not be empty.</source>
+        <translation>package segments must not be empty.</translation>
+    </message>
+    <message>
+        <source>a package segment cannot start with &apos;_&apos;.</source>
+        <translation>a package segment cannot start with &apos;_&apos;.</translation>
+    </message>
+    <message>
+        <source>a package segment cannot start with a digit.</source>
+        <translation>a package segment cannot start with a digit.</translation>
+    </message>
+    <message>
+        <source>the package name can only hold letters (a-z, A-Z), digits (0-9), dots (.) and underscores (_).</source>
+        <translation>the package name can only hold letters (a-z, A-Z), digits (0-9), dots (.) and underscores (_).</translation>
+    </message>
+    <message>
+        <source>The parameters accepted for this question type are &apos;%1&apos;; these are not: &apos;%2&apos;.</source>
+        <translation>The parameters accepted for this question type are &apos;%1&apos;; these are not: &apos;%2&apos;.</translation>
+    </message>
+    <message>
+        <source>randomize must be true or false; &apos;%1&apos; is neither.</source>
+        <translation>randomize must be true or false; &apos;%1&apos; is neither.</translation>
+    </message>
+    <message>
+        <source>The seed must be a number or a reference to another question.</source>
+        <translation>The seed must be a number or a reference to another question.</translation>
+    </message>
+    <message>
+        <source>A seed needs randomize=true among the parameters.</source>
+        <translation>A seed needs randomize=true among the parameters.</translation>
+    </message>
+    <message>
+        <source>The parameter &apos;%1&apos; must begin with a letter or underscore, then hold only letters, digits, dashes, underscores and periods.</source>
+        <translation>The parameter &apos;%1&apos; must begin with a letter or underscore, then hold only letters, digits, dashes, underscores and periods.</translation>
+    </message>
+    <message>
+        <source>The parameter rows must be a whole number.</source>
+        <translation>The parameter rows must be a whole number.</translation>
+    </message>
+    <message>
+        <source>The parameter max-pixels must be a whole number.</source>
+        <translation>The parameter max-pixels must be a whole number.</translation>
+    </message>
+    <message>
+        <source>Use the max-pixels parameter to keep photos small: sending is faster and takes less space.</source>
+        <translation>Use the max-pixels parameter to keep photos small: sending is faster and takes less space.</translation>
+    </message>
+    <message>
+        <source>The parameter &apos;app&apos; is not an Android package name: %1</source>
+        <translation>The parameter &apos;app&apos; is not an Android package name: %1</translation>
+    </message>
+    <message>
+        <source>The parameter quality must be one of %1.</source>
+        <translation>The parameter quality must be one of %1.</translation>
+    </message>
+    <message>
+        <source>The parameter &apos;%1&apos; must be a number.</source>
+        <translation>The parameter &apos;%1&apos; must be a number.</translation>
+    </message>
+    <message>
+        <source>The parameter &apos;allow-mock-accuracy&apos; must be &apos;true&apos; or &apos;false&apos;.</source>
+        <translation>The parameter &apos;allow-mock-accuracy&apos; must be &apos;true&apos; or &apos;false&apos;.</translation>
+    </message>
+    <message>
+        <source>For geoshape and geotrace questions the parameter &apos;incremental&apos; may only be &apos;true&apos;, or left out.</source>
+        <translation>For geoshape and geotrace questions the parameter &apos;incremental&apos; may only be &apos;true&apos;, or left out.</translation>
+    </message>
+    <message>
+        <source>%1 must be true or false; &apos;%2&apos; is neither.</source>
+        <translation>%1 must be true or false; &apos;%2&apos; is neither.</translation>
+    </message>
+    <message>
+        <source>track-changes-reasons can only be on-form-edit.</source>
+        <translation>track-changes-reasons can only be on-form-edit.</translation>
+    </message>
+    <message>
+        <source>To record locations in the audit, give all of &apos;location-priority&apos;, &apos;location-min-interval&apos; and &apos;location-max-age&apos;.</source>
+        <translation>To record locations in the audit, give all of &apos;location-priority&apos;, &apos;location-min-interval&apos; and &apos;location-max-age&apos;.</translation>
+    </message>
+    <message>
+        <source>location-priority must be no-power, low-power, balanced or high-accuracy; &apos;%1&apos; is none of them.</source>
+        <translation>location-priority must be no-power, low-power, balanced or high-accuracy; &apos;%1&apos; is none of them.</translation>
+    </message>
+    <message>
+        <source>location-min-interval must be a whole number.</source>
+        <translation>location-min-interval must be a whole number.</translation>
+    </message>
+    <message>
+        <source>location-min-interval must be zero or more.</source>
+        <translation>location-min-interval must be zero or more.</translation>
+    </message>
+    <message>
+        <source>location-max-age must be a whole number.</source>
+        <translation>location-max-age must be a whole number.</translation>
+    </message>
+    <message>
+        <source>location-max-age must be zero or more.</source>
+        <translation>location-max-age must be zero or more.</translation>
+    </message>
+    <message>
+        <source>location-max-age must be at least location-min-interval.</source>
+        <translation>location-max-age must be at least location-min-interval.</translation>
+    </message>
+    <message>
+        <source>For a range, &apos;tick_interval&apos;, &apos;placeholder&apos; and &apos;tick_labelset&apos; only go with the appearances &apos;vertical&apos;, &apos;no-ticks&apos;, both, or none.</source>
+        <translation>For a range, &apos;tick_interval&apos;, &apos;placeholder&apos; and &apos;tick_labelset&apos; only go with the appearances &apos;vertical&apos;, &apos;no-ticks&apos;, both, or none.</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;%1&apos; must be a number.</source>
+        <translation>For a range, the parameter &apos;%1&apos; must be a number.</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;step&apos; must not be zero.</source>
+        <translation>For a range, the parameter &apos;step&apos; must not be zero.</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;step&apos; must not be larger than the range (from &apos;start&apos; to &apos;end&apos;).</source>
+        <translation>For a range, the parameter &apos;step&apos; must not be larger than the range (from &apos;start&apos; to &apos;end&apos;).</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;tick_interval&apos; must not be zero.</source>
+        <translation>For a range, the parameter &apos;tick_interval&apos; must not be zero.</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;tick_interval&apos; must not be larger than the range.</source>
+        <translation>For a range, the parameter &apos;tick_interval&apos; must not be larger than the range.</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;tick_interval&apos; must be a multiple of &apos;step&apos;.</source>
+        <translation>For a range, the parameter &apos;tick_interval&apos; must be a multiple of &apos;step&apos;.</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;placeholder&apos; must be &apos;start&apos; plus a multiple of &apos;step&apos;.</source>
+        <translation>For a range, the parameter &apos;placeholder&apos; must be &apos;start&apos; plus a multiple of &apos;step&apos;.</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;placeholder&apos; must lie between &apos;start&apos; and &apos;end&apos;.</source>
+        <translation>For a range, the parameter &apos;placeholder&apos; must lie between &apos;start&apos; and &apos;end&apos;.</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;tick_labelset&apos; must name a list on the &apos;choices&apos; sheet.</source>
+        <translation>For a range, the parameter &apos;tick_labelset&apos; must name a list on the &apos;choices&apos; sheet.</translation>
+    </message>
+    <message>
+        <source>For a range, the choices of &apos;tick_labelset&apos; must all be numbers.</source>
+        <translation>For a range, the choices of &apos;tick_labelset&apos; must all be numbers.</translation>
+    </message>
+    <message>
+        <source>For a range, the choices of &apos;tick_labelset&apos; must lie between &apos;start&apos; and &apos;end&apos;.</source>
+        <translation>For a range, the choices of &apos;tick_labelset&apos; must lie between &apos;start&apos; and &apos;end&apos;.</translation>
+    </message>
+    <message>
+        <source>For a range, each choice of &apos;tick_labelset&apos; must be &apos;start&apos; plus a multiple of &apos;%1&apos;.</source>
+        <translation>For a range, each choice of &apos;tick_labelset&apos; must be &apos;start&apos; plus a multiple of &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>For a range with the appearance &apos;no-ticks&apos;, &apos;tick_labelset&apos; may have only 2 choices.</source>
+        <translation>For a range with the appearance &apos;no-ticks&apos;, &apos;tick_labelset&apos; may have only 2 choices.</translation>
+    </message>
+    <message>
+        <source>For a range with the appearance &apos;no-ticks&apos;, the choices of &apos;tick_labelset&apos; may only be the &apos;start&apos; and &apos;end&apos; values.</source>
+        <translation>For a range with the appearance &apos;no-ticks&apos;, the choices of &apos;tick_labelset&apos; may only be the &apos;start&apos; and &apos;end&apos; values.</translation>
+    </message>
+    <message>
+        <source>The trigger ${%1} names no question: there is no question &apos;%1&apos; in the &apos;name&apos; column.</source>
+        <translation>The trigger ${%1} names no question: there is no question &apos;%1&apos; in the &apos;name&apos; column.</translation>
+    </message>
+    <message>
+        <source>The question ${%1} is not shown to the person filling in the form, so it cannot trigger the calculation of ${%2}.</source>
+        <translation>The question ${%1} is not shown to the person filling in the form, so it cannot trigger the calculation of ${%2}.</translation>
+    </message>
+    <message>
+        <source>A choice filter cannot be used in a table-list group.</source>
+        <translation>A choice filter cannot be used in a table-list group.</translation>
+    </message>
+    <message>
+        <source>The selects of a table-list group must all use one list; this one uses &apos;%1&apos;, the first &apos;%2&apos;.</source>
+        <translation>The selects of a table-list group must all use one list; this one uses &apos;%1&apos;, the first &apos;%2&apos;.</translation>
+    </message>
+    <message>
+        <source>The name &apos;%1&apos; is used twice in the same group, repeat or survey (one of them is made by the converter). Names must be unique within their group or repeat.</source>
+        <translation>The name &apos;%1&apos; is used twice in the same group, repeat or survey (one of them is made by the converter). Names must be unique within their group or repeat.</translation>
+    </message>
+    <message>
+        <source>The question &apos;%1&apos; has no label or hint. Give it one, so that people know what is asked.</source>
+        <translation>The question &apos;%1&apos; has no label or hint. Give it one, so that people know what is asked.</translation>
+    </message>
+    <message>
+        <source>The repeat name &apos;%1&apos; is used twice (a loop copies its repeats). Repeat names must be unique in the whole form.</source>
+        <translation>The repeat name &apos;%1&apos; is used twice (a loop copies its repeats). Repeat names must be unique in the whole form.</translation>
+    </message>
+    <message>
+        <source>The parameter &apos;reference-geometry&apos; must name a secondary instance (a choice list, an entity list or an attached file&apos;s name without its extension) or be a reference to a repeat.</source>
+        <translation>The parameter &apos;reference-geometry&apos; must name a secondary instance (a choice list, an entity list or an attached file&apos;s name without its extension) or be a reference to a repeat.</translation>
+    </message>
+    <message>
+        <source>The question &apos;%1&apos; selects from a file and uses search(), which do not go together. Remove search() or change the select type.</source>
+        <translation>The question &apos;%1&apos; selects from a file and uses search(), which do not go together. Remove search() or change the select type.</translation>
+    </message>
+    <message>
+        <source>The question &apos;%1&apos; uses search() with the choice list &apos;%2&apos;, which the question(s) %3 use without search(). Use search() in all of them, or give the search() question a list of its own.</source>
+        <translation>The question &apos;%1&apos; uses search() with the choice list &apos;%2&apos;, which the question(s) %3 use without search(). Use search() in all of them, or give the search() question a list of its own.</translation>
+    </message>
+    <message>
+        <source>There is no &apos;entities&apos; sheet, but there are sheets with similar names: %1. To keep a sheet out of the form without this warning, start its name with &apos;_&apos;.</source>
+        <translation>There is no &apos;entities&apos; sheet, but there are sheets with similar names: %1. To keep a sheet out of the form without this warning, start its name with &apos;_&apos;.</translation>
+    </message>
+    <message>
+        <source>These columns are not entity columns: %1. Check their spelling or remove them.</source>
+        <translation>These columns are not entity columns: %1. Check their spelling or remove them.</translation>
+    </message>
+    <message>
+        <source>The entity list has no name.</source>
+        <translation>The entity list has no name.</translation>
+    </message>
+    <message>
+        <source>Entity list names must not begin with two underscores.</source>
+        <translation>Entity list names must not begin with two underscores.</translation>
+    </message>
+    <message>
+        <source>Entity list names must not contain a period.</source>
+        <translation>Entity list names must not contain a period.</translation>
+    </message>
+    <message>
+        <source>The entity list name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores or hyphens.</source>
+        <translation>The entity list name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores or hyphens.</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; has an &apos;update_if&apos; but no &apos;entity_id&apos;: updating an entity needs its id. Add an &apos;entity_id&apos;, or to create entities move the condition to &apos;create_if&apos;.</source>
+        <translation>The entity list &apos;%1&apos; has an &apos;update_if&apos; but no &apos;entity_id&apos;: updating an entity needs its id. Add an &apos;entity_id&apos;, or to create entities move the condition to &apos;create_if&apos;.</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; has an &apos;entity_id&apos; and a &apos;create_if&apos; but no &apos;update_if&apos;, which creating or updating needs. Add an &apos;update_if&apos;, or to only create entities remove the &apos;entity_id&apos;.</source>
+        <translation>The entity list &apos;%1&apos; has an &apos;entity_id&apos; and a &apos;create_if&apos; but no &apos;update_if&apos;, which creating or updating needs. Add an &apos;update_if&apos;, or to only create entities remove the &apos;entity_id&apos;.</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; has no label, which creating entities needs. Add a &apos;label&apos;, or to update entities give an &apos;entity_id&apos;.</source>
+        <translation>The entity list &apos;%1&apos; has no label, which creating entities needs. Add a &apos;label&apos;, or to update entities give an &apos;entity_id&apos;.</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; is declared twice.</source>
+        <translation>The entity list &apos;%1&apos; is declared twice.</translation>
+    </message>
+    <message>
+        <source>To save entity properties with save_to, add an &apos;entities&apos; sheet that declares an entity list.</source>
+        <translation>To save entity properties with save_to, add an &apos;entities&apos; sheet that declares an entity list.</translation>
+    </message>
+    <message>
+        <source>A save_to value has at most one &apos;#&apos;.</source>
+        <translation>A save_to value has at most one &apos;#&apos;.</translation>
+    </message>
+    <message>
+        <source>With more than one entity list, save_to names must start with the list they belong to, as in &apos;list#property&apos;.</source>
+        <translation>With more than one entity list, save_to names must start with the list they belong to, as in &apos;list#property&apos;.</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; is not on the entities sheet.</source>
+        <translation>The entity list &apos;%1&apos; is not on the entities sheet.</translation>
+    </message>
+    <message>
+        <source>The save_to name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores, hyphens or periods.</source>
+        <translation>The save_to name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores, hyphens or periods.</translation>
+    </message>
+    <message>
+        <source>Groups and repeats cannot be saved as entity properties. Remove the save_to value from this row.</source>
+        <translation>Groups and repeats cannot be saved as entity properties. Remove the save_to value from this row.</translation>
+    </message>
+    <message>
+        <source>An entity property cannot be called &apos;name&apos; or &apos;label&apos;.</source>
+        <translation>An entity property cannot be called &apos;name&apos; or &apos;label&apos;.</translation>
+    </message>
+    <message>
+        <source>Entity property names must not begin with two underscores.</source>
+        <translation>Entity property names must not begin with two underscores.</translation>
+    </message>
+    <message>
+        <source>The entity property &apos;%1&apos; is already saved by row %2. Remove or rename one of them.</source>
+        <translation>The entity property &apos;%1&apos; is already saved by row %2. Remove or rename one of them.</translation>
+    </message>
+    <message>
+        <source>The form name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores, hyphens or periods.</source>
+        <translation>The form name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores, hyphens or periods.</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; is saved to from the container &apos;%2&apos;, which does not fit with this save_to in &apos;%3&apos;. Copy the value into one container with a calculate question, and save that.</source>
+        <translation>The entity list &apos;%1&apos; is saved to from the container &apos;%2&apos;, which does not fit with this save_to in &apos;%3&apos;. Copy the value into one container with a calculate question, and save that.</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; is used in the container &apos;%2&apos;, which does not fit with the reference to &apos;%3&apos; in &apos;%4&apos;. Copy the value into one container with a calculate question, and use that.</source>
+        <translation>The entity list &apos;%1&apos; is used in the container &apos;%2&apos;, which does not fit with the reference to &apos;%3&apos; in &apos;%4&apos;. Copy the value into one container with a calculate question, and use that.</translation>
+    </message>
+    <message>
+        <source>Each container (survey, group or repeat) can hold only one entity, and there is no free container in &apos;%1&apos;: it went to the entity on row %2. Check which entities the save_to column saves to, and which questions the entities sheet references.</source>
+        <translation>Each container (survey, group or repeat) can hold only one entity, and there is no free container in &apos;%1&apos;: it went to the entity on row %2. Check which entities the save_to column saves to, and which questions the entities sheet references.</translation>
+    </message>
+    <message>
+        <source>The file is not a markdown table: it has fewer than five &apos;|&apos; characters at its start.</source>
+        <translation>The file is not a markdown table: it has fewer than five &apos;|&apos; characters at its start.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Cannot read %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 MB, more than a form can be.</source>
+        <translation>%1 is larger than %2 MB, more than a form can be.</translation>
+    </message>
+    <message>
+        <source>The reference ${%1} names no question: there is no &apos;%1&apos; in the survey.</source>
+        <translation>The reference ${%1} names no question: there is no &apos;%1&apos; in the survey.</translation>
+    </message>
+    <message>
+        <source>Two secondary instances would have the id &apos;%1&apos;: %2 (%3) and %4 (%5). Rename the file, list or question so that each instance has its own name.</source>
+        <translation>Two secondary instances would have the id &apos;%1&apos;: %2 (%3) and %4 (%5). Rename the file, list or question so that each instance has its own name.</translation>
+    </message>
+    <message>
+        <source>the choice list</source>
+        <translation>the choice list</translation>
+    </message>
+    <message>
+        <source>The reference ${%1} names no question.</source>
+        <translation>The reference ${%1} names no question.</translation>
+    </message>
+    <message>
+        <source>These languages have no code a program can read: %1. Write a language as &apos;Name (code)&apos;, for example &apos;English (en)&apos; or &apos;中文 (zh)&apos;.</source>
+        <translation>These languages have no code a program can read: %1. Write a language as &apos;Name (code)&apos;, for example &apos;English (en)&apos; or &apos;中文 (zh)&apos;.</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;%1&apos;, row %2, column &apos;%3&apos;: </source>
+        <translation>Sheet &apos;%1&apos;, row %2, column &apos;%3&apos;: </translation>
+    </message>
+    <message>
+        <source>Sheet &apos;%1&apos;, row %2: </source>
+        <translation>Sheet &apos;%1&apos;, row %2: </translation>
+    </message>
+    <message>
+        <source>Sheet &apos;%1&apos;, column &apos;%2&apos;: </source>
+        <translation>Sheet &apos;%1&apos;, column &apos;%2&apos;: </translation>
+    </message>
+    <message>
+        <source>Sheet &apos;%1&apos;: </source>
+        <translation>Sheet &apos;%1&apos;: </translation>
+    </message>
+    <message>
+        <source>The part %1 of the spreadsheet cannot be read.</source>
+        <translation>The part %1 of the spreadsheet cannot be read.</translation>
+    </message>
+    <message>
+        <source>The part %1 of the spreadsheet is damaged.</source>
+        <translation>The part %1 of the spreadsheet is damaged.</translation>
+    </message>
+    <message>
+        <source>The spreadsheet inflates to more than a form can hold (%1 is too large).</source>
+        <translation>The spreadsheet inflates to more than a form can hold (%1 is too large).</translation>
+    </message>
+    <message>
+        <source>A sheet has more rows than a spreadsheet can.</source>
+        <translation>A sheet has more rows than a spreadsheet can.</translation>
+    </message>
+    <message>
+        <source>A cell has the reference &quot;%1&quot;, which is not a cell.</source>
+        <translation>A cell has the reference &quot;%1&quot;, which is not a cell.</translation>
+    </message>
+    <message>
+        <source>A cell lies beyond the last column or row a spreadsheet can have.</source>
+        <translation>A cell lies beyond the last column or row a spreadsheet can have.</translation>
+    </message>
+    <message>
+        <source>A cell refers to a shared string the spreadsheet does not have.</source>
+        <translation>A cell refers to a shared string the spreadsheet does not have.</translation>
+    </message>
+    <message>
+        <source>The spreadsheet has more cells than a form can (%1).</source>
+        <translation>The spreadsheet has more cells than a form can (%1).</translation>
+    </message>
+    <message>
+        <source>A sheet of the spreadsheet is not well-formed XML: %1</source>
+        <translation>A sheet of the spreadsheet is not well-formed XML: %1</translation>
+    </message>
+    <message>
+        <source>The spreadsheet is larger than a form can be.</source>
+        <translation>The spreadsheet is larger than a form can be.</translation>
+    </message>
+    <message>
+        <source>The file is not an .xlsx spreadsheet (it is not a readable zip archive). Save it from Excel or WPS as &quot;Excel Workbook (.xlsx)&quot;.</source>
+        <translation>The file is not an .xlsx spreadsheet (it is not a readable zip archive). Save it from Excel or WPS as &quot;Excel Workbook (.xlsx)&quot;.</translation>
+    </message>
+    <message>
+        <source>The file is a zip archive but not an .xlsx spreadsheet: it has no workbook.</source>
+        <translation>The file is a zip archive but not an .xlsx spreadsheet: it has no workbook.</translation>
+    </message>
+    <message>
+        <source>The shared strings of the spreadsheet are not well-formed XML.</source>
+        <translation>The shared strings of the spreadsheet are not well-formed XML.</translation>
+    </message>
+    <message>
+        <source>The spreadsheet has more sheets than a form can.</source>
+        <translation>The spreadsheet has more sheets than a form can.</translation>
+    </message>
+    <message>
+        <source>The workbook part of the spreadsheet is not well-formed XML.</source>
+        <translation>The workbook part of the spreadsheet is not well-formed XML.</translation>
     </message>
 </context>
 <context>

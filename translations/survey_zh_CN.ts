@@ -3013,6 +3013,8 @@
     <message>
         <source>usage: survey-cli COMMAND ...
   validate FORM.xml                  check that a form loads; print a summary
+  xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME]
+                                     convert an XLSForm to an XForm; warnings on stderr
   inspect FORM.xml --json            the form&apos;s questions as JSON
   fill FORM.xml --answers FILE.json [--lang LANG] [--media DIR]
                                      fill a form and print the submission XML
@@ -3045,6 +3047,8 @@
 </source>
         <translation>用法：survey-cli COMMAND ...
   validate FORM.xml                  检查表单能否加载，并输出摘要
+  xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME]
+                                     把 XLSForm 转换为 XForm；警告写到标准错误
   inspect FORM.xml --json            以 JSON 格式输出表单的问题
   fill FORM.xml --answers FILE.json [--lang LANG] [--media DIR]
                                      填写表单并输出提交的 XML
@@ -3075,6 +3079,22 @@
          [--flag PATH=NOTE]... | reject ID --comment TEXT
                                      离线作出审核决定；下次同步时发送
 </translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] [--warnings-json FILE]</source>
+        <translation>用法：survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] [--warnings-json FILE]</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>错误：%1</translation>
     </message>
 </context>
 <context>
@@ -3571,6 +3591,613 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>&quot;expr&quot; is missing</source>
         <translation>缺少 &quot;expr&quot;</translation>
+    </message>
+</context>
+<context>
+    <name>XlsForm</name>
+    <message>
+        <source>The parameters must be written as &apos;key1=value1 key2=value2&apos;.</source>
+        <translation>参数必须写成 &apos;key1=value1 key2=value2&apos; 的形式。</translation>
+    </message>
+    <message>
+        <source>The columns &apos;%1&apos; and &apos;%2&apos; are two names for the same column. Rename or remove one of them.</source>
+        <translation>列 &apos;%1&apos; 和 &apos;%2&apos; 是同一列的两个名称。请重命名或删除其中一列。</translation>
+    </message>
+    <message>
+        <source>A value is in a column without a header. Add the header row the XLSForm template has, or remove the value.</source>
+        <translation>有一个值位于没有列标题的列中。请按 XLSForm 模板添加列标题行，或删除该值。</translation>
+    </message>
+    <message>
+        <source>There is no &apos;settings&apos; sheet, but there are sheets with similar names: %1. To keep a sheet out of the form without this warning, start its name with &apos;_&apos;.</source>
+        <translation>没有 &apos;settings&apos; 工作表，但有名称相近的工作表：%1。如果某个工作表不属于表单，又不想看到此警告，请让它的名称以 &apos;_&apos; 开头。</translation>
+    </message>
+    <message>
+        <source>The settings sheet has both &apos;form_id&apos; and &apos;id_string&apos;; &apos;form_id&apos; is used. Keep only one of them.</source>
+        <translation>settings 工作表中同时有 &apos;form_id&apos; 和 &apos;id_string&apos;；将使用 &apos;form_id&apos;。请只保留其中一个。</translation>
+    </message>
+    <message>
+        <source>The instanceID cannot be left out of an encrypted form (one with a public_key).</source>
+        <translation>加密表单（带有 public_key 的表单）不能省略 instanceID。</translation>
+    </message>
+    <message>
+        <source>The name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores, hyphens or periods.</source>
+        <translation>名称 &apos;%1&apos; 无效：名称必须以字母或下划线开头，其后只能包含字母、数字、下划线、连字符或句点。</translation>
+    </message>
+    <message>
+        <source>The column header &apos;%1&apos; has a space in it and is left out. Column headers must not be empty nor contain spaces.</source>
+        <translation>列标题 &apos;%1&apos; 中含有空格，该列已被忽略。列标题不能为空，也不能包含空格。</translation>
+    </message>
+    <message>
+        <source>The &apos;%1&apos; sheet has no &apos;name&apos; column. Its columns must include &apos;list_name&apos;, &apos;name&apos; and &apos;label&apos;.</source>
+        <translation>&apos;%1&apos; 工作表中没有 &apos;name&apos; 列。它的列必须包括 &apos;list_name&apos;、&apos;name&apos; 和 &apos;label&apos;。</translation>
+    </message>
+    <message>
+        <source>A choice has no name. Every choice needs a name.</source>
+        <translation>有一个选项没有名称。每个选项都必须有名称。</translation>
+    </message>
+    <message>
+        <source>The choice name &apos;%1&apos; is already in the list &apos;%2&apos;. Choice names must be unique within a list; to allow this, use the setting &apos;allow_choice_duplicates&apos;.</source>
+        <translation>选项名称 &apos;%1&apos; 已存在于列表 &apos;%2&apos; 中。同一列表内的选项名称必须唯一；如需允许重复，请使用设置 &apos;allow_choice_duplicates&apos;。</translation>
+    </message>
+    <message>
+        <source>The choice &apos;%1&apos; has no label. Choices should have a label.</source>
+        <translation>选项 &apos;%1&apos; 没有标签。选项应当有标签。</translation>
+    </message>
+    <message>
+        <source>The reference &apos;%1&apos; is not valid: a reference is &apos;${&apos;, then a question name, then &apos;}&apos;.</source>
+        <translation>引用 &apos;%1&apos; 无效：引用的写法是 &apos;${&apos;，后接问题名称，再接 &apos;}&apos;。</translation>
+    </message>
+    <message>
+        <source>The reference ${%1} names no question: there is no &apos;%1&apos; in the &apos;name&apos; column of the &apos;survey&apos; sheet.</source>
+        <translation>引用 ${%1} 没有指向任何问题：&apos;survey&apos; 工作表的 &apos;name&apos; 列中没有 &apos;%1&apos;。</translation>
+    </message>
+    <message>
+        <source>The reference ${%1} is ambiguous: the name &apos;%1&apos; is used more than once in the survey. Names used in references must be unique in the whole form.</source>
+        <translation>引用 ${%1} 有歧义：名称 &apos;%1&apos; 在表单中使用了不止一次。引用中用到的名称在整个表单中必须唯一。</translation>
+    </message>
+    <message>
+        <source>The form has no sheet named &apos;survey&apos;.</source>
+        <translation>表单中没有名为 &apos;survey&apos; 的工作表。</translation>
+    </message>
+    <message>
+        <source>The form has no sheet named &apos;survey&apos;. Sheets with similar names: %1.</source>
+        <translation>表单中没有名为 &apos;survey&apos; 的工作表。名称相近的工作表：%1。</translation>
+    </message>
+    <message>
+        <source>The &apos;survey&apos; sheet has no &apos;type&apos; column.</source>
+        <translation>&apos;survey&apos; 工作表中没有 &apos;type&apos; 列。</translation>
+    </message>
+    <message>
+        <source>The &apos;disabled&apos; column is not part of XLSForm; use &apos;relevant&apos; instead.</source>
+        <translation>&apos;disabled&apos; 列不属于 XLSForm；请改用 &apos;relevant&apos;。</translation>
+    </message>
+    <message>
+        <source>The row has no type.</source>
+        <translation>该行没有类型。</translation>
+    </message>
+    <message>
+        <source>The row has no type, name or label and is left out.</source>
+        <translation>该行没有类型、名称或标签，已被忽略。</translation>
+    </message>
+    <message>
+        <source>The trigger names several questions without commas between them. Separate them with commas.</source>
+        <translation>触发器中列出了多个问题，但它们之间没有逗号。请用逗号分隔。</translation>
+    </message>
+    <message>
+        <source>The trigger &apos;%1&apos; is not valid: a reference is &apos;${&apos;, then a question name, then &apos;}&apos;.</source>
+        <translation>触发器 &apos;%1&apos; 无效：引用的写法是 &apos;${&apos;，后接问题名称，再接 &apos;}&apos;。</translation>
+    </message>
+    <message>
+        <source>A calculate question needs a calculation.</source>
+        <translation>calculate 问题必须有计算。</translation>
+    </message>
+    <message>
+        <source>&apos;end %1&apos; has no matching &apos;begin %1&apos; (name &apos;%2&apos;).</source>
+        <translation>&apos;end %1&apos; 没有对应的 &apos;begin %1&apos;（名称 &apos;%2&apos;）。</translation>
+    </message>
+    <message>
+        <source>An audit is always named &apos;audit&apos;: leave its name empty.</source>
+        <translation>audit 的名称固定为 &apos;audit&apos;：请将其名称留空。</translation>
+    </message>
+    <message>
+        <source>The question or group has no name.</source>
+        <translation>该问题或组没有名称。</translation>
+    </message>
+    <message>
+        <source>The name &apos;meta&apos; is kept for the form&apos;s metadata; choose another.</source>
+        <translation>名称 &apos;meta&apos; 专用于表单的元数据；请另选一个名称。</translation>
+    </message>
+    <message>
+        <source>The name &apos;%1&apos; is used twice in the same group, repeat or survey. Names must be unique within their group or repeat.</source>
+        <translation>名称 &apos;%1&apos; 在同一个组、重复组或表单顶层中使用了两次。名称在其所在的组或重复组内必须唯一。</translation>
+    </message>
+    <message>
+        <source>The name &apos;%1&apos; differs from &apos;%2&apos; only by case. Some tools do not tell them apart, which makes analysis hard.</source>
+        <translation>名称 &apos;%1&apos; 与 &apos;%2&apos; 只有大小写不同。有些工具无法区分它们，会给数据分析带来困难。</translation>
+    </message>
+    <message>
+        <source>The loop names no choice list.</source>
+        <translation>该循环（loop）没有指定选项列表。</translation>
+    </message>
+    <message>
+        <source>The loop&apos;s list &apos;%1&apos; is not on the &apos;choices&apos; sheet.</source>
+        <translation>循环所用的列表 &apos;%1&apos; 不在 &apos;choices&apos; 工作表中。</translation>
+    </message>
+    <message>
+        <source>The repeat name &apos;%1&apos; is used twice. Repeat names must be unique in the whole form.</source>
+        <translation>重复组名称 &apos;%1&apos; 使用了两次。重复组名称在整个表单中必须唯一。</translation>
+    </message>
+    <message>
+        <source>A repeat cannot have the name of the form&apos;s root element (&apos;%1&apos;).</source>
+        <translation>重复组的名称不能与表单根元素的名称（&apos;%1&apos;）相同。</translation>
+    </message>
+    <message>
+        <source>Unknown question type &apos;%1&apos;.</source>
+        <translation>未知的问题类型 &apos;%1&apos;。</translation>
+    </message>
+    <message>
+        <source>A background-geopoint question needs a trigger.</source>
+        <translation>background-geopoint 问题必须有触发器。</translation>
+    </message>
+    <message>
+        <source>A background-geopoint question cannot have a calculation.</source>
+        <translation>background-geopoint 问题不能有计算。</translation>
+    </message>
+    <message>
+        <source>&apos;begin %1&apos; has no matching &apos;end %1&apos;.</source>
+        <translation>&apos;begin %1&apos; 没有对应的 &apos;end %1&apos;。</translation>
+    </message>
+    <message>
+        <source>The file for &apos;%1&apos; must end in one of &apos;.csv&apos;, &apos;.xml&apos; or &apos;.geojson&apos;.</source>
+        <translation>&apos;%1&apos; 的文件名必须以 &apos;.csv&apos;、&apos;.xml&apos; 或 &apos;.geojson&apos; 结尾。</translation>
+    </message>
+    <message>
+        <source>The form has a select_one_external question but no &apos;external_choices&apos; sheet (with the columns &apos;list_name&apos; and &apos;name&apos;).</source>
+        <translation>表单中有 select_one_external 问题，但没有 &apos;external_choices&apos; 工作表（包含 &apos;list_name&apos; 和 &apos;name&apos; 列）。</translation>
+    </message>
+    <message>
+        <source>The list &apos;%1&apos; is not on the &apos;external_choices&apos; sheet.</source>
+        <translation>列表 &apos;%1&apos; 不在 &apos;external_choices&apos; 工作表中。</translation>
+    </message>
+    <message>
+        <source>The form needs a &apos;choices&apos; sheet (with the columns &apos;list_name&apos;, &apos;name&apos; and &apos;label&apos;) for the list &apos;%1&apos;.</source>
+        <translation>表单需要一个 &apos;choices&apos; 工作表（包含 &apos;list_name&apos;、&apos;name&apos; 和 &apos;label&apos; 列）来提供列表 &apos;%1&apos;。</translation>
+    </message>
+    <message>
+        <source>The form needs a &apos;choices&apos; sheet for the list &apos;%1&apos;. Sheets with similar names: %2.</source>
+        <translation>表单需要一个 &apos;choices&apos; 工作表来提供列表 &apos;%1&apos;。名称相近的工作表：%2。</translation>
+    </message>
+    <message>
+        <source>The list &apos;%1&apos; is not on the &apos;choices&apos; sheet.</source>
+        <translation>列表 &apos;%1&apos; 不在 &apos;choices&apos; 工作表中。</translation>
+    </message>
+    <message>
+        <source>A choice filter cannot be used with or_other.</source>
+        <translation>选项筛选条件不能与 or_other 一起使用。</translation>
+    </message>
+    <message>
+        <source>Give the choices of this &apos;or other&apos; question on the &apos;choices&apos; sheet.</source>
+        <translation>请在 &apos;choices&apos; 工作表中列出这个 &apos;or other&apos; 问题的选项。</translation>
+    </message>
+    <message>
+        <source>The choice name &apos;%1&apos; in the list &apos;%2&apos; has a space, which a select_multiple cannot hold.</source>
+        <translation>列表 &apos;%2&apos; 中的选项名称 &apos;%1&apos; 含有空格，select_multiple 问题不能使用含空格的选项名称。</translation>
+    </message>
+    <message>
+        <source>the package name is missing.</source>
+        <translation>缺少包名。</translation>
+    </message>
+    <message>
+        <source>the package name must have at least one &apos;.&apos; separator.</source>
+        <translation>包名中至少要有一个 &apos;.&apos; 分隔符。</translation>
+    </message>
+    <message>
+        <source>the package name cannot end in a &apos;.&apos; separator.</source>
+        <translation>包名不能以 &apos;.&apos; 分隔符结尾。</translation>
+    </message>
+    <message>
+        <source>package segments must not be empty.</source>
+        <translation>包名的各段都不能为空。</translation>
+    </message>
+    <message>
+        <source>a package segment cannot start with &apos;_&apos;.</source>
+        <translation>包名的段不能以 &apos;_&apos; 开头。</translation>
+    </message>
+    <message>
+        <source>a package segment cannot start with a digit.</source>
+        <translation>包名的段不能以数字开头。</translation>
+    </message>
+    <message>
+        <source>the package name can only hold letters (a-z, A-Z), digits (0-9), dots (.) and underscores (_).</source>
+        <translation>包名只能包含字母（a-z、A-Z）、数字（0-9）、点（.）和下划线（_）。</translation>
+    </message>
+    <message>
+        <source>The parameters accepted for this question type are &apos;%1&apos;; these are not: &apos;%2&apos;.</source>
+        <translation>此问题类型可用的参数为 &apos;%1&apos;；以下参数不可用：&apos;%2&apos;。</translation>
+    </message>
+    <message>
+        <source>randomize must be true or false; &apos;%1&apos; is neither.</source>
+        <translation>randomize 必须为 true 或 false；&apos;%1&apos; 两者都不是。</translation>
+    </message>
+    <message>
+        <source>The seed must be a number or a reference to another question.</source>
+        <translation>seed 必须是数字，或是对另一个问题的引用。</translation>
+    </message>
+    <message>
+        <source>A seed needs randomize=true among the parameters.</source>
+        <translation>使用 seed 时，参数中必须有 randomize=true。</translation>
+    </message>
+    <message>
+        <source>The parameter &apos;%1&apos; must begin with a letter or underscore, then hold only letters, digits, dashes, underscores and periods.</source>
+        <translation>参数 &apos;%1&apos; 必须以字母或下划线开头，其后只能包含字母、数字、连字符、下划线和句点。</translation>
+    </message>
+    <message>
+        <source>The parameter rows must be a whole number.</source>
+        <translation>参数 rows 必须是整数。</translation>
+    </message>
+    <message>
+        <source>The parameter max-pixels must be a whole number.</source>
+        <translation>参数 max-pixels 必须是整数。</translation>
+    </message>
+    <message>
+        <source>Use the max-pixels parameter to keep photos small: sending is faster and takes less space.</source>
+        <translation>建议使用 max-pixels 参数缩小照片：这样发送更快，占用空间也更少。</translation>
+    </message>
+    <message>
+        <source>The parameter &apos;app&apos; is not an Android package name: %1</source>
+        <translation>参数 &apos;app&apos; 不是 Android 包名：%1</translation>
+    </message>
+    <message>
+        <source>The parameter quality must be one of %1.</source>
+        <translation>参数 quality 必须是 %1 之一。</translation>
+    </message>
+    <message>
+        <source>The parameter &apos;%1&apos; must be a number.</source>
+        <translation>参数 &apos;%1&apos; 必须是数字。</translation>
+    </message>
+    <message>
+        <source>The parameter &apos;allow-mock-accuracy&apos; must be &apos;true&apos; or &apos;false&apos;.</source>
+        <translation>参数 &apos;allow-mock-accuracy&apos; 必须是 &apos;true&apos; 或 &apos;false&apos;。</translation>
+    </message>
+    <message>
+        <source>For geoshape and geotrace questions the parameter &apos;incremental&apos; may only be &apos;true&apos;, or left out.</source>
+        <translation>对于 geoshape 和 geotrace 问题，参数 &apos;incremental&apos; 只能是 &apos;true&apos;，或者不填。</translation>
+    </message>
+    <message>
+        <source>%1 must be true or false; &apos;%2&apos; is neither.</source>
+        <translation>%1 必须为 true 或 false；&apos;%2&apos; 两者都不是。</translation>
+    </message>
+    <message>
+        <source>track-changes-reasons can only be on-form-edit.</source>
+        <translation>track-changes-reasons 只能是 on-form-edit。</translation>
+    </message>
+    <message>
+        <source>To record locations in the audit, give all of &apos;location-priority&apos;, &apos;location-min-interval&apos; and &apos;location-max-age&apos;.</source>
+        <translation>要在 audit 中记录位置，请同时填写 &apos;location-priority&apos;、&apos;location-min-interval&apos; 和 &apos;location-max-age&apos;。</translation>
+    </message>
+    <message>
+        <source>location-priority must be no-power, low-power, balanced or high-accuracy; &apos;%1&apos; is none of them.</source>
+        <translation>location-priority 必须是 no-power、low-power、balanced 或 high-accuracy；&apos;%1&apos; 都不是。</translation>
+    </message>
+    <message>
+        <source>location-min-interval must be a whole number.</source>
+        <translation>location-min-interval 必须是整数。</translation>
+    </message>
+    <message>
+        <source>location-min-interval must be zero or more.</source>
+        <translation>location-min-interval 必须大于或等于零。</translation>
+    </message>
+    <message>
+        <source>location-max-age must be a whole number.</source>
+        <translation>location-max-age 必须是整数。</translation>
+    </message>
+    <message>
+        <source>location-max-age must be zero or more.</source>
+        <translation>location-max-age 必须大于或等于零。</translation>
+    </message>
+    <message>
+        <source>location-max-age must be at least location-min-interval.</source>
+        <translation>location-max-age 不能小于 location-min-interval。</translation>
+    </message>
+    <message>
+        <source>For a range, &apos;tick_interval&apos;, &apos;placeholder&apos; and &apos;tick_labelset&apos; only go with the appearances &apos;vertical&apos;, &apos;no-ticks&apos;, both, or none.</source>
+        <translation>对于 range 问题，只有在外观为 &apos;vertical&apos;、&apos;no-ticks&apos;、两者兼有或没有外观时，才能使用 &apos;tick_interval&apos;、&apos;placeholder&apos; 和 &apos;tick_labelset&apos;。</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;%1&apos; must be a number.</source>
+        <translation>对于 range 问题，参数 &apos;%1&apos; 必须是数字。</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;step&apos; must not be zero.</source>
+        <translation>对于 range 问题，参数 &apos;step&apos; 不能为零。</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;step&apos; must not be larger than the range (from &apos;start&apos; to &apos;end&apos;).</source>
+        <translation>对于 range 问题，参数 &apos;step&apos; 不能大于范围（从 &apos;start&apos; 到 &apos;end&apos;）。</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;tick_interval&apos; must not be zero.</source>
+        <translation>对于 range 问题，参数 &apos;tick_interval&apos; 不能为零。</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;tick_interval&apos; must not be larger than the range.</source>
+        <translation>对于 range 问题，参数 &apos;tick_interval&apos; 不能大于范围。</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;tick_interval&apos; must be a multiple of &apos;step&apos;.</source>
+        <translation>对于 range 问题，参数 &apos;tick_interval&apos; 必须是 &apos;step&apos; 的倍数。</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;placeholder&apos; must be &apos;start&apos; plus a multiple of &apos;step&apos;.</source>
+        <translation>对于 range 问题，参数 &apos;placeholder&apos; 必须等于 &apos;start&apos; 加上 &apos;step&apos; 的整数倍。</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;placeholder&apos; must lie between &apos;start&apos; and &apos;end&apos;.</source>
+        <translation>对于 range 问题，参数 &apos;placeholder&apos; 必须介于 &apos;start&apos; 和 &apos;end&apos; 之间。</translation>
+    </message>
+    <message>
+        <source>For a range, the parameter &apos;tick_labelset&apos; must name a list on the &apos;choices&apos; sheet.</source>
+        <translation>对于 range 问题，参数 &apos;tick_labelset&apos; 必须是 &apos;choices&apos; 工作表中某个列表的名称。</translation>
+    </message>
+    <message>
+        <source>For a range, the choices of &apos;tick_labelset&apos; must all be numbers.</source>
+        <translation>对于 range 问题，&apos;tick_labelset&apos; 的选项必须全部是数字。</translation>
+    </message>
+    <message>
+        <source>For a range, the choices of &apos;tick_labelset&apos; must lie between &apos;start&apos; and &apos;end&apos;.</source>
+        <translation>对于 range 问题，&apos;tick_labelset&apos; 的选项必须介于 &apos;start&apos; 和 &apos;end&apos; 之间。</translation>
+    </message>
+    <message>
+        <source>For a range, each choice of &apos;tick_labelset&apos; must be &apos;start&apos; plus a multiple of &apos;%1&apos;.</source>
+        <translation>对于 range 问题，&apos;tick_labelset&apos; 的每个选项都必须等于 &apos;start&apos; 加上 &apos;%1&apos; 的整数倍。</translation>
+    </message>
+    <message>
+        <source>For a range with the appearance &apos;no-ticks&apos;, &apos;tick_labelset&apos; may have only 2 choices.</source>
+        <translation>对于外观为 &apos;no-ticks&apos; 的 range 问题，&apos;tick_labelset&apos; 只能有 2 个选项。</translation>
+    </message>
+    <message>
+        <source>For a range with the appearance &apos;no-ticks&apos;, the choices of &apos;tick_labelset&apos; may only be the &apos;start&apos; and &apos;end&apos; values.</source>
+        <translation>对于外观为 &apos;no-ticks&apos; 的 range 问题，&apos;tick_labelset&apos; 的选项只能是 &apos;start&apos; 和 &apos;end&apos; 的值。</translation>
+    </message>
+    <message>
+        <source>The trigger ${%1} names no question: there is no question &apos;%1&apos; in the &apos;name&apos; column.</source>
+        <translation>触发器 ${%1} 没有指向任何问题：&apos;name&apos; 列中没有问题 &apos;%1&apos;。</translation>
+    </message>
+    <message>
+        <source>The question ${%1} is not shown to the person filling in the form, so it cannot trigger the calculation of ${%2}.</source>
+        <translation>问题 ${%1} 不会显示给填写表单的人，因此不能触发 ${%2} 的计算。</translation>
+    </message>
+    <message>
+        <source>A choice filter cannot be used in a table-list group.</source>
+        <translation>table-list 组中不能使用选项筛选条件。</translation>
+    </message>
+    <message>
+        <source>The selects of a table-list group must all use one list; this one uses &apos;%1&apos;, the first &apos;%2&apos;.</source>
+        <translation>table-list 组中的选择题必须全部使用同一个列表；此题使用 &apos;%1&apos;，而第一题使用 &apos;%2&apos;。</translation>
+    </message>
+    <message>
+        <source>The name &apos;%1&apos; is used twice in the same group, repeat or survey (one of them is made by the converter). Names must be unique within their group or repeat.</source>
+        <translation>名称 &apos;%1&apos; 在同一个组、重复组或表单顶层中使用了两次（其中一个由转换器生成）。名称在其所在的组或重复组内必须唯一。</translation>
+    </message>
+    <message>
+        <source>The question &apos;%1&apos; has no label or hint. Give it one, so that people know what is asked.</source>
+        <translation>问题 &apos;%1&apos; 没有标签或提示。请为它添加标签或提示，让填写的人知道问的是什么。</translation>
+    </message>
+    <message>
+        <source>The repeat name &apos;%1&apos; is used twice (a loop copies its repeats). Repeat names must be unique in the whole form.</source>
+        <translation>重复组名称 &apos;%1&apos; 使用了两次（循环会复制它的重复组）。重复组名称在整个表单中必须唯一。</translation>
+    </message>
+    <message>
+        <source>The parameter &apos;reference-geometry&apos; must name a secondary instance (a choice list, an entity list or an attached file&apos;s name without its extension) or be a reference to a repeat.</source>
+        <translation>参数 &apos;reference-geometry&apos; 必须是某个辅助实例的名称（选项列表、实体列表，或去掉扩展名的附件文件名），或者是对某个重复组的引用。</translation>
+    </message>
+    <message>
+        <source>The question &apos;%1&apos; selects from a file and uses search(), which do not go together. Remove search() or change the select type.</source>
+        <translation>问题 &apos;%1&apos; 从文件中选择选项，同时又使用了 search()，两者不能同时使用。请删除 search() 或更改选择题类型。</translation>
+    </message>
+    <message>
+        <source>The question &apos;%1&apos; uses search() with the choice list &apos;%2&apos;, which the question(s) %3 use without search(). Use search() in all of them, or give the search() question a list of its own.</source>
+        <translation>问题 &apos;%1&apos; 对选项列表 &apos;%2&apos; 使用了 search()，而问题 %3 使用该列表时没有用 search()。请在所有这些问题中都使用 search()，或者为使用 search() 的问题单独提供一个列表。</translation>
+    </message>
+    <message>
+        <source>There is no &apos;entities&apos; sheet, but there are sheets with similar names: %1. To keep a sheet out of the form without this warning, start its name with &apos;_&apos;.</source>
+        <translation>没有 &apos;entities&apos; 工作表，但有名称相近的工作表：%1。如果某个工作表不属于表单，又不想看到此警告，请让它的名称以 &apos;_&apos; 开头。</translation>
+    </message>
+    <message>
+        <source>These columns are not entity columns: %1. Check their spelling or remove them.</source>
+        <translation>以下列不是实体列：%1。请检查拼写或删除这些列。</translation>
+    </message>
+    <message>
+        <source>The entity list has no name.</source>
+        <translation>该实体列表没有名称。</translation>
+    </message>
+    <message>
+        <source>Entity list names must not begin with two underscores.</source>
+        <translation>实体列表名称不能以两个下划线开头。</translation>
+    </message>
+    <message>
+        <source>Entity list names must not contain a period.</source>
+        <translation>实体列表名称不能包含句点。</translation>
+    </message>
+    <message>
+        <source>The entity list name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores or hyphens.</source>
+        <translation>实体列表名称 &apos;%1&apos; 无效：名称必须以字母或下划线开头，其后只能包含字母、数字、下划线或连字符。</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; has an &apos;update_if&apos; but no &apos;entity_id&apos;: updating an entity needs its id. Add an &apos;entity_id&apos;, or to create entities move the condition to &apos;create_if&apos;.</source>
+        <translation>实体列表 &apos;%1&apos; 有 &apos;update_if&apos; 但没有 &apos;entity_id&apos;：更新实体需要知道它的 id。请添加 &apos;entity_id&apos;；如果是要创建实体，请将条件移到 &apos;create_if&apos;。</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; has an &apos;entity_id&apos; and a &apos;create_if&apos; but no &apos;update_if&apos;, which creating or updating needs. Add an &apos;update_if&apos;, or to only create entities remove the &apos;entity_id&apos;.</source>
+        <translation>实体列表 &apos;%1&apos; 有 &apos;entity_id&apos; 和 &apos;create_if&apos;，但缺少创建或更新实体所需的 &apos;update_if&apos;。请添加 &apos;update_if&apos;；如果只创建实体，请删除 &apos;entity_id&apos;。</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; has no label, which creating entities needs. Add a &apos;label&apos;, or to update entities give an &apos;entity_id&apos;.</source>
+        <translation>实体列表 &apos;%1&apos; 没有标签，而创建实体需要标签。请添加 &apos;label&apos;；如果是要更新实体，请提供 &apos;entity_id&apos;。</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; is declared twice.</source>
+        <translation>实体列表 &apos;%1&apos; 声明了两次。</translation>
+    </message>
+    <message>
+        <source>To save entity properties with save_to, add an &apos;entities&apos; sheet that declares an entity list.</source>
+        <translation>要用 save_to 保存实体属性，请添加一个声明实体列表的 &apos;entities&apos; 工作表。</translation>
+    </message>
+    <message>
+        <source>A save_to value has at most one &apos;#&apos;.</source>
+        <translation>save_to 的值中最多只能有一个 &apos;#&apos;。</translation>
+    </message>
+    <message>
+        <source>With more than one entity list, save_to names must start with the list they belong to, as in &apos;list#property&apos;.</source>
+        <translation>有多个实体列表时，save_to 名称必须以其所属的列表开头，例如 &apos;list#property&apos;。</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; is not on the entities sheet.</source>
+        <translation>实体列表 &apos;%1&apos; 不在 entities 工作表中。</translation>
+    </message>
+    <message>
+        <source>The save_to name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores, hyphens or periods.</source>
+        <translation>save_to 名称 &apos;%1&apos; 无效：名称必须以字母或下划线开头，其后只能包含字母、数字、下划线、连字符或句点。</translation>
+    </message>
+    <message>
+        <source>Groups and repeats cannot be saved as entity properties. Remove the save_to value from this row.</source>
+        <translation>组和重复组不能保存为实体属性。请删除此行的 save_to 值。</translation>
+    </message>
+    <message>
+        <source>An entity property cannot be called &apos;name&apos; or &apos;label&apos;.</source>
+        <translation>实体属性不能命名为 &apos;name&apos; 或 &apos;label&apos;。</translation>
+    </message>
+    <message>
+        <source>Entity property names must not begin with two underscores.</source>
+        <translation>实体属性名称不能以两个下划线开头。</translation>
+    </message>
+    <message>
+        <source>The entity property &apos;%1&apos; is already saved by row %2. Remove or rename one of them.</source>
+        <translation>实体属性 &apos;%1&apos; 已由第 %2 行保存。请删除或重命名其中之一。</translation>
+    </message>
+    <message>
+        <source>The form name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores, hyphens or periods.</source>
+        <translation>表单名称 &apos;%1&apos; 无效：名称必须以字母或下划线开头，其后只能包含字母、数字、下划线、连字符或句点。</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; is saved to from the container &apos;%2&apos;, which does not fit with this save_to in &apos;%3&apos;. Copy the value into one container with a calculate question, and save that.</source>
+        <translation>实体列表 &apos;%1&apos; 是从容器 &apos;%2&apos; 中保存的，这与 &apos;%3&apos; 中的这个 save_to 不匹配。请用一个 calculate 问题把该值复制到同一个容器中，然后保存这个值。</translation>
+    </message>
+    <message>
+        <source>The entity list &apos;%1&apos; is used in the container &apos;%2&apos;, which does not fit with the reference to &apos;%3&apos; in &apos;%4&apos;. Copy the value into one container with a calculate question, and use that.</source>
+        <translation>实体列表 &apos;%1&apos; 用在容器 &apos;%2&apos; 中，这与 &apos;%4&apos; 中对 &apos;%3&apos; 的引用不匹配。请用一个 calculate 问题把该值复制到同一个容器中，然后使用这个值。</translation>
+    </message>
+    <message>
+        <source>Each container (survey, group or repeat) can hold only one entity, and there is no free container in &apos;%1&apos;: it went to the entity on row %2. Check which entities the save_to column saves to, and which questions the entities sheet references.</source>
+        <translation>每个容器（表单顶层、组或重复组）只能对应一个实体，而 &apos;%1&apos; 中已没有空闲的容器：它已分配给第 %2 行的实体。请检查 save_to 列保存到哪些实体，以及 entities 工作表引用了哪些问题。</translation>
+    </message>
+    <message>
+        <source>The file is not a markdown table: it has fewer than five &apos;|&apos; characters at its start.</source>
+        <translation>该文件不是 Markdown 表格：文件开头的 &apos;|&apos; 字符少于五个。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 MB, more than a form can be.</source>
+        <translation>%1 超过 %2 MB，超出了表单允许的最大大小。</translation>
+    </message>
+    <message>
+        <source>The reference ${%1} names no question: there is no &apos;%1&apos; in the survey.</source>
+        <translation>引用 ${%1} 没有指向任何问题：表单中没有 &apos;%1&apos;。</translation>
+    </message>
+    <message>
+        <source>Two secondary instances would have the id &apos;%1&apos;: %2 (%3) and %4 (%5). Rename the file, list or question so that each instance has its own name.</source>
+        <translation>有两个辅助实例的 id 都是 &apos;%1&apos;：%2（%3）和 %4（%5）。请重命名文件、列表或问题，使每个实例都有自己的名称。</translation>
+    </message>
+    <message>
+        <source>the choice list</source>
+        <translation>选项列表</translation>
+    </message>
+    <message>
+        <source>The reference ${%1} names no question.</source>
+        <translation>引用 ${%1} 没有指向任何问题。</translation>
+    </message>
+    <message>
+        <source>These languages have no code a program can read: %1. Write a language as &apos;Name (code)&apos;, for example &apos;English (en)&apos; or &apos;中文 (zh)&apos;.</source>
+        <translation>以下语言没有程序可识别的代码：%1。请将语言写成 &apos;Name (code)&apos; 的形式，例如 &apos;English (en)&apos; 或 &apos;中文 (zh)&apos;。</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;%1&apos;, row %2, column &apos;%3&apos;: </source>
+        <translation>工作表 &apos;%1&apos;，第 %2 行，列 &apos;%3&apos;：</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;%1&apos;, row %2: </source>
+        <translation>工作表 &apos;%1&apos;，第 %2 行：</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;%1&apos;, column &apos;%2&apos;: </source>
+        <translation>工作表 &apos;%1&apos;，列 &apos;%2&apos;：</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;%1&apos;: </source>
+        <translation>工作表 &apos;%1&apos;：</translation>
+    </message>
+    <message>
+        <source>The part %1 of the spreadsheet cannot be read.</source>
+        <translation>无法读取电子表格的组成部分 %1。</translation>
+    </message>
+    <message>
+        <source>The part %1 of the spreadsheet is damaged.</source>
+        <translation>电子表格的组成部分 %1 已损坏。</translation>
+    </message>
+    <message>
+        <source>The spreadsheet inflates to more than a form can hold (%1 is too large).</source>
+        <translation>电子表格解压后超出了表单能容纳的大小（%1 过大）。</translation>
+    </message>
+    <message>
+        <source>A sheet has more rows than a spreadsheet can.</source>
+        <translation>有一个工作表的行数超过了电子表格的上限。</translation>
+    </message>
+    <message>
+        <source>A cell has the reference &quot;%1&quot;, which is not a cell.</source>
+        <translation>有一个单元格的引用为 &quot;%1&quot;，这不是有效的单元格。</translation>
+    </message>
+    <message>
+        <source>A cell lies beyond the last column or row a spreadsheet can have.</source>
+        <translation>有一个单元格超出了电子表格允许的最后一列或最后一行。</translation>
+    </message>
+    <message>
+        <source>A cell refers to a shared string the spreadsheet does not have.</source>
+        <translation>有一个单元格引用了电子表格中不存在的共享字符串。</translation>
+    </message>
+    <message>
+        <source>The spreadsheet has more cells than a form can (%1).</source>
+        <translation>电子表格的单元格数量超过了表单的上限（%1）。</translation>
+    </message>
+    <message>
+        <source>A sheet of the spreadsheet is not well-formed XML: %1</source>
+        <translation>电子表格中有一个工作表不是格式正确的 XML：%1</translation>
+    </message>
+    <message>
+        <source>The spreadsheet is larger than a form can be.</source>
+        <translation>电子表格超出了表单允许的最大大小。</translation>
+    </message>
+    <message>
+        <source>The file is not an .xlsx spreadsheet (it is not a readable zip archive). Save it from Excel or WPS as &quot;Excel Workbook (.xlsx)&quot;.</source>
+        <translation>该文件不是 .xlsx 电子表格（无法作为 zip 压缩包读取）。请在 Excel 或 WPS 中将其另存为 &quot;Excel 工作簿 (.xlsx)&quot;。</translation>
+    </message>
+    <message>
+        <source>The file is a zip archive but not an .xlsx spreadsheet: it has no workbook.</source>
+        <translation>该文件是 zip 压缩包，但不是 .xlsx 电子表格：其中没有工作簿。</translation>
+    </message>
+    <message>
+        <source>The shared strings of the spreadsheet are not well-formed XML.</source>
+        <translation>电子表格的共享字符串不是格式正确的 XML。</translation>
+    </message>
+    <message>
+        <source>The spreadsheet has more sheets than a form can.</source>
+        <translation>电子表格的工作表数量超过了表单的上限。</translation>
+    </message>
+    <message>
+        <source>The workbook part of the spreadsheet is not well-formed XML.</source>
+        <translation>电子表格的工作簿部分不是格式正确的 XML。</translation>
     </message>
 </context>
 <context>

@@ -77,7 +77,8 @@ QMap<QString, QString> parseParameters(const QString &text, const Place &place)
             break;
         const auto m = pair.match(rest.toString());
         if (!m.hasMatch())
-            fail(place, tr("The parameters must be written as 'key1=value1 key2=value2'."));
+            fail(place,
+                 XlsForm::tr("The parameters must be written as 'key1=value1 key2=value2'."));
         const QString key = m.captured(1).toLower();
         QString value = m.captured(2);
         if (key != QLatin1String("value") && key != QLatin1String("label") &&
@@ -87,7 +88,8 @@ QMap<QString, QString> parseParameters(const QString &text, const Place &place)
         at += m.capturedLength(0);
         // The next pair must be separated from this one.
         if (at < trimmed.size() && !QString(QStringLiteral(" \t\n\r,;")).contains(trimmed.at(at)))
-            fail(place, tr("The parameters must be written as 'key1=value1 key2=value2'."));
+            fail(place,
+                 XlsForm::tr("The parameters must be written as 'key1=value1 key2=value2'."));
     }
     return out;
 }
@@ -277,8 +279,8 @@ RowSheet Builder::readSheet(const QString &name, SheetKind kind)
     out.columns = normaliseHeader(kind, sheet->header, &clash);
     if (!clash.first.isEmpty())
         fail(Place{name, 1, clash.second},
-             tr("The columns '%1' and '%2' are two names for the same column. Rename or "
-                "remove one of them.")
+             XlsForm::tr("The columns '%1' and '%2' are two names for the same column. Rename or "
+                         "remove one of them.")
                  .arg(clash.first, clash.second));
     const bool collapse = kind == SheetKind::Survey;
     for (const SheetRow &sr : sheet->rows) {
@@ -291,8 +293,8 @@ RowSheet Builder::readSheet(const QString &name, SheetKind kind)
             const Column &c = out.columns.at(i);
             if (c.key.isEmpty())
                 fail(Place{name, sr.number, {}},
-                     tr("A value is in a column without a header. Add the header row the "
-                        "XLSForm template has, or remove the value."));
+                     XlsForm::tr("A value is in a column without a header. Add the header row the "
+                                 "XLSForm template has, or remove the value."));
             row.values[c.key].insert(c.language, text);
             if (!row.headers.contains(c.key)) {
                 row.headers.insert(c.key, c.raw);
@@ -312,9 +314,10 @@ void Builder::readSettings()
         const QStringList similar = similarSheets(m_book, QStringLiteral("settings"));
         if (!similar.isEmpty())
             warn(Place{},
-                 tr("There is no 'settings' sheet, but there are sheets with similar names: %1. "
-                    "To keep a sheet out of the form without this warning, start its name "
-                    "with '_'.")
+                 XlsForm::tr(
+                     "There is no 'settings' sheet, but there are sheets with similar names: %1. "
+                     "To keep a sheet out of the form without this warning, start its name "
+                     "with '_'.")
                      .arg(similar.join(QLatin1String(", "))));
         return;
     }
@@ -327,8 +330,9 @@ void Builder::readSettings()
     s.hasTitle = row.has(QStringLiteral("title"));
     if (row.has(QStringLiteral("form_id")) && row.has(QStringLiteral("id_string")))
         warn(Place{QStringLiteral("settings"), row.number, QStringLiteral("form_id")},
-             tr("The settings sheet has both 'form_id' and 'id_string'; 'form_id' is used. Keep "
-                "only one of them."));
+             XlsForm::tr(
+                 "The settings sheet has both 'form_id' and 'id_string'; 'form_id' is used. Keep "
+                 "only one of them."));
     s.formId = row.has(QStringLiteral("form_id")) ? row.value(QStringLiteral("form_id"))
                                                   : row.value(QStringLiteral("id_string"));
     s.version = row.value(QStringLiteral("version"));
@@ -353,13 +357,15 @@ void Builder::readSettings()
         if (key.startsWith(QLatin1String("attribute::")))
             s.rootAttributes.append({key.mid(11), row.value(key)});
     if (s.omitInstanceId && !s.publicKey.isEmpty())
-        fail(place, tr("The instanceID cannot be left out of an encrypted form (one with a "
-                       "public_key)."));
+        fail(place,
+             XlsForm::tr("The instanceID cannot be left out of an encrypted form (one with a "
+                         "public_key)."));
     if (!s.name.isEmpty() && !isXmlName(s.name))
-        fail(Place{QStringLiteral("settings"), 1, QStringLiteral("name")},
-             tr("The name '%1' is not valid: names must begin with a letter or underscore, "
-                "then hold only letters, digits, underscores, hyphens or periods.")
-                 .arg(s.name));
+        fail(
+            Place{QStringLiteral("settings"), 1, QStringLiteral("name")},
+            XlsForm::tr("The name '%1' is not valid: names must begin with a letter or underscore, "
+                        "then hold only letters, digits, underscores, hyphens or periods.")
+                .arg(s.name));
 }
 
 void Builder::readChoices()
@@ -373,8 +379,9 @@ void Builder::readChoices()
                 continue;
             if (c.key.contains(u' '))
                 warn(Place{sheetName, 1, c.raw},
-                     tr("The column header '%1' has a space in it and is left out. Column headers "
-                        "must not be empty nor contain spaces.")
+                     XlsForm::tr(
+                         "The column header '%1' has a space in it and is left out. Column headers "
+                         "must not be empty nor contain spaces.")
                          .arg(c.raw));
         }
         if (!sheet.rows.isEmpty()) {
@@ -383,8 +390,8 @@ void Builder::readChoices()
                 hasName = hasName || c.key == QLatin1String("name");
             if (!hasName)
                 fail(Place{sheetName, 1, {}},
-                     tr("The '%1' sheet has no 'name' column. Its columns must include "
-                        "'list_name', 'name' and 'label'.")
+                     XlsForm::tr("The '%1' sheet has no 'name' column. Its columns must include "
+                                 "'list_name', 'name' and 'label'.")
                          .arg(sheetName));
         }
         QHash<QString, QSet<QString>> names;
@@ -398,7 +405,7 @@ void Builder::readChoices()
             choice.name = row.value(QStringLiteral("name"));
             if (choice.name.isEmpty())
                 fail(Place{sheetName, row.number, QStringLiteral("name")},
-                     tr("A choice has no name. Every choice needs a name."));
+                     XlsForm::tr("A choice has no name. Every choice needs a name."));
             for (const QString &key : row.order) {
                 if (key == QLatin1String("label"))
                     choice.label = row.values.value(key);
@@ -410,13 +417,13 @@ void Builder::readChoices()
             }
             if (checkDuplicates) {
                 if (names[list].contains(choice.name) && !m_form.settings.allowChoiceDuplicates)
-                    duplicates.append(
-                        Message{Place{sheetName, row.number, QStringLiteral("name")},
-                                tr("The choice name '%1' is already in the list '%2'. Choice "
-                                   "names must be unique within a list; to allow this, use the "
-                                   "setting 'allow_choice_duplicates'.")
-                                    .arg(choice.name, list)}
-                            .toString());
+                    duplicates.append(Message{
+                        Place{sheetName, row.number, QStringLiteral("name")},
+                        XlsForm::tr("The choice name '%1' is already in the list '%2'. Choice "
+                                    "names must be unique within a list; to allow this, use the "
+                                    "setting 'allow_choice_duplicates'.")
+                            .arg(choice.name, list)}
+                                          .toString());
                 names[list].insert(choice.name);
             }
             if (!index->contains(list)) {
@@ -433,7 +440,8 @@ void Builder::readChoices()
         for (const Choice &c : list.choices)
             if (c.label.isEmpty() && c.media.isEmpty())
                 warn(Place{QStringLiteral("choices"), c.row, QStringLiteral("label")},
-                     tr("The choice '%1' has no label. Choices should have a label.").arg(c.name));
+                     XlsForm::tr("The choice '%1' has no label. Choices should have a label.")
+                         .arg(c.name));
 
     m_osm = readSheet(QStringLiteral("osm"), SheetKind::Osm);
     QHash<QString, int> osmIndex;
@@ -500,22 +508,25 @@ void Builder::checkReferencesInRow(const Row &row, const QString &sheet)
                     continue;
                 const Place place{sheet, row.number, row.headers.value(key)};
                 if (!m.captured(0).endsWith(u'}') || !referenceName().match(inner).hasMatch())
-                    fail(place, tr("The reference '%1' is not valid: a reference is '${', then a "
-                                   "question name, then '}'.")
-                                    .arg(m.captured(0)));
+                    fail(place,
+                         XlsForm::tr("The reference '%1' is not valid: a reference is '${', then a "
+                                     "question name, then '}'.")
+                             .arg(m.captured(0)));
                 QString name = inner;
                 if (name.startsWith(QLatin1String("last-saved#")))
                     name = name.mid(11);
                 const int count = m_nameCount.value(name);
                 if (count == 0)
-                    fail(place, tr("The reference ${%1} names no question: there is no '%1' in "
-                                   "the 'name' column of the 'survey' sheet.")
-                                    .arg(name));
+                    fail(place,
+                         XlsForm::tr("The reference ${%1} names no question: there is no '%1' in "
+                                     "the 'name' column of the 'survey' sheet.")
+                             .arg(name));
                 if (count > 1)
-                    fail(place, tr("The reference ${%1} is ambiguous: the name '%1' is used more "
-                                   "than once in the survey. Names used in references must be "
-                                   "unique in the whole form.")
-                                    .arg(name));
+                    fail(place,
+                         XlsForm::tr("The reference ${%1} is ambiguous: the name '%1' is used more "
+                                     "than once in the survey. Names used in references must be "
+                                     "unique in the whole form.")
+                             .arg(name));
             }
         }
     }
@@ -528,8 +539,9 @@ void Builder::readSurvey()
         const QStringList similar = similarSheets(m_book, QStringLiteral("survey"));
         fail(Place{},
              similar.isEmpty()
-                 ? tr("The form has no sheet named 'survey'.")
-                 : tr("The form has no sheet named 'survey'. Sheets with similar names: %1.")
+                 ? XlsForm::tr("The form has no sheet named 'survey'.")
+                 : XlsForm::tr(
+                       "The form has no sheet named 'survey'. Sheets with similar names: %1.")
                        .arg(similar.join(QLatin1String(", "))));
     }
     bool hasType = false;
@@ -537,7 +549,7 @@ void Builder::readSurvey()
         hasType = hasType || c.key == QLatin1String("type");
     if (!hasType)
         fail(Place{QStringLiteral("survey"), 1, {}},
-             tr("The 'survey' sheet has no 'type' column."));
+             XlsForm::tr("The 'survey' sheet has no 'type' column."));
 
     m_form.root = std::make_unique<Element>();
     Element *root = m_form.root.get();
@@ -566,15 +578,16 @@ void Builder::readSurvey()
         };
         if (row.values.contains(QStringLiteral("disabled"))) {
             warn(column(QStringLiteral("disabled")),
-                 tr("The 'disabled' column is not part of XLSForm; use 'relevant' instead."));
+                 XlsForm::tr(
+                     "The 'disabled' column is not part of XLSForm; use 'relevant' instead."));
             if (yesNo(row.value(QStringLiteral("disabled"))).value_or(false))
                 continue;
         }
         const QString type = row.value(QStringLiteral("type"));
         if (type.isEmpty()) {
             if (row.has(QStringLiteral("name")) || row.values.contains(QStringLiteral("label")))
-                fail(column(QStringLiteral("type")), tr("The row has no type."));
-            warn(place, tr("The row has no type, name or label and is left out."));
+                fail(column(QStringLiteral("type")), XlsForm::tr("The row has no type."));
+            warn(place, XlsForm::tr("The row has no type, name or label and is left out."));
             continue;
         }
 
@@ -587,16 +600,18 @@ void Builder::readSurvey()
                 const int refs = int(p.count(QLatin1String("${")));
                 if (refs > 1)
                     fail(column(QStringLiteral("trigger")),
-                         tr("The trigger names several questions without commas between them. "
-                            "Separate them with commas."));
+                         XlsForm::tr(
+                             "The trigger names several questions without commas between them. "
+                             "Separate them with commas."));
                 if (refs == 0 && p.isEmpty())
                     continue;
                 static const QRegularExpression one(QStringLiteral("^\\$\\{([^}]+)\\}$"));
                 const auto m = one.match(p);
                 if (!m.hasMatch() || !isXmlName(m.captured(1)))
                     fail(column(QStringLiteral("trigger")),
-                         tr("The trigger '%1' is not valid: a reference is '${', then a question "
-                            "name, then '}'.")
+                         XlsForm::tr(
+                             "The trigger '%1' is not valid: a reference is '${', then a question "
+                             "name, then '}'.")
                              .arg(p));
                 triggers.append(m.captured(1));
             }
@@ -607,7 +622,7 @@ void Builder::readSurvey()
         if (type == QLatin1String("calculate") && !row.has(QStringLiteral("bind::calculate")) &&
             !isDynamicDefault(row.value(QStringLiteral("default")), type))
             fail(column(QStringLiteral("calculation")),
-                 tr("A calculate question needs a calculation."));
+                 XlsForm::tr("A calculate question needs a calculation."));
 
         if (row.has(QStringLiteral("save_to")))
             checkSaveTo(
@@ -619,7 +634,7 @@ void Builder::readSurvey()
             const QString word = controlWord(end.captured(1));
             if (openControls.isEmpty() || openControls.last().first != word)
                 fail(column(QStringLiteral("type")),
-                     tr("'end %1' has no matching 'begin %1' (name '%2').")
+                     XlsForm::tr("'end %1' has no matching 'begin %1' (name '%2').")
                          .arg(word, row.value(QStringLiteral("name")).isEmpty()
                                         ? QStringLiteral("unknown")
                                         : row.value(QStringLiteral("name"))));
@@ -634,30 +649,33 @@ void Builder::readSurvey()
         if (type == QLatin1String("audit")) {
             if (!name.isEmpty() && name != QLatin1String("audit"))
                 fail(column(QStringLiteral("name")),
-                     tr("An audit is always named 'audit': leave its name empty."));
+                     XlsForm::tr("An audit is always named 'audit': leave its name empty."));
             name = QStringLiteral("audit");
         }
         if (name.isEmpty())
-            fail(column(QStringLiteral("name")), tr("The question or group has no name."));
+            fail(column(QStringLiteral("name")), XlsForm::tr("The question or group has no name."));
         if (!isXmlName(name))
             fail(column(QStringLiteral("name")),
-                 tr("The name '%1' is not valid: names must begin with a letter or underscore, "
-                    "then hold only letters, digits, underscores, hyphens or periods.")
+                 XlsForm::tr(
+                     "The name '%1' is not valid: names must begin with a letter or underscore, "
+                     "then hold only letters, digits, underscores, hyphens or periods.")
                      .arg(name));
         if (name == QLatin1String("meta"))
             fail(column(QStringLiteral("name")),
-                 tr("The name 'meta' is kept for the form's metadata; choose another."));
+                 XlsForm::tr("The name 'meta' is kept for the form's metadata; choose another."));
         Element *parent = open.last();
         for (const auto &sibling : parent->children) {
             if (sibling->name == name)
                 fail(column(QStringLiteral("name")),
-                     tr("The name '%1' is used twice in the same group, repeat or survey. Names "
-                        "must be unique within their group or repeat.")
+                     XlsForm::tr(
+                         "The name '%1' is used twice in the same group, repeat or survey. Names "
+                         "must be unique within their group or repeat.")
                          .arg(name));
             if (sibling->name.compare(name, Qt::CaseInsensitive) == 0)
                 warn(column(QStringLiteral("name")),
-                     tr("The name '%1' differs from '%2' only by case. Some tools do not tell "
-                        "them apart, which makes analysis hard.")
+                     XlsForm::tr(
+                         "The name '%1' differs from '%2' only by case. Some tools do not tell "
+                         "them apart, which makes analysis hard.")
                          .arg(name, sibling->name));
         }
 
@@ -677,20 +695,24 @@ void Builder::readSurvey()
             if (word == QLatin1String("loop")) {
                 e.loopList = begin.captured(2);
                 if (e.loopList.isEmpty())
-                    fail(column(QStringLiteral("type")), tr("The loop names no choice list."));
+                    fail(column(QStringLiteral("type")),
+                         XlsForm::tr("The loop names no choice list."));
                 if (!m_listIndex.contains(e.loopList))
                     fail(column(QStringLiteral("type")),
-                         tr("The loop's list '%1' is not on the 'choices' sheet.").arg(e.loopList));
+                         XlsForm::tr("The loop's list '%1' is not on the 'choices' sheet.")
+                             .arg(e.loopList));
             }
             if (e.kind == Kind::Repeat) {
                 if (repeatNames.contains(name))
                     fail(column(QStringLiteral("name")),
-                         tr("The repeat name '%1' is used twice. Repeat names must be unique in "
-                            "the whole form.")
+                         XlsForm::tr(
+                             "The repeat name '%1' is used twice. Repeat names must be unique in "
+                             "the whole form.")
                              .arg(name));
                 if (name == m_rootName)
                     fail(column(QStringLiteral("name")),
-                         tr("A repeat cannot have the name of the form's root element ('%1').")
+                         XlsForm::tr(
+                             "A repeat cannot have the name of the form's root element ('%1').")
                              .arg(name));
                 repeatNames.insert(name);
             }
@@ -733,17 +755,18 @@ void Builder::readSurvey()
             if (e.type == QLatin1String("audit"))
                 e.inMeta = true;
         } else {
-            fail(column(QStringLiteral("type")), tr("Unknown question type '%1'.").arg(type));
+            fail(column(QStringLiteral("type")),
+                 XlsForm::tr("Unknown question type '%1'.").arg(type));
         }
         finishElement(e, row, nullptr);
         checkParameters(e, row);
         if (e.type == QLatin1String("background-geopoint")) {
             if (e.triggers.isEmpty())
                 fail(column(QStringLiteral("trigger")),
-                     tr("A background-geopoint question needs a trigger."));
+                     XlsForm::tr("A background-geopoint question needs a trigger."));
             if (!e.bindValue(QStringLiteral("calculate")).isEmpty())
                 fail(column(QStringLiteral("calculation")),
-                     tr("A background-geopoint question cannot have a calculation."));
+                     XlsForm::tr("A background-geopoint question cannot have a calculation."));
         }
         if (e.kind != Kind::Group && e.kind != Kind::Repeat)
             m_questions.insert(e.name, &e);
@@ -755,7 +778,7 @@ void Builder::readSurvey()
     if (!openControls.isEmpty()) {
         const auto &[word, number] = openControls.last();
         fail(Place{QStringLiteral("survey"), number, QStringLiteral("type")},
-             tr("'begin %1' has no matching 'end %1'.").arg(word));
+             XlsForm::tr("'begin %1' has no matching 'end %1'.").arg(word));
     }
     for (const Row &row : std::as_const(m_survey.rows))
         checkReferencesInRow(row, QStringLiteral("survey"));
@@ -825,16 +848,18 @@ void Builder::checkSelect(Element &e, const Row &row)
         const qsizetype dot = file.indexOf(u'.');
         const QString suffix = dot < 0 ? QString() : file.mid(dot);
         if (!suffixes.contains(suffix))
-            fail(place, tr("The file for '%1' must end in one of '.csv', '.xml' or '.geojson'.")
-                            .arg(row.value(QStringLiteral("type"))));
+            fail(place,
+                 XlsForm::tr("The file for '%1' must end in one of '.csv', '.xml' or '.geojson'.")
+                     .arg(row.value(QStringLiteral("type"))));
         e.itemsetFile = file;
     } else if (e.type == QLatin1String("select_one_external")) {
         if (!m_external.present || m_external.rows.isEmpty())
-            fail(place, tr("The form has a select_one_external question but no "
-                           "'external_choices' sheet (with the columns 'list_name' and 'name')."));
+            fail(place, XlsForm::tr(
+                            "The form has a select_one_external question but no "
+                            "'external_choices' sheet (with the columns 'list_name' and 'name')."));
         if (!m_externalLists.contains(e.listName))
-            fail(place,
-                 tr("The list '%1' is not on the 'external_choices' sheet.").arg(e.listName));
+            fail(place, XlsForm::tr("The list '%1' is not on the 'external_choices' sheet.")
+                            .arg(e.listName));
     } else if (e.listName.startsWith(QLatin1String("${"))) {
         // Choices from a repeat's earlier answers: checked with the references.
     } else if (!m_listIndex.contains(e.listName)) {
@@ -842,30 +867,34 @@ void Builder::checkSelect(Element &e, const Row &row)
         if (!fileLike.match(e.listName).hasMatch()) {
             if (m_form.choiceLists.isEmpty()) {
                 const QStringList similar = similarSheets(m_book, QStringLiteral("choices"));
-                fail(place, similar.isEmpty()
-                                ? tr("The form needs a 'choices' sheet (with the columns "
-                                     "'list_name', 'name' and 'label') for the list '%1'.")
-                                      .arg(e.listName)
-                                : tr("The form needs a 'choices' sheet for the list '%1'. Sheets "
-                                     "with similar names: %2.")
-                                      .arg(e.listName, similar.join(QLatin1String(", "))));
+                fail(place,
+                     similar.isEmpty()
+                         ? XlsForm::tr("The form needs a 'choices' sheet (with the columns "
+                                       "'list_name', 'name' and 'label') for the list '%1'.")
+                               .arg(e.listName)
+                         : XlsForm::tr("The form needs a 'choices' sheet for the list '%1'. Sheets "
+                                       "with similar names: %2.")
+                               .arg(e.listName, similar.join(QLatin1String(", "))));
             }
-            fail(place, tr("The list '%1' is not on the 'choices' sheet.").arg(e.listName));
+            fail(place,
+                 XlsForm::tr("The list '%1' is not on the 'choices' sheet.").arg(e.listName));
         }
     }
     if (e.orOther) {
         if (!e.choiceFilter.isEmpty() || row.has(QStringLiteral("choice_filter")))
             fail(Place{QStringLiteral("survey"), row.number, QStringLiteral("choice_filter")},
-                 tr("A choice filter cannot be used with or_other."));
+                 XlsForm::tr("A choice filter cannot be used with or_other."));
         if (!m_listIndex.contains(e.listName))
-            fail(place, tr("Give the choices of this 'or other' question on the 'choices' sheet."));
+            fail(place,
+                 XlsForm::tr(
+                     "Give the choices of this 'or other' question on the 'choices' sheet."));
     }
     if (e.kind == Kind::Select && !fromFile && m_listIndex.contains(e.listName)) {
         for (const Choice &c : m_form.choiceLists.at(m_listIndex.value(e.listName)).choices)
             if (c.name.contains(u' '))
                 fail(Place{QStringLiteral("choices"), c.row, QStringLiteral("name")},
-                     tr("The choice name '%1' in the list '%2' has a space, which a "
-                        "select_multiple cannot hold.")
+                     XlsForm::tr("The choice name '%1' in the list '%2' has a space, which a "
+                                 "select_multiple cannot hold.")
                          .arg(c.name, e.listName));
     }
 }
@@ -890,23 +919,24 @@ bool isMultiple(double value, double step)
 QString androidPackageProblem(const QString &name)
 {
     if (name.trimmed().isEmpty())
-        return tr("the package name is missing.");
+        return XlsForm::tr("the package name is missing.");
     if (!name.contains(u'.'))
-        return tr("the package name must have at least one '.' separator.");
+        return XlsForm::tr("the package name must have at least one '.' separator.");
     if (name.endsWith(u'.'))
-        return tr("the package name cannot end in a '.' separator.");
+        return XlsForm::tr("the package name cannot end in a '.' separator.");
     for (const QString &segment : name.split(u'.')) {
         if (segment.isEmpty())
-            return tr("package segments must not be empty.");
+            return XlsForm::tr("package segments must not be empty.");
         if (segment.startsWith(u'_'))
-            return tr("a package segment cannot start with '_'.");
+            return XlsForm::tr("a package segment cannot start with '_'.");
         if (segment.at(0).isDigit())
-            return tr("a package segment cannot start with a digit.");
+            return XlsForm::tr("a package segment cannot start with a digit.");
     }
     static const QRegularExpression allowed(QStringLiteral("^[A-Za-z0-9_.]+$"));
     if (!allowed.match(name).hasMatch())
-        return tr("the package name can only hold letters (a-z, A-Z), digits (0-9), dots (.) "
-                  "and underscores (_).");
+        return XlsForm::tr(
+            "the package name can only hold letters (a-z, A-Z), digits (0-9), dots (.) "
+            "and underscores (_).");
     return {};
 }
 
@@ -951,55 +981,59 @@ void Builder::checkParameters(Element &e, const Row &row)
             invalid.append(it.key());
     if (!invalid.isEmpty())
         fail(place,
-             tr("The parameters accepted for this question type are '%1'; these are not: "
-                "'%2'.")
+             XlsForm::tr("The parameters accepted for this question type are '%1'; these are not: "
+                         "'%2'.")
                  .arg(accepted.join(QLatin1String(", ")), invalid.join(QLatin1String(", "))));
 
     if (e.kind == Kind::Select1 || e.kind == Kind::Select || e.kind == Kind::Rank) {
         if (p.contains(QStringLiteral("randomize"))) {
             const QString r = p.value(QStringLiteral("randomize"));
             if (r != QLatin1String("true") && r != QLatin1String("false"))
-                fail(place, tr("randomize must be true or false; '%1' is neither.").arg(r));
+                fail(place,
+                     XlsForm::tr("randomize must be true or false; '%1' is neither.").arg(r));
             if (p.contains(QStringLiteral("seed"))) {
                 const QString seed = p.value(QStringLiteral("seed"));
                 static const QRegularExpression ref(QStringLiteral("^\\$\\{[^}]+\\}$"));
                 if (!number(seed) && !ref.match(seed).hasMatch())
                     fail(place,
-                         tr("The seed must be a number or a reference to another question."));
+                         XlsForm::tr(
+                             "The seed must be a number or a reference to another question."));
             }
         } else if (p.contains(QStringLiteral("seed"))) {
-            fail(place, tr("A seed needs randomize=true among the parameters."));
+            fail(place, XlsForm::tr("A seed needs randomize=true among the parameters."));
         }
         static const QRegularExpression ident(QStringLiteral("^[a-zA-Z_][a-zA-Z0-9\\-_.]*$"));
         for (const QString &key : {QStringLiteral("value"), QStringLiteral("label")})
             if (p.contains(key) && !ident.match(p.value(key)).hasMatch())
-                fail(place, tr("The parameter '%1' must begin with a letter or underscore, then "
-                               "hold only letters, digits, dashes, underscores and periods.")
-                                .arg(key));
+                fail(place,
+                     XlsForm::tr("The parameter '%1' must begin with a letter or underscore, then "
+                                 "hold only letters, digits, dashes, underscores and periods.")
+                         .arg(key));
     } else if (e.type == QLatin1String("text")) {
         if (p.contains(QStringLiteral("rows"))) {
             bool ok = false;
             p.value(QStringLiteral("rows")).toInt(&ok);
             if (!ok)
-                fail(place, tr("The parameter rows must be a whole number."));
+                fail(place, XlsForm::tr("The parameter rows must be a whole number."));
         }
     } else if (e.type == QLatin1String("image")) {
         if (p.contains(QStringLiteral("max-pixels"))) {
             bool ok = false;
             p.value(QStringLiteral("max-pixels")).toInt(&ok);
             if (!ok)
-                fail(place, tr("The parameter max-pixels must be a whole number."));
+                fail(place, XlsForm::tr("The parameter max-pixels must be a whole number."));
         } else {
-            warn(place, tr("Use the max-pixels parameter to keep photos small: sending is faster "
-                           "and takes less space."));
+            warn(place,
+                 XlsForm::tr("Use the max-pixels parameter to keep photos small: sending is faster "
+                             "and takes less space."));
         }
         const QString appearance = e.controlValue(QStringLiteral("appearance"));
         if (p.contains(QStringLiteral("app")) &&
             (appearance.isEmpty() || appearance == QLatin1String("annotate"))) {
             const QString problem = androidPackageProblem(p.value(QStringLiteral("app")));
             if (!problem.isEmpty())
-                fail(place,
-                     tr("The parameter 'app' is not an Android package name: %1").arg(problem));
+                fail(place, XlsForm::tr("The parameter 'app' is not an Android package name: %1")
+                                .arg(problem));
         }
     } else if (e.type == QLatin1String("audio") || e.type == QLatin1String("background-audio")) {
         if (p.contains(QStringLiteral("quality"))) {
@@ -1008,33 +1042,35 @@ void Builder::checkParameters(Element &e, const Row &row)
             if (e.type == QLatin1String("audio"))
                 ok.append(QStringLiteral("external"));
             if (!ok.contains(p.value(QStringLiteral("quality"))))
-                fail(place, tr("The parameter quality must be one of %1.")
+                fail(place, XlsForm::tr("The parameter quality must be one of %1.")
                                 .arg(ok.join(QLatin1String(", "))));
         }
     } else if (e.type.startsWith(QLatin1String("geo"))) {
         for (const QString &key :
              {QStringLiteral("capture-accuracy"), QStringLiteral("warning-accuracy")})
             if (p.contains(key) && !number(p.value(key)))
-                fail(place, tr("The parameter '%1' must be a number.").arg(key));
+                fail(place, XlsForm::tr("The parameter '%1' must be a number.").arg(key));
         if (p.contains(QStringLiteral("allow-mock-accuracy"))) {
             const QString v = p.value(QStringLiteral("allow-mock-accuracy"));
             if (v != QLatin1String("true") && v != QLatin1String("false"))
-                fail(place, tr("The parameter 'allow-mock-accuracy' must be 'true' or 'false'."));
+                fail(place,
+                     XlsForm::tr("The parameter 'allow-mock-accuracy' must be 'true' or 'false'."));
         }
         if (p.contains(QStringLiteral("incremental")) &&
             !yesNo(p.value(QStringLiteral("incremental"))).value_or(false))
-            fail(place, tr("For geoshape and geotrace questions the parameter 'incremental' may "
-                           "only be 'true', or left out."));
+            fail(place,
+                 XlsForm::tr("For geoshape and geotrace questions the parameter 'incremental' may "
+                             "only be 'true', or left out."));
     } else if (e.type == QLatin1String("audit")) {
         for (const QString &key :
              {QStringLiteral("track-changes"), QStringLiteral("identify-user")})
             if (p.contains(key) && p.value(key) != QLatin1String("true") &&
                 p.value(key) != QLatin1String("false"))
-                fail(place,
-                     tr("%1 must be true or false; '%2' is neither.").arg(key, p.value(key)));
+                fail(place, XlsForm::tr("%1 must be true or false; '%2' is neither.")
+                                .arg(key, p.value(key)));
         if (p.contains(QStringLiteral("track-changes-reasons")) &&
             p.value(QStringLiteral("track-changes-reasons")) != QLatin1String("on-form-edit"))
-            fail(place, tr("track-changes-reasons can only be on-form-edit."));
+            fail(place, XlsForm::tr("track-changes-reasons can only be on-form-edit."));
         const bool anyLocation = p.contains(QStringLiteral("location-priority")) ||
                                  p.contains(QStringLiteral("location-min-interval")) ||
                                  p.contains(QStringLiteral("location-max-age"));
@@ -1042,29 +1078,31 @@ void Builder::checkParameters(Element &e, const Row &row)
             if (!p.contains(QStringLiteral("location-priority")) ||
                 !p.contains(QStringLiteral("location-min-interval")) ||
                 !p.contains(QStringLiteral("location-max-age")))
-                fail(place, tr("To record locations in the audit, give all of "
-                               "'location-priority', 'location-min-interval' and "
-                               "'location-max-age'."));
+                fail(place, XlsForm::tr("To record locations in the audit, give all of "
+                                        "'location-priority', 'location-min-interval' and "
+                                        "'location-max-age'."));
             const QStringList priorities = {QStringLiteral("no-power"), QStringLiteral("low-power"),
                                             QStringLiteral("balanced"),
                                             QStringLiteral("high-accuracy")};
             if (!priorities.contains(p.value(QStringLiteral("location-priority"))))
-                fail(place, tr("location-priority must be no-power, low-power, balanced or "
-                               "high-accuracy; '%1' is none of them.")
-                                .arg(p.value(QStringLiteral("location-priority"))));
+                fail(place,
+                     XlsForm::tr("location-priority must be no-power, low-power, balanced or "
+                                 "high-accuracy; '%1' is none of them.")
+                         .arg(p.value(QStringLiteral("location-priority"))));
             bool okMin = false, okMax = false;
             const int min = p.value(QStringLiteral("location-min-interval")).toInt(&okMin);
             const int max = p.value(QStringLiteral("location-max-age")).toInt(&okMax);
             if (!okMin)
-                fail(place, tr("location-min-interval must be a whole number."));
+                fail(place, XlsForm::tr("location-min-interval must be a whole number."));
             if (min < 0)
-                fail(place, tr("location-min-interval must be zero or more."));
+                fail(place, XlsForm::tr("location-min-interval must be zero or more."));
             if (!okMax)
-                fail(place, tr("location-max-age must be a whole number."));
+                fail(place, XlsForm::tr("location-max-age must be a whole number."));
             if (max < 0)
-                fail(place, tr("location-max-age must be zero or more."));
+                fail(place, XlsForm::tr("location-max-age must be zero or more."));
             if (max < min)
-                fail(place, tr("location-max-age must be at least location-min-interval."));
+                fail(place,
+                     XlsForm::tr("location-max-age must be at least location-min-interval."));
         }
     } else if (e.type == QLatin1String("range")) {
         checkRange(e, place);
@@ -1083,8 +1121,9 @@ void Builder::checkRange(Element &e, const Place &place)
     if (!plainAppearance &&
         (p.contains(QStringLiteral("tick_interval")) || p.contains(QStringLiteral("placeholder")) ||
          p.contains(QStringLiteral("tick_labelset"))))
-        fail(place, tr("For a range, 'tick_interval', 'placeholder' and 'tick_labelset' only go "
-                       "with the appearances 'vertical', 'no-ticks', both, or none."));
+        fail(place,
+             XlsForm::tr("For a range, 'tick_interval', 'placeholder' and 'tick_labelset' only go "
+                         "with the appearances 'vertical', 'no-ticks', both, or none."));
     QMap<QString, double> v{
         {QStringLiteral("start"), 1}, {QStringLiteral("end"), 10}, {QStringLiteral("step"), 1}};
     for (const QString &key :
@@ -1094,7 +1133,7 @@ void Builder::checkRange(Element &e, const Place &place)
             continue;
         const auto n = number(p.value(key));
         if (!n)
-            fail(place, tr("For a range, the parameter '%1' must be a number.").arg(key));
+            fail(place, XlsForm::tr("For a range, the parameter '%1' must be a number.").arg(key));
         v.insert(key, *n);
     }
     const double lo = std::min(v.value(QStringLiteral("start")), v.value(QStringLiteral("end")));
@@ -1102,35 +1141,42 @@ void Builder::checkRange(Element &e, const Place &place)
     const double width = hi - lo;
     const double step = v.value(QStringLiteral("step"));
     if (step == 0)
-        fail(place, tr("For a range, the parameter 'step' must not be zero."));
+        fail(place, XlsForm::tr("For a range, the parameter 'step' must not be zero."));
     if (std::fabs(step) > width)
-        fail(place, tr("For a range, the parameter 'step' must not be larger than the range "
-                       "(from 'start' to 'end')."));
+        fail(place,
+             XlsForm::tr("For a range, the parameter 'step' must not be larger than the range "
+                         "(from 'start' to 'end')."));
     if (v.contains(QStringLiteral("tick_interval"))) {
         const double tick = v.value(QStringLiteral("tick_interval"));
         if (tick == 0)
-            fail(place, tr("For a range, the parameter 'tick_interval' must not be zero."));
+            fail(place,
+                 XlsForm::tr("For a range, the parameter 'tick_interval' must not be zero."));
         if (std::fabs(tick) > width)
-            fail(place, tr("For a range, the parameter 'tick_interval' must not be larger than "
-                           "the range."));
+            fail(place,
+                 XlsForm::tr("For a range, the parameter 'tick_interval' must not be larger than "
+                             "the range."));
         if (!isMultiple(tick, step))
-            fail(place, tr("For a range, the parameter 'tick_interval' must be a multiple of "
-                           "'step'."));
+            fail(place,
+                 XlsForm::tr("For a range, the parameter 'tick_interval' must be a multiple of "
+                             "'step'."));
     }
     if (v.contains(QStringLiteral("placeholder"))) {
         const double ph = v.value(QStringLiteral("placeholder"));
         if (!isMultiple(ph - v.value(QStringLiteral("start")), step))
-            fail(place, tr("For a range, the parameter 'placeholder' must be 'start' plus a "
-                           "multiple of 'step'."));
+            fail(place,
+                 XlsForm::tr("For a range, the parameter 'placeholder' must be 'start' plus a "
+                             "multiple of 'step'."));
         if (ph < lo || ph > hi)
-            fail(place, tr("For a range, the parameter 'placeholder' must lie between 'start' "
-                           "and 'end'."));
+            fail(place,
+                 XlsForm::tr("For a range, the parameter 'placeholder' must lie between 'start' "
+                             "and 'end'."));
     }
     if (p.contains(QStringLiteral("tick_labelset"))) {
         const QString list = p.value(QStringLiteral("tick_labelset"));
         if (!m_listIndex.contains(list))
-            fail(place, tr("For a range, the parameter 'tick_labelset' must name a list on the "
-                           "'choices' sheet."));
+            fail(place,
+                 XlsForm::tr("For a range, the parameter 'tick_labelset' must name a list on the "
+                             "'choices' sheet."));
         const double base = v.contains(QStringLiteral("tick_interval"))
                                 ? v.value(QStringLiteral("tick_interval"))
                                 : step;
@@ -1138,26 +1184,32 @@ void Builder::checkRange(Element &e, const Place &place)
         for (const Choice &c : m_form.choiceLists.at(m_listIndex.value(list)).choices) {
             const auto n = number(c.name);
             if (!n)
-                fail(place, tr("For a range, the choices of 'tick_labelset' must all be numbers."));
+                fail(place,
+                     XlsForm::tr(
+                         "For a range, the choices of 'tick_labelset' must all be numbers."));
             if (*n < lo || *n > hi)
-                fail(place, tr("For a range, the choices of 'tick_labelset' must lie between "
-                               "'start' and 'end'."));
+                fail(place,
+                     XlsForm::tr("For a range, the choices of 'tick_labelset' must lie between "
+                                 "'start' and 'end'."));
             if (!isMultiple(*n - v.value(QStringLiteral("start")), base))
-                fail(place, tr("For a range, each choice of 'tick_labelset' must be 'start' plus "
-                               "a multiple of '%1'.")
-                                .arg(v.contains(QStringLiteral("tick_interval"))
-                                         ? QStringLiteral("tick_interval")
-                                         : QStringLiteral("step")));
+                fail(place,
+                     XlsForm::tr("For a range, each choice of 'tick_labelset' must be 'start' plus "
+                                 "a multiple of '%1'.")
+                         .arg(v.contains(QStringLiteral("tick_interval"))
+                                  ? QStringLiteral("tick_interval")
+                                  : QStringLiteral("step")));
             values.insert(*n);
         }
         if (words.contains(QStringLiteral("no-ticks"))) {
             if (values.size() > 2)
-                fail(place, tr("For a range with the appearance 'no-ticks', 'tick_labelset' may "
-                               "have only 2 choices."));
+                fail(place,
+                     XlsForm::tr("For a range with the appearance 'no-ticks', 'tick_labelset' may "
+                                 "have only 2 choices."));
             for (double x : std::as_const(values))
                 if (x != v.value(QStringLiteral("start")) && x != v.value(QStringLiteral("end")))
-                    fail(place, tr("For a range with the appearance 'no-ticks', the choices of "
-                                   "'tick_labelset' may only be the 'start' and 'end' values."));
+                    fail(place,
+                         XlsForm::tr("For a range with the appearance 'no-ticks', the choices of "
+                                     "'tick_labelset' may only be the 'start' and 'end' values."));
         }
     }
     // The range is decimal when a bound or the step has a fraction.
@@ -1190,8 +1242,9 @@ void Builder::checkTriggers()
             const Element *t = m_questions.value(target);
             if (!t)
                 fail(Place{QStringLiteral("survey"), element->row, QStringLiteral("trigger")},
-                     tr("The trigger ${%1} names no question: there is no question '%1' in the "
-                        "'name' column.")
+                     XlsForm::tr(
+                         "The trigger ${%1} names no question: there is no question '%1' in the "
+                         "'name' column.")
                          .arg(target));
         }
     }
@@ -1201,8 +1254,9 @@ void Builder::checkTriggers()
             const bool visible = t->type != QLatin1String("calculate") && t->hasControl();
             if (!visible)
                 fail(Place{QStringLiteral("survey"), element->row, QStringLiteral("trigger")},
-                     tr("The question ${%1} is not shown to the person filling in the form, so "
-                        "it cannot trigger the calculation of ${%2}.")
+                     XlsForm::tr(
+                         "The question ${%1} is not shown to the person filling in the form, so "
+                         "it cannot trigger the calculation of ${%2}.")
                          .arg(target, element->name));
         }
     }
@@ -1303,11 +1357,12 @@ void Builder::makeTableList(Element &group)
             first = c.get();
             if (!c->choiceFilter.isEmpty())
                 fail(Place{QStringLiteral("survey"), c->row, QStringLiteral("choice_filter")},
-                     tr("A choice filter cannot be used in a table-list group."));
+                     XlsForm::tr("A choice filter cannot be used in a table-list group."));
         } else if (c->listName != first->listName) {
             fail(Place{QStringLiteral("survey"), c->row, QStringLiteral("type")},
-                 tr("The selects of a table-list group must all use one list; this one uses '%1', "
-                    "the first '%2'.")
+                 XlsForm::tr(
+                     "The selects of a table-list group must all use one list; this one uses '%1', "
+                     "the first '%2'.")
                      .arg(c->listName, first->listName));
         }
         c->control.append({QStringLiteral("appearance"), QStringLiteral("list-nolabel")});
@@ -1405,9 +1460,10 @@ void Builder::addGenerated(Element &parent)
     for (const auto &c : parent.children) {
         if (names.contains(c->name))
             fail(Place{QStringLiteral("survey"), 0, QStringLiteral("name")},
-                 tr("The name '%1' is used twice in the same group, repeat or survey (one of them "
-                    "is made by the converter). Names must be unique within their group or "
-                    "repeat.")
+                 XlsForm::tr(
+                     "The name '%1' is used twice in the same group, repeat or survey (one of them "
+                     "is made by the converter). Names must be unique within their group or "
+                     "repeat.")
                      .arg(c->name));
         names.insert(c->name);
     }
@@ -1424,8 +1480,9 @@ void Builder::checkLabels(const Element &e)
             continue;
         if (!hasText(c->label) && !hasText(c->hint) && !hasMedia(*c))
             fail(Place{QStringLiteral("survey"), c->row, QStringLiteral("label")},
-                 tr("The question '%1' has no label or hint. Give it one, so that people know "
-                    "what is asked.")
+                 XlsForm::tr(
+                     "The question '%1' has no label or hint. Give it one, so that people know "
+                     "what is asked.")
                      .arg(c->name));
     }
 }
@@ -1438,8 +1495,9 @@ void Builder::checkRepeatNames(const Element &root)
             if (c->kind == Kind::Repeat) {
                 if (names.contains(c->name))
                     fail(Place{QStringLiteral("survey"), 0, QStringLiteral("name")},
-                         tr("The repeat name '%1' is used twice (a loop copies its repeats). "
-                            "Repeat names must be unique in the whole form.")
+                         XlsForm::tr(
+                             "The repeat name '%1' is used twice (a loop copies its repeats). "
+                             "Repeat names must be unique in the whole form.")
                              .arg(c->name));
                 names.insert(c->name);
             }
@@ -1480,9 +1538,10 @@ void Builder::checkReferenceGeometry(const Element &e)
                     m.hasMatch() ? repeats.contains(m.captured(1)) : instances.contains(ref);
                 if (!ok)
                     fail(Place{QStringLiteral("survey"), c->row, QStringLiteral("parameters")},
-                         tr("The parameter 'reference-geometry' must name a secondary instance "
-                            "(a choice list, an entity list or an attached file's name without "
-                            "its extension) or be a reference to a repeat."));
+                         XlsForm::tr(
+                             "The parameter 'reference-geometry' must name a secondary instance "
+                             "(a choice list, an entity list or an attached file's name without "
+                             "its extension) or be a reference to a repeat."));
             }
             check(*c);
         }
@@ -1501,8 +1560,9 @@ void Builder::checkSearch()
                 const bool uses = a.size() > 7 && search.match(a).hasMatch();
                 if (uses && !c->itemsetFile.isEmpty())
                     fail(Place{QStringLiteral("survey"), c->row, QStringLiteral("appearance")},
-                         tr("The question '%1' selects from a file and uses search(), which do "
-                            "not go together. Remove search() or change the select type.")
+                         XlsForm::tr(
+                             "The question '%1' selects from a file and uses search(), which do "
+                             "not go together. Remove search() or change the select type.")
                              .arg(c->name));
                 (uses ? searching : plain)[c->listName].append(c->name);
             }
@@ -1513,9 +1573,10 @@ void Builder::checkSearch()
     for (auto it = searching.begin(); it != searching.end(); ++it)
         if (plain.contains(it.key()))
             fail(Place{},
-                 tr("The question '%1' uses search() with the choice list '%2', which the "
-                    "question(s) %3 use without search(). Use search() in all of them, or give "
-                    "the search() question a list of its own.")
+                 XlsForm::tr(
+                     "The question '%1' uses search() with the choice list '%2', which the "
+                     "question(s) %3 use without search(). Use search() in all of them, or give "
+                     "the search() question a list of its own.")
                      .arg(it.value().first(), it.key(),
                           plain.value(it.key()).join(QLatin1String(", "))));
 }
@@ -1527,9 +1588,10 @@ void Builder::readEntities()
         const QStringList similar = similarSheets(m_book, QStringLiteral("entities"));
         if (!similar.isEmpty())
             warn(Place{},
-                 tr("There is no 'entities' sheet, but there are sheets with similar names: %1. "
-                    "To keep a sheet out of the form without this warning, start its name "
-                    "with '_'.")
+                 XlsForm::tr(
+                     "There is no 'entities' sheet, but there are sheets with similar names: %1. "
+                     "To keep a sheet out of the form without this warning, start its name "
+                     "with '_'.")
                      .arg(similar.join(QLatin1String(", "))));
         m_entities.rows.clear();
         return;
@@ -1544,7 +1606,8 @@ void Builder::readEntities()
                 unknown.append(u'\'' + row.headers.value(key) + u'\'');
     if (!unknown.isEmpty())
         fail(Place{QStringLiteral("entities"), 1, {}},
-             tr("These columns are not entity columns: %1. Check their spelling or remove them.")
+             XlsForm::tr(
+                 "These columns are not entity columns: %1. Check their spelling or remove them.")
                  .arg(unknown.join(QLatin1String(", "))));
     QHash<QString, int> seen;
     for (const Row &row : std::as_const(m_entities.rows)) {
@@ -1559,34 +1622,37 @@ void Builder::readEntities()
             QStringLiteral("entities"), row.number,
             row.headers.value(QStringLiteral("dataset"), QStringLiteral("list_name"))};
         if (d.dataset.isEmpty())
-            fail(place, tr("The entity list has no name."));
+            fail(place, XlsForm::tr("The entity list has no name."));
         if (d.dataset.startsWith(QLatin1String("__")))
-            fail(place, tr("Entity list names must not begin with two underscores."));
+            fail(place, XlsForm::tr("Entity list names must not begin with two underscores."));
         if (d.dataset.contains(u'.'))
-            fail(place, tr("Entity list names must not contain a period."));
+            fail(place, XlsForm::tr("Entity list names must not contain a period."));
         if (!isXmlName(d.dataset))
-            fail(place, tr("The entity list name '%1' is not valid: names must begin with a "
-                           "letter or underscore, then hold only letters, digits, underscores "
-                           "or hyphens.")
-                            .arg(d.dataset));
+            fail(place,
+                 XlsForm::tr("The entity list name '%1' is not valid: names must begin with a "
+                             "letter or underscore, then hold only letters, digits, underscores "
+                             "or hyphens.")
+                     .arg(d.dataset));
         const Place rowPlace{QStringLiteral("entities"), row.number, {}};
         if (!d.updateIf.isEmpty() && d.entityId.isEmpty())
             fail(rowPlace,
-                 tr("The entity list '%1' has an 'update_if' but no 'entity_id': updating "
-                    "an entity needs its id. Add an 'entity_id', or to create entities "
-                    "move the condition to 'create_if'.")
+                 XlsForm::tr("The entity list '%1' has an 'update_if' but no 'entity_id': updating "
+                             "an entity needs its id. Add an 'entity_id', or to create entities "
+                             "move the condition to 'create_if'.")
                      .arg(d.dataset));
         if (!d.entityId.isEmpty() && !d.createIf.isEmpty() && d.updateIf.isEmpty())
-            fail(rowPlace, tr("The entity list '%1' has an 'entity_id' and a 'create_if' but no "
-                              "'update_if', which creating or updating needs. Add an 'update_if', "
-                              "or to only create entities remove the 'entity_id'.")
-                               .arg(d.dataset));
+            fail(rowPlace,
+                 XlsForm::tr("The entity list '%1' has an 'entity_id' and a 'create_if' but no "
+                             "'update_if', which creating or updating needs. Add an 'update_if', "
+                             "or to only create entities remove the 'entity_id'.")
+                     .arg(d.dataset));
         if (d.entityId.isEmpty() && d.label.isEmpty())
-            fail(rowPlace, tr("The entity list '%1' has no label, which creating entities needs. "
-                              "Add a 'label', or to update entities give an 'entity_id'.")
-                               .arg(d.dataset));
+            fail(rowPlace,
+                 XlsForm::tr("The entity list '%1' has no label, which creating entities needs. "
+                             "Add a 'label', or to update entities give an 'entity_id'.")
+                     .arg(d.dataset));
         if (seen.contains(d.dataset))
-            fail(place, tr("The entity list '%1' is declared twice.").arg(d.dataset));
+            fail(place, XlsForm::tr("The entity list '%1' is declared twice.").arg(d.dataset));
         seen.insert(d.dataset, row.number);
         m_form.entities.append(d);
     }
@@ -1598,13 +1664,15 @@ void Builder::checkSaveTo(const Row &row, bool container, QHash<QString, int> *s
     const Place place{QStringLiteral("survey"), row.number,
                       row.headers.value(QStringLiteral("save_to"), QStringLiteral("save_to"))};
     if (m_form.entities.isEmpty())
-        fail(place, tr("To save entity properties with save_to, add an 'entities' sheet that "
-                       "declares an entity list."));
+        fail(place,
+             XlsForm::tr("To save entity properties with save_to, add an 'entities' sheet that "
+                         "declares an entity list."));
     if (value.count(u'#') > 1)
-        fail(place, tr("A save_to value has at most one '#'."));
+        fail(place, XlsForm::tr("A save_to value has at most one '#'."));
     if (!value.contains(u'#') && m_form.entities.size() > 1)
-        fail(place, tr("With more than one entity list, save_to names must start with the list "
-                       "they belong to, as in 'list#property'."));
+        fail(place,
+             XlsForm::tr("With more than one entity list, save_to names must start with the list "
+                         "they belong to, as in 'list#property'."));
     const QString list =
         value.contains(u'#') ? value.section(u'#', 0, 0) : m_form.entities.first().dataset;
     const QString property = value.contains(u'#') ? value.section(u'#', 1) : value;
@@ -1612,27 +1680,30 @@ void Builder::checkSaveTo(const Row &row, bool container, QHash<QString, int> *s
     for (const EntityDeclaration &d : std::as_const(m_form.entities))
         declared = declared || d.dataset == list;
     if (!declared)
-        fail(place, tr("The entity list '%1' is not on the entities sheet.").arg(list));
+        fail(place, XlsForm::tr("The entity list '%1' is not on the entities sheet.").arg(list));
     const QString invalidName =
-        tr("The save_to name '%1' is not valid: names must begin with a letter or underscore, "
-           "then hold only letters, digits, underscores, hyphens or periods.")
+        XlsForm::tr(
+            "The save_to name '%1' is not valid: names must begin with a letter or underscore, "
+            "then hold only letters, digits, underscores, hyphens or periods.")
             .arg(property);
     if (property.isEmpty())
         fail(place, invalidName);
     if (container)
-        fail(place, tr("Groups and repeats cannot be saved as entity properties. Remove the "
-                       "save_to value from this row."));
+        fail(place,
+             XlsForm::tr("Groups and repeats cannot be saved as entity properties. Remove the "
+                         "save_to value from this row."));
     if (property.compare(QLatin1String("name"), Qt::CaseInsensitive) == 0 ||
         property.compare(QLatin1String("label"), Qt::CaseInsensitive) == 0)
-        fail(place, tr("An entity property cannot be called 'name' or 'label'."));
+        fail(place, XlsForm::tr("An entity property cannot be called 'name' or 'label'."));
     if (property.startsWith(QLatin1String("__")))
-        fail(place, tr("Entity property names must not begin with two underscores."));
+        fail(place, XlsForm::tr("Entity property names must not begin with two underscores."));
     if (!isXmlName(property))
         fail(place, invalidName);
     const QString key = list + u'#' + property;
     if (saved->contains(key))
-        fail(place, tr("The entity property '%1' is already saved by row %2. Remove or rename one "
-                       "of them.")
+        fail(place, XlsForm::tr(
+                        "The entity property '%1' is already saved by row %2. Remove or rename one "
+                        "of them.")
                         .arg(property)
                         .arg(saved->value(key)));
     saved->insert(key, row.number);
@@ -1645,10 +1716,11 @@ Form Builder::build()
                  : !m_form.settings.name.isEmpty() ? m_form.settings.name
                                                    : m_options.fallbackId;
     if (!isXmlName(m_rootName))
-        fail(Place{}, tr("The form name '%1' is not valid: names must begin with a letter or "
+        fail(Place{},
+             XlsForm::tr("The form name '%1' is not valid: names must begin with a letter or "
                          "underscore, then hold only letters, digits, underscores, hyphens or "
                          "periods.")
-                          .arg(m_rootName));
+                 .arg(m_rootName));
     readChoices();
     readEntities();
     readSurvey();

@@ -19,10 +19,11 @@ struct Failure
 
 [[noreturn]] void fail(const Place &place, const QString &text);
 
-inline QString tr(const char *text)
+/// The converter's messages, translated in the "XlsForm" context.
+class XlsForm
 {
-    return QCoreApplication::translate("XlsForm", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(XlsForm)
+};
 
 /// Reads the workbook into a form; throws Failure at the first error.
 Form buildForm(const Workbook &book, const Options &options, QList<Message> *warnings);

@@ -158,21 +158,24 @@ void allocateEntities(Form &form)
                 if (!isPrefix(scope, deepScope)) {
                     if (r.saveTo)
                         fail(Place{QStringLiteral("survey"), r.row, QStringLiteral("save_to")},
-                             tr("The entity list '%1' is saved to from the container '%2', which "
-                                "does not fit with this save_to in '%3'. Copy the value into one "
-                                "container with a calculate question, and save that.")
+                             XlsForm::tr(
+                                 "The entity list '%1' is saved to from the container '%2', which "
+                                 "does not fit with this save_to in '%3'. Copy the value into one "
+                                 "container with a calculate question, and save that.")
                                  .arg(d.dataset, pathText(deepest->path), pathText(r.path)));
                     fail(Place{QStringLiteral("entities"), d.row, {}},
-                         tr("The entity list '%1' is used in the container '%2', which does not "
-                            "fit with the reference to '%3' in '%4'. Copy the value into one "
-                            "container with a calculate question, and use that.")
+                         XlsForm::tr(
+                             "The entity list '%1' is used in the container '%2', which does not "
+                             "fit with the reference to '%3' in '%4'. Copy the value into one "
+                             "container with a calculate question, and use that.")
                              .arg(d.dataset, pathText(deepest->path), r.name, pathText(r.path)));
                 }
                 if (r.saveTo && boundary(r.path) != boundary(request.requested))
                     fail(Place{QStringLiteral("survey"), r.row, QStringLiteral("save_to")},
-                         tr("The entity list '%1' is saved to from the container '%2', which "
-                            "does not fit with this save_to in '%3'. Copy the value into one "
-                            "container with a calculate question, and save that.")
+                         XlsForm::tr(
+                             "The entity list '%1' is saved to from the container '%2', which "
+                             "does not fit with this save_to in '%3'. Copy the value into one "
+                             "container with a calculate question, and save that.")
                              .arg(d.dataset, pathText(request.requested), pathText(r.path)));
             }
             request.scope = boundary(request.requested);
@@ -217,10 +220,11 @@ void allocateEntities(Form &form)
             }
             if (!placed)
                 fail(Place{QStringLiteral("entities"), form.entities.at(r.entity).row, {}},
-                     tr("Each container (survey, group or repeat) can hold only one entity, and "
-                        "there is no free container in '%1': it went to the entity on row %2. "
-                        "Check which entities the save_to column saves to, and which questions "
-                        "the entities sheet references.")
+                     XlsForm::tr(
+                         "Each container (survey, group or repeat) can hold only one entity, and "
+                         "there is no free container in '%1': it went to the entity on row %2. "
+                         "Check which entities the save_to column saves to, and which questions "
+                         "the entities sheet references.")
                          .arg(pathText(scope))
                          .arg(conflict >= 0 ? form.entities.at(conflict).row : 0));
         }

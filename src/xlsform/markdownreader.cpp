@@ -43,6 +43,7 @@ bool isSeparator(QStringView line)
 
 std::optional<Workbook> readMarkdown(const QByteArray &bytes, QString *error)
 {
+    error->clear();
     const QString text = QString::fromUtf8(bytes);
     if (text.left(5000).count(u'|') < 5) {
         *error =

@@ -121,7 +121,8 @@ QString References::resolve(const QString &text, const Element *context, int fla
             const Element *target = m_names.value(name);
             if (!target) {
                 fail(Place{},
-                     tr("The reference ${%1} names no question: there is no '%1' in the survey.")
+                     XlsForm::tr(
+                         "The reference ${%1} names no question: there is no '%1' in the survey.")
                          .arg(name));
             }
             QString xpath;

@@ -526,10 +526,11 @@ void Writer::addInstance(const SecondaryInstance &instance)
         if (i.src == instance.src)
             return;
         fail(Place{},
-             tr("Two secondary instances would have the id '%1': %2 (%3) and %4 (%5). Rename the "
-                "file, list or question so that each instance has its own name.")
-                 .arg(instance.id, i.src.isEmpty() ? tr("the choice list") : i.src, i.kind,
-                      instance.src.isEmpty() ? tr("the choice list") : instance.src,
+             XlsForm::tr(
+                 "Two secondary instances would have the id '%1': %2 (%3) and %4 (%5). Rename the "
+                 "file, list or question so that each instance has its own name.")
+                 .arg(instance.id, i.src.isEmpty() ? XlsForm::tr("the choice list") : i.src, i.kind,
+                      instance.src.isEmpty() ? XlsForm::tr("the choice list") : instance.src,
                       instance.kind));
     }
     m_instances.append(instance);
@@ -780,7 +781,7 @@ void Writer::writeItems(XmlNode &control, const Element &e)
         const Element *target = m_refs.find(name);
         if (!target)
             fail(Place{QStringLiteral("survey"), e.row, QStringLiteral("type")},
-                 tr("The reference ${%1} names no question.").arg(name));
+                 XlsForm::tr("The reference ${%1} names no question.").arg(name));
         // Answers in the repeat this question is in are read from the repeat's parent, so
         // that every entry of it is a choice.
         QString path = m_refs.path(target, &e);
@@ -1039,8 +1040,8 @@ QString languageWarning(const QList<Translation> &itext)
             bad.append(t.lang);
     if (bad.isEmpty())
         return {};
-    return tr("These languages have no code a program can read: %1. Write a language as "
-              "'Name (code)', for example 'English (en)' or '中文 (zh)'.")
+    return XlsForm::tr("These languages have no code a program can read: %1. Write a language as "
+                       "'Name (code)', for example 'English (en)' or '中文 (zh)'.")
         .arg(bad.join(QLatin1String(", ")));
 }
 

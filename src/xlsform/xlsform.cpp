@@ -12,16 +12,16 @@ QString Message::toString() const
 {
     QString where;
     if (!place.sheet.isEmpty() && place.row > 0 && !place.column.isEmpty())
-        where = tr("Sheet '%1', row %2, column '%3': ")
+        where = XlsForm::tr("Sheet '%1', row %2, column '%3': ")
                     .arg(place.sheet)
                     .arg(place.row)
                     .arg(place.column);
     else if (!place.sheet.isEmpty() && place.row > 0)
-        where = tr("Sheet '%1', row %2: ").arg(place.sheet).arg(place.row);
+        where = XlsForm::tr("Sheet '%1', row %2: ").arg(place.sheet).arg(place.row);
     else if (!place.sheet.isEmpty() && !place.column.isEmpty())
-        where = tr("Sheet '%1', column '%2': ").arg(place.sheet, place.column);
+        where = XlsForm::tr("Sheet '%1', column '%2': ").arg(place.sheet, place.column);
     else if (!place.sheet.isEmpty())
-        where = tr("Sheet '%1': ").arg(place.sheet);
+        where = XlsForm::tr("Sheet '%1': ").arg(place.sheet);
     return where + text;
 }
 

@@ -4,6 +4,8 @@
 // under a date format is a date). Every part is read with a cap on what it inflates to.
 #include "workbook.h"
 
+#include "builder.h"
+
 #include <QCoreApplication>
 #include <QDate>
 #include <QDateTime>
@@ -20,11 +22,6 @@
 namespace survey::xlsform {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("XlsForm", text);
-}
 
 struct ZipCloser
 {
@@ -61,7 +58,7 @@ public:
         std::unique_ptr<zip_file_t, int (*)(zip_file_t *)> file(
             zip_fopen_index(m_zip.get(), static_cast<zip_uint64_t>(index), 0), &zip_fclose);
         if (!file) {
-            *error = tr("The part %1 of the spreadsheet cannot be read.").arg(name);
+            *error = XlsForm::tr("The part %1 of the spreadsheet cannot be read.").arg(name);
             return std::nullopt;
         }
         QByteArray out;
@@ -69,16 +66,17 @@ public:
         for (;;) {
             const zip_int64_t n = zip_fread(file.get(), buffer, sizeof buffer);
             if (n < 0) {
-                *error = tr("The part %1 of the spreadsheet is damaged.").arg(name);
+                *error = XlsForm::tr("The part %1 of the spreadsheet is damaged.").arg(name);
                 return std::nullopt;
             }
             if (n == 0)
                 break;
             m_total += n;
             if (out.size() + n > m_limits.maxEntryBytes || m_total > m_limits.maxTotalBytes) {
-                *error = tr("The spreadsheet inflates to more than a form can hold (%1 is too "
-                            "large).")
-                             .arg(name);
+                *error =
+                    XlsForm::tr("The spreadsheet inflates to more than a form can hold (%1 is too "
+                                "large).")
+                        .arg(name);
                 return std::nullopt;
             }
             out.append(buffer, static_cast<qsizetype>(n));
@@ -286,7 +284,7 @@ std::optional<QMap<int, QMap<int, QString>>> readWorksheet(const QByteArray &xml
             rowNumber = r > 0 ? r : rowNumber + 1;
             column = -1;
             if (rowNumber > limits.maxRows) {
-                *error = tr("A sheet has more rows than a spreadsheet can.");
+                *error = XlsForm::tr("A sheet has more rows than a spreadsheet can.");
                 return std::nullopt;
             }
         } else if (name == QLatin1String("c")) {
@@ -295,12 +293,13 @@ std::optional<QMap<int, QMap<int, QString>>> readWorksheet(const QByteArray &xml
             int cellRow = rowNumber;
             const auto ref = a.value(QLatin1String("r"));
             if (!ref.isEmpty() && !parseCellRef(ref, &cellColumn, &cellRow)) {
-                *error = tr("A cell has the reference \"%1\", which is not a cell.")
+                *error = XlsForm::tr("A cell has the reference \"%1\", which is not a cell.")
                              .arg(ref.left(20).toString());
                 return std::nullopt;
             }
             if (cellColumn >= limits.maxColumns || cellRow > limits.maxRows) {
-                *error = tr("A cell lies beyond the last column or row a spreadsheet can have.");
+                *error = XlsForm::tr(
+                    "A cell lies beyond the last column or row a spreadsheet can have.");
                 return std::nullopt;
             }
             column = cellColumn;
@@ -326,7 +325,8 @@ std::optional<QMap<int, QMap<int, QString>>> readWorksheet(const QByteArray &xml
                 bool ok = false;
                 const int i = value.toInt(&ok);
                 if (!ok || i < 0 || i >= ctx.shared.size()) {
-                    *error = tr("A cell refers to a shared string the spreadsheet does not have.");
+                    *error = XlsForm::tr(
+                        "A cell refers to a shared string the spreadsheet does not have.");
                     return std::nullopt;
                 }
                 value = ctx.shared.at(i);
@@ -347,16 +347,16 @@ std::optional<QMap<int, QMap<int, QString>>> readWorksheet(const QByteArray &xml
             if (value.trimmed().isEmpty())
                 continue;
             if (++ctx.cells > limits.maxCells) {
-                *error =
-                    tr("The spreadsheet has more cells than a form can (%1).").arg(limits.maxCells);
+                *error = XlsForm::tr("The spreadsheet has more cells than a form can (%1).")
+                             .arg(limits.maxCells);
                 return std::nullopt;
             }
             rows[cellRow].insert(cellColumn, value);
         }
     }
     if (reader.hasError()) {
-        *error =
-            tr("A sheet of the spreadsheet is not well-formed XML: %1").arg(reader.errorString());
+        *error = XlsForm::tr("A sheet of the spreadsheet is not well-formed XML: %1")
+                     .arg(reader.errorString());
         return std::nullopt;
     }
     return rows;
@@ -366,14 +366,16 @@ std::optional<QMap<int, QMap<int, QString>>> readWorksheet(const QByteArray &xml
 
 std::optional<Workbook> readXlsx(const QByteArray &bytes, QString *error, const ReadLimits &limits)
 {
+    error->clear();
     if (bytes.size() > limits.maxInputBytes) {
-        *error = tr("The spreadsheet is larger than a form can be.");
+        *error = XlsForm::tr("The spreadsheet is larger than a form can be.");
         return std::nullopt;
     }
     Archive archive(bytes, limits);
     if (!archive.isOpen()) {
-        *error = tr("The file is not an .xlsx spreadsheet (it is not a readable zip archive). "
-                    "Save it from Excel or WPS as \"Excel Workbook (.xlsx)\".");
+        *error =
+            XlsForm::tr("The file is not an .xlsx spreadsheet (it is not a readable zip archive). "
+                        "Save it from Excel or WPS as \"Excel Workbook (.xlsx)\".");
         return std::nullopt;
     }
     QString workbookPart = QStringLiteral("xl/workbook.xml");
@@ -388,8 +390,9 @@ std::optional<Workbook> readXlsx(const QByteArray &bytes, QString *error, const 
     const auto workbookXml = archive.read(workbookPart, error);
     if (!workbookXml) {
         if (error->isEmpty())
-            *error = tr("The file is a zip archive but not an .xlsx spreadsheet: it has no "
-                        "workbook.");
+            *error =
+                XlsForm::tr("The file is a zip archive but not an .xlsx spreadsheet: it has no "
+                            "workbook.");
         return std::nullopt;
     }
     const QString folder = workbookPart.section(u'/', 0, -2);
@@ -413,7 +416,7 @@ std::optional<Workbook> readXlsx(const QByteArray &bytes, QString *error, const 
                 ctx.shared.append(readStringItem(reader));
         }
         if (reader.hasError()) {
-            *error = tr("The shared strings of the spreadsheet are not well-formed XML.");
+            *error = XlsForm::tr("The shared strings of the spreadsheet are not well-formed XML.");
             return std::nullopt;
         }
     }
@@ -438,13 +441,13 @@ std::optional<Workbook> readXlsx(const QByteArray &bytes, QString *error, const 
             if (!part.isEmpty())
                 sheets.append({reader.attributes().value(QLatin1String("name")).toString(), part});
             if (sheets.size() > limits.maxSheets) {
-                *error = tr("The spreadsheet has more sheets than a form can.");
+                *error = XlsForm::tr("The spreadsheet has more sheets than a form can.");
                 return std::nullopt;
             }
         }
     }
     if (reader.hasError()) {
-        *error = tr("The workbook part of the spreadsheet is not well-formed XML.");
+        *error = XlsForm::tr("The workbook part of the spreadsheet is not well-formed XML.");
         return std::nullopt;
     }
 
