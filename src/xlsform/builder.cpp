@@ -248,6 +248,8 @@ private:
     QHash<QString, int> m_nameCount;                     // every name in the survey
     QHash<QString, Element *> m_questions;               // names of questions (not groups)
     QString m_rootName;
+    QHash<const Element *, QHash<QString, QString>> m_siblingNames; // case-folded → as written
+    QHash<const Element *, QSet<QString>> m_exactNames;
 };
 
 const Sheet *Builder::findSheet(const QString &name) const
@@ -664,20 +666,24 @@ void Builder::readSurvey()
             fail(column(QStringLiteral("name")),
                  XlsForm::tr("The name 'meta' is kept for the form's metadata; choose another."));
         Element *parent = open.last();
-        for (const auto &sibling : parent->children) {
-            if (sibling->name == name)
+        // Names are unique among siblings; a difference of case alone is only warned about.
+        QHash<QString, QString> &siblings = m_siblingNames[parent];
+        const QString folded = name.toCaseFolded();
+        if (const auto it = siblings.constFind(folded); it != siblings.constEnd()) {
+            if (m_exactNames[parent].contains(name))
                 fail(column(QStringLiteral("name")),
                      XlsForm::tr(
                          "The name '%1' is used twice in the same group, repeat or survey. Names "
                          "must be unique within their group or repeat.")
                          .arg(name));
-            if (sibling->name.compare(name, Qt::CaseInsensitive) == 0)
-                warn(column(QStringLiteral("name")),
-                     XlsForm::tr(
-                         "The name '%1' differs from '%2' only by case. Some tools do not tell "
-                         "them apart, which makes analysis hard.")
-                         .arg(name, sibling->name));
+            warn(column(QStringLiteral("name")),
+                 XlsForm::tr("The name '%1' differs from '%2' only by case. Some tools do not tell "
+                             "them apart, which makes analysis hard.")
+                     .arg(name, *it));
+        } else {
+            siblings.insert(folded, name);
         }
+        m_exactNames[parent].insert(name);
 
         auto element = std::make_unique<Element>();
         Element &e = *element;
