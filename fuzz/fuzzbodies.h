@@ -5,6 +5,7 @@
 
 #include "formsession.h"
 #include "httphead.h"
+#include "xlsform.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -31,6 +32,18 @@ inline void runXform(const std::uint8_t *data, std::size_t size)
     (void)session.validate();
     FormSession back(def);
     (void)back.loadInstance(session.toXml(false), nullptr);
+}
+
+/// Any bytes as an XLSForm: an .xlsx when they are a zip, else pyxform's markdown tables;
+/// what converts must load in our engine.
+inline void runXlsx(const std::uint8_t *data, std::size_t size)
+{
+    const QByteArray bytes(reinterpret_cast<const char *>(data), static_cast<qsizetype>(size));
+    const auto conversion = survey::xlsform::convertBytes(bytes, {});
+    if (!conversion.ok)
+        return;
+    survey::form::FormError error;
+    (void)survey::form::FormDefinition::load(conversion.xform, {}, &error);
 }
 
 inline void runXpath(const std::uint8_t *data, std::size_t size)

@@ -13,8 +13,21 @@ for p in clang-14 libfuzzer-14-dev libclang-rt-14-dev; do
 done
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSURVEY_BUILD_FUZZ=ON -DSURVEY_BUILD_TESTS=OFF -DSURVEY_BUILD_BENCH=OFF >/dev/null
-cmake --build build-fuzz --target fuzz_xform fuzz_xpath fuzz_http
-mkdir -p fuzz/corpus-xform fuzz/corpus-xpath fuzz/corpus-http fuzz/crashes
+cmake --build build-fuzz --target fuzz_xform fuzz_xpath fuzz_http fuzz_xlsx
+mkdir -p fuzz/corpus-xform fuzz/corpus-xpath fuzz/corpus-http fuzz/corpus-xlsx fuzz/crashes
+# XLSForms: the spreadsheets of pyxform's cases, our examples and a few of its markdown forms.
+if [ -d ../shared/xlsform ]; then
+  cp -n ../shared/xlsform/files/*.xlsx fuzz/corpus-xlsx/ 2>/dev/null || true
+  python3 - <<'PY'
+import json, hashlib, os
+for n, line in enumerate(open('../shared/xlsform/cases.jsonl', encoding='utf-8')):
+    md = json.loads(line)['input'].get('md')
+    if md and n % 10 == 0:
+        data = md.encode()
+        open(os.path.join('fuzz/corpus-xlsx', hashlib.sha1(data).hexdigest()), 'wb').write(data)
+PY
+fi
+cp -n examples/forms/*.xlsx fuzz/corpus-xlsx/ 2>/dev/null || true
 cp -n tests/data/fuzz-regressions/http/* fuzz/corpus-http/ 2>/dev/null || true
 if [ -d ../shared/forms ]; then
   find ../shared/forms -name '*.xml' -size -64k -exec cp -n {} fuzz/corpus-xform/ \; 2>/dev/null || true
@@ -30,7 +43,7 @@ for f in glob.glob('tests/data/xpath/*.jsonl'):
         expr = json.loads(line)['expr'].encode()
         open(os.path.join('fuzz/corpus-xpath', hashlib.sha1(expr).hexdigest()), 'wb').write(expr)
 PY
-for t in xform xpath http; do
+for t in ${TARGETS:-xform xpath http xlsx}; do
   echo "== fuzz_$t for ${seconds}s"
   ./build-fuzz/fuzz/fuzz_$t -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix=fuzz/crashes/$t- fuzz/corpus-$t 2>&1 | tail -n 12

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void refusesAnEntryThatInflatesPastTheCap();
     void refusesMoreCellsThanTheCap();
     void refusesACellBeyondTheLastColumn();
+    void refusesRowsTimesColumnsPastTheCap();
     void refusesAMissingSharedString();
     void refusesWhatIsNotAWorkbook();
     void staysInsideTheArchive();
@@ -230,6 +231,28 @@ void TestXlsForm::refusesACellBeyondTheLastColumn()
                                        "<row r=\"1\"><c r=\"A99999999999\"><v>1</v></c></row>"}}),
                       &error));
     QVERIFY2(error.contains(QStringLiteral("not a cell")), qPrintable(error));
+}
+
+void TestXlsForm::refusesRowsTimesColumnsPastTheCap()
+{
+    // A header reaching the last column makes every row that wide: few cells, many slots.
+    ReadLimits limits;
+    limits.maxSlots = 100'000;
+    QByteArray sheet = "<row r=\"1\">" + testutil::cell("A1", QStringLiteral("type")) +
+                       testutil::cell("XFD1", QStringLiteral("far")) + "</row>";
+    for (int r = 2; r < 12; ++r)
+        sheet += "<row r=\"" + QByteArray::number(r) + "\">" +
+                 testutil::cell(("A" + QByteArray::number(r)).constData(), QStringLiteral("text")) +
+                 "</row>";
+    QString error;
+    QVERIFY(!readXlsx(testutil::xlsx({{QStringLiteral("survey"), sheet}}), &error, limits));
+    QVERIFY2(error.contains(QStringLiteral("more rows and columns")), qPrintable(error));
+    QByteArray md =
+        "| survey | type | name | label |" + QByteArray(40'000, 'x').replace("x", "| c ") + "\n";
+    for (int r = 0; r < 10; ++r)
+        md += "| | text | q | Q |\n";
+    QVERIFY(!readMarkdown(md, &error, limits));
+    QVERIFY2(error.contains(QStringLiteral("more rows and columns")), qPrintable(error));
 }
 
 void TestXlsForm::refusesAMissingSharedString()

@@ -22,7 +22,7 @@ bool writeFile(const QString &path, const QByteArray &bytes)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        writeErr(Tr::tr("Cannot write %1: %2").arg(path, file.errorString()));
+        writeErr(Tr::tr("Cannot write %1: %2").arg(path, file.errorString()) + u'\n');
         return false;
     }
     return true;
@@ -48,26 +48,28 @@ int xlsformCommand(const QStringList &arguments)
             input = a;
         else {
             writeErr(Tr::tr("usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] "
-                            "[--warnings-json FILE]"));
+                            "[--warnings-json FILE]") +
+                     u'\n');
             return 64;
         }
     }
     if (input.isEmpty()) {
         writeErr(Tr::tr("usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] "
-                        "[--warnings-json FILE]"));
+                        "[--warnings-json FILE]") +
+                 u'\n');
         return 64;
     }
     const xlsform::Conversion result = xlsform::convertFile(input, options);
     const QStringList warnings = result.warningTexts();
     for (const QString &w : warnings)
-        writeErr(Tr::tr("warning: %1").arg(w));
+        writeErr(Tr::tr("warning: %1").arg(w) + u'\n');
     if (!warningsJson.isEmpty() &&
         !writeFile(
             warningsJson,
             QJsonDocument(QJsonArray::fromStringList(warnings)).toJson(QJsonDocument::Compact)))
         return 1;
     if (!result.ok) {
-        writeErr(Tr::tr("error: %1").arg(result.errorText()));
+        writeErr(Tr::tr("error: %1").arg(result.errorText()) + u'\n');
         return 1;
     }
     if (output.isEmpty()) {

@@ -948,9 +948,9 @@ QString androidPackageProblem(const QString &name)
 
 void Builder::checkParameters(Element &e, const Row &row)
 {
-    const Place place{
-        QStringLiteral("survey"), row.number,
-        row.headers.value(QStringLiteral("parameters"), QStringLiteral("parameters"))};
+    // The place of a problem: the parameters column, or the row when it has none.
+    const Place place{QStringLiteral("survey"), row.number,
+                      row.headers.value(QStringLiteral("parameters"))};
     const QMap<QString, QString> &p = e.parameters;
     QStringList accepted;
     const bool fromFile = e.type.endsWith(QLatin1String("_from_file"));

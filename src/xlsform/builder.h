@@ -4,6 +4,7 @@
 
 #include "model.h"
 #include "workbook.h"
+#include "xlsform.h"
 
 #include <QCoreApplication>
 
@@ -34,9 +35,6 @@ QMap<QString, QString> parseParameters(const QString &text, const Place &place);
 
 /// Whether a default is an expression (set when the form opens) rather than a value.
 bool isDynamicDefault(const QString &value, const QString &type);
-
-/// Whether a name is an XML name (NCName, optionally with one prefix).
-bool isXmlName(const QString &name);
 
 /// "yes", "true()"… as true; "no"… as false; anything else: nothing.
 std::optional<bool> yesNo(const QString &value);

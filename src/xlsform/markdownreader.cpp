@@ -3,6 +3,8 @@
 // the sheet a row starts (see ../shared/xlsform/README for the rules pyxform reads it by).
 #include "workbook.h"
 
+#include "builder.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -41,8 +43,14 @@ bool isSeparator(QStringView line)
 
 } // namespace
 
-std::optional<Workbook> readMarkdown(const QByteArray &bytes, QString *error)
+std::optional<Workbook> readMarkdown(const QByteArray &bytes, QString *error,
+                                     const ReadLimits &limits)
 {
+    if (bytes.size() > limits.maxInputBytes) {
+        *error = XlsForm::tr("The spreadsheet is larger than a form can be.");
+        return std::nullopt;
+    }
+    qint64 slots = 0;
     error->clear();
     const QString text = QString::fromUtf8(bytes);
     if (text.left(5000).count(u'|') < 5) {
@@ -92,6 +100,11 @@ std::optional<Workbook> readMarkdown(const QByteArray &bytes, QString *error)
             continue;
         }
         cells.resize(sheet->header.size());
+        slots += cells.size();
+        if (slots > limits.maxSlots) {
+            *error = XlsForm::tr("The spreadsheet has more rows and columns than a form can.");
+            return std::nullopt;
+        }
         sheet->rows.append(SheetRow{number, cells});
     }
     return book;
@@ -121,7 +134,7 @@ std::optional<Workbook> readWorkbookFile(const QString &path, QString *error)
     const QByteArray bytes = file.readAll();
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix == QLatin1String("md") || (!looksLikeZip(bytes) && suffix != QLatin1String("xlsx")))
-        return readMarkdown(bytes, error);
+        return readMarkdown(bytes, error, limits);
     return readXlsx(bytes, error, limits);
 }
 

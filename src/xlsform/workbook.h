@@ -40,6 +40,7 @@ struct ReadLimits
     qint64 maxEntryBytes = 64 * 1024 * 1024;  // one inflated part (sheet, shared strings)
     qint64 maxTotalBytes = 160 * 1024 * 1024; // all the parts read together
     qint64 maxCells = 2'000'000;              // non-empty cells over every sheet
+    qint64 maxSlots = 4'000'000;              // rows × header width over every sheet
     int maxColumns = 16384;                   // Excel's own limit (XFD)
     int maxRows = 1048576;                    // Excel's own limit
     int maxSheets = 256;
@@ -53,7 +54,8 @@ std::optional<Workbook> readXlsx(const QByteArray &bytes, QString *error,
                                  const ReadLimits &limits = {});
 
 /// Reads the markdown table form of an XLSForm, as pyxform's own tests write forms.
-std::optional<Workbook> readMarkdown(const QByteArray &bytes, QString *error);
+std::optional<Workbook> readMarkdown(const QByteArray &bytes, QString *error,
+                                     const ReadLimits &limits = {});
 
 /// Reads `path` by its suffix (.xlsx, .md); nothing, with `error` set, when it cannot.
 std::optional<Workbook> readWorkbookFile(const QString &path, QString *error);

@@ -34,6 +34,10 @@ struct Conversion
 };
 
 Conversion convert(const Workbook &book, const Options &options);
+
+/// Whether a name is an XML name (an NCName, optionally with one prefix): what XLSForm
+/// names and form IDs must be.
+bool isXmlName(const QString &name);
 /// Reads and converts an .xlsx or .md file; its stem is the fallback form ID.
 Conversion convertFile(const QString &path, Options options = {});
 /// Converts spreadsheet bytes (.xlsx, or markdown when they are text).

@@ -452,6 +452,7 @@ std::optional<Workbook> readXlsx(const QByteArray &bytes, QString *error, const 
     }
 
     Workbook book;
+    qint64 slots = 0;
     for (const auto &[name, part] : sheets) {
         const auto xml = archive.read(part, error);
         if (!xml) {
@@ -473,6 +474,11 @@ std::optional<Workbook> readXlsx(const QByteArray &bytes, QString *error, const 
                     sheet.header[c.key()] = c.value().trimmed();
                 header = false;
                 continue;
+            }
+            slots += sheet.header.size();
+            if (slots > limits.maxSlots) {
+                *error = XlsForm::tr("The spreadsheet has more rows and columns than a form can.");
+                return std::nullopt;
             }
             SheetRow row{it.key(), QStringList(sheet.header.size())};
             bool any = false;
