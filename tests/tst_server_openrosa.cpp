@@ -2,6 +2,7 @@
 // survey-sync serve, as a real process on 127.0.0.1 (port 0), through a real HTTP client:
 // OpenRosa form list, download, preflight and submission rules.
 #include "testutil.h"
+#include "xlsxwriter.h"
 
 #include <httplib.h>
 #include <zip.h>
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void answersWithLabels();
     void formWithCsvMedia();
     void formDraftsAndStates();
+    void xlsformUploads();
     void servesTls();
     void concurrentSubmissions();
     void denialMatrix();
@@ -1482,6 +1484,137 @@ void TestServerOpenRosa::concurrentSubmissions()
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM submissions")), before + kThreads * kEach);
 }
 
+namespace {
+
+/// A small XLSForm (.xlsx): a text question and a photo without max-pixels (which pyxform
+/// warns about), the form ID left to the fallback unless `formId` is given.
+QByteArray smallXlsForm(const QString &name = QStringLiteral("where"), const QString &formId = {})
+{
+    using testutil::cell;
+    const QByteArray survey =
+        "<row r=\"1\">" + cell("A1", QStringLiteral("type")) + cell("B1", QStringLiteral("name")) +
+        cell("C1", QStringLiteral("label")) + "</row><row r=\"2\">" +
+        cell("A2", QStringLiteral("text")) + cell("B2", name) +
+        cell("C2", QStringLiteral("Where?")) + "</row><row r=\"3\">" +
+        cell("A3", QStringLiteral("image")) + cell("B3", QStringLiteral("photo")) +
+        cell("C3", QStringLiteral("Photo")) + "</row>";
+    QByteArray settings =
+        "<row r=\"1\">" + cell("A1", QStringLiteral("form_title")) +
+        cell("B1", QStringLiteral("version")) +
+        (formId.isEmpty() ? QByteArray() : cell("C1", QStringLiteral("form_id"))) +
+        "</row><row r=\"2\">" + cell("A2", QStringLiteral("Spreadsheet demo")) +
+        cell("B2", QStringLiteral("3")) + (formId.isEmpty() ? QByteArray() : cell("C2", formId)) +
+        "</row>";
+    return testutil::xlsx(
+        {{QStringLiteral("survey"), survey}, {QStringLiteral("settings"), settings}});
+}
+
+} // namespace
+
+void TestServerOpenRosa::xlsformUploads()
+{
+    // Central's XLSForm upload: the spreadsheet as the body with its content type, the form
+    // ID from X-XlsForm-FormId-Fallback when the settings give none, warnings refused until
+    // ?ignoreWarnings=true, and the spreadsheet downloadable as it was sent.
+    auto admin = client(true, "admin", "admin-password");
+    auto sup = client(true, "sup", "sup-password-1");
+    auto enu = client();
+    const char *xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    const std::string forms = m_base + "/forms";
+    const QString formId =
+        QStringLiteral("xls_demo_%1").arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
+    const std::string form = forms + "/" + formId.toStdString();
+    const QByteArray sheet = smallXlsForm();
+    const httplib::Headers fallback{{"X-XlsForm-FormId-Fallback", formId.toStdString()}};
+    const auto body = [](const httplib::Result &r) {
+        return QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).object();
+    };
+
+    auto r = admin.Post(forms.c_str(), fallback, sheet.toStdString(), xlsxType);
+    QCOMPARE(r->status, 400);
+    QCOMPARE(body(r).value(QStringLiteral("code")).toDouble(), 400.16);
+    const QJsonArray warnings = body(r)[QStringLiteral("details")][QStringLiteral("warnings")]
+                                       [QStringLiteral("xlsFormWarnings")]
+                                           .toArray();
+    QCOMPARE(warnings.size(), 1);
+    QVERIFY2(warnings.at(0).toString().contains(QStringLiteral("max-pixels")),
+             qPrintable(warnings.at(0).toString()));
+    QCOMPARE(admin.Get(form.c_str())->status, 404);
+
+    r = admin.Post((forms + "?ignoreWarnings=true").c_str(), fallback, sheet.toStdString(),
+                   xlsxType);
+    QVERIFY2(r->status == 200, r->body.c_str());
+    QCOMPARE(body(r).value(QStringLiteral("xmlFormId")).toString(), formId);
+    r = admin.Get((form + "/draft.xlsx").c_str());
+    QCOMPARE(r->status, 200);
+    QCOMPARE(r->get_header_value("Content-Type"), std::string(xlsxType));
+    QCOMPARE(QByteArray::fromStdString(r->body), sheet);
+    QCOMPARE(admin.Get((form + ".xlsx").c_str())->status, 404); // not published yet
+    r = admin.Get((form + "/draft.xml").c_str());
+    QCOMPARE(r->status, 200);
+    QVERIFY(r->body.find("<h:title>Spreadsheet demo</h:title>") != std::string::npos);
+    QVERIFY(r->body.find("id=\"" + formId.toStdString() + "\" version=\"3\"") != std::string::npos);
+
+    r = admin.Post((form + "/draft/publish").c_str(), "", "application/json");
+    QVERIFY2(r->status == 200, r->body.c_str());
+    for (const std::string &path : {form + ".xlsx", form + "/versions/3.xlsx"}) {
+        r = sup.Get(path.c_str());
+        QVERIFY2(r->status == 200, path.c_str());
+        QCOMPARE(QByteArray::fromStdString(r->body), sheet);
+        QCOMPARE(r->get_header_value("Content-Disposition"),
+                 "attachment; filename=\"" + formId.toStdString() + ".xlsx\"");
+    }
+    QCOMPARE(enu.Get((form + ".xlsx").c_str())->status, 403);
+    // Devices get the XForm, as from any form.
+    r = enu.Get((m_base + "/formList").c_str(), {{"X-OpenRosa-Version", "1.0"}});
+    QVERIFY(r->body.find("<formID>" + formId.toStdString() + "</formID>") != std::string::npos);
+
+    // A spreadsheet that does not convert: the error names the sheet, row and column.
+    r = admin.Post(forms.c_str(), fallback, smallXlsForm(QStringLiteral("2nd")).toStdString(),
+                   xlsxType);
+    QCOMPARE(r->status, 400);
+    QCOMPARE(body(r).value(QStringLiteral("code")).toDouble(), 400.15);
+    const QString error = body(r)[QStringLiteral("details")][QStringLiteral("error")].toString();
+    QVERIFY2(error.contains(QStringLiteral("Sheet 'survey', row 2, column 'name'")),
+             qPrintable(error));
+    // Not a spreadsheet at all, and the old binary format.
+    r = admin.Post(forms.c_str(), fallback, "PK\x03\x04 broken", xlsxType);
+    QCOMPARE(r->status, 400);
+    QCOMPARE(body(r).value(QStringLiteral("code")).toDouble(), 400.15);
+    r = admin.Post(forms.c_str(), fallback, "\xd0\xcf\x11\xe0", "application/vnd.ms-excel");
+    QCOMPARE(r->status, 400);
+    QCOMPARE(body(r).value(QStringLiteral("code")).toDouble(), 400.15);
+    // Only admins create forms, spreadsheets or not.
+    QCOMPARE(sup.Post(forms.c_str(), fallback, sheet.toStdString(), xlsxType)->status, 403);
+
+    // survey-sync form publish takes the spreadsheet file: warnings on stderr, kept too.
+    const QString cliId = formId + QStringLiteral("_cli");
+    const QString path = m_dir.filePath(cliId + QStringLiteral(".xlsx"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(smallXlsForm());
+    file.close();
+    auto published = sync(
+        {QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"), db(), path});
+    QVERIFY2(published.exitCode == 0, published.err.constData());
+    QVERIFY2(published.out.contains(("published " + cliId + " version 3").toUtf8()),
+             published.out.constData());
+    QVERIFY2(published.err.contains("warning:") && published.err.contains("max-pixels"),
+             published.err.constData());
+    r = sup.Get((forms + "/" + cliId.toStdString() + ".xlsx").c_str());
+    QCOMPARE(r->status, 200);
+    QCOMPARE(QByteArray::fromStdString(r->body), smallXlsForm());
+    // One that does not convert is refused with the place of the problem.
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(smallXlsForm(QStringLiteral("has space")));
+    file.close();
+    published = sync(
+        {QStringLiteral("form"), QStringLiteral("publish"), QStringLiteral("--db"), db(), path});
+    QCOMPARE(published.exitCode, 1);
+    QVERIFY2(published.err.contains("Sheet 'survey', row 2, column 'name'"),
+             published.err.constData());
+}
+
 void TestServerOpenRosa::denialMatrix()
 {
     // Every endpoint × every kind of caller: who is refused, and with which status. A
@@ -1577,6 +1710,10 @@ void TestServerOpenRosa::denialMatrix()
         {"GET", sub + "/attachments/house.jpg", Owner, false},
         {"GET", sub + "/versions/" + current + "/attachments/house.jpg", Owner, false},
         {"GET", form + "/versions/" + formVersion + ".xml", Anyone, false},
+        // Published as an XForm: there is no spreadsheet to give (404) to those allowed.
+        {"GET", form + ".xlsx", Supervisor, false, 404},
+        {"GET", form + "/versions/" + formVersion + ".xlsx", Supervisor, false, 404},
+        {"GET", form + "/draft.xlsx", Admin, false, 404},
     };
     struct Caller
     {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "admin.h"
+
 #include "names.h"
 
 #include "formdefinition.h"
 #include "passwords.h"
+#include "xlsform.h"
 #include "xmlnode.h"
 
 #include <QCryptographicHash>
@@ -357,8 +359,33 @@ QHash<QString, QByteArray> mediaMap(const std::vector<std::pair<QString, QByteAr
     return out;
 }
 
+const QString &Admin::xlsxContentType()
+{
+    static const QString type =
+        QStringLiteral("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    return type;
+}
+
+std::optional<QByteArray> Admin::convertXlsForm(const QByteArray &bytes, const QString &fallbackId,
+                                                QStringList *warnings, QString *error)
+{
+    xlsform::Options options;
+    if (!fallbackId.isEmpty())
+        options.fallbackId = fallbackId;
+    const xlsform::Conversion c = xlsform::convertBytes(bytes, options);
+    if (warnings)
+        *warnings = c.warningTexts();
+    if (!c.ok) {
+        if (error)
+            *error = c.errorText();
+        return std::nullopt;
+    }
+    return c.xform;
+}
+
 std::optional<Admin::Published> Admin::publishForm(const QString &file, int projectId,
-                                                   const QString &mediaDir, QString *error)
+                                                   const QString &mediaDir, QString *error,
+                                                   QStringList *warnings)
 {
     QFile f(file);
     if (!f.open(QIODevice::ReadOnly)) {
@@ -383,22 +410,48 @@ std::optional<Admin::Published> Admin::publishForm(const QString &file, int proj
             media.emplace_back(name, m.readAll());
         }
     }
+    const QString suffix = fi.suffix().toLower();
+    if (suffix == QLatin1String("xls")) {
+        if (error)
+            *error = tr("%1 is in the old Excel format (.xls): save it as an Excel Workbook "
+                        "(.xlsx) and publish that")
+                         .arg(file);
+        return std::nullopt;
+    }
+    if (suffix == QLatin1String("xlsx")) {
+        // An XLSForm: converted here, and kept beside its XForm as it was sent.
+        if (f.size() > xlsform::ReadLimits{}.maxInputBytes) {
+            if (error)
+                *error = tr("%1 is larger than a form can be").arg(file);
+            return std::nullopt;
+        }
+        FormSource source{f.readAll(), xlsxContentType()};
+        QString convertError;
+        const auto xml =
+            convertXlsForm(source.bytes, fi.completeBaseName(), warnings, &convertError);
+        if (!xml) {
+            if (error)
+                *error = QStringLiteral("%1: %2").arg(file, convertError);
+            return std::nullopt;
+        }
+        return publishXml(*xml, projectId, dirPath, media, file, error, &source);
+    }
     return publishXml(f.readAll(), projectId, dirPath, media, file, error);
 }
 
 std::optional<Admin::Published>
 Admin::publishXml(const QByteArray &xml, int projectId, const QString &mediaDir,
                   const std::vector<std::pair<QString, QByteArray>> &media,
-                  const QString &sourceName, QString *error)
+                  const QString &sourceName, QString *error, const FormSource *source)
 {
     int status = 0;
-    return publish(xml, projectId, mediaDir, media, sourceName, 0, &status, error);
+    return publish(xml, projectId, mediaDir, media, sourceName, 0, &status, error, source);
 }
 
 std::optional<Admin::Published>
 Admin::publish(const QByteArray &xml, int projectId, const QString &mediaDir,
                const std::vector<std::pair<QString, QByteArray>> &media, const QString &sourceName,
-               int draftToRemove, int *status, QString *error)
+               int draftToRemove, int *status, QString *error, const FormSource *source)
 {
     *status = 400;
     // The engine decides whether the form is usable; its message is the server's. Media
@@ -497,13 +550,17 @@ Admin::publish(const QByteArray &xml, int projectId, const QString &mediaDir,
             QSqlQuery nv(m_db.db());
             nv.prepare(
                 QStringLiteral("INSERT INTO form_versions (form_id, version, title, xml, hash, "
-                               "created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+                               "created_at, source, source_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
             nv.addBindValue(formRow);
             nv.addBindValue(out.version);
             nv.addBindValue(out.title);
             nv.addBindValue(xml);
             nv.addBindValue(hash);
             nv.addBindValue(Database::now());
+            nv.addBindValue(source ? QVariant(source->bytes)
+                                   : QVariant(QMetaType(QMetaType::QByteArray)));
+            nv.addBindValue(source ? QVariant(source->contentType)
+                                   : QVariant(QMetaType(QMetaType::QString)));
             if (!run(nv, tr("storing the form version"), e))
                 return false;
             QSqlQuery vid(m_db.db());
@@ -590,7 +647,8 @@ bool refersTo(const form::FormDefinition &def, const QString &name)
 
 std::optional<Admin::Published> Admin::saveDraft(int projectId, DraftOf of, const QString &formId,
                                                  const QByteArray &xml, const MediaList &media,
-                                                 int *status, QString *error)
+                                                 int *status, QString *error,
+                                                 const FormSource *source)
 {
     auto fail = [&](int code, const QString &message) -> std::optional<Published> {
         *status = code;
@@ -599,12 +657,16 @@ std::optional<Admin::Published> Admin::saveDraft(int projectId, DraftOf of, cons
     };
     QByteArray formXml = xml;
     MediaList given = media;
+    std::optional<FormSource> keptSource;
+    if (source)
+        keptSource = *source;
     if (formXml.isEmpty()) {
-        // A new draft from the current version, with its media, to replace files in it.
+        // A new draft from the current version, with its media (and the spreadsheet it was
+        // converted from), to replace files in it.
         QSqlQuery q(m_db.db());
-        q.prepare(QStringLiteral("SELECT v.xml, v.id FROM forms f JOIN form_versions v ON v.id "
-                                 "= f.current_version_id WHERE f.project_id = ? AND "
-                                 "f.xml_form_id = ?"));
+        q.prepare(QStringLiteral("SELECT v.xml, v.id, v.source, v.source_type FROM forms f JOIN "
+                                 "form_versions v ON v.id = f.current_version_id WHERE "
+                                 "f.project_id = ? AND f.xml_form_id = ?"));
         q.addBindValue(projectId);
         q.addBindValue(formId);
         if (!run(q, tr("looking up the form"), error))
@@ -616,6 +678,8 @@ std::optional<Admin::Published> Admin::saveDraft(int projectId, DraftOf of, cons
                                  .arg(projectId));
         formXml = q.value(0).toByteArray();
         const QVariant versionRow = q.value(1);
+        if (!q.value(2).isNull())
+            keptSource = FormSource{q.value(2).toByteArray(), q.value(3).toString()};
         q.finish();
         if (!readMedia(m_db.db(),
                        "SELECT filename, content FROM form_media WHERE form_version_id = ?",
@@ -713,7 +777,8 @@ std::optional<Admin::Published> Admin::saveDraft(int projectId, DraftOf of, cons
             }
             QSqlQuery d(m_db.db());
             d.prepare(QStringLiteral("INSERT INTO form_drafts (form_id, version, title, xml, hash, "
-                                     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                                     "created_at, updated_at, source, source_type) VALUES (?, ?, "
+                                     "?, ?, ?, ?, ?, ?, ?)"));
             d.addBindValue(row);
             d.addBindValue(out.version);
             d.addBindValue(out.title);
@@ -721,6 +786,10 @@ std::optional<Admin::Published> Admin::saveDraft(int projectId, DraftOf of, cons
             d.addBindValue(md5(formXml));
             d.addBindValue(now);
             d.addBindValue(now);
+            d.addBindValue(keptSource ? QVariant(keptSource->bytes)
+                                      : QVariant(QMetaType(QMetaType::QByteArray)));
+            d.addBindValue(keptSource ? QVariant(keptSource->contentType)
+                                      : QVariant(QMetaType(QMetaType::QString)));
             if (!run(d, tr("storing the draft"), e))
                 return false;
             QSqlQuery id(m_db.db());
@@ -760,9 +829,9 @@ std::optional<Admin::Published> Admin::saveDraft(int projectId, DraftOf of, cons
 int Admin::findDraft(int projectId, const QString &formId, DraftRow *out, QString *error)
 {
     QSqlQuery q(m_db.db());
-    q.prepare(QStringLiteral("SELECT d.id, d.xml, f.id, f.current_version_id FROM forms f JOIN "
-                             "form_drafts d ON d.form_id = f.id WHERE f.project_id = ? AND "
-                             "f.xml_form_id = ?"));
+    q.prepare(QStringLiteral("SELECT d.id, d.xml, f.id, f.current_version_id, d.source, "
+                             "d.source_type FROM forms f JOIN form_drafts d ON d.form_id = f.id "
+                             "WHERE f.project_id = ? AND f.xml_form_id = ?"));
     q.addBindValue(projectId);
     q.addBindValue(formId);
     if (!run(q, tr("looking up the draft"), error))
@@ -775,6 +844,8 @@ int Admin::findDraft(int projectId, const QString &formId, DraftRow *out, QStrin
     out->xml = q.value(1).toByteArray();
     out->form = q.value(2);
     out->neverPublished = q.value(3).isNull();
+    if (!q.value(4).isNull())
+        out->source = FormSource{q.value(4).toByteArray(), q.value(5).toString()};
     return 0;
 }
 
@@ -945,7 +1016,7 @@ std::optional<Admin::Published> Admin::publishDraft(int projectId, const QString
         }
     }
     return publish(xml, projectId, QString(), media, QStringLiteral("draft"), draftRow, status,
-                   error);
+                   error, draft.source ? &*draft.source : nullptr);
 }
 
 bool Admin::setFormState(int projectId, const QString &formId, const QString &state, int *status,

@@ -72,14 +72,30 @@ public:
         int mediaFiles = 0;
         bool unchanged = false; ///< the same form bytes were already the current version
     };
+    /// The spreadsheet (XLSForm) a form was converted from, kept to be downloaded as sent.
+    struct FormSource
+    {
+        QByteArray bytes;
+        QString contentType;
+    };
+    static const QString &xlsxContentType();
+    /// The XForm of an XLSForm (.xlsx); `fallbackId` is its form ID when the settings sheet
+    /// gives none. Nothing, with `error`, when it does not convert.
+    static std::optional<QByteArray> convertXlsForm(const QByteArray &bytes,
+                                                    const QString &fallbackId,
+                                                    QStringList *warnings, QString *error);
+
     /// Validates the form with the engine (and its media); a new version becomes current.
+    /// An .xlsx file is converted first (its warnings in `warnings`) and kept beside it.
     std::optional<Published> publishForm(const QString &file, int projectId,
-                                         const QString &mediaDir, QString *error);
+                                         const QString &mediaDir, QString *error,
+                                         QStringList *warnings = nullptr);
     /// The same for form bytes received over the API; `sourceName` prefixes messages.
     std::optional<Published> publishXml(const QByteArray &xml, int projectId,
                                         const QString &mediaDir,
                                         const std::vector<std::pair<QString, QByteArray>> &media,
-                                        const QString &sourceName, QString *error);
+                                        const QString &sourceName, QString *error,
+                                        const FormSource *source = nullptr);
 
     // Drafts (drafts.cpp), as in ODK Central: a new form or a form's next version waits as
     // a draft while its media files are uploaded, then is published. Failures give an HTTP
@@ -92,7 +108,8 @@ public:
     std::optional<Published> saveDraft(int projectId, DraftOf of, const QString &formId,
                                        const QByteArray &xml,
                                        const std::vector<std::pair<QString, QByteArray>> &media,
-                                       int *status, QString *error);
+                                       int *status, QString *error,
+                                       const FormSource *source = nullptr);
     bool putDraftMedia(int projectId, const QString &formId, const QString &name,
                        const QByteArray &content, int *status, QString *error);
     bool deleteDraftMedia(int projectId, const QString &formId, const QString &name, int *status,
@@ -116,11 +133,12 @@ private:
     std::optional<Published> publish(const QByteArray &xml, int projectId, const QString &mediaDir,
                                      const std::vector<std::pair<QString, QByteArray>> &media,
                                      const QString &sourceName, int draftToRemove, int *status,
-                                     QString *error);
+                                     QString *error, const FormSource *source);
     struct DraftRow
     {
         QVariant id;
         QByteArray xml;
+        std::optional<FormSource> source;
         QVariant form;
         bool neverPublished = false; ///< the form has no published version
     };

@@ -308,6 +308,8 @@ bool Database::migrate(QString *error)
         return false;
     if (version < 7 && !write([this](QString *e) { return migrateTo7(e); }, error))
         return false;
+    if (version < 8 && !write([this](QString *e) { return migrateTo8(e); }, error))
+        return false;
     return true;
 }
 
@@ -487,6 +489,25 @@ bool Database::migrateTo7(QString *error)
                        "INTEGER NOT NULL REFERENCES users(id), review_state TEXT NOT NULL, "
                        "created_at TEXT NOT NULL)"),
         QStringLiteral("UPDATE schema_meta SET version = 7"),
+    };
+    for (const QString &sql : ddl) {
+        if (!exec(sql, error))
+            return false;
+    }
+    return true;
+}
+
+bool Database::migrateTo8(QString *error)
+{
+    // XLSForms: the spreadsheet a form version (or draft) was converted from, kept to be
+    // downloaded as it was sent (GET …/forms/{id}.xlsx, as in ODK Central).
+    const QString blob = isSqlite() ? QStringLiteral("BLOB") : QStringLiteral("BYTEA");
+    const QStringList ddl = {
+        QStringLiteral("ALTER TABLE form_versions ADD COLUMN source %1").arg(blob),
+        QStringLiteral("ALTER TABLE form_versions ADD COLUMN source_type TEXT"),
+        QStringLiteral("ALTER TABLE form_drafts ADD COLUMN source %1").arg(blob),
+        QStringLiteral("ALTER TABLE form_drafts ADD COLUMN source_type TEXT"),
+        QStringLiteral("UPDATE schema_meta SET version = 8"),
     };
     for (const QString &sql : ddl) {
         if (!exec(sql, error))

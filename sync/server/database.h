@@ -40,7 +40,7 @@ class Database
 {
     Q_DECLARE_TR_FUNCTIONS(Database)
 public:
-    static constexpr int kSchemaVersion = 7;
+    static constexpr int kSchemaVersion = 8;
 
     explicit Database(DatabaseUrl url);
     ~Database();
@@ -111,6 +111,7 @@ private:
     bool migrateTo5(QString *error);
     bool migrateTo6(QString *error);
     bool migrateTo7(QString *error);
+    bool migrateTo8(QString *error);
 
     DatabaseUrl m_url;
     QString m_connection;

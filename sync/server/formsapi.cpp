@@ -4,9 +4,11 @@
 // before the draft is published.
 #include "admin.h"
 #include "serverimpl.h"
+#include "xlsform.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSqlQuery>
 
 namespace survey::server {
@@ -276,6 +278,46 @@ void OpenRosaServer::Impl::createForm(const httplib::Request &req, httplib::Resp
     const bool toDraft = req.matches.size() > 2; // …/forms/{id}/draft
     QByteArray xml = QByteArray::fromStdString(req.body);
     std::vector<std::pair<QString, QByteArray>> media;
+    // An XLSForm, as Central takes it: the spreadsheet as the body, its type as the
+    // Content-Type, the form ID to use when its settings give none in
+    // X-XlsForm-FormId-Fallback. It is converted here and kept to be downloaded.
+    std::optional<Admin::FormSource> source;
+    const std::string type = req.get_header_value("Content-Type");
+    const auto isType = [&type](const char *t) { return type.rfind(t, 0) == 0; };
+    if (isType("application/vnd.ms-excel")) {
+        jsonProblem(res, 400, 400.15,
+                    Tr::tr("The XLSForm is in the old Excel format (.xls): save it as an Excel "
+                           "Workbook (.xlsx) and upload that."),
+                    {});
+        return;
+    }
+    if (isType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")) {
+        QString fallback = QString::fromUtf8(QByteArray::fromPercentEncoding(
+            QByteArray::fromStdString(req.get_header_value("X-XlsForm-FormId-Fallback"))));
+        if (fallback.isEmpty() || !xlsform::isXmlName(fallback))
+            fallback = QStringLiteral("form");
+        QStringList warnings;
+        QString convertError;
+        const auto converted = Admin::convertXlsForm(xml, fallback, &warnings, &convertError);
+        if (!converted) {
+            jsonProblem(
+                res, 400, 400.15, Tr::tr("The XLSForm is not valid: %1").arg(convertError),
+                QJsonObject{{QStringLiteral("error"), convertError},
+                            {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)}});
+            return;
+        }
+        if (!warnings.isEmpty() && req.get_param_value("ignoreWarnings") != "true") {
+            jsonProblem(res, 400, 400.16,
+                        Tr::tr("The XLSForm is valid, but with warnings. Check them and, if they "
+                               "are acceptable, send it again with ?ignoreWarnings=true."),
+                        QJsonObject{{QStringLiteral("warnings"),
+                                     QJsonObject{{QStringLiteral("xlsFormWarnings"),
+                                                  QJsonArray::fromStringList(warnings)}}}});
+            return;
+        }
+        source = Admin::FormSource{xml, Admin::xlsxContentType()};
+        xml = *converted;
+    }
     if (req.is_multipart_form_data()) {
         xml.clear();
         if (!toDraft && !req.has_file("form")) {
@@ -304,22 +346,76 @@ void OpenRosaServer::Impl::createForm(const httplib::Request &req, httplib::Resp
     std::optional<Admin::Published> done;
     if (toDraft) {
         done = admin.saveDraft(project, Admin::DraftOf::ExistingForm, urlPart(req, 2), xml, media,
-                               &status, &err);
+                               &status, &err, source ? &*source : nullptr);
     } else if (req.get_param_value("publish") == "true") {
-        done = admin.publishXml(xml, project, QString(), media, QStringLiteral("form"), &err);
+        done = admin.publishXml(xml, project, QString(), media, QStringLiteral("form"), &err,
+                                source ? &*source : nullptr);
+        status = err.contains(QLatin1String("already published")) ? 409 : 400;
     } else {
         if (xml.isEmpty()) {
             jsonError(res, 400, Tr::tr("send the XForm as the request body"));
             return;
         }
-        done =
-            admin.saveDraft(project, Admin::DraftOf::NewForm, QString(), xml, media, &status, &err);
+        done = admin.saveDraft(project, Admin::DraftOf::NewForm, QString(), xml, media, &status,
+                               &err, source ? &*source : nullptr);
     }
     if (!done) {
         jsonError(res, status, err);
         return;
     }
     json(res, 200, QJsonDocument(publishedJson(*done)));
+}
+
+void OpenRosaServer::Impl::formSpreadsheet(const httplib::Request &req, httplib::Response &res)
+{
+    // The spreadsheet is for those who manage forms: a draft's for admins (as the draft
+    // itself), a published version's for supervisors too; enumerators fill the XForm.
+    const bool ofDraft =
+        req.path.size() > 11 && req.path.compare(req.path.size() - 11, 11, "/draft.xlsx") == 0;
+    User user;
+    int project = 0;
+    if (!projectUser(req, res, ofDraft, &user, &project))
+        return;
+    if (!user.isAdmin() && !user.isSupervisor()) {
+        jsonError(res, 403, Tr::tr("only supervisors and admins may download a form's XLSForm"));
+        return;
+    }
+    QSqlQuery q(db().db());
+    if (ofDraft) {
+        q.prepare(
+            QStringLiteral("SELECT d.source, d.source_type FROM forms f JOIN form_drafts d "
+                           "ON d.form_id = f.id WHERE f.project_id = ? AND f.xml_form_id = ?"));
+    } else if (req.matches.size() > 3) {
+        q.prepare(QStringLiteral("SELECT v.source, v.source_type FROM forms f JOIN form_versions v "
+                                 "ON v.form_id = f.id WHERE f.project_id = ? AND f.xml_form_id = ? "
+                                 "AND v.version = ?"));
+    } else {
+        q.prepare(QStringLiteral("SELECT v.source, v.source_type FROM forms f JOIN form_versions v "
+                                 "ON v.id = f.current_version_id WHERE f.project_id = ? AND "
+                                 "f.xml_form_id = ?"));
+    }
+    q.addBindValue(project);
+    q.addBindValue(urlPart(req, 2));
+    if (!ofDraft && req.matches.size() > 3)
+        q.addBindValue(urlPart(req, 3));
+    if (!q.exec()) {
+        jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
+        return;
+    }
+    if (!q.next() || q.value(0).isNull()) {
+        jsonError(res, 404, Tr::tr("this form was not uploaded as an XLSForm"));
+        return;
+    }
+    const QByteArray bytes = q.value(0).toByteArray();
+    // The file name offered is the form ID, cut to the characters a file name is safe with.
+    QString name = urlPart(req, 2);
+    name.remove(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")));
+    if (name.isEmpty())
+        name = QStringLiteral("form");
+    res.status = 200;
+    res.set_header("Content-Disposition",
+                   QStringLiteral("attachment; filename=\"%1.xlsx\"").arg(name).toStdString());
+    res.set_content(bytes.toStdString(), q.value(1).toString().toStdString());
 }
 
 void OpenRosaServer::Impl::draft(const httplib::Request &req, httplib::Response &res)
@@ -455,6 +551,9 @@ void OpenRosaServer::Impl::registerFormRoutes()
     const std::string form = forms + R"(/([^/]+))";
     server->Get(forms, bind(&Impl::listForms));
     server->Post(forms, bind(&Impl::createForm));
+    server->Get(forms + R"(/([^/]+?)\.xlsx)", bind(&Impl::formSpreadsheet));
+    server->Get(form + R"(/draft\.xlsx)", bind(&Impl::formSpreadsheet));
+    server->Get(form + R"(/versions/([^/]+?)\.xlsx)", bind(&Impl::formSpreadsheet));
     server->Get(form + R"(/draft\.xml)", bind(&Impl::draft));
     server->Get(form + "/draft", bind(&Impl::draft));
     server->Post(form + "/draft", bind(&Impl::createForm));

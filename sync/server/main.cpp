@@ -56,8 +56,9 @@ int usage()
             "  user disable --db URL NAME           stop a user from signing in\n"
             "  user enable --db URL NAME            let a disabled user sign in again\n"
             "  user list --db URL                   name, role, project, supervisor, status\n"
-            "  form publish --db URL FILE.xml [--project N] [--media DIR]\n"
+            "  form publish --db URL FILE.(xml|xlsx) [--project N] [--media DIR]\n"
             "                                       check a form with the engine and publish it\n"
+            "                                       (an XLSForm is converted, and kept)\n"
             "  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]\n"
             "        [--data-dir DIR] [--max-connections-per-address N] [--workers N]\n"
             "        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http\n"
@@ -270,8 +271,16 @@ int runForm(const QStringList &args)
     if (!db)
         return fail(error);
     Admin admin(*db);
-    const auto published = admin.publishForm(a.positional.first(), project,
-                                             a.options.value(QStringLiteral("--media")), &error);
+    QStringList warnings;
+    const auto published =
+        admin.publishForm(a.positional.first(), project, a.options.value(QStringLiteral("--media")),
+                          &error, &warnings);
+    for (const QString &w : std::as_const(warnings)) {
+        const QByteArray b =
+            (QStringLiteral("survey-sync: ") + Tr::tr("warning: %1").arg(w) + QLatin1Char('\n'))
+                .toUtf8();
+        std::fwrite(b.constData(), 1, static_cast<std::size_t>(b.size()), stderr);
+    }
     if (!published)
         return fail(error);
     if (published->unchanged)

@@ -126,6 +126,15 @@ void jsonError(httplib::Response &res, int status, const QString &message)
              QJsonObject{{QStringLiteral("code"), status}, {QStringLiteral("message"), message}}));
 }
 
+void jsonProblem(httplib::Response &res, int status, double code, const QString &message,
+                 const QJsonObject &details)
+{
+    QJsonObject body{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
+    if (!details.isEmpty())
+        body.insert(QStringLiteral("details"), details);
+    json(res, status, QJsonDocument(body));
+}
+
 } // namespace detail
 
 using namespace detail;

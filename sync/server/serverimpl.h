@@ -62,6 +62,9 @@ void error(httplib::Response &res, int status, const QString &message);
 /// JSON API answers, shaped like ODK Central's ({"code":…,"message":…} on errors).
 void json(httplib::Response &res, int status, const QJsonDocument &doc);
 void jsonError(httplib::Response &res, int status, const QString &message);
+/// An error in Central's shape with its own code (400.15…) and details.
+void jsonProblem(httplib::Response &res, int status, double code, const QString &message,
+                 const QJsonObject &details);
 
 /// cpp-httplib's routing and handler calls, fed by our front (HttpFront) one complete
 /// request at a time instead of reading sockets itself.
@@ -228,6 +231,8 @@ struct OpenRosaServer::Impl : public FrontApp
     void listFormVersions(const httplib::Request &req, httplib::Response &res);
     void formAttachments(const httplib::Request &req, httplib::Response &res);
     void createForm(const httplib::Request &req, httplib::Response &res);
+    /// GET …/forms/{id}.xlsx, …/draft.xlsx, …/versions/{v}.xlsx: the XLSForm as uploaded.
+    void formSpreadsheet(const httplib::Request &req, httplib::Response &res);
     void draft(const httplib::Request &req, httplib::Response &res);
     void draftAttachment(const httplib::Request &req, httplib::Response &res);
     void publishDraft(const httplib::Request &req, httplib::Response &res);
