@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The main job: a survey-sync server with its SQLite default on 127.0.0.1, the two
-# bilingual example forms published, a demo supervisor and enumerator; the field loop run
+# bilingual example forms published (from their .xlsx XLSForms), a demo supervisor and enumerator; the field loop run
 # once through survey-cli (fill, send, sent back with a comment, corrected, resent); then
 # the app signed in as the enumerator (with a display), or its pages drawn offscreen into
 # ./screenshots (without one). Ctrl-C stops everything it started.
@@ -25,7 +25,8 @@ step "survey-sync: a new server database, two forms, a supervisor and an enumera
 printf 'demo-admin-password\n' | "$sync" init --db "$db" --admin admin
 printf 'demo-supervisor-1\n' | "$sync" user add --db "$db" supervisor --role supervisor
 printf 'demo-enumerator-1\n' | "$sync" user add --db "$db" enumerator --role enumerator --supervisor supervisor
-for form in examples/forms/household_energy.xml examples/forms/enterprise_lowcarbon.xml; do
+# The forms are published from their XLSForm sources: survey-sync converts them itself.
+for form in examples/forms/household_energy.xlsx examples/forms/enterprise_lowcarbon.xlsx; do
   "$sync" form publish --db "$db" "$form"
 done
 "$sync" serve --db "$db" --listen 127.0.0.1:0 --insecure-http >"$work/url" 2>"$work/server.log" &

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 class TestCli : public QObject
@@ -22,6 +23,10 @@ private Q_SLOTS:
     void timeZoneFollowsTz();
     void fillAnswersBeforeTheirCount();
     void fillStopsOnFormErrors();
+    void xlsformToStdoutOrFile();
+    void xlsformRefusesWithThePlace();
+    void xlsformExamplesFillAlike_data();
+    void xlsformExamplesFillAlike();
 
 private:
     const QString m_examples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/");
@@ -270,6 +275,102 @@ void TestCli::fillStopsOnFormErrors()
     QCOMPARE(p.value(QStringLiteral("kind")).toString(), QStringLiteral("error"));
     QVERIFY2(p.value(QStringLiteral("message")).toString().contains(QLatin1String("regex(., '[')")),
              qPrintable(p.value(QStringLiteral("message")).toString()));
+}
+
+void TestCli::xlsformToStdoutOrFile()
+{
+    const QString md =
+        writeTemp(QStringLiteral("stock.md"), "| survey |         |        |        |\n"
+                                              "|        | type    | name   | label  |\n"
+                                              "|        | integer | bags   | Bags   |\n"
+                                              "|        | image   | photo  | Photo  |\n");
+    // The XForm on stdout, the warning (a photo without max-pixels) on stderr, exit 0.
+    auto r = testutil::runCli({QStringLiteral("xlsform"), md});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.startsWith("<?xml version=\"1.0\"?>\n<h:html"));
+    QVERIFY(r.out.contains("<stock id=\"stock\">"));
+    QVERIFY(r.out.contains("<bind nodeset=\"/stock/bags\" type=\"int\"/>"));
+    QCOMPARE(r.err, QByteArray("warning: Sheet 'survey', row 3: Use the max-pixels parameter to "
+                               "keep photos small: sending is faster and takes less space.\n"));
+    // With -o the XForm goes to the file (the same bytes), and --name names the root.
+    const QString out = m_tmp.filePath(QStringLiteral("stock.xml"));
+    r = testutil::runCli({QStringLiteral("xlsform"), md, QStringLiteral("-o"), out,
+                          QStringLiteral("--name"), QStringLiteral("data")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.isEmpty());
+    const QByteArray xml = testutil::readFile(out);
+    QVERIFY(xml.contains("<data id=\"stock\">"));
+    const auto validated = testutil::runCli({QStringLiteral("validate"), out});
+    QCOMPARE(validated.exitCode, 0);
+    // Usage errors are 64.
+    QCOMPARE(testutil::runCli({QStringLiteral("xlsform")}).exitCode, 64);
+}
+
+void TestCli::xlsformRefusesWithThePlace()
+{
+    const QString md =
+        writeTemp(QStringLiteral("broken.md"), "| survey |             |      |       |\n"
+                                               "|        | type        | name | label |\n"
+                                               "|        | begin group | g    | G     |\n"
+                                               "|        | text        | a    | A     |\n");
+    const QString out = m_tmp.filePath(QStringLiteral("broken.xml"));
+    auto r = testutil::runCli({QStringLiteral("xlsform"), md, QStringLiteral("-o"), out});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY(!QFile::exists(out));
+    QCOMPARE(r.err, QByteArray("error: Sheet 'survey', row 2, column 'type': 'begin group' has no "
+                               "matching 'end group'.\n"));
+    // In Chinese when the user's language is.
+    r = testutil::runCli(
+        {QStringLiteral("xlsform"), md}, {},
+        {QStringLiteral("LC_ALL=zh_CN.UTF-8"), QStringLiteral("LANG=zh_CN.UTF-8")});
+    QCOMPARE(r.exitCode, 1);
+    const QString zh = QString::fromUtf8(r.err);
+    QVERIFY2(zh.contains(QStringLiteral("工作表")) && zh.contains(QStringLiteral("第 2 行")),
+             qPrintable(zh));
+}
+
+void TestCli::xlsformExamplesFillAlike_data()
+{
+    QTest::addColumn<QString>("form");
+    QTest::addColumn<QString>("lang");
+    for (const char *form : {"household_energy", "enterprise_lowcarbon"}) {
+        for (const char *lang : {"", "English (en)", "中文 (zh)"})
+            QTest::newRow(qPrintable(
+                QStringLiteral("%1 %2").arg(QLatin1String(form), QString::fromUtf8(lang))))
+                << QString::fromLatin1(form) << QString::fromUtf8(lang);
+    }
+}
+
+void TestCli::xlsformExamplesFillAlike()
+{
+    // The example forms' XLSForm sources, converted by our code, fill to the same
+    // submissions as the hand-written XForms, answer for answer (times and IDs aside).
+    QFETCH(QString, form);
+    QFETCH(QString, lang);
+    const QString converted = m_tmp.filePath(form + QStringLiteral("-from-xlsx.xml"));
+    auto r =
+        testutil::runCli({QStringLiteral("xlsform"), m_examples + form + QStringLiteral(".xlsx"),
+                          QStringLiteral("-o"), converted});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QString answers = m_examples + form + QStringLiteral(".answers.json");
+    const auto fill = [&](const QString &xform) {
+        QStringList args{QStringLiteral("fill"), xform, QStringLiteral("--answers"), answers};
+        if (!lang.isEmpty())
+            args << QStringLiteral("--lang") << lang;
+        const auto run = testutil::runCli(args);
+        if (run.exitCode != 0)
+            qWarning("%s", run.err.constData());
+        QString xml = QString::fromUtf8(run.out);
+        static const QRegularExpression varying(QStringLiteral("<(start|end|instanceID)>[^<]*<"));
+        xml.replace(varying, QStringLiteral("<\\1>…<"));
+        return xml;
+    };
+    const QString fromXml = fill(m_examples + form + QStringLiteral(".xml"));
+    const QString fromXlsx = fill(converted);
+    QVERIFY(fromXml.contains(QStringLiteral("<instanceID>…<")));
+    QVERIFY(fromXml.size() > 500);
+    QCOMPARE(fromXlsx, fromXml);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
