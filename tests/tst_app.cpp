@@ -80,6 +80,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void fillAndFinalize();
+    void addXlsFormFromAFile();
     void keyboard();
     void keyboardOnChoicesAndNotes();
     void repeatsAndDrafts();
@@ -876,6 +877,77 @@ void TestApp::repeatsAndDrafts()
     const QByteArray xml = *s->recordXml(draft, &e);
     QCOMPARE(xml.count("<person>"), 1);
     QVERIFY(xml.contains("<age>41</age>"));
+}
+
+namespace {
+
+/// The items under `item` (itself included) whose property `name` is `value`.
+void collectWith(QQuickItem *item, const char *name, const QVariant &value,
+                 QList<QQuickItem *> *out)
+{
+    if (item->property(name) == value)
+        out->append(item);
+    for (QQuickItem *child : item->childItems())
+        collectWith(child, name, value, out);
+}
+
+} // namespace
+
+void TestApp::addXlsFormFromAFile()
+{
+    // An XLSForm spreadsheet added on a desktop: Add form, the file picked in the dialog
+    // and opened there; the device converts it and the form is ready to fill.
+    QVERIFY(startLocalOnly());
+    const QString folder = m_dir->filePath(QStringLiteral("spreadsheets"));
+    QVERIFY(QDir().mkpath(folder));
+    QVERIFY(QFile::copy(QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.xlsx"),
+                        folder + QStringLiteral("/household_energy.xlsx")));
+    m_backend->setFormFolder(QUrl::fromLocalFile(folder)); // where the dialog looks first
+    QVERIFY(tap(QStringLiteral("addFormButton")));
+    QObject *dialog = find(QStringLiteral("formFileDialog"));
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->property("visible").toBool());
+    // The dialog lists the folder's files: the spreadsheet is picked, then Open.
+    const QUrl file = QUrl::fromLocalFile(folder + QStringLiteral("/household_energy.xlsx"));
+    QList<QQuickItem *> entries;
+    QTRY_VERIFY((entries.clear(),
+                 collectWith(window()->contentItem(), "file", QVariant(file), &entries),
+                 !entries.isEmpty() && entries.first()->isVisible()));
+    QVERIFY(uiinput::tap(entries.first()));
+    QList<QQuickItem *> open;
+    collectWith(window()->contentItem(), "text", QVariant(QStringLiteral("Open")), &open);
+    open.erase(std::remove_if(open.begin(), open.end(),
+                              [](QQuickItem *i) { return !i->inherits("QQuickAbstractButton"); }),
+               open.end());
+    QCOMPARE(open.size(), 1);
+    QTRY_VERIFY(open.first()->isEnabled());
+    QVERIFY(uiinput::tap(open.first()));
+    QTRY_VERIFY(!dialog->property("visible").toBool());
+
+    // Converted and added: the message says so, with the spreadsheet's one warning.
+    auto *toast = qobject_cast<QQuickItem *>(find(QStringLiteral("toast")));
+    QTRY_VERIFY(toast->property("text").toString().startsWith(QStringLiteral(
+        "Form added: Household Energy Use and Emissions Survey / 家庭能源使用与碳排放调查")));
+    QVERIFY2(toast->property("text").toString().contains(QStringLiteral("max-pixels")),
+             qPrintable(toast->property("text").toString()));
+    // It opens and fills like any form.
+    QVERIFY(tap(QStringLiteral("form_household_energy")));
+    QTRY_VERIFY(visibleItem(QStringLiteral("formPage")));
+    QTRY_VERIFY(restingItem(QStringLiteral("formTitle")));
+    QCOMPARE(m_backend->formFolder(), QUrl::fromLocalFile(folder));
+
+    // A spreadsheet that is not a form: nothing is added, and the message says where.
+    const QString broken = folder + QStringLiteral("/broken.xlsx");
+    QFile out(broken);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(testutil::readFile(
+                  QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.xlsx"))
+                  .left(400));
+    out.close();
+    m_backend->addFormFile(broken);
+    QTRY_VERIFY(toast->property("text").toString().startsWith(
+        QStringLiteral("broken.xlsx is not a form that can be used:")));
+    QCOMPARE(m_backend->forms().size(), 1);
 }
 
 void TestApp::toastLetsTouchesThrough()

@@ -313,7 +313,7 @@ void TestCli::xlsformRefusesWithThePlace()
                                                "|        | type        | name | label |\n"
                                                "|        | begin group | g    | G     |\n"
                                                "|        | text        | a    | A     |\n");
-    const QString out = m_tmp.filePath(QStringLiteral("broken.xml"));
+    const QString out = m_tmp.filePath(QStringLiteral("broken-xlsform-out.xml"));
     auto r = testutil::runCli({QStringLiteral("xlsform"), md, QStringLiteral("-o"), out});
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.out.isEmpty());

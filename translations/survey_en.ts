@@ -266,6 +266,14 @@
         <source>listing projects</source>
         <translation>listing projects</translation>
     </message>
+    <message>
+        <source>%1 is in the old Excel format (.xls): save it as an Excel Workbook (.xlsx) and publish that</source>
+        <translation>%1 is in the old Excel format (.xls): save it as an Excel Workbook (.xlsx) and publish that</translation>
+    </message>
+    <message>
+        <source>%1 is larger than a form can be</source>
+        <translation>%1 is larger than a form can be</translation>
+    </message>
 </context>
 <context>
     <name>BarcodeAnswer</name>
@@ -1418,6 +1426,26 @@
             <numerusform>Review: %n waiting</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Add a form</source>
+        <translation>Add a form</translation>
+    </message>
+    <message>
+        <source>Forms (*.xml *.xlsx)</source>
+        <translation>Forms (*.xml *.xlsx)</translation>
+    </message>
+    <message>
+        <source>XForms (*.xml)</source>
+        <translation>XForms (*.xml)</translation>
+    </message>
+    <message>
+        <source>XLSForm spreadsheets (*.xlsx)</source>
+        <translation>XLSForm spreadsheets (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Add a form from a file</source>
+        <translation>Add a form from a file</translation>
+    </message>
 </context>
 <context>
     <name>LocationAnswer</name>
@@ -1875,6 +1903,26 @@
     <message>
         <source>the submission changed while the review was being stored</source>
         <translation>the submission changed while the review was being stored</translation>
+    </message>
+    <message>
+        <source>The XLSForm is in the old Excel format (.xls): save it as an Excel Workbook (.xlsx) and upload that.</source>
+        <translation>The XLSForm is in the old Excel format (.xls): save it as an Excel Workbook (.xlsx) and upload that.</translation>
+    </message>
+    <message>
+        <source>The XLSForm is not valid: %1</source>
+        <translation>The XLSForm is not valid: %1</translation>
+    </message>
+    <message>
+        <source>The XLSForm is valid, but with warnings. Check them and, if they are acceptable, send it again with ?ignoreWarnings=true.</source>
+        <translation>The XLSForm is valid, but with warnings. Check them and, if they are acceptable, send it again with ?ignoreWarnings=true.</translation>
+    </message>
+    <message>
+        <source>only supervisors and admins may download a form&apos;s XLSForm</source>
+        <translation>only supervisors and admins may download a form&apos;s XLSForm</translation>
+    </message>
+    <message>
+        <source>this form was not uploaded as an XLSForm</source>
+        <translation>this form was not uploaded as an XLSForm</translation>
     </message>
 </context>
 <context>
@@ -3179,48 +3227,6 @@
         <translation>the data folder %1 cannot be created or written to</translation>
     </message>
     <message>
-        <source>usage: survey-sync COMMAND ...
-  init --db URL --admin NAME           create the schema, project 1 and the first admin
-                                       (password on standard input)
-  project add --db URL NAME            add a project; prints its number
-  project list --db URL                number and name (tab-separated)
-  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
-           [--project N]               add a user (password on standard input)
-  user disable --db URL NAME           stop a user from signing in
-  user enable --db URL NAME            let a disabled user sign in again
-  user list --db URL                   name, role, project, supervisor, status
-  form publish --db URL FILE.xml [--project N] [--media DIR]
-                                       check a form with the engine and publish it
-  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
-        [--data-dir DIR] [--max-connections-per-address N] [--workers N]
-        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http
-         [--allow-insecure-remote])
-                                       serve OpenRosa; prints the base URL when ready
-URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
-     postgresql://USER:PASS@HOST:PORT/DB
-</source>
-        <translation>usage: survey-sync COMMAND ...
-  init --db URL --admin NAME           create the schema, project 1 and the first admin
-                                       (password on standard input)
-  project add --db URL NAME            add a project; prints its number
-  project list --db URL                number and name (tab-separated)
-  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
-           [--project N]               add a user (password on standard input)
-  user disable --db URL NAME           stop a user from signing in
-  user enable --db URL NAME            let a disabled user sign in again
-  user list --db URL                   name, role, project, supervisor, status
-  form publish --db URL FILE.xml [--project N] [--media DIR]
-                                       check a form with the engine and publish it
-  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
-        [--data-dir DIR] [--max-connections-per-address N] [--workers N]
-        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http
-         [--allow-insecure-remote])
-                                       serve OpenRosa; prints the base URL when ready
-URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
-     postgresql://USER:PASS@HOST:PORT/DB
-</translation>
-    </message>
-    <message>
         <source>enabled %1
 </source>
         <translation>enabled %1
@@ -3239,6 +3245,54 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>survey-sync: warning: serving plain HTTP on %1: passwords and answers cross the network unencrypted</source>
         <translation>survey-sync: warning: serving plain HTTP on %1: passwords and answers cross the network unencrypted</translation>
+    </message>
+    <message>
+        <source>usage: survey-sync COMMAND ...
+  init --db URL --admin NAME           create the schema, project 1 and the first admin
+                                       (password on standard input)
+  project add --db URL NAME            add a project; prints its number
+  project list --db URL                number and name (tab-separated)
+  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
+           [--project N]               add a user (password on standard input)
+  user disable --db URL NAME           stop a user from signing in
+  user enable --db URL NAME            let a disabled user sign in again
+  user list --db URL                   name, role, project, supervisor, status
+  form publish --db URL FILE.(xml|xlsx) [--project N] [--media DIR]
+                                       check a form with the engine and publish it
+                                       (an XLSForm is converted, and kept)
+  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
+        [--data-dir DIR] [--max-connections-per-address N] [--workers N]
+        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http
+         [--allow-insecure-remote])
+                                       serve OpenRosa; prints the base URL when ready
+URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
+     postgresql://USER:PASS@HOST:PORT/DB
+</source>
+        <translation>usage: survey-sync COMMAND ...
+  init --db URL --admin NAME           create the schema, project 1 and the first admin
+                                       (password on standard input)
+  project add --db URL NAME            add a project; prints its number
+  project list --db URL                number and name (tab-separated)
+  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
+           [--project N]               add a user (password on standard input)
+  user disable --db URL NAME           stop a user from signing in
+  user enable --db URL NAME            let a disabled user sign in again
+  user list --db URL                   name, role, project, supervisor, status
+  form publish --db URL FILE.(xml|xlsx) [--project N] [--media DIR]
+                                       check a form with the engine and publish it
+                                       (an XLSForm is converted, and kept)
+  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
+        [--data-dir DIR] [--max-connections-per-address N] [--workers N]
+        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http
+         [--allow-insecure-remote])
+                                       serve OpenRosa; prints the base URL when ready
+URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
+     postgresql://USER:PASS@HOST:PORT/DB
+</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>warning: %1</translation>
     </message>
 </context>
 <context>
@@ -4222,6 +4276,10 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <source>The workbook part of the spreadsheet is not well-formed XML.</source>
         <translation>The workbook part of the spreadsheet is not well-formed XML.</translation>
     </message>
+    <message>
+        <source>The spreadsheet has more rows and columns than a form can.</source>
+        <translation>The spreadsheet has more rows and columns than a form can.</translation>
+    </message>
 </context>
 <context>
     <name>XmlDocument</name>
@@ -4452,6 +4510,21 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>This record cannot be opened: %1</source>
         <translation>This record cannot be opened: %1</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a form.</source>
+        <translation>%1 is too large to be a form.</translation>
+    </message>
+    <message>
+        <source>%1 is not a form that can be used: %2</source>
+        <translation>%1 is not a form that can be used: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s) from the spreadsheet:</source>
+        <translation>
+            <numerusform>%n warning from the spreadsheet:</numerusform>
+            <numerusform>%n warnings from the spreadsheet:</numerusform>
+        </translation>
     </message>
 </context>
 <context>

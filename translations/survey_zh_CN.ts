@@ -266,6 +266,14 @@
         <source>listing projects</source>
         <translation>列出项目</translation>
     </message>
+    <message>
+        <source>%1 is in the old Excel format (.xls): save it as an Excel Workbook (.xlsx) and publish that</source>
+        <translation>%1 是旧的 Excel 格式（.xls）：请另存为 Excel 工作簿（.xlsx）后再发布</translation>
+    </message>
+    <message>
+        <source>%1 is larger than a form can be</source>
+        <translation>%1 太大，不可能是表单</translation>
+    </message>
 </context>
 <context>
     <name>BarcodeAnswer</name>
@@ -1407,6 +1415,26 @@
             <numerusform>审核：%n 份待审</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Add a form</source>
+        <translation>添加表单</translation>
+    </message>
+    <message>
+        <source>Forms (*.xml *.xlsx)</source>
+        <translation>表单 (*.xml *.xlsx)</translation>
+    </message>
+    <message>
+        <source>XForms (*.xml)</source>
+        <translation>XForm 表单 (*.xml)</translation>
+    </message>
+    <message>
+        <source>XLSForm spreadsheets (*.xlsx)</source>
+        <translation>XLSForm 电子表格 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Add a form from a file</source>
+        <translation>从文件添加表单</translation>
+    </message>
 </context>
 <context>
     <name>LocationAnswer</name>
@@ -1861,6 +1889,26 @@
     <message>
         <source>the submission changed while the review was being stored</source>
         <translation>保存审核结果时提交已被改动</translation>
+    </message>
+    <message>
+        <source>The XLSForm is in the old Excel format (.xls): save it as an Excel Workbook (.xlsx) and upload that.</source>
+        <translation>该 XLSForm 是旧的 Excel 格式（.xls）：请另存为 Excel 工作簿（.xlsx）后再上传。</translation>
+    </message>
+    <message>
+        <source>The XLSForm is not valid: %1</source>
+        <translation>该 XLSForm 无效：%1</translation>
+    </message>
+    <message>
+        <source>The XLSForm is valid, but with warnings. Check them and, if they are acceptable, send it again with ?ignoreWarnings=true.</source>
+        <translation>该 XLSForm 有效，但有警告。请检查这些警告；如果可以接受，请加上 ?ignoreWarnings=true 再次发送。</translation>
+    </message>
+    <message>
+        <source>only supervisors and admins may download a form&apos;s XLSForm</source>
+        <translation>只有督导和管理员可以下载表单的 XLSForm</translation>
+    </message>
+    <message>
+        <source>this form was not uploaded as an XLSForm</source>
+        <translation>此表单不是以 XLSForm 上传的</translation>
     </message>
 </context>
 <context>
@@ -3156,48 +3204,6 @@
         <translation>无法创建或写入数据文件夹 %1</translation>
     </message>
     <message>
-        <source>usage: survey-sync COMMAND ...
-  init --db URL --admin NAME           create the schema, project 1 and the first admin
-                                       (password on standard input)
-  project add --db URL NAME            add a project; prints its number
-  project list --db URL                number and name (tab-separated)
-  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
-           [--project N]               add a user (password on standard input)
-  user disable --db URL NAME           stop a user from signing in
-  user enable --db URL NAME            let a disabled user sign in again
-  user list --db URL                   name, role, project, supervisor, status
-  form publish --db URL FILE.xml [--project N] [--media DIR]
-                                       check a form with the engine and publish it
-  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
-        [--data-dir DIR] [--max-connections-per-address N] [--workers N]
-        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http
-         [--allow-insecure-remote])
-                                       serve OpenRosa; prints the base URL when ready
-URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
-     postgresql://USER:PASS@HOST:PORT/DB
-</source>
-        <translation>用法：survey-sync COMMAND ...
-  init --db URL --admin NAME           创建数据库结构、项目 1 和第一个管理员
-                                       （密码从标准输入读取）
-  project add --db URL NAME            添加项目；输出其编号
-  project list --db URL                编号和名称（以制表符分隔）
-  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
-           [--project N]               添加用户（密码从标准输入读取）
-  user disable --db URL NAME           禁止用户登录
-  user enable --db URL NAME            允许被禁用的用户再次登录
-  user list --db URL                   名字、角色、项目、督导、状态
-  form publish --db URL FILE.xml [--project N] [--media DIR]
-                                       用表单引擎检查表单并发布
-  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
-        [--data-dir DIR] [--max-connections-per-address N] [--workers N]
-        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http
-         [--allow-insecure-remote])
-                                       提供 OpenRosa 服务；就绪后输出基础网址
-URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
-     postgresql://USER:PASS@HOST:PORT/DB
-</translation>
-    </message>
-    <message>
         <source>enabled %1
 </source>
         <translation>已启用 %1
@@ -3216,6 +3222,54 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>survey-sync: warning: serving plain HTTP on %1: passwords and answers cross the network unencrypted</source>
         <translation>survey-sync：警告：在 %1 上提供明文 HTTP 服务：密码和答案未加密地在网络上传输</translation>
+    </message>
+    <message>
+        <source>usage: survey-sync COMMAND ...
+  init --db URL --admin NAME           create the schema, project 1 and the first admin
+                                       (password on standard input)
+  project add --db URL NAME            add a project; prints its number
+  project list --db URL                number and name (tab-separated)
+  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
+           [--project N]               add a user (password on standard input)
+  user disable --db URL NAME           stop a user from signing in
+  user enable --db URL NAME            let a disabled user sign in again
+  user list --db URL                   name, role, project, supervisor, status
+  form publish --db URL FILE.(xml|xlsx) [--project N] [--media DIR]
+                                       check a form with the engine and publish it
+                                       (an XLSForm is converted, and kept)
+  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
+        [--data-dir DIR] [--max-connections-per-address N] [--workers N]
+        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http
+         [--allow-insecure-remote])
+                                       serve OpenRosa; prints the base URL when ready
+URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
+     postgresql://USER:PASS@HOST:PORT/DB
+</source>
+        <translation>用法：survey-sync COMMAND ...
+  init --db URL --admin NAME           创建数据库结构、项目 1 和第一个管理员
+                                       （密码从标准输入读取）
+  project add --db URL NAME            添加项目；输出其编号
+  project list --db URL                编号和名称（以制表符分隔）
+  user add --db URL NAME --role admin|supervisor|enumerator [--supervisor NAME]
+           [--project N]               添加用户（密码从标准输入读取）
+  user disable --db URL NAME           禁止用户登录
+  user enable --db URL NAME            允许被禁用的用户再次登录
+  user list --db URL                   名字、角色、项目、督导、状态
+  form publish --db URL FILE.(xml|xlsx) [--project N] [--media DIR]
+                                       用表单引擎检查表单并发布
+                                       （XLSForm 会先转换，原文件一并保存）
+  serve --db URL --listen HOST:PORT [--max-body-mb N] [--timeout-s N]
+        [--data-dir DIR] [--max-connections-per-address N] [--workers N]
+        (--tls-cert CERT.pem --tls-key KEY.pem | --insecure-http
+         [--allow-insecure-remote])
+                                       提供 OpenRosa 服务；就绪后输出基础网址
+URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
+     postgresql://USER:PASS@HOST:PORT/DB
+</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>警告：%1</translation>
     </message>
 </context>
 <context>
@@ -4199,6 +4253,10 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <source>The workbook part of the spreadsheet is not well-formed XML.</source>
         <translation>电子表格的工作簿部分不是格式正确的 XML。</translation>
     </message>
+    <message>
+        <source>The spreadsheet has more rows and columns than a form can.</source>
+        <translation>该电子表格的行数与列数超出了表单所能容纳的范围。</translation>
+    </message>
 </context>
 <context>
     <name>XmlDocument</name>
@@ -4427,6 +4485,20 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>This record cannot be opened: %1</source>
         <translation>无法打开此记录：%1</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a form.</source>
+        <translation>%1 太大，不可能是表单。</translation>
+    </message>
+    <message>
+        <source>%1 is not a form that can be used: %2</source>
+        <translation>%1 不是可用的表单：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s) from the spreadsheet:</source>
+        <translation>
+            <numerusform>电子表格有 %n 条警告：</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import Survey
 
@@ -62,6 +63,17 @@ Page {
                 onClicked: page.StackView.view.push("SettingsPage.qml")
             }
         }
+    }
+
+    // A form from a file: an XForm, or an XLSForm spreadsheet converted on the device.
+    FileDialog {
+        id: formFileDialog
+        objectName: "formFileDialog"
+        title: qsTr("Add a form")
+        currentFolder: Backend.formFolder
+        nameFilters: [qsTr("Forms (*.xml *.xlsx)"), qsTr("XForms (*.xml)"),
+            qsTr("XLSForm spreadsheets (*.xlsx)")]
+        onAccepted: Backend.addFormFile(selectedFile)
     }
 
     ScrollView {
@@ -136,6 +148,19 @@ Page {
                               ? qsTr("No forms yet. Add a form file, or sign in to a server in Settings.")
                               : qsTr("No forms yet. Send / receive to download the project's forms.")
                         wrapMode: Text.Wrap
+                    }
+                    // A form file from this device (an XForm, or an XLSForm spreadsheet):
+                    // forms made in the office, without a server.
+                    Button {
+                        objectName: "addFormButton"
+                        Layout.leftMargin: Theme.margin
+                        Layout.rightMargin: Theme.margin
+                        Layout.fillWidth: true
+                        implicitHeight: Theme.touch
+                        flat: true
+                        icon.source: "qrc:/icons/document-open.svg"
+                        text: qsTr("Add a form from a file")
+                        onClicked: formFileDialog.open()
                     }
                     Repeater {
                         model: Backend.forms

@@ -8,6 +8,7 @@
 #include "formdefinition.h"
 #include "formsession.h"
 #include "store.h"
+#include "xlsform.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -17,6 +18,7 @@
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QStandardPaths>
 #include <QUrl>
 #include <QXmlStreamReader>
 #if SURVEY_HAVE_MULTIMEDIA
@@ -65,6 +67,8 @@ Backend::Backend(QObject *parent)
     , m_review(nullptr)
 {
     s_instance = this;
+    m_formFolder =
+        QUrl::fromLocalFile(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation));
     // A password to send with (signed in, restored, typed): the sync client is made with
     // it; a sign-in or a send that waited for it sends at once.
     connect(m_account, &Account::ready, this, [this](bool sendNow) {
@@ -244,32 +248,67 @@ void Backend::refresh()
     loadLists();
 }
 
+void Backend::setFormFolder(const QUrl &folder)
+{
+    if (folder == m_formFolder)
+        return;
+    m_formFolder = folder;
+    Q_EMIT formFolderChanged();
+}
+
 void Backend::addFormFile(const QString &pathOrUrl)
 {
     const QUrl url(pathOrUrl);
     const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
+    setFormFolder(QUrl::fromLocalFile(QFileInfo(path).absolutePath()));
     QPointer<Backend> self(this);
     m_worker.post([self, this, path](store::Store *s) {
         QString message;
         QFile f(path);
+        const QFileInfo fi(path);
         if (!s) {
             message = tr("The data folder is not open.");
+        } else if (fi.size() > xlsform::ReadLimits{}.maxInputBytes) {
+            message = tr("%1 is too large to be a form.").arg(fi.fileName());
         } else if (!f.open(QIODevice::ReadOnly)) {
             message = tr("Cannot read %1: %2").arg(path, f.errorString());
         } else {
-            // Media beside the form, in FORM-media/, as the form engine looks for them.
-            const QFileInfo fi(path);
-            const QDir mediaDir(
-                fi.dir().filePath(fi.completeBaseName() + QStringLiteral("-media")));
-            std::vector<std::pair<QString, QByteArray>> media;
-            for (const QString &name : mediaDir.entryList(QDir::Files, QDir::Name)) {
-                QFile m(mediaDir.filePath(name));
-                if (m.open(QIODevice::ReadOnly))
-                    media.emplace_back(name, m.readAll());
+            QByteArray xml = f.readAll();
+            QStringList warnings;
+            bool converted = true;
+            if (fi.suffix().compare(QLatin1String("xlsx"), Qt::CaseInsensitive) == 0 ||
+                xlsform::looksLikeZip(xml)) {
+                // An XLSForm: converted on the device, as the server would.
+                xlsform::Options options;
+                options.fallbackId = fi.completeBaseName();
+                const xlsform::Conversion c = xlsform::convertBytes(xml, options);
+                warnings = c.warningTexts();
+                converted = c.ok;
+                if (c.ok)
+                    xml = c.xform;
+                else
+                    message = tr("%1 is not a form that can be used: %2")
+                                  .arg(fi.fileName(), c.errorText());
             }
-            store::StoreError e;
-            const auto added = s->addForm(f.readAll(), media, QString(), &e);
-            message = added ? tr("Form added: %1").arg(added->title) : e.message;
+            if (converted) {
+                // Media beside the form, in FORM-media/, as the form engine looks for them.
+                const QDir mediaDir(
+                    fi.dir().filePath(fi.completeBaseName() + QStringLiteral("-media")));
+                std::vector<std::pair<QString, QByteArray>> media;
+                for (const QString &name : mediaDir.entryList(QDir::Files, QDir::Name)) {
+                    QFile m(mediaDir.filePath(name));
+                    if (m.open(QIODevice::ReadOnly))
+                        media.emplace_back(name, m.readAll());
+                }
+                store::StoreError e;
+                const auto added = s->addForm(xml, media, QString(), &e);
+                message = added ? tr("Form added: %1").arg(added->title) : e.message;
+                if (added && !warnings.isEmpty())
+                    message +=
+                        u'\n' +
+                        tr("%n warning(s) from the spreadsheet:", nullptr, int(warnings.size())) +
+                        u'\n' + warnings.join(u'\n');
+            }
         }
         onThreadOf(this, [self, this, message] {
             if (!self)

@@ -12,6 +12,7 @@
 #include <QHash>
 #include <QObject>
 #include <QQmlEngine>
+#include <QUrl>
 #include <QVariantList>
 
 #include <memory>
@@ -41,6 +42,8 @@ class Backend : public QObject
     Q_PROPERTY(bool barcodeSupported READ barcodeSupported CONSTANT)
     /// Drafts and returned records not finalized yet (Sign out warns about them).
     Q_PROPERTY(int draftCount READ draftCount NOTIFY countsChanged)
+    /// Where "Add form" looks first: the folder of the last form file added, else Documents.
+    Q_PROPERTY(QUrl formFolder READ formFolder WRITE setFormFolder NOTIFY formFolderChanged)
 
 public:
     /// Made once, in main() (or a test); QML gets it through create().
@@ -78,8 +81,11 @@ public:
     /// Keeps a setting in the store (on the worker thread; a failure is told).
     void saveSetting(const QString &key, const QString &value);
 
-    /// Adds a form from a file on this device (desktop; forms without a server).
+    /// Adds a form from a file on this device (desktop; forms without a server): an XForm
+    /// (.xml), or an XLSForm (.xlsx) converted here first. What happened is told as a notice.
     Q_INVOKABLE void addFormFile(const QString &pathOrUrl);
+    QUrl formFolder() const { return m_formFolder; }
+    void setFormFolder(const QUrl &folder);
     Q_INVOKABLE void refresh();
     /// A new filling of a form (its current version).
     Q_INVOKABLE survey::app::FormController *newRecord(const QString &formId);
@@ -97,12 +103,14 @@ Q_SIGNALS:
     void recordQueued();
     void recordOpened(survey::app::FormController *controller);
     void cameraAvailableChanged();
+    void formFolderChanged();
 
 private:
     void setError(const QString &text);
     void loadLists();
 
     Worker m_worker;
+    QUrl m_formFolder;
     Account *m_account;
     Sync *m_sync;
     Preferences *m_preferences;

@@ -4,6 +4,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQmlComponent>
@@ -13,6 +14,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 Q_IMPORT_QML_PLUGIN(SurveyPlugin)
 
@@ -92,6 +94,10 @@ int main(int argc, char **argv)
     parser.addOption(selfTestOption);
     parser.addOption(serverOption);
     parser.addOption(userOption);
+    parser.addPositionalArgument(
+        QStringLiteral("forms"),
+        QStringLiteral("Form files to add to the device: XForms (.xml) or XLSForms (.xlsx)."),
+        QStringLiteral("[FORM...]"));
     parser.process(app);
     const bool testing = parser.isSet(selfTestOption);
     if (testing)
@@ -122,6 +128,19 @@ int main(int argc, char **argv)
                              else if (account->userName() == user)
                                  account->usePassword(password); // the keystore may have none
                          });
+    }
+    // Form files given on the command line (or by "Open with"): added once the store is open.
+    const QStringList formFiles = parser.positionalArguments();
+    if (!formFiles.isEmpty()) {
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = QObject::connect(&backend, &survey::app::Backend::readyChanged, &backend,
+                                       [&backend, formFiles, connection] {
+                                           if (!backend.ready())
+                                               return;
+                                           QObject::disconnect(*connection);
+                                           for (const QString &f : formFiles)
+                                               backend.addFormFile(QFileInfo(f).absoluteFilePath());
+                                       });
     }
     engine.load(QUrl(QStringLiteral("qrc:/Survey/Main.qml")));
     if (engine.rootObjects().isEmpty())
