@@ -69,8 +69,9 @@ QString answerFor(const form::FormSession &session, int control, form::XmlNode *
 
 /// Fills `lead` with generated answers (each repeat entered once), giving `follow` the same
 /// answers at the same paths; then both are read back.
-void fill(form::FormSession &lead, form::FormSession *follow, QStringList *refusals)
+int fill(form::FormSession &lead, form::FormSession *follow, QStringList *refusals)
 {
+    int answered = 0;
     QSet<QString> done;
     for (int round = 0; round < 6; ++round) {
         bool any = false;
@@ -106,6 +107,7 @@ void fill(form::FormSession &lead, form::FormSession *follow, QStringList *refus
                 if (value.isEmpty() || !lead.setValue(node, value).isEmpty())
                     continue;
                 any = true;
+                ++answered;
                 if (!follow)
                     continue;
                 QString error;
@@ -118,6 +120,7 @@ void fill(form::FormSession &lead, form::FormSession *follow, QStringList *refus
         if (!any)
             break;
     }
+    return answered;
 }
 
 Filled readBack(const form::FormSession &session)
@@ -161,7 +164,8 @@ void TestXlsFormPyxform::filledAlike()
                 deviations.insert(QString::fromUtf8(line.split('\t').first()),
                                   QString::fromUtf8(line.split('\t').value(1)));
     }
-    int compared = 0, same = 0, neitherLoads = 0;
+    int compared = 0, same = 0, neitherLoads = 0, answers = 0;
+    QStringList skipped;
     QStringList unexpected;
     for (const QByteArray &line : cases.readAll().split('\n')) {
         if (line.trimmed().isEmpty())
@@ -171,6 +175,11 @@ void TestXlsFormPyxform::filledAlike()
         if (pyxform.value(QStringLiteral("errored")).toBool())
             continue;
         const QString id = c.value(QStringLiteral("id")).toString();
+        // A form that draws random() fills differently each time, whoever converted it.
+        if (pyxform.value(QStringLiteral("xform")).toString().contains(QLatin1String("random()"))) {
+            skipped << id;
+            continue;
+        }
         const QJsonObject input = c.value(QStringLiteral("input")).toObject();
         QByteArray bytes = input.value(QStringLiteral("md")).toString().toUtf8();
         if (input.contains(QStringLiteral("file")))
@@ -210,7 +219,7 @@ void TestXlsFormPyxform::filledAlike()
             a.start();
             b.start();
             QStringList refusals;
-            fill(a, &b, &refusals);
+            answers += fill(a, &b, &refusals);
             const Filled fa = readBack(a), fb = readBack(b);
             if (!refusals.isEmpty())
                 difference = QStringLiteral("answers pyxform's form refused: ") + refusals.first();
@@ -230,9 +239,12 @@ void TestXlsFormPyxform::filledAlike()
         }
     }
     qInfo("%d cases compared, %d fill alike (%d refused alike by the engine), %lld listed "
-          "deviations",
-          compared, same, neitherLoads, qlonglong(deviations.size()));
+          "deviations; skipped (their forms draw random()): %s",
+          compared, same, neitherLoads, qlonglong(deviations.size()),
+          qPrintable(skipped.join(QStringLiteral(", "))));
+    qInfo("%d answers given to each form", answers);
     QVERIFY(compared >= 300);
+    QVERIFY(answers >= 500); // the forms were filled, not just opened
     QVERIFY2(unexpected.isEmpty(), qPrintable(unexpected.join(QStringLiteral("\n"))));
 }
 
