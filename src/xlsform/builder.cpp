@@ -1225,22 +1225,6 @@ void Builder::checkRange(Element &e, const Place &place)
             e.bindType = QStringLiteral("decimal");
 }
 
-bool hasText(const Translated &t)
-{
-    for (const QString &v : t)
-        if (!v.isEmpty())
-            return true;
-    return false;
-}
-
-bool hasMedia(const Element &e)
-{
-    for (const Translated &m : e.media)
-        if (hasText(m))
-            return true;
-    return false;
-}
-
 void Builder::checkTriggers()
 {
     for (const auto &[element, targets] : std::as_const(m_triggers)) {
@@ -1484,7 +1468,7 @@ void Builder::checkLabels(const Element &e)
         }
         if (!c->hasControl())
             continue;
-        if (!hasText(c->label) && !hasText(c->hint) && !hasMedia(*c))
+        if (!hasText(c->label) && !hasText(c->hint) && !c->hasMedia())
             fail(Place{QStringLiteral("survey"), c->row, QStringLiteral("label")},
                  XlsForm::tr(
                      "The question '%1' has no label or hint. Give it one, so that people know "
@@ -1743,15 +1727,7 @@ Form Builder::build()
 
 } // namespace
 
-namespace {
-bool anyText(const Translated &t)
-{
-    for (const QString &v : t)
-        if (!v.isEmpty())
-            return true;
-    return false;
-}
-} // namespace
+namespace {} // namespace
 
 bool Element::hasControl() const
 {
@@ -1759,7 +1735,7 @@ bool Element::hasControl() const
         return false;
     if (type == QLatin1String("calculate"))
         return false;
-    const bool labelled = anyText(label) || anyText(hint);
+    const bool labelled = hasText(label) || hasText(hint);
     if ((!bindValue(QStringLiteral("calculate")).isEmpty() || !triggers.isEmpty()) && !labelled)
         return false;
     return true;

@@ -19,6 +19,15 @@ namespace survey::xlsform {
 using Translated = QMap<QString, QString>;
 using Attributes = QList<std::pair<QString, QString>>;
 
+/// Whether any language has text.
+inline bool hasText(const Translated &t)
+{
+    for (const QString &v : t)
+        if (!v.isEmpty())
+            return true;
+    return false;
+}
+
 /// Where a problem is: the sheet, its row (as numbered in the file) and the column.
 struct Place
 {
@@ -104,6 +113,14 @@ struct Element
     /// Whether it is shown in the body: not calculations, metadata nor a question that only
     /// computes (a calculation or trigger without label or hint).
     bool hasControl() const;
+    /// Whether it has an image, audio or video in any language.
+    bool hasMedia() const
+    {
+        for (const Translated &m : media)
+            if (hasText(m))
+                return true;
+        return false;
+    }
     /// The nearest enclosing repeat (or this one), if any.
     const Element *repeatAncestor() const;
 };

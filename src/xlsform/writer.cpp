@@ -16,14 +16,6 @@ namespace survey::xlsform {
 
 namespace {
 
-bool hasText(const Translated &t)
-{
-    for (const QString &v : t)
-        if (!v.isEmpty())
-            return true;
-    return false;
-}
-
 bool isDict(const Translated &t)
 {
     for (auto it = t.begin(); it != t.end(); ++it)
@@ -360,12 +352,7 @@ void Writer::addText(const QString &lang, const QString &id, const QString &form
 
 bool Writer::labelUsesItext(const Element &e) const
 {
-    if (isDict(e.label))
-        return true;
-    for (const Translated &m : e.media)
-        if (hasText(m))
-            return true;
-    return false;
+    return isDict(e.label) || e.hasMedia();
 }
 
 bool Writer::hintUsesItext(const Element &e) const

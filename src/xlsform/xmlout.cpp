@@ -3,7 +3,11 @@
 
 namespace survey::xlsform {
 
-QString escapeText(const QString &text)
+namespace {
+
+/// `text` with the characters XML reserves as references; in an attribute also the quote
+/// and the white space a parser would otherwise normalise.
+QString escape(const QString &text, bool attribute)
 {
     QString out;
     out.reserve(text.size());
@@ -14,35 +18,30 @@ QString escapeText(const QString &text)
             out += QLatin1String("&lt;");
         else if (c == u'>')
             out += QLatin1String("&gt;");
+        else if (attribute && c == u'"')
+            out += QLatin1String("&quot;");
+        else if (attribute && c == u'\n')
+            out += QLatin1String("&#10;");
+        else if (attribute && c == u'\t')
+            out += QLatin1String("&#9;");
+        else if (attribute && c == u'\r')
+            out += QLatin1String("&#13;");
         else
             out += c;
     }
     return out;
 }
 
+} // namespace
+
+QString escapeText(const QString &text)
+{
+    return escape(text, false);
+}
+
 QString escapeAttribute(const QString &text)
 {
-    QString out;
-    out.reserve(text.size());
-    for (const QChar c : text) {
-        if (c == u'&')
-            out += QLatin1String("&amp;");
-        else if (c == u'<')
-            out += QLatin1String("&lt;");
-        else if (c == u'>')
-            out += QLatin1String("&gt;");
-        else if (c == u'"')
-            out += QLatin1String("&quot;");
-        else if (c == u'\n')
-            out += QLatin1String("&#10;");
-        else if (c == u'\t')
-            out += QLatin1String("&#9;");
-        else if (c == u'\r')
-            out += QLatin1String("&#13;");
-        else
-            out += c;
-    }
-    return out;
+    return escape(text, true);
 }
 
 std::unique_ptr<XmlNode> XmlNode::text(QString text)
