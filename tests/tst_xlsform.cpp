@@ -49,6 +49,8 @@ private Q_SLOTS:
     void refusesMoreCellsThanTheCap();
     void refusesACellBeyondTheLastColumn();
     void refusesRowsTimesColumnsPastTheCap();
+    void refusesTextMultipliedBySharedStrings();
+    void refusesWhatWouldNotFit();
     void refusesAMissingSharedString();
     void refusesWhatIsNotAWorkbook();
     void staysInsideTheArchive();
@@ -76,7 +78,9 @@ void TestXlsForm::readsEveryKindOfCell()
         "<row r=\"3\"><c r=\"A3\" s=\"1\"><v>45356</v></c><c r=\"B3\" s=\"2\"><v>0.75</v></c>"
         "<c r=\"C3\" s=\"3\"><v>45356.5</v></c></row>"
         "<row r=\"4\"><c r=\"A4\" t=\"str\"><f>A1</f><v>formula text</v></c>"
-        "<c r=\"B4\" t=\"b\"><v>0</v></c><c r=\"C4\"><v>0.1</v></c></row>";
+        "<c r=\"B4\" t=\"b\"><v>0</v></c><c r=\"C4\"><v>0.1</v></c></row>"
+        "<row r=\"5\"><c r=\"A5\" s=\"1\"><v>32</v></c><c r=\"B5\"><v>1234567890123456789</v>"
+        "</c><c r=\"C5\"><v>1e-05</v></c></row>";
     QString error;
     const auto book =
         readXlsx(testutil::xlsx({{QStringLiteral("survey"), sheet}}, shared, styles), &error);
@@ -85,15 +89,20 @@ void TestXlsForm::readsEveryKindOfCell()
     QVERIFY(s);
     QCOMPARE(s->header,
              (QStringList{QStringLiteral("type"), QStringLiteral("name"), QStringLiteral("v")}));
-    QCOMPARE(s->rows.size(), 3);
+    QCOMPARE(s->rows.size(), 4);
     QCOMPARE(s->rows.at(0).number, 2);
     QCOMPARE(s->rows.at(0).cells,
              (QStringList{QStringLiteral("1"), QStringLiteral("2.5"), QStringLiteral("TRUE")}));
     QCOMPARE(s->rows.at(1).cells,
-             (QStringList{QStringLiteral("2024-03-05"), QStringLiteral("18:00:00"),
-                          QStringLiteral("2024-03-05T12:00:00")}));
+             (QStringList{QStringLiteral("2024-03-05 00:00:00"), QStringLiteral("18:00:00"),
+                          QStringLiteral("2024-03-05 12:00:00")}));
     QCOMPARE(s->rows.at(2).cells, (QStringList{QStringLiteral("formula text"),
                                                QStringLiteral("FALSE"), QStringLiteral("0.1")}));
+    // Serial 32 is 1900-02-01 (before Excel's 29 February 1900); integers keep every digit;
+    // other numbers are written as Python writes them.
+    QCOMPARE(s->rows.at(3).cells,
+             (QStringList{QStringLiteral("1900-02-01 00:00:00"),
+                          QStringLiteral("1234567890123456768"), QStringLiteral("1e-05")}));
 }
 
 void TestXlsForm::dropsEmptyRowsAndColumns()
@@ -235,12 +244,14 @@ void TestXlsForm::refusesACellBeyondTheLastColumn()
 
 void TestXlsForm::refusesRowsTimesColumnsPastTheCap()
 {
-    // A header reaching the last column makes every row that wide: few cells, many slots.
+    // A wide header makes every row that wide: few cells, many slots.
     ReadLimits limits;
     limits.maxSlots = 100'000;
-    QByteArray sheet = "<row r=\"1\">" + testutil::cell("A1", QStringLiteral("type")) +
-                       testutil::cell("XFD1", QStringLiteral("far")) + "</row>";
-    for (int r = 2; r < 12; ++r)
+    QByteArray sheet = "<row r=\"1\">";
+    for (int c = 0; c < 2000; ++c)
+        sheet += "<c t=\"inlineStr\"><is><t>h" + QByteArray::number(c) + "</t></is></c>";
+    sheet += "</row>";
+    for (int r = 2; r < 62; ++r)
         sheet += "<row r=\"" + QByteArray::number(r) + "\">" +
                  testutil::cell(("A" + QByteArray::number(r)).constData(), QStringLiteral("text")) +
                  "</row>";
@@ -248,11 +259,77 @@ void TestXlsForm::refusesRowsTimesColumnsPastTheCap()
     QVERIFY(!readXlsx(testutil::xlsx({{QStringLiteral("survey"), sheet}}), &error, limits));
     QVERIFY2(error.contains(QStringLiteral("more rows and columns")), qPrintable(error));
     QByteArray md =
-        "| survey | type | name | label |" + QByteArray(40'000, 'x').replace("x", "| c ") + "\n";
+        "| survey | type | name | label |" + QByteArray(15'000, 'x').replace("x", "| c ") + "\n";
     for (int r = 0; r < 10; ++r)
         md += "| | text | q | Q |\n";
     QVERIFY(!readMarkdown(md, &error, limits));
     QVERIFY2(error.contains(QStringLiteral("more rows and columns")), qPrintable(error));
+    // And no markdown row wider than a spreadsheet can be.
+    QVERIFY(!readMarkdown("| survey | type |" + QByteArray(20'000, 'x').replace("x", "| c ") + "\n",
+                          &error));
+    QVERIFY2(error.contains(QStringLiteral("more than 16384 columns")), qPrintable(error));
+}
+
+void TestXlsForm::refusesTextMultipliedBySharedStrings()
+{
+    // One long shared string used by every cell: 20 KB of zip, 400 MB of text once read.
+    ReadLimits limits;
+    limits.maxTextChars = 10'000'000;
+    QByteArray sheet;
+    for (int r = 1; r <= 2000; ++r)
+        sheet += "<row r=\"" + QByteArray::number(r) + "\"><c r=\"A" + QByteArray::number(r) +
+                 "\" t=\"s\"><v>0</v></c></row>";
+    const QByteArray bytes = testutil::xlsx({{QStringLiteral("survey"), sheet}},
+                                            "<si><t>" + QByteArray(200'000, 'x') + "</t></si>");
+    QString error;
+    QVERIFY(!readXlsx(bytes, &error, limits));
+    QVERIFY2(error.contains(QStringLiteral("more text")), qPrintable(error));
+}
+
+void TestXlsForm::refusesWhatWouldNotFit()
+{
+    // Nesting past 64 levels, loops that multiply, long names, control characters, attribute
+    // columns that are not names: refused with the place, before any work they would cost.
+    const auto convertMd = [](const QByteArray &md) { return convertBytes(md, Options{}); };
+    QByteArray nested = "| survey | type | name | label |\n";
+    for (int i = 0; i < 70; ++i)
+        nested += "| | begin group | g" + QByteArray::number(i) + " | G |\n";
+    Conversion c = convertMd(nested);
+    QVERIFY(!c.ok);
+    QCOMPARE(c.errors.first().place.row, 66);
+    QVERIFY2(c.errorText().contains(QStringLiteral("more than 64 deep")),
+             qPrintable(c.errorText()));
+
+    QByteArray loops = "| survey | type | name | label |\n";
+    for (int i = 0; i < 5; ++i)
+        loops += "| | begin loop over l | l" + QByteArray::number(i) + " | L |\n";
+    loops += "| | text | q | Q |\n";
+    for (int i = 0; i < 5; ++i)
+        loops += "| | end loop | | |\n";
+    loops += "| choices | list_name | name | label |\n";
+    for (int i = 0; i < 20; ++i)
+        loops += "| | l | c" + QByteArray::number(i) + " | C |\n";
+    c = convertMd(loops);
+    QVERIFY(!c.ok);
+    QVERIFY2(c.errorText().contains(QStringLiteral("more than 200000 questions")),
+             qPrintable(c.errorText()));
+
+    c = convertMd("| survey | type | name | label |\n| | text | " + QByteArray(300, 'n') +
+                  " | Q |\n");
+    QVERIFY(!c.ok);
+    QVERIFY2(c.errorText().contains(QStringLiteral("longer than 255")), qPrintable(c.errorText()));
+
+    c = convertMd("| survey | type | name | label |\n| | text | q | Q \x01 |\n");
+    QVERIFY(!c.ok);
+    QVERIFY2(c.errorText().startsWith(QStringLiteral("Sheet 'survey', row 2, column 'label': The "
+                                                     "cell holds a control character (code 1)")),
+             qPrintable(c.errorText()));
+
+    c = convertMd(
+        "| survey | type | name | label | bind::a=\"x\" onload |\n| | text | q | Q | 1 |\n");
+    QVERIFY(!c.ok);
+    QVERIFY2(c.errorText().contains(QStringLiteral("does not name an attribute")),
+             qPrintable(c.errorText()));
 }
 
 void TestXlsForm::refusesAMissingSharedString()

@@ -281,7 +281,7 @@ void Backend::addFormFile(const QString &pathOrUrl)
                 // An XLSForm: converted on the device, as the server would.
                 xlsform::Options options;
                 options.fallbackId = fi.completeBaseName();
-                const xlsform::Conversion c = xlsform::convertBytes(xml, options);
+                const xlsform::Conversion c = xlsform::convertXlsx(xml, options);
                 warnings = c.warningTexts();
                 converted = c.ok;
                 if (c.ok)

@@ -63,33 +63,44 @@ bool isXmlName(const QString &name)
 
 QMap<QString, QString> parseParameters(const QString &text, const Place &place)
 {
+    // One pass: tokens are runs of anything but space, '=', ',' and ';'; a pair is a token,
+    // '=' and a token (spaces around '=' allowed); pairs are parted by space, ',' or ';'.
     QMap<QString, QString> out;
-    const QString trimmed = text.trimmed();
-    if (trimmed.isEmpty())
-        return out;
-    static const QRegularExpression pair(
-        QStringLiteral("^[\\s,;]*([^\\s=,;]+)\\s*=\\s*([^\\s=,;]+)"));
-    qsizetype at = 0;
-    while (at < trimmed.size()) {
-        const QStringView rest = QStringView(trimmed).mid(at);
-        if (rest.trimmed().isEmpty() ||
-            rest.toString().remove(QRegularExpression(QStringLiteral("[\\s,;]"))).isEmpty())
+    const auto separator = [](QChar c) { return c.isSpace() || c == u',' || c == u';'; };
+    const auto tokenChar = [&](QChar c) { return !separator(c) && c != u'='; };
+    const auto malformed = [&] {
+        fail(place, XlsForm::tr("The parameters must be written as 'key1=value1 key2=value2'."));
+    };
+    const qsizetype n = text.size();
+    qsizetype i = 0;
+    const auto skipSpaces = [&] {
+        while (i < n && text.at(i).isSpace())
+            ++i;
+    };
+    const auto token = [&] {
+        const qsizetype start = i;
+        while (i < n && tokenChar(text.at(i)))
+            ++i;
+        return text.mid(start, i - start);
+    };
+    while (true) {
+        while (i < n && separator(text.at(i)))
+            ++i;
+        if (i >= n)
             break;
-        const auto m = pair.match(rest.toString());
-        if (!m.hasMatch())
-            fail(place,
-                 XlsForm::tr("The parameters must be written as 'key1=value1 key2=value2'."));
-        const QString key = m.captured(1).toLower();
-        QString value = m.captured(2);
+        const QString key = token().toLower();
+        skipSpaces();
+        if (key.isEmpty() || i >= n || text.at(i) != u'=')
+            malformed();
+        ++i;
+        skipSpaces();
+        QString value = token();
+        if (value.isEmpty() || (i < n && !separator(text.at(i))))
+            malformed();
         if (key != QLatin1String("value") && key != QLatin1String("label") &&
             key != QLatin1String("reference-geometry"))
             value = value.toLower();
         out.insert(key, value);
-        at += m.capturedLength(0);
-        // The next pair must be separated from this one.
-        if (at < trimmed.size() && !QString(QStringLiteral(" \t\n\r,;")).contains(trimmed.at(at)))
-            fail(place,
-                 XlsForm::tr("The parameters must be written as 'key1=value1 key2=value2'."));
     }
     return out;
 }
@@ -128,6 +139,13 @@ bool isDynamicDefault(const QString &value, const QString &type)
 }
 
 namespace {
+
+/// How deep groups and repeats may nest, and how many questions loops may make: a form
+/// beyond them is a mistake or an attack, and each costs memory and time to convert.
+constexpr int kMaxDepth = 64;
+constexpr int kMaxLoopElements = 200'000;
+/// The longest name a question, group or choice list may have.
+constexpr int kMaxNameLength = 255;
 
 // ----------------------------------------------------------------------------- rows
 
@@ -228,6 +246,7 @@ private:
     void checkRange(Element &e, const Place &place);
     void expandLoops(Element &e);
     void checkRepeatNames(const Element &root);
+    void warnMissingTranslations();
     void makeTableList(Element &group);
     void checkReferenceGeometry(const Element &e);
     void checkSearch();
@@ -248,6 +267,9 @@ private:
     QHash<QString, int> m_nameCount;                     // every name in the survey
     QHash<QString, Element *> m_questions;               // names of questions (not groups)
     QString m_rootName;
+    int m_loopElements = 0;
+    QSet<QString> m_spaceChecked;   // lists whose names were checked for select_multiple
+    QSet<QString> m_listsWithOther; // lists that have their "other" choice
     QHash<const Element *, QHash<QString, QString>> m_siblingNames; // case-folded → as written
     QHash<const Element *, QSet<QString>> m_exactNames;
 };
@@ -284,6 +306,18 @@ RowSheet Builder::readSheet(const QString &name, SheetKind kind)
              XlsForm::tr("The columns '%1' and '%2' are two names for the same column. Rename or "
                          "remove one of them.")
                  .arg(clash.first, clash.second));
+    // Columns that become XML attribute names must be names: anything else would break the
+    // XForm (or smuggle in attributes of its own).
+    for (const Column &c : std::as_const(out.columns)) {
+        for (const QLatin1String prefix :
+             {QLatin1String("bind::"), QLatin1String("control::"), QLatin1String("instance::")}) {
+            if (c.key.startsWith(prefix) && !isXmlName(c.key.mid(prefix.size())))
+                fail(Place{name, 1, c.raw},
+                     XlsForm::tr("The column '%1' does not name an attribute: after '::' must "
+                                 "come a name (letters, digits, '_', '-', '.', one ':').")
+                         .arg(c.raw));
+        }
+    }
     const bool collapse = kind == SheetKind::Survey;
     for (const SheetRow &sr : sheet->rows) {
         Row row;
@@ -293,6 +327,15 @@ RowSheet Builder::readSheet(const QString &name, SheetKind kind)
             if (text.isEmpty())
                 continue;
             const Column &c = out.columns.at(i);
+            for (const QChar ch : text) {
+                const char16_t u = ch.unicode();
+                if ((u < 0x20 || u >= 0xFFFE) &&
+                    ((u < 0x20 && u != u'\t' && u != u'\n' && u != u'\r') || u >= 0xFFFE))
+                    fail(Place{name, sr.number, c.raw},
+                         XlsForm::tr("The cell holds a control character (code %1), which a form "
+                                     "cannot carry. Delete it from the cell.")
+                             .arg(int(u)));
+            }
             if (c.key.isEmpty())
                 fail(Place{name, sr.number, {}},
                      XlsForm::tr("A value is in a column without a header. Add the header row the "
@@ -379,11 +422,10 @@ void Builder::readChoices()
         for (const Column &c : sheet.columns) {
             if (c.key.isEmpty() || c.translated || c.key.contains(QLatin1String("::")))
                 continue;
-            if (c.key.contains(u' '))
+            if (c.key.contains(u' ') || !isXmlName(c.key))
                 warn(Place{sheetName, 1, c.raw},
-                     XlsForm::tr(
-                         "The column header '%1' has a space in it and is left out. Column headers "
-                         "must not be empty nor contain spaces.")
+                     XlsForm::tr("The column header '%1' is not a name (it has a space or a sign "
+                                 "a name cannot hold) and is left out.")
                          .arg(c.raw));
         }
         if (!sheet.rows.isEmpty()) {
@@ -414,7 +456,7 @@ void Builder::readChoices()
                 else if (key.startsWith(QLatin1String("media::")))
                     choice.media.insert(key.mid(7), row.values.value(key));
                 else if (key != QLatin1String("list_name") && key != QLatin1String("name") &&
-                         !key.contains(u' ') && row.values.value(key).contains(QString()))
+                         isXmlName(key) && row.values.value(key).contains(QString()))
                     choice.extra.append({key, row.value(key)});
             }
             if (checkDuplicates) {
@@ -440,7 +482,7 @@ void Builder::readChoices()
     readLists(m_choices, QStringLiteral("choices"), &m_form.choiceLists, &m_listIndex, true);
     for (const ChoiceList &list : std::as_const(m_form.choiceLists))
         for (const Choice &c : list.choices)
-            if (c.label.isEmpty() && c.media.isEmpty())
+            if (!hasText(c.label))
                 warn(Place{QStringLiteral("choices"), c.row, QStringLiteral("label")},
                      XlsForm::tr("The choice '%1' has no label. Choices should have a label.")
                          .arg(c.name));
@@ -656,6 +698,11 @@ void Builder::readSurvey()
         }
         if (name.isEmpty())
             fail(column(QStringLiteral("name")), XlsForm::tr("The question or group has no name."));
+        if (name.size() > kMaxNameLength)
+            fail(column(QStringLiteral("name")),
+                 XlsForm::tr("The name '%1…' is longer than %2 characters.")
+                     .arg(name.left(40))
+                     .arg(kMaxNameLength));
         if (!isXmlName(name))
             fail(column(QStringLiteral("name")),
                  XlsForm::tr(
@@ -723,8 +770,16 @@ void Builder::readSurvey()
                 repeatNames.insert(name);
             }
             finishElement(e, row, nullptr);
+            if (e.kind == Kind::Repeat && !hasText(e.label) && !e.hasMedia())
+                warn(place, XlsForm::tr("The repeat '%1' has no label: people will not know "
+                                        "what each entry is for.")
+                                .arg(name));
             parent->children.push_back(std::move(element));
             open.append(&e);
+            if (open.size() - 1 > kMaxDepth) // the survey itself is not counted
+                fail(
+                    column(QStringLiteral("type")),
+                    XlsForm::tr("Groups and repeats are nested more than %1 deep.").arg(kMaxDepth));
             openControls.append({word, row.number});
             continue;
         }
@@ -760,6 +815,10 @@ void Builder::readSurvey()
                 e.bind.append({QStringLiteral("readonly"), QStringLiteral("true()")});
             if (e.type == QLatin1String("audit"))
                 e.inMeta = true;
+            if (e.type == QLatin1String("simserial") || e.type == QLatin1String("subscriberid"))
+                warn(place, XlsForm::tr("%1 is no longer given by most devices: only old "
+                                        "versions of ODK Collect on Android before 11 have it.")
+                                .arg(e.type));
         } else {
             fail(column(QStringLiteral("type")),
                  XlsForm::tr("Unknown question type '%1'.").arg(type));
@@ -895,7 +954,9 @@ void Builder::checkSelect(Element &e, const Row &row)
                  XlsForm::tr(
                      "Give the choices of this 'or other' question on the 'choices' sheet."));
     }
-    if (e.kind == Kind::Select && !fromFile && m_listIndex.contains(e.listName)) {
+    if (e.kind == Kind::Select && !fromFile && m_listIndex.contains(e.listName) &&
+        !m_spaceChecked.contains(e.listName)) {
+        m_spaceChecked.insert(e.listName); // once a list, however many questions use it
         for (const Choice &c : m_form.choiceLists.at(m_listIndex.value(e.listName)).choices)
             if (c.name.contains(u' '))
                 fail(Place{QStringLiteral("choices"), c.row, QStringLiteral("name")},
@@ -1252,8 +1313,9 @@ void Builder::checkTriggers()
     }
 }
 
-std::unique_ptr<Element> cloneElement(const Element &from, Element *parent)
+std::unique_ptr<Element> cloneElement(const Element &from, Element *parent, int *count)
 {
+    ++*count;
     auto e = std::make_unique<Element>();
     Element *children = e.get();
     e->kind = from.kind;
@@ -1288,18 +1350,21 @@ std::unique_ptr<Element> cloneElement(const Element &from, Element *parent)
     e->loopList = from.loopList;
     e->parent = parent;
     for (const auto &c : from.children)
-        children->children.push_back(cloneElement(*c, children));
+        children->children.push_back(cloneElement(*c, children, count));
     return e;
+}
+
+QString substituted(QString text, const Choice &choice, const QString &label)
+{
+    return text.replace(QLatin1String("%(name)s"), choice.name)
+        .replace(QLatin1String("%(label)s"), label);
 }
 
 void substituteLoop(Translated &t, const Choice &choice)
 {
-    for (auto it = t.begin(); it != t.end(); ++it) {
-        QString label = choice.label.value(it.key(), choice.label.value(QString()));
-        it.value()
-            .replace(QLatin1String("%(name)s"), choice.name)
-            .replace(QLatin1String("%(label)s"), label);
-    }
+    for (auto it = t.begin(); it != t.end(); ++it)
+        it.value() = substituted(it.value(), choice,
+                                 choice.label.value(it.key(), choice.label.value(QString())));
 }
 
 void Builder::expandLoops(Element &e)
@@ -1308,10 +1373,13 @@ void Builder::expandLoops(Element &e)
         expandLoops(*c);
     if (e.loopList.isEmpty())
         return;
-    // A loop is a group holding one group per choice, each a copy of the loop's questions.
+    // A loop is a group holding one group per choice (but "none"), each a copy of the loop's
+    // questions with %(name)s and %(label)s in their texts and expressions replaced.
     std::vector<std::unique_ptr<Element>> body = std::move(e.children);
     e.children.clear();
     for (const Choice &choice : m_form.choiceLists.at(m_listIndex.value(e.loopList)).choices) {
+        if (choice.name == QLatin1String("none"))
+            continue;
         auto group = std::make_unique<Element>();
         group->kind = Kind::Group;
         group->type = QStringLiteral("begin_group");
@@ -1320,9 +1388,18 @@ void Builder::expandLoops(Element &e)
         group->label = choice.label;
         group->parent = &e;
         for (const auto &c : body) {
-            auto copy = cloneElement(*c, group.get());
-            substituteLoop(copy->label, choice);
-            substituteLoop(copy->hint, choice);
+            auto copy = cloneElement(*c, group.get(), &m_loopElements);
+            if (m_loopElements > kMaxLoopElements)
+                fail(Place{QStringLiteral("survey"), e.row, QStringLiteral("type")},
+                     XlsForm::tr("The loops make more than %1 questions.").arg(kMaxLoopElements));
+            for (Translated *t :
+                 {&copy->label, &copy->hint, &copy->constraintMessage, &copy->requiredMessage})
+                substituteLoop(*t, choice);
+            for (Attributes *a : {&copy->bind, &copy->control})
+                for (auto &[name, value] : *a)
+                    value = substituted(value, choice, choice.label.value(QString()));
+            copy->defaultValue =
+                substituted(copy->defaultValue, choice, choice.label.value(QString()));
             group->children.push_back(std::move(copy));
         }
         e.children.push_back(std::move(group));
@@ -1396,9 +1473,10 @@ void Builder::addGenerated(Element &parent)
             addGenerated(e);
         if (e.orOther) {
             ChoiceList &list = m_form.choiceLists[m_listIndex.value(e.listName)];
-            bool has = false;
-            for (const Choice &c : list.choices)
-                has = has || c.name == QLatin1String("other");
+            bool has = m_listsWithOther.contains(list.name);
+            for (qsizetype i = 0; !has && i < list.choices.size(); ++i)
+                has = list.choices.at(i).name == QLatin1String("other");
+            m_listsWithOther.insert(list.name);
             if (!has) {
                 Choice other;
                 other.name = QStringLiteral("other");
@@ -1475,6 +1553,53 @@ void Builder::checkLabels(const Element &e)
                      "what is asked.")
                      .arg(c->name));
     }
+}
+
+void Builder::warnMissingTranslations()
+{
+    // Each language should have every kind of text column the others have (only the
+    // columns count, not their cells); the columns without a language are the default's.
+    const QString fallback = m_form.settings.defaultLanguage.isEmpty()
+                                 ? QStringLiteral("default")
+                                 : m_form.settings.defaultLanguage;
+    QStringList lines;
+    bool anyTranslated = false;
+    bool orOther = false;
+    for (const RowSheet *sheet : {&m_survey, &m_choices})
+        for (const Column &c : sheet->columns)
+            anyTranslated = anyTranslated || c.translated;
+    static const QRegularExpression other(QStringLiteral(" (or_other|or specify other|or other)$"));
+    for (const Row &row : std::as_const(m_survey.rows))
+        orOther = orOther || other.match(row.value(QStringLiteral("type"))).hasMatch();
+    if (!anyTranslated)
+        return;
+    for (const auto &[sheet, name] : {std::pair{&m_survey, QStringLiteral("survey")},
+                                      std::pair{&m_choices, QStringLiteral("choices")}}) {
+        QMap<QString, QSet<QString>> kinds; // language → its text columns
+        QSet<QString> all;
+        for (const Column &c : sheet->columns) {
+            if (!isTranslatable(c.key))
+                continue;
+            QString kind = c.key.startsWith(QLatin1String("media::")) ? c.key.mid(7) : c.key;
+            kinds[c.translated ? c.language : fallback].insert(kind);
+            all.insert(kind);
+        }
+        for (auto it = kinds.begin(); it != kinds.end(); ++it) {
+            QStringList missing = QStringList(all.begin(), all.end());
+            missing.removeIf([&](const QString &k) { return it.value().contains(k); });
+            missing.sort();
+            if (!missing.isEmpty())
+                lines << XlsForm::tr("Language '%1' has no %2 column(s) on the '%3' sheet: %4.")
+                             .arg(it.key())
+                             .arg(missing.size())
+                             .arg(name, missing.join(QLatin1String(", ")));
+        }
+    }
+    if (!lines.isEmpty())
+        warn(Place{}, lines.join(u'\n'));
+    if (orOther)
+        warn(Place{}, XlsForm::tr("The form uses or_other and translations: the 'Other' choice "
+                                  "and the question that asks for it are not translated."));
 }
 
 void Builder::checkRepeatNames(const Element &root)
@@ -1714,6 +1839,7 @@ Form Builder::build()
     readChoices();
     readEntities();
     readSurvey();
+    warnMissingTranslations();
     m_form.root->name = m_rootName;
     expandLoops(*m_form.root);
     checkRepeatNames(*m_form.root);

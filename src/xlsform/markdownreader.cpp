@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QRegularExpression>
 
 namespace survey::xlsform {
@@ -60,6 +61,7 @@ std::optional<Workbook> readMarkdown(const QByteArray &bytes, QString *error,
         return std::nullopt;
     }
     Workbook book;
+    QHash<QString, qsizetype> sheetIndex; // name → index in book.sheets
     Sheet *sheet = nullptr;
     int number = 0;
     const QStringList lines = text.split(u'\n');
@@ -75,16 +77,25 @@ std::optional<Workbook> readMarkdown(const QByteArray &bytes, QString *error,
             continue;
         QStringList cells = splitCells(inner);
         const QString first = cells.takeFirst();
+        if (cells.size() > limits.maxColumns) {
+            *error =
+                XlsForm::tr("A row of the table has more than %1 columns.").arg(limits.maxColumns);
+            return std::nullopt;
+        }
         if (!first.isEmpty()) {
             // A new sheet; a repeated name replaces the earlier one.
-            for (qsizetype i = 0; i < book.sheets.size(); ++i) {
-                if (book.sheets.at(i).name == first) {
-                    book.sheets.removeAt(i);
-                    break;
+            if (const auto it = sheetIndex.constFind(first); it != sheetIndex.constEnd()) {
+                book.sheets[*it] = Sheet{first, {}, {}};
+                sheet = &book.sheets[*it];
+            } else {
+                if (book.sheets.size() >= limits.maxSheets) {
+                    *error = XlsForm::tr("The spreadsheet has more sheets than a form can.");
+                    return std::nullopt;
                 }
+                sheetIndex.insert(first, book.sheets.size());
+                book.sheets.append(Sheet{first, {}, {}});
+                sheet = &book.sheets.last();
             }
-            book.sheets.append(Sheet{first, {}, {}});
-            sheet = &book.sheets.last();
             number = 0;
         }
         if (!sheet)

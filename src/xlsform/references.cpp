@@ -48,6 +48,8 @@ References::References(const Element &root)
 void References::index(const Element &e)
 {
     for (const auto &c : e.children) {
+        if (m_names.contains(c->name))
+            m_ambiguous.insert(c->name); // a loop's copies: one name, many questions
         m_names.insert(c->name, c.get());
         index(*c);
     }
@@ -119,6 +121,11 @@ QString References::resolve(const QString &text, const Element *context, int fla
                 saved = true;
             }
             const Element *target = m_names.value(name);
+            if (m_ambiguous.contains(name))
+                fail(Place{}, XlsForm::tr("The reference ${%1} is ambiguous: there is more than "
+                                          "one '%1' (a loop copies its questions). Refer to a "
+                                          "question outside the loop.")
+                                  .arg(name));
             if (!target) {
                 fail(Place{},
                      XlsForm::tr(

@@ -6,6 +6,7 @@
 #include "model.h"
 
 #include <QHash>
+#include <QSet>
 #include <QString>
 
 namespace survey::xlsform {
@@ -34,6 +35,7 @@ public:
 private:
     void index(const Element &e);
     QHash<QString, const Element *> m_names;
+    QSet<QString> m_ambiguous;
 };
 
 } // namespace survey::xlsform

@@ -41,15 +41,17 @@ struct ReadLimits
     qint64 maxTotalBytes = 160 * 1024 * 1024; // all the parts read together
     qint64 maxCells = 2'000'000;              // non-empty cells over every sheet
     qint64 maxSlots = 4'000'000;              // rows × header width over every sheet
+    qint64 maxTextChars = 32'000'000;         // the text of every cell read, together
     int maxColumns = 16384;                   // Excel's own limit (XFD)
     int maxRows = 1048576;                    // Excel's own limit
     int maxSheets = 256;
 };
 
-/// Reads an .xlsx workbook: shared and inline strings, numbers (an integral number as an
-/// integer), booleans, dates and times stored as serial numbers under a date format (as ISO
-/// 8601 text). Empty rows and columns are dropped. Nothing, with `error` set, when the bytes
-/// are not a readable workbook or pass a limit.
+/// Reads an .xlsx workbook as pyxform does: shared and inline strings, numbers (an integral
+/// number as an integer), booleans (TRUE, FALSE), dates and times stored as serial numbers
+/// under a date format ("2024-03-05 00:00:00", "18:00:00"); the header is row 1; empty rows
+/// and columns are dropped. Nothing, with `error` set, when the bytes are not a readable
+/// workbook, a sheet has two columns of one name, or it passes a limit.
 std::optional<Workbook> readXlsx(const QByteArray &bytes, QString *error,
                                  const ReadLimits &limits = {});
 

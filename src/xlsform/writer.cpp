@@ -91,6 +91,8 @@ private:
     bool labelUsesItext(const Element &e) const;
     bool hintUsesItext(const Element &e) const;
     bool listUsesItext(const ChoiceList &list) const;
+    bool listNeedsItext(const ChoiceList &list) const;
+    mutable QHash<QString, bool> m_listItext;
 
     // Instances
     void collectInstances(const Element &e);
@@ -361,6 +363,16 @@ bool Writer::hintUsesItext(const Element &e) const
 }
 
 bool Writer::listUsesItext(const ChoiceList &list) const
+{
+    // Asked for every question using the list: worked out once a list.
+    if (const auto known = m_listItext.constFind(list.name); known != m_listItext.constEnd())
+        return *known;
+    const bool uses = listNeedsItext(list);
+    m_listItext.insert(list.name, uses);
+    return uses;
+}
+
+bool Writer::listNeedsItext(const ChoiceList &list) const
 {
     for (const Choice &c : list.choices) {
         if (isDict(c.label))
@@ -1081,6 +1093,7 @@ WriteResult Writer::write()
     }
 
     XmlNode html(QStringLiteral("h:html"));
+    html.setBudget(kMaxXFormChars);
     html.attr(QStringLiteral("xmlns"), QStringLiteral("http://www.w3.org/2002/xforms"))
         .attr(QStringLiteral("xmlns:h"), QStringLiteral("http://www.w3.org/1999/xhtml"))
         .attr(QStringLiteral("xmlns:ev"), QStringLiteral("http://www.w3.org/2001/xml-events"))

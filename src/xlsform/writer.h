@@ -7,6 +7,10 @@
 
 namespace survey::xlsform {
 
+/// The most characters an XForm may have (a spreadsheet can ask for more than it holds: one
+/// list written inline into many questions).
+constexpr qint64 kMaxXFormChars = 64'000'000;
+
 struct WriteResult
 {
     QByteArray xml;

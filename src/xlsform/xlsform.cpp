@@ -3,6 +3,7 @@
 
 #include "builder.h"
 #include "writer.h"
+#include "xmlout.h"
 
 #include <QFileInfo>
 
@@ -54,6 +55,10 @@ Conversion convert(const Workbook &book, const Options &options)
         out.ok = true;
     } catch (const Failure &failure) {
         out.errors.append(failure.message);
+    } catch (const XmlBudgetExceeded &) {
+        out.errors.append(Message{Place{}, XlsForm::tr("The XForm would be larger than %1 MB, "
+                                                       "more than a form can be.")
+                                               .arg(kMaxXFormChars / 1'000'000)});
     }
     return out;
 }
@@ -62,6 +67,18 @@ Conversion convertBytes(const QByteArray &bytes, const Options &options)
 {
     QString error;
     const auto book = looksLikeZip(bytes) ? readXlsx(bytes, &error) : readMarkdown(bytes, &error);
+    if (!book) {
+        Conversion out;
+        out.errors.append(Message{Place{}, error});
+        return out;
+    }
+    return convert(*book, options);
+}
+
+Conversion convertXlsx(const QByteArray &bytes, const Options &options)
+{
+    QString error;
+    const auto book = readXlsx(bytes, &error);
     if (!book) {
         Conversion out;
         out.errors.append(Message{Place{}, error});

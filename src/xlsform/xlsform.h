@@ -42,5 +42,7 @@ bool isXmlName(const QString &name);
 Conversion convertFile(const QString &path, Options options = {});
 /// Converts spreadsheet bytes (.xlsx, or markdown when they are text).
 Conversion convertBytes(const QByteArray &bytes, const Options &options);
+/// Converts an .xlsx workbook only: anything else is refused (what people upload).
+Conversion convertXlsx(const QByteArray &bytes, const Options &options);
 
 } // namespace survey::xlsform

@@ -147,10 +147,11 @@ QString readStringItem(QXmlStreamReader &reader)
     return text;
 }
 
+/// The built-in number formats that show dates or times (as openpyxl, which pyxform reads
+/// spreadsheets with, knows them).
 bool isBuiltinDateFormat(int id)
 {
-    return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) ||
-           (id >= 50 && id <= 58) || (id >= 71 && id <= 81);
+    return (id >= 14 && id <= 22) || (id >= 45 && id <= 47);
 }
 
 /// A format code shows a date or time when it has d, m, y, h or s outside quotes,
@@ -233,37 +234,41 @@ bool parseCellRef(QStringView ref, int *column, int *row)
     return true;
 }
 
-/// A number as pyxform writes it: integral values without a fraction, others in the
-/// shortest form that reads back the same.
+/// A number as pyxform writes it: integral values with all their digits and no fraction,
+/// others in the shortest form that reads back the same (as Python's str()).
 QString numberText(double v)
 {
-    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
+    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.2e18)
         return QString::number(static_cast<qint64>(v));
     return QString::number(v, 'g', QLocale::FloatingPointShortest);
 }
 
-/// A date serial (days since 1899-12-30, the 1900 system's fixed epoch) as ISO 8601: a date,
-/// a time (under one day) or a date and time.
-QString serialDateText(double serial)
+/// A date serial under a date format as pyxform writes what openpyxl reads: under one day a
+/// time ("HH:MM:SS"), else a date and time ("YYYY-MM-DD HH:MM:SS"). Serials count days from
+/// 1899-12-30 (1900 system; those before 1900-03-01 skip Excel's 29 February 1900) or from
+/// 1904-01-01.
+QString serialDateText(double serial, bool from1904)
 {
     if (!std::isfinite(serial) || serial < 0 || serial > 2958466)
         return numberText(serial);
-    const qint64 days = static_cast<qint64>(std::floor(serial));
+    qint64 days = static_cast<qint64>(std::floor(serial));
     const qint64 ms = std::llround((serial - static_cast<double>(days)) * 86400000.0);
-    const QDate date = QDate(1899, 12, 30).addDays(days);
     const QTime time = QTime(0, 0).addMSecs(static_cast<int>(std::min<qint64>(ms, 86399999)));
-    if (days == 0 && ms > 0)
+    if (days == 0)
         return time.toString(QStringLiteral("HH:mm:ss"));
-    if (ms == 0)
-        return date.toString(Qt::ISODate);
-    return QDateTime(date, time).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"));
+    QDate epoch = from1904 ? QDate(1904, 1, 1) : QDate(1899, 12, 30);
+    if (!from1904 && days < 60)
+        ++days;
+    return QDateTime(epoch.addDays(days), time).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
 struct Context
 {
     QStringList shared;
     QList<bool> dateStyles;
+    bool date1904 = false;
     qint64 cells = 0;
+    qint64 textChars = 0; // of every cell read: one shared string may be used by many
 };
 
 /// The rows of a worksheet as (row number, cells by column), empty rows left out.
@@ -340,12 +345,19 @@ std::optional<QMap<int, QMap<int, QString>>> readWorksheet(const QByteArray &xml
                 const double v = value.trimmed().toDouble(&ok);
                 if (ok)
                     value = style >= 0 && style < ctx.dateStyles.size() && ctx.dateStyles.at(style)
-                                ? serialDateText(v)
+                                ? serialDateText(v, ctx.date1904)
                                 : numberText(v);
             }
             // "str" (a formula's text), "inlineStr" and "d" (ISO date text) are text already.
             if (value.trimmed().isEmpty())
                 continue;
+            ctx.textChars += value.size();
+            if (ctx.textChars > limits.maxTextChars) {
+                *error = XlsForm::tr("The spreadsheet's cells hold more text than a form can "
+                                     "(%1 million characters).")
+                             .arg(limits.maxTextChars / 1'000'000);
+                return std::nullopt;
+            }
             if (++ctx.cells > limits.maxCells) {
                 *error = XlsForm::tr("The spreadsheet has more cells than a form can (%1).")
                              .arg(limits.maxCells);
@@ -432,6 +444,10 @@ std::optional<Workbook> readXlsx(const QByteArray &bytes, QString *error, const 
     QXmlStreamReader reader(*workbookXml);
     while (!reader.atEnd()) {
         reader.readNext();
+        if (reader.isStartElement() && reader.name() == QLatin1String("workbookPr")) {
+            const auto v = reader.attributes().value(QLatin1String("date1904"));
+            ctx.date1904 = v == QLatin1String("1") || v == QLatin1String("true");
+        }
         if (reader.isStartElement() && reader.name() == QLatin1String("sheet")) {
             QString id;
             for (const auto &attr : reader.attributes())
@@ -464,17 +480,28 @@ std::optional<Workbook> readXlsx(const QByteArray &bytes, QString *error, const 
         if (!rows)
             return std::nullopt;
         Sheet sheet{name, {}, {}};
-        bool header = true;
-        for (auto it = rows->begin(); it != rows->end(); ++it) {
-            const QMap<int, QString> &cells = it.value();
-            if (header) {
-                const int width = cells.isEmpty() ? 0 : cells.lastKey() + 1;
-                sheet.header.resize(width);
-                for (auto c = cells.begin(); c != cells.end(); ++c)
-                    sheet.header[c.key()] = c.value().trimmed();
-                header = false;
+        // As pyxform reads a sheet: its header is row 1, up to the first run of 20 empty
+        // header cells; its rows end at the first run of 60 empty rows.
+        const QMap<int, QString> head = rows->value(1);
+        int blank = 0;
+        for (int c = 0; c <= (head.isEmpty() ? -1 : head.lastKey()) && blank < 20; ++c) {
+            const QString h = head.value(c).trimmed();
+            blank = h.isEmpty() ? blank + 1 : 0;
+            if (h.isEmpty())
                 continue;
+            if (sheet.header.contains(h)) {
+                *error = XlsForm::tr("The sheet '%1' has two columns headed '%2'.").arg(name, h);
+                return std::nullopt;
             }
+            sheet.header.resize(c + 1);
+            sheet.header[c] = h;
+        }
+        int previous = 1;
+        for (auto it = rows->upperBound(1); it != rows->end(); ++it) {
+            if (it.key() - previous > 60)
+                break;
+            previous = it.key();
+            const QMap<int, QString> &cells = it.value();
             slots += sheet.header.size();
             if (slots > limits.maxSlots) {
                 *error = XlsForm::tr("The spreadsheet has more rows and columns than a form can.");

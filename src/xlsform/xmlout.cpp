@@ -52,8 +52,24 @@ std::unique_ptr<XmlNode> XmlNode::text(QString text)
     return node;
 }
 
+void XmlNode::setBudget(qint64 characters)
+{
+    m_ownBudget = std::make_unique<qint64>(characters);
+    m_budget = m_ownBudget.get();
+}
+
+void XmlNode::charge(qint64 characters)
+{
+    if (!m_budget)
+        return;
+    *m_budget -= characters;
+    if (*m_budget < 0)
+        throw XmlBudgetExceeded{characters};
+}
+
 XmlNode &XmlNode::attr(const QString &name, const QString &value)
 {
+    charge(name.size() + value.size() + 4);
     for (auto &a : m_attrs) {
         if (a.first == name) {
             a.second = value;
@@ -82,19 +98,20 @@ bool XmlNode::hasAttribute(const QString &name) const
 
 XmlNode &XmlNode::add(const QString &tag)
 {
-    m_children.push_back(std::make_unique<XmlNode>(tag));
-    return *m_children.back();
+    return add(std::make_unique<XmlNode>(tag));
 }
 
 XmlNode &XmlNode::add(std::unique_ptr<XmlNode> node)
 {
+    charge(2 * node->m_tag.size() + node->m_text.size() + 5);
+    node->m_budget = m_budget;
     m_children.push_back(std::move(node));
     return *m_children.back();
 }
 
 void XmlNode::addText(const QString &value)
 {
-    m_children.push_back(text(value));
+    add(text(value));
 }
 
 XmlNode &XmlNode::addTextElement(const QString &tag, const QString &value)

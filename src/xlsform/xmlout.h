@@ -13,12 +13,21 @@ namespace survey::xlsform {
 /// A small XML tree for writing an XForm: elements with ordered attributes, and text. It is
 /// written indented two spaces a level, as pyxform writes, an element whose content has text
 /// on one line.
+/// Thrown when a tree grows past the budget its root was given.
+struct XmlBudgetExceeded
+{
+    qint64 characters;
+};
+
 class XmlNode
 {
 public:
     explicit XmlNode(QString tag = {})
         : m_tag(std::move(tag))
     {}
+    /// Gives this node and every node added below it a common budget of characters (tags,
+    /// attributes, text); adding past it throws XmlBudgetExceeded.
+    void setBudget(qint64 characters);
     static std::unique_ptr<XmlNode> text(QString text);
 
     const QString &tag() const { return m_tag; }
@@ -46,6 +55,10 @@ private:
     void write(QString &out, int depth) const;
     bool hasText() const;
 
+    void charge(qint64 characters);
+
+    std::unique_ptr<qint64> m_ownBudget; // the root's: characters left for the whole tree
+    qint64 *m_budget = nullptr;          // the root's, in every node of the tree
     QString m_tag;
     QString m_text;
     bool m_isText = false;

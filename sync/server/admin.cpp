@@ -372,7 +372,7 @@ std::optional<QByteArray> Admin::convertXlsForm(const QByteArray &bytes, const Q
     xlsform::Options options;
     if (!fallbackId.isEmpty())
         options.fallbackId = fallbackId;
-    const xlsform::Conversion c = xlsform::convertBytes(bytes, options);
+    const xlsform::Conversion c = xlsform::convertXlsx(bytes, options);
     if (warnings)
         *warnings = c.warningTexts();
     if (!c.ok) {
@@ -442,10 +442,13 @@ std::optional<Admin::Published> Admin::publishForm(const QString &file, int proj
 std::optional<Admin::Published>
 Admin::publishXml(const QByteArray &xml, int projectId, const QString &mediaDir,
                   const std::vector<std::pair<QString, QByteArray>> &media,
-                  const QString &sourceName, QString *error, const FormSource *source)
+                  const QString &sourceName, QString *error, const FormSource *source, int *status)
 {
-    int status = 0;
-    return publish(xml, projectId, mediaDir, media, sourceName, 0, &status, error, source);
+    int code = 0;
+    auto published = publish(xml, projectId, mediaDir, media, sourceName, 0, &code, error, source);
+    if (status)
+        *status = code;
+    return published;
 }
 
 std::optional<Admin::Published>

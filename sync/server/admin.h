@@ -95,7 +95,7 @@ public:
                                         const QString &mediaDir,
                                         const std::vector<std::pair<QString, QByteArray>> &media,
                                         const QString &sourceName, QString *error,
-                                        const FormSource *source = nullptr);
+                                        const FormSource *source = nullptr, int *status = nullptr);
 
     // Drafts (drafts.cpp), as in ODK Central: a new form or a form's next version waits as
     // a draft while its media files are uploaded, then is published. Failures give an HTTP

@@ -282,13 +282,16 @@ void OpenRosaServer::Impl::createForm(const httplib::Request &req, httplib::Resp
     // Content-Type, the form ID to use when its settings give none in
     // X-XlsForm-FormId-Fallback. It is converted here and kept to be downloaded.
     std::optional<Admin::FormSource> source;
-    const std::string type = req.get_header_value("Content-Type");
-    const auto isType = [&type](const char *t) { return type.rfind(t, 0) == 0; };
+    // The media type, without parameters, compared without regard to case.
+    const QString type = QString::fromStdString(req.get_header_value("Content-Type"))
+                             .section(u';', 0, 0)
+                             .trimmed()
+                             .toLower();
+    const auto isType = [&type](const char *t) { return type == QLatin1String(t); };
     if (isType("application/vnd.ms-excel")) {
-        jsonProblem(res, 400, 400.15,
-                    Tr::tr("The XLSForm is in the old Excel format (.xls): save it as an Excel "
-                           "Workbook (.xlsx) and upload that."),
-                    {});
+        const QString message = Tr::tr("The XLSForm is in the old Excel format (.xls): save it as "
+                                       "an Excel Workbook (.xlsx) and upload that.");
+        jsonProblem(res, 400, 400.15, message, QJsonObject{{QStringLiteral("error"), message}});
         return;
     }
     if (isType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")) {
@@ -349,8 +352,7 @@ void OpenRosaServer::Impl::createForm(const httplib::Request &req, httplib::Resp
                                &status, &err, source ? &*source : nullptr);
     } else if (req.get_param_value("publish") == "true") {
         done = admin.publishXml(xml, project, QString(), media, QStringLiteral("form"), &err,
-                                source ? &*source : nullptr);
-        status = err.contains(QLatin1String("already published")) ? 409 : 400;
+                                source ? &*source : nullptr, &status);
     } else {
         if (xml.isEmpty()) {
             jsonError(res, 400, Tr::tr("send the XForm as the request body"));
