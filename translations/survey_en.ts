@@ -3701,10 +3701,6 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
         <translation>The name &apos;%1&apos; is not valid: names must begin with a letter or underscore, then hold only letters, digits, underscores, hyphens or periods.</translation>
     </message>
     <message>
-        <source>The column header &apos;%1&apos; has a space in it and is left out. Column headers must not be empty nor contain spaces.</source>
-        <translation>The column header &apos;%1&apos; has a space in it and is left out. Column headers must not be empty nor contain spaces.</translation>
-    </message>
-    <message>
         <source>The &apos;%1&apos; sheet has no &apos;name&apos; column. Its columns must include &apos;list_name&apos;, &apos;name&apos; and &apos;label&apos;.</source>
         <translation>The &apos;%1&apos; sheet has no &apos;name&apos; column. Its columns must include &apos;list_name&apos;, &apos;name&apos; and &apos;label&apos;.</translation>
     </message>
@@ -4279,6 +4275,66 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>The spreadsheet has more rows and columns than a form can.</source>
         <translation>The spreadsheet has more rows and columns than a form can.</translation>
+    </message>
+    <message>
+        <source>The column &apos;%1&apos; does not name an attribute: after &apos;::&apos; must come a name (letters, digits, &apos;_&apos;, &apos;-&apos;, &apos;.&apos;, one &apos;:&apos;).</source>
+        <translation>The column &apos;%1&apos; does not name an attribute: after &apos;::&apos; must come a name (letters, digits, &apos;_&apos;, &apos;-&apos;, &apos;.&apos;, one &apos;:&apos;).</translation>
+    </message>
+    <message>
+        <source>The cell holds a control character (code %1), which a form cannot carry. Delete it from the cell.</source>
+        <translation>The cell holds a control character (code %1), which a form cannot carry. Delete it from the cell.</translation>
+    </message>
+    <message>
+        <source>The column header &apos;%1&apos; is not a name (it has a space or a sign a name cannot hold) and is left out.</source>
+        <translation>The column header &apos;%1&apos; is not a name (it has a space or a sign a name cannot hold) and is left out.</translation>
+    </message>
+    <message>
+        <source>The name &apos;%1…&apos; is longer than %2 characters.</source>
+        <translation>The name &apos;%1…&apos; is longer than %2 characters.</translation>
+    </message>
+    <message>
+        <source>The repeat &apos;%1&apos; has no label: people will not know what each entry is for.</source>
+        <translation>The repeat &apos;%1&apos; has no label: people will not know what each entry is for.</translation>
+    </message>
+    <message>
+        <source>Groups and repeats are nested more than %1 deep.</source>
+        <translation>Groups and repeats are nested more than %1 deep.</translation>
+    </message>
+    <message>
+        <source>%1 is no longer given by most devices: only old versions of ODK Collect on Android before 11 have it.</source>
+        <translation>%1 is no longer given by most devices: only old versions of ODK Collect on Android before 11 have it.</translation>
+    </message>
+    <message>
+        <source>The loops make more than %1 questions.</source>
+        <translation>The loops make more than %1 questions.</translation>
+    </message>
+    <message>
+        <source>Language &apos;%1&apos; has no %2 column(s) on the &apos;%3&apos; sheet: %4.</source>
+        <translation>Language &apos;%1&apos; has no %2 column(s) on the &apos;%3&apos; sheet: %4.</translation>
+    </message>
+    <message>
+        <source>The form uses or_other and translations: the &apos;Other&apos; choice and the question that asks for it are not translated.</source>
+        <translation>The form uses or_other and translations: the &apos;Other&apos; choice and the question that asks for it are not translated.</translation>
+    </message>
+    <message>
+        <source>A row of the table has more than %1 columns.</source>
+        <translation>A row of the table has more than %1 columns.</translation>
+    </message>
+    <message>
+        <source>The reference ${%1} is ambiguous: there is more than one &apos;%1&apos; (a loop copies its questions). Refer to a question outside the loop.</source>
+        <translation>The reference ${%1} is ambiguous: there is more than one &apos;%1&apos; (a loop copies its questions). Refer to a question outside the loop.</translation>
+    </message>
+    <message>
+        <source>The XForm would be larger than %1 MB, more than a form can be.</source>
+        <translation>The XForm would be larger than %1 MB, more than a form can be.</translation>
+    </message>
+    <message>
+        <source>The spreadsheet&apos;s cells hold more text than a form can (%1 million characters).</source>
+        <translation>The spreadsheet&apos;s cells hold more text than a form can (%1 million characters).</translation>
+    </message>
+    <message>
+        <source>The sheet &apos;%1&apos; has two columns headed &apos;%2&apos;.</source>
+        <translation>The sheet &apos;%1&apos; has two columns headed &apos;%2&apos;.</translation>
     </message>
 </context>
 <context>

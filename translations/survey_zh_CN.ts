@@ -3678,10 +3678,6 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <translation>名称 &apos;%1&apos; 无效：名称必须以字母或下划线开头，其后只能包含字母、数字、下划线、连字符或句点。</translation>
     </message>
     <message>
-        <source>The column header &apos;%1&apos; has a space in it and is left out. Column headers must not be empty nor contain spaces.</source>
-        <translation>列标题 &apos;%1&apos; 中含有空格，该列已被忽略。列标题不能为空，也不能包含空格。</translation>
-    </message>
-    <message>
         <source>The &apos;%1&apos; sheet has no &apos;name&apos; column. Its columns must include &apos;list_name&apos;, &apos;name&apos; and &apos;label&apos;.</source>
         <translation>&apos;%1&apos; 工作表中没有 &apos;name&apos; 列。它的列必须包括 &apos;list_name&apos;、&apos;name&apos; 和 &apos;label&apos;。</translation>
     </message>
@@ -4256,6 +4252,66 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>The spreadsheet has more rows and columns than a form can.</source>
         <translation>该电子表格的行数与列数超出了表单所能容纳的范围。</translation>
+    </message>
+    <message>
+        <source>The column &apos;%1&apos; does not name an attribute: after &apos;::&apos; must come a name (letters, digits, &apos;_&apos;, &apos;-&apos;, &apos;.&apos;, one &apos;:&apos;).</source>
+        <translation>列“%1”没有给出属性名：&apos;::&apos; 之后必须是名称（字母、数字、&apos;_&apos;、&apos;-&apos;、&apos;.&apos;，最多一个 &apos;:&apos;）。</translation>
+    </message>
+    <message>
+        <source>The cell holds a control character (code %1), which a form cannot carry. Delete it from the cell.</source>
+        <translation>单元格中有控制字符（代码 %1），表单无法包含它。请从单元格中删除。</translation>
+    </message>
+    <message>
+        <source>The column header &apos;%1&apos; is not a name (it has a space or a sign a name cannot hold) and is left out.</source>
+        <translation>列标题“%1”不是有效名称（含有空格或名称不能包含的符号），已忽略该列。</translation>
+    </message>
+    <message>
+        <source>The name &apos;%1…&apos; is longer than %2 characters.</source>
+        <translation>名称“%1…”超过 %2 个字符。</translation>
+    </message>
+    <message>
+        <source>The repeat &apos;%1&apos; has no label: people will not know what each entry is for.</source>
+        <translation>重复组“%1”没有标签：填写的人不会知道每一条是做什么的。</translation>
+    </message>
+    <message>
+        <source>Groups and repeats are nested more than %1 deep.</source>
+        <translation>组和重复组嵌套超过 %1 层。</translation>
+    </message>
+    <message>
+        <source>%1 is no longer given by most devices: only old versions of ODK Collect on Android before 11 have it.</source>
+        <translation>大多数设备已不再提供 %1：只有 Android 11 之前系统上的旧版 ODK Collect 才有。</translation>
+    </message>
+    <message>
+        <source>The loops make more than %1 questions.</source>
+        <translation>循环（loop）生成的问题超过 %1 个。</translation>
+    </message>
+    <message>
+        <source>Language &apos;%1&apos; has no %2 column(s) on the &apos;%3&apos; sheet: %4.</source>
+        <translation>语言“%1”在“%3”工作表中缺少 %2 列：%4。</translation>
+    </message>
+    <message>
+        <source>The form uses or_other and translations: the &apos;Other&apos; choice and the question that asks for it are not translated.</source>
+        <translation>表单同时使用了 or_other 和多语言：“Other”选项及其追问问题不会被翻译。</translation>
+    </message>
+    <message>
+        <source>A row of the table has more than %1 columns.</source>
+        <translation>表格中有一行超过 %1 列。</translation>
+    </message>
+    <message>
+        <source>The reference ${%1} is ambiguous: there is more than one &apos;%1&apos; (a loop copies its questions). Refer to a question outside the loop.</source>
+        <translation>引用 ${%1} 有歧义：存在多个“%1”（循环会复制其中的问题）。请引用循环之外的问题。</translation>
+    </message>
+    <message>
+        <source>The XForm would be larger than %1 MB, more than a form can be.</source>
+        <translation>生成的 XForm 将超过 %1 MB，超出表单所能达到的大小。</translation>
+    </message>
+    <message>
+        <source>The spreadsheet&apos;s cells hold more text than a form can (%1 million characters).</source>
+        <translation>电子表格单元格中的文字超出了表单所能容纳的量（%1 百万个字符）。</translation>
+    </message>
+    <message>
+        <source>The sheet &apos;%1&apos; has two columns headed &apos;%2&apos;.</source>
+        <translation>工作表“%1”中有两列的标题都是“%2”。</translation>
     </message>
 </context>
 <context>
