@@ -28,6 +28,14 @@ bool writeFile(const QString &path, const QByteArray &bytes)
     return true;
 }
 
+int usage()
+{
+    writeErr(Tr::tr("usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] "
+                    "[--warnings-json FILE]") +
+             u'\n');
+    return 64;
+}
+
 } // namespace
 
 int xlsformCommand(const QStringList &arguments)
@@ -46,19 +54,11 @@ int xlsformCommand(const QStringList &arguments)
             warningsJson = args.takeFirst();
         else if (input.isEmpty() && !a.startsWith(u'-'))
             input = a;
-        else {
-            writeErr(Tr::tr("usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] "
-                            "[--warnings-json FILE]") +
-                     u'\n');
-            return 64;
-        }
+        else
+            return usage();
     }
-    if (input.isEmpty()) {
-        writeErr(Tr::tr("usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] "
-                        "[--warnings-json FILE]") +
-                 u'\n');
-        return 64;
-    }
+    if (input.isEmpty())
+        return usage();
     const xlsform::Conversion result = xlsform::convertFile(input, options);
     const QStringList warnings = result.warningTexts();
     for (const QString &w : warnings)

@@ -114,23 +114,23 @@ bool isDynamicDefault(const QString &value, const QString &type)
     const bool dateLike = type == QLatin1String("date") || type == QLatin1String("dateTime") ||
                           type == QLatin1String("geopoint") || type == QLatin1String("geotrace") ||
                           type == QLatin1String("geoshape");
-    // Tokens: names (with their '(' when a call), numbers, operators and literals.
-    static const QRegularExpression token(
-        QStringLiteral("'[^']*'|\"[^\"]*\"|([A-Za-z_][\\w.:-]*)\\s*(\\(|\\[)?|(\\d+(?:\\.\\d+)?)|("
-                       "div|mod)|([-+*|])|\\S"));
+    // Tokens: names (with their '(' or '[' when a call or a predicate), numbers, operators
+    // and literals. A date's '-' is not an operator.
+    static const QRegularExpression token(QStringLiteral(
+        "'[^']*'|\"[^\"]*\"|([A-Za-z_][\\w.:-]*)\\s*(\\(|\\[)?|(\\d+(?:\\.\\d+)?)|([-+*|])|\\S"));
     auto it = token.globalMatch(value);
     while (it.hasNext()) {
         const auto m = it.next();
         if (m.capturedLength(1) > 0) {
             const QString word = m.captured(1);
             if (word == QLatin1String("div") || word == QLatin1String("mod"))
-                return !dateLike || true;
+                return true;
             if (m.capturedLength(2) > 0)
                 return true; // a call or a predicate
             continue;
         }
-        if (m.capturedLength(5) > 0) {
-            if (dateLike && m.captured(5) == QLatin1String("-"))
+        if (m.capturedLength(4) > 0) {
+            if (dateLike && m.captured(4) == QLatin1String("-"))
                 return false;
             return true;
         }
@@ -238,7 +238,7 @@ private:
     void readChoices();
     void readSurvey();
     void checkReferencesInRow(const Row &row, const QString &sheet);
-    void finishElement(Element &e, const Row &row, const TypeInfo *type);
+    void finishElement(Element &e, const Row &row);
     void checkParameters(Element &e, const Row &row);
     void checkSelect(Element &e, const Row &row);
     void readEntities();
@@ -769,7 +769,7 @@ void Builder::readSurvey()
                              .arg(name));
                 repeatNames.insert(name);
             }
-            finishElement(e, row, nullptr);
+            finishElement(e, row);
             if (e.kind == Kind::Repeat && !hasText(e.label) && !e.hasMedia())
                 warn(place, XlsForm::tr("The repeat '%1' has no label: people will not know "
                                         "what each entry is for.")
@@ -823,7 +823,7 @@ void Builder::readSurvey()
             fail(column(QStringLiteral("type")),
                  XlsForm::tr("Unknown question type '%1'.").arg(type));
         }
-        finishElement(e, row, nullptr);
+        finishElement(e, row);
         checkParameters(e, row);
         if (e.type == QLatin1String("background-geopoint")) {
             if (e.triggers.isEmpty())
@@ -855,7 +855,7 @@ void Builder::readSurvey()
         checkReferencesInRow(row, QStringLiteral("entities"));
 }
 
-void Builder::finishElement(Element &e, const Row &row, const TypeInfo *)
+void Builder::finishElement(Element &e, const Row &row)
 {
     for (const QString &key : row.order) {
         const Translated &values = row.values.value(key);
@@ -946,7 +946,7 @@ void Builder::checkSelect(Element &e, const Row &row)
         }
     }
     if (e.orOther) {
-        if (!e.choiceFilter.isEmpty() || row.has(QStringLiteral("choice_filter")))
+        if (row.has(QStringLiteral("choice_filter")))
             fail(Place{QStringLiteral("survey"), row.number, QStringLiteral("choice_filter")},
                  XlsForm::tr("A choice filter cannot be used with or_other."));
         if (!m_listIndex.contains(e.listName))

@@ -55,9 +55,8 @@ std::optional<Workbook> readMarkdown(const QByteArray &bytes, QString *error,
     error->clear();
     const QString text = QString::fromUtf8(bytes);
     if (text.left(5000).count(u'|') < 5) {
-        *error =
-            QCoreApplication::translate("XlsForm", "The file is not a markdown table: it has fewer "
-                                                   "than five '|' characters at its start.");
+        *error = XlsForm::tr("The file is not a markdown table: it has fewer "
+                             "than five '|' characters at its start.");
         return std::nullopt;
     }
     Workbook book;
@@ -131,13 +130,12 @@ std::optional<Workbook> readWorkbookFile(const QString &path, QString *error)
     QFile file(path);
     const ReadLimits limits;
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = QCoreApplication::translate("XlsForm", "Cannot read %1: %2")
-                     .arg(QFileInfo(path).fileName(), file.errorString());
+        *error =
+            XlsForm::tr("Cannot read %1: %2").arg(QFileInfo(path).fileName(), file.errorString());
         return std::nullopt;
     }
     if (file.size() > limits.maxInputBytes) {
-        *error = QCoreApplication::translate("XlsForm",
-                                             "%1 is larger than %2 MB, more than a form can be.")
+        *error = XlsForm::tr("%1 is larger than %2 MB, more than a form can be.")
                      .arg(QFileInfo(path).fileName())
                      .arg(limits.maxInputBytes / (1024 * 1024));
         return std::nullopt;

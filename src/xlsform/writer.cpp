@@ -236,9 +236,7 @@ void Writer::writeEntityBinds(XmlNode &model, const EntityPlace &place)
 
 QString Writer::resolve(const QString &text, const Element *context, int flags)
 {
-    bool lastSaved = false;
-    const QString out = m_refs.resolve(text, context, flags, &lastSaved);
-    return out;
+    return m_refs.resolve(text, context, flags);
 }
 
 // ----------------------------------------------------------------------------- text
@@ -428,10 +426,7 @@ void Writer::collectItext()
     for (Translation &t : m_itext) {
         for (const auto &[id, forms] : std::as_const(ids)) {
             if (forms.isEmpty())
-                continue;
-            const bool had = t.index.contains(id);
-            if (!had && forms.isEmpty())
-                continue;
+                continue; // media alone: a language without it shows none
             TextEntry &entry = t.entry(id);
             for (const QString &form : {QString(), QStringLiteral("guidance")}) {
                 if (!forms.contains(form))
