@@ -710,6 +710,16 @@ namespace {
 
 // ----------------------------------------------------------------------------- body
 
+/// <itemset nodeset="…"><value ref="…"/><label ref="…"/></itemset> into `control`.
+void addItemset(XmlNode &control, const QString &nodeset, const QString &valueRef,
+                const QString &labelRef)
+{
+    XmlNode &itemset = control.add(QStringLiteral("itemset"));
+    itemset.attr(QStringLiteral("nodeset"), nodeset);
+    itemset.add(QStringLiteral("value")).attr(QStringLiteral("ref"), valueRef);
+    itemset.add(QStringLiteral("label")).attr(QStringLiteral("ref"), labelRef);
+}
+
 QString controlTag(const Element &e)
 {
     switch (e.kind) {
@@ -801,10 +811,7 @@ void Writer::writeItems(XmlNode &control, const Element &e)
             filter.replace(nodeset, QStringLiteral("."));
             nodeset += u'[' + filter + u']';
         }
-        XmlNode &itemset = control.add(QStringLiteral("itemset"));
-        itemset.attr(QStringLiteral("nodeset"), nodeset);
-        itemset.add(QStringLiteral("value")).attr(QStringLiteral("ref"), valueRef);
-        itemset.add(QStringLiteral("label")).attr(QStringLiteral("ref"), labelRef);
+        addItemset(control, nodeset, valueRef, labelRef);
         return;
     } else {
         const int index = m_listIndex.value(e.listName, -1);
@@ -839,10 +846,7 @@ void Writer::writeItems(XmlNode &control, const Element &e)
                 ? QStringLiteral("randomize(%1)").arg(nodeset)
                 : QStringLiteral("randomize(%1, %2)").arg(nodeset, resolve(seed, &e).trimmed());
     }
-    XmlNode &itemset = control.add(QStringLiteral("itemset"));
-    itemset.attr(QStringLiteral("nodeset"), nodeset);
-    itemset.add(QStringLiteral("value")).attr(QStringLiteral("ref"), valueRef);
-    itemset.add(QStringLiteral("label")).attr(QStringLiteral("ref"), labelRef);
+    addItemset(control, nodeset, valueRef, labelRef);
 }
 
 void Writer::writeControl(XmlNode &parent, const Element &e)
@@ -908,16 +912,14 @@ void Writer::writeControl(XmlNode &parent, const Element &e)
     else if (e.kind == Kind::Select || e.kind == Kind::Rank)
         writeItems(control, e);
     if (e.kind == Kind::Range && p.contains(QStringLiteral("tick_labelset"))) {
-        XmlNode &itemset = control.add(QStringLiteral("itemset"));
-        itemset.attr(QStringLiteral("nodeset"), QStringLiteral("instance('%1')/root/item")
-                                                    .arg(p.value(QStringLiteral("tick_labelset"))));
-        itemset.add(QStringLiteral("value")).attr(QStringLiteral("ref"), QStringLiteral("name"));
-        itemset.add(QStringLiteral("label")).attr(QStringLiteral("ref"), QStringLiteral("label"));
+        addItemset(control,
+                   QStringLiteral("instance('%1')/root/item")
+                       .arg(p.value(QStringLiteral("tick_labelset"))),
+                   QStringLiteral("name"), QStringLiteral("label"));
     }
     if (e.type.startsWith(QLatin1String("geo")) &&
         p.contains(QStringLiteral("reference-geometry"))) {
         const QString ref = p.value(QStringLiteral("reference-geometry"));
-        XmlNode &itemset = control.add(QStringLiteral("itemset"));
         QString nodeset;
         QString valueRef = QStringLiteral("name"), labelRef = QStringLiteral("label");
         QString filter = e.choiceFilter.isEmpty()
@@ -934,9 +936,7 @@ void Writer::writeControl(XmlNode &parent, const Element &e)
         }
         if (!filter.isEmpty())
             nodeset += u'[' + filter + u']';
-        itemset.attr(QStringLiteral("nodeset"), nodeset);
-        itemset.add(QStringLiteral("value")).attr(QStringLiteral("ref"), valueRef);
-        itemset.add(QStringLiteral("label")).attr(QStringLiteral("ref"), labelRef);
+        addItemset(control, nodeset, valueRef, labelRef);
     }
     // Questions recalculated when this one changes.
     for (const Element *target : m_triggered.value(&e)) {
