@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The statistics the analysis reports: means, medians and quantiles, and bootstrap
+// confidence intervals that repeat exactly for a given seed (on every machine: the random
+// numbers are MT19937's, drawn into indexes by a stated rule, not by a library's
+// distribution, which C++ leaves to each implementation).
+#pragma once
+
+#include <QList>
+
+#include <cstdint>
+#include <optional>
+
+namespace survey::analysis {
+
+/// Mean of the values; nothing for none.
+std::optional<double> mean(const QList<double> &values);
+/// Median (the mean of the two middle values for an even count); nothing for none.
+std::optional<double> median(QList<double> values);
+/// The p-quantile (0 ≤ p ≤ 1) of sorted values, interpolating linearly between order
+/// statistics at (n − 1)·p (Hyndman and Fan's type 7, R's and NumPy's default).
+double quantileOfSorted(const QList<double> &sorted, double p);
+
+/// MT19937 (the 32-bit Mersenne Twister, seeded as its authors' init_genrand) and indexes
+/// drawn from it by rejection: a draw x is kept when x < 2³² − (2³² mod n), and gives x mod n.
+class Random
+{
+public:
+    explicit Random(std::uint32_t seed);
+    std::uint32_t next();
+    /// A uniform index in [0, n), n ≥ 1.
+    std::uint32_t index(std::uint32_t n);
+
+private:
+    std::uint32_t m_state[624];
+    int m_next = 624;
+};
+
+struct Interval
+{
+    double low = 0;
+    double high = 0;
+};
+
+enum class Statistic { Mean, Median };
+
+/// The percentile bootstrap interval of the statistic at `level` (0.95): `resamples`
+/// samples of the values drawn with replacement (n indexes each, in order, from one
+/// Random(seed)), the statistic of each, and the (1 − level)/2 and (1 + level)/2 quantiles
+/// of those. Nothing for no values.
+std::optional<Interval> bootstrap(const QList<double> &values, Statistic statistic,
+                                  std::uint32_t seed, int resamples = 2000, double level = 0.95);
+
+} // namespace survey::analysis
