@@ -4,6 +4,7 @@
 // type-7 quantiles, the percentile bootstrap) and says how in its header.
 #include "testutil.h"
 
+#include "baseline.h"
 #include "stats.h"
 
 #include <QJsonArray>
@@ -21,6 +22,7 @@ private Q_SLOTS:
     void meanMedianQuantile();
     void bootstrapIntervalsRepeat();
     void nothingFromNoValues();
+    void householdBaseline();
 
 private:
     QJsonObject m_ref;
@@ -109,6 +111,68 @@ void TestAnalysis::nothingFromNoValues()
     const auto one = bootstrap({42.5}, Statistic::Median, 1, 100);
     QCOMPARE(one->low, 42.5);
     QCOMPARE(one->high, 42.5);
+}
+
+namespace {
+
+bool near(double a, double b)
+{
+    return qAbs(a - b) <= 1e-9 * std::max(1.0, qAbs(b));
+}
+
+/// The summary matches the reference's {count, mean, median, ci95}; why not, when not.
+QString differs(const Summary &s, const QJsonObject &want)
+{
+    const QJsonArray ci = want.value(QStringLiteral("ci95")).toArray();
+    if (s.count == want.value(QStringLiteral("count")).toInt() &&
+        near(s.mean, want.value(QStringLiteral("mean")).toDouble()) &&
+        near(s.median, want.value(QStringLiteral("median")).toDouble()) &&
+        near(s.ci95.low, ci.at(0).toDouble()) && near(s.ci95.high, ci.at(1).toDouble()))
+        return {};
+    return QStringLiteral("got n=%1 mean=%2 median=%3 ci=[%4, %5], want %6")
+        .arg(s.count)
+        .arg(s.mean, 0, 'g', 17)
+        .arg(s.median, 0, 'g', 17)
+        .arg(s.ci95.low, 0, 'g', 17)
+        .arg(s.ci95.high, 0, 'g', 17)
+        .arg(QString::fromUtf8(QJsonDocument(want).toJson(QJsonDocument::Compact)));
+}
+
+} // namespace
+
+void TestAnalysis::householdBaseline()
+{
+    QList<Household> households;
+    for (const QJsonValue &v : m_ref.value(QStringLiteral("baseline_households")).toArray()) {
+        Household h;
+        h.group = v[QStringLiteral("group")].toString();
+        if (v[QStringLiteral("persons")].isDouble())
+            h.persons = v[QStringLiteral("persons")].toDouble();
+        const QJsonObject sources = v[QStringLiteral("sources")].toObject();
+        for (auto it = sources.begin(); it != sources.end(); ++it)
+            h.bySource.insert(it.key(), it.value().toDouble());
+        households.append(h);
+    }
+    QCOMPARE(households.size(), 10);
+    const auto b =
+        computeBaseline(households, std::uint32_t(m_ref.value(QStringLiteral("seed")).toDouble()));
+    QVERIFY(b);
+    const QJsonObject want = m_ref.value(QStringLiteral("baseline")).toObject();
+    QString why = differs(b->perHousehold, want.value(QStringLiteral("perHousehold")).toObject());
+    QVERIFY2(why.isEmpty(), qPrintable(QStringLiteral("per household: ") + why));
+    why = differs(b->perPerson, want.value(QStringLiteral("perPerson")).toObject());
+    QVERIFY2(why.isEmpty(), qPrintable(QStringLiteral("per person: ") + why));
+    const QJsonObject bySource = want.value(QStringLiteral("bySource")).toObject();
+    QCOMPARE(b->bySource.keys(), bySource.keys());
+    for (auto it = bySource.begin(); it != bySource.end(); ++it)
+        QVERIFY2(near(b->bySource.value(it.key()), it.value().toDouble()), qPrintable(it.key()));
+    const QJsonObject byGroup = want.value(QStringLiteral("byGroup")).toObject();
+    QCOMPARE(b->byGroup.keys(), byGroup.keys()); // the household without a district is in none
+    for (auto it = byGroup.begin(); it != byGroup.end(); ++it) {
+        why = differs(b->byGroup.value(it.key()), it.value().toObject());
+        QVERIFY2(why.isEmpty(), qPrintable(it.key() + QStringLiteral(": ") + why));
+    }
+    QVERIFY(!computeBaseline({}, 1));
 }
 
 QTEST_GUILESS_MAIN(TestAnalysis)
