@@ -649,15 +649,14 @@ void Builder::readSurvey()
                              "Separate them with commas."));
                 if (refs == 0 && p.isEmpty())
                     continue;
-                static const QRegularExpression one(QStringLiteral("^\\$\\{([^}]+)\\}$"));
-                const auto m = one.match(p);
-                if (!m.hasMatch() || !isXmlName(m.captured(1)))
+                const QString target = singleReference(p);
+                if (!isXmlName(target))
                     fail(column(QStringLiteral("trigger")),
                          XlsForm::tr(
                              "The trigger '%1' is not valid: a reference is '${', then a question "
                              "name, then '}'.")
                              .arg(p));
-                triggers.append(m.captured(1));
+                triggers.append(target);
             }
         }
         const QMap<QString, QString> parameters = parseParameters(
@@ -1060,8 +1059,7 @@ void Builder::checkParameters(Element &e, const Row &row)
                      XlsForm::tr("randomize must be true or false; '%1' is neither.").arg(r));
             if (p.contains(QStringLiteral("seed"))) {
                 const QString seed = p.value(QStringLiteral("seed"));
-                static const QRegularExpression ref(QStringLiteral("^\\$\\{[^}]+\\}$"));
-                if (!number(seed) && !ref.match(seed).hasMatch())
+                if (!number(seed) && singleReference(seed).isEmpty())
                     fail(place,
                          XlsForm::tr(
                              "The seed must be a number or a reference to another question."));
@@ -1505,8 +1503,7 @@ void Builder::addGenerated(Element &parent)
                                    std::move(text));
             ++i;
         } else if (e.kind == Kind::Repeat && !e.repeatCount.isEmpty()) {
-            static const QRegularExpression single(QStringLiteral("^\\$\\{[^}]+\\}$"));
-            if (single.match(e.repeatCount).hasMatch())
+            if (!singleReference(e.repeatCount).isEmpty())
                 continue;
             auto count = std::make_unique<Element>();
             count->kind = Kind::BindOnly;
@@ -1647,10 +1644,9 @@ void Builder::checkReferenceGeometry(const Element &e)
         for (const auto &c : x.children) {
             const QString ref = c->parameters.value(QStringLiteral("reference-geometry"));
             if (!ref.isEmpty() && c->type.startsWith(QLatin1String("geo"))) {
-                static const QRegularExpression repeatRef(QStringLiteral("^\\$\\{([^}]+)\\}$"));
-                const auto m = repeatRef.match(ref);
+                const QString repeat = singleReference(ref);
                 const bool ok =
-                    m.hasMatch() ? repeats.contains(m.captured(1)) : instances.contains(ref);
+                    !repeat.isEmpty() ? repeats.contains(repeat) : instances.contains(ref);
                 if (!ok)
                     fail(Place{QStringLiteral("survey"), c->row, QStringLiteral("parameters")},
                          XlsForm::tr(
@@ -1666,13 +1662,11 @@ void Builder::checkReferenceGeometry(const Element &e)
 
 void Builder::checkSearch()
 {
-    static const QRegularExpression search(QStringLiteral("search\\(.*?\\)"));
     QHash<QString, QStringList> searching, plain; // list → questions
     std::function<void(const Element &)> walk = [&](const Element &x) {
         for (const auto &c : x.children) {
             if (c->kind == Kind::Select1 || c->kind == Kind::Select || c->kind == Kind::Rank) {
-                const QString a = c->controlValue(QStringLiteral("appearance"));
-                const bool uses = a.size() > 7 && search.match(a).hasMatch();
+                const bool uses = c->usesSearch();
                 if (uses && !c->itemsetFile.isEmpty())
                     fail(Place{QStringLiteral("survey"), c->row, QStringLiteral("appearance")},
                          XlsForm::tr(
@@ -1852,20 +1846,6 @@ Form Builder::build()
 }
 
 } // namespace
-
-namespace {} // namespace
-
-bool Element::hasControl() const
-{
-    if (kind == Kind::BindOnly || kind == Kind::ExternalCsv || kind == Kind::ExternalXml)
-        return false;
-    if (type == QLatin1String("calculate"))
-        return false;
-    const bool labelled = hasText(label) || hasText(hint);
-    if ((!bindValue(QStringLiteral("calculate")).isEmpty() || !triggers.isEmpty()) && !labelled)
-        return false;
-    return true;
-}
 
 Form buildForm(const Workbook &book, const Options &options, QList<Message> *warnings)
 {

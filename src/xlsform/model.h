@@ -28,6 +28,9 @@ inline bool hasText(const Translated &t)
     return false;
 }
 
+/// The name of a cell that is one reference and nothing else ("${name}"); empty otherwise.
+QString singleReference(const QString &text);
+
 /// Where a problem is: the sheet, its row (as numbered in the file) and the column.
 struct Place
 {
@@ -113,6 +116,8 @@ struct Element
     /// Whether it is shown in the body: not calculations, metadata nor a question that only
     /// computes (a calculation or trigger without label or hint).
     bool hasControl() const;
+    /// Whether its appearance asks for search(): its choices are written inline.
+    bool usesSearch() const;
     /// Whether it has an image, audio or video in any language.
     bool hasMedia() const
     {

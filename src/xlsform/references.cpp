@@ -8,38 +8,6 @@
 
 namespace survey::xlsform {
 
-QString Element::path() const
-{
-    QStringList names;
-    for (const Element *e = this; e; e = e->parent)
-        names.prepend(e->name);
-    return u'/' + names.join(u'/');
-}
-
-QString Element::bindValue(const QString &attribute) const
-{
-    for (const auto &[name, value] : bind)
-        if (name == attribute)
-            return value;
-    return {};
-}
-
-QString Element::controlValue(const QString &attribute) const
-{
-    for (const auto &[name, value] : control)
-        if (name == attribute)
-            return value;
-    return {};
-}
-
-const Element *Element::repeatAncestor() const
-{
-    for (const Element *e = this; e; e = e->parent)
-        if (e->kind == Kind::Repeat)
-            return e;
-    return nullptr;
-}
-
 References::References(const Element &root)
 {
     index(root);

@@ -485,18 +485,6 @@ namespace {
 
 // ----------------------------------------------------------------------------- instances
 
-const QRegularExpression &searchAppearance()
-{
-    static const QRegularExpression re(QStringLiteral("search\\(.*?\\)"));
-    return re;
-}
-
-bool usesSearch(const Element &e)
-{
-    const QString a = e.controlValue(QStringLiteral("appearance"));
-    return a.size() > 7 && searchAppearance().match(a).hasMatch();
-}
-
 QString fileStem(const QString &file)
 {
     const qsizetype dot = file.indexOf(u'.');
@@ -818,7 +806,7 @@ void Writer::writeItems(XmlNode &control, const Element &e)
         if (index < 0)
             return;
         const ChoiceList &list = m_form.choiceLists.at(index);
-        if (usesSearch(e)) {
+        if (e.usesSearch()) {
             const bool itext = listUsesItext(list);
             for (qsizetype i = 0; i < list.choices.size(); ++i) {
                 const Choice &c = list.choices.at(i);
@@ -1070,7 +1058,7 @@ WriteResult Writer::write()
         for (const auto &c : e.children) {
             if ((c->kind == Kind::Select1 || c->kind == Kind::Select || c->kind == Kind::Rank) &&
                 c->itemsetFile.isEmpty()) {
-                if (usesSearch(*c))
+                if (c->usesSearch())
                     searchLists.insert(c->listName);
                 else
                     otherLists.insert(c->listName);
