@@ -1315,40 +1315,10 @@ std::unique_ptr<Element> cloneElement(const Element &from, Element *parent, int 
 {
     ++*count;
     auto e = std::make_unique<Element>();
-    Element *children = e.get();
-    e->kind = from.kind;
-    e->type = from.type;
-    e->typeAsWritten = from.typeAsWritten;
-    e->bindType = from.bindType;
-    e->name = from.name;
-    e->row = from.row;
-    e->label = from.label;
-    e->hint = from.hint;
-    e->guidance = from.guidance;
-    e->constraintMessage = from.constraintMessage;
-    e->requiredMessage = from.requiredMessage;
-    e->noAppErrorString = from.noAppErrorString;
-    e->media = from.media;
-    e->bind = from.bind;
-    e->control = from.control;
-    e->instanceAttributes = from.instanceAttributes;
-    e->parameters = from.parameters;
-    e->defaultValue = from.defaultValue;
-    e->triggers = from.triggers;
-    e->choiceFilter = from.choiceFilter;
-    e->listName = from.listName;
-    e->itemsetFile = from.itemsetFile;
-    e->repeatCount = from.repeatCount;
-    e->saveTo = from.saveTo;
-    e->mediatype = from.mediatype;
-    e->preload = from.preload;
-    e->preloadParams = from.preloadParams;
-    e->orOther = from.orOther;
-    e->inMeta = from.inMeta;
-    e->loopList = from.loopList;
+    static_cast<ElementFields &>(*e) = from;
     e->parent = parent;
     for (const auto &c : from.children)
-        children->children.push_back(cloneElement(*c, children, count));
+        e->children.push_back(cloneElement(*c, e.get(), count));
     return e;
 }
 

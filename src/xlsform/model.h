@@ -81,7 +81,9 @@ enum class Kind {
     Survey,
 };
 
-struct Element
+/// What a row says of a question, group or repeat: everything but its place in the tree,
+/// so that a copy (a loop's) takes all of it at once.
+struct ElementFields
 {
     Kind kind = Kind::Input;
     QString type;     // the canonical type name ("integer", "select_one", "begin_group"…)
@@ -95,7 +97,7 @@ struct Element
     Attributes control;              // appearance and other body attributes
     Attributes instanceAttributes;   // instance::…
     QMap<QString, QString> parameters;
-    QString defaultValue, trigger, choiceFilter, listName, itemsetFile, repeatCount, saveTo;
+    QString defaultValue, choiceFilter, listName, itemsetFile, repeatCount, saveTo;
     QString mediatype;              // uploads
     QString preload, preloadParams; // metadata
     QStringList triggers;           // the questions whose change recalculates this one
@@ -103,6 +105,10 @@ struct Element
     bool orOther = false;
     bool inMeta = false;         // written under <meta> (audit)
     bool generatedCount = false; // repeat_count moved into a generated NAME_count
+};
+
+struct Element : ElementFields
+{
     const Element *parent = nullptr;
     std::vector<std::unique_ptr<Element>> children;
 

@@ -4,7 +4,6 @@
 #include "builder.h"
 
 #include <QList>
-#include <QRegularExpression>
 
 namespace survey::xlsform {
 
