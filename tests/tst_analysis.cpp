@@ -10,6 +10,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
+
+#include <cmath>
 
 using namespace survey::analysis;
 
@@ -23,8 +26,12 @@ private Q_SLOTS:
     void bootstrapIntervalsRepeat();
     void nothingFromNoValues();
     void householdBaseline();
+    void cityAndForecast();
+    void cityFromOneTotal();
+    void cityNeedsEveryGroupSurveyed();
 
 private:
+    HouseholdTable referenceHouseholds(BaselineOptions *options) const;
     QJsonObject m_ref;
     QList<double> m_values;
 };
@@ -140,22 +147,76 @@ QString differs(const Summary &s, const QJsonObject &want)
 
 } // namespace
 
+namespace {
+
+ForecastModel modelFrom(const QJsonObject &m)
+{
+    ForecastModel model;
+    model.baseYear = m[QStringLiteral("baseYear")].toInt();
+    for (const QJsonValue &y : m[QStringLiteral("years")].toArray())
+        model.years.append(y.toInt());
+    model.gridFactor = m[QStringLiteral("gridFactor")].toDouble();
+    const QMap<QString, SourceKind> kinds{{QStringLiteral("electricity"), SourceKind::Electricity},
+                                          {QStringLiteral("heat"), SourceKind::Heat},
+                                          {QStringLiteral("vehicle"), SourceKind::Vehicle}};
+    for (const QJsonValue &v : m[QStringLiteral("sources")].toArray())
+        model.sources.append({v[QStringLiteral("name")].toString(),
+                              kinds.value(v[QStringLiteral("kind")].toString(), SourceKind::Other),
+                              v[QStringLiteral("kWhPerKgCO2")].toDouble()});
+    for (const QJsonValue &v : m[QStringLiteral("scenarios")].toArray())
+        model.scenarios.append({v[QStringLiteral("name")].toString(),
+                                v[QStringLiteral("gridDecline")].toDouble(),
+                                v[QStringLiteral("heatToElectric")].toDouble(),
+                                v[QStringLiteral("evShare")].toDouble(),
+                                v[QStringLiteral("householdGrowth")].toDouble()});
+    return model;
+}
+
+bool nearInterval(const Interval &got, const QJsonValue &want)
+{
+    return near(got.low, want[0].toDouble()) && near(got.high, want[1].toDouble());
+}
+
+} // namespace
+
+/// The reference's ten households as a table, with their city and forecast model.
+HouseholdTable TestAnalysis::referenceHouseholds(BaselineOptions *options) const
+{
+    HouseholdTable table;
+    const QJsonArray households = m_ref.value(QStringLiteral("baseline_households")).toArray();
+    QSet<QString> sources;
+    for (const QJsonValue &v : households) {
+        for (const QString &key : v[QStringLiteral("sources")].toObject().keys())
+            sources.insert(key);
+    }
+    table.sources = QStringList(sources.begin(), sources.end());
+    std::sort(table.sources.begin(), table.sources.end());
+    for (const QJsonValue &v : households) {
+        QMap<QString, double> bySource;
+        const QJsonObject s = v[QStringLiteral("sources")].toObject();
+        for (auto it = s.begin(); it != s.end(); ++it)
+            bySource.insert(it.key(), it.value().toDouble());
+        table.append(bySource,
+                     v[QStringLiteral("persons")].isDouble()
+                         ? v[QStringLiteral("persons")].toDouble()
+                         : std::nan(""),
+                     v[QStringLiteral("group")].toString());
+    }
+    options->seed = std::uint32_t(m_ref.value(QStringLiteral("seed")).toDouble());
+    const QJsonObject city = m_ref.value(QStringLiteral("city_households")).toObject();
+    for (auto it = city.begin(); it != city.end(); ++it)
+        options->households.byGroup.insert(it.key(), it.value().toDouble());
+    options->model = modelFrom(m_ref.value(QStringLiteral("model")).toObject());
+    return table;
+}
+
 void TestAnalysis::householdBaseline()
 {
-    QList<Household> households;
-    for (const QJsonValue &v : m_ref.value(QStringLiteral("baseline_households")).toArray()) {
-        Household h;
-        h.group = v[QStringLiteral("group")].toString();
-        if (v[QStringLiteral("persons")].isDouble())
-            h.persons = v[QStringLiteral("persons")].toDouble();
-        const QJsonObject sources = v[QStringLiteral("sources")].toObject();
-        for (auto it = sources.begin(); it != sources.end(); ++it)
-            h.bySource.insert(it.key(), it.value().toDouble());
-        households.append(h);
-    }
+    BaselineOptions options;
+    const HouseholdTable households = referenceHouseholds(&options);
     QCOMPARE(households.size(), 10);
-    const auto b =
-        computeBaseline(households, std::uint32_t(m_ref.value(QStringLiteral("seed")).toDouble()));
+    QCOMPARE(households.groups, QStringList({"rural", "suburban", "urban"}));
+    const auto b = computeBaseline(households, options);
     QVERIFY(b);
     const QJsonObject want = m_ref.value(QStringLiteral("baseline")).toObject();
     QString why = differs(b->perHousehold, want.value(QStringLiteral("perHousehold")).toObject());
@@ -172,7 +233,88 @@ void TestAnalysis::householdBaseline()
         why = differs(b->byGroup.value(it.key()), it.value().toObject());
         QVERIFY2(why.isEmpty(), qPrintable(it.key() + QStringLiteral(": ") + why));
     }
-    QVERIFY(!computeBaseline({}, 1));
+    QVERIFY(b->warnings.isEmpty());
+    QVERIFY(!computeBaseline(HouseholdTable{}, options));
+}
+
+void TestAnalysis::cityAndForecast()
+{
+    BaselineOptions options;
+    const auto b = computeBaseline(referenceHouseholds(&options), options);
+    QVERIFY(b && b->city);
+    QVERIFY(b->warnings.isEmpty());
+    const QJsonObject want = m_ref.value(QStringLiteral("baseline")).toObject();
+    const QJsonObject city = want.value(QStringLiteral("city")).toObject();
+    QVERIFY2(near(b->city->tCO2, city[QStringLiteral("tCO2")].toDouble()),
+             qPrintable(QString::number(b->city->tCO2, 'g', 17)));
+    QVERIFY(nearInterval(b->city->ci95, city[QStringLiteral("ci95")]));
+    const QJsonArray forecast = want.value(QStringLiteral("forecast")).toArray();
+    QCOMPARE(qsizetype(b->forecast.size()), forecast.size());
+    QCOMPARE(forecast.size(), 6); // two scenarios × 2030, 2035, 2060
+    for (qsizetype i = 0; i < forecast.size(); ++i) {
+        const ForecastPoint &got = b->forecast.at(std::size_t(i));
+        const QJsonObject w = forecast.at(i).toObject();
+        const QString where = QStringLiteral("%1 %2: %3 vs %4")
+                                  .arg(got.scenario)
+                                  .arg(got.year)
+                                  .arg(got.tCO2, 0, 'g', 17)
+                                  .arg(w[QStringLiteral("tCO2")].toDouble(), 0, 'g', 17);
+        QCOMPARE(got.scenario, w[QStringLiteral("scenario")].toString());
+        QCOMPARE(got.year, w[QStringLiteral("year")].toInt());
+        QVERIFY2(near(got.tCO2, w[QStringLiteral("tCO2")].toDouble()), qPrintable(where));
+        QVERIFY2(nearInterval(got.ci95, w[QStringLiteral("ci95")]), qPrintable(where));
+        QVERIFY2(near(got.perHousehold, w[QStringLiteral("perHousehold")].toDouble()),
+                 qPrintable(where));
+    }
+    // With no grid decline, no electrification and no growth, every year is the baseline.
+    const HouseholdTable households = referenceHouseholds(&options);
+    options.model.scenarios = {Scenario{QStringLiteral("frozen")}};
+    const auto frozen = computeBaseline(households, options);
+    QCOMPARE(frozen->forecast.size(), std::size_t(3));
+    for (const ForecastPoint &p : frozen->forecast) {
+        QVERIFY(near(p.tCO2, b->city->tCO2));
+        QVERIFY(near(p.ci95.low, b->city->ci95.low));
+    }
+}
+
+void TestAnalysis::cityFromOneTotal()
+{
+    // One number for the whole city: N times the mean household, its interval N times the
+    // mean's.
+    BaselineOptions options;
+    HouseholdTable households = referenceHouseholds(&options);
+    options.households = CityHouseholds{{}, 300000.0};
+    const auto b = computeBaseline(households, options);
+    QVERIFY(b && b->city);
+    QVERIFY(near(b->city->tCO2, 300000.0 * b->perHousehold.mean / 1000.0));
+    QVERIFY(near(b->city->ci95.low, 300000.0 * b->perHousehold.ci95.low / 1000.0));
+    QVERIFY(near(b->city->ci95.high, 300000.0 * b->perHousehold.ci95.high / 1000.0));
+}
+
+void TestAnalysis::cityNeedsEveryGroupSurveyed()
+{
+    BaselineOptions options;
+    const HouseholdTable households = referenceHouseholds(&options);
+    // A district with households and no survey: no city figure, and a warning that says so.
+    options.households.byGroup.insert(QStringLiteral("industrial"), 9000);
+    auto b = computeBaseline(households, options);
+    QVERIFY(!b->city);
+    QVERIFY(b->forecast.empty());
+    QCOMPARE(b->warnings.size(), 1);
+    QVERIFY2(b->warnings.first().contains(QStringLiteral("“industrial”")),
+             qPrintable(b->warnings.first()));
+    // A surveyed district without a count is left out of the city, with a warning.
+    options.households.byGroup.remove(QStringLiteral("industrial"));
+    options.households.byGroup.remove(QStringLiteral("rural"));
+    b = computeBaseline(households, options);
+    QVERIFY(b->city);
+    QCOMPARE(b->warnings.size(), 1);
+    QVERIFY2(b->warnings.first().contains(QStringLiteral("“rural”")),
+             qPrintable(b->warnings.first()));
+    const double expected = (88000 * b->byGroup.value(QStringLiteral("suburban")).mean +
+                             160000 * b->byGroup.value(QStringLiteral("urban")).mean) /
+                            1000.0;
+    QVERIFY2(near(b->city->tCO2, expected), qPrintable(QString::number(b->city->tCO2)));
 }
 
 QTEST_GUILESS_MAIN(TestAnalysis)

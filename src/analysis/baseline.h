@@ -1,24 +1,35 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A household carbon baseline: each household's kgCO2 a year by source, as the form's
-// calculations give them, summarised per household and per person, overall and by group.
+// calculations give them, summarised per household and per person, overall and by group;
+// extrapolated to the city from its number of households per group; and forecast under
+// scenarios (see forecast.h).
 #pragma once
 
+#include "forecast.h"
 #include "stats.h"
 
-#include <QList>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
+#include <vector>
 
 namespace survey::analysis {
 
-struct Household
+/// The households as a table: one row per household, one column per source.
+struct HouseholdTable
 {
-    QString group;                  // the grouping answer (a district); may be empty
-    std::optional<double> persons;  // people in the household, when answered
-    QMap<QString, double> bySource; // source name → kgCO2 a year
-    double total() const;
+    QStringList sources;         ///< column names, in the order of `values`' columns
+    std::vector<double> values;  ///< kgCO2 a year, row-major: households × sources
+    std::vector<double> persons; ///< people in each household; NaN when not answered
+    std::vector<int> group;      ///< index into `groups`; -1 when the household has none
+    QStringList groups;          ///< the grouping answers (districts), sorted
+
+    qsizetype size() const { return qsizetype(persons.size()); }
+    /// Appends a household; `bySource` is keyed by `sources`, a missing source is 0.
+    void append(const QMap<QString, double> &bySource, double persons, const QString &group);
+    double total(qsizetype row) const;
 };
 
 struct Summary
@@ -26,21 +37,59 @@ struct Summary
     int count = 0;
     double mean = 0;
     double median = 0;
-    Interval ci95; // of the mean: the percentile bootstrap
+    Interval ci95; ///< of the mean: the percentile bootstrap
+};
+
+/// The city's households in a year, in tCO2, with the bootstrap interval.
+struct CityFigure
+{
+    double tCO2 = 0;
+    Interval ci95;
+};
+
+struct ForecastPoint
+{
+    QString scenario;
+    int year = 0;
+    double tCO2 = 0;
+    Interval ci95;
+    double perHousehold = 0; ///< kgCO2 a year of the mean household that year
+};
+
+/// How many households the city has: per group, or one number for the whole city.
+struct CityHouseholds
+{
+    QMap<QString, double> byGroup;
+    std::optional<double> total;
+    bool isEmpty() const { return byGroup.isEmpty() && !total; }
+};
+
+struct BaselineOptions
+{
+    std::uint32_t seed = 20261205;
+    int resamples = 2000;
+    CityHouseholds households; ///< empty: no extrapolation and no forecast
+    ForecastModel model;       ///< its sources name the table's columns
 };
 
 struct Baseline
 {
     Summary perHousehold;
-    Summary perPerson;              // households with one person or more
-    QMap<QString, double> bySource; // mean kgCO2 a year per household
-    QMap<QString, Summary> byGroup; // per household, households with a group
+    Summary perPerson;              ///< households with one person or more
+    QMap<QString, double> bySource; ///< mean kgCO2 a year per household
+    QMap<QString, Summary> byGroup; ///< per household, households with a group
+    std::optional<CityFigure> city;
+    std::vector<ForecastPoint> forecast; ///< scenarios in order, years ascending
+    QStringList warnings;                ///< what the figures leave out, and why
 };
 
-/// The baseline of the households. Intervals repeat for a seed: per household uses `seed`,
-/// per person seed + 1, the groups seed + 2, seed + 3… in the groups' sorted order.
-/// Nothing when there are no households.
-std::optional<Baseline> computeBaseline(const QList<Household> &households, std::uint32_t seed,
-                                        int resamples = 2000);
+/// The baseline of the households; nothing when there are none. The intervals repeat for a
+/// seed: the overall figures come from one Random(seed) resampling every household (n draws
+/// a resample), the groups, the city and the forecast from one Random(seed + 1) resampling
+/// within each group in turn (groups sorted; a stratified bootstrap). With per-group
+/// households the city is Σ N_g × mean_g; with a total, N × mean. Runs the two resamplings
+/// on two threads.
+std::optional<Baseline> computeBaseline(const HouseholdTable &households,
+                                        const BaselineOptions &options);
 
 } // namespace survey::analysis

@@ -39,33 +39,40 @@ Random::Random(std::uint32_t seed)
         m_state[i] = 1812433253u * (m_state[i - 1] ^ (m_state[i - 1] >> 30)) + std::uint32_t(i);
 }
 
-std::uint32_t Random::next()
+void Random::twist()
 {
-    if (m_next >= 624) {
-        for (int i = 0; i < 624; ++i) {
-            const std::uint32_t y =
-                (m_state[i] & 0x80000000u) | (m_state[(i + 1) % 624] & 0x7fffffffu);
-            m_state[i] = m_state[(i + 397) % 624] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
-        }
-        m_next = 0;
+    constexpr std::uint32_t upper = 0x80000000u, lower = 0x7fffffffu, matrix = 0x9908b0dfu;
+    auto mix = [&](int i, int j, int k) {
+        const std::uint32_t y = (m_state[i] & upper) | (m_state[j] & lower);
+        m_state[i] = m_state[k] ^ (y >> 1) ^ ((y & 1u) ? matrix : 0u);
+    };
+    int i = 0;
+    for (; i < 624 - 397; ++i)
+        mix(i, i + 1, i + 397);
+    for (; i < 623; ++i)
+        mix(i, i + 1, i + 397 - 624);
+    mix(623, 0, 396);
+    // Tempered all at once: the loop vectorises, and next() only reads.
+    for (int j = 0; j < 624; ++j) {
+        std::uint32_t y = m_state[j];
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680u;
+        y ^= (y << 15) & 0xefc60000u;
+        y ^= y >> 18;
+        m_out[j] = y;
     }
-    std::uint32_t y = m_state[m_next++];
-    y ^= y >> 11;
-    y ^= (y << 7) & 0x9d2c5680u;
-    y ^= (y << 15) & 0xefc60000u;
-    y ^= y >> 18;
-    return y;
+    m_next = 0;
 }
 
 std::uint32_t Random::index(std::uint32_t n)
 {
-    const std::uint64_t range = std::uint64_t(1) << 32;
-    const std::uint64_t limit = range - range % n;
-    std::uint32_t x = next();
-    while (x >= limit)
-        x = next();
-    return x % n;
+    return Indexes(n).draw(*this);
 }
+
+Indexes::Indexes(std::uint32_t n)
+    : m_n(n)
+    , m_limit((std::uint64_t(1) << 32) - (std::uint64_t(1) << 32) % n)
+{}
 
 std::optional<Interval> bootstrap(const QList<double> &values, Statistic statistic,
                                   std::uint32_t seed, int resamples, double level)
@@ -73,14 +80,22 @@ std::optional<Interval> bootstrap(const QList<double> &values, Statistic statist
     if (values.isEmpty() || resamples < 1)
         return std::nullopt;
     Random random(seed);
-    const auto n = std::uint32_t(values.size());
-    QList<double> sample(values.size());
+    const Indexes indexes(std::uint32_t(values.size()));
+    const double *data = values.constData();
+    QList<double> sample(statistic == Statistic::Median ? values.size() : 0);
     QList<double> results;
     results.reserve(resamples);
     for (int b = 0; b < resamples; ++b) {
-        for (std::uint32_t i = 0; i < n; ++i)
-            sample[i] = values.at(random.index(n));
-        results.append(statistic == Statistic::Mean ? *mean(sample) : *median(sample));
+        if (statistic == Statistic::Mean) {
+            double sum = 0;
+            for (qsizetype i = 0; i < values.size(); ++i)
+                sum += data[indexes.draw(random)];
+            results.append(sum / double(values.size()));
+        } else {
+            for (double &v : sample)
+                v = data[indexes.draw(random)];
+            results.append(*median(sample));
+        }
     }
     std::sort(results.begin(), results.end());
     return Interval{quantileOfSorted(results, (1 - level) / 2),

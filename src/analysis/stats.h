@@ -20,19 +20,44 @@ std::optional<double> median(QList<double> values);
 /// statistics at (n − 1)·p (Hyndman and Fan's type 7, R's and NumPy's default).
 double quantileOfSorted(const QList<double> &sorted, double p);
 
-/// MT19937 (the 32-bit Mersenne Twister, seeded as its authors' init_genrand) and indexes
-/// drawn from it by rejection: a draw x is kept when x < 2³² − (2³² mod n), and gives x mod n.
+/// MT19937 (the 32-bit Mersenne Twister, seeded as its authors' init_genrand).
 class Random
 {
 public:
     explicit Random(std::uint32_t seed);
-    std::uint32_t next();
-    /// A uniform index in [0, n), n ≥ 1.
+    std::uint32_t next()
+    {
+        if (m_next >= 624)
+            twist();
+        return m_out[m_next++];
+    }
+    /// A uniform index in [0, n), n ≥ 1 (as Indexes(n) draws it).
     std::uint32_t index(std::uint32_t n);
 
 private:
+    void twist();
     std::uint32_t m_state[624];
+    std::uint32_t m_out[624];
     int m_next = 624;
+};
+
+/// Uniform indexes in [0, n) drawn from MT19937 by rejection: a draw x is kept when
+/// x < 2³² − (2³² mod n), and gives x mod n.
+class Indexes
+{
+public:
+    explicit Indexes(std::uint32_t n);
+    std::uint32_t draw(Random &random) const
+    {
+        std::uint32_t x = random.next();
+        while (x >= m_limit)
+            x = random.next();
+        return x % m_n;
+    }
+
+private:
+    std::uint32_t m_n;
+    std::uint64_t m_limit;
 };
 
 struct Interval

@@ -13,8 +13,8 @@ Everything here is written from the published definitions, in plain Python (no N
   the total over the household's people (households of one person or more); by source is
   the mean over all households (a source a household lacks counts 0); by group, each
   group's households (groups in sorted order; a household without a group is in none);
-  the intervals are the bootstrap of the mean with seeds seed, seed+1, then seed+2… for
-  the groups.
+- the city and its forecast, and how their intervals are drawn: see baseline() below and
+  src/analysis/forecast.h, which state the same rules.
 
 Run it to print the figures that bootstrap-reference.json holds:
 
@@ -80,27 +80,126 @@ def bootstrap(values, statistic, seed, resamples=2000, level=0.95):
     return [quantile(results, (1 - level) / 2), quantile(results, (1 + level) / 2)]
 
 
-def summary(values, seed):
-    return {"count": len(values), "mean": mean(values), "median": median(values),
-            "ci95": bootstrap(values, mean, seed)}
+def summary(values):
+    return {"count": len(values), "mean": mean(values), "median": median(values)}
 
 
-def baseline(households, seed):
-    """Per household, per person (one person or more), by source (mean over all households,
-    a missing source counting 0) and by group (groups in sorted order, seeds seed+2, …)."""
-    totals = [sum(h["sources"].values()) for h in households]
-    per_person = [t / h["persons"] for t, h in zip(totals, households)
-                  if h.get("persons") is not None and h["persons"] >= 1]
+def percentile_interval(results):
+    results = sorted(results)
+    return [quantile(results, 0.025), quantile(results, 0.975)]
+
+
+def source_factors(model, scenario, year):
+    """Each source's factor in `year` (forecast.h states the same rules)."""
+    span = model["years"][-1] - model["baseYear"]
+    ramp = 1.0 if span <= 0 else min(1.0, max(0.0, (year - model["baseYear"]) / span))
+    grid = (1.0 - scenario["gridDecline"]) ** (year - model["baseYear"])
+    factors = {}
+    for source in model["sources"]:
+        kind = source["kind"]
+        if kind == "electricity":
+            factors[source["name"]] = grid
+        elif kind in ("heat", "vehicle"):
+            share = scenario["heatToElectric"] if kind == "heat" else scenario["evShare"]
+            moved = share * ramp
+            factors[source["name"]] = (1.0 - moved
+                                       + moved * source["kWhPerKgCO2"] * model["gridFactor"] * grid)
+        else:
+            factors[source["name"]] = 1.0
+    return factors
+
+
+def household_factor(model, scenario, year):
+    return (1.0 + scenario["householdGrowth"]) ** (year - model["baseYear"])
+
+
+def baseline(households, seed, city_households, model, resamples=2000):
+    """The household baseline, the city and the forecast.
+
+    Overall figures resample every household with Random(seed): n draws a resample, each
+    giving the household's total and, when it has one person or more, its total per person
+    (a resample that drew none of those has no per-person figure). Groups, the city and the
+    forecast resample within each group with Random(seed + 1): per resample, the groups in
+    sorted order, n_g draws each. The city is sum over groups of N_g times the group's mean
+    total; a forecast point is sum over groups of N_g times the household factor times the
+    sum over sources of factor times the group's mean of that source; all in tCO2 (/1000).
+    Intervals are the 2.5% and 97.5% type-7 quantiles of the resampled figures.
+    """
     sources = sorted({s for h in households for s in h["sources"]})
-    by_source = {s: sum(h["sources"].get(s, 0) for h in households) / len(households)
-                 for s in sources}
+    totals = [sum(h["sources"].values()) for h in households]
+    per_person = [t / h["persons"] if h.get("persons") is not None and h["persons"] >= 1 else None
+                  for t, h in zip(totals, households)]
+    n = len(households)
+    out = {
+        "perHousehold": summary(totals),
+        "perPerson": summary([p for p in per_person if p is not None]),
+        "bySource": {s: sum(h["sources"].get(s, 0) for h in households) / n for s in sources},
+    }
+    rng = MT19937(seed)
+    hh_means, pp_means = [], []
+    for _ in range(resamples):
+        total, pp, people = 0.0, 0.0, 0
+        for _ in range(n):
+            i = rng.index_below(n)
+            total += totals[i]
+            if per_person[i] is not None:
+                pp += per_person[i]
+                people += 1
+        hh_means.append(total / n)
+        if people:
+            pp_means.append(pp / people)
+    out["perHousehold"]["ci95"] = percentile_interval(hh_means)
+    out["perPerson"]["ci95"] = percentile_interval(pp_means)
+
     groups = sorted({h["group"] for h in households if h.get("group")})
-    by_group = {}
-    for k, g in enumerate(groups):
-        values = [t for t, h in zip(totals, households) if h.get("group") == g]
-        by_group[g] = summary(values, seed + 2 + k)
-    return {"perHousehold": summary(totals, seed), "perPerson": summary(per_person, seed + 1),
-            "bySource": by_source, "byGroup": by_group}
+    members = {g: [h for h in households if h.get("group") == g] for g in groups}
+
+    def source_means(hs):
+        return {s: sum(h["sources"].get(s, 0) for h in hs) / len(hs) for s in sources}
+
+    points = [(sc, year) for sc in model["scenarios"] for year in model["years"]]
+
+    def city(means_by_group, point=None):
+        kg = 0.0
+        for g in groups:
+            m = means_by_group[g]
+            if point is None:
+                kg += city_households[g] * sum(m[s] for s in sources)
+            else:
+                sc, year = point
+                f = source_factors(model, sc, year)
+                kg += (city_households[g] * household_factor(model, sc, year)
+                       * sum(f.get(s, 1.0) * m[s] for s in sources))
+        return kg / 1000.0
+
+    rng = MT19937(seed + 1)
+    group_draws = {g: [] for g in groups}
+    resampled = []
+    for _ in range(resamples):
+        means = {}
+        for g in groups:
+            hs = members[g]
+            sample = [hs[rng.index_below(len(hs))] for _ in range(len(hs))]
+            group_draws[g].append(sum(sum(h["sources"].values()) for h in sample) / len(hs))
+            means[g] = source_means(sample)
+        resampled.append(means)
+    out["byGroup"] = {}
+    for g in groups:
+        s = summary([sum(h["sources"].values()) for h in members[g]])
+        s["ci95"] = percentile_interval(group_draws[g])
+        out["byGroup"][g] = s
+    estimate = {g: source_means(members[g]) for g in groups}
+    out["city"] = {"tCO2": city(estimate), "ci95": percentile_interval([city(m) for m in resampled])}
+    total_households = sum(city_households[g] for g in groups)
+    out["forecast"] = []
+    for sc, year in points:
+        t = city(estimate, (sc, year))
+        out["forecast"].append({
+            "scenario": sc["name"], "year": year, "tCO2": t,
+            "ci95": percentile_interval([city(m, (sc, year)) for m in resampled]),
+            "perHousehold": t * 1000.0 / (total_households * household_factor(model, sc, year)),
+        })
+    return out
 
 
 # Ten households by source (kgCO2 a year), people and district: made up for the test.
@@ -122,6 +221,27 @@ HOUSEHOLDS = [2310.5, 4120.0, 1875.25, 3560.75, 980.0, 6240.5,
               2745.0, 3310.25, 1520.0, 5080.75, 2990.5, 4415.0]
 SEED = 20261205
 
+# The city's households per district, and a forecast model (made up for the test).
+CITY_HOUSEHOLDS = {"rural": 52000, "suburban": 88000, "urban": 160000}
+MODEL = {
+    "baseYear": 2026,
+    "years": [2030, 2035, 2060],
+    "gridFactor": 0.5703,
+    "sources": [
+        {"name": "electricity", "kind": "electricity"},
+        {"name": "lpg", "kind": "heat", "kWhPerKgCO2": 1.32},
+        {"name": "natural_gas", "kind": "heat", "kWhPerKgCO2": 2.10},
+        {"name": "coal", "kind": "heat", "kWhPerKgCO2": 0.73},
+        {"name": "vehicles", "kind": "vehicle", "kWhPerKgCO2": 0.825},
+    ],
+    "scenarios": [
+        {"name": "current", "gridDecline": 0.02, "heatToElectric": 0.3, "evShare": 0.4,
+         "householdGrowth": 0.005},
+        {"name": "accelerated", "gridDecline": 0.05, "heatToElectric": 0.8, "evShare": 0.9,
+         "householdGrowth": 0.005},
+    ],
+}
+
 if __name__ == "__main__":
     gen = MT19937(5489)
     first = gen.genrand_int32()
@@ -138,6 +258,8 @@ if __name__ == "__main__":
         "mean_ci95": bootstrap(HOUSEHOLDS, mean, SEED),
         "median_ci95": bootstrap(HOUSEHOLDS, median, SEED),
         "baseline_households": BASELINE_HOUSEHOLDS,
-        "baseline": baseline(BASELINE_HOUSEHOLDS, SEED),
+        "city_households": CITY_HOUSEHOLDS,
+        "model": MODEL,
+        "baseline": baseline(BASELINE_HOUSEHOLDS, SEED, CITY_HOUSEHOLDS, MODEL),
     }
     print(json.dumps(out, indent=1))
