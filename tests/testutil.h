@@ -21,6 +21,12 @@ inline QByteArray readFile(const QString &path)
     return f.readAll();
 }
 
+inline bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+}
+
 struct Run
 {
     int exitCode = -1;

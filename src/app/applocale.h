@@ -14,10 +14,4 @@ namespace survey::app {
 QLocale appLocale(const QString &language);
 /// The name of appLocale(language), for QML's Qt.locale().
 QString appLocaleName(const QString &language);
-/// The language to show a form in: `preferred` (the settings' form language) when the form
-/// has it, else the one matching the app's (`appCode`, "zh_CN" or "en") by the names forms
-/// use ("Chinese (zh)", "中文", "English (en)"…); "" when none matches.
-QString formLanguageFor(const QStringList &languages, const QString &preferred,
-                        const QString &appCode);
-
 } // namespace survey::app

@@ -632,8 +632,8 @@ void FormController::setFormLanguage(const QString &language)
 
 void FormController::followAppLanguage(const QString &code)
 {
-    const QString match =
-        formLanguageFor(m_session->languages(), m_backend->preferences()->formLanguage(), code);
+    const QString match = form::FormDefinition::languageFor(
+        m_session->languages(), m_backend->preferences()->formLanguage(), code);
     if (!match.isEmpty())
         setFormLanguage(match);
 }

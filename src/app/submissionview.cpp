@@ -58,7 +58,8 @@ std::optional<LoadedVersion> load(store::Store &s, const QString &formId,
         *error = Tr::tr("This submission does not fit its form: %1").arg(why);
         return std::nullopt;
     }
-    const QString lang = formLanguageFor(out.session->languages(), formLanguage, language);
+    const QString lang =
+        form::FormDefinition::languageFor(out.session->languages(), formLanguage, language);
     if (!lang.isEmpty())
         out.session->setLanguage(lang);
     return out;

@@ -34,6 +34,9 @@ int syncCommand(const QStringList &args);
 // survey-cli review (reviewcommand.cpp): pull, list, show and decide, offline.
 int reviewCommand(const QStringList &args);
 
+// survey-cli analyse (analysecommand.cpp): summaries, baseline and forecast as JSON, CSV, PDF.
+int analyseCommand(const QStringList &args);
+
 // survey-cli xlsform (xlsformcommand.cpp): XLSForm → XForm.
 int xlsformCommand(const QStringList &args);
 

@@ -50,7 +50,11 @@ int usage()
         "                                     the pulled submissions, one of them, the decisions\n"
         "  review --data DIR approve ID [--comment TEXT] | return ID --comment TEXT\n"
         "         [--flag PATH=NOTE]... | reject ID --comment TEXT\n"
-        "                                     decide offline; the next sync sends it\n");
+        "                                     decide offline; the next sync sends it\n"
+        "  analyse FORM_ID --data DIR [--spec FILE] [--approved-only]\n"
+        "          (--json | --csv DIR | --pdf FILE)\n"
+        "                                     summaries of the records and pulled submissions;\n"
+        "                                     with a spec, the baseline and forecast or demand\n");
     return 64;
 }
 
@@ -87,6 +91,8 @@ int main(int argc, char **argv)
         return survey::cli::storeCommand(args);
     if (command == QLatin1String("sync"))
         return survey::cli::syncCommand(args);
+    if (command == QLatin1String("analyse"))
+        return survey::cli::analyseCommand(args);
     if (command == QLatin1String("review"))
         return survey::cli::reviewCommand(args);
     return usage();

@@ -302,6 +302,11 @@ public:
     /// Schema index for an absolute path without positions, or -1.
     int schemaForPath(const QString &path) const { return m_pathIndex.value(path, -1); }
     QStringList languages() const;
+    /// The language to show a form in: `preferred` (a chosen form language) when the form
+    /// has it, else the one matching the app's (`appCode`, "zh_CN" or "en") by the names
+    /// forms use ("Chinese (zh)", "中文", "English (en)"…); "" when none matches.
+    static QString languageFor(const QStringList &languages, const QString &preferred,
+                               const QString &appCode);
     int questionCount() const;
     int groupCount() const;
     int repeatCount() const { return static_cast<int>(repeats.size()); }

@@ -1319,6 +1319,23 @@ QStringList FormDefinition::languages() const
     return out;
 }
 
+QString FormDefinition::languageFor(const QStringList &languages, const QString &preferred,
+                                    const QString &appCode)
+{
+    if (!preferred.isEmpty() && languages.contains(preferred))
+        return preferred;
+    const QString base = appCode.left(2).toLower();
+    for (const QString &l : languages) {
+        const QString lower = l.toLower();
+        if (lower.contains(QLatin1Char('(') + base) || lower == base ||
+            (base == QLatin1String("zh") &&
+             (l.contains(QStringLiteral("中文")) || lower.contains(QLatin1String("chinese")))) ||
+            (base == QLatin1String("en") && lower.contains(QLatin1String("english"))))
+            return l;
+    }
+    return QString();
+}
+
 int FormDefinition::questionCount() const
 {
     int n = 0;

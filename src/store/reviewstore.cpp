@@ -363,6 +363,28 @@ ReviewSubmission ReviewStore::submissionFrom(const QSqlQuery &q) const
     return s;
 }
 
+std::vector<CurrentVersion> ReviewStore::currentVersions(const QString &formId, StoreError *error)
+{
+    QSqlQuery q(m_store.m_db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT s.instance_id, v.instance_id, s.submitter, %1, s.created_at, "
+                             "v.xml FROM review_submissions s JOIN review_versions v ON "
+                             "v.submission_row = s.id AND v.current = 1 LEFT JOIN "
+                             "review_decisions d ON d.id = (SELECT MAX(id) FROM review_decisions "
+                             "WHERE submission_row = s.id) WHERE s.form_id = ? ORDER BY "
+                             "s.created_at, s.id")
+                  .arg(QLatin1String(kShownState)));
+    q.addBindValue(formId);
+    std::vector<CurrentVersion> out;
+    if (!m_store.exec(q, tr("reading the pulled submissions"), error))
+        return out;
+    while (q.next())
+        out.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                       q.value(3).toString(), Store::parseTime(q.value(4)),
+                       q.value(5).toByteArray()});
+    return out;
+}
+
 std::vector<ReviewSubmission> ReviewStore::submissions(const ReviewFilter &filter,
                                                        StoreError *error)
 {

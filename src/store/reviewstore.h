@@ -103,6 +103,17 @@ struct ReviewFilter
     Sort sort = Sort::Newest;
 };
 
+/// A pulled submission's current version, as the analysis reads it.
+struct CurrentVersion
+{
+    QString instanceId; ///< the submission's (its first instanceID)
+    QString versionId;  ///< the current version's instanceID
+    QString submitter;
+    QString shownState; ///< as ReviewSubmission::shownState()
+    QDateTime createdAt;
+    QByteArray xml;
+};
+
 /// An attachment listed by a pull and not yet downloaded.
 struct MissingAttachment
 {
@@ -160,6 +171,9 @@ public:
     // ---- reading ---------------------------------------------------------------------
     std::vector<ReviewSubmission> submissions(const ReviewFilter &filter, StoreError *error);
     std::optional<ReviewSubmission> submission(const QString &instanceId, StoreError *error);
+    /// Every pulled submission of the form with its current version, oldest first, in one
+    /// query (the analysis reads thousands).
+    std::vector<CurrentVersion> currentVersions(const QString &formId, StoreError *error);
     /// Oldest first; `withXml` fills each version's xml.
     std::vector<ReviewVersion> versions(qint64 submissionRow, bool withXml, StoreError *error);
     std::vector<Comment> comments(qint64 submissionRow, StoreError *error);

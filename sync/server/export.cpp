@@ -2,6 +2,7 @@
 // CSV export as ODK Central shapes it: one CSV for the root and one per repeat, joined by
 // KEY / PARENT_KEY, UTF-8 with a byte-order mark so that spreadsheet programs show Chinese,
 // attachments beside them; written through temporary files into a zip (libzip) and streamed.
+#include "csvfield.h"
 #include "names.h"
 #include "serverimpl.h"
 
@@ -40,39 +41,12 @@ struct Table
     std::unique_ptr<QFile> file;
 };
 
-/// Whether a spreadsheet would take `value` for a formula: it starts with '=', '+', '-', '@',
-/// a tab or a carriage return and is not a number or a list of numbers (a negative decimal,
-/// a geopoint "-1.29 36.82 1700 5", a geotrace), which stay as they are for analysis.
-bool formulaLike(const QString &value)
-{
-    static const QRegularExpression numbers(QStringLiteral(
-        R"(^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?([ ;]+[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)*;?$)"));
-    if (value.isEmpty())
-        return false;
-    const QChar c = value.front();
-    return (c == QLatin1Char('=') || c == QLatin1Char('+') || c == QLatin1Char('-') ||
-            c == QLatin1Char('@') || c == QLatin1Char('\t') || c == QLatin1Char('\r')) &&
-           !numbers.match(value).hasMatch();
-}
-
-/// One CSV cell: quoted when needed; a formula-like text gets a leading apostrophe, so a
-/// spreadsheet shows it as text instead of running it (CSV injection).
-QString csvField(const QString &text)
-{
-    const QString value = formulaLike(text) ? QLatin1Char('\'') + text : text;
-    if (value.contains(QLatin1Char(',')) || value.contains(QLatin1Char('"')) ||
-        value.contains(QLatin1Char('\n')) || value.contains(QLatin1Char('\r')))
-        return QLatin1Char('"') + QString(value).replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
-               QLatin1Char('"');
-    return value;
-}
-
 void writeRow(QFile &f, const QStringList &fields)
 {
     QStringList quoted;
     quoted.reserve(fields.size());
     for (const QString &v : fields)
-        quoted << csvField(v);
+        quoted << form::csvField(v);
     f.write((quoted.join(QLatin1Char(',')) + QStringLiteral("\r\n")).toUtf8());
 }
 

@@ -16,11 +16,18 @@ Everything here is written from the published definitions, in plain Python (no N
 - the city and its forecast, and how their intervals are drawn: see baseline() below and
   src/analysis/forecast.h, which state the same rules.
 
+- a store's households: each household's sources from its answers by the example form's
+  own formulas (EF and FUEL_USE below), then the baseline with the example's analysis.json
+  (seed, resamples, households per district, scenarios); summaries of two questions and
+  the submissions per day and state.
+
 Run it to print the figures that bootstrap-reference.json holds:
 
     python3 tests/data/analysis/reference.py > tests/data/analysis/bootstrap-reference.json
 """
 import json
+import math
+import os
 
 
 class MT19937:
@@ -242,6 +249,110 @@ MODEL = {
     ],
 }
 
+# The household form's emission factors and vehicle fuel use (its calculates' constants).
+EF = {"grid": 0.5703, "lpg": 2.985, "ng": 2.184, "coal": 1.978, "petrol": 2.272, "diesel": 2.676}
+FUEL_USE = {"petrol": 8.0 * EF["petrol"], "diesel": 9.0 * EF["diesel"],
+            "hybrid": 5.0 * EF["petrol"], "electric": 15.0 * EF["grid"]}  # kgCO2 per 100 km
+
+# Households as a store would hold them for `survey-cli analyse` (tst_analysis fills the
+# example form with these answers): pulled for review with a state, or ("device") finalized
+# on the device itself. Made up for the test.
+STORE_HOUSEHOLDS = [
+    # id, district, persons, kWh/month, cooking fuels, LPG kg, gas m3, coal kg/month,
+    # vehicles [(fuel, km/year)], state, day of December 2026, submitter
+    ("h01", "urban", 3, 310, "electricity natural_gas", 0, 28, 0, [("petrol", 11000)], "approved", 1, "li"),
+    ("h02", "urban", 2, 190, "electricity", 0, 0, 0, [], "approved", 1, "li"),
+    ("h03", "urban", 4, 420, "natural_gas", 0, 35, 0, [("petrol", 15000), ("electric", 9000)], "received", 2, "li"),
+    ("h04", "urban", 1, 120, "electricity", 0, 0, 0, [], "approved", 2, "wang"),
+    ("h05", "urban", 5, 380, "electricity natural_gas", 0, 41, 0, [("hybrid", 14000)], "hasIssues", 3, "wang"),
+    ("h06", "urban", 3, 260, "lpg", 11, 0, 0, [], "approved", 3, "wang"),
+    ("h07", "urban", 2, 230, "electricity natural_gas", 0, 19, 0, [("electric", 12000)], "approved", 4, "li"),
+    ("h08", "suburban", 4, 340, "lpg coal", 13, 0, 90, [("petrol", 9000)], "approved", 1, "zhao"),
+    ("h09", "suburban", 3, 280, "lpg", 10, 0, 0, [("diesel", 20000)], "approved", 2, "zhao"),
+    ("h10", "suburban", 5, 300, "electricity coal", 0, 0, 140, [], "received", 2, "zhao"),
+    ("h11", "suburban", 2, 170, "lpg", 8, 0, 0, [("petrol", 6000)], "approved", 3, "li"),
+    ("h12", "suburban", 6, 360, "lpg coal", 15, 0, 160, [("petrol", 12000), ("diesel", 8000)], "approved", 4, "zhao"),
+    ("h13", "suburban", 3, 250, "natural_gas", 0, 24, 0, [], "rejected", 4, "zhao"),
+    ("h14", "rural", 4, 210, "coal lpg", 9, 0, 210, [("diesel", 15000)], "approved", 1, "wang"),
+    ("h15", "rural", 6, 230, "coal", 0, 0, 260, [], "approved", 2, "wang"),
+    ("h16", "rural", 3, 160, "lpg coal", 12, 0, 180, [("petrol", 5000)], "received", 3, "wang"),
+    ("h17", "rural", 2, 110, "coal", 0, 0, 150, [], "approved", 3, "zhao"),
+    ("h18", "rural", 5, 240, "lpg coal", 14, 0, 230, [("diesel", 18000)], "approved", 4, "wang"),
+    ("h19", "urban", 3, 290, "electricity", 0, 0, 0, [("petrol", 8000)], "device", 4, ""),
+    ("h20", "rural", 4, 180, "coal", 0, 0, 200, [], "device", 4, ""),
+]
+
+
+def store_household(h):
+    (hid, district, persons, kwh, fuels, lpg, ng, coal, vehicles, state, day, who) = h
+    chosen = fuels.split()
+    sources = {
+        "electricity": kwh * 12 * EF["grid"],
+        "lpg": lpg * 12 * EF["lpg"] if "lpg" in chosen else 0.0,
+        "natural_gas": ng * 12 * EF["ng"] if "natural_gas" in chosen else 0.0,
+        "coal": coal * 12 * EF["coal"] if "coal" in chosen else 0.0,
+        "vehicles": sum(km / 100 * FUEL_USE[fuel] for fuel, km in vehicles),
+    }
+    return {"group": district, "persons": persons, "sources": sources}
+
+
+def numbers(values):
+    s = sorted(values)
+    return {"count": len(s), "min": s[0], "max": s[-1], "mean": mean(s), "median": median(s)}
+
+
+def nice_bins(values, integers):
+    """Histogram bins (src/analysis/summary.h states the rule): about log2(n) + 1 bins of a
+    width of 1, 2, 2.5 or 5 times a power of ten (integers: 1 or more) from a multiple of it."""
+    lo, hi = min(values), max(values)
+    wanted = min(20, max(1, math.ceil(math.log2(len(values))) + 1))
+    raw = (hi - lo) / wanted
+    if raw <= 0:
+        raw = 1.0 if integers else max(abs(lo), 1.0) / 10
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-12))
+    if integers:
+        step = max(1.0, math.ceil(step))
+    start = math.floor(lo / step) * step
+    count = max(1, math.floor((hi - start) / step) + 1)
+    bins = [{"from": start + i * step, "to": start + (i + 1) * step, "count": 0} for i in range(count)]
+    for v in values:
+        bins[min(count - 1, max(0, math.floor((v - start) / step)))]["count"] += 1
+    return bins
+
+
+def store_expected(spec, approved_only):
+    kept = [h for h in STORE_HOUSEHOLDS if not approved_only or h[9] == "approved"]
+    hh = spec["household"]
+    model = {"baseYear": hh["baseYear"], "years": hh["forecastYears"], "gridFactor": hh["gridFactor"],
+             "sources": [{"name": s["name"], "kind": s["kind"], "kWhPerKgCO2": s.get("kWhPerKgCO2", 0)}
+                         for s in hh["sources"]],
+             "scenarios": [{"name": s["name"], "gridDecline": s["gridDeclinePerYear"],
+                            "heatToElectric": s["heatToElectric"], "evShare": s["evShare"],
+                            "householdGrowth": s["householdGrowthPerYear"]} for s in hh["scenarios"]]}
+    kept.sort(key=lambda h: "uuid:" + h[0])
+    out = baseline([store_household(h) for h in kept], spec["seed"], hh["households"], model,
+                   spec["resamples"])
+    # Rows in the order of their instanceIDs ("uuid:h01"…), as the analysis orders them.
+    kept.sort(key=lambda h: "uuid:" + h[0])
+    progress = {}
+    for h in kept:
+        if h[9] == "device":
+            continue  # dated when the device finalized them: the test checks those itself
+        state = h[9]
+        day = "2026-12-%02d" % h[10]
+        progress.setdefault(day, {}).setdefault(state, 0)
+        progress[day][state] += 1
+    districts = {}
+    for h in kept:
+        districts[h[1]] = districts.get(h[1], 0) + 1
+    kwh = [h[3] for h in kept]
+    return {"count": len(kept), "baseline": out,
+            "progress": [{"date": d, "states": progress[d]} for d in sorted(progress)],
+            "district": {d: {"count": n, "share": n / len(kept)} for d, n in districts.items()},
+            "elec_kwh": {"stats": numbers(kwh), "histogram": nice_bins(kwh, False)}}
+
+
 if __name__ == "__main__":
     gen = MT19937(5489)
     first = gen.genrand_int32()
@@ -262,4 +373,13 @@ if __name__ == "__main__":
         "model": MODEL,
         "baseline": baseline(BASELINE_HOUSEHOLDS, SEED, CITY_HOUSEHOLDS, MODEL),
     }
-    print(json.dumps(out, indent=1))
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "../../../examples/forms/household_energy-media/analysis.json"),
+              encoding="utf-8") as f:
+        spec = json.load(f)
+    out["store_households"] = [
+        dict(zip(("id", "district", "persons", "elec_kwh", "cooking_fuels", "lpg_kg", "ng_m3",
+                  "coal_kg", "vehicles", "state", "day", "submitter"), h)) for h in STORE_HOUSEHOLDS]
+    out["store_all"] = store_expected(spec, False)
+    out["store_approved"] = store_expected(spec, True)
+    print(json.dumps(out, indent=1, ensure_ascii=False))

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `survey-cli analyse` on a device store: the example household form (with its published
+// analysis.json), twenty households filled by the form engine from the answers that
+// tests/data/analysis/reference.py lists, eighteen pulled for review with their states and
+// two finalized on the device. The figures are checked against the ones reference.py works
+// out from the same answers with the form's own formulas (see its header).
+#include "testutil.h"
+
+#include "formdefinition.h"
+#include "formsession.h"
+#include "reviewstore.h"
+#include "store.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+using namespace survey;
+
+namespace {
+
+const QString kExamples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms");
+
+bool near(double a, double b)
+{
+    return qAbs(a - b) <= 1e-9 * std::max(1.0, qAbs(b));
+}
+
+struct Run
+{
+    int code = -1;
+    QByteArray out;
+    QString err;
+};
+
+Run cli(const QStringList &args)
+{
+    const testutil::Run run = testutil::runProgram(QStringLiteral(SURVEY_CLI), args);
+    return {run.exitCode, run.out, QString::fromUtf8(run.err)};
+}
+
+} // namespace
+
+class TestAnalysisStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void jsonMatchesTheReference_data();
+    void jsonMatchesTheReference();
+    void csvFiles();
+    void withoutSpecOnlyTheSummaries();
+    void badSpecIsRefusedWithItsKey();
+    void unreadableSubmissionIsLeftOutAndSaid();
+    void usage();
+
+private:
+    /// A store at `dir` with the household form (and its analysis.json when `withSpec`) and
+    /// the reference's households.
+    void makeStore(const QString &dir, bool withSpec);
+    QByteArray householdXml(const QJsonObject &h) const;
+
+    QJsonObject m_ref;
+    QByteArray m_formXml;
+    std::shared_ptr<const form::FormDefinition> m_form;
+    QJsonObject m_baseAnswers;
+};
+
+void TestAnalysisStore::initTestCase()
+{
+    m_ref = QJsonDocument::fromJson(testutil::readFile(QStringLiteral(
+                                        SURVEY_TEST_DATA "/analysis/bootstrap-reference.json")))
+                .object();
+    m_formXml = testutil::readFile(kExamples + QStringLiteral("/household_energy.xml"));
+    form::FormError error;
+    m_form = form::FormDefinition::load(m_formXml, {}, &error);
+    QVERIFY2(m_form, qPrintable(error.message));
+    m_baseAnswers =
+        QJsonDocument::fromJson(
+            testutil::readFile(kExamples + QStringLiteral("/household_energy.answers.json")))
+            .object();
+}
+
+QByteArray TestAnalysisStore::householdXml(const QJsonObject &h) const
+{
+    form::FormSession session(m_form);
+    session.start();
+    QList<std::pair<QString, QString>> answers;
+    for (auto it = m_baseAnswers.begin(); it != m_baseAnswers.end(); ++it) {
+        const QString &path = it.key();
+        if (path.startsWith(QLatin1String("/data/members/")) ||
+            path.startsWith(QLatin1String("/data/vehicles/")) ||
+            path.startsWith(QLatin1String("/data/fuel_use/")))
+            continue;
+        answers.append({path, it.value().isDouble() ? QString::number(it.value().toDouble())
+                                                    : it.value().toString()});
+    }
+    answers.append({QStringLiteral("/data/district"), h[QStringLiteral("district")].toString()});
+    answers.append({QStringLiteral("/data/elec_kwh"),
+                    QString::number(h[QStringLiteral("elec_kwh")].toDouble())});
+    answers.append(
+        {QStringLiteral("/data/cooking_fuels"), h[QStringLiteral("cooking_fuels")].toString()});
+    for (const char *fuel : {"lpg_kg", "ng_m3", "coal_kg"})
+        answers.append({QStringLiteral("/data/fuel_use/") + QLatin1String(fuel),
+                        QString::number(h[QLatin1String(fuel)].toDouble())});
+    for (int m = 1; m <= h[QStringLiteral("persons")].toInt(); ++m) {
+        const QString at = QStringLiteral("/data/members/member[%1]/").arg(m);
+        answers.append({at + QStringLiteral("name"), QStringLiteral("P%1").arg(m)});
+        answers.append({at + QStringLiteral("age"), QStringLiteral("30")});
+        answers.append({at + QStringLiteral("sex"), QStringLiteral("female")});
+    }
+    const QJsonArray vehicles = h[QStringLiteral("vehicles")].toArray();
+    answers.append({QStringLiteral("/data/has_vehicle"),
+                    vehicles.isEmpty() ? QStringLiteral("no") : QStringLiteral("yes")});
+    for (qsizetype v = 0; v < vehicles.size(); ++v) {
+        const QString at = QStringLiteral("/data/vehicles/vehicle[%1]/").arg(v + 1);
+        answers.append({at + QStringLiteral("vehicle_type"), QStringLiteral("car")});
+        answers.append({at + QStringLiteral("fuel"), vehicles.at(v)[0].toString()});
+        answers.append(
+            {at + QStringLiteral("annual_km"), QString::number(vehicles.at(v)[1].toDouble())});
+    }
+    for (const auto &[path, value] : answers) {
+        QString error;
+        form::XmlNode *node = session.resolve(path, true, &error);
+        if (!node) {
+            qWarning("%s: %s", qPrintable(path), qPrintable(error));
+            return {};
+        }
+        const QString refused = session.setValue(node, value);
+        if (!refused.isEmpty()) {
+            qWarning("%s = %s: %s", qPrintable(path), qPrintable(value), qPrintable(refused));
+            return {};
+        }
+    }
+    return session.toXml();
+}
+
+void TestAnalysisStore::makeStore(const QString &dir, bool withSpec)
+{
+    store::StoreError e;
+    auto s = store::Store::open(dir, &e);
+    QVERIFY2(s, qPrintable(e.message));
+    std::vector<std::pair<QString, QByteArray>> media;
+    if (withSpec)
+        media.emplace_back(
+            QStringLiteral("analysis.json"),
+            testutil::readFile(kExamples +
+                               QStringLiteral("/household_energy-media/analysis.json")));
+    const auto form = s->addForm(m_formXml, media, QString(), &e);
+    QVERIFY2(form, qPrintable(e.message));
+    std::vector<store::PulledSubmission> pulled;
+    int seq = 0;
+    for (const QJsonValue &v : m_ref.value(QStringLiteral("store_households")).toArray()) {
+        const QJsonObject h = v.toObject();
+        const QString id = QStringLiteral("uuid:") + h[QStringLiteral("id")].toString();
+        QByteArray xml = householdXml(h);
+        QVERIFY(!xml.isEmpty());
+        // The session made its own instanceID; the reference's stands in for it.
+        form::FormSession session(m_form);
+        QString error;
+        QVERIFY(session.loadInstance(xml, &error));
+        session.setValue(session.resolve(QStringLiteral("/data/meta/instanceID"), false, &error),
+                         id);
+        xml = session.toXml();
+        const QDateTime at(QDate(2026, 12, h[QStringLiteral("day")].toInt()), QTime(10, 0),
+                           Qt::UTC);
+        const QString state = h[QStringLiteral("state")].toString();
+        if (state == QLatin1String("device")) {
+            QVERIFY2(s->createDraft(form->row, id, xml, h[QStringLiteral("id")].toString(), &e),
+                     qPrintable(e.message));
+            QVERIFY2(s->finalize(id, xml, &e), qPrintable(e.message));
+            continue;
+        }
+        store::PulledSubmission p;
+        p.head.instanceId = id;
+        p.head.formId = QStringLiteral("household_energy");
+        p.head.formVersion = m_form->version;
+        p.head.submitter = h[QStringLiteral("submitter")].toString();
+        p.head.reviewState = state;
+        p.head.instanceName = h[QStringLiteral("id")].toString();
+        p.head.currentVersion = id;
+        p.head.createdAt = at;
+        p.head.changeSeq = ++seq;
+        store::ReviewVersion version;
+        version.instanceId = id;
+        version.formVersion = m_form->version;
+        version.current = true;
+        version.createdAt = at;
+        version.xml = xml;
+        p.versions.push_back(version);
+        pulled.push_back(p);
+    }
+    store::ReviewStore review(*s);
+    QVERIFY2(
+        review.storePulled(QStringLiteral("https://example.org/v1/projects/1"), pulled, seq, &e),
+        qPrintable(e.message));
+}
+
+void TestAnalysisStore::jsonMatchesTheReference_data()
+{
+    QTest::addColumn<bool>("approvedOnly");
+    QTest::addColumn<QString>("key");
+    QTest::newRow("all") << false << QStringLiteral("store_all");
+    QTest::newRow("approved only") << true << QStringLiteral("store_approved");
+}
+
+void TestAnalysisStore::jsonMatchesTheReference()
+{
+    QFETCH(bool, approvedOnly);
+    QFETCH(QString, key);
+    QTemporaryDir dir;
+    makeStore(dir.path(), true);
+    if (QTest::currentTestFailed())
+        return;
+    QStringList args{QStringLiteral("analyse"), QStringLiteral("household_energy"),
+                     QStringLiteral("--data"), dir.path(), QStringLiteral("--json")};
+    if (approvedOnly)
+        args.append(QStringLiteral("--approved-only"));
+    const Run run = cli(args);
+    QVERIFY2(run.code == 0, qPrintable(run.err));
+    QCOMPARE(run.err, QString()); // no warnings: every district has households
+    const QJsonObject got = QJsonDocument::fromJson(run.out).object();
+    const QJsonObject want = m_ref.value(key).toObject();
+
+    QCOMPARE(got[QStringLiteral("count")].toInt(), want[QStringLiteral("count")].toInt());
+    // Submissions per day and state. The device's own records are dated when it finalized
+    // them (today): taken out here, and counted.
+    QJsonArray progress;
+    int unreviewed = 0;
+    for (const QJsonValue &day : got[QStringLiteral("progress")].toArray()) {
+        QJsonObject states = day[QStringLiteral("states")].toObject();
+        if (states.contains(QStringLiteral("unreviewed"))) {
+            QCOMPARE(day[QStringLiteral("date")].toString(),
+                     QDateTime::currentDateTime().date().toString(Qt::ISODate));
+            unreviewed += states.take(QStringLiteral("unreviewed")).toInt();
+        }
+        if (!states.isEmpty())
+            progress.append(QJsonObject{{QStringLiteral("date"), day[QStringLiteral("date")]},
+                                        {QStringLiteral("states"), states}});
+    }
+    QCOMPARE(unreviewed, approvedOnly ? 0 : 2);
+    QCOMPARE(progress, want[QStringLiteral("progress")].toArray());
+
+    // Two questions' summaries: a select one's counts and shares, a number's statistics and
+    // histogram.
+    QJsonObject district, kwh;
+    for (const QJsonValue &q : got[QStringLiteral("questions")].toArray()) {
+        if (q[QStringLiteral("path")] == QStringLiteral("/data/district"))
+            district = q.toObject();
+        if (q[QStringLiteral("path")] == QStringLiteral("/data/elec_kwh"))
+            kwh = q.toObject();
+    }
+    QCOMPARE(district[QStringLiteral("kind")].toString(), QStringLiteral("selectOne"));
+    const QJsonObject wantDistricts = want[QStringLiteral("district")].toObject();
+    QCOMPARE(district[QStringLiteral("counts")].toArray().size(), 3);
+    for (const QJsonValue &c : district[QStringLiteral("counts")].toArray()) {
+        const QJsonObject w = wantDistricts[c[QStringLiteral("value")].toString()].toObject();
+        QCOMPARE(c[QStringLiteral("count")].toInt(), w[QStringLiteral("count")].toInt());
+        QVERIFY(near(c[QStringLiteral("share")].toDouble(), w[QStringLiteral("share")].toDouble()));
+    }
+    QCOMPARE(kwh[QStringLiteral("stats")].toObject(),
+             want[QStringLiteral("elec_kwh")][QStringLiteral("stats")].toObject());
+    QCOMPARE(kwh[QStringLiteral("histogram")].toArray(),
+             want[QStringLiteral("elec_kwh")][QStringLiteral("histogram")].toArray());
+
+    // The baseline, the city and the forecast, to 1e-9.
+    const QJsonObject b = got[QStringLiteral("baseline")].toObject();
+    const QJsonObject wb = want[QStringLiteral("baseline")].toObject();
+    auto sameSummary = [](const QJsonObject &g, const QJsonObject &w) {
+        return g[QStringLiteral("count")].toInt() == w[QStringLiteral("count")].toInt() &&
+               near(g[QStringLiteral("mean")].toDouble(), w[QStringLiteral("mean")].toDouble()) &&
+               near(g[QStringLiteral("median")].toDouble(),
+                    w[QStringLiteral("median")].toDouble()) &&
+               near(g[QStringLiteral("ci95")][0].toDouble(),
+                    w[QStringLiteral("ci95")][0].toDouble()) &&
+               near(g[QStringLiteral("ci95")][1].toDouble(),
+                    w[QStringLiteral("ci95")][1].toDouble());
+    };
+    for (const char *figure : {"perHousehold", "perPerson"})
+        QVERIFY2(
+            sameSummary(b[QLatin1String(figure)].toObject(), wb[QLatin1String(figure)].toObject()),
+            qPrintable(QString::fromUtf8(QJsonDocument(b[QLatin1String(figure)].toObject())
+                                             .toJson(QJsonDocument::Compact))));
+    QCOMPARE(b[QStringLiteral("byGroup")].toObject().keys(),
+             wb[QStringLiteral("byGroup")].toObject().keys());
+    for (const QString &g : wb[QStringLiteral("byGroup")].toObject().keys())
+        QVERIFY2(sameSummary(b[QStringLiteral("byGroup")][g].toObject(),
+                             wb[QStringLiteral("byGroup")][g].toObject()),
+                 qPrintable(g));
+    QCOMPARE(b[QStringLiteral("bySource")].toObject().keys(),
+             wb[QStringLiteral("bySource")].toObject().keys());
+    for (const QString &s : wb[QStringLiteral("bySource")].toObject().keys())
+        QVERIFY2(near(b[QStringLiteral("bySource")][s].toDouble(),
+                      wb[QStringLiteral("bySource")][s].toDouble()),
+                 qPrintable(s));
+    const QJsonObject city = b[QStringLiteral("city")].toObject();
+    QVERIFY(near(city[QStringLiteral("tCO2")].toDouble(),
+                 wb[QStringLiteral("city")][QStringLiteral("tCO2")].toDouble()));
+    QVERIFY(near(city[QStringLiteral("ci95")][0].toDouble(),
+                 wb[QStringLiteral("city")][QStringLiteral("ci95")][0].toDouble()));
+    QVERIFY(near(city[QStringLiteral("ci95")][1].toDouble(),
+                 wb[QStringLiteral("city")][QStringLiteral("ci95")][1].toDouble()));
+    const QJsonArray forecast = b[QStringLiteral("forecast")].toArray();
+    const QJsonArray wantForecast = wb[QStringLiteral("forecast")].toArray();
+    QCOMPARE(forecast.size(), 6);
+    QCOMPARE(forecast.size(), wantForecast.size());
+    for (qsizetype i = 0; i < forecast.size(); ++i) {
+        const QJsonValue f = forecast.at(i), w = wantForecast.at(i);
+        QCOMPARE(f[QStringLiteral("scenario")], w[QStringLiteral("scenario")]);
+        QCOMPARE(f[QStringLiteral("year")].toInt(), w[QStringLiteral("year")].toInt());
+        QVERIFY2(near(f[QStringLiteral("tCO2")].toDouble(), w[QStringLiteral("tCO2")].toDouble()),
+                 qPrintable(QString::number(f[QStringLiteral("tCO2")].toDouble(), 'g', 17)));
+        QVERIFY(
+            near(f[QStringLiteral("ci95")][0].toDouble(), w[QStringLiteral("ci95")][0].toDouble()));
+        QVERIFY(
+            near(f[QStringLiteral("ci95")][1].toDouble(), w[QStringLiteral("ci95")][1].toDouble()));
+    }
+}
+
+void TestAnalysisStore::csvFiles()
+{
+    QTemporaryDir dir;
+    makeStore(dir.path(), true);
+    if (QTest::currentTestFailed())
+        return;
+    const QString out = dir.filePath(QStringLiteral("figures"));
+    const Run run = cli({QStringLiteral("analyse"), QStringLiteral("household_energy"),
+                         QStringLiteral("--data"), dir.path(), QStringLiteral("--csv"), out});
+    QVERIFY2(run.code == 0, qPrintable(run.err));
+    QCOMPARE(run.out, QByteArray());
+    const QStringList forecast =
+        QString::fromUtf8(testutil::readFile(out + QStringLiteral("/forecast.csv")))
+            .split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+    QCOMPARE(forecast.size(), 7);
+    QCOMPARE(forecast.first(),
+             QStringLiteral("scenario,year,tCO2,ci95_low,ci95_high,perHousehold_kgCO2"));
+    QVERIFY2(forecast.at(1).startsWith(QStringLiteral("current,2030,")),
+             qPrintable(forecast.at(1)));
+    const QJsonValue first = m_ref[QStringLiteral("store_all")][QStringLiteral("baseline")]
+                                  [QStringLiteral("forecast")][0];
+    QVERIFY(near(forecast.at(1).split(u',').at(2).toDouble(),
+                 first[QStringLiteral("tCO2")].toDouble()));
+    const QString baseline =
+        QString::fromUtf8(testutil::readFile(out + QStringLiteral("/baseline.csv")));
+    QVERIFY2(baseline.contains(QStringLiteral("\r\ncity_tCO2,,,")), qPrintable(baseline));
+    const QString choices =
+        QString::fromUtf8(testutil::readFile(out + QStringLiteral("/choices.csv")));
+    QVERIFY2(choices.contains(
+                 QStringLiteral("/data/district,Type of area,urban,Urban district,8,0.4\r\n")),
+             qPrintable(choices.left(400)));
+    QVERIFY(QFile::exists(out + QStringLiteral("/questions.csv")));
+    QVERIFY(QFile::exists(out + QStringLiteral("/progress.csv")));
+    QVERIFY(!QFile::exists(out + QStringLiteral("/enterprise.csv")));
+}
+
+void TestAnalysisStore::withoutSpecOnlyTheSummaries()
+{
+    QTemporaryDir dir;
+    makeStore(dir.path(), false);
+    if (QTest::currentTestFailed())
+        return;
+    const Run run = cli({QStringLiteral("analyse"), QStringLiteral("household_energy"),
+                         QStringLiteral("--data"), dir.path(), QStringLiteral("--json")});
+    QVERIFY2(run.code == 0, qPrintable(run.err));
+    const QJsonObject got = QJsonDocument::fromJson(run.out).object();
+    QCOMPARE(got[QStringLiteral("count")].toInt(), 20);
+    QVERIFY(!got.contains(QStringLiteral("baseline")));
+    QVERIFY(got[QStringLiteral("questions")].toArray().size() > 30);
+    // A spec given on the command line adds the baseline.
+    const Run withSpec = cli({QStringLiteral("analyse"), QStringLiteral("household_energy"),
+                              QStringLiteral("--data"), dir.path(), QStringLiteral("--json"),
+                              QStringLiteral("--spec"),
+                              kExamples + QStringLiteral("/household_energy-media/analysis.json")});
+    QVERIFY2(withSpec.code == 0, qPrintable(withSpec.err));
+    QVERIFY(QJsonDocument::fromJson(withSpec.out).object().contains(QStringLiteral("baseline")));
+}
+
+void TestAnalysisStore::badSpecIsRefusedWithItsKey()
+{
+    QTemporaryDir dir;
+    makeStore(dir.path(), false);
+    if (QTest::currentTestFailed())
+        return;
+    QJsonObject spec =
+        QJsonDocument::fromJson(
+            testutil::readFile(kExamples + QStringLiteral("/household_energy-media/analysis.json")))
+            .object();
+    QJsonObject household = spec[QStringLiteral("household")].toObject();
+    household[QStringLiteral("persons")] = QStringLiteral("/data/no_such_question");
+    spec[QStringLiteral("household")] = household;
+    const QString path = dir.filePath(QStringLiteral("bad.json"));
+    QVERIFY(testutil::writeFile(path, QJsonDocument(spec).toJson()));
+    Run run = cli({QStringLiteral("analyse"), QStringLiteral("household_energy"),
+                   QStringLiteral("--data"), dir.path(), QStringLiteral("--json"),
+                   QStringLiteral("--spec"), path});
+    QCOMPARE(run.code, 1);
+    QCOMPARE(run.out, QByteArray());
+    QCOMPARE(run.err, QStringLiteral("error: analysis.json, “household.persons”: "
+                                     "/data/no_such_question is not a question of the form.\n"));
+    // A spec far larger than any real one is refused before it is read.
+    QVERIFY(testutil::writeFile(path, QByteArray(2 << 20, ' ')));
+    run = cli({QStringLiteral("analyse"), QStringLiteral("household_energy"),
+               QStringLiteral("--data"), dir.path(), QStringLiteral("--json"),
+               QStringLiteral("--spec"), path});
+    QCOMPARE(run.code, 1);
+    QVERIFY2(run.err.contains(QStringLiteral("larger than the 1 MB")), qPrintable(run.err));
+}
+
+void TestAnalysisStore::unreadableSubmissionIsLeftOutAndSaid()
+{
+    QTemporaryDir dir;
+    makeStore(dir.path(), false);
+    if (QTest::currentTestFailed())
+        return;
+    {
+        store::StoreError e;
+        auto s = store::Store::open(dir.path(), &e);
+        QVERIFY(s);
+        store::PulledSubmission p;
+        p.head.instanceId = QStringLiteral("uuid:broken");
+        p.head.formId = QStringLiteral("household_energy");
+        p.head.formVersion = m_form->version;
+        p.head.submitter = QStringLiteral("li");
+        p.head.reviewState = QStringLiteral("received");
+        p.head.currentVersion = p.head.instanceId;
+        p.head.createdAt = QDateTime(QDate(2026, 12, 5), QTime(9, 0), Qt::UTC);
+        p.head.changeSeq = 100;
+        store::ReviewVersion v;
+        v.instanceId = p.head.instanceId;
+        v.formVersion = m_form->version;
+        v.current = true;
+        v.createdAt = p.head.createdAt;
+        v.xml = "<data id=\"household_energy\"><district>urban</district><elec_kwh>3";
+        p.versions.push_back(v);
+        store::ReviewStore review(*s);
+        QVERIFY2(
+            review.storePulled(QStringLiteral("https://example.org/v1/projects/1"), {p}, 100, &e),
+            qPrintable(e.message));
+    }
+    const Run run = cli({QStringLiteral("analyse"), QStringLiteral("household_energy"),
+                         QStringLiteral("--data"), dir.path(), QStringLiteral("--json")});
+    QVERIFY2(run.code == 0, qPrintable(run.err));
+    const QJsonObject got = QJsonDocument::fromJson(run.out).object();
+    QCOMPARE(got[QStringLiteral("count")].toInt(), 20);
+    QCOMPARE(got[QStringLiteral("problems")].toArray().size(), 1);
+    QVERIFY2(run.err.startsWith(QStringLiteral("warning: uuid:broken: the submission cannot be "
+                                               "read (line 1: ")),
+             qPrintable(run.err));
+}
+
+void TestAnalysisStore::usage()
+{
+    QTemporaryDir dir;
+    for (const QStringList &args :
+         {QStringList{QStringLiteral("analyse"), QStringLiteral("f"), QStringLiteral("--data"),
+                      dir.path()},
+          QStringList{QStringLiteral("analyse"), QStringLiteral("f"), QStringLiteral("--json"),
+                      QStringLiteral("--csv"), dir.path(), QStringLiteral("--data"), dir.path()},
+          QStringList{QStringLiteral("analyse"), QStringLiteral("--data"), dir.path(),
+                      QStringLiteral("--json")}}) {
+        const Run run = cli(args);
+        QCOMPARE(run.code, 64);
+        QVERIFY2(run.err.startsWith(QStringLiteral("usage: survey-cli analyse FORM_ID")),
+                 qPrintable(run.err));
+    }
+    const Run missing = cli({QStringLiteral("analyse"), QStringLiteral("nope"),
+                             QStringLiteral("--data"), dir.path(), QStringLiteral("--json")});
+    QCOMPARE(missing.code, 1);
+    QCOMPARE(missing.err,
+             QStringLiteral("error: The form 'nope' is not on this device: add it or sync with the "
+                            "server first.\n"));
+}
+
+QTEST_GUILESS_MAIN(TestAnalysisStore)
+#include "tst_analysis_store.moc"
