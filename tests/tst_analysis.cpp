@@ -5,6 +5,9 @@
 #include "testutil.h"
 
 #include "baseline.h"
+#include "enterprise.h"
+#include "formdefinition.h"
+#include "results.h"
 #include "stats.h"
 
 #include <QJsonArray>
@@ -15,6 +18,8 @@
 #include <cmath>
 
 using namespace survey::analysis;
+namespace analysis = survey::analysis;
+namespace form = survey::form;
 
 class TestAnalysis : public QObject
 {
@@ -29,6 +34,12 @@ private Q_SLOTS:
     void cityAndForecast();
     void cityFromOneTotal();
     void cityNeedsEveryGroupSurveyed();
+    void questionsOfAnyForm();
+    void summariesByKind();
+    void filtersAndGroups();
+    void histogramBins();
+    void enterpriseDemand();
+    void specErrorsNameTheirKey();
 
 private:
     HouseholdTable referenceHouseholds(BaselineOptions *options) const;
@@ -315,6 +326,352 @@ void TestAnalysis::cityNeedsEveryGroupSurveyed()
                              160000 * b->byGroup.value(QStringLiteral("urban")).mean) /
                             1000.0;
     QVERIFY2(near(b->city->tCO2, expected), qPrintable(QString::number(b->city->tCO2)));
+}
+
+namespace {
+
+// A small form with one question of each kind, a calculation, a note and a repeat.
+const char *kForm =
+    R"xml(<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa">
+<h:head><h:title>Kinds</h:title><model>
+<itext>
+ <translation lang="English (en)" default="true()">
+  <text id="/d/colour:label"><value>Colour</value></text>
+  <text id="/d/colour/red:label"><value>Red</value></text>
+  <text id="/d/colour/blue:label"><value>Blue</value></text>
+ </translation>
+ <translation lang="中文 (zh)">
+  <text id="/d/colour:label"><value>颜色</value></text>
+  <text id="/d/colour/red:label"><value>红</value></text>
+  <text id="/d/colour/blue:label"><value>蓝</value></text>
+ </translation>
+</itext>
+<instance><d id="kinds"><colour/><fruit/><age/><double_age/><visited/><where/><note/><remark/>
+<kids><kid><kid_age/></kid></kids><meta><instanceID/></meta></d></instance>
+<bind nodeset="/d/colour" type="string"/><bind nodeset="/d/fruit" type="string"/>
+<bind nodeset="/d/age" type="int"/><bind nodeset="/d/double_age" type="int" calculate="/d/age * 2"/>
+<bind nodeset="/d/visited" type="date"/><bind nodeset="/d/where" type="geopoint"/>
+<bind nodeset="/d/note" type="string" readonly="true()"/><bind nodeset="/d/remark" type="string"/>
+<bind nodeset="/d/kids/kid/kid_age" type="int"/>
+<bind nodeset="/d/meta/instanceID" type="string" readonly="true()" jr:preload="uid"/>
+</model></h:head><h:body>
+<select1 ref="/d/colour"><label ref="jr:itext('/d/colour:label')"/>
+ <item><label ref="jr:itext('/d/colour/red:label')"/><value>red</value></item>
+ <item><label ref="jr:itext('/d/colour/blue:label')"/><value>blue</value></item></select1>
+<select ref="/d/fruit"><label>Fruit</label><item><label>Apple</label><value>apple</value></item>
+ <item><label>Pear</label><value>pear</value></item><item><label>Fig</label><value>fig</value></item></select>
+<input ref="/d/age"><label>Age</label></input><input ref="/d/visited"><label>Visited</label></input>
+<input ref="/d/where"><label>Where</label></input><input ref="/d/note"><label>A note</label></input>
+<input ref="/d/remark"><label>Remark</label></input>
+<group ref="/d/kids"><label>Kids</label><repeat nodeset="/d/kids/kid"><input ref="/d/kids/kid/kid_age"><label>Kid's age</label></input></repeat></group>
+</h:body></h:html>)xml";
+
+/// A submission of the kinds form: empty arguments leave the answer out.
+analysis::SubmissionInput kinds(const QString &id, const QString &state, const QString &who,
+                                int day, const QString &colour, const QString &fruit,
+                                const QString &age, const QString &visited, const QString &where,
+                                const QString &remark, const QStringList &kidAges)
+{
+    QString kids;
+    for (const QString &a : kidAges)
+        kids += QStringLiteral("<kid><kid_age>%1</kid_age></kid>").arg(a);
+    const QString xml =
+        QStringLiteral("<d id=\"kinds\"><colour>%1</colour><fruit>%2</fruit><age>%3</age>"
+                       "<double_age>%4</double_age><visited>%5</visited><where>%6</where><note/>"
+                       "<remark>%7</remark><kids>%8</kids><meta><instanceID>%9</instanceID></meta>"
+                       "</d>")
+            .arg(colour, fruit, age, age.isEmpty() ? QString() : QString::number(age.toInt() * 2),
+                 visited, where, remark, kids, id);
+    return {id, who, state, QDateTime(QDate(2026, 12, day), QTime(12, 0), Qt::UTC), xml.toUtf8()};
+}
+
+analysis::Dataset kindsData()
+{
+    form::FormError error;
+    const auto def = form::FormDefinition::load(kForm, {}, &error);
+    if (!def)
+        qFatal("%s", qPrintable(error.message));
+    return analysis::Dataset::build(
+        def, {
+                 kinds("uuid:3", "approved", "li", 2, "blue", "apple fig", "40", "2026-11-30",
+                       "39.9 116.4 0 5", "", {"7"}),
+                 kinds("uuid:1", "approved", "li", 1, "red", "apple", "30", "2026-11-29",
+                       "31.2 121.5 0 5", "ok", {"3", "5"}),
+                 kinds("uuid:2", "received", "wang", 1, "red", "pear apple", "", "2026-11-29", "",
+                       "fine", {}),
+                 kinds("uuid:4", "hasIssues", "wang", 3, "", "", "x1", "soon", "999 0", "", {}),
+                 kinds("uuid:5", "approved", "wang", 3, "green", "fig", "55", "2026-12-01",
+                       "22.5 114.1 0 5", "", {""}),
+             });
+}
+
+} // namespace
+
+void TestAnalysis::questionsOfAnyForm()
+{
+    using analysis::QuestionKind;
+    const analysis::Dataset data = kindsData();
+    // The note and the instanceID are left out; the calculation is in, marked calculated.
+    QStringList paths;
+    for (const auto &q : data.questions)
+        paths.append(q.path);
+    QCOMPARE(paths, QStringList({"/d/colour", "/d/fruit", "/d/age", "/d/double_age", "/d/visited",
+                                 "/d/where", "/d/remark", "/d/kids/kid/kid_age"}));
+    const QList<QuestionKind> kinds{QuestionKind::SelectOne, QuestionKind::SelectMultiple,
+                                    QuestionKind::Number,    QuestionKind::Number,
+                                    QuestionKind::Date,      QuestionKind::Location,
+                                    QuestionKind::Text,      QuestionKind::Number};
+    for (qsizetype i = 0; i < kinds.size(); ++i)
+        QCOMPARE(data.questions[std::size_t(i)].kind, kinds.at(i));
+    QVERIFY(data.questions[3].calculated && !data.questions[2].calculated);
+    QVERIFY(data.questions[7].inRepeat);
+    // Labels in each language; rows in instanceID order.
+    QCOMPARE(data.languages, QStringList({"English (en)", "中文 (zh)"}));
+    QCOMPARE(data.languageFor(QStringLiteral("zh_CN")), 1);
+    QCOMPARE(data.questions[0].label(1), QStringLiteral("颜色"));
+    QCOMPARE(data.questions[0].choiceLabel(QStringLiteral("blue"), 1), QStringLiteral("蓝"));
+    QCOMPARE(data.questions[0].choiceLabel(QStringLiteral("green"), 1), QStringLiteral("green"));
+    QCOMPARE(data.submissions.front().instanceId, QStringLiteral("uuid:1"));
+    QCOMPARE(data.submissions.back().instanceId, QStringLiteral("uuid:5"));
+    QVERIFY(data.problems.isEmpty());
+}
+
+void TestAnalysis::summariesByKind()
+{
+    const analysis::Dataset data = kindsData();
+    const analysis::Rows all = analysis::rowsMatching(data, {});
+    QCOMPARE(analysis::countRows(all), 5);
+    // Select one: the form's choices in order, then the others; shares of those answering.
+    auto s = analysis::summarise(data, 0, all);
+    QCOMPARE(s.answered, 4);
+    QCOMPARE(s.missing, 1);
+    QCOMPARE(s.counts.size(), std::size_t(3));
+    QCOMPARE(s.counts[0].value, QStringLiteral("red"));
+    QCOMPARE(s.counts[0].count, 2);
+    QCOMPARE(s.counts[0].share, 0.5);
+    QCOMPARE(s.counts[1].value, QStringLiteral("blue"));
+    QCOMPARE(s.counts[1].count, 1);
+    QCOMPARE(s.counts[2].value, QStringLiteral("green"));
+    QCOMPARE(s.counts[2].share, 0.25);
+    // Select multiple: each value once per submission choosing it.
+    s = analysis::summarise(data, 1, all);
+    QCOMPARE(s.answered, 4);
+    QCOMPARE(s.counts[0].count, 3); // apple
+    QCOMPARE(s.counts[0].share, 0.75);
+    QCOMPARE(s.counts[1].count, 1); // pear
+    QCOMPARE(s.counts[2].count, 2); // fig
+    // A number: statistics, and what is not a number is counted apart.
+    s = analysis::summarise(data, 2, all);
+    QCOMPARE(s.answered, 3);
+    QCOMPARE(s.missing, 2); // one empty, one "x1"
+    QCOMPARE(s.unreadable, 1);
+    QCOMPARE(s.stats.min, 30.0);
+    QCOMPARE(s.stats.max, 55.0);
+    QCOMPARE(s.stats.median, 40.0);
+    QVERIFY(qAbs(s.stats.mean - 125.0 / 3) < 1e-12);
+    // Dates per day; a location out of range is unreadable.
+    s = analysis::summarise(data, 4, all);
+    QCOMPARE(s.perDay.size(), std::size_t(3));
+    QCOMPARE(s.perDay[0], std::make_pair(QDate(2026, 11, 29), 2));
+    QCOMPARE(s.perDay[2], std::make_pair(QDate(2026, 12, 1), 1));
+    QCOMPARE(s.unreadable, 1);
+    s = analysis::summarise(data, 5, all);
+    QCOMPARE(s.points.size(), std::size_t(3));
+    QCOMPARE(s.points[0], QPointF(121.5, 31.2));
+    QCOMPARE(s.unreadable, 1);
+    // Text: only how many answered.
+    s = analysis::summarise(data, 6, all);
+    QCOMPARE(s.answered, 2);
+    QCOMPARE(s.missing, 3);
+    // In a repeat: one answer per entry.
+    s = analysis::summarise(data, 7, all);
+    QCOMPARE(s.answered, 3);
+    QCOMPARE(s.missing, 1);
+    QCOMPARE(s.stats.mean, 5.0);
+}
+
+void TestAnalysis::filtersAndGroups()
+{
+    const analysis::Dataset data = kindsData();
+    analysis::Filter approved;
+    approved.approvedOnly = true;
+    QCOMPARE(analysis::countRows(analysis::rowsMatching(data, approved)), 3);
+    analysis::Filter byWang;
+    byWang.submitter = QStringLiteral("wang");
+    byWang.from = QDate(2026, 12, 2);
+    QCOMPARE(analysis::rowsMatching(data, byWang), analysis::Rows({0, 0, 0, 1, 1}));
+    analysis::Filter red;
+    red.equals = {{0, QStringLiteral("red")}};
+    const analysis::Rows redRows = analysis::rowsMatching(data, red);
+    QCOMPARE(redRows, analysis::Rows({1, 1, 0, 0, 0}));
+    QCOMPARE(analysis::summarise(data, 2, redRows).stats.count, 1);
+    analysis::Filter nothing;
+    nothing.equals = {{0, QStringLiteral("purple")}};
+    QCOMPARE(analysis::countRows(analysis::rowsMatching(data, nothing)), 0);
+    // Grouped by colour: choices in form order, then others, then no answer.
+    const auto groups = analysis::groupRows(data, 0, analysis::rowsMatching(data, {}));
+    QCOMPARE(groups.size(), std::size_t(4));
+    QCOMPARE(groups[0].first, QStringLiteral("red"));
+    QCOMPARE(groups[0].second, analysis::Rows({1, 1, 0, 0, 0}));
+    QCOMPARE(groups[1].first, QStringLiteral("blue"));
+    QCOMPARE(groups[2].first, QStringLiteral("green"));
+    QCOMPARE(groups[3].first, QString());
+    QCOMPARE(groups[3].second, analysis::Rows({0, 0, 0, 1, 0}));
+    // Progress: per day, per review state.
+    const auto progress = analysis::progressPerDay(data, analysis::rowsMatching(data, {}));
+    QCOMPARE(progress.size(), std::size_t(3));
+    QCOMPARE(progress[0].first, QDate(2026, 12, 1));
+    QCOMPARE(progress[0].second, (std::map<QString, int>{{"approved", 1}, {"received", 1}}));
+    QCOMPARE(progress[2].second, (std::map<QString, int>{{"approved", 1}, {"hasIssues", 1}}));
+}
+
+void TestAnalysis::histogramBins()
+{
+    using analysis::histogram;
+    // 8 values: 4 bins wanted, (98 - 3) / 4 = 23.75 → width 25 from 0.
+    auto bins = histogram({3, 10, 24, 25, 49, 50, 77, 98}, false);
+    QCOMPARE(bins.size(), std::size_t(4));
+    QCOMPARE(bins[0].from, 0.0);
+    QCOMPARE(bins[0].to, 25.0);
+    QCOMPARE(bins[0].count, 3);
+    QCOMPARE(bins[1].count, 2); // 25 and 49
+    QCOMPARE(bins[2].count, 1);
+    QCOMPARE(bins[3].count, 2); // 77 and 98
+    // The top value sits in a bin of its own when it falls on an edge.
+    bins = histogram({0, 1, 2, 3, 4}, true);
+    QCOMPARE(bins.size(), std::size_t(5));
+    QCOMPARE(bins[4].from, 4.0);
+    QCOMPARE(bins[4].count, 1);
+    // One value; integers never get fractional widths.
+    bins = histogram({7}, true);
+    QCOMPARE(bins.size(), std::size_t(1));
+    QCOMPARE(bins[0].from, 7.0);
+    QCOMPARE(bins[0].to, 8.0);
+    bins = histogram({1, 2}, true);
+    QCOMPARE(bins[0].to - bins[0].from, 1.0);
+    QVERIFY(histogram({}, false).empty());
+    // Negative and fractional values: 3 bins wanted, 0.71 / 3 → width 0.25 from -0.5.
+    bins = histogram({-0.31, -0.05, 0.12, 0.4}, false);
+    QCOMPARE(bins.size(), std::size_t(4));
+    QCOMPARE(bins.front().from, -0.5);
+    QCOMPARE(bins.front().to, -0.25);
+    for (const auto &bin : bins)
+        QCOMPARE(bin.count, 1);
+}
+
+void TestAnalysis::enterpriseDemand()
+{
+    form::FormError error;
+    const auto def = form::FormDefinition::loadFile(
+        QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/enterprise_lowcarbon.xml"), {}, &error);
+    QVERIFY2(def, qPrintable(error.message));
+    auto firm = [](const char *id, const char *sector, const char *size, const char *services,
+                   const char *audit, const char *emc, const char *spend, const char *wtp) {
+        return analysis::SubmissionInput{
+            QLatin1String(id), QStringLiteral("li"), QStringLiteral("approved"),
+            QDateTime(QDate(2026, 12, 1), QTime(9, 0), Qt::UTC),
+            QStringLiteral("<data id=\"enterprise_lowcarbon\"><sector>%1</sector><size_class>%2"
+                           "</size_class><energy_spend>%3</energy_spend><audit_interest>%4"
+                           "</audit_interest><emc_interest>%5</emc_interest><services>%6"
+                           "</services><wtp>%7</wtp></data>")
+                .arg(QLatin1String(sector), QLatin1String(size), QLatin1String(spend),
+                     QLatin1String(audit), QLatin1String(emc), QLatin1String(services),
+                     QLatin1String(wtp))
+                .toUtf8()};
+    };
+    const analysis::Dataset data = analysis::Dataset::build(
+        def, {firm("uuid:a", "manufacturing", "small", "rooftop_pv lighting_retrofit", "yes", "no",
+                   "120", "10"),
+              firm("uuid:b", "manufacturing", "large", "none", "no", "maybe", "900", ""),
+              firm("uuid:c", "retail", "small", "rooftop_pv", "maybe", "yes", "40", "4"),
+              firm("uuid:d", "retail", "micro", "none", "no", "no", "15", "")});
+    QString why;
+    const auto spec = analysis::Spec::fromJson(
+        testutil::readFile(QStringLiteral(
+            SURVEY_SOURCE_DIR "/examples/forms/enterprise_lowcarbon-media/analysis.json")),
+        data, &why);
+    QVERIFY2(spec && spec->enterprise, qPrintable(why));
+    // The select multiple's nine services (not "none"), then the audit and the EMC.
+    QCOMPARE(spec->enterprise->services.size(), 11);
+    const analysis::EnterpriseDemand d =
+        analysis::enterpriseDemand(data, *spec->enterprise, analysis::rowsMatching(data, {}));
+    QCOMPARE(d.count, 4);
+    QCOMPARE(d.interestedAny, 2); // a (PV, lighting, audit) and c (PV, EMC)
+    auto service = [&](const QString &name) {
+        for (const auto &s : d.services) {
+            if (s.name == name)
+                return s;
+        }
+        return analysis::ServiceDemand{};
+    };
+    QCOMPARE(service(QStringLiteral("rooftop_pv")).interested, 2);
+    QCOMPARE(service(QStringLiteral("rooftop_pv")).share, 0.5);
+    QCOMPARE(service(QStringLiteral("energy_audit")).interested, 1); // "maybe" is not "yes"
+    QCOMPARE(service(QStringLiteral("emc")).interested, 1);
+    QCOMPARE(service(QStringLiteral("ev_charging")).interested, 0);
+    // By sector (form order: manufacturing before retail), then by size.
+    const analysis::ServiceDemand pv = service(QStringLiteral("rooftop_pv"));
+    const auto &bySector = pv.by.at(0);
+    QCOMPARE(bySector.size(), std::size_t(2));
+    QCOMPARE(bySector[0].first, QStringLiteral("manufacturing"));
+    QCOMPARE(bySector[0].second, std::make_pair(1, 2));
+    QCOMPARE(bySector[1].second, std::make_pair(1, 2));
+    const auto &bySize = pv.by.at(1);
+    QCOMPARE(bySize[0].first, QStringLiteral("micro"));
+    QCOMPARE(bySize[0].second, std::make_pair(0, 1));
+    QCOMPARE(bySize[1].second, std::make_pair(2, 2)); // small
+    QCOMPARE(d.willingnessToPay.stats.count, 2);
+    QCOMPARE(d.willingnessToPay.stats.mean, 7.0);
+    QCOMPARE(d.totalSpend, 1075.0);
+    QCOMPARE(d.estimatedSavings, (120 + 40) * 0.10);
+}
+
+void TestAnalysis::specErrorsNameTheirKey()
+{
+    const analysis::Dataset data = kindsData();
+    const QList<std::pair<QByteArray, QString>> cases{
+        {"[1]", "analysis.json is not a JSON object"},
+        {"{}", "analysis.json, “household”: the spec has neither"},
+        {R"({"household": {"sources": []}})", "“household.sources”: at least one source"},
+        {R"({"household": {"sources": [{"name": "a", "field": "/d/colour"}]}})",
+         "“household.sources[0].field”: /d/colour is not a question of the kind"},
+        {R"({"household": {"sources": [{"name": "a", "field": "/d/kids/kid/kid_age"}]}})",
+         "“household.sources[0].field”: /d/kids/kid/kid_age is inside a repeat"},
+        {R"({"household": {"group": "/d/age", "sources": [{"name": "a", "field": "/d/age"}]}})",
+         "“household.group”: /d/age is not a question of the kind"},
+        {R"({"household": {"sources": [{"name": "a", "field": "/d/age", "kind": "solar"}]}})",
+         "“household.sources[0].kind”: “solar” is not one of"},
+        {R"({"household": {"sources": [{"name": "a", "field": "/d/age"}], "households": {"x": 5}}})",
+         "“household.households”: households by group need a “group” question"},
+        {R"({"household": {"sources": [{"name": "a", "field": "/d/age"}], "baseYear": 2026,
+            "scenarios": [{"name": "s"}]}})",
+         "“household.forecastYears”: scenarios need forecast years"},
+        {R"({"household": {"sources": [{"name": "a", "field": "/d/age"}], "baseYear": 2026,
+            "forecastYears": [2030, 2030]}})",
+         "“household.forecastYears”: years after the base year, in ascending order"},
+        {R"({"household": {"sources": [{"name": "a", "field": "/d/age"}], "baseYear": 2026,
+            "gridFactor": 0.5, "forecastYears": [2030], "scenarios": [{"name": "s",
+            "evShare": 1.5}]}})",
+         "“household.scenarios[0].evShare”: a number from 0 to 1 is needed"},
+        {R"({"enterprise": {"services": [{"field": "/d/colour"}]}})",
+         "“enterprise.services[0].name”: a name is needed"},
+        {R"({"resamples": 10, "enterprise": {}})", "“resamples”: a number from 100 to 100000"},
+    };
+    for (const auto &[json, message] : cases) {
+        QString error;
+        QVERIFY2(!analysis::Spec::fromJson(json, data, &error), json.constData());
+        QVERIFY2(error.contains(message), qPrintable(error + QStringLiteral(" | ") + message));
+    }
+    QString error;
+    const auto ok = analysis::Spec::fromJson(
+        R"({"seed": 7, "household": {"group": "/d/colour", "persons": "/d/age",
+            "sources": [{"name": "a", "field": "/d/age", "kind": "heat", "kWhPerKgCO2": 2}],
+            "households": {"red": 10}}})",
+        data, &error);
+    QVERIFY2(ok, qPrintable(error));
+    QCOMPARE(ok->seed, 7u);
+    QCOMPARE(ok->household->model.sources.at(0).kWhPerKgCO2, 2.0);
+    QCOMPARE(ok->household->households.byGroup.value(QStringLiteral("red")), 10.0);
 }
 
 QTEST_GUILESS_MAIN(TestAnalysis)

@@ -279,9 +279,12 @@ private:
         Column &c = m_out.columns[q];
         bool ok = true;
         switch (m_out.questions[q].kind) {
-        case QuestionKind::Number:
-            c.number.back() = text.toDouble(&ok);
+        case QuestionKind::Number: {
+            const double v = text.toDouble(&ok);
+            c.number.back() = ok && std::isfinite(v) ? v : kNone;
+            ok = ok && std::isfinite(v);
             break;
+        }
         case QuestionKind::Date: {
             const QDate date = QDate::fromString(text.left(10), Qt::ISODate);
             ok = date.isValid();

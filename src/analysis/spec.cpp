@@ -164,7 +164,8 @@ std::optional<HouseholdSpec> Reader::household(const QJsonObject &o)
         fail(at + QStringLiteral("households"),
              Spec::tr("a number, or numbers by group ({\"urban\": 412000, …}), is needed."));
     }
-    h.model.baseYear = int(number(o, QStringLiteral("baseYear"), at, 1900, 2200).value_or(0));
+    h.model.baseYear =
+        int(number(o, QStringLiteral("baseYear"), at, 1900, 2200, false).value_or(0));
     h.model.gridFactor = number(o, QStringLiteral("gridFactor"), at, 0, 10, false).value_or(0);
     for (const QJsonValue &y : o.value(QStringLiteral("forecastYears")).toArray()) {
         if (!y.isDouble() || y.toInt() <= h.model.baseYear ||
@@ -193,6 +194,8 @@ std::optional<HouseholdSpec> Reader::household(const QJsonObject &o)
             sc.name, text(s.value(QStringLiteral("label")), where + QStringLiteral("label")));
         h.model.scenarios.append(sc);
     }
+    if (!h.model.scenarios.isEmpty() && h.model.baseYear == 0)
+        fail(at + QStringLiteral("baseYear"), Spec::tr("scenarios need a base year."));
     if (!h.model.scenarios.isEmpty() && h.model.years.isEmpty())
         fail(at + QStringLiteral("forecastYears"), Spec::tr("scenarios need forecast years."));
     if (!h.model.scenarios.isEmpty() && h.model.gridFactor <= 0)
