@@ -4,9 +4,13 @@
 #include <QCoreApplication>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <functional>
 #include <numeric>
 #include <thread>
+#include <utility>
 
 namespace survey::analysis {
 
@@ -112,103 +116,139 @@ struct Coefficients
     }
 };
 
-/// The resampling of every household (seed): the mean per household, per person, and, when
-/// the city is one total, the source means for the forecast.
-struct OverallPass
+/// The households in strata (the groups in sorted order, then those without a group) as
+/// rows of [per person (0: none), has people (1 or 0), sources…] (the total is the sum of
+/// the sources).
+struct Strata
 {
-    std::vector<double> householdMeans;
-    std::vector<double> personMeans;
-    std::vector<std::vector<double>> sourceMeans; ///< per resample, when asked for
+    std::size_t width = 0;
+    /// Row to row, in doubles: the width rounded up to whole 64-byte cache lines, so that a
+    /// draw reads one line (or as few as can hold the row).
+    std::size_t stride = 0;
+    std::vector<std::vector<double>> rows; ///< per stratum, row-major, with room to align
+    std::vector<std::size_t> counts;
 
-    void run(const HouseholdTable &t, std::uint32_t seed, int resamples, bool withSources)
+    explicit Strata(const HouseholdTable &t)
     {
-        const auto n = std::size_t(t.size());
-        const auto width = std::size_t(t.sources.size());
-        // Rows of [total, per person (NaN: none), sources…]: one cache line a draw.
-        const std::size_t stride = 2 + (withSources ? width : 0);
-        std::vector<double> rows(n * stride);
-        for (std::size_t i = 0; i < n; ++i) {
-            double *row = &rows[i * stride];
-            row[0] = t.total(qsizetype(i));
-            row[1] = t.persons[i] >= 1 ? row[0] / t.persons[i] : std::nan("");
-            for (std::size_t s = 0; withSources && s < width; ++s)
-                row[2 + s] = t.values[i * width + s];
-        }
-        Random random(seed);
-        const Indexes indexes{std::uint32_t(n)};
-        std::vector<double> sums(width);
-        for (int b = 0; b < resamples; ++b) {
-            double total = 0, perPerson = 0;
-            std::size_t people = 0;
-            std::fill(sums.begin(), sums.end(), 0.0);
-            for (std::size_t i = 0; i < n; ++i) {
-                const double *row = &rows[indexes.draw(random) * stride];
-                total += row[0];
-                if (!std::isnan(row[1])) {
-                    perPerson += row[1];
-                    ++people;
-                }
-                for (std::size_t s = 0; withSources && s < width; ++s)
-                    sums[s] += row[2 + s];
-            }
-            householdMeans.push_back(total / double(n));
-            // A resample that drew no household with people has no figure per person.
-            if (people > 0)
-                personMeans.push_back(perPerson / double(people));
-            if (withSources) {
-                for (double &sum : sums)
-                    sum /= double(n);
-                sourceMeans.push_back(sums);
-            }
-        }
-    }
-};
-
-/// The resampling within each group (seed + 1), groups in sorted order: each group's mean,
-/// and its source means for the city and the forecast.
-struct GroupPass
-{
-    std::vector<std::vector<double>> groupMeans; ///< per group, per resample
-    /// Per resample: per group, the source means (groups × sources).
-    std::vector<std::vector<double>> sourceMeans;
-
-    void run(const HouseholdTable &t, std::uint32_t seed, int resamples, bool withSources)
-    {
-        const auto width = std::size_t(t.sources.size());
-        const auto groups = std::size_t(t.groups.size());
-        const std::size_t stride = 1 + width;
-        std::vector<std::vector<double>> rows(groups);
+        const auto sources = std::size_t(t.sources.size());
+        width = 2 + sources;
+        stride = (width + 7) / 8 * 8;
+        rows.resize(std::size_t(t.groups.size()) + 1);
+        counts.assign(rows.size(), 0);
+        for (std::size_t i = 0; i < std::size_t(t.size()); ++i)
+            ++counts[t.group[i] < 0 ? rows.size() - 1 : std::size_t(t.group[i])];
+        std::vector<std::size_t> filled(rows.size(), 0);
+        for (std::size_t g = 0; g < rows.size(); ++g)
+            rows[g].assign(counts[g] * stride + 8, 0.0);
         for (std::size_t i = 0; i < std::size_t(t.size()); ++i) {
-            if (t.group[i] < 0)
-                continue;
-            std::vector<double> &g = rows[std::size_t(t.group[i])];
-            g.push_back(t.total(qsizetype(i)));
-            g.insert(g.end(), t.values.begin() + std::ptrdiff_t(i * width),
-                     t.values.begin() + std::ptrdiff_t((i + 1) * width));
-        }
-        groupMeans.assign(groups, {});
-        Random random(seed);
-        std::vector<double> sums(stride);
-        for (int b = 0; b < resamples; ++b) {
-            std::vector<double> means(withSources ? groups * width : 0);
-            for (std::size_t g = 0; g < groups; ++g) {
-                const std::size_t n = rows[g].size() / stride;
-                const Indexes indexes{std::uint32_t(n)};
-                std::fill(sums.begin(), sums.end(), 0.0);
-                for (std::size_t i = 0; i < n; ++i) {
-                    const double *row = &rows[g][indexes.draw(random) * stride];
-                    for (std::size_t c = 0; c < (withSources ? stride : 1); ++c)
-                        sums[c] += row[c];
-                }
-                groupMeans[g].push_back(sums[0] / double(n));
-                for (std::size_t s = 0; withSources && s < width; ++s)
-                    means[g * width + s] = sums[1 + s] / double(n);
-            }
-            if (withSources)
-                sourceMeans.push_back(std::move(means));
+            const std::size_t g = t.group[i] < 0 ? rows.size() - 1 : std::size_t(t.group[i]);
+            double *row = data(g) + filled[g]++ * stride;
+            const double total = t.total(qsizetype(i));
+            row[0] = t.persons[i] >= 1 ? total / t.persons[i] : 0.0;
+            row[1] = t.persons[i] >= 1 ? 1.0 : 0.0;
+            std::copy(t.values.begin() + std::ptrdiff_t(i * sources),
+                      t.values.begin() + std::ptrdiff_t((i + 1) * sources), row + 2);
         }
     }
+    std::size_t count(std::size_t stratum) const { return counts[stratum]; }
+    /// The stratum's first row, on a 64-byte boundary.
+    const double *data(std::size_t g) const { return const_cast<Strata *>(this)->data(g); }
+    double *data(std::size_t g)
+    {
+        auto address = reinterpret_cast<std::uintptr_t>(rows[g].data());
+        return rows[g].data() + ((64 - address % 64) % 64) / sizeof(double);
+    }
 };
+
+/// Adds n drawn rows of `width` columns into `sum`, in draw order, alternating between two
+/// sets of sums (the additions of one need not wait for the other's). W > 0 is the width known at
+/// compile time, so that the sums stay in registers; W = 0 reads `width`.
+template<std::size_t W>
+void addDraws(const double *data, std::size_t width, std::size_t stride, std::size_t n,
+              const Indexes &indexes, Random &random, double *sum)
+{
+    constexpr std::size_t kMax = W > 0 ? W : 1;
+    const std::size_t w = W > 0 ? W : width;
+    if constexpr (W > 0) {
+        // The indexes a batch at a time, then the rows: the rows' loads do not wait on the
+        // generator, so many of them are in flight at once.
+        constexpr std::size_t kBatch = 64;
+        std::uint32_t batch[kBatch];
+        double a[kMax] = {}, b[kMax] = {};
+        for (std::size_t start = 0; start < n; start += kBatch) {
+            const std::size_t count = std::min(kBatch, n - start);
+            for (std::size_t k = 0; k < count; ++k)
+                batch[k] = indexes.draw(random);
+            std::size_t k = 0;
+            for (; k + 2 <= count; k += 2) {
+                const double *x = data + std::size_t(batch[k]) * stride;
+                const double *y = data + std::size_t(batch[k + 1]) * stride;
+#pragma GCC unroll 16
+                for (std::size_t c = 0; c < W; ++c) {
+                    a[c] += x[c];
+                    b[c] += y[c];
+                }
+            }
+            if (k < count) {
+                const double *x = data + std::size_t(batch[k]) * stride;
+#pragma GCC unroll 16
+                for (std::size_t c = 0; c < W; ++c)
+                    a[c] += x[c];
+            }
+        }
+        for (std::size_t c = 0; c < W; ++c)
+            sum[c] += a[c] + b[c];
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            const double *x = data + std::size_t(indexes.draw(random)) * stride;
+            for (std::size_t c = 0; c < w; ++c)
+                sum[c] += x[c];
+        }
+    }
+}
+
+using AddDraws = void (*)(const double *, std::size_t, std::size_t, std::size_t, const Indexes &,
+                          Random &, double *);
+
+template<std::size_t... W>
+constexpr std::array<AddDraws, sizeof...(W)> addDrawsTable(std::index_sequence<W...>)
+{
+    return {&addDraws<W>...};
+}
+
+/// One resample: per stratum, the sums of each column over n_g rows drawn with
+/// replacement, n_g indexes in turn from `random`.
+void resample(const Strata &strata, Random &random, std::vector<double> &sums)
+{
+    // Widths up to 16 columns (13 sources) have their own loop; wider ones the generic one.
+    static constexpr auto table = addDrawsTable(std::make_index_sequence<17>());
+    const std::size_t width = strata.width;
+    const AddDraws add = width < table.size() ? table[width] : &addDraws<0>;
+    sums.assign(strata.rows.size() * width, 0.0);
+    for (std::size_t g = 0; g < strata.rows.size(); ++g) {
+        const std::size_t n = strata.count(g);
+        if (n > 0)
+            add(strata.data(g), width, strata.stride, n, Indexes{std::uint32_t(n)}, random,
+                &sums[g * width]);
+    }
+}
+
+/// Runs `work(b)` for b in [0, count) on a few threads; each b writes only its own results.
+void parallelFor(int count, const std::function<void(int)> &work)
+{
+    const int threads =
+        std::clamp(int(std::thread::hardware_concurrency()), 1, std::min(8, std::max(1, count)));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            for (int b = t; b < count; b += threads)
+                work(b);
+        });
+    for (int b = 0; b < count; b += threads)
+        work(b);
+    for (std::thread &thread : pool)
+        thread.join();
+}
 
 } // namespace
 
@@ -276,58 +316,97 @@ std::optional<Baseline> computeBaseline(const HouseholdTable &t, const BaselineO
     const bool forecast = cityPossible && !options.model.isEmpty();
     const Coefficients coefficients(forecast ? options.model : ForecastModel{}, t.sources);
 
-    OverallPass overall;
-    GroupPass grouped;
-    std::thread overallThread(
-        [&] { overall.run(t, options.seed, options.resamples, cityPossible && !cityByGroup); });
-    grouped.run(t, options.seed + 1, options.resamples, cityPossible && cityByGroup);
-    overallThread.join();
+    // The resamples: b draws from its own generator (resampleSeed), so that they can run on
+    // any number of threads and still repeat.
+    const Strata strata(t);
+    const std::size_t groups = std::size_t(t.groups.size());
+    const std::size_t points = coefficients.points.size();
+    const auto resamples = std::size_t(std::max(0, options.resamples));
+    std::vector<double> householdMeans(resamples), personMeans(resamples);
+    std::vector<double> groupMeans(resamples * groups), cityDraws(resamples);
+    std::vector<double> pointDraws(resamples * points);
+    std::vector<char> hasPeople(resamples);
+    // The city's figure from source means (per group, or overall): Σ_g N_g · Σ_s a_s · m_gs.
+    auto cityFigure = [&](const double *sourceMeans, std::size_t point) {
+        auto household = [&](const double *m) {
+            return point == SIZE_MAX ? std::accumulate(m, m + width, 0.0)
+                                     : coefficients.perHousehold(point, m) *
+                                           coefficients.points[point].households;
+        };
+        if (!cityByGroup)
+            return *city.total * household(sourceMeans) / 1000.0;
+        double kg = 0;
+        for (std::size_t g = 0; g < weights.size(); ++g)
+            kg += weights[g] * household(sourceMeans + g * width);
+        return kg / 1000.0;
+    };
+    parallelFor(int(resamples), [&](int index) {
+        const auto r = std::size_t(index);
+        Random random(resampleSeed(options.seed, std::uint32_t(index)));
+        std::vector<double> sums;
+        resample(strata, random, sums);
+        const std::size_t w = strata.width;
+        double total = 0, perPerson = 0, people = 0;
+        std::vector<double> overall(width, 0.0), byGroup(groups * width);
+        for (std::size_t g = 0; g < strata.rows.size(); ++g) {
+            const double *sum = &sums[g * w];
+            perPerson += sum[0];
+            people += sum[1];
+            const double n = double(strata.count(g));
+            const double groupTotal = std::accumulate(sum + 2, sum + w, 0.0);
+            total += groupTotal;
+            for (std::size_t s = 0; s < width; ++s) {
+                overall[s] += sum[2 + s];
+                if (g < groups)
+                    byGroup[g * width + s] = sum[2 + s] / n;
+            }
+            if (g < groups)
+                groupMeans[r * groups + g] = groupTotal / n;
+        }
+        householdMeans[r] = total / double(n);
+        hasPeople[r] = people > 0;
+        personMeans[r] = people > 0 ? perPerson / people : 0.0;
+        if (!cityPossible)
+            return;
+        for (double &m : overall)
+            m /= double(n);
+        const double *means = cityByGroup ? byGroup.data() : overall.data();
+        cityDraws[r] = cityFigure(means, SIZE_MAX);
+        for (std::size_t p = 0; p < points; ++p)
+            pointDraws[r * points + p] = cityFigure(means, p);
+    });
 
-    b.perHousehold.ci95 = percentiles(overall.householdMeans);
-    b.perPerson.ci95 = percentiles(overall.personMeans);
-    for (std::size_t g = 0; g < groupTotals.size(); ++g) {
+    b.perHousehold.ci95 = percentiles(householdMeans);
+    // A resample that drew no household with people has no figure per person.
+    std::vector<double> people;
+    for (std::size_t r = 0; r < resamples; ++r) {
+        if (hasPeople[r])
+            people.push_back(personMeans[r]);
+    }
+    b.perPerson.ci95 = percentiles(people);
+    for (std::size_t g = 0; g < groups; ++g) {
         Summary s = summarise(groupTotals[g]);
-        s.ci95 = percentiles(grouped.groupMeans[g]);
+        std::vector<double> draws(resamples);
+        for (std::size_t r = 0; r < resamples; ++r)
+            draws[r] = groupMeans[r * groups + g];
+        s.ci95 = percentiles(draws);
         b.byGroup.insert(t.groups.at(qsizetype(g)), s);
     }
     if (!cityPossible)
         return b;
 
-    // The city (and each forecast point) from source means: Σ_g N_g · Σ_s a_s · m_gs.
-    auto cityFigure = [&](const std::vector<double> &sourceMeans, std::size_t point) {
-        double kg = 0;
-        if (!cityByGroup) {
-            kg = *city.total * (point == SIZE_MAX
-                                    ? std::accumulate(sourceMeans.begin(), sourceMeans.end(), 0.0)
-                                    : coefficients.perHousehold(point, sourceMeans.data()) *
-                                          coefficients.points[point].households);
-            return kg / 1000.0;
-        }
-        for (std::size_t g = 0; g < weights.size(); ++g) {
-            const double *m = &sourceMeans[g * width];
-            kg += weights[g] * (point == SIZE_MAX ? std::accumulate(m, m + width, 0.0)
-                                                  : coefficients.perHousehold(point, m) *
-                                                        coefficients.points[point].households);
-        }
-        return kg / 1000.0;
-    };
     std::vector<double> overallMeans(width);
     for (std::size_t s = 0; s < width; ++s)
         overallMeans[s] = sourceSums[s] / double(n);
-    const std::vector<double> &estimate = cityByGroup ? groupSourceMeans : overallMeans;
-    const auto &resampled = cityByGroup ? grouped.sourceMeans : overall.sourceMeans;
-
-    std::vector<double> draws;
-    for (const auto &means : resampled)
-        draws.push_back(cityFigure(means, SIZE_MAX));
-    b.city = CityFigure{cityFigure(estimate, SIZE_MAX), percentiles(draws)};
+    const double *estimate = cityByGroup ? groupSourceMeans.data() : overallMeans.data();
+    b.city = CityFigure{cityFigure(estimate, SIZE_MAX), percentiles(cityDraws)};
     const double households =
         cityByGroup ? std::accumulate(weights.begin(), weights.end(), 0.0) : *city.total;
-    for (std::size_t p = 0; p < coefficients.points.size(); ++p) {
+    for (std::size_t p = 0; p < points; ++p) {
         const auto &point = coefficients.points[p];
-        draws.clear();
-        for (const auto &means : resampled)
-            draws.push_back(cityFigure(means, p));
+        std::vector<double> draws(resamples);
+        for (std::size_t r = 0; r < resamples; ++r)
+            draws[r] = pointDraws[r * points + p];
         const double tCO2 = cityFigure(estimate, p);
         b.forecast.push_back(
             {options.model.scenarios.at(point.scenario).name, point.year, tCO2, percentiles(draws),

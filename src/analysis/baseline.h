@@ -83,12 +83,12 @@ struct Baseline
     QStringList warnings;                ///< what the figures leave out, and why
 };
 
-/// The baseline of the households; nothing when there are none. The intervals repeat for a
-/// seed: the overall figures come from one Random(seed) resampling every household (n draws
-/// a resample), the groups, the city and the forecast from one Random(seed + 1) resampling
-/// within each group in turn (groups sorted; a stratified bootstrap). With per-group
-/// households the city is Σ N_g × mean_g; with a total, N × mean. Runs the two resamplings
-/// on two threads.
+/// The baseline of the households; nothing when there are none. Every interval comes from
+/// one stratified bootstrap that repeats for a seed: resample b draws, from its own
+/// generator (resampleSeed(seed, b)), n_g households with replacement in each stratum in
+/// turn (the groups sorted, then the households without a group). With per-group
+/// households the city is Σ N_g × mean_g; with a total, N × mean. The resamples run on as
+/// many threads as the machine has.
 std::optional<Baseline> computeBaseline(const HouseholdTable &households,
                                         const BaselineOptions &options);
 

@@ -71,7 +71,7 @@ std::uint32_t Random::index(std::uint32_t n)
 
 Indexes::Indexes(std::uint32_t n)
     : m_n(n)
-    , m_limit((std::uint64_t(1) << 32) - (std::uint64_t(1) << 32) % n)
+    , m_threshold(std::uint32_t((std::uint64_t(1) << 32) - n) % n)
 {}
 
 std::optional<Interval> bootstrap(const QList<double> &values, Statistic statistic,
@@ -79,13 +79,13 @@ std::optional<Interval> bootstrap(const QList<double> &values, Statistic statist
 {
     if (values.isEmpty() || resamples < 1)
         return std::nullopt;
-    Random random(seed);
     const Indexes indexes(std::uint32_t(values.size()));
     const double *data = values.constData();
     QList<double> sample(statistic == Statistic::Median ? values.size() : 0);
     QList<double> results;
     results.reserve(resamples);
     for (int b = 0; b < resamples; ++b) {
+        Random random(resampleSeed(seed, std::uint32_t(b)));
         if (statistic == Statistic::Mean) {
             double sum = 0;
             for (qsizetype i = 0; i < values.size(); ++i)

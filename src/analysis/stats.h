@@ -41,23 +41,24 @@ private:
     int m_next = 624;
 };
 
-/// Uniform indexes in [0, n) drawn from MT19937 by rejection: a draw x is kept when
-/// x < 2³² − (2³² mod n), and gives x mod n.
+/// Uniform indexes in [0, n) drawn from MT19937 by Lemire's multiply-and-reject method: a
+/// draw x gives m = x·n (64 bits); it is rejected while m mod 2³² < (2³² − n) mod n, and
+/// then gives m div 2³². One multiplication a draw, no division.
 class Indexes
 {
 public:
     explicit Indexes(std::uint32_t n);
     std::uint32_t draw(Random &random) const
     {
-        std::uint32_t x = random.next();
-        while (x >= m_limit)
-            x = random.next();
-        return x % m_n;
+        std::uint64_t m = std::uint64_t(random.next()) * m_n;
+        while (std::uint32_t(m) < m_threshold)
+            m = std::uint64_t(random.next()) * m_n;
+        return std::uint32_t(m >> 32);
     }
 
 private:
     std::uint32_t m_n;
-    std::uint64_t m_limit;
+    std::uint32_t m_threshold;
 };
 
 struct Interval
@@ -66,12 +67,20 @@ struct Interval
     double high = 0;
 };
 
+/// The generator of resample b for a seed: Random(seed × 2654435761 + b), mod 2³². Each
+/// resample has its own, so resamples can be drawn on any number of threads and repeat; the
+/// multiplier keeps nearby seeds' resamples apart.
+inline std::uint32_t resampleSeed(std::uint32_t seed, std::uint32_t b)
+{
+    return seed * 2654435761u + b;
+}
+
 enum class Statistic { Mean, Median };
 
 /// The percentile bootstrap interval of the statistic at `level` (0.95): `resamples`
-/// samples of the values drawn with replacement (n indexes each, in order, from one
-/// Random(seed)), the statistic of each, and the (1 − level)/2 and (1 + level)/2 quantiles
-/// of those. Nothing for no values.
+/// samples of the values drawn with replacement (resample b takes n indexes, in order, from
+/// Random(resampleSeed(seed, b))), the statistic of each, and the (1 − level)/2 and (1 + level)/2
+/// quantiles of those. Nothing for no values.
 std::optional<Interval> bootstrap(const QList<double> &values, Statistic statistic,
                                   std::uint32_t seed, int resamples = 2000, double level = 0.95);
 

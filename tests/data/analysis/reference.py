@@ -4,11 +4,11 @@
 
 Everything here is written from the published definitions, in plain Python (no NumPy):
 - MT19937 as Matsumoto and Nishimura publish it (init_genrand, genrand_int32);
-- uniform indexes by rejection: keep a draw x when x < 2**32 - (2**32 % n), use x % n;
+- uniform indexes by Lemire's multiply-and-reject method (see index_below);
 - quantiles of Hyndman and Fan's type 7 (linear between order statistics at (n-1)p);
 - the percentile bootstrap: `resamples` samples of n values drawn with replacement, n
-  indexes each in order from one generator, the statistic of each, the 2.5% and 97.5%
-  quantiles of those;
+  indexes each in order from the resample's own generator (resample_seed), the
+  statistic of each, the 2.5% and 97.5% quantiles of those;
 - a household baseline: each household's total is the sum of its sources; per person is
   the total over the household's people (households of one person or more); by source is
   the mean over all households (a source a household lacks counts 0); by group, each
@@ -54,11 +54,18 @@ class MT19937:
         return y & 0xFFFFFFFF
 
     def index_below(self, n):
-        limit = 2**32 - (2**32 % n)
+        """Lemire's multiply-and-reject: m = x * n, rejected while m mod 2**32 is below
+        (2**32 - n) mod n; the index is m div 2**32."""
+        threshold = (2**32 - n) % n
         while True:
-            x = self.genrand_int32()
-            if x < limit:
-                return x % n
+            m = self.genrand_int32() * n
+            if m % 2**32 >= threshold:
+                return m >> 32
+
+
+def resample_seed(seed, b):
+    """Resample b's generator seed: seed * 2654435761 + b, mod 2**32."""
+    return (seed * 2654435761 + b) & 0xFFFFFFFF
 
 
 def quantile(sorted_values, p):
@@ -77,10 +84,10 @@ def median(values):
 
 
 def bootstrap(values, statistic, seed, resamples=2000, level=0.95):
-    rng = MT19937(seed)
     n = len(values)
     results = []
-    for _ in range(resamples):
+    for b in range(resamples):
+        rng = MT19937(resample_seed(seed, b))
         sample = [values[rng.index_below(n)] for _ in range(n)]
         results.append(statistic(sample))
     results.sort()
@@ -123,14 +130,15 @@ def household_factor(model, scenario, year):
 def baseline(households, seed, city_households, model, resamples=2000):
     """The household baseline, the city and the forecast.
 
-    Overall figures resample every household with Random(seed): n draws a resample, each
-    giving the household's total and, when it has one person or more, its total per person
-    (a resample that drew none of those has no per-person figure). Groups, the city and the
-    forecast resample within each group with Random(seed + 1): per resample, the groups in
-    sorted order, n_g draws each. The city is sum over groups of N_g times the group's mean
-    total; a forecast point is sum over groups of N_g times the household factor times the
-    sum over sources of factor times the group's mean of that source; all in tCO2 (/1000).
-    Intervals are the 2.5% and 97.5% type-7 quantiles of the resampled figures.
+    One stratified resampling gives every interval: resample b draws from MT19937(resample_seed(seed, b)),
+    stratum by stratum (the groups in sorted order, then the households without a group),
+    n_g indexes each. Per household is the mean total over all drawn households; per person
+    the mean total per person over those drawn with one person or more (a resample that drew
+    none has no per-person figure); a group's figure is the mean of its drawn households.
+    The city is sum over groups of N_g times the group's mean total; a forecast point is sum
+    over groups of N_g times the household factor times the sum over sources of factor
+    times the group's mean of that source; all in tCO2 (/1000). Intervals are the 2.5% and
+    97.5% type-7 quantiles of the resampled figures.
     """
     sources = sorted({s for h in households for s in h["sources"]})
     totals = [sum(h["sources"].values()) for h in households]
@@ -142,27 +150,19 @@ def baseline(households, seed, city_households, model, resamples=2000):
         "perPerson": summary([p for p in per_person if p is not None]),
         "bySource": {s: sum(h["sources"].get(s, 0) for h in households) / n for s in sources},
     }
-    rng = MT19937(seed)
-    hh_means, pp_means = [], []
-    for _ in range(resamples):
-        total, pp, people = 0.0, 0.0, 0
-        for _ in range(n):
-            i = rng.index_below(n)
-            total += totals[i]
-            if per_person[i] is not None:
-                pp += per_person[i]
-                people += 1
-        hh_means.append(total / n)
-        if people:
-            pp_means.append(pp / people)
-    out["perHousehold"]["ci95"] = percentile_interval(hh_means)
-    out["perPerson"]["ci95"] = percentile_interval(pp_means)
-
     groups = sorted({h["group"] for h in households if h.get("group")})
     members = {g: [h for h in households if h.get("group") == g] for g in groups}
+    # The strata: the groups in sorted order, then the households without a group.
+    strata = [members[g] for g in groups] + [[h for h in households if not h.get("group")]]
 
     def source_means(hs):
         return {s: sum(h["sources"].get(s, 0) for h in hs) / len(hs) for s in sources}
+
+    def total(h):
+        return sum(h["sources"].values())
+
+    def person_figure(h):
+        return total(h) / h["persons"] if h.get("persons") is not None and h["persons"] >= 1 else None
 
     points = [(sc, year) for sc in model["scenarios"] for year in model["years"]]
 
@@ -179,20 +179,30 @@ def baseline(households, seed, city_households, model, resamples=2000):
                        * sum(f.get(s, 1.0) * m[s] for s in sources))
         return kg / 1000.0
 
-    rng = MT19937(seed + 1)
+    hh_means, pp_means = [], []
     group_draws = {g: [] for g in groups}
     resampled = []
-    for _ in range(resamples):
+    for b in range(resamples):
+        rng = MT19937(resample_seed(seed, b))
+        drawn = []
         means = {}
-        for g in groups:
-            hs = members[g]
-            sample = [hs[rng.index_below(len(hs))] for _ in range(len(hs))]
-            group_draws[g].append(sum(sum(h["sources"].values()) for h in sample) / len(hs))
-            means[g] = source_means(sample)
+        for k, stratum in enumerate(strata):
+            sample = [stratum[rng.index_below(len(stratum))] for _ in range(len(stratum))]
+            drawn += sample
+            if k < len(groups):
+                g = groups[k]
+                group_draws[g].append(sum(total(h) for h in sample) / len(sample))
+                means[g] = source_means(sample)
+        hh_means.append(sum(total(h) for h in drawn) / n)
+        people = [person_figure(h) for h in drawn if person_figure(h) is not None]
+        if people:
+            pp_means.append(sum(people) / len(people))
         resampled.append(means)
+    out["perHousehold"]["ci95"] = percentile_interval(hh_means)
+    out["perPerson"]["ci95"] = percentile_interval(pp_means)
     out["byGroup"] = {}
     for g in groups:
-        s = summary([sum(h["sources"].values()) for h in members[g]])
+        s = summary([total(h) for h in members[g]])
         s["ci95"] = percentile_interval(group_draws[g])
         out["byGroup"][g] = s
     estimate = {g: source_means(members[g]) for g in groups}
