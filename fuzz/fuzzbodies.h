@@ -3,7 +3,9 @@
 // every input the fuzzers ever crashed on.
 #pragma once
 
+#include "dataset.h"
 #include "formsession.h"
+#include "instancescan.h"
 #include "httphead.h"
 #include "xlsform.h"
 
@@ -44,6 +46,31 @@ inline void runXlsx(const std::uint8_t *data, std::size_t size)
         return;
     survey::form::FormError error;
     (void)survey::form::FormDefinition::load(conversion.xform, {}, &error);
+}
+
+/// Any bytes as a submission of a small form with one question of each kind the analysis
+/// reads (and a repeat): scanned, then read into columns.
+inline void runInstance(const std::uint8_t *data, std::size_t size)
+{
+    static const auto def = [] {
+        survey::form::FormError error;
+        return survey::form::FormDefinition::load(
+            "<h:html xmlns=\"http://www.w3.org/2002/xforms\" "
+            "xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:head><h:title>f</h:title><model>"
+            "<instance><d id=\"f\"><s/><m/><n/><t/><g/><x/><r><k/></r></d></instance>"
+            "<bind nodeset=\"/d/n\" type=\"decimal\"/><bind nodeset=\"/d/t\" type=\"date\"/>"
+            "<bind nodeset=\"/d/g\" type=\"geopoint\"/><bind nodeset=\"/d/r/k\" type=\"int\"/>"
+            "</model></h:head><h:body><select1 ref=\"/d/s\"><item><label>a</label><value>a"
+            "</value></item></select1><select ref=\"/d/m\"><item><label>b</label><value>b"
+            "</value></item></select><input ref=\"/d/n\"/><input ref=\"/d/t\"/>"
+            "<input ref=\"/d/g\"/><input ref=\"/d/x\"/><repeat nodeset=\"/d/r\">"
+            "<input ref=\"/d/r/k\"/></repeat></h:body></h:html>",
+            {}, &error);
+    }();
+    const QByteArray bytes(reinterpret_cast<const char *>(data), static_cast<qsizetype>(size));
+    const auto dataset = survey::analysis::Dataset::build(
+        def, {{QStringLiteral("uuid:f"), {}, {}, {}, bytes}});
+    (void)dataset.rowCount();
 }
 
 inline void runXpath(const std::uint8_t *data, std::size_t size)

@@ -13,8 +13,9 @@ for p in clang-14 libfuzzer-14-dev libclang-rt-14-dev; do
 done
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSURVEY_BUILD_FUZZ=ON -DSURVEY_BUILD_TESTS=OFF -DSURVEY_BUILD_BENCH=OFF >/dev/null
-cmake --build build-fuzz --target fuzz_xform fuzz_xpath fuzz_http fuzz_xlsx
-mkdir -p fuzz/corpus-xform fuzz/corpus-xpath fuzz/corpus-http fuzz/corpus-xlsx fuzz/crashes
+cmake --build build-fuzz --target fuzz_xform fuzz_xpath fuzz_http fuzz_xlsx fuzz_instance
+mkdir -p fuzz/corpus-xform fuzz/corpus-xpath fuzz/corpus-http fuzz/corpus-xlsx fuzz/corpus-instance \
+  fuzz/crashes
 # XLSForms: the spreadsheets of pyxform's cases, our examples and a few of its markdown forms.
 if [ -d ../shared/xlsform ]; then
   cp -n ../shared/xlsform/files/*.xlsx fuzz/corpus-xlsx/ 2>/dev/null || true
@@ -43,7 +44,9 @@ for f in glob.glob('tests/data/xpath/*.jsonl'):
         expr = json.loads(line)['expr'].encode()
         open(os.path.join('fuzz/corpus-xpath', hashlib.sha1(expr).hexdigest()), 'wb').write(expr)
 PY
-for t in ${TARGETS:-xform xpath http xlsx}; do
+# Submissions: the fuzz regressions' and the instances the examples' answers make.
+cp -n tests/data/fuzz-regressions/instance/* fuzz/corpus-instance/ 2>/dev/null || true
+for t in ${TARGETS:-xform xpath http xlsx instance}; do
   echo "== fuzz_$t for ${seconds}s"
   ./build-fuzz/fuzz/fuzz_$t -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix=fuzz/crashes/$t- fuzz/corpus-$t 2>&1 | tail -n 12

@@ -7,6 +7,8 @@
 #include "baseline.h"
 #include "enterprise.h"
 #include "formdefinition.h"
+#include "formsession.h"
+#include "instancescan.h"
 #include "results.h"
 #include "stats.h"
 
@@ -14,6 +16,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <QXmlStreamReader>
 
 #include <cmath>
 
@@ -40,6 +43,8 @@ private Q_SLOTS:
     void histogramBins();
     void enterpriseDemand();
     void specErrorsNameTheirKey();
+    void instanceScanAgreesWithQt();
+    void instanceScanRefusesHostileInput();
 
 private:
     HouseholdTable referenceHouseholds(BaselineOptions *options) const;
@@ -672,6 +677,136 @@ void TestAnalysis::specErrorsNameTheirKey()
     QCOMPARE(ok->seed, 7u);
     QCOMPARE(ok->household->model.sources.at(0).kWhPerKgCO2, 2.0);
     QCOMPARE(ok->household->households.byGroup.value(QStringLiteral("red")), 10.0);
+}
+
+namespace {
+
+/// Element events as "<name" and ">text", from our scanner.
+class Events : public analysis::InstanceEvents
+{
+public:
+    QStringList list;
+    void start(std::string_view name) override
+    {
+        list.append(QLatin1Char('<') + QString::fromUtf8(name.data(), qsizetype(name.size())));
+    }
+    void end(std::string_view text) override
+    {
+        list.append(QLatin1Char('>') + QString::fromUtf8(text.data(), qsizetype(text.size())));
+    }
+};
+
+/// The same events from Qt's reader, or an empty list when it refuses the document.
+QStringList qtEvents(const QByteArray &xml)
+{
+    QXmlStreamReader reader(xml);
+    QStringList list, texts;
+    while (!reader.atEnd()) {
+        switch (reader.readNext()) {
+        case QXmlStreamReader::StartElement:
+            list.append(QLatin1Char('<') + reader.name().toString());
+            texts.append(QString());
+            break;
+        case QXmlStreamReader::Characters:
+            if (!texts.isEmpty())
+                texts.last() += reader.text();
+            break;
+        case QXmlStreamReader::EndElement:
+            list.append(QLatin1Char('>') + texts.takeLast());
+            break;
+        default:
+            break;
+        }
+    }
+    return reader.hasError() ? QStringList() : list;
+}
+
+} // namespace
+
+void TestAnalysis::instanceScanAgreesWithQt()
+{
+    // Documents as devices write them: the examples' answers filled by the engine, and the
+    // corners of XML a submission may have.
+    QList<QByteArray> documents;
+    for (const char *name : {"household_energy", "enterprise_lowcarbon"}) {
+        form::FormError error;
+        const auto def = form::FormDefinition::loadFile(
+            QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/%1.xml").arg(QLatin1String(name)), {},
+            &error);
+        QVERIFY2(def, qPrintable(error.message));
+        form::FormSession session(def);
+        session.start();
+        const QJsonObject answers =
+            QJsonDocument::fromJson(
+                testutil::readFile(
+                    QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/%1.answers.json")
+                        .arg(QLatin1String(name))))
+                .object();
+        for (auto it = answers.begin(); it != answers.end(); ++it) {
+            QString why;
+            if (auto *node = session.resolve(it.key(), true, &why))
+                session.setValue(node, it.value().isDouble()
+                                           ? QString::number(it.value().toDouble())
+                                           : it.value().toString());
+        }
+        documents.append(session.toXml(false));
+        documents.append(session.toXml(true));
+    }
+    documents += {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<d id=\"x\" v='1'><a>1 &lt; 2 &amp;&amp; "
+        "&#x41;&#66;&quot;&apos;&gt;</a><!-- a > comment --><?pi x?><b/><c>x<![CDATA[<y>&amp;]]>z"
+        "</c></d>",
+        "\xEF\xBB\xBF<orx:d xmlns:orx=\"urn:o\"><orx:meta><orx:instanceID>uuid:1</orx:instanceID>"
+        "</orx:meta><t a=\"&gt;\" b = 'x>y'>中文 ✓</t></orx:d>",
+        "<d>\n  <r><k>1</k></r>\n  <r><k>2</k><k> 3 </k></r>\n</d>\n",
+        "<d>before<e/>after</d>",
+    };
+    for (const QByteArray &xml : std::as_const(documents)) {
+        Events ours;
+        QString error;
+        QVERIFY2(analysis::scanInstance(xml, ours, &error), qPrintable(error));
+        const QStringList qt = qtEvents(xml);
+        QVERIFY(!qt.isEmpty());
+        QCOMPARE(ours.list, qt);
+    }
+}
+
+void TestAnalysis::instanceScanRefusesHostileInput()
+{
+    const QList<std::pair<QByteArray, QString>> cases{
+        {"<!DOCTYPE d [<!ENTITY a \"aaaa\">]><d>&a;</d>",
+         "a document type declaration is not allowed"},
+        {"<d><a></d>", "</d> does not close the open element"},
+        {"<d><a>", "<a> is not closed"},
+        {"<d/><e/>", "a second root element"},
+        {"x<d/>", "text outside the root element"},
+        {"<d>&bogus;</d>", "&bogus; is not an entity XML defines"},
+        {"<d>&#xD800;</d>", "&#xD800; is not a character"},
+        {"<d>& x</d>", "an & that does not start an entity"},
+        {"<d a=b/>", "an attribute value without quotes"},
+        {"<d a/>", "an attribute without a value"},
+        {"<d><!-- x", "the document ends inside markup"},
+        {"<d", "the document ends inside a tag"},
+        {"", "there is no element"},
+        {"<d>\n\n" + QByteArray(300, 'x').replace('x', "<e>"),
+         "line 3: elements nest more than 256 deep"},
+    };
+    for (const auto &[xml, message] : cases) {
+        Events events;
+        QString error;
+        QVERIFY2(!analysis::scanInstance(xml, events, &error), xml.left(60).constData());
+        QVERIFY2(error.contains(message), qPrintable(error + QStringLiteral(" | ") + message));
+    }
+    // Work grows with the input, not faster: a million nested elements are refused at the
+    // depth limit, a million siblings read in one pass.
+    QByteArray siblings = "<d>";
+    for (int i = 0; i < 1000000; ++i)
+        siblings += "<k>1</k>";
+    siblings += "</d>";
+    Events events;
+    QString error;
+    QVERIFY(analysis::scanInstance(siblings, events, &error));
+    QCOMPARE(events.list.size(), 2000002);
 }
 
 QTEST_GUILESS_MAIN(TestAnalysis)

@@ -30,7 +30,7 @@ void TestFuzzRegressions::replay_data()
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("path");
     int n = 0;
-    for (const char *k : {"xform", "xpath", "http", "xlsx"}) {
+    for (const char *k : {"xform", "xpath", "http", "xlsx", "instance"}) {
         const QString kind = QLatin1String(k);
         const QDir dir(QStringLiteral(SURVEY_TEST_DATA "/fuzz-regressions/") + kind);
         for (const QString &f : dir.entryList(QDir::Files, QDir::Name)) {
@@ -67,6 +67,8 @@ void TestFuzzRegressions::replay()
         survey::fuzz::runXform(bytes, size);
     } else if (kind == QLatin1String("http")) {
         QVERIFY(survey::fuzz::runHttp(bytes, size));
+    } else if (kind == QLatin1String("instance")) {
+        survey::fuzz::runInstance(bytes, size);
     } else if (kind == QLatin1String("xlsx")) {
         survey::fuzz::runXlsx(bytes, size);
         const auto conversion = survey::xlsform::convertBytes(data, {});

@@ -3,10 +3,11 @@
 
 #include "formdefinition.h"
 #include "formsession.h"
+#include "instancescan.h"
 
 #include <QDate>
-#include <QXmlStreamReader>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -137,8 +138,49 @@ void labelQuestions(const std::shared_ptr<const FormDefinition> &def,
 constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
 const qint64 kEpochDay = QDate(1970, 1, 1).toJulianDay();
 
+std::string_view trimmed(std::string_view text)
+{
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!text.empty() && space(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && space(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+/// A finite number from the whole of `text`, as XML Schema writes decimals.
+bool toNumber(std::string_view text, double *out)
+{
+    if (!text.empty() && text.front() == '+')
+        text.remove_prefix(1);
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+    return ec == std::errc() && end == text.data() + text.size() && !text.empty() &&
+           std::isfinite(*out);
+}
+
+/// Days since 1970-01-01 of a date (or the date of a dateTime): YYYY-MM-DD first.
+bool toDay(std::string_view text, double *out)
+{
+    if (text.size() < 10 || text[4] != '-' || text[7] != '-')
+        return false;
+    int parts[3] = {0, 0, 0};
+    const std::pair<int, int> spans[3] = {{0, 4}, {5, 2}, {8, 2}};
+    for (int i = 0; i < 3; ++i) {
+        const auto [from, length] = spans[i];
+        const auto [end, ec] =
+            std::from_chars(text.data() + from, text.data() + from + length, parts[i]);
+        if (ec != std::errc() || end != text.data() + from + length)
+            return false;
+    }
+    const QDate date(parts[0], parts[1], parts[2]);
+    if (!date.isValid() || (text.size() > 10 && text[10] != 'T'))
+        return false;
+    *out = double(date.toJulianDay() - kEpochDay);
+    return true;
+}
+
 /// Reads submissions into the columns.
-class Reader
+class Reader : public InstanceEvents
 {
 public:
     Reader(const FormDefinition &def, Dataset &out)
@@ -150,6 +192,7 @@ public:
             m_columnOf[std::size_t(def.schemaForPath(out.questions[q].path))] = int(q);
         m_pools.resize(out.questions.size());
         for (const auto &node : def.schema) {
+            m_names.push_back(node.name.toUtf8());
             if (node.parent < 0 && !node.isAttribute)
                 m_root = int(&node - def.schema.data());
         }
@@ -166,8 +209,15 @@ public:
             if (!m_out.questions[q].inRepeat)
                 addEntry(q, row);
         }
+        m_row = row;
+        m_stack.clear();
+        m_rootName.clear();
         QString error;
-        if (!parse(input.xml, row, &error)) {
+        const bool ok = scanInstance(input.xml, *this, &error);
+        if (ok && !m_rootName.isEmpty())
+            error = Dataset::tr("its root element is <%1>, not the form's <%2>")
+                        .arg(m_rootName, m_def.schema[std::size_t(m_root)].name);
+        if (!ok || !m_rootName.isEmpty()) {
             for (std::size_t q = 0; q < m_out.columns.size(); ++q)
                 truncate(m_out.columns[q], sizes[q]);
             m_out.problems.append(Dataset::tr("%1: the submission cannot be read (%2); it is "
@@ -179,65 +229,39 @@ public:
             {input.instanceId, input.submitter, input.reviewState, input.submittedAt});
     }
 
-private:
-    bool parse(const QByteArray &xml, int row, QString *error)
+    void start(std::string_view name) override
     {
-        QXmlStreamReader reader(xml);
-        std::vector<int> stack; // schema indices; -1 inside elements the form lacks
-        QString text;
-        while (!reader.atEnd()) {
-            switch (reader.readNext()) {
-            case QXmlStreamReader::StartElement: {
-                const int parent = stack.empty() ? -2 : stack.back();
-                int schema = -1;
-                if (parent == -2) {
-                    schema = m_def.schema[std::size_t(m_root)].name == reader.name() ? m_root : -1;
-                    if (schema < 0) {
-                        *error = Dataset::tr("its root element is <%1>, not the form's <%2>")
-                                     .arg(reader.name(), m_def.schema[std::size_t(m_root)].name);
-                        return false;
-                    }
-                } else if (parent >= 0) {
-                    for (int child : m_def.schema[std::size_t(parent)].children) {
-                        const auto &node = m_def.schema[std::size_t(child)];
-                        if (!node.isAttribute && node.name == reader.name()) {
-                            schema = child;
-                            break;
-                        }
-                    }
+        int schema = -1;
+        if (m_stack.empty()) {
+            if (std::string_view(m_names[std::size_t(m_root)]) == name)
+                schema = m_root;
+            else
+                m_rootName = QString::fromUtf8(name.data(), qsizetype(name.size()));
+        } else if (m_stack.back() >= 0) {
+            for (int child : m_def.schema[std::size_t(m_stack.back())].children) {
+                if (!m_def.schema[std::size_t(child)].isAttribute &&
+                    std::string_view(m_names[std::size_t(child)]) == name) {
+                    schema = child;
+                    break;
                 }
-                stack.push_back(schema);
-                text.clear();
-                break;
-            }
-            case QXmlStreamReader::Characters:
-                if (!stack.empty() && stack.back() >= 0 &&
-                    m_columnOf[std::size_t(stack.back())] >= 0)
-                    text += reader.text();
-                break;
-            case QXmlStreamReader::EndElement: {
-                const int schema = stack.back();
-                stack.pop_back();
-                if (schema >= 0 && m_columnOf[std::size_t(schema)] >= 0) {
-                    const auto q = std::size_t(m_columnOf[std::size_t(schema)]);
-                    if (m_out.questions[q].inRepeat)
-                        addEntry(q, row);
-                    set(q, text.trimmed());
-                }
-                text.clear();
-                break;
-            }
-            default:
-                break;
             }
         }
-        if (reader.hasError()) {
-            *error = Dataset::tr("line %1: %2").arg(reader.lineNumber()).arg(reader.errorString());
-            return false;
-        }
-        return true;
+        m_stack.push_back(schema);
     }
 
+    void end(std::string_view text) override
+    {
+        const int schema = m_stack.back();
+        m_stack.pop_back();
+        if (schema < 0 || m_columnOf[std::size_t(schema)] < 0)
+            return;
+        const auto q = std::size_t(m_columnOf[std::size_t(schema)]);
+        if (m_out.questions[q].inRepeat)
+            addEntry(q, m_row);
+        set(q, trimmed(text));
+    }
+
+private:
     void addEntry(std::size_t q, int row)
     {
         Column &c = m_out.columns[q];
@@ -272,31 +296,32 @@ private:
     }
 
     /// Sets the column's last entry from the answer's text.
-    void set(std::size_t q, const QString &text)
+    void set(std::size_t q, std::string_view text)
     {
-        if (text.isEmpty())
+        if (text.empty())
             return;
         Column &c = m_out.columns[q];
         bool ok = true;
         switch (m_out.questions[q].kind) {
-        case QuestionKind::Number: {
-            const double v = text.toDouble(&ok);
-            c.number.back() = ok && std::isfinite(v) ? v : kNone;
-            ok = ok && std::isfinite(v);
+        case QuestionKind::Number:
+            ok = toNumber(text, &c.number.back());
+            if (!ok)
+                c.number.back() = kNone;
             break;
-        }
-        case QuestionKind::Date: {
-            const QDate date = QDate::fromString(text.left(10), Qt::ISODate);
-            ok = date.isValid();
-            c.number.back() = ok ? double(date.toJulianDay() - kEpochDay) : kNone;
+        case QuestionKind::Date:
+            ok = toDay(text, &c.number.back());
+            if (!ok)
+                c.number.back() = kNone;
             break;
-        }
         case QuestionKind::Location: {
-            const QStringList parts = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-            bool latOk = false, lonOk = false;
-            const double lat = parts.value(0).toDouble(&latOk);
-            const double lon = parts.value(1).toDouble(&lonOk);
-            ok = latOk && lonOk && std::abs(lat) <= 90 && std::abs(lon) <= 180;
+            const auto space = text.find_first_of(" \t\n\r");
+            double lat = 0, lon = 0;
+            ok = space != std::string_view::npos && toNumber(text.substr(0, space), &lat);
+            if (ok) {
+                std::string_view rest = trimmed(text.substr(space));
+                rest = rest.substr(0, rest.find_first_of(" \t\n\r"));
+                ok = toNumber(rest, &lon) && std::abs(lat) <= 90 && std::abs(lon) <= 180;
+            }
             c.number.back() = ok ? lat : kNone;
             c.second.back() = ok ? lon : kNone;
             break;
@@ -306,13 +331,14 @@ private:
             break;
         case QuestionKind::SelectOne:
         case QuestionKind::SelectMultiple: {
-            const QString value =
-                m_out.questions[q].kind == QuestionKind::SelectMultiple ? text.simplified() : text;
+            QByteArray value(text.data(), qsizetype(text.size()));
+            if (m_out.questions[q].kind == QuestionKind::SelectMultiple)
+                value = value.simplified();
             auto &pool = m_pools[q];
             auto at = pool.constFind(value);
             if (at == pool.constEnd()) {
                 at = pool.insert(value, int(c.pool.size()));
-                c.pool.append(value);
+                c.pool.append(QString::fromUtf8(value));
             }
             c.code.back() = at.value();
             break;
@@ -325,8 +351,12 @@ private:
     const FormDefinition &m_def;
     Dataset &m_out;
     int m_root = 0;
-    std::vector<int> m_columnOf; ///< per schema node
-    std::vector<QHash<QString, int>> m_pools;
+    int m_row = 0;
+    std::vector<int> m_columnOf;     ///< per schema node
+    std::vector<QByteArray> m_names; ///< per schema node, UTF-8
+    std::vector<QHash<QByteArray, int>> m_pools;
+    std::vector<int> m_stack; ///< schema nodes of the open elements; -1: not the form's
+    QString m_rootName;       ///< a root element that is not the form's
 };
 
 } // namespace
