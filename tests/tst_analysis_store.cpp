@@ -4,12 +4,7 @@
 // tests/data/analysis/reference.py lists, eighteen pulled for review with their states and
 // two finalized on the device. The figures are checked against the ones reference.py works
 // out from the same answers with the form's own formulas (see its header).
-#include "testutil.h"
-
-#include "formdefinition.h"
-#include "formsession.h"
-#include "reviewstore.h"
-#include "store.h"
+#include "households.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,7 +15,7 @@ using namespace survey;
 
 namespace {
 
-const QString kExamples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms");
+using households::kExamples;
 
 bool near(double a, double b)
 {
@@ -56,145 +51,15 @@ private Q_SLOTS:
     void usage();
 
 private:
-    /// A store at `dir` with the household form (and its analysis.json when `withSpec`) and
-    /// the reference's households.
-    void makeStore(const QString &dir, bool withSpec);
-    QByteArray householdXml(const QJsonObject &h) const;
-
     QJsonObject m_ref;
-    QByteArray m_formXml;
     std::shared_ptr<const form::FormDefinition> m_form;
-    QJsonObject m_baseAnswers;
 };
 
 void TestAnalysisStore::initTestCase()
 {
-    m_ref = QJsonDocument::fromJson(testutil::readFile(QStringLiteral(
-                                        SURVEY_TEST_DATA "/analysis/bootstrap-reference.json")))
-                .object();
-    m_formXml = testutil::readFile(kExamples + QStringLiteral("/household_energy.xml"));
-    form::FormError error;
-    m_form = form::FormDefinition::load(m_formXml, {}, &error);
-    QVERIFY2(m_form, qPrintable(error.message));
-    m_baseAnswers =
-        QJsonDocument::fromJson(
-            testutil::readFile(kExamples + QStringLiteral("/household_energy.answers.json")))
-            .object();
-}
-
-QByteArray TestAnalysisStore::householdXml(const QJsonObject &h) const
-{
-    form::FormSession session(m_form);
-    session.start();
-    QList<std::pair<QString, QString>> answers;
-    for (auto it = m_baseAnswers.begin(); it != m_baseAnswers.end(); ++it) {
-        const QString &path = it.key();
-        if (path.startsWith(QLatin1String("/data/members/")) ||
-            path.startsWith(QLatin1String("/data/vehicles/")) ||
-            path.startsWith(QLatin1String("/data/fuel_use/")))
-            continue;
-        answers.append({path, it.value().isDouble() ? QString::number(it.value().toDouble())
-                                                    : it.value().toString()});
-    }
-    answers.append({QStringLiteral("/data/district"), h[QStringLiteral("district")].toString()});
-    answers.append({QStringLiteral("/data/elec_kwh"),
-                    QString::number(h[QStringLiteral("elec_kwh")].toDouble())});
-    answers.append(
-        {QStringLiteral("/data/cooking_fuels"), h[QStringLiteral("cooking_fuels")].toString()});
-    for (const char *fuel : {"lpg_kg", "ng_m3", "coal_kg"})
-        answers.append({QStringLiteral("/data/fuel_use/") + QLatin1String(fuel),
-                        QString::number(h[QLatin1String(fuel)].toDouble())});
-    for (int m = 1; m <= h[QStringLiteral("persons")].toInt(); ++m) {
-        const QString at = QStringLiteral("/data/members/member[%1]/").arg(m);
-        answers.append({at + QStringLiteral("name"), QStringLiteral("P%1").arg(m)});
-        answers.append({at + QStringLiteral("age"), QStringLiteral("30")});
-        answers.append({at + QStringLiteral("sex"), QStringLiteral("female")});
-    }
-    const QJsonArray vehicles = h[QStringLiteral("vehicles")].toArray();
-    answers.append({QStringLiteral("/data/has_vehicle"),
-                    vehicles.isEmpty() ? QStringLiteral("no") : QStringLiteral("yes")});
-    for (qsizetype v = 0; v < vehicles.size(); ++v) {
-        const QString at = QStringLiteral("/data/vehicles/vehicle[%1]/").arg(v + 1);
-        answers.append({at + QStringLiteral("vehicle_type"), QStringLiteral("car")});
-        answers.append({at + QStringLiteral("fuel"), vehicles.at(v)[0].toString()});
-        answers.append(
-            {at + QStringLiteral("annual_km"), QString::number(vehicles.at(v)[1].toDouble())});
-    }
-    for (const auto &[path, value] : answers) {
-        QString error;
-        form::XmlNode *node = session.resolve(path, true, &error);
-        if (!node) {
-            qWarning("%s: %s", qPrintable(path), qPrintable(error));
-            return {};
-        }
-        const QString refused = session.setValue(node, value);
-        if (!refused.isEmpty()) {
-            qWarning("%s = %s: %s", qPrintable(path), qPrintable(value), qPrintable(refused));
-            return {};
-        }
-    }
-    return session.toXml();
-}
-
-void TestAnalysisStore::makeStore(const QString &dir, bool withSpec)
-{
-    store::StoreError e;
-    auto s = store::Store::open(dir, &e);
-    QVERIFY2(s, qPrintable(e.message));
-    std::vector<std::pair<QString, QByteArray>> media;
-    if (withSpec)
-        media.emplace_back(
-            QStringLiteral("analysis.json"),
-            testutil::readFile(kExamples +
-                               QStringLiteral("/household_energy-media/analysis.json")));
-    const auto form = s->addForm(m_formXml, media, QString(), &e);
-    QVERIFY2(form, qPrintable(e.message));
-    std::vector<store::PulledSubmission> pulled;
-    int seq = 0;
-    for (const QJsonValue &v : m_ref.value(QStringLiteral("store_households")).toArray()) {
-        const QJsonObject h = v.toObject();
-        const QString id = QStringLiteral("uuid:") + h[QStringLiteral("id")].toString();
-        QByteArray xml = householdXml(h);
-        QVERIFY(!xml.isEmpty());
-        // The session made its own instanceID; the reference's stands in for it.
-        form::FormSession session(m_form);
-        QString error;
-        QVERIFY(session.loadInstance(xml, &error));
-        session.setValue(session.resolve(QStringLiteral("/data/meta/instanceID"), false, &error),
-                         id);
-        xml = session.toXml();
-        const QDateTime at(QDate(2026, 12, h[QStringLiteral("day")].toInt()), QTime(10, 0),
-                           Qt::UTC);
-        const QString state = h[QStringLiteral("state")].toString();
-        if (state == QLatin1String("device")) {
-            QVERIFY2(s->createDraft(form->row, id, xml, h[QStringLiteral("id")].toString(), &e),
-                     qPrintable(e.message));
-            QVERIFY2(s->finalize(id, xml, &e), qPrintable(e.message));
-            continue;
-        }
-        store::PulledSubmission p;
-        p.head.instanceId = id;
-        p.head.formId = QStringLiteral("household_energy");
-        p.head.formVersion = m_form->version;
-        p.head.submitter = h[QStringLiteral("submitter")].toString();
-        p.head.reviewState = state;
-        p.head.instanceName = h[QStringLiteral("id")].toString();
-        p.head.currentVersion = id;
-        p.head.createdAt = at;
-        p.head.changeSeq = ++seq;
-        store::ReviewVersion version;
-        version.instanceId = id;
-        version.formVersion = m_form->version;
-        version.current = true;
-        version.createdAt = at;
-        version.xml = xml;
-        p.versions.push_back(version);
-        pulled.push_back(p);
-    }
-    store::ReviewStore review(*s);
-    QVERIFY2(
-        review.storePulled(QStringLiteral("https://example.org/v1/projects/1"), pulled, seq, &e),
-        qPrintable(e.message));
+    m_ref = households::reference();
+    m_form = households::householdForm();
+    QVERIFY(m_form);
 }
 
 void TestAnalysisStore::jsonMatchesTheReference_data()
@@ -210,9 +75,7 @@ void TestAnalysisStore::jsonMatchesTheReference()
     QFETCH(bool, approvedOnly);
     QFETCH(QString, key);
     QTemporaryDir dir;
-    makeStore(dir.path(), true);
-    if (QTest::currentTestFailed())
-        return;
+    QVERIFY(households::seedStore(dir.path(), true));
     QStringList args{QStringLiteral("analyse"), QStringLiteral("household_energy"),
                      QStringLiteral("--data"), dir.path(), QStringLiteral("--json")};
     if (approvedOnly)
@@ -321,9 +184,7 @@ void TestAnalysisStore::jsonMatchesTheReference()
 void TestAnalysisStore::csvFiles()
 {
     QTemporaryDir dir;
-    makeStore(dir.path(), true);
-    if (QTest::currentTestFailed())
-        return;
+    QVERIFY(households::seedStore(dir.path(), true));
     const QString out = dir.filePath(QStringLiteral("figures"));
     const Run run = cli({QStringLiteral("analyse"), QStringLiteral("household_energy"),
                          QStringLiteral("--data"), dir.path(), QStringLiteral("--csv"), out});
@@ -357,9 +218,7 @@ void TestAnalysisStore::csvFiles()
 void TestAnalysisStore::withoutSpecOnlyTheSummaries()
 {
     QTemporaryDir dir;
-    makeStore(dir.path(), false);
-    if (QTest::currentTestFailed())
-        return;
+    QVERIFY(households::seedStore(dir.path(), false));
     const Run run = cli({QStringLiteral("analyse"), QStringLiteral("household_energy"),
                          QStringLiteral("--data"), dir.path(), QStringLiteral("--json")});
     QVERIFY2(run.code == 0, qPrintable(run.err));
@@ -379,9 +238,7 @@ void TestAnalysisStore::withoutSpecOnlyTheSummaries()
 void TestAnalysisStore::badSpecIsRefusedWithItsKey()
 {
     QTemporaryDir dir;
-    makeStore(dir.path(), false);
-    if (QTest::currentTestFailed())
-        return;
+    QVERIFY(households::seedStore(dir.path(), false));
     QJsonObject spec =
         QJsonDocument::fromJson(
             testutil::readFile(kExamples + QStringLiteral("/household_energy-media/analysis.json")))
@@ -410,9 +267,7 @@ void TestAnalysisStore::badSpecIsRefusedWithItsKey()
 void TestAnalysisStore::unreadableSubmissionIsLeftOutAndSaid()
 {
     QTemporaryDir dir;
-    makeStore(dir.path(), false);
-    if (QTest::currentTestFailed())
-        return;
+    QVERIFY(households::seedStore(dir.path(), false));
     {
         store::StoreError e;
         auto s = store::Store::open(dir.path(), &e);

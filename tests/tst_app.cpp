@@ -5,8 +5,11 @@
 // starts the app afresh on an empty device, so any one runs alone (tst_app <function>).
 // What no click can give offscreen is handed over as the system would: a location from an
 // NMEA file, camera frames from a video sink.
+#include "applocale.h"
 #include "backend.h"
 #include "barcode.h"
+#include "dashboard.h"
+#include "households.h"
 #include "layoutcheck.h"
 #include "positioning.h"
 #include "recordsmodel.h"
@@ -101,6 +104,7 @@ private Q_SLOTS:
     void sendReturnCorrect();
     void householdThroughTheUi();
     void reviewTwoRoles();
+    void analysisPages();
 
 private:
     /// The app started on the device in m_dir (what it holds stays).
@@ -611,6 +615,9 @@ void TestApp::startApp()
             m, QAbstractItemModelTester::FailureReportingMode::QtTest));
     m_modelTesters.push_back(std::make_unique<QAbstractItemModelTester>(
         m_backend->review()->queue(), QAbstractItemModelTester::FailureReportingMode::QtTest));
+    m_modelTesters.push_back(std::make_unique<QAbstractItemModelTester>(
+        m_backend->dashboard()->questions(),
+        QAbstractItemModelTester::FailureReportingMode::QtTest));
 }
 
 void TestApp::cleanup()
@@ -2185,6 +2192,114 @@ void TestApp::reviewTwoRoles()
     QCOMPARE(rows.size(), 2);
     for (const QJsonValue &row : rows)
         QCOMPARE(row[QStringLiteral("reviewState")].toString(), QStringLiteral("approved"));
+}
+
+void TestApp::analysisPages()
+{
+    // A supervisor's device with the twenty households of tests/data/analysis/reference.py
+    // pulled (and two of its own), the form's analysis.json with it, and no server at all
+    // (none is set: nothing to send, no password asked for): the analysis works offline.
+    const QString dir = m_dir->filePath(QStringLiteral("analyst"));
+    QVERIFY(households::seedStore(dir, true));
+    {
+        store::StoreError e;
+        auto s = store::Store::open(dir, &e);
+        QVERIFY(s);
+        for (const auto &[key, value] :
+             {std::pair{app::Account::kUserKey, QStringLiteral("sup")},
+              std::pair{app::Account::kConfiguredKey, QStringLiteral("yes")},
+              std::pair{app::Account::kRoleKey, QStringLiteral("supervisor")},
+              std::pair{app::Preferences::kLanguageKey, QStringLiteral("en")}})
+            QVERIFY(s->setSetting(key, value, &e));
+    }
+    switchDevice(QStringLiteral("analyst"));
+    // Home at rest: its lists and the review button's count are in (they move the button).
+    QTRY_COMPARE(m_backend->review()->total(), 18);
+    QTRY_COMPARE(m_backend->readyCount(), 2);
+    QTRY_COMPARE(restingItem(QStringLiteral("reviewButton"))->property("text").toString(),
+                 QStringLiteral("Review: 3 waiting"));
+    QVERIFY(tap(QStringLiteral("analysisButton")));
+    QVERIFY(restingItem(QStringLiteral("analysisPage")));
+    app::Dashboard *dashboard = m_backend->dashboard();
+    QTRY_COMPARE(dashboard->count(), 20);
+    QTRY_COMPARE(restingItem(QStringLiteral("countLabel"))->property("text").toString(),
+                 QStringLiteral("20 of 20 submissions"));
+    const QJsonObject ref = households::reference();
+
+    // The district's chart: the households per district, as bars.
+    auto districtSets = [this] {
+        QQuickItem *card = restingItem(QStringLiteral("questionCard_/data/district"));
+        auto *chart = card ? card->findChild<QObject *>(QStringLiteral("selectChart")) : nullptr;
+        return chart ? chart->property("sets").toList() : QVariantList();
+    };
+    auto values = [](const QVariant &set) {
+        QList<int> out;
+        for (const QVariant &v : set.toMap().value(QStringLiteral("values")).toList())
+            out.append(v.toInt());
+        return out;
+    };
+    QTRY_COMPARE(districtSets().size(), 1);
+    QCOMPARE(values(districtSets().at(0)), QList<int>({8, 6, 6})); // urban, suburban, rural
+
+    // Approved only: the count, and the chart, change.
+    if (!visibleItem(QStringLiteral("approvedOnlySwitch")))
+        QVERIFY(tap(QStringLiteral("filtersButton")));
+    QVERIFY(tap(QStringLiteral("approvedOnlySwitch")));
+    QTRY_COMPARE(dashboard->count(), 13);
+    QTRY_COMPARE(restingItem(QStringLiteral("countLabel"))->property("text").toString(),
+                 QStringLiteral("13 of 20 submissions"));
+    QTRY_COMPARE(values(districtSets().value(0)), QList<int>({5, 4, 4}));
+
+    // Grouped by district: every chart splits, the district's into one set per district.
+    QVERIFY(chooseValue(QStringLiteral("groupByBox"), QStringLiteral("/data/district")));
+    QTRY_COMPARE(districtSets().size(), 3);
+    QCOMPARE(values(districtSets().at(0)), QList<int>({5, 0, 0}));
+
+    // The baseline of the approved households, as reference.py works it out.
+    QVERIFY(tap(QStringLiteral("baselineTab")));
+    const QLocale en = app::appLocale(QStringLiteral("en"));
+    const QJsonObject approved =
+        ref[QStringLiteral("store_approved")][QStringLiteral("baseline")].toObject();
+    QTRY_COMPARE(
+        restingItem(QStringLiteral("cityTotal"))->property("text").toString(),
+        en.toString(approved[QStringLiteral("city")][QStringLiteral("tCO2")].toDouble(), 'f', 0));
+
+    // The forecast: a line per scenario, the table behind it; a scenario changed by a
+    // person changes the figures.
+    QVERIFY(tap(QStringLiteral("forecastTab")));
+    QVERIFY(restingItem(QStringLiteral("forecastChart")));
+    auto rows = [this] {
+        std::vector<std::pair<qreal, QString>> found;
+        app::visitVisibleItems(window(), [&](QQuickItem *item) {
+            if (item->objectName() == QLatin1String("forecastRow"))
+                found.emplace_back(item->mapToScene({0, 0}).y(), item->property("text").toString());
+            return false;
+        });
+        std::sort(found.begin(), found.end());
+        QStringList texts;
+        for (const auto &[y, text] : found)
+            texts.append(text);
+        return texts;
+    };
+    QTRY_COMPARE(rows().size(), 6);
+    const QJsonValue first = approved[QStringLiteral("forecast")][0];
+    QVERIFY2(rows().first().startsWith(
+                 QStringLiteral("2030: %1 tCO2")
+                     .arg(en.toString(first[QStringLiteral("tCO2")].toDouble(), 'f', 0))),
+             qPrintable(rows().first()));
+    const QStringList before = rows();
+    QQuickItem *scenario = restingItem(QStringLiteral("scenario_accelerated"));
+    QVERIFY(scenario);
+    auto *ev = scenario->findChild<QQuickItem *>(QStringLiteral("evShare"));
+    QVERIFY(ev);
+    // The share of electric vehicles one step down, with the spin box's minus button.
+    QCOMPARE(ev->property("value").toInt(), 90);
+    QObject *down = ev->property("down").value<QObject *>();
+    QVERIFY(down);
+    QVERIFY(uiinput::tap(down->property("indicator").value<QQuickItem *>()));
+    QTRY_COMPARE(ev->property("value").toInt(), 85);
+    QTRY_VERIFY(rows() != before);
+    QCOMPARE(rows().first(), before.first()); // the first scenario stays as it was
 }
 
 QTEST_MAIN(TestApp)

@@ -101,6 +101,17 @@ Page {
                       : qsTr("Review")
                 onClicked: page.StackView.view.push("ReviewPage.qml")
             }
+            // Their team's figures: summaries, the baseline and its forecast, the demand.
+            Button {
+                objectName: "analysisButton"
+                x: Theme.margin
+                width: parent.width - 2 * Theme.margin
+                visible: Account.reviewer
+                implicitHeight: Theme.touch
+                icon.source: "qrc:/icons/x-office-spreadsheet.svg"
+                text: qsTr("Analysis")
+                onClicked: page.StackView.view.push("AnalysisPage.qml")
+            }
             TextField {
                 id: search
                 objectName: "searchField"

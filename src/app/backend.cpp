@@ -4,6 +4,7 @@
 #include "applocale.h"
 #include "autosender.h"
 #include "barcode.h"
+#include "dashboard.h"
 #include "formcontroller.h"
 #include "formdefinition.h"
 #include "formsession.h"
@@ -65,6 +66,7 @@ Backend::Backend(QObject *parent)
     , m_sync(new Sync(this))
     , m_preferences(new Preferences(this))
     , m_review(nullptr)
+    , m_dashboard(nullptr)
 {
     s_instance = this;
     m_formFolder =
@@ -79,6 +81,7 @@ Backend::Backend(QObject *parent)
     });
     connect(m_account, &Account::signedOut, m_sync, &Sync::stop);
     m_review = new Review(this); // follows the others' signals
+    m_dashboard = new Dashboard(this);
     // Form titles in the new language.
     connect(m_preferences, &Preferences::languageChanged, this, &Backend::loadLists);
 }

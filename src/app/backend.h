@@ -19,6 +19,8 @@
 
 namespace survey::app {
 
+class Dashboard;
+
 /// What QML talks to: the device's forms and records, sending, settings and the language
 /// (the account is Account's, sending Sync's, the settings Preferences', positioning
 /// Positioning's).
@@ -78,6 +80,7 @@ public:
     Preferences *preferences() const { return m_preferences; }
     /// The supervisor's workspace (QML's Review singleton).
     Review *review() const { return m_review; }
+    Dashboard *dashboard() const { return m_dashboard; }
     /// Keeps a setting in the store (on the worker thread; a failure is told).
     void saveSetting(const QString &key, const QString &value);
 
@@ -115,6 +118,7 @@ private:
     Sync *m_sync;
     Preferences *m_preferences;
     Review *m_review;
+    Dashboard *m_dashboard;
     bool m_ready = false;
     QString m_error;
     QVariantList m_forms;

@@ -5,7 +5,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
-#include <QGuiApplication>
+#include <QApplication>
 #include <QQmlApplicationEngine>
 #include <QQmlComponent>
 #include <QQmlExtensionPlugin>
@@ -39,7 +39,9 @@ int selfTest(QQmlApplicationEngine &engine)
     QStringList pages{QStringLiteral("FirstRunPage"), QStringLiteral("HomePage"),
                       QStringLiteral("SettingsPage"), QStringLiteral("SyncLogPage"),
                       QStringLiteral("FormPage"),     QStringLiteral("FinalizePage"),
-                      QStringLiteral("OutlinePage"),  QStringLiteral("RecordListPage")};
+                      QStringLiteral("OutlinePage"),  QStringLiteral("RecordListPage"),
+                      QStringLiteral("ReviewPage"),   QStringLiteral("TeamPage"),
+                      QStringLiteral("AnalysisPage")};
 #if SURVEY_HAVE_MULTIMEDIA
     pages << QStringLiteral("CameraPage") << QStringLiteral("ScannerPage");
 #endif
@@ -47,8 +49,10 @@ int selfTest(QQmlApplicationEngine &engine)
         QQmlComponent component(&engine,
                                 QUrl(QStringLiteral("qrc:/Survey/pages/%1.qml").arg(page)));
         if (component.isError()) {
-            for (const auto &e : component.errors())
+            for (const auto &e : component.errors()) {
                 g_problems << e.toString();
+                std::fprintf(stderr, "%s\n", qPrintable(e.toString()));
+            }
             continue;
         }
         std::unique_ptr<QObject> object(component.create());
@@ -68,7 +72,8 @@ int selfTest(QQmlApplicationEngine &engine)
 
 int main(int argc, char **argv)
 {
-    QGuiApplication app(argc, argv);
+    // Qt Charts draws with the widgets module: its QML types need a QApplication.
+    QApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("survey-collector"));
     QCoreApplication::setOrganizationName(QStringLiteral("SurveyCollector"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SURVEY_VERSION));
@@ -145,5 +150,5 @@ int main(int argc, char **argv)
     engine.load(QUrl(QStringLiteral("qrc:/Survey/Main.qml")));
     if (engine.rootObjects().isEmpty())
         return 1;
-    return QGuiApplication::exec();
+    return QApplication::exec();
 }

@@ -17,7 +17,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QGuiApplication>
+#include <QApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QQmlApplicationEngine>
@@ -269,7 +269,7 @@ bool seed(const QString &dataDir, const QString &examples)
 
 int main(int argc, char **argv)
 {
-    QGuiApplication app(argc, argv);
+    QApplication app(argc, argv); // Qt Charts needs one
     QCoreApplication::setApplicationVersion(QStringLiteral(SURVEY_VERSION));
     QQuickStyle::setStyle(QStringLiteral("Material"));
     QStringList args = app.arguments();

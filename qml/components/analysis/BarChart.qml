@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Horizontal bars: one row per category, one bar per set in it (a set per group when the
+// charts are grouped). Long labels stay readable on a phone.
+import QtQuick
+import QtCharts
+import Survey
+
+ChartView {
+    id: chart
+    /// The rows' labels, top to bottom.
+    property var categories: []
+    /// [{label, values: [one number per category]}].
+    property var sets: []
+    /// Axis numbers: "%d" for counts, "%.0f%%" for percentages…
+    property string format: "%d"
+
+    implicitHeight: Math.max(140, categories.length * Math.max(1, sets.length) * 18
+                             + categories.length * 10 + 80)
+    antialiasing: true
+    legend.visible: sets.length > 1
+    legend.font.family: Theme.fontFamily
+    legend.font.pixelSize: Theme.smallSize
+    margins { top: 4; bottom: 4; left: 4; right: 4 }
+    backgroundRoundness: 0
+
+    function rebuild() {
+        series.clear()
+        let top = 0
+        for (const s of chart.sets) {
+            // Rows read top to bottom: the axis draws its first category at the bottom.
+            series.append(s.label, s.values.slice().reverse())
+            for (const v of s.values)
+                top = Math.max(top, v)
+        }
+        values.max = top > 0 ? top * 1.1 : 1
+    }
+    onSetsChanged: rebuild()
+    onCategoriesChanged: rebuild()
+    Component.onCompleted: rebuild()
+
+    HorizontalBarSeries {
+        id: series
+        labelsVisible: chart.sets.length === 1
+        labelsPosition: AbstractBarSeries.LabelsOutsideEnd
+        axisY: BarCategoryAxis {
+            categories: chart.categories.slice().reverse()
+            labelsFont.family: Theme.fontFamily
+            labelsFont.pixelSize: Theme.smallSize
+            gridVisible: false
+        }
+        axisX: ValueAxis {
+            id: values
+            min: 0
+            labelFormat: chart.format
+            tickCount: 3
+            labelsFont.pixelSize: Theme.smallSize
+        }
+    }
+}
