@@ -5,8 +5,8 @@
 
 #include "dataset.h"
 #include "formsession.h"
-#include "instancescan.h"
 #include "httphead.h"
+#include "instancescan.h"
 #include "xlsform.h"
 
 #include <cstddef>
@@ -68,8 +68,8 @@ inline void runInstance(const std::uint8_t *data, std::size_t size)
             {}, &error);
     }();
     const QByteArray bytes(reinterpret_cast<const char *>(data), static_cast<qsizetype>(size));
-    const auto dataset = survey::analysis::Dataset::build(
-        def, {{QStringLiteral("uuid:f"), {}, {}, {}, bytes}});
+    const auto dataset =
+        survey::analysis::Dataset::build(def, {{QStringLiteral("uuid:f"), {}, {}, {}, bytes}});
     (void)dataset.rowCount();
 }
 

@@ -276,6 +276,95 @@
     </message>
 </context>
 <context>
+    <name>AnalysisPage</name>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Analysis</source>
+        <translation>Analysis</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>Filters</translation>
+    </message>
+    <message>
+        <source>Save as CSV</source>
+        <translation>Save as CSV</translation>
+    </message>
+    <message>
+        <source>Folder for the CSV files</source>
+        <translation>Folder for the CSV files</translation>
+    </message>
+    <message>
+        <source>No finalized or pulled submissions of this form on this device yet.</source>
+        <translation>No finalized or pulled submissions of this form on this device yet.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n submissions</source>
+        <translation>
+            <numerusform>%1 of %n submissions</numerusform>
+            <numerusform>%1 of %n submissions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> (%n could not be read)</source>
+        <translation>
+            <numerusform> (%n could not be read)</numerusform>
+            <numerusform> (%n could not be read)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Approved only</source>
+        <translation>Approved only</translation>
+    </message>
+    <message>
+        <source>All enumerators</source>
+        <translation>All enumerators</translation>
+    </message>
+    <message>
+        <source>From (YYYY-MM-DD)</source>
+        <translation>From (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>To (YYYY-MM-DD)</source>
+        <translation>To (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>No answer filter</source>
+        <translation>No answer filter</translation>
+    </message>
+    <message>
+        <source>No grouping</source>
+        <translation>No grouping</translation>
+    </message>
+    <message>
+        <source>By %1</source>
+        <translation>By %1</translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation>Questions</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>Baseline</source>
+        <translation>Baseline</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>Forecast</translation>
+    </message>
+    <message>
+        <source>Demand</source>
+        <translation>Demand</translation>
+    </message>
+</context>
+<context>
     <name>BarcodeAnswer</name>
     <message>
         <source>Scan</source>
@@ -284,6 +373,79 @@
     <message>
         <source>Read from a picture…</source>
         <translation>Read from a picture…</translation>
+    </message>
+</context>
+<context>
+    <name>BaselineView</name>
+    <message>
+        <source>95% interval %1–%2</source>
+        <translation>95% interval %1–%2</translation>
+    </message>
+    <message>
+        <source>Per household, kgCO2 a year</source>
+        <translation>Per household, kgCO2 a year</translation>
+    </message>
+    <message>
+        <source>Per person, kgCO2 a year</source>
+        <translation>Per person, kgCO2 a year</translation>
+    </message>
+    <message>
+        <source>mean %1</source>
+        <translation>mean %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>median %1 · %2 · %n households</source>
+        <translation>
+            <numerusform>median %1 · %2 · %n households</numerusform>
+            <numerusform>median %1 · %2 · %n households</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The city&apos;s households, tCO2 a year</source>
+        <translation>The city&apos;s households, tCO2 a year</translation>
+    </message>
+    <message>
+        <source>Not known</source>
+        <translation>Not known</translation>
+    </message>
+    <message>
+        <source>Give the number of households of every surveyed group below.</source>
+        <translation>Give the number of households of every surveyed group below.</translation>
+    </message>
+    <message>
+        <source>Mean per household by source, kgCO2 a year</source>
+        <translation>Mean per household by source, kgCO2 a year</translation>
+    </message>
+    <message>
+        <source>kgCO2</source>
+        <translation>kgCO2</translation>
+    </message>
+    <message>
+        <source>Mean per household by group, kgCO2 a year</source>
+        <translation>Mean per household by group, kgCO2 a year</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: mean %2, %3, %n households</source>
+        <translation>
+            <numerusform>%1: mean %2, %3, %n households</numerusform>
+            <numerusform>%1: mean %2, %3, %n households</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Households in the city</source>
+        <translation>Households in the city</translation>
+    </message>
+    <message>
+        <source>Read households from a CSV file</source>
+        <translation>Read households from a CSV file</translation>
+    </message>
+    <message>
+        <source>Households per group (CSV: group,households)</source>
+        <translation>Households per group (CSV: group,households)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
     </message>
 </context>
 <context>
@@ -314,6 +476,17 @@
     <message>
         <source>Type to narrow the list</source>
         <translation>Type to narrow the list</translation>
+    </message>
+</context>
+<context>
+    <name>CsvReport</name>
+    <message>
+        <source>%1 cannot be written: %2</source>
+        <translation>%1 cannot be written: %2</translation>
+    </message>
+    <message>
+        <source>The folder %1 cannot be made.</source>
+        <translation>The folder %1 cannot be made.</translation>
     </message>
 </context>
 <context>
@@ -372,6 +545,24 @@
     <message>
         <source>unknown database URL &apos;%1&apos; (use sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB)</source>
         <translation>unknown database URL &apos;%1&apos; (use sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB)</translation>
+    </message>
+</context>
+<context>
+    <name>Dataset</name>
+    <message>
+        <source>its root element is &lt;%1&gt;, not the form&apos;s &lt;%2&gt;</source>
+        <translation>its root element is &lt;%1&gt;, not the form&apos;s &lt;%2&gt;</translation>
+    </message>
+    <message>
+        <source>%1: the submission cannot be read (%2); it is left out.</source>
+        <translation>%1: the submission cannot be read (%2); it is left out.</translation>
+    </message>
+</context>
+<context>
+    <name>DateChart</name>
+    <message>
+        <source>Submissions</source>
+        <translation>Submissions</translation>
     </message>
 </context>
 <context>
@@ -456,6 +647,36 @@
     <message>
         <source>Reject</source>
         <translation>Reject</translation>
+    </message>
+</context>
+<context>
+    <name>DemandView</name>
+    <message numerus="yes">
+        <source>%1 of %n enterprises are interested in at least one service.</source>
+        <translation>
+            <numerusform>%1 of %n enterprises are interested in at least one service.</numerusform>
+            <numerusform>%1 of %n enterprises are interested in at least one service.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Interested, % of enterprises</source>
+        <translation>Interested, % of enterprises</translation>
+    </message>
+    <message>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>By %1</source>
+        <translation>By %1</translation>
+    </message>
+    <message>
+        <source>Willingness to pay a year (%1)</source>
+        <translation>Willingness to pay a year (%1)</translation>
+    </message>
+    <message>
+        <source>Energy spend of the enterprises counted: %1 %2 a year. At %3 of the spend of those interested in a service, the savings would be %4 %2 a year.</source>
+        <translation>Energy spend of the enterprises counted: %1 %2 a year. At %3 of the spend of those interested in a service, the savings would be %4 %2 a year.</translation>
     </message>
 </context>
 <context>
@@ -773,6 +994,45 @@
     <message>
         <source>Show password</source>
         <translation>Show password</translation>
+    </message>
+</context>
+<context>
+    <name>ForecastView</name>
+    <message>
+        <source>The forecast needs the city&apos;s households: give them on the Baseline tab.</source>
+        <translation>The forecast needs the city&apos;s households: give them on the Baseline tab.</translation>
+    </message>
+    <message>
+        <source>Baseline %1</source>
+        <translation>Baseline %1</translation>
+    </message>
+    <message>
+        <source>tCO2 a year</source>
+        <translation>tCO2 a year</translation>
+    </message>
+    <message>
+        <source>%1: %2 tCO2 (95% interval %3–%4), %5 kgCO2 per household</source>
+        <translation>%1: %2 tCO2 (95% interval %3–%4), %5 kgCO2 per household</translation>
+    </message>
+    <message>
+        <source>Scenarios</source>
+        <translation>Scenarios</translation>
+    </message>
+    <message>
+        <source>Grid factor falls, % a year</source>
+        <translation>Grid factor falls, % a year</translation>
+    </message>
+    <message>
+        <source>Cooking and heating moved to electricity by %1, %</source>
+        <translation>Cooking and heating moved to electricity by %1, %</translation>
+    </message>
+    <message>
+        <source>Vehicles made electric by %1, %</source>
+        <translation>Vehicles made electric by %1, %</translation>
+    </message>
+    <message>
+        <source>Households grow, % a year</source>
+        <translation>Households grow, % a year</translation>
     </message>
 </context>
 <context>
@@ -1446,6 +1706,77 @@
         <source>Add a form from a file</source>
         <translation>Add a form from a file</translation>
     </message>
+    <message>
+        <source>Analysis</source>
+        <translation>Analysis</translation>
+    </message>
+</context>
+<context>
+    <name>InstanceScan</name>
+    <message>
+        <source>&lt;%1&gt; is not closed</source>
+        <translation>&lt;%1&gt; is not closed</translation>
+    </message>
+    <message>
+        <source>there is no element</source>
+        <translation>there is no element</translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation>line %1: %2</translation>
+    </message>
+    <message>
+        <source>the document ends inside markup</source>
+        <translation>the document ends inside markup</translation>
+    </message>
+    <message>
+        <source>text outside the root element</source>
+        <translation>text outside the root element</translation>
+    </message>
+    <message>
+        <source>a document type declaration is not allowed</source>
+        <translation>a document type declaration is not allowed</translation>
+    </message>
+    <message>
+        <source>a second root element</source>
+        <translation>a second root element</translation>
+    </message>
+    <message>
+        <source>the document ends inside a tag</source>
+        <translation>the document ends inside a tag</translation>
+    </message>
+    <message>
+        <source>an attribute without a value</source>
+        <translation>an attribute without a value</translation>
+    </message>
+    <message>
+        <source>an attribute value without quotes</source>
+        <translation>an attribute value without quotes</translation>
+    </message>
+    <message>
+        <source>elements nest more than %1 deep</source>
+        <translation>elements nest more than %1 deep</translation>
+    </message>
+    <message>
+        <source>an end tag that is not closed</source>
+        <translation>an end tag that is not closed</translation>
+    </message>
+    <message>
+        <source>&lt;/%1&gt; does not close the open element</source>
+        <translation>&lt;/%1&gt; does not close the open element</translation>
+    </message>
+    <message>
+        <source>an &amp; that does not start an entity</source>
+        <translation>an &amp; that does not start an entity</translation>
+    </message>
+    <message>
+        <source>&amp;%1; is not a character</source>
+        <translation>&amp;%1; is not a character</translation>
+    </message>
+    <message>
+        <source>&amp;%1; is not an entity XML defines</source>
+        <translation>&amp;%1; is not an entity XML defines</translation>
+    </message>
 </context>
 <context>
     <name>LocationAnswer</name>
@@ -1487,10 +1818,51 @@
     </message>
 </context>
 <context>
+    <name>LocationChart</name>
+    <message>
+        <source>Locations</source>
+        <translation>Locations</translation>
+    </message>
+    <message>
+        <source>Longitude</source>
+        <translation>Longitude</translation>
+    </message>
+    <message>
+        <source>Latitude</source>
+        <translation>Latitude</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>Survey Collector</source>
         <translation>Survey Collector</translation>
+    </message>
+</context>
+<context>
+    <name>NumberChart</name>
+    <message>
+        <source>min %1 · median %2 · mean %3 · max %4</source>
+        <translation>min %1 · median %2 · mean %3 · max %4</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>Mean</translation>
+    </message>
+    <message>
+        <source>Submissions</source>
+        <translation>Submissions</translation>
+    </message>
+    <message>
+        <source>%1: no answers</source>
+        <translation>%1: no answers</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: median %2, mean %3 (%n answers)</source>
+        <translation>
+            <numerusform>%1: median %2, mean %3 (%n answers)</numerusform>
+            <numerusform>%1: median %2, mean %3 (%n answers)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2016,6 +2388,54 @@
     </message>
 </context>
 <context>
+    <name>ProgressChart</name>
+    <message>
+        <source>Approved</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>Edited</translation>
+    </message>
+    <message>
+        <source>Has issues</source>
+        <translation>Has issues</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>On this device</source>
+        <translation>On this device</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionCard</name>
+    <message>
+        <source>Calculated · </source>
+        <translation>Calculated · </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n answered</source>
+        <translation>
+            <numerusform>%n answered</numerusform>
+            <numerusform>%n answered</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> · %n without an answer</source>
+        <translation>
+            <numerusform> · %n without an answer</numerusform>
+            <numerusform> · %n without an answer</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>QuestionView</name>
     <message>
         <source>More help</source>
@@ -2408,6 +2828,10 @@
         <source>reading the forms submissions need</source>
         <translation>reading the forms submissions need</translation>
     </message>
+    <message>
+        <source>reading the pulled submissions</source>
+        <translation>reading the pulled submissions</translation>
+    </message>
 </context>
 <context>
     <name>ScannerPage</name>
@@ -2426,6 +2850,13 @@
     <message>
         <source>Hold the code inside the picture; it is read by itself.</source>
         <translation>Hold the code inside the picture; it is read by itself.</translation>
+    </message>
+</context>
+<context>
+    <name>SelectChart</name>
+    <message>
+        <source>Submissions</source>
+        <translation>Submissions</translation>
     </message>
 </context>
 <context>
@@ -2527,6 +2958,97 @@
             <numerusform>Not sent yet: %n record on this device.</numerusform>
             <numerusform>Not sent yet: %n records on this device.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>Spec</name>
+    <message>
+        <source>analysis.json, “%1”: %2</source>
+        <translation>analysis.json, “%1”: %2</translation>
+    </message>
+    <message>
+        <source>a number from %1 to %2 is needed.</source>
+        <translation>a number from %1 to %2 is needed.</translation>
+    </message>
+    <message>
+        <source>a text is needed.</source>
+        <translation>a text is needed.</translation>
+    </message>
+    <message>
+        <source>a text, or texts by language ({&quot;en&quot;: …, &quot;zh&quot;: …}), is needed.</source>
+        <translation>a text, or texts by language ({&quot;en&quot;: …, &quot;zh&quot;: …}), is needed.</translation>
+    </message>
+    <message>
+        <source>the path of a question (/data/…) is needed.</source>
+        <translation>the path of a question (/data/…) is needed.</translation>
+    </message>
+    <message>
+        <source>%1 is not a question of the form.</source>
+        <translation>%1 is not a question of the form.</translation>
+    </message>
+    <message>
+        <source>%1 is not a question of the kind this needs (a number or a select one, as the README says).</source>
+        <translation>%1 is not a question of the kind this needs (a number or a select one, as the README says).</translation>
+    </message>
+    <message>
+        <source>%1 is inside a repeat: a field with one answer per submission is needed.</source>
+        <translation>%1 is inside a repeat: a field with one answer per submission is needed.</translation>
+    </message>
+    <message>
+        <source>at least one source is needed.</source>
+        <translation>at least one source is needed.</translation>
+    </message>
+    <message>
+        <source>a name is needed.</source>
+        <translation>a name is needed.</translation>
+    </message>
+    <message>
+        <source>two sources have this name.</source>
+        <translation>two sources have this name.</translation>
+    </message>
+    <message>
+        <source>“%1” is not one of electricity, heat, vehicle, other.</source>
+        <translation>“%1” is not one of electricity, heat, vehicle, other.</translation>
+    </message>
+    <message>
+        <source>households by group need a “group” question.</source>
+        <translation>households by group need a “group” question.</translation>
+    </message>
+    <message>
+        <source>a number, or numbers by group ({&quot;urban&quot;: 412000, …}), is needed.</source>
+        <translation>a number, or numbers by group ({&quot;urban&quot;: 412000, …}), is needed.</translation>
+    </message>
+    <message>
+        <source>years after the base year, in ascending order, are needed.</source>
+        <translation>years after the base year, in ascending order, are needed.</translation>
+    </message>
+    <message>
+        <source>scenarios need a base year.</source>
+        <translation>scenarios need a base year.</translation>
+    </message>
+    <message>
+        <source>scenarios need forecast years.</source>
+        <translation>scenarios need forecast years.</translation>
+    </message>
+    <message>
+        <source>scenarios need the grid&apos;s emission factor (kgCO2/kWh).</source>
+        <translation>scenarios need the grid&apos;s emission factor (kgCO2/kWh).</translation>
+    </message>
+    <message>
+        <source>at least one service is needed.</source>
+        <translation>at least one service is needed.</translation>
+    </message>
+    <message>
+        <source>the answers that mean interest are needed.</source>
+        <translation>the answers that mean interest are needed.</translation>
+    </message>
+    <message>
+        <source>analysis.json is not a JSON object (%1, at byte %2).</source>
+        <translation>analysis.json is not a JSON object (%1, at byte %2).</translation>
+    </message>
+    <message>
+        <source>the spec has neither “household” nor “enterprise”.</source>
+        <translation>the spec has neither “household” nor “enterprise”.</translation>
     </message>
 </context>
 <context>
@@ -2937,6 +3459,21 @@
     </message>
 </context>
 <context>
+    <name>StoreSource</name>
+    <message>
+        <source>The form “%1” is not on this device: download it first.</source>
+        <translation>The form “%1” is not on this device: download it first.</translation>
+    </message>
+    <message>
+        <source>The form “%1” cannot be read: line %2: %3</source>
+        <translation>The form “%1” cannot be read: line %2: %3</translation>
+    </message>
+    <message>
+        <source>The form&apos;s analysis.json cannot be read: %1</source>
+        <translation>The form&apos;s analysis.json cannot be read: %1</translation>
+    </message>
+</context>
+<context>
     <name>SubmissionPage</name>
     <message>
         <source>Saved. It goes to the server with the next Send and receive.</source>
@@ -3080,6 +3617,38 @@
 <context>
     <name>SurveyCli</name>
     <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Cannot write %1: %2</translation>
+    </message>
+    <message>
+        <source>usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] [--warnings-json FILE]</source>
+        <translation>usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] [--warnings-json FILE]</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>warning: %1</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>error: %1</translation>
+    </message>
+    <message>
+        <source>usage: survey-cli analyse FORM_ID --data DIR [--spec FILE] [--approved-only] (--json | --csv DIR | --pdf FILE)</source>
+        <translation>usage: survey-cli analyse FORM_ID --data DIR [--spec FILE] [--approved-only] (--json | --csv DIR | --pdf FILE)</translation>
+    </message>
+    <message>
+        <source>error: %1 cannot be read: %2</source>
+        <translation>error: %1 cannot be read: %2</translation>
+    </message>
+    <message>
+        <source>error: %1 is larger than the 1 MB a spec may have.</source>
+        <translation>error: %1 is larger than the 1 MB a spec may have.</translation>
+    </message>
+    <message>
+        <source>error: the PDF report is not built yet.</source>
+        <translation>error: the PDF report is not built yet.</translation>
+    </message>
+    <message>
         <source>usage: survey-cli COMMAND ...
   validate FORM.xml                  check that a form loads; print a summary
   xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME]
@@ -3113,6 +3682,10 @@
   review --data DIR approve ID [--comment TEXT] | return ID --comment TEXT
          [--flag PATH=NOTE]... | reject ID --comment TEXT
                                      decide offline; the next sync sends it
+  analyse FORM_ID --data DIR [--spec FILE] [--approved-only]
+          (--json | --csv DIR | --pdf FILE)
+                                     summaries of the records and pulled submissions;
+                                     with a spec, the baseline and forecast or demand
 </source>
         <translation>usage: survey-cli COMMAND ...
   validate FORM.xml                  check that a form loads; print a summary
@@ -3147,23 +3720,11 @@
   review --data DIR approve ID [--comment TEXT] | return ID --comment TEXT
          [--flag PATH=NOTE]... | reject ID --comment TEXT
                                      decide offline; the next sync sends it
+  analyse FORM_ID --data DIR [--spec FILE] [--approved-only]
+          (--json | --csv DIR | --pdf FILE)
+                                     summaries of the records and pulled submissions;
+                                     with a spec, the baseline and forecast or demand
 </translation>
-    </message>
-    <message>
-        <source>Cannot write %1: %2</source>
-        <translation>Cannot write %1: %2</translation>
-    </message>
-    <message>
-        <source>usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] [--warnings-json FILE]</source>
-        <translation>usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] [--warnings-json FILE]</translation>
-    </message>
-    <message>
-        <source>warning: %1</source>
-        <translation>warning: %1</translation>
-    </message>
-    <message>
-        <source>error: %1</source>
-        <translation>error: %1</translation>
     </message>
 </context>
 <context>
@@ -3601,6 +4162,23 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>Type the code</source>
         <translation>Type the code</translation>
+    </message>
+</context>
+<context>
+    <name>TextSummary</name>
+    <message numerus="yes">
+        <source>%1: %n answered</source>
+        <translation>
+            <numerusform>%1: %n answered</numerusform>
+            <numerusform>%1: %n answered</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Tr</name>
+    <message>
+        <source>a tag without a name</source>
+        <translation>a tag without a name</translation>
     </message>
 </context>
 <context>
@@ -4527,6 +5105,17 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     </message>
 </context>
 <context>
+    <name>survey::analysis</name>
+    <message>
+        <source>The city has %1 households in “%2”, but none of them was surveyed: there is no city figure. Survey some, or count them in another group.</source>
+        <translation>The city has %1 households in “%2”, but none of them was surveyed: there is no city figure. Survey some, or count them in another group.</translation>
+    </message>
+    <message>
+        <source>No number of households is given for “%1”: its surveyed households are left out of the city figure.</source>
+        <translation>No number of households is given for “%1”: its surveyed households are left out of the city figure.</translation>
+    </message>
+</context>
+<context>
     <name>survey::app::Account</name>
     <message>
         <source>The server address is not a web address (https://…).</source>
@@ -4581,6 +5170,48 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
             <numerusform>%n warning from the spreadsheet:</numerusform>
             <numerusform>%n warnings from the spreadsheet:</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::Dashboard</name>
+    <message>
+        <source>(no answer)</source>
+        <translation>(no answer)</translation>
+    </message>
+    <message>
+        <source>The form&apos;s analysis.json is not used: %1</source>
+        <translation>The form&apos;s analysis.json is not used: %1</translation>
+    </message>
+    <message>
+        <source>Whole city</source>
+        <translation>Whole city</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation>%1 cannot be read: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a list of households per group.</source>
+        <translation>%1 is too large to be a list of households per group.</translation>
+    </message>
+    <message>
+        <source>Line %1 of %2 is not “group,households”: nothing was imported.</source>
+        <translation>Line %1 of %2 is not “group,households”: nothing was imported.</translation>
+    </message>
+    <message>
+        <source>%1 has no households per group.</source>
+        <translation>%1 has no households per group.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Households read for %n group(s).</source>
+        <translation>
+            <numerusform>Households read for %n group.</numerusform>
+            <numerusform>Households read for %n groups.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The figures are saved as CSV files in %1.</source>
+        <translation>The figures are saved as CSV files in %1.</translation>
     </message>
 </context>
 <context>

@@ -276,6 +276,93 @@
     </message>
 </context>
 <context>
+    <name>AnalysisPage</name>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Analysis</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>Save as CSV</source>
+        <translation>另存为 CSV</translation>
+    </message>
+    <message>
+        <source>Folder for the CSV files</source>
+        <translation>CSV 文件的保存文件夹</translation>
+    </message>
+    <message>
+        <source>No finalized or pulled submissions of this form on this device yet.</source>
+        <translation>本设备上还没有此问卷已完成或已下载的提交。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n submissions</source>
+        <translation>
+            <numerusform>共 %n 份提交中的 %1 份</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> (%n could not be read)</source>
+        <translation>
+            <numerusform>（%n 份无法读取）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Approved only</source>
+        <translation>仅已通过</translation>
+    </message>
+    <message>
+        <source>All enumerators</source>
+        <translation>全部调查员</translation>
+    </message>
+    <message>
+        <source>From (YYYY-MM-DD)</source>
+        <translation>起始日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <source>To (YYYY-MM-DD)</source>
+        <translation>截止日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <source>No answer filter</source>
+        <translation>不按答案筛选</translation>
+    </message>
+    <message>
+        <source>No grouping</source>
+        <translation>不分组</translation>
+    </message>
+    <message>
+        <source>By %1</source>
+        <translation>按%1</translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Demand</source>
+        <translation>需求</translation>
+    </message>
+</context>
+<context>
     <name>BarcodeAnswer</name>
     <message>
         <source>Scan</source>
@@ -284,6 +371,77 @@
     <message>
         <source>Read from a picture…</source>
         <translation>从图片识别…</translation>
+    </message>
+</context>
+<context>
+    <name>BaselineView</name>
+    <message>
+        <source>95% interval %1–%2</source>
+        <translation>95% 区间 %1–%2</translation>
+    </message>
+    <message>
+        <source>Per household, kgCO2 a year</source>
+        <translation>每户，千克二氧化碳/年</translation>
+    </message>
+    <message>
+        <source>Per person, kgCO2 a year</source>
+        <translation>每人，千克二氧化碳/年</translation>
+    </message>
+    <message>
+        <source>mean %1</source>
+        <translation>均值 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>median %1 · %2 · %n households</source>
+        <translation>
+            <numerusform>中位数 %1 · %2 · %n 户</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The city&apos;s households, tCO2 a year</source>
+        <translation>全市家庭，吨二氧化碳/年</translation>
+    </message>
+    <message>
+        <source>Not known</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Give the number of households of every surveyed group below.</source>
+        <translation>请在下方填写每个已调查分组的户数。</translation>
+    </message>
+    <message>
+        <source>Mean per household by source, kgCO2 a year</source>
+        <translation>各排放源的户均排放，千克二氧化碳/年</translation>
+    </message>
+    <message>
+        <source>kgCO2</source>
+        <translation>千克二氧化碳</translation>
+    </message>
+    <message>
+        <source>Mean per household by group, kgCO2 a year</source>
+        <translation>各分组的户均排放，千克二氧化碳/年</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: mean %2, %3, %n households</source>
+        <translation>
+            <numerusform>%1：均值 %2，%3，%n 户</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Households in the city</source>
+        <translation>全市户数</translation>
+    </message>
+    <message>
+        <source>Read households from a CSV file</source>
+        <translation>从 CSV 文件读取户数</translation>
+    </message>
+    <message>
+        <source>Households per group (CSV: group,households)</source>
+        <translation>各分组户数（CSV：分组,户数）</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
 </context>
 <context>
@@ -314,6 +472,17 @@
     <message>
         <source>Type to narrow the list</source>
         <translation>输入文字以缩小列表</translation>
+    </message>
+</context>
+<context>
+    <name>CsvReport</name>
+    <message>
+        <source>%1 cannot be written: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>The folder %1 cannot be made.</source>
+        <translation>无法创建文件夹 %1。</translation>
     </message>
 </context>
 <context>
@@ -372,6 +541,24 @@
     <message>
         <source>unknown database URL &apos;%1&apos; (use sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB)</source>
         <translation>未知的数据库地址 &apos;%1&apos;（请使用 sqlite:PATH 或 postgresql://USER:PASS@HOST:PORT/DB）</translation>
+    </message>
+</context>
+<context>
+    <name>Dataset</name>
+    <message>
+        <source>its root element is &lt;%1&gt;, not the form&apos;s &lt;%2&gt;</source>
+        <translation>其根元素是 &lt;%1&gt;，而不是问卷的 &lt;%2&gt;</translation>
+    </message>
+    <message>
+        <source>%1: the submission cannot be read (%2); it is left out.</source>
+        <translation>%1：无法读取这份提交（%2），已略去。</translation>
+    </message>
+</context>
+<context>
+    <name>DateChart</name>
+    <message>
+        <source>Submissions</source>
+        <translation>提交</translation>
     </message>
 </context>
 <context>
@@ -455,6 +642,35 @@
     <message>
         <source>Reject</source>
         <translation>拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>DemandView</name>
+    <message numerus="yes">
+        <source>%1 of %n enterprises are interested in at least one service.</source>
+        <translation>
+            <numerusform>%n 家企业中有 %1 家对至少一项服务有意向。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Interested, % of enterprises</source>
+        <translation>有意向的企业占比（%）</translation>
+    </message>
+    <message>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>By %1</source>
+        <translation>按%1</translation>
+    </message>
+    <message>
+        <source>Willingness to pay a year (%1)</source>
+        <translation>每年支付意愿（%1）</translation>
+    </message>
+    <message>
+        <source>Energy spend of the enterprises counted: %1 %2 a year. At %3 of the spend of those interested in a service, the savings would be %4 %2 a year.</source>
+        <translation>所统计企业的能源支出：每年 %1 %2。按有服务意向企业支出的 %3 计，每年可节约 %4 %2。</translation>
     </message>
 </context>
 <context>
@@ -769,6 +985,45 @@
     <message>
         <source>Show password</source>
         <translation>显示密码</translation>
+    </message>
+</context>
+<context>
+    <name>ForecastView</name>
+    <message>
+        <source>The forecast needs the city&apos;s households: give them on the Baseline tab.</source>
+        <translation>预测需要全市户数：请在“基线”页填写。</translation>
+    </message>
+    <message>
+        <source>Baseline %1</source>
+        <translation>%1 年基线</translation>
+    </message>
+    <message>
+        <source>tCO2 a year</source>
+        <translation>吨二氧化碳/年</translation>
+    </message>
+    <message>
+        <source>%1: %2 tCO2 (95% interval %3–%4), %5 kgCO2 per household</source>
+        <translation>%1 年：%2 吨二氧化碳（95% 区间 %3–%4），户均 %5 千克二氧化碳</translation>
+    </message>
+    <message>
+        <source>Scenarios</source>
+        <translation>情景</translation>
+    </message>
+    <message>
+        <source>Grid factor falls, % a year</source>
+        <translation>电网排放因子每年下降（%）</translation>
+    </message>
+    <message>
+        <source>Cooking and heating moved to electricity by %1, %</source>
+        <translation>到 %1 年炊事和取暖改用电的比例（%）</translation>
+    </message>
+    <message>
+        <source>Vehicles made electric by %1, %</source>
+        <translation>到 %1 年车辆电动化的比例（%）</translation>
+    </message>
+    <message>
+        <source>Households grow, % a year</source>
+        <translation>户数每年增长（%）</translation>
     </message>
 </context>
 <context>
@@ -1435,6 +1690,77 @@
         <source>Add a form from a file</source>
         <translation>从文件添加表单</translation>
     </message>
+    <message>
+        <source>Analysis</source>
+        <translation>分析</translation>
+    </message>
+</context>
+<context>
+    <name>InstanceScan</name>
+    <message>
+        <source>&lt;%1&gt; is not closed</source>
+        <translation>&lt;%1&gt; 没有结束标记</translation>
+    </message>
+    <message>
+        <source>there is no element</source>
+        <translation>没有任何元素</translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation>第 %1 行：%2</translation>
+    </message>
+    <message>
+        <source>the document ends inside markup</source>
+        <translation>文档在标记内部就结束了</translation>
+    </message>
+    <message>
+        <source>text outside the root element</source>
+        <translation>根元素之外有文本</translation>
+    </message>
+    <message>
+        <source>a document type declaration is not allowed</source>
+        <translation>不允许文档类型声明</translation>
+    </message>
+    <message>
+        <source>a second root element</source>
+        <translation>出现第二个根元素</translation>
+    </message>
+    <message>
+        <source>the document ends inside a tag</source>
+        <translation>文档在标签内部就结束了</translation>
+    </message>
+    <message>
+        <source>an attribute without a value</source>
+        <translation>属性没有值</translation>
+    </message>
+    <message>
+        <source>an attribute value without quotes</source>
+        <translation>属性值没有引号</translation>
+    </message>
+    <message>
+        <source>elements nest more than %1 deep</source>
+        <translation>元素嵌套超过 %1 层</translation>
+    </message>
+    <message>
+        <source>an end tag that is not closed</source>
+        <translation>结束标签没有闭合</translation>
+    </message>
+    <message>
+        <source>&lt;/%1&gt; does not close the open element</source>
+        <translation>&lt;/%1&gt; 与当前打开的元素不匹配</translation>
+    </message>
+    <message>
+        <source>an &amp; that does not start an entity</source>
+        <translation>&amp; 后面不是实体引用</translation>
+    </message>
+    <message>
+        <source>&amp;%1; is not a character</source>
+        <translation>&amp;%1; 不是有效字符</translation>
+    </message>
+    <message>
+        <source>&amp;%1; is not an entity XML defines</source>
+        <translation>&amp;%1; 不是 XML 定义的实体</translation>
+    </message>
 </context>
 <context>
     <name>LocationAnswer</name>
@@ -1476,10 +1802,50 @@
     </message>
 </context>
 <context>
+    <name>LocationChart</name>
+    <message>
+        <source>Locations</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Longitude</source>
+        <translation>经度</translation>
+    </message>
+    <message>
+        <source>Latitude</source>
+        <translation>纬度</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>Survey Collector</source>
         <translation>调查采集</translation>
+    </message>
+</context>
+<context>
+    <name>NumberChart</name>
+    <message>
+        <source>min %1 · median %2 · mean %3 · max %4</source>
+        <translation>最小 %1 · 中位数 %2 · 均值 %3 · 最大 %4</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>Submissions</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>%1: no answers</source>
+        <translation>%1：无回答</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: median %2, mean %3 (%n answers)</source>
+        <translation>
+            <numerusform>%1：中位数 %2，均值 %3（%n 个回答）</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2001,6 +2367,52 @@
     </message>
 </context>
 <context>
+    <name>ProgressChart</name>
+    <message>
+        <source>Approved</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>已修改</translation>
+    </message>
+    <message>
+        <source>Has issues</source>
+        <translation>有问题</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>On this device</source>
+        <translation>本设备上</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionCard</name>
+    <message>
+        <source>Calculated · </source>
+        <translation>计算值 · </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n answered</source>
+        <translation>
+            <numerusform>%n 个已回答</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> · %n without an answer</source>
+        <translation>
+            <numerusform> · %n 个未回答</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>QuestionView</name>
     <message>
         <source>More help</source>
@@ -2391,6 +2803,10 @@
         <source>reading the forms submissions need</source>
         <translation>读取提交所需的表单</translation>
     </message>
+    <message>
+        <source>reading the pulled submissions</source>
+        <translation>读取已下载的提交</translation>
+    </message>
 </context>
 <context>
     <name>ScannerPage</name>
@@ -2409,6 +2825,13 @@
     <message>
         <source>Hold the code inside the picture; it is read by itself.</source>
         <translation>将条码对准画面，识别后会自动填入。</translation>
+    </message>
+</context>
+<context>
+    <name>SelectChart</name>
+    <message>
+        <source>Submissions</source>
+        <translation>提交</translation>
     </message>
 </context>
 <context>
@@ -2509,6 +2932,97 @@
         <translation>
             <numerusform>这台设备上还有 %n 条记录未发送。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>Spec</name>
+    <message>
+        <source>analysis.json, “%1”: %2</source>
+        <translation>analysis.json 中的“%1”：%2</translation>
+    </message>
+    <message>
+        <source>a number from %1 to %2 is needed.</source>
+        <translation>需要 %1 到 %2 之间的数字。</translation>
+    </message>
+    <message>
+        <source>a text is needed.</source>
+        <translation>需要一段文字。</translation>
+    </message>
+    <message>
+        <source>a text, or texts by language ({&quot;en&quot;: …, &quot;zh&quot;: …}), is needed.</source>
+        <translation>需要一段文字，或按语言给出的文字（{&quot;en&quot;: …, &quot;zh&quot;: …}）。</translation>
+    </message>
+    <message>
+        <source>the path of a question (/data/…) is needed.</source>
+        <translation>需要问题的路径（/data/…）。</translation>
+    </message>
+    <message>
+        <source>%1 is not a question of the form.</source>
+        <translation>%1 不是问卷中的问题。</translation>
+    </message>
+    <message>
+        <source>%1 is not a question of the kind this needs (a number or a select one, as the README says).</source>
+        <translation>%1 不是此处所需类型的问题（见 README：数字或单选）。</translation>
+    </message>
+    <message>
+        <source>%1 is inside a repeat: a field with one answer per submission is needed.</source>
+        <translation>%1 位于重复组内：此处需要每份提交只有一个答案的字段。</translation>
+    </message>
+    <message>
+        <source>at least one source is needed.</source>
+        <translation>至少需要一个排放源。</translation>
+    </message>
+    <message>
+        <source>a name is needed.</source>
+        <translation>需要名称。</translation>
+    </message>
+    <message>
+        <source>two sources have this name.</source>
+        <translation>有两个排放源同名。</translation>
+    </message>
+    <message>
+        <source>“%1” is not one of electricity, heat, vehicle, other.</source>
+        <translation>“%1”不是 electricity、heat、vehicle、other 之一。</translation>
+    </message>
+    <message>
+        <source>households by group need a “group” question.</source>
+        <translation>按分组给出户数需要“group”问题。</translation>
+    </message>
+    <message>
+        <source>a number, or numbers by group ({&quot;urban&quot;: 412000, …}), is needed.</source>
+        <translation>需要一个数字，或按分组给出的数字（{&quot;urban&quot;: 412000, …}）。</translation>
+    </message>
+    <message>
+        <source>years after the base year, in ascending order, are needed.</source>
+        <translation>需要晚于基准年、按升序排列的年份。</translation>
+    </message>
+    <message>
+        <source>scenarios need a base year.</source>
+        <translation>情景需要基准年。</translation>
+    </message>
+    <message>
+        <source>scenarios need forecast years.</source>
+        <translation>情景需要预测年份。</translation>
+    </message>
+    <message>
+        <source>scenarios need the grid&apos;s emission factor (kgCO2/kWh).</source>
+        <translation>情景需要电网排放因子（千克二氧化碳/千瓦时）。</translation>
+    </message>
+    <message>
+        <source>at least one service is needed.</source>
+        <translation>至少需要一项服务。</translation>
+    </message>
+    <message>
+        <source>the answers that mean interest are needed.</source>
+        <translation>需要列出表示有意向的答案。</translation>
+    </message>
+    <message>
+        <source>analysis.json is not a JSON object (%1, at byte %2).</source>
+        <translation>analysis.json 不是 JSON 对象（%1，位于第 %2 字节）。</translation>
+    </message>
+    <message>
+        <source>the spec has neither “household” nor “enterprise”.</source>
+        <translation>分析规格中既没有“household”也没有“enterprise”。</translation>
     </message>
 </context>
 <context>
@@ -2917,6 +3431,21 @@
     </message>
 </context>
 <context>
+    <name>StoreSource</name>
+    <message>
+        <source>The form “%1” is not on this device: download it first.</source>
+        <translation>本设备上没有问卷“%1”：请先下载。</translation>
+    </message>
+    <message>
+        <source>The form “%1” cannot be read: line %2: %3</source>
+        <translation>无法读取问卷“%1”：第 %2 行：%3</translation>
+    </message>
+    <message>
+        <source>The form&apos;s analysis.json cannot be read: %1</source>
+        <translation>无法读取问卷的 analysis.json：%1</translation>
+    </message>
+</context>
+<context>
     <name>SubmissionPage</name>
     <message>
         <source>Saved. It goes to the server with the next Send and receive.</source>
@@ -3059,6 +3588,38 @@
 <context>
     <name>SurveyCli</name>
     <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] [--warnings-json FILE]</source>
+        <translation>用法：survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] [--warnings-json FILE]</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>usage: survey-cli analyse FORM_ID --data DIR [--spec FILE] [--approved-only] (--json | --csv DIR | --pdf FILE)</source>
+        <translation>用法：survey-cli analyse FORM_ID --data DIR [--spec FILE] [--approved-only] (--json | --csv DIR | --pdf FILE)</translation>
+    </message>
+    <message>
+        <source>error: %1 cannot be read: %2</source>
+        <translation>错误：无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>error: %1 is larger than the 1 MB a spec may have.</source>
+        <translation>错误：%1 超过了分析规格允许的 1 MB。</translation>
+    </message>
+    <message>
+        <source>error: the PDF report is not built yet.</source>
+        <translation>错误：PDF 报告尚未实现。</translation>
+    </message>
+    <message>
         <source>usage: survey-cli COMMAND ...
   validate FORM.xml                  check that a form loads; print a summary
   xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME]
@@ -3092,6 +3653,10 @@
   review --data DIR approve ID [--comment TEXT] | return ID --comment TEXT
          [--flag PATH=NOTE]... | reject ID --comment TEXT
                                      decide offline; the next sync sends it
+  analyse FORM_ID --data DIR [--spec FILE] [--approved-only]
+          (--json | --csv DIR | --pdf FILE)
+                                     summaries of the records and pulled submissions;
+                                     with a spec, the baseline and forecast or demand
 </source>
         <translation>用法：survey-cli COMMAND ...
   validate FORM.xml                  检查表单能否加载，并输出摘要
@@ -3126,23 +3691,11 @@
   review --data DIR approve ID [--comment TEXT] | return ID --comment TEXT
          [--flag PATH=NOTE]... | reject ID --comment TEXT
                                      离线作出审核决定；下次同步时发送
+  analyse FORM_ID --data DIR [--spec FILE] [--approved-only]
+          (--json | --csv DIR | --pdf FILE)
+                                     本设备记录和已下载提交的汇总；有分析规格时，
+                                     另给出基线与预测或需求分析
 </translation>
-    </message>
-    <message>
-        <source>Cannot write %1: %2</source>
-        <translation>无法写入 %1：%2</translation>
-    </message>
-    <message>
-        <source>usage: survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] [--warnings-json FILE]</source>
-        <translation>用法：survey-cli xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME] [--warnings-json FILE]</translation>
-    </message>
-    <message>
-        <source>warning: %1</source>
-        <translation>警告：%1</translation>
-    </message>
-    <message>
-        <source>error: %1</source>
-        <translation>错误：%1</translation>
     </message>
 </context>
 <context>
@@ -3578,6 +4131,22 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>Type the code</source>
         <translation>输入编码</translation>
+    </message>
+</context>
+<context>
+    <name>TextSummary</name>
+    <message numerus="yes">
+        <source>%1: %n answered</source>
+        <translation>
+            <numerusform>%1：%n 个已回答</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Tr</name>
+    <message>
+        <source>a tag without a name</source>
+        <translation>标签没有名称</translation>
     </message>
 </context>
 <context>
@@ -4502,6 +5071,17 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     </message>
 </context>
 <context>
+    <name>survey::analysis</name>
+    <message>
+        <source>The city has %1 households in “%2”, but none of them was surveyed: there is no city figure. Survey some, or count them in another group.</source>
+        <translation>全市“%2”有 %1 户，但其中没有一户被调查：无法得出全市数值。请调查其中一些家庭，或将其计入其他分组。</translation>
+    </message>
+    <message>
+        <source>No number of households is given for “%1”: its surveyed households are left out of the city figure.</source>
+        <translation>没有给出“%1”的户数：该组已调查的家庭不计入全市数值。</translation>
+    </message>
+</context>
+<context>
     <name>survey::app::Account</name>
     <message>
         <source>The server address is not a web address (https://…).</source>
@@ -4555,6 +5135,47 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
         <translation>
             <numerusform>电子表格有 %n 条警告：</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>survey::app::Dashboard</name>
+    <message>
+        <source>(no answer)</source>
+        <translation>（未回答）</translation>
+    </message>
+    <message>
+        <source>The form&apos;s analysis.json is not used: %1</source>
+        <translation>未使用问卷的 analysis.json：%1</translation>
+    </message>
+    <message>
+        <source>Whole city</source>
+        <translation>全市</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a list of households per group.</source>
+        <translation>%1 太大，不可能是各分组户数的列表。</translation>
+    </message>
+    <message>
+        <source>Line %1 of %2 is not “group,households”: nothing was imported.</source>
+        <translation>%2 的第 %1 行不是“分组,户数”格式：未导入任何数据。</translation>
+    </message>
+    <message>
+        <source>%1 has no households per group.</source>
+        <translation>%1 中没有各分组的户数。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Households read for %n group(s).</source>
+        <translation>
+            <numerusform>已读取 %n 个分组的户数。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The figures are saved as CSV files in %1.</source>
+        <translation>数据已另存为 CSV 文件，位于 %1。</translation>
     </message>
 </context>
 <context>

@@ -72,7 +72,7 @@ Page {
             model: Dashboard.forms
             textRole: "title"
             valueRole: "formId"
-            currentIndex: Dashboard.forms.findIndex(f => f.formId === Dashboard.formId)
+            currentIndex: Dashboard.forms.findIndex(f => f.formId === Dashboard.formId) // qmllint disable
             onActivated: Dashboard.formId = currentValue
         }
         Label {
@@ -118,8 +118,8 @@ Page {
             ComboBox {
                 objectName: "submitterBox"
                 width: Math.min(240, filters.width)
-                model: [qsTr("All enumerators")].concat(Dashboard.submitters)
-                currentIndex: Math.max(0, Dashboard.submitters.indexOf(Dashboard.submitter) + 1)
+                model: [qsTr("All enumerators")].concat(Dashboard.submitters) // qmllint disable
+                currentIndex: Math.max(0, Dashboard.submitters.indexOf(Dashboard.submitter) + 1) // qmllint disable
                 onActivated: index => Dashboard.submitter = index === 0 ? "" : Dashboard.submitters[index - 1]
             }
             TextField {
@@ -140,7 +140,7 @@ Page {
                 id: filterQuestionBox
                 objectName: "filterQuestionBox"
                 width: Math.min(280, filters.width)
-                model: [{ path: "", label: qsTr("No answer filter") }].concat(Dashboard.selectOneQuestions)
+                model: [{ path: "", label: qsTr("No answer filter") }].concat(Dashboard.selectOneQuestions) // qmllint disable
                 textRole: "label"
                 valueRole: "path"
                 onActivated: Dashboard.filterQuestion = currentValue
@@ -158,7 +158,7 @@ Page {
             ComboBox {
                 objectName: "groupByBox"
                 width: Math.min(280, filters.width)
-                model: [{ path: "", label: qsTr("No grouping") }].concat(Dashboard.selectOneQuestions)
+                model: [{ path: "", label: qsTr("No grouping") }].concat(Dashboard.selectOneQuestions) // qmllint disable
                 textRole: "label"
                 valueRole: "path"
                 displayText: currentIndex <= 0 ? qsTr("No grouping") : qsTr("By %1").arg(currentText)

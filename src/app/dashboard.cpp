@@ -34,8 +34,7 @@ QVariantMap summaryMap(const analysis::Summary &s)
             {QStringLiteral("high"), s.ci95.high}};
 }
 
-QString groupLabel(const analysis::Dataset &data, int question, const QString &value,
-                   int language)
+QString groupLabel(const analysis::Dataset &data, int question, const QString &value, int language)
 {
     if (value.isEmpty())
         return Dashboard::tr("(no answer)");
@@ -49,10 +48,10 @@ QVariantMap baselineMap(const analysis::Baseline &b, const analysis::HouseholdSp
     const int group = spec.group.isEmpty() ? -1 : data.questionIndex(spec.group);
     QVariantList bySource;
     for (const auto &source : spec.sources)
-        bySource.append(QVariantMap{
-            {QStringLiteral("label"),
-             source.label.isEmpty() ? source.source.name : source.label.in(appCode)},
-            {QStringLiteral("mean"), b.bySource.value(source.source.name)}});
+        bySource.append(
+            QVariantMap{{QStringLiteral("label"),
+                         source.label.isEmpty() ? source.source.name : source.label.in(appCode)},
+                        {QStringLiteral("mean"), b.bySource.value(source.source.name)}});
     QVariantList byGroup;
     for (auto it = b.byGroup.begin(); it != b.byGroup.end(); ++it) {
         QVariantMap m = summaryMap(it.value());
@@ -131,16 +130,17 @@ QVariantMap demandMap(const analysis::EnterpriseDemand &d, const analysis::Enter
             {QStringLiteral("rows"), rows}});
     }
     const auto wtp = SummaryModel::rowFor(data, language, locale, d.willingnessToPay, {});
-    return {{QStringLiteral("count"), d.count},
-            {QStringLiteral("interestedAny"), d.interestedAny},
-            {QStringLiteral("services"), services},
-            {QStringLiteral("breakdowns"), breakdowns},
-            {QStringLiteral("wtpBars"), d.willingnessToPay.question >= 0 ? wtp.bars : QVariantList()},
-            {QStringLiteral("wtpStats"), d.willingnessToPay.question >= 0 ? wtp.stats : QVariantMap()},
-            {QStringLiteral("totalSpend"), d.totalSpend},
-            {QStringLiteral("savings"), d.estimatedSavings},
-            {QStringLiteral("savingsShare"), spec.savingsShare},
-            {QStringLiteral("unit"), spec.unit.in(appCode)}};
+    return {
+        {QStringLiteral("count"), d.count},
+        {QStringLiteral("interestedAny"), d.interestedAny},
+        {QStringLiteral("services"), services},
+        {QStringLiteral("breakdowns"), breakdowns},
+        {QStringLiteral("wtpBars"), d.willingnessToPay.question >= 0 ? wtp.bars : QVariantList()},
+        {QStringLiteral("wtpStats"), d.willingnessToPay.question >= 0 ? wtp.stats : QVariantMap()},
+        {QStringLiteral("totalSpend"), d.totalSpend},
+        {QStringLiteral("savings"), d.estimatedSavings},
+        {QStringLiteral("savingsShare"), spec.savingsShare},
+        {QStringLiteral("unit"), spec.unit.in(appCode)}};
 }
 
 Computed compute(const std::shared_ptr<const analysis::StoreData> &source,
@@ -317,8 +317,7 @@ void Dashboard::refresh()
     auto spec = m_spec;
     const QString appCode = appLanguage();
     QThreadPool::globalInstance()->start([=, this]() mutable {
-        auto computed =
-            std::make_shared<Computed>(compute(source, spec, filter, group, appCode));
+        auto computed = std::make_shared<Computed>(compute(source, spec, filter, group, appCode));
         onThreadOf(this, [=, this] {
             if (!self || generation != m_computeGeneration)
                 return;
@@ -446,9 +445,9 @@ QVariantList Dashboard::choicesOf(const QString &path) const
             values.append(v);
     }
     for (const QString &v : values)
-        out.append(QVariantMap{{QStringLiteral("value"), v},
-                               {QStringLiteral("label"),
-                                data.questions[std::size_t(q)].choiceLabel(v, language)}});
+        out.append(QVariantMap{
+            {QStringLiteral("value"), v},
+            {QStringLiteral("label"), data.questions[std::size_t(q)].choiceLabel(v, language)}});
     return out;
 }
 
@@ -489,10 +488,9 @@ QVariantList Dashboard::households() const
     const int language = data.languageFor(appLanguage());
     for (const QVariant &choice : choicesOf(h.group)) {
         const QString value = choice.toMap().value(QStringLiteral("value")).toString();
-        out.append(QVariantMap{
-            {QStringLiteral("group"), value},
-            {QStringLiteral("label"), groupLabel(data, group, value, language)},
-            {QStringLiteral("count"), h.households.byGroup.value(value, 0.0)}});
+        out.append(QVariantMap{{QStringLiteral("group"), value},
+                               {QStringLiteral("label"), groupLabel(data, group, value, language)},
+                               {QStringLiteral("count"), h.households.byGroup.value(value, 0.0)}});
     }
     return out;
 }
@@ -535,8 +533,8 @@ void Dashboard::importHouseholds(const QUrl &url)
         return;
     }
     if (file.size() > 1 << 20) {
-        Q_EMIT m_backend->notice(tr("%1 is too large to be a list of households per group.")
-                                     .arg(file.fileName()));
+        Q_EMIT m_backend->notice(
+            tr("%1 is too large to be a list of households per group.").arg(file.fileName()));
         return;
     }
     QMap<QString, double> counts;
@@ -580,9 +578,8 @@ void Dashboard::exportCsv(const QUrl &folder)
         return;
     QString error;
     const QString dir = folder.toLocalFile();
-    const bool ok = analysis::CsvReport::write(*m_results, m_source->data,
-                                               m_spec ? &*m_spec : nullptr, appLanguage(), dir,
-                                               &error);
+    const bool ok = analysis::CsvReport::write(
+        *m_results, m_source->data, m_spec ? &*m_spec : nullptr, appLanguage(), dir, &error);
     const QString message = ok ? tr("The figures are saved as CSV files in %1.").arg(dir) : error;
     Q_EMIT m_backend->notice(message);
     Q_EMIT exported(ok, message);

@@ -42,8 +42,8 @@ class Dashboard : public QObject
     Q_PROPERTY(QString fromDate READ fromDate WRITE setFromDate NOTIFY filterChanged)
     Q_PROPERTY(QString toDate READ toDate WRITE setToDate NOTIFY filterChanged)
     /// A select-one question and the answer it must have ("" for none).
-    Q_PROPERTY(QString filterQuestion READ filterQuestion WRITE setFilterQuestion NOTIFY
-                   filterChanged)
+    Q_PROPERTY(
+        QString filterQuestion READ filterQuestion WRITE setFilterQuestion NOTIFY filterChanged)
     Q_PROPERTY(QString filterValue READ filterValue WRITE setFilterValue NOTIFY filterChanged)
     /// A select-one question whose answers split every chart ("" for none).
     Q_PROPERTY(QString groupBy READ groupBy WRITE setGroupBy NOTIFY filterChanged)

@@ -2,10 +2,10 @@
 // survey-collector: the app enumerators carry. main() only wires the services together.
 #include "backend.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
-#include <QApplication>
 #include <QQmlApplicationEngine>
 #include <QQmlComponent>
 #include <QQmlExtensionPlugin>

@@ -14,10 +14,10 @@
 #include "store.h"
 #include "visibleitem.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QQmlApplicationEngine>

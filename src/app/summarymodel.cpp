@@ -7,8 +7,8 @@ namespace survey::app {
 
 namespace {
 
-QVariantList barsOf(const analysis::QuestionSummary &s, const analysis::Question &q,
-                    int language, const QLocale &locale)
+QVariantList barsOf(const analysis::QuestionSummary &s, const analysis::Question &q, int language,
+                    const QLocale &locale)
 {
     QVariantList bars;
     for (const analysis::Count &c : s.counts)
@@ -18,7 +18,7 @@ QVariantList barsOf(const analysis::QuestionSummary &s, const analysis::Question
     for (const analysis::Bin &b : s.histogram)
         bars.append(QVariantMap{
             {QStringLiteral("label"), QStringLiteral("%1–%2").arg(locale.toString(b.from, 'g', 6),
-                                                                locale.toString(b.to, 'g', 6))},
+                                                                  locale.toString(b.to, 'g', 6))},
             {QStringLiteral("count"), b.count},
             {QStringLiteral("share"), s.answered > 0 ? double(b.count) / s.answered : 0.0}});
     return bars;
@@ -41,10 +41,9 @@ QVariantList daysOf(const analysis::QuestionSummary &s)
 {
     QVariantList days;
     for (const auto &[day, count] : s.perDay)
-        days.append(QVariantMap{
-            {QStringLiteral("date"),
-             double(QDateTime(day, QTime(12, 0), Qt::UTC).toMSecsSinceEpoch())},
-            {QStringLiteral("count"), count}});
+        days.append(QVariantMap{{QStringLiteral("date"),
+                                 double(QDateTime(day, QTime(12, 0), Qt::UTC).toMSecsSinceEpoch())},
+                                {QStringLiteral("count"), count}});
     return days;
 }
 
@@ -63,10 +62,10 @@ SummaryModel::SummaryModel(QObject *parent)
     : QAbstractListModel(parent)
 {}
 
-SummaryModel::Row SummaryModel::rowFor(
-    const analysis::Dataset &data, int language, const QLocale &locale,
-    const analysis::QuestionSummary &all,
-    const std::vector<std::pair<QString, analysis::QuestionSummary>> &groups)
+SummaryModel::Row
+SummaryModel::rowFor(const analysis::Dataset &data, int language, const QLocale &locale,
+                     const analysis::QuestionSummary &all,
+                     const std::vector<std::pair<QString, analysis::QuestionSummary>> &groups)
 {
     const analysis::Question &q = data.questions[std::size_t(all.question)];
     Row row;
@@ -131,10 +130,12 @@ QVariant SummaryModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> SummaryModel::roleNames() const
 {
-    return {{PathRole, "path"},         {LabelRole, "label"},     {KindRole, "kind"},
-            {CalculatedRole, "calculated"}, {AnsweredRole, "answered"}, {MissingRole, "missing"},
-            {BarsRole, "bars"},         {StatsRole, "stats"},     {DaysRole, "days"},
-            {PointsRole, "points"},     {GroupsRole, "groups"}};
+    return {{PathRole, "path"},         {LabelRole, "label"},
+            {KindRole, "kind"},         {CalculatedRole, "calculated"},
+            {AnsweredRole, "answered"}, {MissingRole, "missing"},
+            {BarsRole, "bars"},         {StatsRole, "stats"},
+            {DaysRole, "days"},         {PointsRole, "points"},
+            {GroupsRole, "groups"}};
 }
 
 void SummaryModel::setRows(std::vector<Row> rows)

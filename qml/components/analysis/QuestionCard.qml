@@ -44,7 +44,7 @@ Frame {
         }
         Loader {
             Layout.fillWidth: true
-            Layout.preferredHeight: item ? item.implicitHeight : 0
+            Layout.preferredHeight: item ? item.implicitHeight : 0 // qmllint disable
             active: card.answered > 0 || card.kind === SummaryModel.Text
             sourceComponent: {
                 switch (card.kind) {
