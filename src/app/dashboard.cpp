@@ -333,70 +333,50 @@ void Dashboard::refresh()
     });
 }
 
-void Dashboard::setApprovedOnly(bool on)
+template<typename T> void Dashboard::changeFilter(T &member, const T &value)
 {
-    if (on == m_filter.approvedOnly)
+    if (member == value)
         return;
-    m_filter.approvedOnly = on;
+    member = value;
     Q_EMIT filterChanged();
     refresh();
+}
+
+void Dashboard::setApprovedOnly(bool on)
+{
+    changeFilter(m_filter.approvedOnly, on);
 }
 
 void Dashboard::setSubmitter(const QString &name)
 {
-    if (name == m_filter.submitter)
-        return;
-    m_filter.submitter = name;
-    Q_EMIT filterChanged();
-    refresh();
+    changeFilter(m_filter.submitter, name);
 }
 
 void Dashboard::setFromDate(const QString &day)
 {
-    const QDate date = QDate::fromString(day, Qt::ISODate);
-    if (date == m_filter.from)
-        return;
-    m_filter.from = date;
-    Q_EMIT filterChanged();
-    refresh();
+    changeFilter(m_filter.from, QDate::fromString(day, Qt::ISODate));
 }
 
 void Dashboard::setToDate(const QString &day)
 {
-    const QDate date = QDate::fromString(day, Qt::ISODate);
-    if (date == m_filter.to)
-        return;
-    m_filter.to = date;
-    Q_EMIT filterChanged();
-    refresh();
+    changeFilter(m_filter.to, QDate::fromString(day, Qt::ISODate));
 }
 
 void Dashboard::setFilterQuestion(const QString &path)
 {
-    if (path == m_filterQuestion)
-        return;
-    m_filterQuestion = path;
-    m_filterValue.clear();
-    Q_EMIT filterChanged();
-    refresh();
+    if (path != m_filterQuestion)
+        m_filterValue.clear(); // the answer it must have is chosen anew
+    changeFilter(m_filterQuestion, path);
 }
 
 void Dashboard::setFilterValue(const QString &value)
 {
-    if (value == m_filterValue)
-        return;
-    m_filterValue = value;
-    Q_EMIT filterChanged();
-    refresh();
+    changeFilter(m_filterValue, value);
 }
 
 void Dashboard::setGroupBy(const QString &path)
 {
-    if (path == m_groupBy)
-        return;
-    m_groupBy = path;
-    Q_EMIT filterChanged();
-    refresh();
+    changeFilter(m_groupBy, path);
 }
 
 QStringList Dashboard::submitters() const

@@ -130,6 +130,8 @@ Q_SIGNALS:
     void exported(bool ok, const QString &message);
 
 private:
+    /// Sets a filter's member; when it changes, the figures are worked out again.
+    template<typename T> void changeFilter(T &member, const T &value);
     void load();
     void refresh();
     QString appLanguage() const;
