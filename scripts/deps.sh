@@ -9,8 +9,8 @@ pkgs=(cmake ninja-build ccache g++ clang-format qt6-base-dev qt6-tools-dev qt6-t
       qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
       qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qtqml-models
       qml6-module-qttest qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel
-      qml6-module-qtpositioning qt6-charts-dev qml6-module-qtcharts
-      libqt6positioning6-plugins qt6-positioning-dev qt6-qpa-plugins fonts-noto-cjk
+      qml6-module-qtpositioning qt6-charts-dev qml6-module-qtcharts poppler-utils
+      libqt6positioning6-plugins qt6-positioning-dev qt6-qpa-plugins fonts-noto-cjk fonts-dejavu-core
       qt6-multimedia-dev qml6-module-qtmultimedia libzxing-dev gstreamer1.0-plugins-good
       qt6-translations-l10n adwaita-icon-theme libqt6svg6 xvfb xauth libgl1-mesa-dri strace nginx
       python3 python3-lxml)

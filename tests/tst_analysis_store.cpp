@@ -6,6 +6,9 @@
 // out from the same answers with the form's own formulas (see its header).
 #include "households.h"
 
+#include <QRegularExpression>
+#include <QStandardPaths>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -48,6 +51,8 @@ private Q_SLOTS:
     void withoutSpecOnlyTheSummaries();
     void badSpecIsRefusedWithItsKey();
     void unreadableSubmissionIsLeftOutAndSaid();
+    void pdfReport_data();
+    void pdfReport();
     void usage();
 
 private:
@@ -302,6 +307,73 @@ void TestAnalysisStore::unreadableSubmissionIsLeftOutAndSaid()
     QVERIFY2(run.err.startsWith(QStringLiteral("warning: uuid:broken: the submission cannot be "
                                                "read (line 1: ")),
              qPrintable(run.err));
+}
+
+void TestAnalysisStore::pdfReport_data()
+{
+    QTest::addColumn<QString>("language");
+    QTest::addColumn<QStringList>("sections");
+    QTest::newRow("en") << QStringLiteral("C.UTF-8")
+                        << QStringList{QStringLiteral("Household Energy Use and Emissions Survey"),
+                                       QStringLiteral("Method"),
+                                       QStringLiteral("Household carbon baseline"),
+                                       QStringLiteral("Forecast of the city's household emissions"),
+                                       QStringLiteral("Each question")};
+    QTest::newRow("zh_CN") << QStringLiteral("zh_CN.UTF-8")
+                           << QStringList{QStringLiteral("家庭能源使用与碳排放调查"),
+                                          QStringLiteral("方法"), QStringLiteral("家庭碳排放基线"),
+                                          QStringLiteral("全市家庭排放预测"),
+                                          QStringLiteral("各问题")};
+}
+
+void TestAnalysisStore::pdfReport()
+{
+    QFETCH(QString, language);
+    QFETCH(QStringList, sections);
+    if (QStandardPaths::findExecutable(QStringLiteral("pdftotext")).isEmpty())
+        QFAIL(
+            "pdftotext (poppler-utils) is needed to read the report: scripts/deps.sh installs it");
+    QTemporaryDir dir;
+    QVERIFY(households::seedStore(dir.path(), true));
+    const QString pdf = dir.filePath(QStringLiteral("report.pdf"));
+    const testutil::Run run = testutil::runProgram(
+        QStringLiteral(SURVEY_CLI),
+        {QStringLiteral("analyse"), QStringLiteral("household_energy"), QStringLiteral("--data"),
+         dir.path(), QStringLiteral("--pdf"), pdf},
+        {}, {QStringLiteral("LC_ALL=") + language, QStringLiteral("LANGUAGE=")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.out, QByteArray());
+    QVERIFY(QFile::exists(pdf));
+    // Its pages: at least the cover, the baseline, the forecast and the questions; each
+    // section's title in the report's language, in order.
+    const testutil::Run info = testutil::runProgram(QStringLiteral("pdfinfo"), {pdf});
+    QCOMPARE(info.exitCode, 0);
+    const QRegularExpressionMatch pages =
+        QRegularExpression(QStringLiteral("Pages:\\s+(\\d+)")).match(QString::fromUtf8(info.out));
+    QVERIFY(pages.hasMatch());
+    QVERIFY2(pages.captured(1).toInt() >= 4, qPrintable(pages.captured(1)));
+    const testutil::Run text = testutil::runProgram(
+        QStringLiteral("pdftotext"), {QStringLiteral("-layout"), pdf, QStringLiteral("-")});
+    QCOMPARE(text.exitCode, 0);
+    // NFKC: the CJK font shares some glyphs with the Kangxi radicals (用 and ⽤), and the
+    // PDF's text map names the radical.
+    const QString words = QString::fromUtf8(text.out).normalized(QString::NormalizationForm_KC);
+    qsizetype at = 0;
+    for (const QString &section : sections) {
+        const qsizetype found = words.indexOf(section, at);
+        QVERIFY2(found >= 0, qPrintable(section));
+        at = found;
+    }
+    // The city's figure, as reference.py works it out.
+    const QLocale locale =
+        language.startsWith(QLatin1String("zh"))
+            ? QLocale(QLocale::Chinese, QLocale::SimplifiedChineseScript, QLocale::China)
+            : QLocale(QLocale::English, QLocale::UnitedKingdom);
+    const double city = m_ref[QStringLiteral("store_all")][QStringLiteral("baseline")]
+                             [QStringLiteral("city")][QStringLiteral("tCO2")]
+                                 .toDouble();
+    QVERIFY2(words.contains(locale.toString(city, 'f', 0)),
+             qPrintable(locale.toString(city, 'f', 0)));
 }
 
 void TestAnalysisStore::usage()

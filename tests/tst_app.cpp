@@ -2300,6 +2300,56 @@ void TestApp::analysisPages()
     QTRY_COMPARE(ev->property("value").toInt(), 85);
     QTRY_VERIFY(rows() != before);
     QCOMPARE(rows().first(), before.first()); // the first scenario stays as it was
+
+    // The report, saved as a PDF through the save dialog: its pages are the ones the app
+    // says it wrote, the baseline and the forecast among them.
+    const QString folder = m_dir->filePath(QStringLiteral("reports"));
+    QVERIFY(QDir().mkpath(folder));
+    m_backend->setFormFolder(QUrl::fromLocalFile(m_dir->path())); // where the dialog looks
+    QVERIFY(tap(QStringLiteral("exportPdfButton")));
+    QObject *dialog = find(QStringLiteral("pdfDialog"));
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->property("visible").toBool());
+    // The folder picked in the dialog's list.
+    QList<QQuickItem *> entries;
+    QTRY_VERIFY((entries.clear(),
+                 collectWith(window()->contentItem(), "file", QVariant(QUrl::fromLocalFile(folder)),
+                             &entries),
+                 !entries.isEmpty() && entries.first()->isVisible()));
+    QVERIFY(uiinput::tap(entries.first()));
+    QList<QQuickItem *> save;
+    collectWith(window()->contentItem(), "text", QVariant(QStringLiteral("Open")), &save);
+    save.erase(std::remove_if(save.begin(), save.end(),
+                              [](QQuickItem *i) {
+                                  return !i->inherits("QQuickAbstractButton") || !i->isVisible();
+                              }),
+               save.end());
+    QCOMPARE(save.size(), 1);
+    QTRY_VERIFY(save.first()->isEnabled());
+    QVERIFY(uiinput::tap(save.first()));
+    QTRY_VERIFY(!dialog->property("visible").toBool());
+    auto *toast = qobject_cast<QQuickItem *>(find(QStringLiteral("toast")));
+    QTRY_VERIFY2(
+        toast->property("text").toString().startsWith(QStringLiteral("The report is saved: ") +
+                                                      folder + QStringLiteral("/analysis-report-")),
+        qPrintable(toast->property("text").toString()));
+    const QStringList written =
+        QDir(folder).entryList({QStringLiteral("analysis-report-*.pdf")}, QDir::Files);
+    QCOMPARE(written.size(), 1);
+    const QString pdf = folder + QLatin1Char('/') + written.first();
+    const QRegularExpressionMatch said = QRegularExpression(QStringLiteral("\\((\\d+) pages\\)"))
+                                             .match(toast->property("text").toString());
+    QVERIFY(said.hasMatch());
+    const testutil::Run info = testutil::runProgram(QStringLiteral("pdfinfo"), {pdf});
+    QCOMPARE(info.exitCode, 0);
+    QVERIFY2(QString::fromUtf8(info.out).contains(QRegularExpression(
+                 QStringLiteral("Pages:\\s+") + said.captured(1) + QStringLiteral("\\n"))),
+             info.out.constData());
+    const QString words = QString::fromUtf8(
+        testutil::runProgram(QStringLiteral("pdftotext"), {pdf, QStringLiteral("-")}).out);
+    QVERIFY(words.contains(QStringLiteral("Household carbon baseline")));
+    QVERIFY(words.contains(QStringLiteral("Forecast of the city's household emissions")));
+    QVERIFY(words.contains(QStringLiteral("Counted: approved submissions only")));
 }
 
 QTEST_MAIN(TestApp)

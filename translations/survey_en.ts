@@ -363,6 +363,14 @@
         <source>Demand</source>
         <translation>Demand</translation>
     </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <source>Folder for the report</source>
+        <translation>Folder for the report</translation>
+    </message>
 </context>
 <context>
     <name>BarcodeAnswer</name>
@@ -2388,6 +2396,222 @@
     </message>
 </context>
 <context>
+    <name>PdfReport</name>
+    <message>
+        <source>95% interval %1–%2</source>
+        <translation>95% interval %1–%2</translation>
+    </message>
+    <message>
+        <source>%1: analysis report</source>
+        <translation>%1: analysis report</translation>
+    </message>
+    <message numerus="yes">
+        <source>Made on %1 from %n submission(s) (of %2 on the device).</source>
+        <translation>
+            <numerusform>Made on %1 from %n submission (of %2 on the device).</numerusform>
+            <numerusform>Made on %1 from %n submissions (of %2 on the device).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Counted: %1.</source>
+        <translation>Counted: %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n submission(s) could not be read and are left out.</source>
+        <translation>
+            <numerusform>%n submission could not be read and are left out.</numerusform>
+            <numerusform>%n submissions could not be read and are left out.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>Emission factors</source>
+        <translation>Emission factors</translation>
+    </message>
+    <message>
+        <source>Factor</source>
+        <translation>Factor</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>Household carbon baseline</source>
+        <translation>Household carbon baseline</translation>
+    </message>
+    <message numerus="yes">
+        <source>Per household: mean %1 kgCO2 a year (%2), median %3; %n household(s).</source>
+        <translation>
+            <numerusform>Per household: mean %1 kgCO2 a year (%2), median %3; %n household.</numerusform>
+            <numerusform>Per household: mean %1 kgCO2 a year (%2), median %3; %n households.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Per person: mean %1 kgCO2 a year (%2), median %3.</source>
+        <translation>Per person: mean %1 kgCO2 a year (%2), median %3.</translation>
+    </message>
+    <message>
+        <source>The city&apos;s households: %1 tCO2 a year (%2).</source>
+        <translation>The city&apos;s households: %1 tCO2 a year (%2).</translation>
+    </message>
+    <message>
+        <source>Mean per household by source, kgCO2 a year</source>
+        <translation>Mean per household by source, kgCO2 a year</translation>
+    </message>
+    <message>
+        <source>kgCO2</source>
+        <translation>kgCO2</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>Mean kgCO2</source>
+        <translation>Mean kgCO2</translation>
+    </message>
+    <message>
+        <source>95% interval</source>
+        <translation>95% interval</translation>
+    </message>
+    <message>
+        <source>Mean per household by group, kgCO2 a year</source>
+        <translation>Mean per household by group, kgCO2 a year</translation>
+    </message>
+    <message>
+        <source>Forecast of the city&apos;s household emissions</source>
+        <translation>Forecast of the city&apos;s household emissions</translation>
+    </message>
+    <message>
+        <source>tCO2 a year</source>
+        <translation>tCO2 a year</translation>
+    </message>
+    <message>
+        <source>Baseline %1</source>
+        <translation>Baseline %1</translation>
+    </message>
+    <message>
+        <source>Scenario</source>
+        <translation>Scenario</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>kgCO2 per household</source>
+        <translation>kgCO2 per household</translation>
+    </message>
+    <message>
+        <source>Scenarios</source>
+        <translation>Scenarios</translation>
+    </message>
+    <message>
+        <source>Grid factor falls, % a year</source>
+        <translation>Grid factor falls, % a year</translation>
+    </message>
+    <message>
+        <source>Cooking and heating to electricity by %1, %</source>
+        <translation>Cooking and heating to electricity by %1, %</translation>
+    </message>
+    <message>
+        <source>Vehicles electric by %1, %</source>
+        <translation>Vehicles electric by %1, %</translation>
+    </message>
+    <message>
+        <source>Households grow, % a year</source>
+        <translation>Households grow, % a year</translation>
+    </message>
+    <message>
+        <source>Demand for low-carbon services</source>
+        <translation>Demand for low-carbon services</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n enterprise(s) are interested in at least one service.</source>
+        <translation>
+            <numerusform>%1 of %n enterprise are interested in at least one service.</numerusform>
+            <numerusform>%1 of %n enterprises are interested in at least one service.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Interested, % of enterprises</source>
+        <translation>Interested, % of enterprises</translation>
+    </message>
+    <message numerus="yes">
+        <source>Willingness to pay a year (%1): median %2, mean %3, from %4 to %5; %n answer(s).</source>
+        <translation>
+            <numerusform>Willingness to pay a year (%1): median %2, mean %3, from %4 to %5; %n answer.</numerusform>
+            <numerusform>Willingness to pay a year (%1): median %2, mean %3, from %4 to %5; %n answers.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Energy spend of the enterprises counted: %1 %2 a year. At %3% of the spend of those interested in a service, the savings would be %4 %2 a year (%5).</source>
+        <translation>Energy spend of the enterprises counted: %1 %2 a year. At %3% of the spend of those interested in a service, the savings would be %4 %2 a year (%5).</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>no answer</translation>
+    </message>
+    <message>
+        <source>Interested by %1</source>
+        <translation>Interested by %1</translation>
+    </message>
+    <message>
+        <source>Each question</source>
+        <translation>Each question</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 — %n answered</source>
+        <translation>
+            <numerusform>%1 — %n answered</numerusform>
+            <numerusform>%1 — %n answered</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n without an answer</source>
+        <translation>
+            <numerusform>, %n without an answer</numerusform>
+            <numerusform>, %n without an answer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Submissions</source>
+        <translation>Submissions</translation>
+    </message>
+    <message>
+        <source>min %1 · median %2 · mean %3 · max %4</source>
+        <translation>min %1 · median %2 · mean %3 · max %4</translation>
+    </message>
+    <message>
+        <source>from %1 to %2</source>
+        <translation>from %1 to %2</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written: %2</source>
+        <translation>%1 cannot be written: %2</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written as a PDF.</source>
+        <translation>%1 cannot be written as a PDF.</translation>
+    </message>
+</context>
+<context>
     <name>ProgressChart</name>
     <message>
         <source>Approved</source>
@@ -3645,10 +3869,6 @@
         <translation>error: %1 is larger than the 1 MB a spec may have.</translation>
     </message>
     <message>
-        <source>error: the PDF report is not built yet.</source>
-        <translation>error: the PDF report is not built yet.</translation>
-    </message>
-    <message>
         <source>usage: survey-cli COMMAND ...
   validate FORM.xml                  check that a form loads; print a summary
   xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME]
@@ -3725,6 +3945,10 @@
                                      summaries of the records and pulled submissions;
                                      with a spec, the baseline and forecast or demand
 </translation>
+    </message>
+    <message>
+        <source>approved submissions only</source>
+        <translation>approved submissions only</translation>
     </message>
 </context>
 <context>
@@ -5212,6 +5436,41 @@ URL: sqlite:PATH (default sqlite:./survey-data/survey.db) or
     <message>
         <source>The figures are saved as CSV files in %1.</source>
         <translation>The figures are saved as CSV files in %1.</translation>
+    </message>
+    <message>
+        <source>approved submissions only</source>
+        <translation>approved submissions only</translation>
+    </message>
+    <message>
+        <source>collected by %1</source>
+        <translation>collected by %1</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>from %1</translation>
+    </message>
+    <message>
+        <source>to %1</source>
+        <translation>to %1</translation>
+    </message>
+    <message>
+        <source>“%1” is “%2”</source>
+        <translation>“%1” is “%2”</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message numerus="yes">
+        <source>The report is saved: %1 (%n page(s)).</source>
+        <translation>
+            <numerusform>The report is saved: %1 (%n page).</numerusform>
+            <numerusform>The report is saved: %1 (%n pages).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No folder was chosen: the report is not saved.</source>
+        <translation>No folder was chosen: the report is not saved.</translation>
     </message>
 </context>
 <context>

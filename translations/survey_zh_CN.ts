@@ -361,6 +361,14 @@
         <source>Demand</source>
         <translation>需求</translation>
     </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>另存为 PDF</translation>
+    </message>
+    <message>
+        <source>Folder for the report</source>
+        <translation>报告的保存文件夹</translation>
+    </message>
 </context>
 <context>
     <name>BarcodeAnswer</name>
@@ -2367,6 +2375,215 @@
     </message>
 </context>
 <context>
+    <name>PdfReport</name>
+    <message>
+        <source>95% interval %1–%2</source>
+        <translation>95% 区间 %1–%2</translation>
+    </message>
+    <message>
+        <source>%1: analysis report</source>
+        <translation>%1：分析报告</translation>
+    </message>
+    <message numerus="yes">
+        <source>Made on %1 from %n submission(s) (of %2 on the device).</source>
+        <translation>
+            <numerusform>%1 生成，依据 %n 份提交（设备上共 %2 份）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Counted: %1.</source>
+        <translation>统计范围：%1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n submission(s) could not be read and are left out.</source>
+        <translation>
+            <numerusform>%n 份提交无法读取，已略去。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Emission factors</source>
+        <translation>排放因子</translation>
+    </message>
+    <message>
+        <source>Factor</source>
+        <translation>因子</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Household carbon baseline</source>
+        <translation>家庭碳排放基线</translation>
+    </message>
+    <message numerus="yes">
+        <source>Per household: mean %1 kgCO2 a year (%2), median %3; %n household(s).</source>
+        <translation>
+            <numerusform>每户：均值每年 %1 千克二氧化碳（%2），中位数 %3；共 %n 户。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Per person: mean %1 kgCO2 a year (%2), median %3.</source>
+        <translation>每人：均值每年 %1 千克二氧化碳（%2），中位数 %3。</translation>
+    </message>
+    <message>
+        <source>The city&apos;s households: %1 tCO2 a year (%2).</source>
+        <translation>全市家庭：每年 %1 吨二氧化碳（%2）。</translation>
+    </message>
+    <message>
+        <source>Mean per household by source, kgCO2 a year</source>
+        <translation>各排放源的户均排放，千克二氧化碳/年</translation>
+    </message>
+    <message>
+        <source>kgCO2</source>
+        <translation>千克二氧化碳</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>Mean kgCO2</source>
+        <translation>均值（千克二氧化碳）</translation>
+    </message>
+    <message>
+        <source>95% interval</source>
+        <translation>95% 区间</translation>
+    </message>
+    <message>
+        <source>Mean per household by group, kgCO2 a year</source>
+        <translation>各分组的户均排放，千克二氧化碳/年</translation>
+    </message>
+    <message>
+        <source>Forecast of the city&apos;s household emissions</source>
+        <translation>全市家庭排放预测</translation>
+    </message>
+    <message>
+        <source>tCO2 a year</source>
+        <translation>吨二氧化碳/年</translation>
+    </message>
+    <message>
+        <source>Baseline %1</source>
+        <translation>%1 年基线</translation>
+    </message>
+    <message>
+        <source>Scenario</source>
+        <translation>情景</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年份</translation>
+    </message>
+    <message>
+        <source>kgCO2 per household</source>
+        <translation>户均千克二氧化碳</translation>
+    </message>
+    <message>
+        <source>Scenarios</source>
+        <translation>情景</translation>
+    </message>
+    <message>
+        <source>Grid factor falls, % a year</source>
+        <translation>电网排放因子每年下降（%）</translation>
+    </message>
+    <message>
+        <source>Cooking and heating to electricity by %1, %</source>
+        <translation>到 %1 年炊事和取暖改用电（%）</translation>
+    </message>
+    <message>
+        <source>Vehicles electric by %1, %</source>
+        <translation>到 %1 年车辆电动化（%）</translation>
+    </message>
+    <message>
+        <source>Households grow, % a year</source>
+        <translation>户数每年增长（%）</translation>
+    </message>
+    <message>
+        <source>Demand for low-carbon services</source>
+        <translation>低碳服务需求</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n enterprise(s) are interested in at least one service.</source>
+        <translation>
+            <numerusform>%n 家企业中有 %1 家对至少一项服务有意向。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Interested, % of enterprises</source>
+        <translation>有意向的企业占比（%）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Willingness to pay a year (%1): median %2, mean %3, from %4 to %5; %n answer(s).</source>
+        <translation>
+            <numerusform>每年支付意愿（%1）：中位数 %2，均值 %3，范围 %4 至 %5；共 %n 个回答。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Energy spend of the enterprises counted: %1 %2 a year. At %3% of the spend of those interested in a service, the savings would be %4 %2 a year (%5).</source>
+        <translation>所统计企业的能源支出：每年 %1 %2。按有服务意向企业支出的 %3% 计，每年可节约 %4 %2（%5）。</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>未回答</translation>
+    </message>
+    <message>
+        <source>Interested by %1</source>
+        <translation>按%1的意向</translation>
+    </message>
+    <message>
+        <source>Each question</source>
+        <translation>各问题</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 — %n answered</source>
+        <translation>
+            <numerusform>%1 — %n 个已回答</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n without an answer</source>
+        <translation>
+            <numerusform>，%n 个未回答</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Submissions</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>min %1 · median %2 · mean %3 · max %4</source>
+        <translation>最小 %1 · 中位数 %2 · 均值 %3 · 最大 %4</translation>
+    </message>
+    <message>
+        <source>from %1 to %2</source>
+        <translation>从 %1 到 %2</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written as a PDF.</source>
+        <translation>无法将 %1 写为 PDF。</translation>
+    </message>
+</context>
+<context>
     <name>ProgressChart</name>
     <message>
         <source>Approved</source>
@@ -3616,10 +3833,6 @@
         <translation>错误：%1 超过了分析规格允许的 1 MB。</translation>
     </message>
     <message>
-        <source>error: the PDF report is not built yet.</source>
-        <translation>错误：PDF 报告尚未实现。</translation>
-    </message>
-    <message>
         <source>usage: survey-cli COMMAND ...
   validate FORM.xml                  check that a form loads; print a summary
   xlsform FORM.(xlsx|md) [-o FORM.xml] [--name NAME]
@@ -3696,6 +3909,10 @@
                                      本设备记录和已下载提交的汇总；有分析规格时，
                                      另给出基线与预测或需求分析
 </translation>
+    </message>
+    <message>
+        <source>approved submissions only</source>
+        <translation>仅已通过的提交</translation>
     </message>
 </context>
 <context>
@@ -5176,6 +5393,40 @@ URL: sqlite:PATH（默认 sqlite:./survey-data/survey.db）或
     <message>
         <source>The figures are saved as CSV files in %1.</source>
         <translation>数据已另存为 CSV 文件，位于 %1。</translation>
+    </message>
+    <message>
+        <source>approved submissions only</source>
+        <translation>仅已通过的提交</translation>
+    </message>
+    <message>
+        <source>collected by %1</source>
+        <translation>由 %1 采集</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>自 %1 起</translation>
+    </message>
+    <message>
+        <source>to %1</source>
+        <translation>至 %1 止</translation>
+    </message>
+    <message>
+        <source>“%1” is “%2”</source>
+        <translation>“%1”为“%2”</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message numerus="yes">
+        <source>The report is saved: %1 (%n page(s)).</source>
+        <translation>
+            <numerusform>报告已保存：%1（%n 页）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No folder was chosen: the report is not saved.</source>
+        <translation>未选择文件夹：报告未保存。</translation>
     </message>
 </context>
 <context>

@@ -43,6 +43,14 @@ Page {
                 onToggled: filters.visible = checked
             }
             IconToolButton {
+                objectName: "exportPdfButton"
+                iconName: "x-office-document"
+                showText: page.wide
+                text: qsTr("Save as PDF")
+                enabled: Dashboard.count > 0
+                onClicked: pdfDialog.open()
+            }
+            IconToolButton {
                 objectName: "exportCsvButton"
                 iconName: "document-save"
                 showText: page.wide
@@ -53,10 +61,19 @@ Page {
         }
     }
 
+    // A folder, not a file name: Qt 6.4's own file dialog cannot take a new file's name.
+    FolderDialog {
+        id: pdfDialog
+        objectName: "pdfDialog"
+        title: qsTr("Folder for the report")
+        currentFolder: Backend.formFolder
+        onAccepted: Dashboard.exportPdf(selectedFolder)
+    }
     FolderDialog {
         id: csvDialog
         objectName: "csvDialog"
         title: qsTr("Folder for the CSV files")
+        currentFolder: Backend.formFolder
         onAccepted: Dashboard.exportCsv(selectedFolder)
     }
 

@@ -4,9 +4,11 @@
 #include "applocale.h"
 #include "backend.h"
 #include "csvreport.h"
+#include "pdfreport.h"
 #include "preferences.h"
 #include "store.h"
 
+#include <QDir>
 #include <QFile>
 #include <QPointer>
 #include <QThreadPool>
@@ -561,6 +563,58 @@ void Dashboard::exportCsv(const QUrl &folder)
     const bool ok = analysis::CsvReport::write(
         *m_results, m_source->data, m_spec ? &*m_spec : nullptr, appLanguage(), dir, &error);
     const QString message = ok ? tr("The figures are saved as CSV files in %1.").arg(dir) : error;
+    Q_EMIT m_backend->notice(message);
+    Q_EMIT exported(ok, message);
+}
+
+QString Dashboard::filtersInWords() const
+{
+    QStringList parts;
+    if (m_filter.approvedOnly)
+        parts.append(tr("approved submissions only"));
+    if (!m_filter.submitter.isEmpty())
+        parts.append(tr("collected by %1").arg(m_filter.submitter));
+    const QLocale locale = appLocale(appLanguage());
+    if (m_filter.from.isValid())
+        parts.append(tr("from %1").arg(locale.toString(m_filter.from, QLocale::ShortFormat)));
+    if (m_filter.to.isValid())
+        parts.append(tr("to %1").arg(locale.toString(m_filter.to, QLocale::ShortFormat)));
+    if (m_source && !m_filterQuestion.isEmpty()) {
+        const analysis::Dataset &data = m_source->data;
+        const int q = data.questionIndex(m_filterQuestion);
+        const int language = data.languageFor(appLanguage());
+        if (q >= 0)
+            parts.append(
+                tr("“%1” is “%2”")
+                    .arg(data.questions[std::size_t(q)].label(language),
+                         data.questions[std::size_t(q)].choiceLabel(m_filterValue, language)));
+    }
+    return parts.join(tr(", "));
+}
+
+void Dashboard::exportPdf(const QUrl &folder)
+{
+    if (!m_results || !m_source)
+        return;
+    analysis::PdfReport::Options options;
+    options.appCode = appLanguage();
+    options.filters = filtersInWords();
+    const QString dir = folder.toLocalFile();
+    if (dir.isEmpty()) {
+        Q_EMIT m_backend->notice(tr("No folder was chosen: the report is not saved."));
+        return;
+    }
+    // The name is ours (a date and time), never taken from the form or its answers.
+    const QString path = QDir(dir).filePath(
+        QStringLiteral("analysis-report-%1.pdf")
+            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
+    QStringList pages;
+    QString error;
+    const bool ok = analysis::PdfReport::write(
+        *m_results, m_source->data, m_spec ? &*m_spec : nullptr, options, path, &pages, &error);
+    const QString message =
+        ok ? tr("The report is saved: %1 (%n page(s)).", nullptr, int(pages.size())).arg(path)
+           : error;
     Q_EMIT m_backend->notice(message);
     Q_EMIT exported(ok, message);
 }

@@ -113,6 +113,9 @@ public:
     Q_INVOKABLE void importHouseholds(const QUrl &file);
     /// Writes the figures as CSV files into a folder.
     Q_INVOKABLE void exportCsv(const QUrl &folder);
+    /// Writes the report as a PDF file (charts, tables, the method), in the app's language,
+    /// into a folder: analysis-report-YYYYMMDD-HHMMSS.pdf.
+    Q_INVOKABLE void exportPdf(const QUrl &folder);
     /// A number in the app's language, with `decimals` places.
     Q_INVOKABLE QString number(double value, int decimals) const;
 
@@ -135,6 +138,8 @@ private:
     void load();
     void refresh();
     QString appLanguage() const;
+    /// The filters in force, in words, for the report.
+    QString filtersInWords() const;
 
     Backend *m_backend;
     QVariantList m_forms;

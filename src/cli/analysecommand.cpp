@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "csvreport.h"
+#include "pdfreport.h"
 #include "results.h"
 #include "store.h"
 #include "storesource.h"
@@ -122,8 +123,17 @@ int analyseCommand(const QStringList &arguments)
         }
         return 0;
     }
-    writeErr(Tr::tr("error: the PDF report is not built yet.") + u'\n');
-    return 1;
+    analysis::PdfReport::Options options;
+    options.appCode = appCode;
+    if (filter.approvedOnly)
+        options.filters = Tr::tr("approved submissions only");
+    QStringList pages;
+    if (!analysis::PdfReport::write(results, loaded->data, spec ? &*spec : nullptr, options,
+                                    pdfPath, &pages, &error)) {
+        writeErr(Tr::tr("error: %1").arg(error) + u'\n');
+        return 1;
+    }
+    return 0;
 }
 
 } // namespace survey::cli

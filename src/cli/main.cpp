@@ -2,11 +2,16 @@
 // survey-cli: headless use of the form engine and the device store.
 #include "commands.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTextStream>
 #include <QTranslator>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
 
 namespace {
 
@@ -62,7 +67,16 @@ int usage()
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    // `analyse --pdf` draws its charts with Qt Charts, which needs a QApplication (and a
+    // platform: off the screen unless one is chosen); everything else stays headless.
+    bool pdf = argc > 1 && std::strcmp(argv[1], "analyse") == 0;
+    pdf = pdf && std::any_of(argv + 2, argv + argc,
+                             [](const char *a) { return std::strcmp(a, "--pdf") == 0; });
+    if (pdf && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    const std::unique_ptr<QCoreApplication> app =
+        pdf ? std::make_unique<QApplication>(argc, argv)
+            : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("survey-cli"));
     QTranslator translator;
     if (translator.load(QLocale(), QStringLiteral("survey"), QStringLiteral("_"),
