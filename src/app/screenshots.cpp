@@ -7,6 +7,7 @@
 // store holding the example forms and a few records. Used by scripts/screenshots.sh; with
 // --check, the layout_check test (app::layoutProblems on every page).
 #include "backend.h"
+#include "dashboard.h"
 #include "formdefinition.h"
 #include "formsession.h"
 #include "layoutcheck.h"
@@ -80,6 +81,13 @@ void click(const QString &name)
         QMetaObject::invokeMethod(item, "clicked");
 }
 
+/// A tab made the current one (its clicked signal alone does not check it).
+void check(const QString &name)
+{
+    if (QQuickItem *item = visibleItem(name))
+        item->setProperty("checked", true);
+}
+
 bool grab(const QString &dir, const QString &name)
 {
     const QImage image = g_window->grabWindow();
@@ -105,23 +113,23 @@ void popup(const QString &name, const char *method)
         QMetaObject::invokeMethod(o, method);
 }
 
-/// The household example's answers as a submission (with `id` and the household ID),
-/// made by the form engine.
-QByteArray exampleSubmission(store::Store &s, const QString &examples, const QString &id,
-                             const QString &household, const QString &kwh)
+/// An example form's answers (examples/forms/FORM.answers.json), with `changes`, as a
+/// submission with instanceID `id`, made by the form engine.
+QByteArray exampleFilling(store::Store &s, const QString &examples, const QString &formId,
+                          const QString &id, const QJsonObject &changes)
 {
-    const auto form = s.currentForm(QStringLiteral("household_energy"), nullptr);
+    const auto form = s.currentForm(formId, nullptr);
     const auto xml = form ? s.formXml(form->row, nullptr) : std::nullopt;
     form::FormError fe;
     const auto def = xml ? form::FormDefinition::load(*xml, {}, &fe) : nullptr;
-    QFile answersFile(QDir(examples).filePath(QStringLiteral("household_energy.answers.json")));
+    QFile answersFile(QDir(examples).filePath(formId + QStringLiteral(".answers.json")));
     if (!def || !answersFile.open(QIODevice::ReadOnly))
         return {};
     form::FormSession session(def);
     session.start();
     QJsonObject answers = QJsonDocument::fromJson(answersFile.readAll()).object();
-    answers.insert(QStringLiteral("/data/hh_id"), household);
-    answers.insert(QStringLiteral("/data/elec_kwh"), kwh);
+    for (auto it = changes.begin(); it != changes.end(); ++it)
+        answers.insert(it.key(), it.value());
     for (auto it = answers.begin(); it != answers.end(); ++it) {
         QString why;
         if (form::XmlNode *node = session.resolve(it.key(), true, &why))
@@ -130,6 +138,79 @@ QByteArray exampleSubmission(store::Store &s, const QString &examples, const QSt
     QByteArray out = session.toXml();
     const qsizetype at = out.indexOf("<instanceID>") + 12;
     return out.replace(at, out.indexOf("</instanceID>") - at, id.toUtf8());
+}
+
+/// The household example's answers as a submission (with `id` and the household ID).
+QByteArray exampleSubmission(store::Store &s, const QString &examples, const QString &id,
+                             const QString &household, const QString &kwh)
+{
+    return exampleFilling(
+        s, examples, QStringLiteral("household_energy"), id,
+        {{QStringLiteral("/data/hh_id"), household}, {QStringLiteral("/data/elec_kwh"), kwh}});
+}
+
+/// What the Analysis pages show: 24 households over the three districts and 12 enterprises
+/// over sectors and sizes, pulled some days ago (made-up answers around the examples').
+bool seedAnalysis(store::Store &s, const QString &examples)
+{
+    std::vector<store::PulledSubmission> pulled;
+    const QDateTime earlier(QDate::currentDate().addDays(-6), QTime(10, 0));
+    const QStringList who{QStringLiteral("李明"), QStringLiteral("王芳"), QStringLiteral("张伟")};
+    const auto add = [&](const QString &formId, int n, const QJsonObject &changes) {
+        const QString id = QStringLiteral("uuid:0a7e%1-0000-4000-8000-%2")
+                               .arg(formId.size(), 4, 10, QLatin1Char('0'))
+                               .arg(n, 12, 10, QLatin1Char('0'));
+        store::PulledSubmission p;
+        p.head.instanceId = p.head.currentVersion = id;
+        p.head.formId = formId;
+        p.head.submitter = who.at(n % 3);
+        p.head.reviewState = n % 4 == 3 ? QStringLiteral("received") : QStringLiteral("approved");
+        p.head.createdAt = earlier.addDays(n % 5).addSecs(60 * n);
+        p.head.changeSeq = 1000 + n + formId.size() * 100;
+        p.head.instanceName = QStringLiteral("%1 %2").arg(formId).arg(n);
+        store::ReviewVersion v;
+        v.instanceId = id;
+        v.current = true;
+        v.createdAt = p.head.createdAt;
+        v.submitter = p.head.submitter;
+        v.xml = exampleFilling(s, examples, formId, id, changes);
+        const auto form = s.currentForm(formId, nullptr);
+        p.head.formVersion = v.formVersion = form ? form->version : QString();
+        p.versions.push_back(v);
+        pulled.push_back(p);
+    };
+    const QStringList districts{QStringLiteral("urban"), QStringLiteral("suburban"),
+                                QStringLiteral("rural")};
+    for (int n = 0; n < 24; ++n)
+        add(QStringLiteral("household_energy"), n,
+            {{QStringLiteral("/data/hh_id"), QStringLiteral("BD%1").arg(200 + n)},
+             {QStringLiteral("/data/district"), districts.at(n % 3)},
+             {QStringLiteral("/data/elec_kwh"), 140 + (n * 37) % 320},
+             {QStringLiteral("/data/fuel_use/coal_kg"), n % 3 == 2 ? 120 + (n * 13) % 150 : 0},
+             {QStringLiteral("/data/fuel_use/lpg_kg"), 4 + (n * 7) % 14},
+             {QStringLiteral("/data/vehicles/vehicle[1]/annual_km"), 3000 + (n * 1700) % 16000}});
+    const QStringList sectors{QStringLiteral("manufacturing"), QStringLiteral("retail"),
+                              QStringLiteral("logistics"), QStringLiteral("hospitality")};
+    const QStringList sizes{QStringLiteral("small"), QStringLiteral("medium"),
+                            QStringLiteral("large"), QStringLiteral("micro")};
+    const QStringList services{QStringLiteral("rooftop_pv lighting_retrofit"),
+                               QStringLiteral("carbon_accounting ems_platform"),
+                               QStringLiteral("none"),
+                               QStringLiteral("hvac_retrofit rooftop_pv energy_storage")};
+    for (int n = 0; n < 12; ++n)
+        add(QStringLiteral("enterprise_lowcarbon"), n,
+            {{QStringLiteral("/data/sector"), sectors.at(n % 4)},
+             {QStringLiteral("/data/size_class"), sizes.at((n / 2) % 4)},
+             {QStringLiteral("/data/services"), services.at(n % 4)},
+             {QStringLiteral("/data/audit_interest"),
+              n % 3 == 0 ? QStringLiteral("yes") : QStringLiteral("maybe")},
+             {QStringLiteral("/data/emc_interest"),
+              n % 4 == 1 ? QStringLiteral("yes") : QStringLiteral("no")},
+             {QStringLiteral("/data/energy_spend"), 60 + (n * 97) % 900},
+             {QStringLiteral("/data/wtp"), 5 + (n * 11) % 60}});
+    store::ReviewStore review(s);
+    store::StoreError e;
+    return review.storePulled(QString(), pulled, 2000, &e);
 }
 
 /// A supervisor's device: the team's submissions pulled for review (one received with its
@@ -226,9 +307,14 @@ bool seed(const QString &dataDir, const QString &examples)
     auto s = store::Store::open(dataDir, &e);
     if (!s)
         return false;
-    for (const char *name : {"household_energy.xml", "enterprise_lowcarbon.xml"}) {
-        QFile f(QDir(examples).filePath(QLatin1String(name)));
-        if (!f.open(QIODevice::ReadOnly) || !s->addForm(f.readAll(), {}, QString(), &e))
+    // The example forms with their analysis specs, as devices get them.
+    for (const char *name : {"household_energy", "enterprise_lowcarbon"}) {
+        QFile f(QDir(examples).filePath(QLatin1String(name) + QStringLiteral(".xml")));
+        QFile spec(
+            QDir(examples).filePath(QLatin1String(name) + QStringLiteral("-media/analysis.json")));
+        if (!f.open(QIODevice::ReadOnly) || !spec.open(QIODevice::ReadOnly) ||
+            !s->addForm(f.readAll(), {{QStringLiteral("analysis.json"), spec.readAll()}}, QString(),
+                        &e))
             return false;
     }
     const auto form = s->currentForm(QStringLiteral("household_energy"), &e);
@@ -262,7 +348,7 @@ bool seed(const QString &dataDir, const QString &examples)
     s->log(back.first, QStringLiteral("returned"), QStringLiteral("returned"), &e,
            QStringLiteral("returned"), {comment});
     s->setSetting(QStringLiteral("configured"), QStringLiteral("yes"), &e);
-    return seedReview(*s, examples);
+    return seedReview(*s, examples) && seedAnalysis(*s, examples);
 }
 
 } // namespace
@@ -415,6 +501,31 @@ int main(int argc, char **argv)
             ok &= grab(out, prefix + QStringLiteral("team"));
             click(QStringLiteral("backButton"));
             settle([] { return visibleItem(QStringLiteral("reviewPage")) != nullptr; });
+            click(QStringLiteral("backButton"));
+            settle([] { return visibleItem(QStringLiteral("homePage")) != nullptr; });
+            // The Analysis pages: every question's summary, the household baseline and its
+            // forecast, then the enterprise form's demand.
+            app::Dashboard *dashboard = backend.dashboard();
+            const auto computed = [dashboard] {
+                return visibleItem(QStringLiteral("analysisPage")) != nullptr &&
+                       !dashboard->busy() && dashboard->count() > 0;
+            };
+            click(QStringLiteral("analysisButton"));
+            dashboard->setFormId(QStringLiteral("household_energy"));
+            settle(computed);
+            ok &= grab(out, prefix + QStringLiteral("analysis-questions"));
+            for (const auto &[tab, shot] : {std::pair{"baselineTab", "analysis-baseline"},
+                                            std::pair{"forecastTab", "analysis-forecast"}}) {
+                check(QLatin1String(tab));
+                settle(computed);
+                ok &= grab(out, prefix + QLatin1String(shot));
+            }
+            dashboard->setFormId(QStringLiteral("enterprise_lowcarbon"));
+            settle([dashboard, computed] { return computed() && dashboard->hasDemand(); });
+            check(QStringLiteral("demandTab"));
+            settle(computed);
+            ok &= grab(out, prefix + QStringLiteral("analysis-demand"));
+            check(QStringLiteral("questionsTab"));
             click(QStringLiteral("backButton"));
             settle([] { return visibleItem(QStringLiteral("homePage")) != nullptr; });
             click(QStringLiteral("settingsButton"));

@@ -2,6 +2,7 @@
 // Horizontal bars: one row per category, one bar per set in it (a set per group when the
 // charts are grouped). Long labels stay readable on a phone.
 import QtQuick
+import QtQuick.Controls
 import QtCharts
 // Qt 6.4's qmllint cannot resolve Qt Charts' axes (ValueAxis, DateTimeAxis) from the module's
 // type information, though they load and work: its type and property checks are off here.
@@ -17,13 +18,17 @@ ChartView {
     /// Axis numbers: "%d" for counts, "%.0f%%" for percentages…
     property string format: "%d"
 
+    /// The categories' names are drawn here, beside the plot, wrapped on two lines: Qt Charts'
+    /// own axis labels cut long names down to "…".
+    readonly property real labelWidth: Math.min(width * 0.4, 240)
+
     implicitHeight: Math.max(140, categories.length * Math.max(1, sets.length) * 18
-                             + categories.length * 10 + 80)
+                             + categories.length * 14 + 80)
     antialiasing: true
     legend.visible: sets.length > 1
     legend.font.family: Theme.fontFamily
     legend.font.pixelSize: Theme.smallSize
-    margins { top: 4; bottom: 4; left: 4; right: 4 }
+    margins { top: 4; bottom: 4; left: labelWidth; right: 4 }
     backgroundRoundness: 0
 
     function rebuild() {
@@ -43,12 +48,9 @@ ChartView {
 
     HorizontalBarSeries {
         id: series
-        labelsVisible: chart.sets.length === 1
-        labelsPosition: AbstractBarSeries.LabelsOutsideEnd
         axisY: BarCategoryAxis {
             categories: chart.categories.slice().reverse()
-            labelsFont.family: Theme.fontFamily
-            labelsFont.pixelSize: Theme.smallSize
+            labelsVisible: false
             gridVisible: false
         }
         axisX: ValueAxis {
@@ -57,6 +59,24 @@ ChartView {
             labelFormat: chart.format
             tickCount: 3
             labelsFont.pixelSize: Theme.smallSize
+        }
+    }
+
+    Repeater {
+        model: chart.categories
+        Label {
+            required property string modelData
+            required property int index
+            x: 4
+            width: chart.labelWidth - 12
+            y: chart.plotArea.y + (index + 0.5) * chart.plotArea.height
+               / Math.max(1, chart.categories.length) - height / 2
+            horizontalAlignment: Text.AlignRight
+            wrapMode: Text.Wrap
+            maximumLineCount: 2
+            elide: Text.ElideRight
+            font.pixelSize: Theme.smallSize
+            text: modelData
         }
     }
 }

@@ -29,7 +29,7 @@ ColumnLayout {
     }
     GridLayout {
         Layout.fillWidth: true
-        columns: root.width >= Theme.wide ? 3 : 1
+        columns: root.width >= 1000 ? 3 : 1
         columnSpacing: Theme.spacing
         Repeater {
             model: [
@@ -42,9 +42,16 @@ ColumnLayout {
                 required property var modelData
                 objectName: modelData.objectName
                 Layout.fillWidth: true
+                Layout.preferredWidth: 1
                 ColumnLayout {
                     anchors.fill: parent
-                    Label { text: modelData.title; color: Theme.muted; font.pixelSize: Theme.smallSize }
+                    Label {
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                        text: modelData.title
+                        color: Theme.muted
+                        font.pixelSize: Theme.smallSize
+                    }
                     Label {
                         text: qsTr("mean %1").arg(root.kg(modelData.s.mean))
                         font.pixelSize: Theme.titleSize
@@ -62,9 +69,12 @@ ColumnLayout {
         Frame {
             objectName: "cityFigure"
             Layout.fillWidth: true
+            Layout.preferredWidth: 1
             ColumnLayout {
                 anchors.fill: parent
                 Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
                     text: qsTr("The city's households, tCO2 a year")
                     color: Theme.muted
                     font.pixelSize: Theme.smallSize
