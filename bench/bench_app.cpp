@@ -2,17 +2,25 @@
 // The app's home screen with many records: time from start (store opened, QML loaded) to
 // an interactive home screen, to its lists filled, and the process's memory after. Then a
 // supervisor's review queue with many pulled submissions: time from Review pressed to the
-// first frame of the filled queue. Offscreen.
+// first frame of the filled queue. Then the Analysis page on those submissions (the
+// household example filled by the engine, with its analysis.json): time from Analysis
+// pressed to its first frame, and to the first frame with every chart and the baseline.
+// Offscreen.
 // Run: build/bench/bench_app [--records 10000] [--queue 10000]
 #include "backend.h"
+#include "dashboard.h"
+#include "formdefinition.h"
+#include "formsession.h"
 #include "reviewstore.h"
 #include "store.h"
 #include "uiinput.h"
 #include "visibleitem.h"
 
+#include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QGuiApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QQmlApplicationEngine>
 #include <QQmlExtensionPlugin>
 #include <QQuickItem>
@@ -34,7 +42,7 @@ namespace {} // namespace
 int main(int argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
+    QApplication app(argc, argv); // Qt Charts (the Analysis page) needs one
     QQuickStyle::setStyle(QStringLiteral("Material"));
     int count = 10000;
     int queued = 10000;
@@ -51,11 +59,43 @@ int main(int argc, char **argv)
         store::StoreError e;
         auto s = store::Store::open(dir.path(), &e);
         QFile form(QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.xml"));
-        if (!s || !form.open(QIODevice::ReadOnly))
+        QFile spec(QStringLiteral(SURVEY_SOURCE_DIR
+                                  "/examples/forms/household_energy-media/analysis.json"));
+        QFile answersFile(
+            QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms/household_energy.answers.json"));
+        if (!s || !form.open(QIODevice::ReadOnly) || !spec.open(QIODevice::ReadOnly) ||
+            !answersFile.open(QIODevice::ReadOnly))
             return 1;
-        const auto added = s->addForm(form.readAll(), {}, QString(), &e);
+        const QByteArray formXml = form.readAll();
+        const auto added =
+            s->addForm(formXml, {{QStringLiteral("analysis.json"), spec.readAll()}}, QString(), &e);
         if (!added)
             return 1;
+        // Thirty households filled by the engine (district and electricity varied); the
+        // pulled submissions are copies of them under their own instanceIDs.
+        form::FormError formError;
+        const auto def = form::FormDefinition::load(formXml, {}, &formError);
+        if (!def)
+            return 1;
+        const QJsonObject answers = QJsonDocument::fromJson(answersFile.readAll()).object();
+        std::vector<QByteArray> fillings;
+        for (int k = 0; k < 30; ++k) {
+            form::FormSession session(def);
+            session.start();
+            for (auto it = answers.begin(); it != answers.end(); ++it) {
+                QString value = it.value().toVariant().toString();
+                if (it.key() == QLatin1String("/data/district"))
+                    value = QStringList{QStringLiteral("urban"), QStringLiteral("suburban"),
+                                        QStringLiteral("rural")}
+                                .at(k % 3);
+                else if (it.key() == QLatin1String("/data/elec_kwh"))
+                    value = QString::number(120 + 13 * k);
+                QString why;
+                if (form::XmlNode *node = session.resolve(it.key(), true, &why))
+                    session.setValue(node, value);
+            }
+            fillings.push_back(session.toXml());
+        }
         QSqlQuery q(s->db());
         q.exec(QStringLiteral("BEGIN"));
         q.prepare(QStringLiteral("INSERT INTO instances (instance_id, form_row, state, xml, "
@@ -97,7 +137,9 @@ int main(int argc, char **argv)
             v.formVersion = added->version;
             v.current = true;
             v.createdAt = p.head.createdAt;
-            v.xml = "<data id=\"household_energy\"/>";
+            v.xml = fillings[std::size_t(i % 30)];
+            const qsizetype from = v.xml.indexOf("<instanceID>") + 12;
+            v.xml.replace(from, v.xml.indexOf("</instanceID>") - from, p.head.instanceId.toUtf8());
             p.versions.push_back(v);
             pulled.push_back(std::move(p));
         }
@@ -194,5 +236,47 @@ int main(int argc, char **argv)
     std::printf("scrolled end to end:     %d frames, %.1f ms each\n", frames,
                 frames ? scrollClock.elapsed() / double(frames) : 0.0);
     std::printf("RSS with the queue open: %.1f MB\n", bench::rssMb());
-    return filled >= 0 && listed >= 0 ? 0 : 1;
+
+    // The Analysis page: back home, Analysis pressed, until its first frame, then until the
+    // frame that shows the figures of all the submissions.
+    if (QQuickItem *back = app::findVisibleItem(window, QStringLiteral("backButton"))) {
+        QPoint at;
+        if (uiinput::middleOnScreen(back, &at))
+            QTest::mouseClick(window, Qt::LeftButton, Qt::NoModifier, at);
+    }
+    QQuickItem *analysis = nullptr;
+    while (clock.elapsed() < 240000 && !analysis) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        if (!stack || !stack->property("busy").toBool())
+            analysis = app::findVisibleItem(window, QStringLiteral("analysisButton"));
+    }
+    QPoint analysisAt;
+    if (!analysis || !uiinput::middleOnScreen(analysis, &analysisAt))
+        return 1;
+    app::Dashboard *dashboard = backend.dashboard();
+    QElapsedTimer analysisClock;
+    analysisClock.start();
+    QTest::mouseClick(window, Qt::LeftButton, Qt::NoModifier, analysisAt);
+    qint64 pageFrame = -1;
+    qint64 figures = -1;
+    QObject::connect(window, &QQuickWindow::frameSwapped, window, [&] {
+        if (pageFrame < 0 && app::findVisibleItem(window, QStringLiteral("analysisPage")))
+            pageFrame = analysisClock.elapsed();
+        if (figures < 0 && dashboard->count() > 0 && dashboard->count() == dashboard->total() &&
+            !dashboard->busy() && dashboard->hasBaseline() &&
+            app::findVisibleItem(window, QStringLiteral("questionCard_/data/district")))
+            figures = analysisClock.elapsed();
+    });
+    while (analysisClock.elapsed() < 60000 && figures < 0) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        window->update();
+    }
+    std::printf("analysis page with %d submissions (offscreen): %d pulled, the rest the "
+                "device's own records, finalized or sent\n",
+                dashboard->total(), queued);
+    std::printf("first frame of the page: %6lld ms after Analysis was pressed\n",
+                static_cast<long long>(pageFrame));
+    std::printf("first frame with figures:%6lld ms (every question's chart, the baseline)\n",
+                static_cast<long long>(figures));
+    return filled >= 0 && listed >= 0 && figures >= 0 ? 0 : 1;
 }
