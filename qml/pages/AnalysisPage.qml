@@ -47,7 +47,7 @@ Page {
                 iconName: "x-office-document"
                 showText: page.wide
                 text: qsTr("Save as PDF")
-                enabled: Dashboard.count > 0
+                enabled: Dashboard.count > 0 && !Dashboard.busy
                 onClicked: pdfDialog.open()
             }
             IconToolButton {
@@ -55,7 +55,7 @@ Page {
                 iconName: "document-save"
                 showText: page.wide
                 text: qsTr("Save as CSV")
-                enabled: Dashboard.count > 0
+                enabled: Dashboard.count > 0 && !Dashboard.busy
                 onClicked: csvDialog.open()
             }
         }

@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QPointer>
 #include <QThreadPool>
+#include <QXYSeries>
 
 namespace survey::app {
 
@@ -189,7 +190,16 @@ Computed compute(const std::shared_ptr<const analysis::StoreData> &source,
 Dashboard::Dashboard(Backend *backend)
     : QObject(backend)
     , m_backend(backend)
-{}
+{
+    // Its own threads: what others put in the global pool (images, files) never holds the
+    // figures up, and the figures never hold those up.
+    m_pool.setMaxThreadCount(2);
+}
+
+Dashboard::~Dashboard()
+{
+    m_pool.waitForDone();
+}
 
 Dashboard *Dashboard::create(QQmlEngine *, QJSEngine *)
 {
@@ -299,6 +309,7 @@ void Dashboard::refresh()
 {
     if (!m_source) {
         m_results.reset();
+        m_count = 0;
         m_questions.setRows({});
         m_progress.clear();
         m_baseline.clear();
@@ -312,21 +323,44 @@ void Dashboard::refresh()
         filter.equals = {{data.questionIndex(m_filterQuestion), m_filterValue}};
     const int group = m_groupBy.isEmpty() ? -1 : data.questionIndex(m_groupBy);
     const int generation = ++m_computeGeneration;
-    m_computing = true;
-    Q_EMIT busyChanged();
     QPointer<Dashboard> self(this);
     auto source = m_source;
-    auto spec = m_spec;
     const QString appCode = appLanguage();
-    QThreadPool::globalInstance()->start([=, this]() mutable {
-        auto computed = std::make_shared<Computed>(compute(source, spec, filter, group, appCode));
+    // First every question's summary (what the page opens on), then, with a spec, the
+    // baseline and forecast or the demand, which take longer: the charts need not wait.
+    m_computing = true;
+    m_computingSpec = m_spec.has_value();
+    Q_EMIT busyChanged();
+    m_pool.start([=, this]() {
+        auto computed =
+            std::make_shared<Computed>(compute(source, std::nullopt, filter, group, appCode));
         onThreadOf(this, [=, this] {
             if (!self || generation != m_computeGeneration)
                 return;
             m_computing = false;
-            m_results = computed->results;
+            m_count = computed->results->count;
+            if (!m_computingSpec)
+                m_results = computed->results;
             m_questions.setRows(std::move(computed->rows));
             m_progress = computed->progress;
+            if (!m_spec) {
+                m_baseline.clear();
+                m_demand.clear();
+            }
+            Q_EMIT resultsChanged();
+            Q_EMIT busyChanged();
+        });
+    });
+    if (!m_spec)
+        return;
+    auto spec = m_spec;
+    m_pool.start([=, this]() {
+        auto computed = std::make_shared<Computed>(compute(source, spec, filter, -1, appCode));
+        onThreadOf(this, [=, this] {
+            if (!self || generation != m_computeGeneration)
+                return;
+            m_computingSpec = false;
+            m_results = computed->results; // everything, for the exports
             m_baseline = computed->baseline;
             m_demand = computed->demand;
             Q_EMIT resultsChanged();
@@ -617,6 +651,21 @@ void Dashboard::exportPdf(const QUrl &folder)
            : error;
     Q_EMIT m_backend->notice(message);
     Q_EMIT exported(ok, message);
+}
+
+void Dashboard::plot(QObject *series, const QVariantList &points) const
+{
+    auto *xy = qobject_cast<QXYSeries *>(series);
+    if (!xy)
+        return;
+    QList<QPointF> list;
+    list.reserve(points.size());
+    for (const QVariant &p : points) {
+        const QVariantMap m = p.toMap();
+        list.append(
+            {m.value(QStringLiteral("x")).toDouble(), m.value(QStringLiteral("y")).toDouble()});
+    }
+    xy->replace(list);
 }
 
 QString Dashboard::number(double value, int decimals) const

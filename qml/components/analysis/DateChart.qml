@@ -39,8 +39,7 @@ ChartView {
         for (const l of lines) {
             const series = createSeries(ChartView.SeriesTypeLine, l.label, time, counts)
             series.pointsVisible = true
-            for (const d of l.days)
-                series.append(d.date, d.count)
+            Dashboard.plot(series, l.days.map(d => ({ x: d.date, y: d.count })))
         }
     }
     onDaysChanged: rebuild()

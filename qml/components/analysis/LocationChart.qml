@@ -40,8 +40,7 @@ ChartView {
         for (const s of sets) {
             const series = createSeries(ChartView.SeriesTypeScatter, s.label, x, y)
             series.markerSize = 8
-            for (const p of s.points)
-                series.append(p.x, p.y)
+            Dashboard.plot(series, s.points)
         }
     }
     onPointsChanged: rebuild()
