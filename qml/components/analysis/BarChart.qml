@@ -22,8 +22,10 @@ ChartView {
     /// own axis labels cut long names down to "…".
     readonly property real labelWidth: Math.min(width * 0.4, 240)
 
-    implicitHeight: Math.max(140, categories.length * Math.max(1, sets.length) * 18
-                             + categories.length * 14 + 80)
+    /// A row holds its bars and a name on two lines.
+    readonly property real rowHeight: Math.max(Math.max(1, sets.length) * 18 + 14,
+                                               Theme.smallSize * 3.4)
+    implicitHeight: Math.max(140, categories.length * rowHeight + 80)
     antialiasing: true
     legend.visible: sets.length > 1
     legend.font.family: Theme.fontFamily
