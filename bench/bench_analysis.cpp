@@ -136,7 +136,6 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);
 
-    analysis::Dataset probe;
     QString error;
     form::FormError formError;
     const auto def = form::FormDefinition::load(

@@ -146,16 +146,15 @@ QVariantMap demandMap(const analysis::EnterpriseDemand &d, const analysis::Enter
         {QStringLiteral("unit"), spec.unit.in(appCode)}};
 }
 
-Computed compute(const std::shared_ptr<const analysis::StoreData> &source,
-                 const std::optional<analysis::Spec> &spec, const analysis::Filter &filter,
-                 int groupQuestion, const QString &appCode)
+/// Every question's summary as its chart shows it, and the progress per day.
+Computed computeSummaries(const std::shared_ptr<const analysis::StoreData> &source,
+                          const analysis::Filter &filter, int groupQuestion, const QString &appCode)
 {
     const analysis::Dataset &data = source->data;
     const int language = data.languageFor(appCode);
     const QLocale locale = appLocale(appCode);
     Computed out;
-    auto results = std::make_shared<analysis::Results>(
-        analysis::analyse(data, spec ? &*spec : nullptr, filter));
+    auto results = std::make_shared<analysis::Results>(analysis::analyse(data, nullptr, filter));
     std::vector<std::pair<QString, analysis::Rows>> groups;
     if (groupQuestion >= 0)
         groups = analysis::groupRows(data, groupQuestion, results->rows);
@@ -176,11 +175,25 @@ Computed compute(const std::shared_ptr<const analysis::StoreData> &source,
             m.insert(state.isEmpty() ? QStringLiteral("unreviewed") : state, count);
         out.progress.append(m);
     }
-    if (results->baseline && spec && spec->household)
-        out.baseline = baselineMap(*results->baseline, *spec->household, data, language, appCode);
-    if (results->enterprise && spec && spec->enterprise)
-        out.demand =
-            demandMap(*results->enterprise, *spec->enterprise, data, language, appCode, locale);
+    out.results = std::move(results);
+    return out;
+}
+
+/// The spec's figures (the baseline and forecast, or the demand) with the whole results
+/// for the exports; the charts' rows are the summaries' job.
+Computed computeSpecFigures(const std::shared_ptr<const analysis::StoreData> &source,
+                            const analysis::Spec &spec, const analysis::Filter &filter,
+                            const QString &appCode)
+{
+    const analysis::Dataset &data = source->data;
+    const int language = data.languageFor(appCode);
+    Computed out;
+    auto results = std::make_shared<analysis::Results>(analysis::analyse(data, &spec, filter));
+    if (results->baseline && spec.household)
+        out.baseline = baselineMap(*results->baseline, *spec.household, data, language, appCode);
+    if (results->enterprise && spec.enterprise)
+        out.demand = demandMap(*results->enterprise, *spec.enterprise, data, language, appCode,
+                               appLocale(appCode));
     out.results = std::move(results);
     return out;
 }
@@ -333,7 +346,7 @@ void Dashboard::refresh()
     Q_EMIT busyChanged();
     m_pool.start([=, this]() {
         auto computed =
-            std::make_shared<Computed>(compute(source, std::nullopt, filter, group, appCode));
+            std::make_shared<Computed>(computeSummaries(source, filter, group, appCode));
         onThreadOf(this, [=, this] {
             if (!self || generation != m_computeGeneration)
                 return;
@@ -355,7 +368,8 @@ void Dashboard::refresh()
         return;
     auto spec = m_spec;
     m_pool.start([=, this]() {
-        auto computed = std::make_shared<Computed>(compute(source, spec, filter, -1, appCode));
+        auto computed =
+            std::make_shared<Computed>(computeSpecFigures(source, *spec, filter, appCode));
         onThreadOf(this, [=, this] {
             if (!self || generation != m_computeGeneration)
                 return;
