@@ -2,7 +2,7 @@
 // How long the analysis takes.
 // 1. The household baseline over 100,000 households: five sources, three districts, the
 //    city from households per district and two scenarios to 2030, 2035 and 2060, with the
-//    example spec's 2,000 resamples (the overall and the grouped resampling on two threads).
+//    example spec's 2,000 resamples, one stratified bootstrap on every core.
 // 2. What opening the Analysis page on 10,000 submissions costs before its first frame:
 //    reading them (the example household form, filled by the engine) into columns, then
 //    every question's summary and the progress; and the baseline after it.

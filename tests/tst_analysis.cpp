@@ -30,6 +30,7 @@ class TestAnalysis : public QObject
 private Q_SLOTS:
     void initTestCase();
     void randomNumbersAreMt19937();
+    void indexesInBatchesAreTheSameDraws();
     void meanMedianQuantile();
     void bootstrapIntervalsRepeat();
     void nothingFromNoValues();
@@ -81,6 +82,38 @@ void TestAnalysis::randomNumbersAreMt19937()
         ++seen[int(dice.index(6))];
     for (int count : seen)
         QVERIFY2(count > 850 && count < 1150, qPrintable(QString::number(count)));
+}
+
+void TestAnalysis::indexesInBatchesAreTheSameDraws()
+{
+    // A batch of draws is the same as as many single draws, across the generator's blocks
+    // of 624 numbers, and leaves the generator at the same place; rejected numbers are
+    // skipped as the rule states (3,000,000,000 rejects 30% of them).
+    for (const std::uint32_t n : {1u, 6u, 100000u, 3000000000u}) {
+        const Indexes indexes(n);
+        Random batched(11), single(11), raw(11);
+        const std::uint32_t threshold = std::uint32_t((std::uint64_t(1) << 32) - n) % n;
+        int rejected = 0;
+        for (const std::size_t count : {std::size_t(1), std::size_t(7), std::size_t(700),
+                                        std::size_t(2000), std::size_t(624)}) {
+            std::vector<std::uint32_t> out(count + 1, 0xffffffffu);
+            indexes.draw(batched, out.data(), count);
+            for (std::size_t k = 0; k < count; ++k) {
+                const std::uint32_t expected = indexes.draw(single);
+                std::uint64_t m = std::uint64_t(raw.next()) * n;
+                for (; std::uint32_t(m) < threshold; ++rejected)
+                    m = std::uint64_t(raw.next()) * n;
+                QCOMPARE(expected, std::uint32_t(m >> 32));
+                QCOMPARE(out[k], expected);
+                QVERIFY(out[k] < n);
+            }
+            QCOMPARE(out[count], 0xffffffffu); // nothing written past the batch
+            const std::uint32_t next = single.next();
+            QCOMPARE(batched.next(), next);
+            QCOMPARE(raw.next(), next);
+        }
+        QCOMPARE(rejected > 0, n == 3000000000u);
+    }
 }
 
 void TestAnalysis::meanMedianQuantile()

@@ -170,19 +170,24 @@ void addDraws(const double *data, std::size_t width, std::size_t stride, std::si
     constexpr std::size_t kMax = W > 0 ? W : 1;
     const std::size_t w = W > 0 ? W : width;
     if constexpr (W > 0) {
-        // The indexes a batch at a time, then the rows: the rows' loads do not wait on the
-        // generator, so many of them are in flight at once.
-        constexpr std::size_t kBatch = 64;
+        // The indexes a batch at a time, then the rows, each asked of memory kAhead draws
+        // before it is added: the rows lie in a table larger than the core's own caches,
+        // and the loads overlap instead of waiting in turn.
+        constexpr std::size_t kBatch = 256, kAhead = 16;
         std::uint32_t batch[kBatch];
         double a[kMax] = {}, b[kMax] = {};
+        auto row = [&](std::size_t k) { return data + std::size_t(batch[k]) * stride; };
         for (std::size_t start = 0; start < n; start += kBatch) {
             const std::size_t count = std::min(kBatch, n - start);
-            for (std::size_t k = 0; k < count; ++k)
-                batch[k] = indexes.draw(random);
+            indexes.draw(random, batch, count);
+            for (std::size_t k = 0; k < std::min(kAhead, count); ++k)
+                __builtin_prefetch(row(k));
             std::size_t k = 0;
             for (; k + 2 <= count; k += 2) {
-                const double *x = data + std::size_t(batch[k]) * stride;
-                const double *y = data + std::size_t(batch[k + 1]) * stride;
+                __builtin_prefetch(row(std::min(k + kAhead, count - 1)));
+                __builtin_prefetch(row(std::min(k + 1 + kAhead, count - 1)));
+                const double *x = row(k);
+                const double *y = row(k + 1);
 #pragma GCC unroll 16
                 for (std::size_t c = 0; c < W; ++c) {
                     a[c] += x[c];
@@ -190,7 +195,7 @@ void addDraws(const double *data, std::size_t width, std::size_t stride, std::si
                 }
             }
             if (k < count) {
-                const double *x = data + std::size_t(batch[k]) * stride;
+                const double *x = row(k);
 #pragma GCC unroll 16
                 for (std::size_t c = 0; c < W; ++c)
                     a[c] += x[c];

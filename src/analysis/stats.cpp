@@ -35,26 +35,33 @@ double quantileOfSorted(const QList<double> &sorted, double p)
 Random::Random(std::uint32_t seed)
 {
     m_state[0] = seed;
-    for (int i = 1; i < 624; ++i)
+    for (std::size_t i = 1; i < kBlock; ++i)
         m_state[i] = 1812433253u * (m_state[i - 1] ^ (m_state[i - 1] >> 30)) + std::uint32_t(i);
 }
 
 void Random::twist()
 {
+    // The recurrence without a branch (the matrix is added where y is odd), in runs whose
+    // operands lie far enough apart for the compiler to vectorise them (the first run is cut
+    // at 224, a multiple of the vector width, so that -O2's cheap vectoriser takes it too).
     constexpr std::uint32_t upper = 0x80000000u, lower = 0x7fffffffu, matrix = 0x9908b0dfu;
-    auto mix = [&](int i, int j, int k) {
-        const std::uint32_t y = (m_state[i] & upper) | (m_state[j] & lower);
-        m_state[i] = m_state[k] ^ (y >> 1) ^ ((y & 1u) ? matrix : 0u);
+    constexpr std::size_t m = 397, n = kBlock;
+    std::uint32_t *state = m_state;
+    auto mix = [](std::uint32_t a, std::uint32_t b, std::uint32_t far) {
+        const std::uint32_t y = (a & upper) | (b & lower);
+        return far ^ (y >> 1) ^ ((0u - (y & 1u)) & matrix);
     };
-    int i = 0;
-    for (; i < 624 - 397; ++i)
-        mix(i, i + 1, i + 397);
-    for (; i < 623; ++i)
-        mix(i, i + 1, i + 397 - 624);
-    mix(623, 0, 396);
+    constexpr std::size_t whole = (n - m) / 8 * 8;
+    for (std::size_t i = 0; i < whole; ++i)
+        state[i] = mix(state[i], state[i + 1], state[i + m]);
+    for (std::size_t i = whole; i < n - m; ++i)
+        state[i] = mix(state[i], state[i + 1], state[i + m]);
+    for (std::size_t i = n - m; i < n - 1; ++i)
+        state[i] = mix(state[i], state[i + 1], state[i + m - n]);
+    state[n - 1] = mix(state[n - 1], state[0], state[m - 1]);
     // Tempered all at once: the loop vectorises, and next() only reads.
-    for (int j = 0; j < 624; ++j) {
-        std::uint32_t y = m_state[j];
+    for (std::size_t j = 0; j < n; ++j) {
+        std::uint32_t y = state[j];
         y ^= y >> 11;
         y ^= (y << 7) & 0x9d2c5680u;
         y ^= (y << 15) & 0xefc60000u;

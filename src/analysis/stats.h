@@ -7,8 +7,11 @@
 
 #include <QList>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 namespace survey::analysis {
 
@@ -24,21 +27,34 @@ double quantileOfSorted(const QList<double> &sorted, double p);
 class Random
 {
 public:
+    static constexpr std::size_t kBlock = 624;
+
     explicit Random(std::uint32_t seed);
     std::uint32_t next()
     {
-        if (m_next >= 624)
+        if (m_next >= kBlock)
             twist();
         return m_out[m_next++];
+    }
+    /// The next numbers in order: `wanted` of them, or fewer where the current block ends
+    /// (at least one; wanted ≥ 1).
+    std::span<const std::uint32_t> take(std::size_t wanted)
+    {
+        if (m_next >= kBlock)
+            twist();
+        const std::size_t count = std::min(wanted, kBlock - m_next);
+        const std::span<const std::uint32_t> numbers(m_out + m_next, count);
+        m_next += count;
+        return numbers;
     }
     /// A uniform index in [0, n), n ≥ 1 (as Indexes(n) draws it).
     std::uint32_t index(std::uint32_t n);
 
 private:
     void twist();
-    std::uint32_t m_state[624];
-    std::uint32_t m_out[624];
-    int m_next = 624;
+    std::uint32_t m_state[kBlock];
+    std::uint32_t m_out[kBlock];
+    std::size_t m_next = kBlock;
 };
 
 /// Uniform indexes in [0, n) drawn from MT19937 by Lemire's multiply-and-reject method: a
@@ -54,6 +70,21 @@ public:
         while (std::uint32_t(m) < m_threshold)
             m = std::uint64_t(random.next()) * m_n;
         return std::uint32_t(m >> 32);
+    }
+    /// `count` draws into `out`, the same as `count` calls of draw(random), a block of the
+    /// generator's numbers at a time. A rejected number writes a slot that the next number
+    /// overwrites, so the loop has no branch to mispredict.
+    void draw(Random &random, std::uint32_t *out, std::size_t count) const
+    {
+        std::size_t k = 0;
+        while (k < count) {
+            // At most one index a number: k stays below count.
+            for (const std::uint32_t x : random.take(count - k)) {
+                const std::uint64_t m = std::uint64_t(x) * m_n;
+                out[k] = std::uint32_t(m >> 32);
+                k += std::uint32_t(m) >= m_threshold ? 1 : 0;
+            }
+        }
     }
 
 private:
