@@ -20,6 +20,80 @@ namespace households {
 
 inline const QString kExamples = QStringLiteral(SURVEY_SOURCE_DIR "/examples/forms");
 
+/// Equal to 1e-9 of the larger of 1 and |b|: the precision the reference is checked to.
+inline bool near(double a, double b)
+{
+    return qAbs(a - b) <= 1e-9 * std::max(1.0, qAbs(b));
+}
+
+/// What differs between a `baseline` object of `survey-cli analyse --json` (or the server's
+/// analysis) and the reference's: per household and per person, by group, by source, the
+/// city and the forecast, to 1e-9. Empty when nothing does.
+inline QString baselineMismatch(const QJsonObject &b, const QJsonObject &wb)
+{
+    auto text = [](const QJsonValue &v) {
+        return QString::fromUtf8(v.isObject()
+                                     ? QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact)
+                                     : QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+    };
+    auto sameInterval = [](const QJsonValue &g, const QJsonValue &w) {
+        return near(g[0].toDouble(), w[0].toDouble()) && near(g[1].toDouble(), w[1].toDouble());
+    };
+    auto sameSummary = [&](const QJsonValue &g, const QJsonValue &w) {
+        return g[QStringLiteral("count")].toInt() == w[QStringLiteral("count")].toInt() &&
+               near(g[QStringLiteral("mean")].toDouble(), w[QStringLiteral("mean")].toDouble()) &&
+               near(g[QStringLiteral("median")].toDouble(),
+                    w[QStringLiteral("median")].toDouble()) &&
+               sameInterval(g[QStringLiteral("ci95")], w[QStringLiteral("ci95")]);
+    };
+    for (const char *figure : {"perHousehold", "perPerson"}) {
+        if (!sameSummary(b[QLatin1String(figure)], wb[QLatin1String(figure)]))
+            return QStringLiteral("%1: %2, not %3")
+                .arg(QLatin1String(figure), text(b[QLatin1String(figure)]),
+                     text(wb[QLatin1String(figure)]));
+    }
+    const QJsonObject groups = b[QStringLiteral("byGroup")].toObject();
+    const QJsonObject wantGroups = wb[QStringLiteral("byGroup")].toObject();
+    if (groups.keys() != wantGroups.keys())
+        return QStringLiteral("groups %1, not %2").arg(text(groups), text(wantGroups));
+    for (const QString &g : wantGroups.keys()) {
+        if (!sameSummary(groups[g], wantGroups[g]))
+            return QStringLiteral("group %1: %2, not %3")
+                .arg(g, text(groups[g]), text(wantGroups[g]));
+    }
+    const QJsonObject sources = b[QStringLiteral("bySource")].toObject();
+    const QJsonObject wantSources = wb[QStringLiteral("bySource")].toObject();
+    if (sources.keys() != wantSources.keys())
+        return QStringLiteral("sources %1, not %2").arg(text(sources), text(wantSources));
+    for (const QString &s : wantSources.keys()) {
+        if (!near(sources[s].toDouble(), wantSources[s].toDouble()))
+            return QStringLiteral("source %1: %2, not %3")
+                .arg(s)
+                .arg(sources[s].toDouble(), 0, 'g', 17)
+                .arg(wantSources[s].toDouble(), 0, 'g', 17);
+    }
+    const QJsonValue city = b[QStringLiteral("city")], wantCity = wb[QStringLiteral("city")];
+    if (!near(city[QStringLiteral("tCO2")].toDouble(),
+              wantCity[QStringLiteral("tCO2")].toDouble()) ||
+        !sameInterval(city[QStringLiteral("ci95")], wantCity[QStringLiteral("ci95")]))
+        return QStringLiteral("city %1, not %2").arg(text(city), text(wantCity));
+    const QJsonArray forecast = b[QStringLiteral("forecast")].toArray();
+    const QJsonArray wantForecast = wb[QStringLiteral("forecast")].toArray();
+    if (forecast.size() != 6 || forecast.size() != wantForecast.size())
+        return QStringLiteral("forecast %1, not %2").arg(text(forecast), text(wantForecast));
+    for (qsizetype i = 0; i < forecast.size(); ++i) {
+        const QJsonValue f = forecast.at(i), w = wantForecast.at(i);
+        if (f[QStringLiteral("scenario")] != w[QStringLiteral("scenario")] ||
+            f[QStringLiteral("year")].toInt() != w[QStringLiteral("year")].toInt() ||
+            !near(f[QStringLiteral("tCO2")].toDouble(), w[QStringLiteral("tCO2")].toDouble()) ||
+            !sameInterval(f[QStringLiteral("ci95")], w[QStringLiteral("ci95")]))
+            return QStringLiteral("forecast %1: %2, not %3")
+                .arg(i)
+                .arg(text(f.toObject()), text(w.toObject()));
+    }
+    return {};
+}
+
 /// The reference's figures (tests/data/analysis/bootstrap-reference.json).
 inline QJsonObject reference()
 {

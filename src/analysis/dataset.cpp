@@ -179,8 +179,10 @@ bool toDay(std::string_view text, double *out)
     return true;
 }
 
+} // namespace
+
 /// Reads submissions into the columns.
-class Reader : public InstanceEvents
+class DatasetBuilder::Reader : public InstanceEvents
 {
 public:
     Reader(const FormDefinition &def, Dataset &out)
@@ -359,12 +361,11 @@ private:
     QString m_rootName;       ///< a root element that is not the form's
 };
 
-} // namespace
-
-Dataset Dataset::build(const std::shared_ptr<const FormDefinition> &form,
-                       const std::vector<SubmissionInput> &inputs)
+DatasetBuilder::DatasetBuilder(const std::shared_ptr<const FormDefinition> &form)
+    : m_form(form)
+    , m_data(std::make_unique<Dataset>())
 {
-    Dataset out;
+    Dataset &out = *m_data;
     out.formId = form->formId;
     out.title = form->title;
     out.languages = form->languages();
@@ -388,7 +389,25 @@ Dataset Dataset::build(const std::shared_ptr<const FormDefinition> &form,
     }
     labelQuestions(form, out.questions);
     out.columns.resize(out.questions.size());
-    out.submissions.reserve(inputs.size());
+    m_reader = std::make_unique<Reader>(*form, out);
+}
+
+DatasetBuilder::~DatasetBuilder() = default;
+
+void DatasetBuilder::add(const SubmissionInput &input)
+{
+    m_reader->read(input);
+}
+
+Dataset DatasetBuilder::take()
+{
+    m_reader.reset();
+    return std::move(*m_data);
+}
+
+Dataset Dataset::build(const std::shared_ptr<const FormDefinition> &form,
+                       const std::vector<SubmissionInput> &inputs)
+{
     // Rows in the order of their instanceIDs, whatever order they come in: the bootstrap
     // draws rows by position, so its intervals repeat for the same submissions.
     std::vector<const SubmissionInput *> ordered;
@@ -399,10 +418,10 @@ Dataset Dataset::build(const std::shared_ptr<const FormDefinition> &form,
               [](const SubmissionInput *a, const SubmissionInput *b) {
                   return a->instanceId < b->instanceId;
               });
-    Reader reader(*form, out);
+    DatasetBuilder builder(form);
     for (const SubmissionInput *input : ordered)
-        reader.read(*input);
-    return out;
+        builder.add(*input);
+    return builder.take();
 }
 
 } // namespace survey::analysis

@@ -106,7 +106,32 @@ public:
     int languageFor(const QString &appCode) const;
 
 private:
+    friend class DatasetBuilder;
     QHash<QString, int> m_index;
+};
+
+/// Reads submissions into a data set one at a time, so that a large project's XML need not
+/// be held all at once (the server reads its database so). Add them in the order of their
+/// instanceIDs, as build() does, for the bootstrap to draw the same rows.
+class DatasetBuilder
+{
+public:
+    explicit DatasetBuilder(const std::shared_ptr<const form::FormDefinition> &form);
+    ~DatasetBuilder();
+    DatasetBuilder(const DatasetBuilder &) = delete;
+    DatasetBuilder &operator=(const DatasetBuilder &) = delete;
+
+    void add(const SubmissionInput &input);
+    /// The data set so far: its questions are there before any submission.
+    const Dataset &data() const { return *m_data; }
+    /// The data set; the builder is spent.
+    Dataset take();
+
+private:
+    class Reader;
+    std::shared_ptr<const form::FormDefinition> m_form;
+    std::unique_ptr<Dataset> m_data;
+    std::unique_ptr<Reader> m_reader;
 };
 
 } // namespace survey::analysis

@@ -1050,6 +1050,9 @@ void OpenRosaServer::Impl::registerJsonRoutes()
     server->Get(
         project + R"(/forms/([^/]+)/submissions\.json)",
         [this](const httplib::Request &req, httplib::Response &res) { exportJson(req, res); });
+    server->Get(
+        project + R"(/forms/([^/]+)/analysis)",
+        [this](const httplib::Request &req, httplib::Response &res) { analysis(req, res); });
     server->Get("/v1/audits", [this](const httplib::Request &req, httplib::Response &res) {
         listAudits(req, res);
     });

@@ -240,6 +240,7 @@ struct OpenRosaServer::Impl : public FrontApp
     void answers(const httplib::Request &req, httplib::Response &res);
     void exportCsv(const httplib::Request &req, httplib::Response &res);  // export.cpp
     void exportJson(const httplib::Request &req, httplib::Response &res); // export.cpp
+    void analysis(const httplib::Request &req, httplib::Response &res);   // analysisapi.cpp
     void registerJsonRoutes();
     /// Basic or bearer sign-in for the JSON API (errors as JSON).
     std::optional<detail::User> apiUser(const httplib::Request &req, httplib::Response &res);
