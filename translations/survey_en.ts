@@ -2304,6 +2304,22 @@
         <source>this form was not uploaded as an XLSForm</source>
         <translation>this form was not uploaded as an XLSForm</translation>
     </message>
+    <message>
+        <source>approvedOnly is true or false</source>
+        <translation>approvedOnly is true or false</translation>
+    </message>
+    <message>
+        <source>lang is a language code such as en or zh_CN</source>
+        <translation>lang is a language code such as en or zh_CN</translation>
+    </message>
+    <message>
+        <source>the form&apos;s analysis.json is larger than the 1 MB a spec may have: it is not used</source>
+        <translation>the form&apos;s analysis.json is larger than the 1 MB a spec may have: it is not used</translation>
+    </message>
+    <message>
+        <source>the form&apos;s analysis.json is not used: %1</source>
+        <translation>the form&apos;s analysis.json is not used: %1</translation>
+    </message>
 </context>
 <context>
     <name>OutlinePage</name>

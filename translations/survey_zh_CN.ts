@@ -2284,6 +2284,22 @@
         <source>this form was not uploaded as an XLSForm</source>
         <translation>此表单不是以 XLSForm 上传的</translation>
     </message>
+    <message>
+        <source>approvedOnly is true or false</source>
+        <translation>approvedOnly 只能是 true 或 false</translation>
+    </message>
+    <message>
+        <source>lang is a language code such as en or zh_CN</source>
+        <translation>lang 须为语言代码，如 en 或 zh_CN</translation>
+    </message>
+    <message>
+        <source>the form&apos;s analysis.json is larger than the 1 MB a spec may have: it is not used</source>
+        <translation>表单的 analysis.json 超过了分析规格允许的 1 MB：未使用</translation>
+    </message>
+    <message>
+        <source>the form&apos;s analysis.json is not used: %1</source>
+        <translation>未使用表单的 analysis.json：%1</translation>
+    </message>
 </context>
 <context>
     <name>OutlinePage</name>
