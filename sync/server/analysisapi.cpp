@@ -56,23 +56,10 @@ void OpenRosaServer::Impl::analysis(const httplib::Request &req, httplib::Respon
         return;
     }
 
-    QSqlQuery fq(db().db());
-    fq.prepare(QStringLiteral("SELECT v.id FROM forms f JOIN form_versions v ON v.id = "
-                              "f.current_version_id WHERE f.project_id = ? AND f.xml_form_id = ?"));
-    fq.addBindValue(project);
-    fq.addBindValue(formId);
-    if (!fq.exec() || !fq.next()) {
-        jsonError(res, 404, Tr::tr("there is no such form in project %1").arg(project));
+    int versionRow = 0;
+    const auto def = publishedDefinition(project, formId, res, &versionRow);
+    if (!def)
         return;
-    }
-    const int versionRow = fq.value(0).toInt();
-    fq.finish();
-    QString why;
-    const auto def = definition(versionRow, &why);
-    if (!def) {
-        jsonError(res, 500, Tr::tr("the published form cannot be loaded: %1").arg(why));
-        return;
-    }
     auto dbFailed = [&] {
         jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
     };
@@ -139,6 +126,7 @@ void OpenRosaServer::Impl::analysis(const httplib::Request &req, httplib::Respon
 
     // The spec published with the form, if any; one that does not fit the form is said,
     // and the figures without it still given (as the app does).
+    QString why;
     QStringList warnings;
     std::optional<analysis::Spec> spec;
     QSqlQuery m(db().db());

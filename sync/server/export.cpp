@@ -94,6 +94,32 @@ QString exportName(const QString &formId)
 
 } // namespace
 
+std::shared_ptr<const form::FormDefinition>
+OpenRosaServer::Impl::publishedDefinition(int project, const QString &formId,
+                                          httplib::Response &res, int *versionRow)
+{
+    QSqlQuery fq(db().db());
+    fq.prepare(QStringLiteral("SELECT v.id FROM forms f JOIN form_versions v ON v.id = "
+                              "f.current_version_id WHERE f.project_id = ? AND f.xml_form_id = ?"));
+    fq.addBindValue(project);
+    fq.addBindValue(formId);
+    if (!fq.exec() || !fq.next()) {
+        jsonError(res, 404, Tr::tr("there is no such form in project %1").arg(project));
+        return nullptr;
+    }
+    const int row = fq.value(0).toInt();
+    fq.finish();
+    QString why;
+    auto def = definition(row, &why);
+    if (!def) {
+        jsonError(res, 500, Tr::tr("the published form cannot be loaded: %1").arg(why));
+        return nullptr;
+    }
+    if (versionRow)
+        *versionRow = row;
+    return def;
+}
+
 bool OpenRosaServer::Impl::mayExport(const User &u, int project, httplib::Response &res)
 {
     if (u.isAdmin() || (u.isSupervisor() && u.projectId == project))
@@ -111,23 +137,9 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
     const QString formId = urlPart(req, 2);
     if (!mayExport(*user, project, res))
         return;
-    QSqlQuery fq(db().db());
-    fq.prepare(QStringLiteral("SELECT v.id FROM forms f JOIN form_versions v ON v.id = "
-                              "f.current_version_id WHERE f.project_id = ? AND f.xml_form_id = ?"));
-    fq.addBindValue(project);
-    fq.addBindValue(formId);
-    if (!fq.exec() || !fq.next()) {
-        jsonError(res, 404, Tr::tr("there is no such form in project %1").arg(project));
+    const auto def = publishedDefinition(project, formId, res);
+    if (!def)
         return;
-    }
-    QString why;
-    const int versionRow = fq.value(0).toInt();
-    fq.finish();
-    const auto def = definition(versionRow, &why);
-    if (!def) {
-        jsonError(res, 500, Tr::tr("the published form cannot be loaded: %1").arg(why));
-        return;
-    }
     // ?lang=: a label column after each choice question, in that form language.
     const QString lang = QString::fromStdString(req.get_param_value("lang"));
     if (!lang.isEmpty() && !def->languages().contains(lang)) {
@@ -231,6 +243,7 @@ void OpenRosaServer::Impl::exportCsv(const httplib::Request &req, httplib::Respo
         std::unique_ptr<form::FormSession> session;
         if (!lang.isEmpty()) {
             session = std::make_unique<form::FormSession>(def);
+            QString why;
             if (!session->loadInstance(q.value(6).toByteArray(), &why) ||
                 !session->setLanguage(lang))
                 session.reset();

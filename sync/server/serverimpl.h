@@ -246,6 +246,12 @@ struct OpenRosaServer::Impl : public FrontApp
     std::optional<detail::User> apiUser(const httplib::Request &req, httplib::Response &res);
     /// A temporary folder for working files, under --data-dir when one is given.
     std::unique_ptr<QTemporaryDir> workDir() const;
+    /// The loaded current version of a form of the project (its row in `versionRow`);
+    /// null after answering 404 (no such form) or 500.
+    std::shared_ptr<const form::FormDefinition> publishedDefinition(int project,
+                                                                    const QString &formId,
+                                                                    httplib::Response &res,
+                                                                    int *versionRow = nullptr);
     /// Exports are for supervisors (their enumerators') and admins; answers 403 otherwise.
     bool mayExport(const detail::User &u, int project, httplib::Response &res);
     /// May `u` see (and, when `review`, review) a submission made by `submitterId`?
