@@ -12,7 +12,9 @@
 
 namespace testutil {
 
-/// The zip of `parts` (name → bytes), in memory.
+/// The zip of `parts` (name → bytes), in memory. Every entry is dated 2026-01-01 00:00, so
+/// that the same parts give the same bytes at any moment (the clock's seconds are in each
+/// entry's header otherwise).
 inline QByteArray zipParts(const QMap<QString, QByteArray> &parts)
 {
     zip_error_t err;
@@ -25,7 +27,9 @@ inline QByteArray zipParts(const QMap<QString, QByteArray> &parts)
     for (auto it = parts.begin(); it != parts.end(); ++it) {
         zip_source_t *src =
             zip_source_buffer(archive, it.value().constData(), zip_uint64_t(it.value().size()), 0);
-        if (zip_file_add(archive, it.key().toUtf8().constData(), src, ZIP_FL_ENC_UTF_8) < 0)
+        const zip_int64_t index =
+            zip_file_add(archive, it.key().toUtf8().constData(), src, ZIP_FL_ENC_UTF_8);
+        if (index < 0 || zip_file_set_mtime(archive, zip_uint64_t(index), 1767225600, 0) < 0)
             qFatal("zip_file_add failed");
     }
     if (zip_close(archive) < 0)
