@@ -3,8 +3,9 @@
 // on 127.0.0.1, port 0, SQLite) holding N household submissions of one enumerator with a
 // photo each: the time to pull them all into a device store (every version's XML, the
 // photos), the pull again when nothing changed, and the client's memory before and at its
-// highest. Asserts nothing.
-// Run: build/bench/bench_review [--submissions 5000] [--photo-kb 200]
+// highest; before the pull, the server's own analysis of them (GET …/analysis, what a project
+// too large to pull is analysed with). Asserts nothing.
+// Run: build/bench/bench_review [--submissions 5000] [--photo-kb 200] [--analysis-only]
 #include "reviewstore.h"
 #include "store.h"
 #include "syncclient.h"
@@ -12,6 +13,11 @@
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
@@ -107,7 +113,10 @@ bool seed(const QString &dbFile, const QByteArray &xml, const QByteArray &photo,
     }
     const bool ok = q.exec(QStringLiteral("COMMIT"));
     q = QSqlQuery();
-    s = v = a = c = QSqlQuery();
+    s = QSqlQuery();
+    v = QSqlQuery();
+    a = QSqlQuery();
+    c = QSqlQuery();
     db.close();
     db = QSqlDatabase();
     QSqlDatabase::removeDatabase(QStringLiteral("seed"));
@@ -142,6 +151,39 @@ Pull pull(store::Store &store, const QUrl &base)
     return r;
 }
 
+/// The server's analysis of the household form, as the supervisor asks for it.
+struct Analysis
+{
+    int status = 0;
+    int count = -1;
+    qint64 bytes = 0;
+    double seconds = 0;
+};
+
+Analysis serverAnalysis(const QUrl &base)
+{
+    QNetworkAccessManager network;
+    QUrl url = base;
+    url.setPath(base.path() + QStringLiteral("/forms/household_energy/analysis"));
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", "Basic " + QByteArray("sup:bench-password").toBase64());
+    request.setTransferTimeout(600000);
+    QElapsedTimer timer;
+    timer.start();
+    QNetworkReply *reply = network.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    Analysis a;
+    a.seconds = timer.elapsed() / 1000.0;
+    const QByteArray body = reply->readAll();
+    a.bytes = body.size();
+    a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    a.count = QJsonDocument::fromJson(body).object().value(QStringLiteral("count")).toInt(-1);
+    delete reply;
+    return a;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -149,12 +191,15 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     int count = 5000;
     int photoKb = 200;
+    bool analysisOnly = false;
     const QStringList args = app.arguments().mid(1);
-    for (qsizetype i = 0; i + 1 < args.size(); i += 2) {
-        if (args[i] == QLatin1String("--submissions"))
-            count = std::max(1, args[i + 1].toInt());
-        else if (args[i] == QLatin1String("--photo-kb"))
-            photoKb = std::max(1, args[i + 1].toInt());
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--analysis-only"))
+            analysisOnly = true;
+        else if (args[i] == QLatin1String("--submissions") && i + 1 < args.size())
+            count = std::max(1, args[++i].toInt());
+        else if (args[i] == QLatin1String("--photo-kb") && i + 1 < args.size())
+            photoKb = std::max(1, args[++i].toInt());
     }
     QTemporaryDir dir;
     const QString sync = QStringLiteral(SURVEY_SYNC);
@@ -202,6 +247,17 @@ int main(int argc, char **argv)
     if (!server.waitForStarted() || !server.waitForReadyRead(30000))
         return 1;
     const QUrl base(QString::fromUtf8(server.readLine().trimmed()));
+    const Analysis analysis = serverAnalysis(base);
+    std::printf("server analysis of %d submissions (with the baseline and forecast of the form's "
+                "analysis.json): %.2f s, %.0f KB of JSON; status %d, count %d\n",
+                count, analysis.seconds, analysis.bytes / 1024.0, analysis.status, analysis.count);
+    std::printf("server peak RSS after the analysis: %.1f MB\n",
+                bench::peakRssMb(server.processId()));
+    if (analysisOnly) {
+        server.terminate();
+        server.waitForFinished();
+        return analysis.count == count ? 0 : 1;
+    }
     QTemporaryDir device;
     store::StoreError e;
     auto store = store::Store::open(device.path(), &e);

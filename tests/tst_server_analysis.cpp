@@ -353,6 +353,9 @@ void TestServerAnalysis::refusals()
     // Said in Central's shape, in words.
     const QJsonObject body = QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).object();
     QVERIFY2(!body[QStringLiteral("message")].toString().isEmpty(), r->body.c_str());
+    if (status == 403)
+        QCOMPARE(body[QStringLiteral("message")].toString(),
+                 QStringLiteral("only supervisors and admins may see the analysis of a form"));
     QVERIFY(!body.contains(QStringLiteral("count")));
 }
 

@@ -2320,6 +2320,10 @@
         <source>the form&apos;s analysis.json is not used: %1</source>
         <translation>the form&apos;s analysis.json is not used: %1</translation>
     </message>
+    <message>
+        <source>only supervisors and admins may see the analysis of a form</source>
+        <translation>only supervisors and admins may see the analysis of a form</translation>
+    </message>
 </context>
 <context>
     <name>OutlinePage</name>

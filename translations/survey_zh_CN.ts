@@ -2300,6 +2300,10 @@
         <source>the form&apos;s analysis.json is not used: %1</source>
         <translation>未使用表单的 analysis.json：%1</translation>
     </message>
+    <message>
+        <source>only supervisors and admins may see the analysis of a form</source>
+        <translation>只有督导员和管理员可以查看表单的分析</translation>
+    </message>
 </context>
 <context>
     <name>OutlinePage</name>

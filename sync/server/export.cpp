@@ -120,11 +120,14 @@ OpenRosaServer::Impl::publishedDefinition(int project, const QString &formId,
     return def;
 }
 
-bool OpenRosaServer::Impl::mayExport(const User &u, int project, httplib::Response &res)
+bool OpenRosaServer::Impl::mayExport(const User &u, int project, httplib::Response &res,
+                                     const QString &refusal)
 {
     if (u.isAdmin() || (u.isSupervisor() && u.projectId == project))
         return true;
-    jsonError(res, 403, Tr::tr("only supervisors and admins may export submissions"));
+    jsonError(res, 403,
+              refusal.isEmpty() ? Tr::tr("only supervisors and admins may export submissions")
+                                : refusal);
     return false;
 }
 

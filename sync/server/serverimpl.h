@@ -252,8 +252,10 @@ struct OpenRosaServer::Impl : public FrontApp
                                                                     const QString &formId,
                                                                     httplib::Response &res,
                                                                     int *versionRow = nullptr);
-    /// Exports are for supervisors (their enumerators') and admins; answers 403 otherwise.
-    bool mayExport(const detail::User &u, int project, httplib::Response &res);
+    /// Exports (and the analysis) are for supervisors (their enumerators') and admins;
+    /// answers 403 otherwise, with `refusal` when given.
+    bool mayExport(const detail::User &u, int project, httplib::Response &res,
+                   const QString &refusal = {});
     /// May `u` see (and, when `review`, review) a submission made by `submitterId`?
     bool maySee(const detail::User &u, int submitterId, bool review);
     /// The caller (signed in) and the submission the URL names, positioned on its row in
