@@ -361,7 +361,8 @@ private:
     QString m_rootName;       ///< a root element that is not the form's
 };
 
-DatasetBuilder::DatasetBuilder(const std::shared_ptr<const FormDefinition> &form)
+DatasetBuilder::DatasetBuilder(const std::shared_ptr<const FormDefinition> &form,
+                               std::size_t expected)
     : m_form(form)
     , m_data(std::make_unique<Dataset>())
 {
@@ -389,6 +390,7 @@ DatasetBuilder::DatasetBuilder(const std::shared_ptr<const FormDefinition> &form
     }
     labelQuestions(form, out.questions);
     out.columns.resize(out.questions.size());
+    out.submissions.reserve(expected);
     m_reader = std::make_unique<Reader>(*form, out);
 }
 
@@ -396,6 +398,7 @@ DatasetBuilder::~DatasetBuilder() = default;
 
 void DatasetBuilder::add(const SubmissionInput &input)
 {
+    Q_ASSERT(m_reader);
     m_reader->read(input);
 }
 
@@ -418,7 +421,7 @@ Dataset Dataset::build(const std::shared_ptr<const FormDefinition> &form,
               [](const SubmissionInput *a, const SubmissionInput *b) {
                   return a->instanceId < b->instanceId;
               });
-    DatasetBuilder builder(form);
+    DatasetBuilder builder(form, inputs.size());
     for (const SubmissionInput *input : ordered)
         builder.add(*input);
     return builder.take();

@@ -116,11 +116,14 @@ private:
 class DatasetBuilder
 {
 public:
-    explicit DatasetBuilder(const std::shared_ptr<const form::FormDefinition> &form);
+    /// `expected`: how many submissions will be added (room is made for them).
+    explicit DatasetBuilder(const std::shared_ptr<const form::FormDefinition> &form,
+                            std::size_t expected = 0);
     ~DatasetBuilder();
     DatasetBuilder(const DatasetBuilder &) = delete;
     DatasetBuilder &operator=(const DatasetBuilder &) = delete;
 
+    /// The next submission; not after take().
     void add(const SubmissionInput &input);
     /// The data set so far: its questions are there before any submission.
     const Dataset &data() const { return *m_data; }

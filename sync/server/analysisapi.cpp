@@ -65,10 +65,12 @@ void OpenRosaServer::Impl::analysis(const httplib::Request &req, httplib::Respon
         jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
     };
 
-    // Which submissions, in the order of their current versions' instanceIDs (sorted here:
-    // a database's collation need not order text as the device does).
+    // Which submissions: their current versions, in the order of those versions'
+    // instanceIDs (sorted here: a database's collation need not order text as the device
+    // does). The versions, not the submissions, are then read: an edit arriving meanwhile
+    // makes a new version and leaves the listed one as it was.
     QString list = QStringLiteral(
-        "SELECT s.id, v.instance_id FROM submissions s JOIN forms f ON f.id = s.form_id JOIN "
+        "SELECT v.id, v.instance_id FROM submissions s JOIN forms f ON f.id = s.form_id JOIN "
         "users u ON u.id = s.submitter_id JOIN submission_versions v ON v.id = "
         "s.current_version_id WHERE f.project_id = ? AND f.xml_form_id = ?");
     if (user->isSupervisor())
@@ -90,7 +92,7 @@ void OpenRosaServer::Impl::analysis(const httplib::Request &req, httplib::Respon
     ids.finish();
     std::sort(order.begin(), order.end());
 
-    analysis::DatasetBuilder builder(def);
+    analysis::DatasetBuilder builder(def, order.size());
     for (std::size_t start = 0; start < order.size(); start += kBatch) {
         const std::size_t end = std::min(order.size(), start + kBatch);
         QStringList marks;
@@ -101,10 +103,10 @@ void OpenRosaServer::Impl::analysis(const httplib::Request &req, httplib::Respon
         // By their row numbers alone (the list above has the caller's scope): a lookup each,
         // where the scope's joins would have the database scan the form's submissions for
         // every batch.
-        q.prepare(QStringLiteral("SELECT s.id, v.instance_id, u.name, s.review_state, "
-                                 "s.created_at, v.xml FROM submissions s JOIN users u ON u.id = "
-                                 "s.submitter_id JOIN submission_versions v ON v.id = "
-                                 "s.current_version_id WHERE s.id IN (%1)")
+        q.prepare(QStringLiteral("SELECT v.id, v.instance_id, u.name, s.review_state, "
+                                 "s.created_at, v.xml FROM submission_versions v JOIN "
+                                 "submissions s ON s.id = v.submission_id JOIN users u ON u.id = "
+                                 "s.submitter_id WHERE v.id IN (%1)")
                       .arg(marks.join(u',')));
         for (std::size_t i = start; i < end; ++i)
             q.addBindValue(order[i].second);
@@ -121,31 +123,46 @@ void OpenRosaServer::Impl::analysis(const httplib::Request &req, httplib::Respon
         }
         for (std::size_t i = start; i < end; ++i) {
             const auto at = batch.constFind(order[i].second);
-            if (at != batch.constEnd()) // gone since the list was read: left out
-                builder.add(*at);
+            if (at == batch.constEnd()) {
+                // Versions are never deleted: the database answered less than it holds.
+                dbFailed();
+                return;
+            }
+            builder.add(*at);
         }
     }
 
     // The spec published with the form, if any; one that does not fit the form is said,
-    // and the figures without it still given (as the app does).
+    // and the figures without it still given (as the app does). Its size is asked first.
     QString why;
     QStringList warnings;
     std::optional<analysis::Spec> spec;
     QSqlQuery m(db().db());
-    m.prepare(QStringLiteral("SELECT content FROM form_media WHERE form_version_id = ? AND "
-                             "filename = 'analysis.json'"));
+    m.prepare(QStringLiteral("SELECT id, length(content) FROM form_media WHERE form_version_id "
+                             "= ? AND filename = 'analysis.json'"));
     m.addBindValue(versionRow);
     if (!m.exec()) {
         dbFailed();
         return;
     }
     if (m.next()) {
-        const QByteArray bytes = m.value(0).toByteArray();
-        if (bytes.size() > kMaxSpecBytes)
+        const qint64 mediaRow = m.value(0).toLongLong();
+        const qint64 size = m.value(1).toLongLong();
+        m.finish();
+        if (size > kMaxSpecBytes) {
             warnings.append(Tr::tr("the form's analysis.json is larger than the 1 MB a spec may "
                                    "have: it is not used"));
-        else if (!(spec = analysis::Spec::fromJson(bytes, builder.data(), &why)))
-            warnings.append(Tr::tr("the form's analysis.json is not used: %1").arg(why));
+        } else {
+            m.prepare(QStringLiteral("SELECT content FROM form_media WHERE id = ?"));
+            m.addBindValue(mediaRow);
+            if (!m.exec() || !m.next()) {
+                dbFailed();
+                return;
+            }
+            spec = analysis::Spec::fromJson(m.value(0).toByteArray(), builder.data(), &why);
+            if (!spec)
+                warnings.append(Tr::tr("the form's analysis.json is not used: %1").arg(why));
+        }
     }
     m.finish();
 
