@@ -13,9 +13,14 @@
 
 #include <httplib.h>
 
+#include <thread>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QUrl>
 
@@ -33,6 +38,7 @@ private Q_SLOTS:
     void labelsInTheAskedLanguage();
     void specThatDoesNotFitIsSaid();
     void manySubmissionsInBatches();
+    void oneAnalysisAtATime();
     void refusals_data();
     void refusals();
 
@@ -332,6 +338,60 @@ void TestServerAnalysis::manySubmissionsInBatches()
     QCOMPARE(points.at(0)[0].toDouble(), 30.0);
     // many-0001 was the 180th sent (179 · 7919 ≡ 1 mod 450).
     QCOMPARE(points.at(1)[0].toDouble(), QByteArray::number(30 + 179 / 1000.0, 'f', 4).toDouble());
+}
+
+void TestServerAnalysis::oneAnalysisAtATime()
+{
+    // An analysis held inside the database (PostgreSQL: its versions' table locked by this
+    // test, and the server seen waiting for the lock): another one asked for meanwhile is
+    // refused with 503 and Retry-After, and the held one ends with its figures once the lock
+    // goes.
+    const QUrl pg(db());
+    if (pg.scheme() != QLatin1String("postgresql"))
+        QSKIP("holding an analysis at a known point needs PostgreSQL's table locks "
+              "(tst_server_analysis_postgresql)");
+    {
+        QSqlDatabase lock =
+            QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("lock"));
+        lock.setHostName(pg.host());
+        lock.setPort(pg.port());
+        lock.setUserName(pg.userName());
+        lock.setPassword(pg.password());
+        lock.setDatabaseName(pg.path().mid(1));
+        QVERIFY2(lock.open(), qPrintable(lock.lastError().text()));
+        QSqlQuery q(lock);
+        QVERIFY(q.exec(QStringLiteral("BEGIN")));
+        QVERIFY(q.exec(QStringLiteral("LOCK TABLE submission_versions IN ACCESS EXCLUSIVE MODE")));
+        std::pair<int, QJsonObject> held;
+        std::thread first([&] { held = analysis("admin"); });
+        auto waiting = [&] {
+            QSqlQuery w(lock);
+            return w.exec(QStringLiteral(
+                       "SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                       "WHERE c.relname = 'submission_versions' AND NOT l.granted")) &&
+                   w.next() && w.value(0).toInt() > 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(waiting(), 30000);
+        auto c = client("sup1", "sup1-password");
+        const auto refused = c.Get("/v1/projects/1/forms/household_energy/analysis");
+        const bool ended = q.exec(QStringLiteral("COMMIT"));
+        first.join();
+        QVERIFY(ended);
+        QVERIFY(refused);
+        QCOMPARE(refused->status, 503);
+        QCOMPARE(refused->get_header_value("Retry-After"), std::string("10"));
+        QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(refused->body))
+                     .object()[QStringLiteral("message")]
+                     .toString(),
+                 QStringLiteral(
+                     "the server is working out another analysis; try again in a few seconds"));
+        QCOMPARE(held.first, 200);
+        QCOMPARE(held.second[QStringLiteral("count")].toInt(), 20);
+        lock.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("lock"));
+    // The slot is free again.
+    QCOMPARE(analysis("sup1").first, 200);
 }
 
 void TestServerAnalysis::refusals_data()

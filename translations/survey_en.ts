@@ -2324,6 +2324,10 @@
         <source>only supervisors and admins may see the analysis of a form</source>
         <translation>only supervisors and admins may see the analysis of a form</translation>
     </message>
+    <message>
+        <source>the server is working out another analysis; try again in a few seconds</source>
+        <translation>the server is working out another analysis; try again in a few seconds</translation>
+    </message>
 </context>
 <context>
     <name>OutlinePage</name>

@@ -2304,6 +2304,10 @@
         <source>only supervisors and admins may see the analysis of a form</source>
         <translation>只有督导员和管理员可以查看表单的分析</translation>
     </message>
+    <message>
+        <source>the server is working out another analysis; try again in a few seconds</source>
+        <translation>服务器正在进行另一项分析，请几秒钟后重试</translation>
+    </message>
 </context>
 <context>
     <name>OutlinePage</name>

@@ -61,6 +61,17 @@ void OpenRosaServer::Impl::analysis(const httplib::Request &req, httplib::Respon
     const auto def = publishedDefinition(project, formId, res, &versionRow);
     if (!def)
         return;
+    if (!analyses.try_acquire()) {
+        res.set_header("Retry-After", "10");
+        jsonError(res, 503,
+                  Tr::tr("the server is working out another analysis; try again in a few seconds"));
+        return;
+    }
+    struct Release
+    {
+        std::counting_semaphore<1> &slot;
+        ~Release() { slot.release(); }
+    } const release{analyses};
     auto dbFailed = [&] {
         jsonError(res, 503, Tr::tr("the server cannot read its database; try again later"));
     };

@@ -124,6 +124,9 @@ struct OpenRosaServer::Impl : public FrontApp
     /// Argon2id needs 64 MiB per check: at most two at once keeps a burst of first sign-ins
     /// (a whole team after a day offline) from taking the server's memory.
     std::counting_semaphore<2> passwordChecks{2};
+    /// One form analysis at a time: each can take seconds of every core on a large project,
+    /// and submissions must still be taken meanwhile. Another asked for meanwhile is 503.
+    std::counting_semaphore<1> analyses{1};
     /// Verified credentials (a digest of name, password and stored hash) until when.
     QHash<QByteArray, qint64> verified;
     /// Checks running now, by the same digest: a device sending three records at once, or a
