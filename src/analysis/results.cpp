@@ -43,14 +43,20 @@ Results analyse(const Dataset &data, const Spec *spec, const Filter &filter)
     for (std::size_t q = 0; q < data.questions.size(); ++q)
         r.questions.push_back(summarise(data, int(q), r.rows));
     r.progress = progressPerDay(data, r.rows);
-    if (spec && spec->household) {
-        const HouseholdTable table =
-            householdTable(data, *spec->household, r.rows, &r.householdsWithoutFigures);
-        r.baseline = computeBaseline(table, baselineOptions(*spec));
-    }
-    if (spec && spec->enterprise)
-        r.enterprise = enterpriseDemand(data, *spec->enterprise, r.rows);
+    if (spec)
+        addSpecFigures(r, data, *spec);
     return r;
+}
+
+void addSpecFigures(Results &r, const Dataset &data, const Spec &spec)
+{
+    if (spec.household) {
+        const HouseholdTable table =
+            householdTable(data, *spec.household, r.rows, &r.householdsWithoutFigures);
+        r.baseline = computeBaseline(table, baselineOptions(spec));
+    }
+    if (spec.enterprise)
+        r.enterprise = enterpriseDemand(data, *spec.enterprise, r.rows);
 }
 
 namespace {

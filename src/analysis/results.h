@@ -26,6 +26,10 @@ struct Results
 /// Works everything out for the submissions the filter keeps. `spec` may be null.
 Results analyse(const Dataset &data, const Spec *spec, const Filter &filter);
 
+/// What a spec adds to results: the household baseline or the enterprise demand, over the
+/// rows the results keep (analyse() with a spec is analyse() without, then this).
+void addSpecFigures(Results &results, const Dataset &data, const Spec &spec);
+
 /// The options of computeBaseline() that a household spec sets.
 BaselineOptions baselineOptions(const Spec &spec);
 

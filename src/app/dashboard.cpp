@@ -179,8 +179,8 @@ Computed computeSummaries(const std::shared_ptr<const analysis::StoreData> &sour
     return out;
 }
 
-/// The spec's figures (the baseline and forecast, or the demand) with the whole results
-/// for the exports; the charts' rows are the summaries' job.
+/// The spec's figures alone (the baseline and forecast, or the demand): the questions'
+/// summaries are the other phase's.
 Computed computeSpecFigures(const std::shared_ptr<const analysis::StoreData> &source,
                             const analysis::Spec &spec, const analysis::Filter &filter,
                             const QString &appCode)
@@ -188,7 +188,9 @@ Computed computeSpecFigures(const std::shared_ptr<const analysis::StoreData> &so
     const analysis::Dataset &data = source->data;
     const int language = data.languageFor(appCode);
     Computed out;
-    auto results = std::make_shared<analysis::Results>(analysis::analyse(data, &spec, filter));
+    auto results = std::make_shared<analysis::Results>();
+    results->rows = analysis::rowsMatching(data, filter);
+    analysis::addSpecFigures(*results, data, spec);
     if (results->baseline && spec.household)
         out.baseline = baselineMap(*results->baseline, *spec.household, data, language, appCode);
     if (results->enterprise && spec.enterprise)
@@ -322,6 +324,7 @@ void Dashboard::refresh()
 {
     if (!m_source) {
         m_results.reset();
+        m_specFigures.reset();
         m_count = 0;
         m_questions.setRows({});
         m_progress.clear();
@@ -352,11 +355,11 @@ void Dashboard::refresh()
                 return;
             m_computing = false;
             m_count = computed->results->count;
-            if (!m_computingSpec)
-                m_results = computed->results;
+            m_results = computed->results;
             m_questions.setRows(std::move(computed->rows));
             m_progress = computed->progress;
             if (!m_spec) {
+                m_specFigures.reset();
                 m_baseline.clear();
                 m_demand.clear();
             }
@@ -374,7 +377,7 @@ void Dashboard::refresh()
             if (!self || generation != m_computeGeneration)
                 return;
             m_computingSpec = false;
-            m_results = computed->results; // everything, for the exports
+            m_specFigures = computed->results;
             m_baseline = computed->baseline;
             m_demand = computed->demand;
             Q_EMIT resultsChanged();
@@ -609,10 +612,21 @@ void Dashboard::exportCsv(const QUrl &folder)
     QString error;
     const QString dir = folder.toLocalFile();
     const bool ok = analysis::CsvReport::write(
-        *m_results, m_source->data, m_spec ? &*m_spec : nullptr, appLanguage(), dir, &error);
+        exportedResults(), m_source->data, m_spec ? &*m_spec : nullptr, appLanguage(), dir, &error);
     const QString message = ok ? tr("The figures are saved as CSV files in %1.").arg(dir) : error;
     Q_EMIT m_backend->notice(message);
     Q_EMIT exported(ok, message);
+}
+
+analysis::Results Dashboard::exportedResults() const
+{
+    analysis::Results results = *m_results;
+    if (m_specFigures) {
+        results.baseline = m_specFigures->baseline;
+        results.householdsWithoutFigures = m_specFigures->householdsWithoutFigures;
+        results.enterprise = m_specFigures->enterprise;
+    }
+    return results;
 }
 
 QString Dashboard::filtersInWords() const
@@ -658,8 +672,9 @@ void Dashboard::exportPdf(const QUrl &folder)
             .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
     QStringList pages;
     QString error;
-    const bool ok = analysis::PdfReport::write(
-        *m_results, m_source->data, m_spec ? &*m_spec : nullptr, options, path, &pages, &error);
+    const bool ok =
+        analysis::PdfReport::write(exportedResults(), m_source->data, m_spec ? &*m_spec : nullptr,
+                                   options, path, &pages, &error);
     const QString message =
         ok ? tr("The report is saved: %1 (%n page(s)).", nullptr, int(pages.size())).arg(path)
            : error;

@@ -143,6 +143,8 @@ private:
     void load();
     void refresh();
     QString appLanguage() const;
+    /// The summaries with the spec's figures, as the exports write them.
+    analysis::Results exportedResults() const;
     /// The filters in force, in words, for the report.
     QString filtersInWords() const;
 
@@ -157,8 +159,9 @@ private:
     QString m_filterValue;
     QString m_groupBy;
     SummaryModel m_questions;
-    std::shared_ptr<const analysis::Results> m_results; ///< with the spec's figures
-    int m_count = 0;                                    ///< submissions the filters keep
+    std::shared_ptr<const analysis::Results> m_results;     ///< the questions' summaries
+    std::shared_ptr<const analysis::Results> m_specFigures; ///< the baseline, or the demand
+    int m_count = 0;                                        ///< submissions the filters keep
     QVariantList m_progress;
     QVariantMap m_baseline;
     QVariantMap m_demand;

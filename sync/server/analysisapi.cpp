@@ -177,11 +177,9 @@ void OpenRosaServer::Impl::analysis(const httplib::Request &req, httplib::Respon
     }
     m.finish();
 
+    // Submissions that cannot be read are in `problems`, the baseline's own warnings in it.
     const analysis::Dataset data = builder.take();
-    warnings = data.problems + warnings;
     const analysis::Results results = analysis::analyse(data, spec ? &*spec : nullptr, filter);
-    if (results.baseline)
-        warnings.append(results.baseline->warnings);
     QJsonObject out = analysis::toJson(results, data, spec ? &*spec : nullptr,
                                        lang.isEmpty() ? QStringLiteral("en") : lang);
     out.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(warnings));
