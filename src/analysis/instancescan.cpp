@@ -90,6 +90,12 @@ private:
         return m_end - m_p >= n && std::memcmp(m_p, s, std::size_t(n)) == 0;
     }
 
+    void skipSpaces()
+    {
+        while (m_p < m_end && isSpace(*m_p))
+            ++m_p;
+    }
+
     /// Moves past `terminator`; false (an error) when the document ends first.
     bool skipPast(const char *terminator)
     {
@@ -157,8 +163,7 @@ private:
         // Attributes: name = "value" or 'value'; skipped.
         bool selfClosing = false;
         while (m_error.isEmpty()) {
-            while (m_p < m_end && isSpace(*m_p))
-                ++m_p;
+            skipSpaces();
             if (m_p >= m_end) {
                 fail(Tr::tr("the document ends inside a tag"));
                 return;
@@ -173,15 +178,13 @@ private:
                 break;
             }
             name();
-            while (m_p < m_end && isSpace(*m_p))
-                ++m_p;
+            skipSpaces();
             if (m_p >= m_end || *m_p != '=') {
                 fail(Tr::tr("an attribute without a value"));
                 return;
             }
             ++m_p;
-            while (m_p < m_end && isSpace(*m_p))
-                ++m_p;
+            skipSpaces();
             if (m_p >= m_end || (*m_p != '"' && *m_p != '\'')) {
                 fail(Tr::tr("an attribute value without quotes"));
                 return;
@@ -210,8 +213,7 @@ private:
     {
         m_p += 2;
         const std::string_view qualified = name();
-        while (m_p < m_end && isSpace(*m_p))
-            ++m_p;
+        skipSpaces();
         if (m_p >= m_end || *m_p != '>') {
             fail(Tr::tr("an end tag that is not closed"));
             return;
