@@ -225,7 +225,7 @@ private:
     }
     QString text(const Text &t, const QString &fallback = {}) const
     {
-        return t.isEmpty() ? fallback : t.in(m_options.appCode);
+        return t.in(m_options.appCode, fallback);
     }
 
     void cover()
@@ -384,13 +384,7 @@ private:
         QStringList services;
         QList<double> shares;
         for (std::size_t s = 0; s < d.services.size(); ++s) {
-            const auto &service = spec.services.at(qsizetype(s));
-            const Question &q = m_data.questions[std::size_t(m_data.questionIndex(service.field))];
-            services.append(!service.label.isEmpty()
-                                ? text(service.label)
-                                : (q.kind == QuestionKind::SelectMultiple
-                                       ? q.choiceLabel(service.name, m_language)
-                                       : q.label(m_language)));
+            services.append(spec.serviceLabel(qsizetype(s), m_data, m_language, m_options.appCode));
             shares.append(d.services[s].share * 100);
         }
         m_out.chart(barChart(PdfReport::tr("Interested, % of enterprises"), services,

@@ -177,13 +177,7 @@ QJsonObject enterpriseJson(const EnterpriseDemand &d, const EnterpriseSpec &spec
     QJsonArray services;
     for (std::size_t s = 0; s < d.services.size(); ++s) {
         const ServiceDemand &demand = d.services[s];
-        const auto &service = spec.services.at(qsizetype(s));
-        const Question &q = data.questions[std::size_t(data.questionIndex(service.field))];
-        const QString label =
-            !service.label.isEmpty()
-                ? service.label.in(appCode)
-                : (q.kind == QuestionKind::SelectMultiple ? q.choiceLabel(service.name, language)
-                                                          : q.label(language));
+        const QString label = spec.serviceLabel(qsizetype(s), data, language, appCode);
         QJsonObject by;
         for (std::size_t b = 0; b < demand.by.size(); ++b) {
             QJsonObject cells;

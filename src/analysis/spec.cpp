@@ -9,14 +9,27 @@
 
 namespace survey::analysis {
 
-QString Text::in(const QString &appCode) const
+QString Text::in(const QString &appCode, const QString &fallback) const
 {
+    if (byLanguage.isEmpty())
+        return fallback;
     const QString base = appCode.left(2).toLower();
     if (byLanguage.contains(base))
         return byLanguage.value(base);
     if (byLanguage.contains(QStringLiteral("en")))
         return byLanguage.value(QStringLiteral("en"));
-    return byLanguage.isEmpty() ? QString() : byLanguage.first();
+    return byLanguage.first();
+}
+
+QString EnterpriseSpec::serviceLabel(qsizetype s, const Dataset &data, int language,
+                                     const QString &appCode) const
+{
+    const Service &service = services.at(s);
+    if (!service.label.isEmpty())
+        return service.label.in(appCode);
+    const Question &q = data.questions[std::size_t(data.questionIndex(service.field))];
+    return q.kind == QuestionKind::SelectMultiple ? q.choiceLabel(service.name, language)
+                                                  : q.label(language);
 }
 
 namespace {

@@ -20,8 +20,9 @@ namespace survey::analysis {
 struct Text
 {
     QMap<QString, QString> byLanguage;
-    /// In the app's language ("zh_CN", "en"): its own, else English, else any.
-    QString in(const QString &appCode) const;
+    /// In the app's language ("zh_CN", "en"): its own, else English, else any; `fallback`
+    /// when there is none.
+    QString in(const QString &appCode, const QString &fallback = {}) const;
     bool isEmpty() const { return byLanguage.isEmpty(); }
 };
 
@@ -63,6 +64,10 @@ struct EnterpriseSpec
         Text label; ///< empty: the choice's or question's label
     };
     QList<Service> services;
+    /// Service s's label in the app's language: its own, else the choice's (a select
+    /// multiple) or the question's in the data set's `language`.
+    QString serviceLabel(qsizetype s, const Dataset &data, int language,
+                         const QString &appCode) const;
     QStringList by; ///< select-one questions to break demand down by
     QString willingnessToPay;
     QString energySpend;

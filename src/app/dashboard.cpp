@@ -52,8 +52,7 @@ QVariantMap baselineMap(const analysis::Baseline &b, const analysis::HouseholdSp
     QVariantList bySource;
     for (const auto &source : spec.sources)
         bySource.append(
-            QVariantMap{{QStringLiteral("label"),
-                         source.label.isEmpty() ? source.source.name : source.label.in(appCode)},
+            QVariantMap{{QStringLiteral("label"), source.label.in(appCode, source.source.name)},
                         {QStringLiteral("mean"), b.bySource.value(source.source.name)}});
     QVariantList byGroup;
     for (auto it = b.byGroup.begin(); it != b.byGroup.end(); ++it) {
@@ -72,11 +71,11 @@ QVariantMap baselineMap(const analysis::Baseline &b, const analysis::HouseholdSp
                                           {QStringLiteral("high"), p.ci95.high},
                                           {QStringLiteral("perHousehold"), p.perHousehold}});
         }
-        const analysis::Text label = spec.scenarioLabels.value(scenario.name);
-        scenarios.append(QVariantMap{
-            {QStringLiteral("name"), scenario.name},
-            {QStringLiteral("label"), label.isEmpty() ? scenario.name : label.in(appCode)},
-            {QStringLiteral("points"), points}});
+        scenarios.append(
+            QVariantMap{{QStringLiteral("name"), scenario.name},
+                        {QStringLiteral("label"),
+                         spec.scenarioLabels.value(scenario.name).in(appCode, scenario.name)},
+                        {QStringLiteral("points"), points}});
     }
     QVariantMap out{{QStringLiteral("perHousehold"), summaryMap(b.perHousehold)},
                     {QStringLiteral("perPerson"), summaryMap(b.perPerson)},
@@ -97,18 +96,12 @@ QVariantMap demandMap(const analysis::EnterpriseDemand &d, const analysis::Enter
                       const analysis::Dataset &data, int language, const QString &appCode,
                       const QLocale &locale)
 {
-    auto serviceLabel = [&](int s) {
-        const auto &service = spec.services.at(s);
-        if (!service.label.isEmpty())
-            return service.label.in(appCode);
-        const auto &q = data.questions[std::size_t(data.questionIndex(service.field))];
-        return q.kind == analysis::QuestionKind::SelectMultiple
-                   ? q.choiceLabel(service.name, language)
-                   : q.label(language);
+    auto serviceLabel = [&](std::size_t s) {
+        return spec.serviceLabel(qsizetype(s), data, language, appCode);
     };
     QVariantList services, breakdowns;
     for (std::size_t s = 0; s < d.services.size(); ++s)
-        services.append(QVariantMap{{QStringLiteral("label"), serviceLabel(int(s))},
+        services.append(QVariantMap{{QStringLiteral("label"), serviceLabel(s)},
                                     {QStringLiteral("interested"), d.services[s].interested},
                                     {QStringLiteral("share"), d.services[s].share}});
     for (qsizetype b = 0; b < spec.by.size(); ++b) {
@@ -124,7 +117,7 @@ QVariantMap demandMap(const analysis::EnterpriseDemand &d, const analysis::Enter
             QVariantList shares;
             for (const auto &[value, counts] : d.services[s].by.at(std::size_t(b)))
                 shares.append(counts.second > 0 ? double(counts.first) / counts.second : 0.0);
-            rows.append(QVariantMap{{QStringLiteral("label"), serviceLabel(int(s))},
+            rows.append(QVariantMap{{QStringLiteral("label"), serviceLabel(s)},
                                     {QStringLiteral("shares"), shares}});
         }
         breakdowns.append(QVariantMap{
@@ -491,10 +484,9 @@ QVariantList Dashboard::scenarios() const
         return out;
     const auto &h = *m_spec->household;
     for (const auto &s : h.model.scenarios) {
-        const analysis::Text label = h.scenarioLabels.value(s.name);
         out.append(QVariantMap{
             {QStringLiteral("name"), s.name},
-            {QStringLiteral("label"), label.isEmpty() ? s.name : label.in(appLanguage())},
+            {QStringLiteral("label"), h.scenarioLabels.value(s.name).in(appLanguage(), s.name)},
             {QStringLiteral("gridDecline"), s.gridDecline},
             {QStringLiteral("heatToElectric"), s.heatToElectric},
             {QStringLiteral("evShare"), s.evShare},
