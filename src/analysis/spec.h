@@ -76,6 +76,10 @@ struct EnterpriseSpec
     Text unit; ///< of money ("10,000 CNY")
 };
 
+/// The largest analysis.json the CLI and the server read: a spec is a small JSON file,
+/// and anything larger is refused before it is read.
+constexpr qint64 kMaxSpecBytes = 1 << 20;
+
 struct Spec
 {
     Q_DECLARE_TR_FUNCTIONS(Spec)

@@ -31,9 +31,6 @@ int usage()
     return 64;
 }
 
-/// A spec is a small JSON file: anything larger is refused before it is read.
-constexpr qint64 kMaxSpecBytes = 1 << 20;
-
 } // namespace
 
 int analyseCommand(const QStringList &arguments)
@@ -87,12 +84,12 @@ int analyseCommand(const QStringList &arguments)
                      u'\n');
             return 1;
         }
-        if (file.size() > kMaxSpecBytes) {
+        if (file.size() > analysis::kMaxSpecBytes) {
             writeErr(Tr::tr("error: %1 is larger than the 1 MB a spec may have.").arg(specPath) +
                      u'\n');
             return 1;
         }
-        specBytes = file.read(kMaxSpecBytes);
+        specBytes = file.read(analysis::kMaxSpecBytes);
     }
     std::optional<analysis::Spec> spec;
     if (!specBytes.isEmpty()) {

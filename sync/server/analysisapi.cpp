@@ -21,8 +21,6 @@ namespace {
 
 /// Submissions read from the database at a time.
 constexpr int kBatch = 200;
-/// The largest analysis.json read (the CLI's limit too).
-constexpr qint64 kMaxSpecBytes = 1 << 20;
 
 /// The app language codes the figures' labels may follow.
 bool plainLanguageCode(const QString &code)
@@ -160,7 +158,7 @@ void OpenRosaServer::Impl::analysis(const httplib::Request &req, httplib::Respon
         const qint64 mediaRow = m.value(0).toLongLong();
         const qint64 size = m.value(1).toLongLong();
         m.finish();
-        if (size > kMaxSpecBytes) {
+        if (size > analysis::kMaxSpecBytes) {
             warnings.append(Tr::tr("the form's analysis.json is larger than the 1 MB a spec may "
                                    "have: it is not used"));
         } else {
